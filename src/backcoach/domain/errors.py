@@ -1,0 +1,17 @@
+"""Domain exceptions: errors a user can cause, each with a message written for that user."""
+
+
+class BackcoachError(Exception):
+    """Base for every error a user can cause; the message is shown as is."""
+
+
+class InvalidAnswers(BackcoachError):
+    """An answer has the wrong type or is out of range; nothing is guessed."""
+
+
+class ProgramLocked(BackcoachError):
+    """The program may not be produced or continued (no current screening, or a lock)."""
+
+
+class UnknownExercise(BackcoachError):
+    """An exercise id that the catalog does not hold."""

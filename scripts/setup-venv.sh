@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Creates .venv (Python 3.11+) and installs backcoach into it with the extras given.
+# Usage: scripts/setup-venv.sh EXTRAS   e.g. "vision" or "vision,jobs,test"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras=${1:-vision}
+if [ ! -x .venv/bin/python ]; then
+  py=$(command -v python3.11 || command -v python3 || true)
+  [ -n "$py" ] || { echo "backcoach needs Python 3.11 or newer (python3.11 or python3 on PATH)." >&2; exit 1; }
+  "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || { echo "backcoach needs Python 3.11 or newer; $py is $("$py" --version)." >&2; exit 1; }
+  "$py" -m venv .venv
+fi
+stamp=".venv/.installed-$(echo "$extras" | tr ',' '-')"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -U pip wheel
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${extras}]"
+  touch "$stamp"
+fi

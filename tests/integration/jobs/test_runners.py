@@ -1,0 +1,87 @@
+"""Both job runners execute the same named tasks; Celery with a real worker on a real Redis."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from backcoach.jobs import InProcessRunner, UnknownJob
+from backcoach.jobs.tasks import INTERNAL_ERROR
+
+EMERGENCY = {"bladder_change": True}
+
+
+def _check_runner(runner) -> None:
+    job = runner.submit("screen_answers", answers=EMERGENCY)
+    status = runner.wait(job, timeout=60)
+    assert status.state == "done", status
+    assert status.result["level"] == "emergency"
+    assert status.result["program_allowed"] is False
+
+    bad = runner.wait(runner.submit("screen_answers", answers={"pain_now": 11}), timeout=60)
+    assert bad.state == "failed"
+    assert "pain_now" in bad.error and bad.error != INTERNAL_ERROR
+
+    unknown = runner.wait(runner.submit("no_such_task"), timeout=60)
+    assert unknown.state == "failed" and "no_such_task" in unknown.error
+
+
+def test_in_process_runner_runs_tasks_and_reports_plain_errors():
+    runner = InProcessRunner()
+    try:
+        _check_runner(runner)
+        with pytest.raises(UnknownJob):
+            runner.status("not-a-job")
+    finally:
+        runner.shutdown()
+
+
+def _redis_url() -> str | None:
+    url = os.environ.get("BACKCOACH_TEST_REDIS_URL")
+    if url:
+        return url
+    if os.environ.get("CI"):
+        pytest.fail("BACKCOACH_TEST_REDIS_URL is not set in CI: scripts/test.sh must start Redis")
+    try:
+        import redis
+
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1).ping()
+    except Exception:
+        pytest.skip("no Redis server on 127.0.0.1:6379 (scripts/test.sh starts one)")
+    return "redis://127.0.0.1:6379/15"
+
+
+@pytest.mark.redis
+def test_celery_worker_over_redis_runs_the_same_tasks(tmp_path):
+    from backcoach.jobs.celery_backend import CeleryRunner, make_celery
+
+    url = _redis_url()
+    queue = f"backcoach-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "REDIS_URL": url, "BACKCOACH_DATA_DIR": str(tmp_path)}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "backcoach.jobs.celery_backend", "worker",
+         "--pool", "solo", "--concurrency", "1", "--queues", queue, "--loglevel", "WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        app = make_celery(url)
+        app.conf.task_default_queue = queue
+        runner = CeleryRunner(app)
+        deadline = time.monotonic() + 60
+        first = runner.submit("screen_answers", answers={})
+        while not runner.status(first).finished and time.monotonic() < deadline:
+            assert worker.poll() is None, worker.stdout.read()
+            time.sleep(0.2)
+        assert runner.status(first).state == "done"
+        _check_runner(runner)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()

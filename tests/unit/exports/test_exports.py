@@ -1,0 +1,107 @@
+"""FHIR bundle structure and the PDF/PNG reports, from records built in memory."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta, timezone
+
+from backcoach.exports import fhir, report
+from backcoach.exports.record import DecisionEntry, PainPoint, PersonRecord, ScreeningEntry
+
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+
+# Required elements of each R4 resource we emit (from the FHIR R4 resource definitions).
+REQUIRED = {
+    "Patient": (),
+    "QuestionnaireResponse": ("status",),
+    "RiskAssessment": ("status", "subject"),
+    "Observation": ("status", "code"),
+    "CarePlan": ("status", "intent", "subject"),
+    "Flag": ("status", "code", "subject"),
+}
+
+
+def make_record(**overrides) -> PersonRecord:
+    values = dict(
+        person_id=7,
+        display_name="Alex",
+        generated_at=T0 + timedelta(days=14),
+        screenings=(
+            ScreeningEntry(T0, {"age": 44, "bladder_change": False, "pain_now": 5, "onset_weeks": 2.5,
+                                "radiation": "buttock"}, "see_clinician",
+                           ({"item": "onset_weeks", "level": "see_clinician", "message": "Pain for a while."},)),
+        ),
+        pain=tuple(PainPoint(T0 + timedelta(days=i), max(0, 6 - i // 3)) for i in range(14))
+        + (PainPoint(T0 + timedelta(days=3, hours=10), 2, "during"),),
+        decisions=(DecisionEntry(T0 + timedelta(days=4), "glute_bridge", "progress", ("Two good sessions.",),
+                                 before="2 x 10", after="2 x 11"),),
+        phase="activation",
+        prescriptions=({"exercise_id": "glute_bridge", "description": "2 x 11 reps, 3 s squeeze"},),
+        program_started=T0.date(),
+        baseline=6.0,
+        adherence=((date(2026, 11, 2), 4, 5), (date(2026, 11, 9), 5, 5)),
+        alerts=({"code": "rescreen_due", "message": "Time for the weekly safety check."},),
+    )
+    values.update(overrides)
+    return PersonRecord(**values)
+
+
+def test_bundle_holds_every_resource_with_its_required_elements_and_resolvable_references():
+    bundle = fhir.person_bundle(make_record())
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    urls = {entry["fullUrl"] for entry in bundle["entry"]}
+    assert len(urls) == len(bundle["entry"])
+    kinds = [entry["resource"]["resourceType"] for entry in bundle["entry"]]
+    assert kinds.count("Patient") == 1
+    assert kinds.count("Observation") == 15
+    assert {"QuestionnaireResponse", "RiskAssessment", "CarePlan", "Flag"} <= set(kinds)
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        for element in REQUIRED[resource["resourceType"]]:
+            assert resource.get(element), (resource["resourceType"], element)
+        for ref in [resource.get("subject", {}).get("reference")] + [b["reference"] for b in resource.get("basis", [])]:
+            assert ref is None or ref in urls
+
+
+def test_pain_observations_use_loinc_and_keep_values():
+    bundle = fhir.person_bundle(make_record())
+    observations = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
+    assert all(o["code"]["coding"][0] == {**o["code"]["coding"][0], "system": "http://loinc.org", "code": "72514-3"}
+               for o in observations)
+    assert [o["valueInteger"] for o in observations][:4] == [6, 6, 6, 5]
+    assert observations[-1]["code"]["text"] == "Pain during exercise"
+
+
+def test_screening_answers_keep_their_types_and_risk_follows_level():
+    bundle = fhir.person_bundle(make_record())
+    response = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse")
+    answers = {item["linkId"]: item["answer"][0] for item in response["item"]}
+    assert answers["bladder_change"] == {"valueBoolean": False}
+    assert answers["age"] == {"valueInteger": 44}
+    assert answers["onset_weeks"] == {"valueDecimal": 2.5}
+    assert answers["radiation"] == {"valueString": "buttock"}
+    risk = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "RiskAssessment")
+    assert risk["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == "moderate"
+
+
+def test_export_is_stable_and_omits_care_plan_without_program():
+    assert fhir.person_bundle(make_record()) == fhir.person_bundle(make_record())
+    bundle = fhir.person_bundle(make_record(phase=None, alerts=()))
+    assert "CarePlan" not in {e["resource"]["resourceType"] for e in bundle["entry"]}
+
+
+def test_pdf_report_has_three_pages_and_png_chart_is_an_image():
+    pdf = report.report_pdf(make_record())
+    assert pdf.startswith(b"%PDF")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 3
+    png = report.pain_chart_png(make_record())
+    assert png.startswith(b"\x89PNG")
+    from matplotlib.image import imread
+
+    assert imread(io.BytesIO(png)).shape[:2] == (350, 700)
+
+
+def test_reports_render_for_a_person_with_no_data_yet():
+    empty = make_record(screenings=(), pain=(), decisions=(), phase=None, prescriptions=(), adherence=(),
+                        alerts=(), baseline=None, program_started=None)
+    assert report.report_pdf(empty).startswith(b"%PDF")
+    assert report.pain_chart_png(empty).startswith(b"\x89PNG")

@@ -1,0 +1,96 @@
+"""One settings object, read from the environment (and a `.env` file if present).
+
+Why one object: the CLI, the web app and the job workers must agree on where the
+data lives, so they all call `get_settings()`.
+
+Environment variables (each also accepted with a `BACKCOACH_` prefix):
+  DATABASE_URL   SQLAlchemy URL; default: an SQLite file in the user's data directory
+  SECRET_KEY     signs web sessions; default: generated once and kept in the data directory
+  HOST, PORT     where `backcoach serve` listens (127.0.0.1:8000)
+  JOBS_BACKEND   "inprocess" (default) or "celery"
+  REDIS_URL      broker/result backend for Celery
+  BACKCOACH_DATA_DIR  overrides the data directory itself
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "backcoach"
+SECRET_KEY_FILE = "secret_key"
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (e.g. ~/.local/share/backcoach on Linux)."""
+    return Path(user_data_dir(APP_NAME))
+
+
+def sqlite_url_for(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _alias(name: str) -> AliasChoices:
+    return AliasChoices(name, f"BACKCOACH_{name}", name.lower())
+
+
+class Settings(BaseSettings):
+    """Configuration for every backcoach process."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir, validation_alias=AliasChoices("BACKCOACH_DATA_DIR", "data_dir"))
+    database_url: str = Field(default="", validation_alias=_alias("DATABASE_URL"))
+    secret_key: str = Field(default="", repr=False, validation_alias=_alias("SECRET_KEY"))
+    host: str = Field(default="127.0.0.1", validation_alias=_alias("HOST"))
+    port: int = Field(default=8000, ge=1, le=65535, validation_alias=_alias("PORT"))
+    jobs_backend: Literal["inprocess", "celery"] = Field(default="inprocess", validation_alias=_alias("JOBS_BACKEND"))
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=_alias("REDIS_URL"))
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = sqlite_url_for(self.data_dir / "backcoach.sqlite3")
+        if not self.secret_key:
+            self.secret_key = _load_or_create_secret(self.data_dir)
+        return self
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Keep a random key in the data directory so web sessions survive restarts.
+
+    If the directory cannot be written (read-only home, sandbox), fall back to a
+    key that lives only as long as this process: sessions then end on restart,
+    which is safe.
+    """
+    path = data_dir / SECRET_KEY_FILE
+    try:
+        if path.exists():
+            key = path.read_text(encoding="utf-8").strip()
+            if key:
+                return key
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key)
+        return key
+    except FileExistsError:  # another process created it between our check and write
+        return path.read_text(encoding="utf-8").strip() or secrets.token_urlsafe(48)
+    except OSError:
+        return secrets.token_urlsafe(48)
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; call `get_settings.cache_clear()` after changing the environment)."""
+    return Settings()

@@ -1,0 +1,34 @@
+"""Storage: SQLAlchemy models, repositories, units of work and Alembic migrations.
+
+Public API:
+    SqlAlchemyUnitOfWork(database_url)  one transaction with every repository
+    FakeUnitOfWork()                    the same, in memory, for tests
+    upgrade(database_url)               run the migrations (`backcoach db upgrade`)
+    ensure_schema(database_url)         run them once per process if behind
+    StorageError, DatabaseUnavailable, Conflict
+"""
+
+from backcoach.storage.database import (
+    Conflict,
+    DatabaseUnavailable,
+    StorageError,
+    dispose_engines,
+    ensure_schema,
+    get_engine,
+    upgrade,
+)
+from backcoach.storage.memory import FakeUnitOfWork
+from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork
+
+__all__ = [
+    "Conflict",
+    "DatabaseUnavailable",
+    "FakeUnitOfWork",
+    "SqlAlchemyUnitOfWork",
+    "StorageError",
+    "UnitOfWork",
+    "dispose_engines",
+    "ensure_schema",
+    "get_engine",
+    "upgrade",
+]

@@ -1,0 +1,206 @@
+"""Engines and schema management.
+
+SQLite (the default, one file) gets WAL, a busy timeout and foreign keys so that a
+web server can sustain hundreds of writes per second from many threads; PostgreSQL
+is reached through psycopg 3. The schema is managed by the Alembic migrations in
+`storage/migrations/`; `upgrade()` runs them and `ensure_schema()` does so once per
+process on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from backcoach.domain.errors import BackcoachError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class StorageError(BackcoachError):
+    """A storage problem explained to the user (the transaction was rolled back)."""
+
+
+class DatabaseUnavailable(StorageError):
+    """The database cannot be reached; nothing was written."""
+
+
+class Conflict(StorageError):
+    """A write clashed with existing data (e.g. the same form submitted twice)."""
+
+
+CONFLICT_MESSAGE = "this was already saved, or clashes with something saved (nothing changed)"
+
+
+def normalise_url(database_url: str) -> str:
+    """Accept `postgres://` and `postgresql://` and use psycopg 3 for them."""
+    url = database_url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def safe_url(database_url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(normalise_url(database_url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def unreachable(database_url: str, exc: BaseException) -> DatabaseUnavailable:
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = detail[0] if detail else type(exc).__name__
+    return DatabaseUnavailable(
+        f"cannot reach the database at {safe_url(database_url)}: {first} "
+        "— check DATABASE_URL or start the server (nothing was saved)"
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cur.close()
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    """A new engine for `database_url` (prefer `get_engine`, which shares one per URL)."""
+    url_text = normalise_url(database_url)
+    try:
+        url = make_url(url_text)
+    except ArgumentError as exc:
+        raise StorageError(f"DATABASE_URL is not a valid database URL: {safe_url(database_url)}") from exc
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        kwargs["connect_args"].setdefault("check_same_thread", False)
+        if url.database in (None, "", ":memory:"):
+            from sqlalchemy.pool import StaticPool
+
+            kwargs.setdefault("poolclass", StaticPool)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        if url.get_backend_name() == "postgresql":
+            kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+        raise StorageError(f"DATABASE_URL names a database this installation cannot use: {safe_url(database_url)} ({exc})") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def get_engine(database_url: str) -> Engine:
+    """One shared engine (and connection pool) per URL in this process."""
+    key = normalise_url(database_url)
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = make_engine(key)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, and before forking workers)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+        _schema_ready.clear()
+
+
+def alembic_config(database_url: str, engine: Engine | None = None) -> Any:
+    """An Alembic Config built in code: no alembic.ini is needed at run time."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["database_url"] = normalise_url(database_url)
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(database_url: str, revision: str = "head") -> str | None:
+    """Bring the schema at `database_url` up to `revision`; returns the revision now in place."""
+    from alembic import command
+
+    engine = get_engine(database_url)
+    try:
+        command.upgrade(alembic_config(database_url, engine), revision)
+        return current_revision(engine)
+    except (OperationalError, DBAPIError) as exc:
+        if _is_connection_error(exc):
+            raise unreachable(database_url, exc) from exc
+        raise
+
+
+_schema_ready: set[str] = set()
+
+
+def ensure_schema(database_url: str) -> None:
+    """Run the migrations if the database is behind (once per process per URL)."""
+    key = normalise_url(database_url)
+    if key in _schema_ready:
+        return
+    engine = get_engine(key)
+    try:
+        if current_revision(engine) != head_revision():
+            upgrade(key)
+    except (OperationalError, DBAPIError) as exc:
+        if _is_connection_error(exc):
+            raise unreachable(database_url, exc) from exc
+        raise
+    _schema_ready.add(key)
+
+
+def table_names(database_url: str) -> list[str]:
+    return sorted(inspect(get_engine(database_url)).get_table_names())
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        text = str(exc).lower()
+        markers = (
+            "connection", "connect", "could not", "unable to open", "server closed",
+            "timeout expired", "no such host", "name or service", "refused", "terminating",
+            "does not exist", "password authentication",
+        )
+        return any(m in text for m in markers)
+    return False
+
+
+is_connection_error = _is_connection_error

@@ -1,0 +1,249 @@
+"""An in-memory unit of work for fast service tests (no database at all).
+
+It behaves like the SQL one where the services can tell: ids are given on `add`,
+queries see what was added in the same unit of work, `commit()` makes it durable,
+leaving without commit throws new records away, and unique values (idempotency
+key, e-mail, invitation code, clinician/person pair) raise `Conflict` on commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any, Callable, Iterable, Optional
+
+from backcoach.storage import models as m
+from backcoach.storage import repositories as r
+from backcoach.storage.database import CONFLICT_MESSAGE, Conflict
+from backcoach.storage.unit_of_work import UnitOfWork
+
+
+def _apply_defaults(record: Any) -> None:
+    for column in record.__table__.columns:
+        if getattr(record, column.key, None) is None and column.default is not None:
+            default = column.default
+            value = default.arg(None) if default.is_callable else default.arg
+            setattr(record, column.key, value)
+
+
+class _Store:
+    """The committed records of one fake database, shared by its units of work."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[int, Any]] = {}
+        self.ids = itertools.count(1)
+
+    def table(self, name: str) -> dict[int, Any]:
+        return self.tables.setdefault(name, {})
+
+
+UNIQUE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "session_logs": (("idempotency_key",),),
+    "users": (("email",),),
+    "invitations": (("code",),),
+    "clinician_assignments": (("clinician_user_id", "person_id"),),
+}
+
+
+class _Mem:
+    model: Any
+
+    def __init__(self, uow: "FakeUnitOfWork"):
+        self.uow = uow
+
+    @property
+    def _name(self) -> str:
+        return self.model.__tablename__
+
+    def add(self, record: Any) -> Any:
+        _apply_defaults(record)
+        if getattr(record, "id", None) is None:
+            record.id = next(self.uow.store.ids)
+        self.uow._check_unique(record)
+        self.uow.pending.append(record)
+        return record
+
+    def get(self, record_id: int) -> Any:
+        for rec in self._records():
+            if rec.id == record_id:
+                return rec
+        return None
+
+    def _records(self) -> list[Any]:
+        committed = [x for x in self.uow.store.table(self._name).values() if x not in self.uow.deleted]
+        staged = [x for x in self.uow.pending if isinstance(x, self.model)]
+        return committed + staged
+
+    def _where(self, pred: Callable[[Any], bool]) -> list[Any]:
+        return [x for x in self._records() if pred(x)]
+
+
+def _newest(records: Iterable[Any], key: str = "at", limit: Optional[int] = None) -> list[Any]:
+    out = sorted(records, key=lambda x: (getattr(x, key), x.id), reverse=True)
+    return out if limit is None else out[:limit]
+
+
+def _first(records: list[Any]) -> Any:
+    return records[0] if records else None
+
+
+class MemPeopleRepository(_Mem, r.PeopleRepository):
+    def list(self) -> list[m.Person]:
+        return sorted(self._records(), key=lambda x: x.id)
+
+
+class MemScreeningRepository(_Mem, r.ScreeningRepository):
+    def latest(self, person_id: int) -> Optional[m.Screening]:
+        return _first(self.list_for(person_id))
+
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Screening]:
+        return _newest(self._where(lambda x: x.person_id == person_id), limit=limit)
+
+
+class MemAssessmentRepository(_Mem, r.AssessmentRepository):
+    def latest(self, person_id: int) -> Optional[m.Assessment]:
+        return _first(self.list_for(person_id))
+
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Assessment]:
+        return _newest(self._where(lambda x: x.person_id == person_id), limit=limit)
+
+
+class MemProgramRepository(_Mem, r.ProgramRepository):
+    def active_for(self, person_id: int) -> Optional[m.ProgramRecord]:
+        return _first([p for p in self.list_for(person_id) if p.active])
+
+    def list_for(self, person_id: int) -> list[m.ProgramRecord]:
+        return _newest(self._where(lambda x: x.person_id == person_id), key="created_at")
+
+
+class MemSessionLogRepository(_Mem, r.SessionLogRepository):
+    def get_by_idempotency_key(self, key: str) -> Optional[m.SessionLog]:
+        return _first(self._where(lambda x: x.idempotency_key == key))
+
+    def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
+        found = self._where(lambda x: x.person_id == person_id and (since is None or x.performed_on >= since))
+        return sorted(found, key=lambda x: (x.performed_on, x.at, x.id))
+
+
+class MemPainRepository(_Mem, r.PainRepository):
+    def list_for(self, person_id: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
+        found = self._where(lambda x: x.person_id == person_id and (since is None or x.at >= since))
+        return sorted(found, key=lambda x: (x.at, x.id))
+
+
+class MemDecisionRepository(_Mem, r.DecisionRepository):
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
+        return _newest(self._where(lambda x: x.person_id == person_id), limit=limit)
+
+
+class MemClearanceRepository(_Mem, r.ClearanceRepository):
+    def latest(self, person_id: int) -> Optional[m.Clearance]:
+        return _first(self.list_for(person_id))
+
+    def list_for(self, person_id: int) -> list[m.Clearance]:
+        return _newest(self._where(lambda x: x.person_id == person_id))
+
+
+class MemUserRepository(_Mem, r.UserRepository):
+    def get_by_email(self, email: str) -> Optional[m.User]:
+        wanted = email.strip().lower()
+        return _first(self._where(lambda x: x.email == wanted))
+
+    def get_by_person(self, person_id: int) -> Optional[m.User]:
+        return _first(sorted(self._where(lambda x: x.person_id == person_id), key=lambda x: x.id))
+
+    def list(self, role: Optional[str] = None) -> list[m.User]:
+        return sorted(self._where(lambda x: role is None or x.role == role), key=lambda x: x.id)
+
+
+class MemAssignmentRepository(_Mem, r.AssignmentRepository):
+    def _pair(self, clinician_user_id: int, person_id: int) -> list[m.ClinicianAssignment]:
+        return self._where(lambda x: x.clinician_user_id == clinician_user_id and x.person_id == person_id)
+
+    def exists(self, clinician_user_id: int, person_id: int) -> bool:
+        return bool(self._pair(clinician_user_id, person_id))
+
+    def person_ids_for(self, clinician_user_id: int) -> list[int]:
+        return sorted(x.person_id for x in self._where(lambda x: x.clinician_user_id == clinician_user_id))
+
+    def clinician_ids_for(self, person_id: int) -> list[int]:
+        return sorted(x.clinician_user_id for x in self._where(lambda x: x.person_id == person_id))
+
+    def remove(self, clinician_user_id: int, person_id: int) -> bool:
+        found = self._pair(clinician_user_id, person_id)
+        for rec in found:
+            if rec in self.uow.pending:
+                self.uow.pending.remove(rec)
+            else:
+                self.uow.deleted.append(rec)
+        return bool(found)
+
+
+class MemInvitationRepository(_Mem, r.InvitationRepository):
+    def get_by_code(self, code: str) -> Optional[m.Invitation]:
+        return _first(self._where(lambda x: x.code == code))
+
+    def list_for_clinician(self, clinician_user_id: int) -> list[m.Invitation]:
+        return _newest(self._where(lambda x: x.clinician_user_id == clinician_user_id), key="created_at")
+
+
+class MemAuditRepository(_Mem, r.AuditRepository):
+    def list(
+        self, person_id: Optional[int] = None, actor_user_id: Optional[int] = None, limit: Optional[int] = 100
+    ) -> list[m.AuditEntry]:
+        found = self._where(
+            lambda x: (person_id is None or x.person_id == person_id)
+            and (actor_user_id is None or x.actor_user_id == actor_user_id)
+        )
+        return _newest(found, limit=limit)
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """In-memory unit of work. Share one `FakeUnitOfWork` between calls in a test:
+    each `with uow:` is a transaction over the same fake database."""
+
+    def __init__(self) -> None:
+        self.store = _Store()
+        self.pending: list[Any] = []
+        self.deleted: list[Any] = []
+        self.committed = 0
+        self.people = MemPeopleRepository(self)
+        self.screenings = MemScreeningRepository(self)
+        self.assessments = MemAssessmentRepository(self)
+        self.programs = MemProgramRepository(self)
+        self.sessions = MemSessionLogRepository(self)
+        self.pain = MemPainRepository(self)
+        self.decisions = MemDecisionRepository(self)
+        self.clearances = MemClearanceRepository(self)
+        self.users = MemUserRepository(self)
+        self.assignments = MemAssignmentRepository(self)
+        self.invitations = MemInvitationRepository(self)
+        self.audit = MemAuditRepository(self)
+
+    def __enter__(self) -> "FakeUnitOfWork":
+        self.pending, self.deleted = [], []
+        return self
+
+    def commit(self) -> None:
+        for rec in self.pending:
+            self._check_unique(rec)
+        for rec in self.pending:
+            self.store.table(rec.__tablename__)[rec.id] = rec
+        for rec in self.deleted:
+            self.store.table(rec.__tablename__).pop(rec.id, None)
+        self.pending, self.deleted = [], []
+        self.committed += 1
+
+    def rollback(self) -> None:
+        self.pending, self.deleted = [], []
+
+    def _check_unique(self, rec: Any) -> None:
+        for cols in UNIQUE.get(rec.__tablename__, ()):
+            values = tuple(getattr(rec, c) for c in cols)
+            if any(v is None for v in values):
+                continue
+            others = list(self.store.table(rec.__tablename__).values()) + [p for p in self.pending if p is not rec]
+            for other in others:
+                if other.__tablename__ == rec.__tablename__ and other not in self.deleted and \
+                        tuple(getattr(other, c) for c in cols) == values:
+                    raise Conflict(CONFLICT_MESSAGE)

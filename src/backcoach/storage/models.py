@@ -1,0 +1,241 @@
+"""SQLAlchemy 2 tables. Value objects (answers, results, programs, decisions) are
+stored as JSON made by their own `to_dict()`, so the domain stays free of the database.
+
+Every datetime is timezone-aware UTC: `UTCDateTime` stores UTC and hands back
+aware datetimes even on SQLite, which has no time zone type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on every backend (naive input is refused: it is a bug)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use timezone-aware UTC")
+        value = value.astimezone(dt.timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, dt.datetime: UTCDateTime}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} id={getattr(self, 'id', None)!r}>"
+
+
+def PERSON_FK() -> ForeignKey:
+    return ForeignKey("people.id", ondelete="CASCADE")
+
+
+def USER_FK() -> ForeignKey:
+    return ForeignKey("users.id", ondelete="SET NULL")
+
+
+class Person(Base):
+    """Someone following a program (a local CLI user, or a web account's person)."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    onset_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Screening(Base):
+    """A red-flag screen: the answers exactly as given, the result, and when."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (Index("ix_screenings_person_at", "person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    answers: Mapped[dict[str, Any]]
+    level: Mapped[str] = mapped_column(String(20))
+    result: Mapped[dict[str, Any]]
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_person_at", "person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    answers: Mapped[dict[str, Any]]
+    result: Mapped[dict[str, Any]]
+
+
+class ProgramRecord(Base):
+    """A program (domain `Program.to_dict()`); one active program per person."""
+
+    __tablename__ = "programs"
+    __table_args__ = (Index("ix_programs_person_active", "person_id", "active"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    program: Mapped[dict[str, Any]]
+    phase: Mapped[str] = mapped_column(String(20))
+    assessment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"), nullable=True)
+
+
+class SessionLog(Base):
+    """One training session as logged: per-exercise entries and the decisions they led to."""
+
+    __tablename__ = "session_logs"
+    __table_args__ = (Index("ix_session_logs_person_on", "person_id", "performed_on"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    performed_on: Mapped[dt.date] = mapped_column(Date)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    entries: Mapped[list[Any]]
+    decisions: Mapped[list[Any]] = mapped_column(default=list)
+    idempotency_key: Mapped[Optional[str]] = mapped_column(String(200), unique=True, nullable=True)
+    program_id: Mapped[Optional[int]] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"), nullable=True)
+
+
+class PainEntryRecord(Base):
+    """A pain score (NPRS 0-10). kind: daily | during | next_morning."""
+
+    __tablename__ = "pain_entries"
+    __table_args__ = (Index("ix_pain_entries_person_at", "person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    nprs: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), default="daily")
+    new_symptoms: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+
+
+class DecisionRecord(Base):
+    """A change (or a deliberate non-change) to one prescription, with its reasons.
+
+    source 'rule' = the progression rules after a session; 'clinician' = a clinician's
+    adjustment, attributed to by_user_id / note.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_person_at", "person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    exercise_id: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(20))
+    before: Mapped[dict[str, Any]]
+    after: Mapped[dict[str, Any]]
+    reasons: Mapped[list[Any]]
+    source: Mapped[str] = mapped_column(String(20), default="rule")
+    by_user_id: Mapped[Optional[int]] = mapped_column(USER_FK(), nullable=True)
+    note: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    session_log_id: Mapped[Optional[int]] = mapped_column(ForeignKey("session_logs.id", ondelete="SET NULL"), nullable=True)
+
+
+class Clearance(Base):
+    """A clinician's clearance to continue after an urgent screen (tied to that screen)."""
+
+    __tablename__ = "clearances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK(), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    by_user_id: Mapped[Optional[int]] = mapped_column(USER_FK(), nullable=True)
+    by_name: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    screening_id: Mapped[Optional[int]] = mapped_column(ForeignKey("screenings.id", ondelete="SET NULL"), nullable=True)
+
+
+class User(Base):
+    """A web account. role: person | clinician | admin. A person account links to its Person."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(500))
+    role: Mapped[str] = mapped_column(String(20), default="person")
+    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), nullable=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ClinicianAssignment(Base):
+    __tablename__ = "clinician_assignments"
+    __table_args__ = (UniqueConstraint("clinician_user_id", "person_id", name="uq_clinician_assignments_pair"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(PERSON_FK(), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Invitation(Base):
+    """A one-time code a clinician gives a person so their account links to that clinician."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    clinician_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+    used_by_person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), nullable=True)
+    used_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+
+
+class AuditEntry(Base):
+    """Who did what to whose record, and when (never updated, never deleted by the app)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_person_at", "person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[Optional[int]] = mapped_column(USER_FK(), nullable=True)
+    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), nullable=True)
+    action: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

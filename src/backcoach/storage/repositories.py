@@ -1,0 +1,355 @@
+"""Repositories: the small interface the services use to reach stored records.
+
+Each abstract repository below has two implementations: `Sql*` here (SQLAlchemy,
+used by the CLI and the web app) and the in-memory ones in `storage.memory` (used
+by the fast service tests). Records are the mapped classes in `storage.models`.
+
+Ordering conventions: `list_for(...)` on time series (sessions, pain) is oldest
+first; `latest(...)`, decisions and the audit log are newest first. Ties on time
+are broken by id, so the order is stable.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from typing import Any, Generic, Optional, Sequence, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backcoach.storage import models as m
+from backcoach.storage.database import CONFLICT_MESSAGE, Conflict
+
+R = TypeVar("R", bound=m.Base)
+
+
+class Repository(abc.ABC, Generic[R]):
+    """add/get for one kind of record."""
+
+    model: type[R]
+
+    @abc.abstractmethod
+    def add(self, record: R) -> R:
+        """Stage `record` for saving; it gets its id at once. A clash with a unique
+        value (idempotency key, e-mail, code, pair) raises `Conflict` here."""
+
+    @abc.abstractmethod
+    def get(self, record_id: int) -> Optional[R]: ...
+
+
+class PeopleRepository(Repository[m.Person]):
+    model = m.Person
+
+    @abc.abstractmethod
+    def list(self) -> list[m.Person]:
+        """Everyone, by id."""
+
+
+class ScreeningRepository(Repository[m.Screening]):
+    model = m.Screening
+
+    @abc.abstractmethod
+    def latest(self, person_id: int) -> Optional[m.Screening]: ...
+
+    @abc.abstractmethod
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Screening]:
+        """Newest first."""
+
+
+class AssessmentRepository(Repository[m.Assessment]):
+    model = m.Assessment
+
+    @abc.abstractmethod
+    def latest(self, person_id: int) -> Optional[m.Assessment]: ...
+
+    @abc.abstractmethod
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Assessment]:
+        """Newest first."""
+
+
+class ProgramRepository(Repository[m.ProgramRecord]):
+    model = m.ProgramRecord
+
+    @abc.abstractmethod
+    def active_for(self, person_id: int) -> Optional[m.ProgramRecord]:
+        """The person's active program (the newest, should there be several)."""
+
+    @abc.abstractmethod
+    def list_for(self, person_id: int) -> list[m.ProgramRecord]:
+        """Newest first."""
+
+
+class SessionLogRepository(Repository[m.SessionLog]):
+    model = m.SessionLog
+
+    @abc.abstractmethod
+    def get_by_idempotency_key(self, key: str) -> Optional[m.SessionLog]: ...
+
+    @abc.abstractmethod
+    def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
+        """Oldest first; `since` is inclusive (performed_on >= since)."""
+
+
+class PainRepository(Repository[m.PainEntryRecord]):
+    model = m.PainEntryRecord
+
+    @abc.abstractmethod
+    def list_for(self, person_id: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
+        """Oldest first; `since` is inclusive."""
+
+
+class DecisionRepository(Repository[m.DecisionRecord]):
+    model = m.DecisionRecord
+
+    @abc.abstractmethod
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
+        """Newest first."""
+
+
+class ClearanceRepository(Repository[m.Clearance]):
+    model = m.Clearance
+
+    @abc.abstractmethod
+    def latest(self, person_id: int) -> Optional[m.Clearance]: ...
+
+    @abc.abstractmethod
+    def list_for(self, person_id: int) -> list[m.Clearance]:
+        """Newest first."""
+
+
+class UserRepository(Repository[m.User]):
+    model = m.User
+
+    @abc.abstractmethod
+    def get_by_email(self, email: str) -> Optional[m.User]:
+        """Case-insensitive (emails are stored lower-cased by the services)."""
+
+    @abc.abstractmethod
+    def get_by_person(self, person_id: int) -> Optional[m.User]: ...
+
+    @abc.abstractmethod
+    def list(self, role: Optional[str] = None) -> list[m.User]:
+        """By id, optionally only one role."""
+
+
+class AssignmentRepository(Repository[m.ClinicianAssignment]):
+    model = m.ClinicianAssignment
+
+    @abc.abstractmethod
+    def exists(self, clinician_user_id: int, person_id: int) -> bool: ...
+
+    @abc.abstractmethod
+    def person_ids_for(self, clinician_user_id: int) -> list[int]: ...
+
+    @abc.abstractmethod
+    def clinician_ids_for(self, person_id: int) -> list[int]: ...
+
+    @abc.abstractmethod
+    def remove(self, clinician_user_id: int, person_id: int) -> bool:
+        """True if an assignment was removed."""
+
+
+class InvitationRepository(Repository[m.Invitation]):
+    model = m.Invitation
+
+    @abc.abstractmethod
+    def get_by_code(self, code: str) -> Optional[m.Invitation]: ...
+
+    @abc.abstractmethod
+    def list_for_clinician(self, clinician_user_id: int) -> list[m.Invitation]:
+        """Newest first."""
+
+
+class AuditRepository(Repository[m.AuditEntry]):
+    model = m.AuditEntry
+
+    @abc.abstractmethod
+    def list(
+        self, person_id: Optional[int] = None, actor_user_id: Optional[int] = None, limit: Optional[int] = 100
+    ) -> list[m.AuditEntry]:
+        """Newest first."""
+
+
+# --------------------------------------------------------------------------- SQLAlchemy
+
+
+class _Sql:
+    model: Any
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, record: Any) -> Any:
+        self.session.add(record)
+        try:
+            self.session.flush([record])
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict(CONFLICT_MESSAGE) from exc
+        return record
+
+    def get(self, record_id: int) -> Any:
+        return self.session.get(self.model, record_id)
+
+    def _all(self, stmt: Any, limit: Optional[int] = None) -> list[Any]:
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def _first(self, stmt: Any) -> Any:
+        return self.session.scalars(stmt.limit(1)).first()
+
+
+def _newest(model: Any, time_col: str = "at") -> Sequence[Any]:
+    return (getattr(model, time_col).desc(), model.id.desc())
+
+
+class SqlPeopleRepository(_Sql, PeopleRepository):
+    def list(self) -> list[m.Person]:
+        return self._all(select(m.Person).order_by(m.Person.id))
+
+
+class SqlScreeningRepository(_Sql, ScreeningRepository):
+    def latest(self, person_id: int) -> Optional[m.Screening]:
+        return self._first(select(m.Screening).where(m.Screening.person_id == person_id).order_by(*_newest(m.Screening)))
+
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Screening]:
+        return self._all(
+            select(m.Screening).where(m.Screening.person_id == person_id).order_by(*_newest(m.Screening)), limit
+        )
+
+
+class SqlAssessmentRepository(_Sql, AssessmentRepository):
+    def latest(self, person_id: int) -> Optional[m.Assessment]:
+        return self._first(select(m.Assessment).where(m.Assessment.person_id == person_id).order_by(*_newest(m.Assessment)))
+
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Assessment]:
+        return self._all(
+            select(m.Assessment).where(m.Assessment.person_id == person_id).order_by(*_newest(m.Assessment)), limit
+        )
+
+
+class SqlProgramRepository(_Sql, ProgramRepository):
+    def active_for(self, person_id: int) -> Optional[m.ProgramRecord]:
+        return self._first(
+            select(m.ProgramRecord)
+            .where(m.ProgramRecord.person_id == person_id, m.ProgramRecord.active.is_(True))
+            .order_by(*_newest(m.ProgramRecord, "created_at"))
+        )
+
+    def list_for(self, person_id: int) -> list[m.ProgramRecord]:
+        return self._all(
+            select(m.ProgramRecord)
+            .where(m.ProgramRecord.person_id == person_id)
+            .order_by(*_newest(m.ProgramRecord, "created_at"))
+        )
+
+
+class SqlSessionLogRepository(_Sql, SessionLogRepository):
+    def get_by_idempotency_key(self, key: str) -> Optional[m.SessionLog]:
+        return self._first(select(m.SessionLog).where(m.SessionLog.idempotency_key == key))
+
+    def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
+        stmt = select(m.SessionLog).where(m.SessionLog.person_id == person_id)
+        if since is not None:
+            stmt = stmt.where(m.SessionLog.performed_on >= since)
+        return self._all(stmt.order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id))
+
+
+class SqlPainRepository(_Sql, PainRepository):
+    def list_for(self, person_id: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
+        stmt = select(m.PainEntryRecord).where(m.PainEntryRecord.person_id == person_id)
+        if since is not None:
+            stmt = stmt.where(m.PainEntryRecord.at >= since)
+        return self._all(stmt.order_by(m.PainEntryRecord.at, m.PainEntryRecord.id))
+
+
+class SqlDecisionRepository(_Sql, DecisionRepository):
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
+        return self._all(
+            select(m.DecisionRecord).where(m.DecisionRecord.person_id == person_id).order_by(*_newest(m.DecisionRecord)),
+            limit,
+        )
+
+
+class SqlClearanceRepository(_Sql, ClearanceRepository):
+    def latest(self, person_id: int) -> Optional[m.Clearance]:
+        return self._first(select(m.Clearance).where(m.Clearance.person_id == person_id).order_by(*_newest(m.Clearance)))
+
+    def list_for(self, person_id: int) -> list[m.Clearance]:
+        return self._all(select(m.Clearance).where(m.Clearance.person_id == person_id).order_by(*_newest(m.Clearance)))
+
+
+class SqlUserRepository(_Sql, UserRepository):
+    def get_by_email(self, email: str) -> Optional[m.User]:
+        return self._first(select(m.User).where(m.User.email == email.strip().lower()))
+
+    def get_by_person(self, person_id: int) -> Optional[m.User]:
+        return self._first(select(m.User).where(m.User.person_id == person_id).order_by(m.User.id))
+
+    def list(self, role: Optional[str] = None) -> list[m.User]:
+        stmt = select(m.User)
+        if role is not None:
+            stmt = stmt.where(m.User.role == role)
+        return self._all(stmt.order_by(m.User.id))
+
+
+class SqlAssignmentRepository(_Sql, AssignmentRepository):
+    def exists(self, clinician_user_id: int, person_id: int) -> bool:
+        return self._first(self._pair(clinician_user_id, person_id)) is not None
+
+    def _pair(self, clinician_user_id: int, person_id: int) -> Any:
+        return select(m.ClinicianAssignment).where(
+            m.ClinicianAssignment.clinician_user_id == clinician_user_id,
+            m.ClinicianAssignment.person_id == person_id,
+        )
+
+    def person_ids_for(self, clinician_user_id: int) -> list[int]:
+        stmt = (
+            select(m.ClinicianAssignment.person_id)
+            .where(m.ClinicianAssignment.clinician_user_id == clinician_user_id)
+            .order_by(m.ClinicianAssignment.person_id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def clinician_ids_for(self, person_id: int) -> list[int]:
+        stmt = (
+            select(m.ClinicianAssignment.clinician_user_id)
+            .where(m.ClinicianAssignment.person_id == person_id)
+            .order_by(m.ClinicianAssignment.clinician_user_id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def remove(self, clinician_user_id: int, person_id: int) -> bool:
+        found = self._first(self._pair(clinician_user_id, person_id))
+        if found is None:
+            return False
+        self.session.delete(found)
+        self.session.flush()
+        return True
+
+
+class SqlInvitationRepository(_Sql, InvitationRepository):
+    def get_by_code(self, code: str) -> Optional[m.Invitation]:
+        return self._first(select(m.Invitation).where(m.Invitation.code == code))
+
+    def list_for_clinician(self, clinician_user_id: int) -> list[m.Invitation]:
+        return self._all(
+            select(m.Invitation)
+            .where(m.Invitation.clinician_user_id == clinician_user_id)
+            .order_by(*_newest(m.Invitation, "created_at"))
+        )
+
+
+class SqlAuditRepository(_Sql, AuditRepository):
+    def list(
+        self, person_id: Optional[int] = None, actor_user_id: Optional[int] = None, limit: Optional[int] = 100
+    ) -> list[m.AuditEntry]:
+        stmt = select(m.AuditEntry)
+        if person_id is not None:
+            stmt = stmt.where(m.AuditEntry.person_id == person_id)
+        if actor_user_id is not None:
+            stmt = stmt.where(m.AuditEntry.actor_user_id == actor_user_id)
+        return self._all(stmt.order_by(*_newest(m.AuditEntry)), limit)

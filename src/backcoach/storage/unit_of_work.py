@@ -1,0 +1,156 @@
+"""Unit of work: one transaction, with every repository the services need.
+
+    with SqlAlchemyUnitOfWork(database_url) as uow:
+        person = uow.people.get(1)
+        ...
+        uow.commit()
+
+Leaving the block without `commit()` rolls everything back, so an error halfway
+through a use case never leaves half a session stored. Database errors are
+translated into `StorageError`s with a message for the user (`DatabaseUnavailable`
+when the server cannot be reached, `Conflict` when a unique value already exists).
+"""
+
+from __future__ import annotations
+
+import abc
+import threading
+from types import TracebackType
+from typing import Callable, Optional
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from backcoach.storage import repositories as r
+from backcoach.storage.database import (
+    CONFLICT_MESSAGE,
+    Conflict,
+    StorageError,
+    ensure_schema,
+    get_engine,
+    is_connection_error,
+    unreachable,
+)
+
+
+class UnitOfWork(abc.ABC):
+    people: r.PeopleRepository
+    screenings: r.ScreeningRepository
+    assessments: r.AssessmentRepository
+    programs: r.ProgramRepository
+    sessions: r.SessionLogRepository
+    pain: r.PainRepository
+    decisions: r.DecisionRepository
+    clearances: r.ClearanceRepository
+    users: r.UserRepository
+    assignments: r.AssignmentRepository
+    invitations: r.InvitationRepository
+    audit: r.AuditRepository
+
+    def __enter__(self) -> "UnitOfWork":
+        return self
+
+    def __exit__(
+        self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+
+_factories: dict[int, sessionmaker[Session]] = {}
+_factories_lock = threading.Lock()
+
+
+def session_factory_for(engine: Engine) -> sessionmaker[Session]:
+    with _factories_lock:
+        factory = _factories.get(id(engine))
+        if factory is None:
+            factory = _factories[id(engine)] = sessionmaker(bind=engine, expire_on_commit=False)
+        return factory
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    """A unit of work over a SQLAlchemy session.
+
+    `database_url` defaults to the settings' DATABASE_URL; the schema is brought up
+    to date on first use in this process (`migrate=False` to skip that).
+    Records stay readable after the block ends (expire_on_commit is off).
+    """
+
+    def __init__(self, database_url: Optional[str] = None, *, migrate: bool = True,
+                 session_factory: Optional[Callable[[], Session]] = None):
+        if session_factory is None:
+            if database_url is None:
+                from backcoach.settings import get_settings
+
+                database_url = get_settings().database_url
+            if migrate:
+                ensure_schema(database_url)
+            session_factory = session_factory_for(get_engine(database_url))
+        self.database_url = database_url or "(session factory)"
+        self._session_factory = session_factory
+        self.session: Optional[Session] = None
+
+    def __enter__(self) -> "SqlAlchemyUnitOfWork":
+        self.session = s = self._session_factory()
+        self.people = r.SqlPeopleRepository(s)
+        self.screenings = r.SqlScreeningRepository(s)
+        self.assessments = r.SqlAssessmentRepository(s)
+        self.programs = r.SqlProgramRepository(s)
+        self.sessions = r.SqlSessionLogRepository(s)
+        self.pain = r.SqlPainRepository(s)
+        self.decisions = r.SqlDecisionRepository(s)
+        self.clearances = r.SqlClearanceRepository(s)
+        self.users = r.SqlUserRepository(s)
+        self.assignments = r.SqlAssignmentRepository(s)
+        self.invitations = r.SqlInvitationRepository(s)
+        self.audit = r.SqlAuditRepository(s)
+        return self
+
+    def __exit__(
+        self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        try:
+            self.rollback()
+        except DBAPIError:
+            pass
+        finally:
+            if self.session is not None:
+                self.session.close()
+        if exc is not None:
+            translated = self._translate(exc)
+            if translated is not None:
+                raise translated from exc
+
+    def commit(self) -> None:
+        assert self.session is not None, "use the unit of work in a with-block"
+        try:
+            self.session.commit()
+        except (IntegrityError, OperationalError, DBAPIError) as exc:
+            self.session.rollback()
+            translated = self._translate(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+
+    def rollback(self) -> None:
+        if self.session is not None:
+            self.session.rollback()
+
+    def _translate(self, exc: BaseException) -> Optional[StorageError]:
+        if isinstance(exc, StorageError):
+            return None
+        if isinstance(exc, IntegrityError):
+            return Conflict(CONFLICT_MESSAGE)
+        if isinstance(exc, (OperationalError, DBAPIError)):
+            if is_connection_error(exc):
+                return unreachable(self.database_url, exc)
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                return StorageError("the database is busy; nothing was saved — please try again")
+        return None

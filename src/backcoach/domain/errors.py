@@ -15,3 +15,7 @@ class ProgramLocked(BackcoachError):
 
 class UnknownExercise(BackcoachError):
     """An exercise id that the catalog does not hold."""
+
+
+class InvalidCatalog(BackcoachError):
+    """The catalog or thresholds data file is inconsistent; the message names the entry."""

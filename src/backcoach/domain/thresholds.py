@@ -1,0 +1,177 @@
+"""Every number a clinician might change, as one value object.
+
+The numbers themselves, with the source of each, live in ``catalog/thresholds.yaml``;
+``backcoach.catalog.load_thresholds()`` reads that file into :class:`Thresholds`.
+The defaults below are the same numbers, so that a rule called without thresholds
+behaves exactly like one called with the shipped file (a unit test keeps them equal).
+``Thresholds`` is re-exported from :mod:`backcoach.domain.assessment`, as the contract says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from typing import Any, Mapping
+
+from .errors import InvalidCatalog
+
+
+@dataclass(frozen=True)
+class ScreeningThresholds:
+    severe_pain_nprs: int = 7
+    long_episode_weeks: float = 6
+    first_episode_age_over: int = 50
+    first_episode_age_under: int = 20
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """Higher is better: value >= none -> no weakness, >= mild -> mild, >= moderate -> moderate, else severe."""
+
+    cap: float
+    none: float
+    mild: float
+    moderate: float
+
+
+@dataclass(frozen=True)
+class AssessmentThresholds:
+    bridge_hold_s: Cutoffs = Cutoffs(cap=60, none=45, mild=30, moderate=15)
+    single_leg_bridge_reps: Cutoffs = Cutoffs(cap=25, none=20, mild=15, moderate=10)
+    side_lying_hold_s: Cutoffs = Cutoffs(cap=60, none=45, mild=30, moderate=15)
+    hip_drop_mild_deg: float = 2.0
+    hip_drop_moderate_deg: float = 5.0
+    hip_drop_severe_deg: float = 8.0
+    asymmetry_ratio: float = 0.8
+    high_pain_nprs: int = 6
+    advanced_start_max_pain_now: int = 3
+    advanced_start_max_pain_worst: int = 5
+
+
+@dataclass(frozen=True)
+class ProgressionThresholds:
+    regress_pain_during_above: int = 5
+    regress_next_morning_delta: float = 2
+    regress_serious_fault_fraction: float = 0.3
+    regress_dose_fraction_below: float = 0.5
+    hold_pain_during_min: int = 3
+    hold_rpe_min: int = 8
+    progress_pain_during_max: int = 2
+    progress_rpe_max: int = 7
+    qualifying_sessions: int = 2
+    settled_margin: float = 1
+    reps_step: int = 2
+    sets_step: int = 1
+    squeeze_step_s: int = 1
+    timed_hold_step_s: int = 5
+
+
+@dataclass(frozen=True)
+class MonitoringThresholds:
+    baseline_entries: int = 3
+    important_change_points: float = 2
+    important_change_fraction: float = 0.3
+    mean_window_days: int = 7
+    six_week_rule_weeks: float = 6
+    six_week_mean_at_least: float = 2
+    six_week_repeat_days: int = 7
+    worsening_delta: float = 2
+    rescreen_days: int = 7
+    low_adherence_below: float = 0.5
+    no_activity_days: int = 7
+
+
+@dataclass(frozen=True)
+class PhaseDose:
+    days_per_week: int
+    sets_min: int
+    sets_max: int
+    reps_min: int
+    reps_max: int
+    squeeze_s_min: int
+    squeeze_s_max: int
+
+
+@dataclass(frozen=True)
+class PhaseThresholds:
+    activation: PhaseDose = PhaseDose(5, 2, 2, 8, 12, 2, 3)
+    strengthening: PhaseDose = PhaseDose(3, 2, 3, 8, 15, 2, 5)
+    integration: PhaseDose = PhaseDose(3, 2, 3, 8, 15, 2, 5)
+    strengthening_from_week: float = 2
+    integration_from_week: float = 6
+    min_progressions_to_advance: int = 1
+    recent_decisions_without_regress: int = 3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    screening: ScreeningThresholds = ScreeningThresholds()
+    assessment: AssessmentThresholds = AssessmentThresholds()
+    progression: ProgressionThresholds = ProgressionThresholds()
+    monitoring: MonitoringThresholds = MonitoringThresholds()
+    phases: PhaseThresholds = PhaseThresholds()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Thresholds":
+        """Build from the parsed YAML; unknown keys and wrong types are refused, missing keys keep defaults."""
+        return _build(cls, data, "thresholds")
+
+    def to_dict(self) -> dict[str, Any]:
+        return _dump(self)
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+def _build(cls: type, data: Any, where: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise InvalidCatalog(f"{where} must be a mapping of names to values.")
+    known = {f.name: f for f in fields(cls)}
+    unknown = set(data) - set(known)
+    if unknown:
+        raise InvalidCatalog(f"{where}: unknown setting(s) {', '.join(sorted(map(str, unknown)))}.")
+    defaults = cls() if all(f.default is not MISSING or f.default_factory is not MISSING for f in fields(cls)) \
+        else None
+    values: dict[str, Any] = {}
+    for name, f in known.items():
+        if name not in data:
+            if defaults is None:
+                raise InvalidCatalog(f"{where}: missing setting {name!r}.")
+            continue
+        value = data[name]
+        default = getattr(defaults, name) if defaults is not None else None
+        target = type(default) if default is not None and is_dataclass(default) else _field_type(cls, f)
+        if is_dataclass(target):
+            values[name] = _build(target, value, f"{where}.{name}")
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InvalidCatalog(f"{where}.{name} must be a number (got {value!r}).")
+            if target is int:
+                if float(value) != int(value):
+                    raise InvalidCatalog(f"{where}.{name} must be a whole number (got {value!r}).")
+                value = int(value)
+            values[name] = value
+    return cls(**values) if defaults is None else _replace(defaults, values)
+
+
+def _replace(obj: Any, values: dict[str, Any]) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **values)
+
+
+_TYPES = {"int": int, "float": float}
+
+
+def _field_type(cls: type, f: Any) -> Any:
+    t = f.type if not isinstance(f.type, str) else f.type
+    if isinstance(t, str):
+        if t in _TYPES:
+            return _TYPES[t]
+        return globals().get(t, float)
+    return t
+
+
+def _dump(obj: Any) -> Any:
+    if is_dataclass(obj):
+        return {f.name: _dump(getattr(obj, f.name)) for f in fields(obj)}
+    return obj

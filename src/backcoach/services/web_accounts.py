@@ -1,0 +1,309 @@
+"""Web accounts: sign-up, log-in with rate limiting, clinician invitations and
+assignments, one-time form tokens, and the audit log of who viewed or changed
+whose data.
+
+Owned by the web app (issue 3). Each function takes the SQLAlchemy session of
+the current unit of work and a clock value, so tests pass fixed times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backcoach.domain.errors import BackcoachError
+from backcoach.storage.models import AuditEntry, ClinicianAssignment, Invitation, Person, User
+from backcoach.web.models import FormSubmission, LoginAttempt
+
+ROLES = ("person", "clinician", "admin")
+EMAIL_RE = re.compile(r"^[^@\s]{1,200}@[^@\s]{1,100}\.[^@\s]{1,60}$")
+MIN_PASSWORD = 10
+LOGIN_WINDOW = dt.timedelta(minutes=15)
+LOGIN_MAX_FAILURES = 5
+WRONG_LOGIN = "That email address and password do not match an account."
+INVITATION_DAYS = 30
+
+
+class AccountError(BackcoachError):
+    """A sign-up or log-in problem, explained to the person."""
+
+
+class TooManyAttempts(AccountError):
+    """Too many failed log-ins for this address recently."""
+
+
+class NotAllowed(BackcoachError):
+    """The account may not see or change this person's data."""
+
+
+class AlreadySubmitted(BackcoachError):
+    """The same form (one-time token) arrived a second time; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+    role: str
+    person_id: int | None
+    display_name: str
+
+
+def _account(u: User) -> Account:
+    return Account(id=u.id, email=u.email, role=u.role, person_id=u.person_id, display_name=u.display_name or u.email)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def sign_up(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    role: str,
+    hash_password: Callable[[str], str],
+    now: dt.datetime,
+    invitation_code: str | None = None,
+) -> Account:
+    """Create an account; a person account gets its Person record (and a clinician if invited)."""
+    email = normalise_email(email)
+    display_name = (display_name or "").strip()
+    problems = []
+    if not EMAIL_RE.match(email):
+        problems.append("Enter an email address like name@example.org.")
+    if len(password or "") < MIN_PASSWORD:
+        problems.append(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    if len(password or "") > 200:
+        problems.append("That password is too long (200 characters at most).")
+    if not display_name or len(display_name) > 100:
+        problems.append("Enter the name you would like us to use (up to 100 characters).")
+    if role not in ("person", "clinician"):
+        problems.append("Choose whether this account is for a person with back pain or for a clinician.")
+    if problems:
+        raise AccountError(" ".join(problems))
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("An account with this email address already exists. Log in instead.")
+    invitation = None
+    if invitation_code:
+        if role != "person":
+            raise AccountError("Invitation codes are for people joining a clinician; leave it empty for a clinician account.")
+        invitation = _valid_invitation(session, invitation_code, now)
+    person_id = None
+    if role == "person":
+        person = Person(display_name=display_name, created_at=now)
+        session.add(person)
+        session.flush()
+        person_id = person.id
+    user = User(email=email, password_hash=hash_password(password), role=role, person_id=person_id,
+                display_name=display_name, created_at=now, active=True)
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise AccountError("An account with this email address already exists. Log in instead.") from exc
+    if invitation is not None and person_id is not None:
+        _use_invitation(session, invitation, person_id, now)
+    audit(session, actor_user_id=user.id, person_id=person_id, action="account.created", detail={"role": role}, now=now)
+    return _account(user)
+
+
+def authenticate(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    verify: Callable[[str, str], bool],
+    now: dt.datetime,
+) -> Account | None:
+    """Check the password; None when it does not match (the failure is recorded, so the
+    caller must commit). More than LOGIN_MAX_FAILURES failures per address (or per
+    client address) within LOGIN_WINDOW blocks further tries until the window passes."""
+    email = normalise_email(email)
+    keys = [f"email:{email}", f"client:{client}"]
+    since = now - LOGIN_WINDOW
+    for key in keys:
+        n = session.scalar(select(func.count(LoginAttempt.id)).where(LoginAttempt.key == key, LoginAttempt.at >= since))
+        limit = LOGIN_MAX_FAILURES if key.startswith("email:") else LOGIN_MAX_FAILURES * 6
+        if (n or 0) >= limit:
+            raise TooManyAttempts(
+                "Too many unsuccessful log-in attempts. For your safety, wait 15 minutes and try again."
+            )
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None or not user.active or not verify(user.password_hash, password or ""):
+        for key in keys:
+            session.add(LoginAttempt(key=key, at=now))
+        return None
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+    return _account(user)
+
+
+def get_account(session: Session, user_id: int) -> Account | None:
+    u = session.get(User, user_id)
+    if u is None or not u.active:
+        return None
+    return _account(u)
+
+
+# -- clinicians and the people they look after --------------------------------------
+
+def create_invitation(session: Session, clinician: Account, now: dt.datetime) -> str:
+    if clinician.role not in ("clinician", "admin"):
+        raise NotAllowed("Only a clinician can create an invitation code.")
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    session.add(Invitation(code=code, clinician_user_id=clinician.id, created_at=now,
+                           expires_at=now + dt.timedelta(days=INVITATION_DAYS)))
+    session.flush()
+    audit(session, actor_user_id=clinician.id, person_id=None, action="invitation.created", detail={"code": code}, now=now)
+    return code
+
+
+def _valid_invitation(session: Session, code: str, now: dt.datetime) -> Invitation:
+    inv = session.scalar(select(Invitation).where(Invitation.code == code.strip().upper()))
+    if inv is None:
+        raise AccountError("That invitation code was not found. Check it with your clinician.")
+    if inv.used_at is not None:
+        raise AccountError("That invitation code has already been used. Ask your clinician for a new one.")
+    if inv.expires_at is not None and inv.expires_at < now:
+        raise AccountError("That invitation code has expired. Ask your clinician for a new one.")
+    return inv
+
+
+def _use_invitation(session: Session, inv: Invitation, person_id: int, now: dt.datetime) -> None:
+    inv.used_at = now
+    inv.used_by_person_id = person_id
+    assign(session, clinician_user_id=inv.clinician_user_id, person_id=person_id, now=now)
+
+
+def redeem_invitation(session: Session, person: Account, code: str, now: dt.datetime) -> int:
+    """A person joins a clinician with a code; returns the clinician's user id."""
+    if person.person_id is None:
+        raise NotAllowed("Only a person's account can join a clinician.")
+    inv = _valid_invitation(session, code, now)
+    _use_invitation(session, inv, person.person_id, now)
+    audit(session, actor_user_id=person.id, person_id=person.person_id, action="invitation.redeemed",
+          detail={"clinician_user_id": inv.clinician_user_id}, now=now)
+    return inv.clinician_user_id
+
+
+def assign(session: Session, *, clinician_user_id: int, person_id: int, now: dt.datetime) -> None:
+    exists = session.scalar(select(ClinicianAssignment.id).where(
+        ClinicianAssignment.clinician_user_id == clinician_user_id, ClinicianAssignment.person_id == person_id))
+    if exists is None:
+        session.add(ClinicianAssignment(clinician_user_id=clinician_user_id, person_id=person_id, created_at=now))
+        session.flush()
+
+
+def admin_assign(session: Session, admin: Account, clinician_email: str, person_email: str, now: dt.datetime) -> None:
+    if admin.role != "admin":
+        raise NotAllowed("Only an administrator can assign people to clinicians.")
+    clin = session.scalar(select(User).where(User.email == normalise_email(clinician_email)))
+    per = session.scalar(select(User).where(User.email == normalise_email(person_email)))
+    if clin is None or clin.role != "clinician":
+        raise AccountError("No clinician account has that email address.")
+    if per is None or per.person_id is None:
+        raise AccountError("No person's account has that email address.")
+    assign(session, clinician_user_id=clin.id, person_id=per.person_id, now=now)
+    audit(session, actor_user_id=admin.id, person_id=per.person_id, action="assignment.created",
+          detail={"clinician_user_id": clin.id}, now=now)
+
+
+def assigned_person_ids(session: Session, clinician: Account) -> list[int]:
+    if clinician.role == "admin":
+        return list(session.scalars(select(Person.id).order_by(Person.id)))
+    return list(session.scalars(select(ClinicianAssignment.person_id)
+                                .where(ClinicianAssignment.clinician_user_id == clinician.id)
+                                .order_by(ClinicianAssignment.person_id)))
+
+
+def require_access(session: Session, account: Account, person_id: int) -> None:
+    """A person reads only their own data; a clinician only the people assigned to them.
+
+    Raises NotAllowed with the same message whether or not the person exists, so an
+    account cannot probe which ids exist.
+    """
+    if account.role == "person":
+        if account.person_id == person_id:
+            return
+    elif account.role == "admin":
+        if session.get(Person, person_id) is not None:
+            return
+    elif account.role == "clinician":
+        ok = session.scalar(select(ClinicianAssignment.id).where(
+            ClinicianAssignment.clinician_user_id == account.id, ClinicianAssignment.person_id == person_id))
+        if ok is not None:
+            return
+    raise NotAllowed("You do not have access to this person's data.")
+
+
+def clinicians_of(session: Session, person_id: int) -> list[Account]:
+    rows = session.scalars(select(User).join(ClinicianAssignment, ClinicianAssignment.clinician_user_id == User.id)
+                           .where(ClinicianAssignment.person_id == person_id))
+    return [_account(u) for u in rows]
+
+
+def display_names(session: Session, person_ids: list[int]) -> dict[int, str]:
+    if not person_ids:
+        return {}
+    return dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids))).all())
+
+
+# -- one-time form tokens ------------------------------------------------------------
+
+def use_form_token(session: Session, token: str | None, user_id: int | None, now: dt.datetime) -> None:
+    """Record a one-time form token; the second use raises AlreadySubmitted.
+
+    Called inside the same transaction as the write the form makes, so either both
+    are kept or neither.
+    """
+    if not token:
+        return
+    if len(token) > 200:
+        raise AlreadySubmitted("This form could not be recognised; reload the page and try again.")
+    if session.scalar(select(FormSubmission.id).where(FormSubmission.token == token)) is not None:
+        raise AlreadySubmitted("This form was already sent, so nothing was changed the second time.")
+    session.add(FormSubmission(token=token, user_id=user_id, at=now))
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise AlreadySubmitted("This form was already sent, so nothing was changed the second time.") from exc
+
+
+def forget_form_token(session: Session, token: str) -> None:
+    session.execute(delete(FormSubmission).where(FormSubmission.token == token))
+
+
+# -- audit log -------------------------------------------------------------------------
+
+def audit(session: Session, *, actor_user_id: int | None, person_id: int | None, action: str,
+          detail: dict[str, Any] | None = None, now: dt.datetime) -> None:
+    session.add(AuditEntry(actor_user_id=actor_user_id, person_id=person_id, action=action, detail=detail or {}, at=now))
+
+
+def audit_entries(session: Session, account: Account, person_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """The audit log a clinician may read: entries about their assigned people (all for an admin)."""
+    q = select(AuditEntry, User.email).outerjoin(User, User.id == AuditEntry.actor_user_id)
+    if person_id is not None:
+        require_access(session, account, person_id)
+        q = q.where(AuditEntry.person_id == person_id)
+    elif account.role == "clinician":
+        ids = assigned_person_ids(session, account)
+        q = q.where((AuditEntry.person_id.in_(ids)) | (AuditEntry.actor_user_id == account.id))
+    elif account.role != "admin":
+        q = q.where(AuditEntry.person_id == account.person_id)
+    q = q.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    return [
+        {"at": e.at.isoformat(), "actor": email or "system", "person_id": e.person_id, "action": e.action, "detail": e.detail}
+        for e, email in session.execute(q).all()
+    ]

@@ -1,0 +1,252 @@
+"""The web application factory.
+
+``create_app(settings=None)`` builds a FastAPI app on the database in the settings
+(running the migrations if the schema is behind). Nothing is kept in process
+memory between requests except caches: sessions are signed cookies, rate limits
+and one-time form tokens live in the database, so several servers can share one
+PostgreSQL behind a load balancer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import sessionmaker
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked, UnknownExercise
+from backcoach.services import web_accounts as accounts
+from backcoach.web.deps import CsrfFailed, LoginRequired, utcnow
+from backcoach.web.security import SESSION_COOKIE, Session, Signer, make_hasher
+
+HERE = Path(__file__).parent
+log = logging.getLogger("backcoach.web")
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    v = os.environ.get(name)
+    if v is None:
+        return default
+    return v.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class WebOptions:
+    """Web-only knobs (environment: BACKCOACH_COOKIE_SECURE, BACKCOACH_SESSION_HOURS)."""
+
+    cookie_secure: bool = field(default_factory=lambda: _env_bool("BACKCOACH_COOKIE_SECURE", True))
+    session_hours: float = field(default_factory=lambda: float(os.environ.get("BACKCOACH_SESSION_HOURS", "12")))
+    token_hours: float = 24.0
+    fast_password_hash: bool = field(default_factory=lambda: _env_bool("BACKCOACH_FAST_PASSWORD_HASH", False))
+    clock: Callable[[], dt.datetime] = utcnow
+    run_migrations: bool = True
+
+
+class SessionCookieMiddleware:
+    """Reads the signed session cookie into request.state and writes it back when it changed.
+
+    Pure ASGI (no BaseHTTPMiddleware) to keep the per-request cost low.
+    """
+
+    def __init__(self, app: ASGIApp, signer: Signer, secure: bool) -> None:
+        self.app = app
+        self.signer = signer
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = None
+        for k, v in scope.get("headers", ()):
+            if k == b"cookie":
+                for part in v.decode("latin-1").split(";"):
+                    name, _, value = part.strip().partition("=")
+                    if name == SESSION_COOKIE:
+                        raw = value
+        session, problem = self.signer.load_session(raw)
+        state = scope.setdefault("state", {})
+        new = session is None
+        state["session"] = session or Session.anonymous()
+        state["session_problem"] = problem
+        state["session_dirty"] = new
+        path = scope.get("path", "")
+        is_static = path.startswith("/static/")
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start" and state.get("session_dirty") and not is_static:
+                headers = MutableHeaders(scope=message)
+                cookie = (
+                    f"{SESSION_COOKIE}={self.signer.dump_session(state['session'])}; Path=/; HttpOnly; SameSite=Lax; "
+                    f"Max-Age={self.signer.session_max_age}"
+                )
+                if self.secure:
+                    cookie += "; Secure"
+                headers.append("set-cookie", cookie)
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("x-content-type-options", "nosniff")
+                headers.setdefault("x-frame-options", "DENY")
+                headers.setdefault("referrer-policy", "same-origin")
+                if not scope.get("path", "").startswith("/docs"):
+                    headers.setdefault(
+                        "content-security-policy",
+                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                        "frame-ancestors 'none'; form-action 'self'",
+                    )
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
+    from backcoach.settings import get_settings
+    from backcoach.storage.database import ensure_schema, get_engine
+
+    settings = settings or get_settings()
+    web = web or WebOptions()
+    if web.run_migrations:
+        ensure_schema(settings.database_url)
+    engine = get_engine(settings.database_url)
+
+    app = FastAPI(
+        title="backcoach",
+        version="0.1.0",
+        description=(
+            "Safe, progressive glute rehabilitation for mechanical lower back pain. The JSON API does everything "
+            "the pages do. Authenticate with the session cookie (send the CSRF token from /api/auth/csrf in the "
+            "X-CSRF-Token header on writes) or with a bearer token from POST /api/auth/token. "
+            "backcoach does not replace a clinician."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.web = web
+    app.state.clock = web.clock
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
+    app.state.signer = Signer(settings.secret_key, int(web.session_hours * 3600), int(web.token_hours * 3600))
+    app.state.hasher = make_hasher(web.fast_password_hash)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    from backcoach.web import filters
+
+    filters.install(templates.env)
+    app.state.templates = templates
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    from backcoach.web.api import router as api_router
+    from backcoach.web.routes import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+
+    _install_error_handlers(app)
+    app.add_middleware(SessionCookieMiddleware, signer=app.state.signer, secure=web.cookie_secure)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+STATUS_FOR = (
+    (accounts.TooManyAttempts, 429),
+    (accounts.NotAllowed, 403),
+    (accounts.AlreadySubmitted, 409),
+    (CsrfFailed, 403),
+    (ProgramLocked, 409),
+    (UnknownExercise, 404),
+    (InvalidAnswers, 422),
+)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
+        target = "/login?msg=expired" if exc.reason == "expired" else "/login"
+        nxt = request.url.path
+        if request.method == "GET" and nxt not in ("/", "/login"):
+            target += ("&" if "?" in target else "?") + "next=" + nxt
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(BackcoachError)
+    async def _domain_error(request: Request, exc: BackcoachError):
+        status = next((code for cls, code in STATUS_FOR if isinstance(exc, cls)), 400)
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=status)
+        return _error_page(request, status, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        text = {404: "There is no page at this address.", 405: "That action is not available here."}.get(
+            exc.status_code, str(exc.detail))
+        return _error_page(request, exc.status_code, text)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+            problems.append({"field": loc, "message": err.get("msg", "invalid value")})
+        message = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in problems)
+        if _wants_json(request):
+            return JSONResponse({"detail": message or "The request is not valid.", "errors": problems}, status_code=422)
+        return _error_page(request, 422, "Some of what was sent is not valid, so nothing was changed: " + message)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        from backcoach.storage.database import StorageError
+
+        text = str(exc) if isinstance(exc, StorageError) else (
+            "Something went wrong on our side and nothing was changed. Please try again in a moment.")
+        if _wants_json(request):
+            return JSONResponse({"detail": text}, status_code=503 if isinstance(exc, StorageError) else 500)
+        return _error_page(request, 500, text)
+
+
+def _error_page(request: Request, status: int, message: str):
+    from backcoach.web.deps import DISCLAIMER
+
+    templates = request.app.state.templates
+    session = getattr(request.state, "session", None) or Session.anonymous()
+    return templates.TemplateResponse(
+        request,
+        "errors/error.html",
+        {"request": request, "status": status, "error_message": message, "account": None,
+         "csrf_token": request.app.state.signer.csrf_token(session), "disclaimer": DISCLAIMER,
+         "path": request.url.path, "message": None, "form_token": ""},
+        status_code=status,
+    )

@@ -1,0 +1,240 @@
+"""Request dependencies: the database session, the session cookie, the current
+account, CSRF checks, and the page renderer.
+
+Routes only parse input, call a service and render; everything they share lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session as DbSession
+
+from backcoach.domain.errors import BackcoachError
+from backcoach.services import web_accounts as accounts
+from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+from backcoach.web.security import CSRF_FORM_FIELD, CSRF_HEADER, Session
+
+DISCLAIMER = (
+    "backcoach does not replace a clinician. It cannot examine you. If it tells you to seek care, "
+    "do so; if something feels wrong, stop and ask a doctor or physiotherapist."
+)
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies; the app turns it into a redirect to the log-in page."""
+
+    def __init__(self, reason: str | None = None) -> None:
+        self.reason = reason
+
+
+class CsrfFailed(BackcoachError):
+    """The form's security token is missing, stale or from another session."""
+
+
+CSRF_MESSAGE = (
+    "This form had expired or came from an older page (for example after logging in again). "
+    "Nothing was changed. Please reload the page and try again."
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class Ctx:
+    """Everything a route needs about this request."""
+
+    request: Request
+    uow: SqlAlchemyUnitOfWork
+    session: Session
+    account: accounts.Account | None
+    via_token: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def db(self) -> DbSession:
+        return self.uow.session
+
+    def commit(self) -> None:
+        self.uow.commit()
+
+    def service_uow(self) -> SqlAlchemyUnitOfWork:
+        """A fresh unit of work for a service call (services open and commit their own transaction)."""
+        return SqlAlchemyUnitOfWork(session_factory=self.request.app.state.sessionmaker)
+
+    @property
+    def person_id(self) -> int:
+        if self.account is None or self.account.person_id is None:
+            raise accounts.NotAllowed("This page is for a person's account.")
+        return self.account.person_id
+
+    def use_form_token(self, token: str | None) -> None:
+        """Consume a one-time form token in its own transaction (see forget_form_token)."""
+        accounts.use_form_token(self.db, token, self.account.id if self.account else None, self.now)
+        self.commit()
+
+    def once(self, token: str | None, write):
+        """Run ``write()`` at most once per one-time form token; a failed write frees the token."""
+        self.use_form_token(token)
+        try:
+            return write()
+        except BaseException:
+            self.forget_form_token(token)
+            raise
+
+    def forget_form_token(self, token: str | None) -> None:
+        """The write failed, so the same form may be sent again after fixing it."""
+        if token:
+            accounts.forget_form_token(self.db, token)
+            self.commit()
+
+    @property
+    def settings(self) -> Any:
+        return self.request.app.state.settings
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.request.app.state.clock()
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    @property
+    def signer(self):
+        return self.request.app.state.signer
+
+    def csrf_token(self) -> str:
+        return self.signer.csrf_token(self.session)
+
+    def login(self, account: accounts.Account) -> None:
+        """New session id on log-in (no session fixation); old CSRF tokens stop working."""
+        self.request.state.session = Session(sid=secrets.token_urlsafe(16), user_id=account.id, role=account.role)
+        self.request.state.session_dirty = True
+        self.session = self.request.state.session
+        self.account = account
+
+    def logout(self) -> None:
+        self.request.state.session = Session.anonymous()
+        self.request.state.session_dirty = True
+        self.session = self.request.state.session
+        self.account = None
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        templates = self.request.app.state.templates
+        base = {
+            "request": self.request,
+            "account": self.account,
+            "csrf_token": self.csrf_token(),
+            "form_token": secrets.token_urlsafe(16),
+            "disclaimer": DISCLAIMER,
+            "path": self.request.url.path,
+            "message": _flash(self.request),
+        }
+        base.update(context)
+        return templates.TemplateResponse(self.request, template, base, status_code=status_code)
+
+
+FLASH = {
+    "expired": ("warn", "Your session ended, so you were logged out. Please log in again; nothing was lost."),
+    "loggedout": ("ok", "You are logged out."),
+    "welcome": ("ok", "Welcome to backcoach. First, a few safety questions."),
+    "checkin": ("ok", "Thank you. Your pain check-in is saved."),
+    "adjusted": ("ok", "The change is saved and recorded with your name."),
+    "cleared": ("ok", "The clearance is saved and recorded with your name."),
+    "joined": ("ok", "You are now connected with your clinician."),
+}
+
+
+def _flash(request: Request) -> tuple[str, str] | None:
+    return FLASH.get(request.query_params.get("msg", ""))
+
+
+def get_uow(request: Request) -> Iterator[SqlAlchemyUnitOfWork]:
+    """One unit of work (one transaction) per request; routes commit explicitly, so a
+    write is in the database before its response is sent."""
+    with SqlAlchemyUnitOfWork(session_factory=request.app.state.sessionmaker) as uow:
+        yield uow
+
+
+def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
+    db = uow.session
+    session: Session = request.state.session
+    account = None
+    via_token = False
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        uid, problem = request.app.state.signer.load_api_token(auth[7:].strip())
+        if uid is None:
+            raise HTTPException(401, "Your access token has expired; request a new one." if problem == "expired"
+                                else "The access token is not valid.", headers={"WWW-Authenticate": "Bearer"})
+        account = accounts.get_account(db, uid)
+        if account is None:
+            raise HTTPException(401, "The access token is not valid.", headers={"WWW-Authenticate": "Bearer"})
+        via_token = True
+    elif session.user_id is not None:
+        account = accounts.get_account(db, session.user_id)
+    db.rollback()  # release the connection until the route needs it again
+    return Ctx(request=request, uow=uow, session=session, account=account, via_token=via_token)
+
+
+def ctx_optional(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
+    return _ctx(request, uow)
+
+
+def page_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
+    """A page that needs a logged-in account: otherwise redirect to log in."""
+    ctx = _ctx(request, uow)
+    if ctx.account is None:
+        raise LoginRequired(request.state.session_problem)
+    return ctx
+
+
+def api_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
+    """An API call that needs an account (cookie plus CSRF header for writes, or a bearer token)."""
+    ctx = _ctx(request, uow)
+    if ctx.account is None:
+        problem = request.state.session_problem
+        raise HTTPException(
+            401,
+            "Your session has expired; log in again." if problem == "expired" else "Log in first (cookie session or bearer token).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not ctx.via_token:
+        if not ctx.signer.csrf_valid(ctx.session, request.headers.get(CSRF_HEADER)):
+            raise HTTPException(403, CSRF_MESSAGE)
+    return ctx
+
+
+def api_ctx_anonymous(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
+    """Sign-up and log-in over the API: no account yet; cookie callers still need the CSRF header."""
+    ctx = _ctx(request, uow)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.cookies.get("bc_session"):
+        if not ctx.signer.csrf_valid(ctx.session, request.headers.get(CSRF_HEADER)):
+            raise HTTPException(403, CSRF_MESSAGE)
+    return ctx
+
+
+async def check_csrf_form(request: Request) -> None:
+    """Every HTML form carries the CSRF token; it must match this session."""
+    form = await request.form()
+    token = form.get(CSRF_FORM_FIELD)
+    if not request.app.state.signer.csrf_valid(request.state.session, token if isinstance(token, str) else None):
+        raise CsrfFailed(CSRF_MESSAGE)
+
+
+def role_required(ctx: Ctx, *roles: str) -> accounts.Account:
+    if ctx.account is None or ctx.account.role not in roles:
+        raise accounts.NotAllowed("This page is not available to your account.")
+    return ctx.account
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

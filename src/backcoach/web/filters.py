@@ -1,0 +1,51 @@
+"""Jinja filters shared by the templates: plain-language labels and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+LEVEL_TEXT = {
+    "emergency": "Emergency: seek care now",
+    "urgent": "Urgent: see a doctor within 24 hours",
+    "see_clinician": "Book a review with a clinician",
+    "clear": "No warning sign found",
+}
+ACTION_TEXT = {"progress": "Step up", "hold": "Stay the same", "regress": "Step back"}
+ALERT_TEXT = {
+    "emergency": "Emergency screen",
+    "urgent": "Urgent screen",
+    "see_clinician": "Review recommended",
+    "six_week_rule": "Six-week rule",
+    "worsening": "Worsening",
+    "rescreen_due": "Re-screen due",
+    "low_adherence": "Low adherence",
+    "no_recent_activity": "No recent activity",
+}
+
+
+def nice_date(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d %b %Y, %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%a %d %b %Y")
+    return str(value)
+
+
+def humanise(value: Any) -> str:
+    return str(value or "").replace("_", " ")
+
+
+def install(env: Any) -> None:
+    env.filters["nice_date"] = nice_date
+    env.filters["humanise"] = humanise
+    env.filters["level_text"] = lambda c: LEVEL_TEXT.get(str(c), humanise(c))
+    env.filters["action_text"] = lambda c: ACTION_TEXT.get(str(c), humanise(c))
+    env.filters["alert_text"] = lambda c: ALERT_TEXT.get(str(c), humanise(c))

@@ -1,0 +1,10 @@
+"""Server-rendered pages, one module per resource."""
+
+from fastapi import APIRouter
+
+from backcoach.web.routes import auth, clinic, person
+
+router = APIRouter(include_in_schema=False)
+router.include_router(auth.router)
+router.include_router(person.router)
+router.include_router(clinic.router)

@@ -1,0 +1,104 @@
+"""Sign-up, log-in, log-out and the account page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from backcoach.services import web_accounts as accounts
+from backcoach.web.deps import Ctx, check_csrf_form, ctx_optional, page_ctx, redirect
+from backcoach.web.forms import form_data
+
+router = APIRouter()
+
+
+def home_for(account: accounts.Account) -> str:
+    return "/clinic" if account.role in ("clinician", "admin") else "/today"
+
+
+def _safe_next(value: str | None) -> str | None:
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None
+
+
+@router.get("/")
+def home(ctx: Ctx = Depends(ctx_optional)):
+    if ctx.account is not None:
+        return redirect(home_for(ctx.account))
+    return ctx.render("home.html")
+
+
+@router.get("/signup")
+def signup_page(ctx: Ctx = Depends(ctx_optional)):
+    return ctx.render("auth/signup.html", values={"role": "person"}, problems=[])
+
+
+@router.post("/signup", dependencies=[Depends(check_csrf_form)])
+async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
+    f = await form_data(request)
+    values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code")}
+    try:
+        account = accounts.sign_up(
+            ctx.db, email=f.get("email", ""), password=f.get("password", ""), display_name=f.get("display_name", ""),
+            role=f.get("role", "person"), hash_password=request.app.state.hasher.hash, now=ctx.now,
+            invitation_code=f.get("invitation_code") or None,
+        )
+        ctx.commit()
+    except accounts.AccountError as exc:
+        return ctx.render("auth/signup.html", status_code=400, values=values, problems=[str(exc)])
+    ctx.login(account)
+    return redirect("/screening?msg=welcome" if account.role == "person" else "/clinic")
+
+
+@router.get("/login")
+def login_page(ctx: Ctx = Depends(ctx_optional)):
+    if ctx.account is not None:
+        return redirect(home_for(ctx.account))
+    return ctx.render("auth/login.html", values={}, problems=[], next=_safe_next(ctx.request.query_params.get("next")))
+
+
+@router.post("/login", dependencies=[Depends(check_csrf_form)])
+async def login(request: Request, ctx: Ctx = Depends(ctx_optional)):
+    from backcoach.web.security import verify_password
+
+    f = await form_data(request)
+    nxt = _safe_next(f.get("next"))
+    client = request.client.host if request.client else "unknown"
+    try:
+        account = accounts.authenticate(
+            ctx.db, email=f.get("email", ""), password=f.get("password", ""), client=client,
+            verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now,
+        )
+    except accounts.TooManyAttempts as exc:
+        return ctx.render("auth/login.html", status_code=429, values={"email": f.get("email", "")},
+                          problems=[str(exc)], next=nxt)
+    ctx.commit()
+    if account is None:
+        return ctx.render("auth/login.html", status_code=400, values={"email": f.get("email", "")},
+                          problems=[accounts.WRONG_LOGIN], next=nxt)
+    ctx.login(account)
+    return redirect(nxt or home_for(account))
+
+
+@router.post("/logout", dependencies=[Depends(check_csrf_form)])
+def logout(ctx: Ctx = Depends(ctx_optional)):
+    ctx.logout()
+    return redirect("/login?msg=loggedout")
+
+
+@router.get("/account")
+def account_page(ctx: Ctx = Depends(page_ctx)):
+    clinicians = accounts.clinicians_of(ctx.db, ctx.account.person_id) if ctx.account.person_id else []
+    return ctx.render("auth/account.html", clinicians=clinicians, problems=[])
+
+
+@router.post("/account/join", dependencies=[Depends(check_csrf_form)])
+async def join_clinician(request: Request, ctx: Ctx = Depends(page_ctx)):
+    f = await form_data(request)
+    try:
+        accounts.redeem_invitation(ctx.db, ctx.account, f.get("code", ""), ctx.now)
+        ctx.commit()
+    except accounts.AccountError as exc:
+        clinicians = accounts.clinicians_of(ctx.db, ctx.account.person_id) if ctx.account.person_id else []
+        return ctx.render("auth/account.html", status_code=400, clinicians=clinicians, problems=[str(exc)])
+    return redirect("/account?msg=joined")

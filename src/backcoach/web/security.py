@@ -1,0 +1,106 @@
+"""Passwords, signed session cookies, CSRF tokens and API tokens.
+
+Why this shape: the web servers keep no state of their own, so a session is a
+signed cookie (itsdangerous) rather than a row in process memory, and a CSRF
+token is a signature over the session's random id. Several servers that share
+the secret (kept in the database, see ``web_store.load_or_create_secret``) accept
+each other's cookies and tokens.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+SESSION_COOKIE = "bc_session"
+CSRF_FORM_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def make_hasher(fast: bool = False) -> PasswordHasher:
+    """argon2id; ``fast`` lowers the cost for tests and the benchmark's sign-ups only."""
+    if fast:
+        return PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    return PasswordHasher()
+
+
+def verify_password(hasher: PasswordHasher, stored_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class Session:
+    """What the session cookie carries: a random id and, once logged in, the user."""
+
+    sid: str
+    user_id: int | None = None
+    role: str | None = None
+
+    @staticmethod
+    def anonymous() -> "Session":
+        return Session(sid=secrets.token_urlsafe(16))
+
+
+class Signer:
+    """All signing in one place, keyed by the one application secret."""
+
+    def __init__(self, secret: str, session_max_age: int, token_max_age: int) -> None:
+        self._session = URLSafeTimedSerializer(secret, salt="backcoach.session")
+        self._csrf = URLSafeTimedSerializer(secret, salt="backcoach.csrf")
+        self._token = URLSafeTimedSerializer(secret, salt="backcoach.api-token")
+        self.session_max_age = session_max_age
+        self.token_max_age = token_max_age
+
+    # -- session cookie -------------------------------------------------------
+    def dump_session(self, session: Session) -> str:
+        return self._session.dumps({"sid": session.sid, "uid": session.user_id, "role": session.role})
+
+    def load_session(self, raw: str | None) -> tuple[Session | None, str | None]:
+        """Returns (session, problem); problem is "expired" or "invalid" when the cookie is unusable."""
+        if not raw:
+            return None, None
+        try:
+            data = self._session.loads(raw, max_age=self.session_max_age)
+        except SignatureExpired:
+            return None, "expired"
+        except BadSignature:
+            return None, "invalid"
+        if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
+            return None, "invalid"
+        uid = data.get("uid")
+        return Session(sid=data["sid"], user_id=uid if isinstance(uid, int) else None, role=data.get("role")), None
+
+    # -- CSRF -----------------------------------------------------------------
+    def csrf_token(self, session: Session) -> str:
+        return self._csrf.dumps(session.sid)
+
+    def csrf_valid(self, session: Session | None, token: str | None) -> bool:
+        if session is None or not token:
+            return False
+        try:
+            sid = self._csrf.loads(token, max_age=self.session_max_age)
+        except BadSignature:
+            return False
+        return secrets.compare_digest(str(sid), session.sid)
+
+    # -- API bearer tokens ----------------------------------------------------
+    def api_token(self, user_id: int, role: str) -> str:
+        return self._token.dumps({"uid": user_id, "role": role})
+
+    def load_api_token(self, token: str) -> tuple[int | None, str | None]:
+        try:
+            data = self._token.loads(token, max_age=self.token_max_age)
+        except SignatureExpired:
+            return None, "expired"
+        except BadSignature:
+            return None, "invalid"
+        if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+            return None, "invalid"
+        return data["uid"], None

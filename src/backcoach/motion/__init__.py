@@ -1,0 +1,37 @@
+"""Camera form coach: video -> landmarks -> signals -> repetitions -> faults -> report (DESIGN §6).
+
+The core (signals, segmentation, checks, analysis of landmark sequences and streams)
+needs only NumPy and SciPy. Reading videos and running the pose model need the
+optional `backcoach[vision]` extra and are imported lazily.
+"""
+
+from .analysis import (
+    AnalysisResult,
+    Repetition,
+    StreamingAnalyzer,
+    StreamUpdate,
+    analyze_landmarks,
+    analyze_video,
+    extract_landmarks,
+    recognise_exercise,
+)
+from .checks import EXERCISES, FAMILIES, CheckOptions, get_check
+from .errors import (
+    MotionError,
+    NoPersonError,
+    NotVisibleError,
+    UnknownExerciseError,
+    VideoError,
+    VisionExtraMissing,
+    WrongViewError,
+)
+from .landmarks import Landmark, LandmarkFrame, LandmarkSequence, frame_from_coco17
+from .pose import MediaPipePose, PoseEstimator
+
+__all__ = [
+    "AnalysisResult", "CheckOptions", "EXERCISES", "FAMILIES", "Landmark", "LandmarkFrame", "LandmarkSequence",
+    "MediaPipePose", "MotionError", "NoPersonError", "NotVisibleError", "PoseEstimator", "Repetition",
+    "StreamUpdate", "StreamingAnalyzer", "UnknownExerciseError", "VideoError", "VisionExtraMissing",
+    "WrongViewError", "analyze_landmarks", "analyze_video", "extract_landmarks", "frame_from_coco17",
+    "get_check", "recognise_exercise",
+]

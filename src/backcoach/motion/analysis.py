@@ -1,0 +1,526 @@
+"""The analysis pipeline: landmarks -> clean signals -> repetitions or holds -> metrics and faults.
+
+`analyze_landmarks` works on a whole recording; `StreamingAnalyzer` takes one frame at a
+time (a live camera) and reports each repetition as soon as it ends. Both use the same
+checks and the same counters; only the smoothing differs (zero-phase for a recording,
+causal for a stream, which cannot look ahead).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from . import signals as S
+from .checks import EXERCISES, FAMILIES, CheckOptions, ExerciseCheck, get_check
+from .errors import NoPersonError, NotVisibleError, UnknownExerciseError, WrongViewError
+from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence, side_landmark
+from .segmentation import HoldTracker, RepetitionCounter, Segment
+
+MIN_PERSON_SHARE = 0.25  # below this share of frames with a person: "nobody in the video"
+MIN_VISIBLE_SHARE = 0.5  # below this share with the needed body parts in view: refuse
+WARN_VISIBLE_SHARE = 0.85
+FRONT_VIEW_REFUSE_RATIO = 0.55  # a side-view exercise filmed with this width ratio is refused
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """One repetition (or one hold) with its measurements and faults."""
+
+    index: int
+    start_s: float
+    end_s: float
+    peak_s: float
+    metrics: dict[str, Any]
+    faults: list[str]
+    complete: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start_s": round(self.start_s, 2),
+            "end_s": round(self.end_s, 2),
+            "peak_s": round(self.peak_s, 2),
+            "metrics": self.metrics,
+            "faults": list(self.faults),
+        }
+
+
+@dataclass
+class AnalysisResult:
+    exercise: str
+    mode: str
+    view: str
+    repetitions: list[Repetition]
+    warnings: list[str]
+    frames_analyzed: int
+    seconds: float
+    side: str = ""
+    recognised: bool = False
+    options: CheckOptions = field(default_factory=CheckOptions)
+    sequence: LandmarkSequence | None = None  # cleaned landmarks, for drawing
+    signals: dict[str, np.ndarray] = field(default_factory=dict)
+    primary: str = ""
+    primary_label: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def reps(self) -> int:
+        return len(self.repetitions)
+
+    @property
+    def fault_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for rep in self.repetitions:
+            for f in rep.faults:
+                counts[f] = counts.get(f, 0) + 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "exercise": self.exercise,
+            "reps": self.reps,
+            "repetitions": [r.to_dict() for r in self.repetitions],
+            "faults": self.fault_counts,
+            "view": self.view,
+            "warnings": list(self.warnings),
+            "frames_analyzed": int(self.frames_analyzed),
+            "seconds": round(float(self.seconds), 2),
+        }
+        if self.mode == "hold":
+            out["hold_s"] = round(sum(r.metrics.get("hold_s", 0.0) for r in self.repetitions), 2)
+        if self.recognised:
+            out["recognised_exercise"] = True
+        return out
+
+
+def _as_sequence(landmarks: LandmarkSequence | Iterable[LandmarkFrame]) -> LandmarkSequence:
+    if isinstance(landmarks, LandmarkSequence):
+        return landmarks
+    return LandmarkSequence.from_frames(list(landmarks))
+
+
+def _repetition(check: ExerciseCheck, sig: dict, t: np.ndarray, seg: Segment, opts: CheckOptions, index: int,
+                offset: int = 0) -> Repetition:
+    local = Segment(seg.start - offset, seg.peak - offset, seg.end - offset, seg.rest, seg.peak_value, seg.complete)
+    metrics = check.rep_metrics(sig, t, local, check)
+    faults = check.rep_faults(metrics, check, opts)
+    if not seg.complete:  # cut off by the end of the recording: its timing is unknown
+        faults = [f for f in faults if f not in TIMING_FAULTS]
+    return Repetition(index=index, start_s=float(t[local.start]), end_s=float(t[local.end]),
+                      peak_s=float(t[local.peak]), metrics=metrics, faults=faults, complete=seg.complete)
+
+
+def _hold_segment(sig: dict, check: ExerciseCheck, start: int, end: int) -> Segment:
+    primary = sig[check.primary][start : end + 1]
+    peak = start + int(np.nanargmax(primary)) if np.isfinite(primary).any() else start
+    val = float(sig[check.primary][peak]) if np.isfinite(sig[check.primary][peak]) else float("nan")
+    return Segment(start=start, peak=peak, end=end, rest=float("nan"), peak_value=val)
+
+
+TIMING_FAULTS = ("rushed", "no_hold")
+
+PART_NAMES = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet", "wrist": "hands"}
+
+
+def _visibility(raw: LandmarkSequence, check: ExerciseCheck, warnings: list[str]) -> None:
+    """Refuse when the body parts this exercise needs are out of the picture most of the time."""
+    person = raw.person_found
+    n = int(person.sum())
+    missing = []
+    worst = 1.0
+    for part in check.required:
+        idx = [side_landmark(part, "left"), side_landmark(part, "right")]
+        seen = S.in_picture(raw, idx).any(axis=1)[person]
+        share = float(seen.mean()) if n else 0.0
+        worst = min(worst, share)
+        if share < MIN_VISIBLE_SHARE:
+            missing.append(PART_NAMES[part])
+        elif share < WARN_VISIBLE_SHARE:
+            warnings.append(f"Your {PART_NAMES[part]} were out of view for {100 * (1 - share):.0f}% of the video; "
+                            "results for those moments are less certain.")
+    if missing:
+        raise NotVisibleError(
+            f"Your {' and '.join(missing)} are out of the picture for most of the video, so the "
+            f"{check.exercise_id.replace('_', ' ')} cannot be checked. Move the camera back so your whole body "
+            "is in view from head to feet, then film again."
+        )
+
+
+def _check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[str]) -> None:
+    if view == "unknown" or view in check.views:
+        return
+    needed = " or ".join(check.views)
+    if check.views == ("side",) and ratio >= FRONT_VIEW_REFUSE_RATIO:
+        raise WrongViewError(
+            f"This {check.exercise_id.replace('_', ' ')} was filmed from the front or the feet, but it can only be "
+            f"checked from the {needed}. Put the camera at hip height, level with your body, about 2-3 m to your side."
+        )
+    warnings.append(f"The camera angle looks more like a {view} view than a {needed} view; "
+                    "angles may be less accurate.")
+
+
+def analyze_landmarks(
+    landmarks: LandmarkSequence | Iterable[LandmarkFrame],
+    exercise: str,
+    options: CheckOptions = CheckOptions(),
+    seconds: float | None = None,
+) -> AnalysisResult:
+    """Count repetitions (or holds) and judge each one, from a whole recording's landmarks."""
+    t0 = time.perf_counter()
+    raw = _as_sequence(landmarks)
+    warnings: list[str] = []
+    person = raw.person_found if len(raw) else np.zeros(0, bool)
+    if len(raw) == 0 or person.sum() < 5 or person.mean() < MIN_PERSON_SHARE:
+        raise NoPersonError(
+            "No person was found in the video. Make sure your whole body is in the picture, "
+            "the room is well lit and the camera is steady, then film again."
+        )
+    if person.mean() < WARN_VISIBLE_SHARE:
+        warnings.append(f"No person was seen in {100 * (1 - person.mean()):.0f}% of the frames.")
+    cleaned = S.clean(raw)
+    recognised = False
+    if exercise == "auto":
+        exercise = recognise_exercise(cleaned)
+        recognised = True
+        warnings.append(f"Exercise recognised from the video as {exercise.replace('_', ' ')}.")
+    check = get_check(exercise)
+    _visibility(raw, check, warnings)
+    view, ratio = S.estimate_view(cleaned)
+    _check_view(view, ratio, check, warnings)
+    layout = check.choose_layout(cleaned)
+    sig = check.signals(cleaned, layout)
+    reps = _segment(check, sig, cleaned.t, options, warnings)
+    if not reps:
+        warnings.append(_nothing_found(check))
+    result = AnalysisResult(
+        exercise=exercise, mode=check.mode, view=view, repetitions=reps, warnings=warnings,
+        frames_analyzed=int(len(raw)), seconds=seconds if seconds is not None else _span(raw.t),
+        side=layout.get("side", ""), recognised=recognised, options=options, sequence=cleaned, signals=sig,
+        primary=check.primary, primary_label=check.primary_label,
+    )
+    result.timings["analysis_s"] = time.perf_counter() - t0
+    return result
+
+
+def _span(t: np.ndarray) -> float:
+    return float(t[-1] - t[0]) if len(t) > 1 else 0.0
+
+
+def _nothing_found(check: ExerciseCheck) -> str:
+    if check.mode == "hold":
+        return "No hold position was found. Check that the whole body is in view and the exercise matches."
+    return ("No repetitions were found: the movement was too small or unclear to count. Check that the exercise "
+            "matches and that the camera sees the moving joints.")
+
+
+def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions, warnings: list[str]) -> list[Repetition]:
+    reps: list[Repetition] = []
+    if check.mode == "reps":
+        counter = RepetitionCounter(check.segmenter)
+        for i, x in enumerate(sig[check.primary]):
+            seg = counter.update(float(t[i]), float(x))
+            if seg is not None:
+                reps.append(_repetition(check, sig, t, seg, opts, len(reps) + 1))
+        seg = counter.finish()
+        if seg is not None:
+            reps.append(_repetition(check, sig, t, seg, opts, len(reps) + 1))
+            warnings.append("The video ended before the last repetition was lowered; it is counted but its "
+                            "timing may be cut short.")
+        return reps
+    tracker = HoldTracker(check.hold)
+    inpos = check.in_position(sig, check)
+    bouts = []
+    for i, flag in enumerate(inpos):
+        b = tracker.update(float(t[i]), bool(flag))
+        if b is not None:
+            bouts.append(b)
+    b = tracker.finish()
+    if b is not None:
+        bouts.append(b)
+    for start, end in bouts:
+        reps.append(_repetition(check, sig, t, _hold_segment(sig, check, start, end), opts, len(reps) + 1))
+    return reps
+
+
+# ---------------------------------------------------------------- recognising the exercise
+
+
+def recognise_exercise(cleaned: LandmarkSequence) -> str:
+    """Which catalog exercise this looks like, from posture and from what moves.
+
+    Posture gates first (lying on the back with bent knees, lying on the side, body
+    raised on one arm, on all fours), then the family whose counted signal shows the
+    clearest repetitions.
+    """
+    view, ratio = S.estimate_view(cleaned)
+    knee = {s: np.nanmedian(S.angle(S.point(cleaned, "hip", s), S.point(cleaned, "knee", s), S.point(cleaned, "ankle", s)))
+            for s in ("left", "right")}
+    knee_min = np.nanmin(list(knee.values())) if np.isfinite(list(knee.values())).any() else np.nan
+    scores: dict[str, float] = {}
+    for exercise in ("glute_bridge", "clamshell", "side_lying_leg_raise"):
+        check = get_check(exercise)
+        sig = check.signals(cleaned, check.choose_layout(cleaned))
+        counter = RepetitionCounter(check.segmenter)
+        amps = [seg.amplitude for seg in (counter.update(float(t), float(x)) for t, x in zip(cleaned.t, sig[check.primary])) if seg]
+        last = counter.finish()
+        if last is not None:
+            amps.append(last.amplitude)
+        scores[exercise] = len(amps) * (np.median(amps) / check.segmenter.min_amplitude if amps else 0.0)
+    if view == "side":
+        scores["clamshell"] *= 0.5
+        scores["side_lying_leg_raise"] *= 0.5
+    else:
+        scores["glute_bridge"] *= 0.3
+    if np.isfinite(knee_min) and knee_min < 140:
+        scores["side_lying_leg_raise"] *= 0.5
+    elif np.isfinite(knee_min):
+        scores["clamshell"] *= 0.3
+        scores["glute_bridge"] *= 0.5
+    best = max(scores, key=scores.get)
+    if scores[best] > 0:
+        if best == "glute_bridge" and abs(knee["left"] - knee["right"]) > 40:
+            return "single_leg_glute_bridge"
+        return best
+    holds = {}
+    for exercise in ("side_plank", "bird_dog", "dead_bug"):
+        check = get_check(exercise)
+        sig = check.signals(cleaned, check.choose_layout(cleaned))
+        holds[exercise] = float(np.mean(check.in_position(sig, check)))
+    if holds["side_plank"] >= 0.3:
+        knees_bent = np.isfinite(knee_min) and knee_min < 130
+        return "side_plank_knees" if knees_bent else "side_plank"
+    if max(holds["bird_dog"], holds["dead_bug"]) >= 0.2:
+        wrist_y = np.nanmedian(np.fmin(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1]))
+        sh_y = np.nanmedian(S.midpoint(cleaned, "shoulder")[:, 1])
+        return "dead_bug" if wrist_y < sh_y else "bird_dog"
+    raise UnknownExerciseError(
+        "The exercise could not be recognised from the video. Run again with --exercise and one of: "
+        + ", ".join(EXERCISES) + "."
+    )
+
+
+# ---------------------------------------------------------------- live stream
+
+
+@dataclass(frozen=True)
+class StreamUpdate:
+    """What a live display needs after each frame."""
+
+    t: float
+    reps: int
+    value: float | None  # the counted angle now (degrees), None when not seen
+    in_repetition: bool
+    repetition: Repetition | None = None  # set on the frame a repetition (or hold) ends
+    person_found: bool = True
+
+
+class StreamingAnalyzer:
+    """Analyse landmarks one frame at a time (live camera).
+
+    Smoothing is causal (a one-pole low-pass per landmark); the side of the body and
+    the leg to follow are decided from the first frames with a person and then kept.
+    """
+
+    LAYOUT_FRAMES = 15
+    MAX_BUFFER = 9000
+
+    def __init__(self, exercise: str, options: CheckOptions = CheckOptions(), cutoff_hz: float = 3.0) -> None:
+        if exercise == "auto":
+            raise UnknownExerciseError("A live stream needs the exercise named up front (not 'auto').")
+        self.check = get_check(exercise)
+        self.options = options
+        self.cutoff_hz = cutoff_hz
+        self.repetitions: list[Repetition] = []
+        self._counter = RepetitionCounter(self.check.segmenter) if self.check.mode == "reps" else None
+        self._tracker = HoldTracker(self.check.hold) if self.check.mode == "hold" else None
+        self._state: np.ndarray | None = None  # smoothed (33, 4) in square units
+        self._last_t: float | None = None
+        self._frames: list[LandmarkFrame] = []
+        self._t: list[float] = []
+        self._rows: list[dict[str, np.ndarray]] = []
+        self._offset = 0  # absolute index of _t[0]
+        self._layout: dict | None = None
+        self._seen = 0
+        self._size = (1, 1)
+        self._n = 0
+
+    @property
+    def reps(self) -> int:
+        return len(self.repetitions)
+
+    def _smooth(self, frame: LandmarkFrame) -> np.ndarray | None:
+        if frame.points is None:
+            return None
+        w, h = frame.width, frame.height
+        scale = np.array([w, h], float) / max(w, h)
+        cur = frame.points.copy()
+        cur[:, :2] *= scale
+        cur[:, 2] *= scale[0]
+        if self._state is None or self._last_t is None or frame.t - self._last_t > 1.0:
+            self._state = cur
+        else:
+            dt = max(frame.t - self._last_t, 1e-3)
+            alpha = 1.0 - math.exp(-2.0 * math.pi * self.cutoff_hz * dt)
+            ok = np.isfinite(cur) & np.isfinite(self._state)
+            self._state = np.where(ok, self._state + alpha * (cur - self._state), cur)
+        self._last_t = frame.t
+        return self._state
+
+    def _one(self, pts: np.ndarray | None, t: float) -> LandmarkSequence:
+        seq = LandmarkSequence(
+            t=np.array([t]), xy=np.full((1, N_LANDMARKS, 2), np.nan), z=np.full((1, N_LANDMARKS), np.nan),
+            vis=np.zeros((1, N_LANDMARKS)), width=self._size[0], height=self._size[1])
+        if pts is not None:
+            seq.xy[0] = pts[:, :2]
+            seq.z[0] = pts[:, 2]
+            seq.vis[0] = pts[:, 3]
+            low = seq.vis[0] < S.MIN_VISIBILITY
+            seq.xy[0][low] = np.nan
+        return seq
+
+    def _choose_layout(self) -> dict:
+        seq = LandmarkSequence.from_frames(self._frames[-60:])
+        return self.check.choose_layout(seq)
+
+    def push(self, frame: LandmarkFrame | dict) -> StreamUpdate:
+        if isinstance(frame, dict):
+            frame = LandmarkFrame.from_dict(frame)
+        if frame.points is not None:
+            self._size = (frame.width, frame.height)
+            self._seen += 1
+            if self._layout is None:
+                self._frames.append(frame)
+        pts = self._smooth(frame)
+        if self._layout is None and self._seen >= self.LAYOUT_FRAMES:
+            self._layout = self._choose_layout()
+            self._frames.clear()
+        layout = self._layout or (self._choose_layout() if self._frames else {"side": "left", "leg": "left"})
+        row = {k: v[0] for k, v in self.check.signals(self._one(pts, frame.t), layout).items()}
+        self._t.append(frame.t)
+        self._rows.append(row)
+        value = float(row[self.check.primary])
+        done: Repetition | None = None
+        if self._counter is not None:
+            seg = self._counter.update(frame.t, value)
+            if seg is not None:
+                done = self._finish_segment(seg)
+            busy = self._counter.in_repetition
+        else:
+            flag = bool(self.check.in_position({k: np.atleast_1d(v) for k, v in row.items()}, self.check)[0])
+            bout = self._tracker.update(frame.t, flag)
+            if bout is not None:
+                done = self._finish_bout(bout)
+            busy = self._tracker._in
+        self._trim(busy)
+        return StreamUpdate(t=frame.t, reps=self.reps, value=value if np.isfinite(value) else None,
+                            in_repetition=busy, repetition=done, person_found=frame.points is not None)
+
+    def _arrays(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        keys = self._rows[0].keys()
+        return {k: np.array([r[k] for r in self._rows]) for k in keys}, np.array(self._t)
+
+    def _finish_segment(self, seg: Segment) -> Repetition:
+        sig, t = self._arrays()
+        rep = _repetition(self.check, sig, t, seg, self.options, self.reps + 1, offset=self._offset)
+        self.repetitions.append(rep)
+        return rep
+
+    def _finish_bout(self, bout: tuple[int, int]) -> Repetition:
+        sig, t = self._arrays()
+        start, end = bout[0] - self._offset, bout[1] - self._offset
+        seg = _hold_segment(sig, self.check, max(start, 0), end)
+        rep = _repetition(self.check, sig, t, seg, self.options, self.reps + 1)
+        self.repetitions.append(rep)
+        return rep
+
+    def _trim(self, busy: bool) -> None:
+        if len(self._t) > self.MAX_BUFFER and not busy:
+            drop = len(self._t) // 2
+            del self._t[:drop]
+            del self._rows[:drop]
+            self._offset += drop
+
+    def finish(self) -> list[Repetition]:
+        """Close what is still open when the camera stops; returns all repetitions."""
+        if self._rows:
+            if self._counter is not None:
+                seg = self._counter.finish()
+                if seg is not None:
+                    self._finish_segment(seg)
+            elif self._tracker is not None:
+                bout = self._tracker.finish()
+                if bout is not None:
+                    self._finish_bout(bout)
+        return list(self.repetitions)
+
+
+# ---------------------------------------------------------------- recorded video
+
+ProgressFn = Callable[[float, float], None]  # (seconds of video done, total seconds)
+
+
+def extract_landmarks(
+    path: str,
+    estimator: "PoseEstimator | None" = None,
+    sample_fps: float | None = 12.0,
+    max_side: int = 640,
+    progress: ProgressFn | None = None,
+    threaded: bool = True,
+) -> tuple[list[LandmarkFrame], "VideoInfo", dict[str, float]]:
+    """Decode (sampled, upright, downscaled) and run pose estimation on each sampled frame."""
+    from .pose import MediaPipePose  # noqa: PLC0415 - optional extra
+    from .video import iter_frames, probe  # noqa: PLC0415
+
+    info = probe(path)
+    own = estimator is None
+    est = MediaPipePose() if own else estimator
+    stats: dict[str, float] = {"decoded": 0}
+    frames: list[LandmarkFrame] = []
+    pose_s = 0.0
+    t0 = time.perf_counter()
+    try:
+        for f in iter_frames(info, sample_fps=sample_fps, max_side=max_side, threaded=threaded, stats=stats):
+            p0 = time.perf_counter()
+            frames.append(est.estimate(f.image, f.t))
+            pose_s += time.perf_counter() - p0
+            if progress is not None:
+                progress(min(f.t, info.duration_s), info.duration_s)
+    finally:
+        if own:
+            est.close()
+    wall = time.perf_counter() - t0
+    if progress is not None:
+        progress(info.duration_s, info.duration_s)
+    timings = {"decode_and_pose_s": wall, "pose_s": pose_s, "frames_decoded": float(stats["decoded"]),
+               "frames_posed": float(len(frames))}
+    return frames, info, timings
+
+
+def analyze_video(
+    path: str,
+    exercise: str,
+    options: CheckOptions = CheckOptions(),
+    estimator: "PoseEstimator | None" = None,
+    sample_fps: float | None = 12.0,
+    max_side: int = 640,
+    progress: ProgressFn | None = None,
+) -> AnalysisResult:
+    """Whole pipeline for a recorded set. Raises a `MotionError` with a plain message on bad input."""
+    if exercise != "auto":
+        get_check(exercise)  # fail fast on an unknown id, before decoding
+    t0 = time.perf_counter()
+    frames, info, timings = extract_landmarks(path, estimator, sample_fps, max_side, progress)
+    if not frames:
+        raise NoPersonError("The video has no frames that could be analysed.")
+    result = analyze_landmarks(frames, exercise, options, seconds=info.duration_s)
+    result.timings.update(timings)
+    result.timings["total_s"] = time.perf_counter() - t0
+    result.timings["video_s"] = info.duration_s
+    if info.rotation:
+        result.warnings.append(f"The video was turned upright ({info.rotation} degrees) using the phone's rotation setting.")
+    result.video = info  # type: ignore[attr-defined]
+    return result

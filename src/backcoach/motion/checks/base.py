@@ -1,0 +1,89 @@
+"""What every exercise check provides, and the settings a clinician may change.
+
+A check turns a cleaned `LandmarkSequence` into named signals (arrays, one value per
+frame), says which signal is counted, and turns the signals over one repetition (or one
+hold) into metrics and fault ids. Fault ids are the catalog's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..landmarks import LandmarkSequence
+from ..segmentation import HoldSettings, Segment, SegmenterSettings
+
+Signals = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Per-session prescription that changes how faults are judged."""
+
+    hold_target_s: float = 2.0  # prescribed squeeze at the top of a bridge
+    hold_tolerance: float = 0.75  # a hold shorter than tolerance * target is `no_hold`
+    prescribed_hold_s: float | None = None  # for timed holds (side plank, bird dog, ...)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Numbers behind the faults. Defaults are conservative starting points from common
+    physiotherapy teaching of these exercises (straight shoulder-hip-knee line at the top of
+    a bridge, shin vertical with the knee near 90 degrees, 30-45 degree clamshell opening,
+    30-45 degree side-lying abduction, 2-3 s controlled tempo); change them here."""
+
+    values: dict[str, float] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> float:
+        return self.values[key]
+
+
+@dataclass(frozen=True)
+class ExerciseCheck:
+    exercise_id: str
+    family: str  # bridge | clamshell | leg_raise | hold
+    mode: str  # reps | hold
+    views: tuple[str, ...]  # camera views the check works from
+    required: tuple[str, ...]  # body parts that must be in the picture
+    primary: str  # signal that is counted (reps) or shown live (holds)
+    primary_label: str
+    segmenter: SegmenterSettings | None
+    hold: HoldSettings | None
+    thresholds: dict[str, float]
+    make_signals: Callable[[LandmarkSequence, dict], Signals]
+    choose_layout: Callable[[LandmarkSequence], dict]
+    rep_metrics: Callable[[Signals, np.ndarray, Segment, "ExerciseCheck"], dict]
+    rep_faults: Callable[[dict, "ExerciseCheck", CheckOptions], list[str]]
+    in_position: Callable[[Signals, "ExerciseCheck"], np.ndarray] | None = None
+
+    def signals(self, seq: LandmarkSequence, layout: dict | None = None) -> Signals:
+        return self.make_signals(seq, layout if layout is not None else self.choose_layout(seq))
+
+
+def window(sig: np.ndarray, seg: Segment) -> np.ndarray:
+    return sig[seg.start : seg.end + 1]
+
+
+def at(sig: np.ndarray, i: int) -> float:
+    v = float(sig[i]) if 0 <= i < len(sig) else float("nan")
+    return v
+
+
+def top_hold_s(primary: np.ndarray, t: np.ndarray, seg: Segment, band: float) -> float:
+    """Time around the peak during which the signal stays within `band` of the peak."""
+    level = seg.peak_value - band
+    i = seg.peak
+    lo = i
+    while lo - 1 >= seg.start and np.isfinite(primary[lo - 1]) and primary[lo - 1] >= level:
+        lo -= 1
+    hi = i
+    while hi + 1 <= seg.end and np.isfinite(primary[hi + 1]) and primary[hi + 1] >= level:
+        hi += 1
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    return float(t[hi] - t[lo] + dt) if hi > lo else 0.0
+
+
+def nan_round(v: float, nd: int = 1) -> float | None:
+    return None if v is None or not np.isfinite(v) else round(float(v), nd)

@@ -1,0 +1,99 @@
+"""Bridges, filmed from the side: the shoulder-hip-knee line should straighten and hold."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import signals as S
+from ..landmarks import LandmarkSequence
+from ..segmentation import SegmenterSettings
+from .base import CheckOptions, ExerciseCheck, at, nan_round, top_hold_s
+
+THRESHOLDS = {
+    "straight_min_deg": 165.0,  # below: incomplete_extension
+    "arch_deg": 192.0,  # hips this far above the shoulder-knee line: lumbar_hyperextension
+    "knee_target_deg": 90.0,
+    "knee_tolerance_deg": 25.0,  # feet_position when the knee angle at the top is further from 90
+    "hold_band_deg": 6.0,  # "at the top" = within this of the repetition's peak
+    "min_move_s": 0.6,  # lifting plus lowering (to halfway down) faster than this: rushed
+    "pelvis_drop_deg": 10.0,  # single-leg, when both hips are visible
+}
+
+
+def choose_layout(seq: LandmarkSequence) -> dict:
+    side = S.facing_side(seq)
+    knee = {s: np.nanmedian(S.angle(S.point(seq, "hip", s), S.point(seq, "knee", s), S.point(seq, "ankle", s)))
+            for s in ("left", "right")}
+    leg = side
+    if all(np.isfinite(v) for v in knee.values()) and abs(knee["left"] - knee["right"]) > 30:
+        leg = min(knee, key=knee.get)  # the bent, supporting leg carries the bridge
+    return {"side": side, "leg": leg}
+
+
+def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
+    side, leg = layout["side"], layout["leg"]
+    sh, hp = S.point(seq, "shoulder", side), S.point(seq, "hip", side)
+    kn, an = S.point(seq, "knee", leg), S.point(seq, "ankle", leg)
+    lh, rh = S.point(seq, "hip", "left"), S.point(seq, "hip", "right")
+    ls, rs = S.point(seq, "shoulder", "left"), S.point(seq, "shoulder", "right")
+    pelvis_tilt = np.abs(S.vector_angle(rh - lh, rs - ls))
+    visible = S.width_ratio(seq) > 0.35
+    return {
+        "hip_angle": S.straightness(sh, hp, kn),
+        "knee_angle": S.angle(hp, kn, an),
+        "pelvis_tilt": np.where(visible, pelvis_tilt, np.nan),
+    }
+
+
+def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
+    th = check.thresholds
+    hold = top_hold_s(sig["hip_angle"], t, seg, th["hold_band_deg"])
+    duration = float(t[seg.end] - t[seg.start])
+    tilt = sig["pelvis_tilt"][seg.start : seg.end + 1]
+    return {
+        "peak_hip_angle_deg": nan_round(seg.peak_value),
+        "start_hip_angle_deg": nan_round(seg.rest),
+        "hold_s": round(hold, 2),
+        "knee_angle_at_top_deg": nan_round(at(sig["knee_angle"], seg.peak)),
+        "duration_s": round(duration, 2),
+        "pelvis_drop_deg": nan_round(float(np.nanmax(tilt))) if np.isfinite(tilt).any() else None,
+    }
+
+
+def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+    th = check.thresholds
+    faults = []
+    peak = m["peak_hip_angle_deg"]
+    if peak is not None and peak < th["straight_min_deg"]:
+        faults.append("incomplete_extension")
+    if peak is not None and peak > th["arch_deg"]:
+        faults.append("lumbar_hyperextension")
+    if m["hold_s"] < opts.hold_target_s * opts.hold_tolerance:
+        faults.append("no_hold")
+    if m["duration_s"] - m["hold_s"] < th["min_move_s"]:
+        faults.append("rushed")
+    knee = m["knee_angle_at_top_deg"]
+    if knee is not None and abs(knee - th["knee_target_deg"]) > th["knee_tolerance_deg"]:
+        faults.append("feet_position")
+    if check.exercise_id == "single_leg_glute_bridge" and (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
+        faults.append("pelvis_drop")
+    return faults
+
+
+def make(exercise_id: str) -> ExerciseCheck:
+    return ExerciseCheck(
+        exercise_id=exercise_id,
+        family="bridge",
+        mode="reps",
+        views=("side",),
+        required=("shoulder", "hip", "knee", "ankle"),
+        primary="hip_angle",
+        primary_label="hip",
+        segmenter=SegmenterSettings(enter_delta=18.0, min_amplitude=22.0, min_duration_s=0.8),
+        hold=None,
+        thresholds=dict(THRESHOLDS),
+        make_signals=make_signals,
+        choose_layout=choose_layout,
+        rep_metrics=rep_metrics,
+        rep_faults=rep_faults,
+    )

@@ -1,0 +1,146 @@
+"""Timed holds: side planks (front view), bird dog and dead bug (side view).
+
+A hold is a stretch of time in the exercise position; its length is the hold time.
+Faults are judged over the whole hold, not one frame, so a wobble does not count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import signals as S
+from ..landmarks import LandmarkSequence
+from ..segmentation import HoldSettings
+from .base import CheckOptions, ExerciseCheck, nan_round
+
+THRESHOLDS = {
+    "plank_min_incline_deg": 12.0,  # body diagonal to the floor: lower = lying down
+    "plank_max_incline_deg": 70.0,  # higher = standing or sitting up
+    "plank_min_line_deg": 145.0,  # bent more than this is not a plank at all
+    "sag_deg": 12.0,  # hips this far below the shoulder-to-feet line: hip_sag
+    "fault_fraction": 0.3,  # a fault counts when present for this share of the hold
+    "limb_straight_deg": 145.0,  # arm or leg counted as extended
+    "trunk_max_incline_deg": 35.0,  # bird dog and dead bug: trunk roughly level
+    "bird_dog_lift_deg": 15.0,  # leg lifted above the trunk line: lumbar_hyperextension
+    "dead_bug_low_leg_deg": 12.0,  # straight leg lowered nearer the floor than this: lumbar_hyperextension
+    "hold_tolerance": 0.75,
+}
+
+
+def choose_layout(seq: LandmarkSequence) -> dict:
+    return {"side": S.facing_side(seq)}
+
+
+def _elevation(base_a: np.ndarray, base_b: np.ndarray, tip: np.ndarray) -> np.ndarray:
+    """Angle (deg) of b->tip above the a->b line extended, positive upwards in the picture."""
+    off = S.offset_from_line(tip, base_a, base_b)
+    length = np.linalg.norm(tip - base_b, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.degrees(np.arcsin(np.clip(off / length, -1.0, 1.0)))
+
+
+def plank_signals(seq: LandmarkSequence, layout: dict, end: str) -> dict:
+    sh, hp, ft = S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip"), S.midpoint(seq, end)
+    return {"body_line": S.straightness(sh, hp, ft), "incline": S.incline(ft, sh)}
+
+
+def plank_in_position(sig: dict, check: ExerciseCheck) -> np.ndarray:
+    th = check.thresholds
+    inc, line = sig["incline"], sig["body_line"]
+    with np.errstate(invalid="ignore"):
+        return (inc >= th["plank_min_incline_deg"]) & (inc <= th["plank_max_incline_deg"]) & (line >= th["plank_min_line_deg"])
+
+
+def plank_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
+    line = sig["body_line"][seg.start : seg.end + 1]
+    sag = 180.0 - line
+    frac = float(np.mean(sag > check.thresholds["sag_deg"])) if len(sag) else 0.0
+    return {
+        "hold_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "median_hip_sag_deg": nan_round(float(np.nanmedian(sag))) if np.isfinite(sag).any() else None,
+        "sag_share": round(frac, 2),
+    }
+
+
+def plank_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+    faults = []
+    if m["sag_share"] >= check.thresholds["fault_fraction"]:
+        faults.append("hip_sag")
+    return faults + _hold_short(m, opts, check)
+
+
+def _hold_short(m: dict, opts: CheckOptions, check: ExerciseCheck) -> list[str]:
+    if opts.prescribed_hold_s and m["hold_s"] < opts.prescribed_hold_s * check.thresholds["hold_tolerance"]:
+        return ["no_hold"]
+    return []
+
+
+def _limbs(seq: LandmarkSequence) -> dict:
+    out = {}
+    for s in ("left", "right"):
+        sh, hp = S.point(seq, "shoulder", s), S.point(seq, "hip", s)
+        out[f"arm_{s}"] = S.angle(hp, sh, S.point(seq, "wrist", s))
+        out[f"leg_{s}"] = np.minimum(S.angle(sh, hp, S.point(seq, "knee", s)),
+                                     S.angle(hp, S.point(seq, "knee", s), S.point(seq, "ankle", s)))
+        out[f"lift_{s}"] = _elevation(sh, hp, S.point(seq, "ankle", s))
+    out["trunk_incline"] = S.incline(S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip"))
+    return out
+
+
+def limb_signals(seq: LandmarkSequence, layout: dict) -> dict:
+    sig = _limbs(seq)
+    # the pair that is most extended: opposite arm and leg
+    pair_lr = np.minimum(sig["arm_left"], sig["leg_right"])
+    pair_rl = np.minimum(sig["arm_right"], sig["leg_left"])
+    sig["extension"] = np.fmax(pair_lr, pair_rl)
+    use_left_leg = np.nan_to_num(pair_rl) > np.nan_to_num(pair_lr)
+    sig["leg_lift"] = np.where(use_left_leg, sig["lift_left"], sig["lift_right"])
+    return sig
+
+
+def limb_in_position(sig: dict, check: ExerciseCheck) -> np.ndarray:
+    th = check.thresholds
+    with np.errstate(invalid="ignore"):
+        return (sig["extension"] >= th["limb_straight_deg"]) & (sig["trunk_incline"] <= th["trunk_max_incline_deg"])
+
+
+def limb_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
+    lift = sig["leg_lift"][seg.start : seg.end + 1]
+    return {
+        "hold_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "median_leg_lift_deg": nan_round(float(np.nanmedian(lift))) if np.isfinite(lift).any() else None,
+        "lift_share_high": round(float(np.mean(lift > check.thresholds["bird_dog_lift_deg"])), 2),
+        "lift_share_low": round(float(np.mean(np.abs(lift) < check.thresholds["dead_bug_low_leg_deg"])), 2),
+    }
+
+
+def bird_dog_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+    faults = ["lumbar_hyperextension"] if m["lift_share_high"] >= check.thresholds["fault_fraction"] else []
+    return faults + _hold_short(m, opts, check)
+
+
+def dead_bug_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+    # A straight leg lowered almost to the floor is where the lower back lifts off the mat;
+    # the lumbar curve itself cannot be seen reliably in 2D, so this is the proxy we judge.
+    faults = ["lumbar_hyperextension"] if m["lift_share_low"] >= check.thresholds["fault_fraction"] else []
+    return faults + _hold_short(m, opts, check)
+
+
+def make(exercise_id: str) -> ExerciseCheck:
+    if exercise_id.startswith("side_plank"):
+        end = "knee" if exercise_id == "side_plank_knees" else "ankle"
+        return ExerciseCheck(
+            exercise_id=exercise_id, family="hold", mode="hold", views=("front", "side"),
+            required=("shoulder", "hip", end), primary="body_line", primary_label="body line",
+            segmenter=None, hold=HoldSettings(), thresholds=dict(THRESHOLDS),
+            make_signals=lambda seq, layout: plank_signals(seq, layout, end), choose_layout=choose_layout,
+            rep_metrics=plank_metrics, rep_faults=plank_faults, in_position=plank_in_position,
+        )
+    faults = bird_dog_faults if exercise_id == "bird_dog" else dead_bug_faults
+    return ExerciseCheck(
+        exercise_id=exercise_id, family="hold", mode="hold", views=("side",),
+        required=("shoulder", "hip", "knee", "ankle", "wrist"), primary="extension", primary_label="reach",
+        segmenter=None, hold=HoldSettings(), thresholds=dict(THRESHOLDS),
+        make_signals=limb_signals, choose_layout=choose_layout,
+        rep_metrics=limb_metrics, rep_faults=faults, in_position=limb_in_position,
+    )

@@ -1,0 +1,76 @@
+"""Pose estimation behind one small interface.
+
+The analysis only sees `LandmarkFrame`s, so any estimator that returns BlazePose-layout
+landmarks (or is adapted to it, see `landmarks.frame_from_coco17`) can be plugged in,
+and tests pass a fake. The default backend is MediaPipe's legacy `solutions.pose` with
+`model_complexity=1`: it uses `pose_detection.tflite` and `pose_landmark_full.tflite`
+shipped inside the `mediapipe==0.10.14` wheel, so nothing is downloaded at run time
+(complexity 0 and 2 would download their models, which is why they are refused).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .errors import VisionExtraMissing
+from .landmarks import LandmarkFrame
+
+
+@runtime_checkable
+class PoseEstimator(Protocol):
+    """Turns one upright RGB/BGR image into landmarks; keeps tracking state between calls."""
+
+    def estimate(self, image_bgr: np.ndarray, t: float) -> LandmarkFrame: ...
+
+    def close(self) -> None: ...
+
+
+class MediaPipePose:
+    """BlazePose Full through `mp.solutions.pose`, in tracking mode (video, not still images)."""
+
+    model_complexity = 1
+
+    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        try:
+            import cv2  # noqa: PLC0415
+            from mediapipe.python.solutions import pose as mp_pose  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise VisionExtraMissing(
+                "Video analysis needs the optional vision extra: pip install 'backcoach[vision]'."
+            ) from exc
+        self._cv2 = cv2
+        self._pose = mp_pose.Pose(
+            static_image_mode=False,
+            model_complexity=self.model_complexity,
+            smooth_landmarks=True,
+            enable_segmentation=False,
+            min_detection_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+
+    def estimate(self, image_bgr: np.ndarray, t: float) -> LandmarkFrame:
+        h, w = image_bgr.shape[:2]
+        rgb = self._cv2.cvtColor(image_bgr, self._cv2.COLOR_BGR2RGB)
+        result = self._pose.process(rgb)
+        if result.pose_landmarks is None:
+            return LandmarkFrame(t=t, points=None, width=w, height=h)
+        pts = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=float)
+        return LandmarkFrame(t=t, points=pts, width=w, height=h)
+
+    def close(self) -> None:
+        self._pose.close()
+
+    def __enter__(self) -> "MediaPipePose":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def default_estimator() -> PoseEstimator:
+    return MediaPipePose()

@@ -1,0 +1,216 @@
+"""From raw landmarks to clean signals: gap filling, smoothing, geometry, view and side.
+
+Everything here is a function over arrays and does not care how landmarks were made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from scipy import ndimage, signal
+
+from .landmarks import LandmarkSequence, side_landmark
+
+MIN_VISIBILITY = 0.2
+MAX_GAP_S = 0.6
+CUTOFF_HZ = 2.5
+
+
+# ---------------------------------------------------------------- time base and cleaning
+
+
+def to_uniform_grid(seq: LandmarkSequence, fps: float | None = None) -> LandmarkSequence:
+    """Resample onto evenly spaced times (dropped frames become NaN rows, filled later)."""
+    if len(seq) < 2:
+        return seq
+    order = np.argsort(seq.t, kind="stable")
+    t = seq.t[order]
+    keep = np.concatenate([[True], np.diff(t) > 1e-6])
+    t = t[keep]
+    idx = order[keep]
+    dt = 1.0 / fps if fps else float(np.median(np.diff(t)))
+    if dt <= 0:
+        return seq
+    n = int(round((t[-1] - t[0]) / dt)) + 1
+    if n > 20 * len(t):  # absurd timestamps: keep the frames as they are
+        return replace(seq, t=t, xy=seq.xy[idx], z=seq.z[idx], vis=seq.vis[idx])
+    grid = t[0] + np.arange(n) * dt
+    slot = np.clip(np.round((t - t[0]) / dt).astype(int), 0, n - 1)
+    xy = np.full((n,) + seq.xy.shape[1:], np.nan)
+    z = np.full((n,) + seq.z.shape[1:], np.nan)
+    vis = np.zeros((n,) + seq.vis.shape[1:])
+    xy[slot] = seq.xy[idx]
+    z[slot] = seq.z[idx]
+    vis[slot] = seq.vis[idx]
+    return replace(seq, t=grid, xy=xy, z=z, vis=vis)
+
+
+def fill_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float = MAX_GAP_S) -> np.ndarray:
+    """Linear interpolation over NaN runs no longer than `max_gap_s`, along axis 0."""
+    x = np.array(x, dtype=float, copy=True)
+    flat = x.reshape(len(x), -1)
+    for j in range(flat.shape[1]):
+        col = flat[:, j]
+        for s, e in _runs(~np.isfinite(col)):
+            if s == 0 or e == len(col) or t[e] - t[s - 1] > max_gap_s + 1e-9:
+                continue
+            col[s:e] = np.interp(t[s:e], [t[s - 1], t[e]], [col[s - 1], col[e]])
+    return flat.reshape(x.shape)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of runs of True."""
+    m = np.concatenate([[False], mask, [False]]).astype(int)
+    d = np.diff(m)
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+
+
+def smooth(x: np.ndarray, fs: float, cutoff_hz: float = CUTOFF_HZ) -> np.ndarray:
+    """Spike removal (3-sample median) then zero-phase low-pass, per finite run, along axis 0."""
+    x = np.array(x, dtype=float, copy=True)
+    flat = x.reshape(len(x), -1)
+    wn = min(0.9, cutoff_hz / (fs / 2.0)) if fs > 0 else 0.9
+    b, a = signal.butter(2, wn)
+    for j in range(flat.shape[1]):
+        col = flat[:, j]
+        for s, e in _runs(np.isfinite(col)):
+            seg = col[s:e]
+            if len(seg) >= 3:
+                seg = ndimage.median_filter(seg, size=3, mode="nearest")
+            if len(seg) > 3 * max(len(a), len(b)):
+                seg = signal.filtfilt(b, a, seg, padlen=min(len(seg) - 1, 3 * max(len(a), len(b))))
+            col[s:e] = seg
+    return flat.reshape(x.shape)
+
+
+def clean(seq: LandmarkSequence, min_visibility: float = MIN_VISIBILITY, max_gap_s: float = MAX_GAP_S,
+          cutoff_hz: float = CUTOFF_HZ) -> LandmarkSequence:
+    """Uniform time base, unreliable points dropped, short gaps filled, jitter smoothed."""
+    seq = to_uniform_grid(seq)
+    xy = seq.xy.copy()
+    xy[seq.vis < min_visibility] = np.nan
+    xy = fill_gaps(xy, seq.t, max_gap_s)
+    fs = sampling_rate(seq.t)
+    xy = smooth(xy, fs, cutoff_hz)
+    z = smooth(fill_gaps(seq.z, seq.t, max_gap_s), fs, cutoff_hz)
+    return replace(seq, xy=xy, z=z)
+
+
+def sampling_rate(t: np.ndarray) -> float:
+    if len(t) < 2:
+        return 0.0
+    dt = float(np.median(np.diff(t)))
+    return 1.0 / dt if dt > 0 else 0.0
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle a-b-c at b in degrees (0..180), vectorised over leading axes."""
+    v1 = a - b
+    v2 = c - b
+    n = np.linalg.norm(v1, axis=-1) * np.linalg.norm(v2, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.sum(v1 * v2, axis=-1) / n
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def vector_angle(v1: np.ndarray, v2: np.ndarray) -> np.ndarray:
+    """Angle between two vectors in degrees (0..180)."""
+    return angle(v1, np.zeros_like(v1), v2)
+
+
+def cross2(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+
+
+def offset_from_line(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Signed distance of p from the line a->b, positive to the image's "up" side."""
+    d = b - a
+    length = np.linalg.norm(d, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        side = cross2(d, p - a) / length
+    # Image y points down: make "above the line" positive whatever the line direction.
+    sign = np.where(d[..., 0] >= 0, -1.0, 1.0)
+    return side * sign
+
+
+def straightness(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle a-b-c extended past 180 degrees when b is above the a-c line (e.g. hips pushed too high)."""
+    ang = angle(a, b, c)
+    above = offset_from_line(b, a, c) > 0
+    return np.where(above, 360.0 - ang, ang)
+
+
+def incline(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Angle of the segment a->b to the horizontal, degrees 0..90 (direction ignored)."""
+    d = b - a
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arctan2(np.abs(d[..., 1]), np.abs(d[..., 0])))
+
+
+def point(seq: LandmarkSequence, part: str, side: str) -> np.ndarray:
+    return seq.xy[:, side_landmark(part, side)]
+
+
+def midpoint(seq: LandmarkSequence, part: str) -> np.ndarray:
+    return (point(seq, part, "left") + point(seq, part, "right")) / 2.0
+
+
+# ---------------------------------------------------------------- view and side
+
+
+def facing_side(seq: LandmarkSequence, parts: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle")) -> str:
+    """The side of the body nearer the camera: the one whose landmarks are seen best."""
+    score = {}
+    for side in ("left", "right"):
+        idx = [side_landmark(p, side) for p in parts]
+        score[side] = float(np.nanmean(seq.vis[:, idx])) if len(seq) else 0.0
+    return "left" if score["left"] >= score["right"] else "right"
+
+
+def width_ratio(seq: LandmarkSequence) -> np.ndarray:
+    """Per frame: shoulder and hip width over torso length. Small = side view, large = front/back."""
+    sh = np.linalg.norm(point(seq, "shoulder", "left") - point(seq, "shoulder", "right"), axis=-1)
+    hp = np.linalg.norm(point(seq, "hip", "left") - point(seq, "hip", "right"), axis=-1)
+    torso = np.linalg.norm(midpoint(seq, "shoulder") - midpoint(seq, "hip"), axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (sh + hp) / 2.0 / torso
+
+
+SIDE_VIEW_MAX_RATIO = 0.4
+
+
+def estimate_view(seq: LandmarkSequence) -> tuple[str, float]:
+    """("side" | "front" | "unknown", median width ratio)."""
+    r = width_ratio(seq)
+    r = r[np.isfinite(r)]
+    if len(r) < 3:
+        return "unknown", float("nan")
+    med = float(np.median(r))
+    return ("side" if med < SIDE_VIEW_MAX_RATIO else "front"), med
+
+
+def in_picture(seq: LandmarkSequence, idx: list[int], min_visibility: float = 0.3, margin: float = 0.02) -> np.ndarray:
+    """Per frame, per landmark: seen with some confidence and inside the picture."""
+    scale = np.array([seq.width, seq.height], dtype=float) / max(seq.width, seq.height)
+    xy = seq.xy[:, idx] / scale
+    inside = np.all((xy > -margin) & (xy < 1 + margin), axis=-1)
+    return inside & (seq.vis[:, idx] >= min_visibility)
+
+
+def roll_deg(v_start: np.ndarray, v_now: np.ndarray) -> float:
+    """How far a left-right line (shoulders or hips) has turned about the body's long axis.
+
+    Turning in the picture shows as a change of direction; turning in depth shows as the
+    line getting shorter (cos of the turn). The larger of the two is returned.
+    """
+    a, b = np.asarray(v_start, float), np.asarray(v_now, float)
+    la, lb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+    if not (np.isfinite(la) and np.isfinite(lb)) or la < 1e-9 or lb < 1e-9:
+        return float("nan")
+    in_plane = float(vector_angle(a, b))
+    in_depth = float(np.degrees(np.arccos(np.clip(lb / la, 0.0, 1.0))))
+    return max(in_plane, in_depth)

@@ -1,0 +1,209 @@
+"""Reading a video for analysis: checks, rotation, frame sampling and downscaling.
+
+Decoding runs in a background thread so that it overlaps pose estimation (OpenCV and
+the pose model both release the GIL). Frames that are not sampled are only `grab()`bed,
+which skips the colour conversion.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .errors import VideoError, VisionExtraMissing
+
+MAX_DURATION_S = 600.0
+
+
+def _cv2():
+    try:
+        import cv2  # noqa: PLC0415
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise VisionExtraMissing(
+            "Video analysis needs the optional vision extra: pip install 'backcoach[vision]'."
+        ) from exc
+    return cv2
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    path: str
+    fps: float
+    frame_count: int
+    width: int
+    height: int
+    rotation: int
+
+    @property
+    def duration_s(self) -> float:
+        return self.frame_count / self.fps if self.fps > 0 else 0.0
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Width, height after the phone's rotation metadata is applied."""
+        if self.rotation in (90, 270):
+            return self.height, self.width
+        return self.width, self.height
+
+
+def probe(path: str | os.PathLike, max_duration_s: float = MAX_DURATION_S) -> VideoInfo:
+    """Open the file and check it is a video worth analysing; raise `VideoError` if not."""
+    cv2 = _cv2()
+    p = Path(path)
+    if not p.exists():
+        raise VideoError(f"No file at {p}. Check the path and try again.")
+    if p.is_dir():
+        raise VideoError(f"{p} is a folder, not a video file.")
+    if p.stat().st_size == 0:
+        raise VideoError(f"{p.name} is empty (0 bytes). Record the set again or pick another file.")
+    cap = cv2.VideoCapture(str(p))
+    try:
+        if not cap.isOpened():
+            raise VideoError(f"{p.name} could not be opened as a video. It may be damaged or in an unusual format; try MP4.")
+        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
+        height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
+        rotation = int(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
+        ok, frame = cap.read()
+        if not ok or frame is None:
+            raise VideoError(f"{p.name} has no readable picture. It may be damaged or cut short; record the set again.")
+    finally:
+        cap.release()
+    if not (0 < fps < 1000):
+        fps = 30.0
+    if count <= 0:
+        count = 1
+    info = VideoInfo(str(p), fps, count, width, height, rotation)
+    if info.duration_s > max_duration_s:
+        raise VideoError(
+            f"{p.name} lasts {info.duration_s / 60:.0f} minutes; film one set at a time "
+            f"(up to {max_duration_s / 60:.0f} minutes) so each repetition can be checked."
+        )
+    return info
+
+
+@dataclass(frozen=True)
+class SampledFrame:
+    index: int
+    t: float
+    image: np.ndarray  # BGR, upright, downscaled
+
+
+def _prepare(cv2, frame: np.ndarray, rotation: int, auto_rotated: bool, max_side: int) -> np.ndarray:
+    if rotation and not auto_rotated:
+        code = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}.get(rotation)
+        if code is not None:
+            frame = cv2.rotate(frame, code)
+    h, w = frame.shape[:2]
+    scale = max_side / max(h, w)
+    if scale < 1.0:
+        frame = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    return frame
+
+
+def iter_frames(
+    info: VideoInfo,
+    sample_fps: float | None = 12.0,
+    max_side: int = 640,
+    threaded: bool = True,
+    stats: dict | None = None,
+) -> Iterator[SampledFrame]:
+    """Yield upright, downscaled frames at about `sample_fps` (None = every frame).
+
+    Frames are chosen on the video's own clock, so variable frame rates and odd fps
+    values still give evenly spaced samples. `stats["decoded"]` counts decoded frames.
+    """
+    step = 1.0 / sample_fps if sample_fps and sample_fps < info.fps else 0.0
+    stats = stats if stats is not None else {}
+    stats.setdefault("decoded", 0)
+    frames = _decode(info, step, max_side, stats)
+    if not threaded:
+        yield from frames
+        return
+    yield from _in_thread(frames, info)
+
+
+def _decode(info: VideoInfo, step: float, max_side: int, stats: dict) -> Iterator[SampledFrame]:
+    cv2 = _cv2()
+    cap = cv2.VideoCapture(info.path)
+    auto = bool(cap.get(cv2.CAP_PROP_ORIENTATION_AUTO)) if hasattr(cv2, "CAP_PROP_ORIENTATION_AUTO") else False
+    next_t = 0.0
+    index = 0
+    last_t = -1.0
+    try:
+        while cap.grab():
+            stats["decoded"] += 1
+            pos = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            t = pos if index > 0 and pos > last_t else index / info.fps
+            last_t = t
+            if t + 1e-6 >= next_t:
+                ok, frame = cap.retrieve()
+                if ok and frame is not None:
+                    yield SampledFrame(index, t, _prepare(cv2, frame, info.rotation, auto, max_side))
+                next_t = max(next_t + step, t) if step else t
+            index += 1
+    finally:
+        cap.release()
+
+
+def _in_thread(frames: Iterator[SampledFrame], info: VideoInfo) -> Iterator[SampledFrame]:
+    q: queue.Queue = queue.Queue(maxsize=8)
+    stop = threading.Event()
+    done = object()
+    errors: list[BaseException] = []
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for f in frames:
+                if not put(f):
+                    break
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            errors.append(exc)
+        finally:
+            frames.close()
+            put(done)
+
+    thread = threading.Thread(target=run, name="backcoach-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                break
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    if errors:
+        raise VideoError(f"Reading {Path(info.path).name} failed part-way ({errors[0]}). The file may be damaged.")
+
+
+def read_frame_at(info: VideoInfo, t: float, max_side: int = 10_000) -> np.ndarray | None:
+    """One upright frame near time `t` (for key frames)."""
+    cv2 = _cv2()
+    cap = cv2.VideoCapture(info.path)
+    try:
+        auto = bool(cap.get(cv2.CAP_PROP_ORIENTATION_AUTO)) if hasattr(cv2, "CAP_PROP_ORIENTATION_AUTO") else False
+        cap.set(cv2.CAP_PROP_POS_FRAMES, max(0, int(round(t * info.fps))))
+        ok, frame = cap.read()
+        if not ok or frame is None:
+            return None
+        return _prepare(cv2, frame, info.rotation, auto, max_side)
+    finally:
+        cap.release()

@@ -1,0 +1,58 @@
+"""Use cases: one function per thing a person or a clinician does.
+
+Each takes a unit of work (`backcoach.storage.SqlAlchemyUnitOfWork` or `FakeUnitOfWork`),
+its inputs, and `now` (an aware datetime, so tests fix the clock). Each opens its own
+transaction (`with uow:`), commits once, and raises `BackcoachError` subclasses whose
+message is written for the person. The CLI and the web app call these same functions;
+their names are stable.
+
+Every path that produces or continues a program (start_program, todays_session,
+log_session, adjust_program) goes through `common.gate_for`, which ends in
+`domain.program.screening_gate`.
+"""
+
+from backcoach.services.assessment import AssessmentRecorded, assess_answers, record_assessment
+from backcoach.services.common import (
+    GateInfo,
+    NoProgram,
+    NotPermitted,
+    PersonNotFound,
+    gate_for,
+)
+from backcoach.services.people import create_person, list_people, resolve_person
+from backcoach.services.program import (
+    AdjustmentRecorded,
+    InvalidAdjustment,
+    ProgramStarted,
+    TodaysSession,
+    adjust_program,
+    start_program,
+    todays_session,
+)
+from backcoach.services.screening import (
+    ClearanceRecorded,
+    ClearanceRefused,
+    ScreeningRecorded,
+    record_clearance,
+    record_screening,
+    screen_answers,
+)
+from backcoach.services.sessions import CheckinRecorded, SessionLogged, check_in_pain, log_session, parse_session
+from backcoach.services.status import (
+    PersonOverview,
+    PersonSummary,
+    Status,
+    get_status,
+    people_for_clinician,
+    person_overview,
+)
+
+__all__ = [
+    "AdjustmentRecorded", "AssessmentRecorded", "CheckinRecorded", "ClearanceRecorded", "ClearanceRefused",
+    "GateInfo", "InvalidAdjustment", "NoProgram", "NotPermitted", "PersonNotFound", "PersonOverview",
+    "PersonSummary", "ProgramStarted", "ScreeningRecorded", "SessionLogged", "Status", "TodaysSession",
+    "adjust_program", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",
+    "list_people", "log_session", "parse_session", "people_for_clinician", "person_overview",
+    "record_assessment", "record_clearance", "record_screening", "resolve_person", "screen_answers",
+    "start_program", "todays_session",
+]

@@ -1,0 +1,47 @@
+"""Use cases around the glute assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from backcoach.services.common import get_person, require_aware, thresholds
+from backcoach.storage import models as m
+from backcoach.storage.unit_of_work import UnitOfWork
+
+
+def assess_answers(answers: Mapping[str, Any]) -> Any:
+    """Parse and assess without storing (raises InvalidAnswers; nothing is guessed)."""
+    from backcoach.domain.assessment import assess, parse_assessment
+
+    return assess(parse_assessment(answers), thresholds())
+
+
+@dataclass(frozen=True)
+class AssessmentRecorded:
+    assessment_id: int
+    person_id: int
+    at: dt.datetime
+    result: Any  # domain.assessment.AssessmentResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.result.to_dict(), "assessment_id": self.assessment_id, "person_id": self.person_id,
+                "at": self.at.isoformat()}
+
+
+def record_assessment(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any], now: dt.datetime) -> AssessmentRecorded:
+    """Assess and store answers + result; also sets the person's onset date from `onset_weeks`."""
+    from backcoach.domain.assessment import assess, parse_assessment
+
+    now = require_aware(now)
+    parsed = parse_assessment(answers)
+    result = assess(parsed, thresholds())
+    with uow:
+        person = get_person(uow, person_id)
+        rec = uow.assessments.add(m.Assessment(person_id=person_id, at=now, answers=parsed.to_dict(), result=result.to_dict()))
+        onset_weeks = getattr(parsed, "onset_weeks", None)
+        if onset_weeks is not None:
+            person.onset_date = now.date() - dt.timedelta(days=round(float(onset_weeks) * 7))
+        uow.commit()
+        return AssessmentRecorded(assessment_id=rec.id, person_id=person_id, at=now, result=result)

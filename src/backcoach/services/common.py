@@ -1,0 +1,209 @@
+"""What several use cases share: errors, the catalog, finding a person, and THE gate.
+
+`gate_for(uow, person_id, now)` is the only way the services decide whether a
+program may be produced or continued; it always ends in
+`domain.program.screening_gate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked
+from backcoach.storage import models as m
+from backcoach.storage.unit_of_work import UnitOfWork
+
+__all__ = [
+    "BackcoachError",
+    "GateInfo",
+    "InvalidAnswers",
+    "NoProgram",
+    "NotPermitted",
+    "PersonNotFound",
+    "ProgramLocked",
+    "catalog",
+    "thresholds",
+    "gate_for",
+    "require_aware",
+]
+
+
+class PersonNotFound(BackcoachError):
+    """No such person (or no one set up yet)."""
+
+
+class NoProgram(BackcoachError):
+    """The person has no active program yet."""
+
+
+class NotPermitted(BackcoachError):
+    """The account may not do this for this person."""
+
+
+@functools.lru_cache(maxsize=1)
+def catalog() -> Any:
+    """The exercise catalog (read once per process)."""
+    from backcoach.catalog import load_catalog
+
+    return load_catalog()
+
+
+@functools.lru_cache(maxsize=1)
+def thresholds() -> Any:
+    """The clinical thresholds (read once per process)."""
+    from backcoach.catalog import load_thresholds
+
+    return load_thresholds()
+
+
+def require_aware(now: dt.datetime) -> dt.datetime:
+    """Services take `now` from the caller (a clock that tests can fix); it must be aware."""
+    if now.tzinfo is None:
+        raise ValueError("`now` must be timezone-aware")
+    return now.astimezone(dt.timezone.utc)
+
+
+def get_person(uow: UnitOfWork, person_id: int) -> m.Person:
+    person = uow.people.get(person_id)
+    if person is None:
+        raise PersonNotFound(f"There is no person with id {person_id}.")
+    return person
+
+
+def level_of(code: Optional[str]) -> Any:
+    from backcoach.domain.screening import Level
+
+    return None if code is None else Level.from_code(code)
+
+
+@dataclass(frozen=True)
+class GateInfo:
+    """The gate's verdict plus what the services looked at to reach it."""
+
+    gate: Any  # domain.program.ScreeningGate
+    latest_screening: Optional[m.Screening]
+    effective_level: Any  # Level | None: the latest level, raised to urgent while an earlier lock is not cleared
+    lock_screening: Optional[m.Screening]  # the urgent/emergency screen that is not cleared yet
+    clearance: Optional[m.Clearance]
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.gate.allowed)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(self.gate.reasons)
+
+    @property
+    def reminder(self) -> Optional[str]:
+        return self.gate.reminder
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.latest_screening
+        return {
+            "allowed": self.allowed,
+            "reasons": list(self.reasons),
+            "reminder": self.reminder,
+            "latest_screening": None if s is None else {"id": s.id, "at": s.at.isoformat(), "level": s.level},
+            "effective_level": None if self.effective_level is None else self.effective_level.code,
+            "locked_by_screening_id": None if self.lock_screening is None else self.lock_screening.id,
+            "clearance": None if self.clearance is None else {
+                "at": self.clearance.at.isoformat(), "by": self.clearance.by_name, "note": self.clearance.note,
+            },
+        }
+
+
+def unresolved_lock(uow: UnitOfWork, person_id: int) -> tuple[Optional[m.Screening], Optional[m.Clearance]]:
+    """The newest urgent/emergency screen with no clearance recorded after it, and the latest clearance.
+
+    Why: a lock is lifted only by a clinician, never by simply answering the
+    questions again (a person in a hurry could answer differently).
+    """
+    clearance = uow.clearances.latest(person_id)
+    cleared = uow.screenings.get(clearance.screening_id) if clearance and clearance.screening_id else None
+    for s in uow.screenings.list_for(person_id):
+        if s.level in ("urgent", "emergency"):
+            if cleared is not None and (cleared.at, cleared.id) >= (s.at, s.id):
+                return None, clearance
+            return s, clearance
+    return None, clearance
+
+
+def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime) -> GateInfo:
+    """Evaluate `domain.program.screening_gate` for this person at `now`."""
+    from backcoach.domain.program import screening_gate
+    from backcoach.domain.screening import Level
+
+    now = require_aware(now)
+    latest = uow.screenings.latest(person_id)
+    lock, clearance = unresolved_lock(uow, person_id)
+    level = level_of(latest.level) if latest else None
+    if lock is not None and level is not None and level < Level.URGENT:
+        level = Level.URGENT  # an earlier urgent/emergency screen still needs a clinician's clearance
+    clearance_at = None
+    if clearance is not None and latest is not None and clearance.screening_id == latest.id:
+        # recorded against the latest screen, so by definition after it (even on a fixed test clock)
+        clearance_at = max(clearance.at, latest.at + dt.timedelta(microseconds=1))
+    new_symptoms_since = None
+    if latest is not None:
+        for entry in reversed(uow.pain.list_for(person_id, since=latest.at)):
+            if entry.new_symptoms and entry.at > latest.at:
+                new_symptoms_since = entry.at
+                break
+    gate = screening_gate(
+        latest_level=level,
+        screened_at=latest.at if latest else None,
+        now=now,
+        clearance_at=clearance_at,
+        new_symptoms_since=new_symptoms_since,
+    )
+    if lock is not None and latest is not None and lock.id != latest.id and not gate.allowed:
+        extra = (
+            f"An earlier screen on {lock.at.date().isoformat()} found signs that need a doctor "
+            f"({lock.level.replace('_', ' ')}). Your program stays paused until a clinician who has checked you "
+            "records their go-ahead (backcoach clearance), even though your latest answers look better."
+        )
+        gate = _with_reason(gate, extra)
+    return GateInfo(gate=gate, latest_screening=latest, effective_level=level, lock_screening=lock, clearance=clearance)
+
+
+def _with_reason(gate: Any, reason: str) -> Any:
+    import dataclasses
+
+    if reason in gate.reasons:
+        return gate
+    return dataclasses.replace(gate, reasons=tuple(gate.reasons) + (reason,))
+
+
+def require_allowed(info: GateInfo) -> None:
+    """Raise ProgramLocked with the gate's reasons (the single refusal path)."""
+    from backcoach.domain.program import require_program_allowed
+
+    require_program_allowed(info.gate)
+    if not info.allowed:  # belt and braces: never continue on a closed gate
+        raise ProgramLocked(" ".join(info.reasons) or "Your program is locked.")
+
+
+def exercise_summary(exercise: Any) -> dict[str, Any]:
+    """The parts of a catalog exercise a person needs while training."""
+    return {
+        "id": exercise.id,
+        "name": exercise.name,
+        "summary": getattr(exercise, "summary", ""),
+        "position": exercise.position,
+        "equipment": list(exercise.equipment),
+        "per_side": exercise.per_side,
+        "cues": list(exercise.cues),
+        "faults": [{"id": f.id, "name": f.name, "fix": f.fix} for f in exercise.faults],
+        "camera_views": list(getattr(exercise, "camera_views", ())),
+        "ladder": exercise.ladder,
+    }
+
+
+def pain_entries(records: list[m.PainEntryRecord]) -> list[Any]:
+    from backcoach.domain.monitoring import PainEntry
+
+    return [PainEntry(at=r.at, nprs=r.nprs, kind=r.kind) for r in records]

@@ -1,0 +1,287 @@
+"""Use cases that produce or show a program: start it, show today's session, a clinician's adjustment.
+
+Each goes through the gate (`common.gate_for` -> `domain.program.screening_gate`) first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from backcoach.domain.errors import BackcoachError, InvalidAnswers
+from backcoach.services.common import (
+    GateInfo,
+    NoProgram,
+    NotPermitted,
+    catalog,
+    exercise_summary,
+    gate_for,
+    get_person,
+    require_allowed,
+    require_aware,
+    thresholds,
+)
+from backcoach.storage import models as m
+from backcoach.storage.unit_of_work import UnitOfWork
+
+
+def program_of(record: m.ProgramRecord) -> Any:
+    from backcoach.domain.program import Program
+
+    return Program.from_dict(record.program)
+
+
+def store_program(record: m.ProgramRecord, program: Any, now: dt.datetime) -> None:
+    """Write a changed program back (a new dict, so the JSON column sees the change)."""
+    record.program = program.to_dict()
+    record.phase = program.phase
+    record.updated_at = now
+
+
+def active_program(uow: UnitOfWork, person_id: int) -> m.ProgramRecord:
+    record = uow.programs.active_for(person_id)
+    if record is None:
+        raise NoProgram("There is no program yet: run `backcoach start` (screening, then assessment, then your program).")
+    return record
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class ProgramStarted:
+    program_id: int
+    person_id: int
+    program: Any  # domain.program.Program
+    gate: GateInfo
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"program_id": self.program_id, "person_id": self.person_id, "program": self.program.to_dict(),
+                "gate": self.gate.to_dict()}
+
+
+def start_program(uow: UnitOfWork, person_id: int, now: dt.datetime, assessment_id: Optional[int] = None) -> ProgramStarted:
+    """Gate -> build_program from the latest (or the given) assessment -> store as the active program.
+
+    A previous active program is kept, but no longer active.
+    """
+    from backcoach.domain.assessment import assess, parse_assessment
+    from backcoach.domain.program import build_program
+
+    now = require_aware(now)
+    with uow:
+        get_person(uow, person_id)
+        info = gate_for(uow, person_id, now)
+        require_allowed(info)
+        record = uow.assessments.get(assessment_id) if assessment_id is not None else uow.assessments.latest(person_id)
+        if record is None or record.person_id != person_id:
+            raise NoProgram("There is no assessment yet: answer the assessment first (backcoach start --assessment FILE).")
+        # Re-assess from the stored answers: the rules are pure, so this is the stored result.
+        result = assess(parse_assessment(record.answers), thresholds())
+        program = build_program(result, catalog(), info.gate, now.date())
+        for old in uow.programs.list_for(person_id):
+            old.active = False
+        rec = uow.programs.add(m.ProgramRecord(person_id=person_id, created_at=now, updated_at=now, active=True,
+                                               program=program.to_dict(), phase=program.phase, assessment_id=record.id))
+        uow.commit()
+        return ProgramStarted(program_id=rec.id, person_id=person_id, program=program, gate=info)
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    prescription: Any  # domain.program.Prescription
+    exercise: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise_id": self.prescription.exercise_id, "prescription": self.prescription.to_dict(),
+                "dose": self.prescription.describe(), "exercise": self.exercise}
+
+
+@dataclass(frozen=True)
+class TodaysSession:
+    person_id: int
+    day: dt.date
+    phase: str
+    items: tuple[SessionItem, ...]
+    rest_day: bool
+    done_today: bool
+    sessions_this_week: int
+    days_per_week: int
+    gate: GateInfo
+
+    def to_dict(self) -> dict[str, Any]:
+        from backcoach.domain.screening import DISCLAIMER
+
+        return {
+            "person_id": self.person_id, "date": self.day.isoformat(), "phase": self.phase,
+            "rest_day": self.rest_day, "done_today": self.done_today,
+            "sessions_this_week": self.sessions_this_week, "days_per_week": self.days_per_week,
+            "exercises": [i.to_dict() for i in self.items],
+            "reminder": self.gate.reminder, "gate": self.gate.to_dict(), "disclaimer": DISCLAIMER,
+        }
+
+
+def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysSession:
+    """Gate -> the prescriptions for today with each exercise's cues, plus any standing reminder.
+
+    Raises ProgramLocked (with the gate's reasons) when the program may not continue.
+    """
+    from backcoach.domain.program import todays_session as domain_todays_session
+
+    now = require_aware(now)
+    today = now.date()
+    with uow:
+        get_person(uow, person_id)
+        info = gate_for(uow, person_id, now)
+        require_allowed(info)
+        record = active_program(uow, person_id)
+        program = program_of(record)
+        logs = uow.sessions.list_for(person_id, since=week_start(today))
+        before_today = sum(1 for s in logs if s.performed_on < today)
+        done_today = any(s.performed_on == today for s in logs)
+        prescriptions = tuple(domain_todays_session(program, catalog(), today, before_today))
+        items = tuple(SessionItem(p, exercise_summary(catalog().get(p.exercise_id))) for p in prescriptions)
+        return TodaysSession(person_id=person_id, day=today, phase=program.phase, items=items,
+                             rest_day=not items, done_today=done_today, sessions_this_week=before_today,
+                             days_per_week=program.days_per_week, gate=info)
+
+
+ADJUST_ACTIONS = ("swap", "regress", "progress", "dose")
+
+
+class InvalidAdjustment(BackcoachError):
+    """A clinician's adjustment that cannot be applied as asked."""
+
+
+@dataclass(frozen=True)
+class AdjustmentRecorded:
+    decision_id: int
+    exercise_id: str
+    action: str
+    before: Any
+    after: Any
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"decision_id": self.decision_id, "exercise_id": self.exercise_id, "action": self.action,
+                "before": self.before.to_dict(), "after": self.after.to_dict(), "reasons": list(self.reasons),
+                "source": "clinician"}
+
+
+def starting_prescription(exercise: Any) -> Any:
+    """The bottom of an exercise's dose range (lightest band when banded)."""
+    from backcoach.domain.program import Prescription
+
+    dose = exercise.dose
+    return Prescription(
+        exercise_id=exercise.id, sets=dose.sets_min,
+        reps=dose.reps_min if dose.unit == "reps" else None,
+        hold_s=dose.hold_s_min, band="light" if exercise.banded else None, per_side=exercise.per_side,
+    )
+
+
+def adjust_program(
+    uow: UnitOfWork,
+    person_id: int,
+    exercise_id: str,
+    action: str,
+    note: str,
+    now: dt.datetime,
+    by_user_id: Optional[int] = None,
+    by_name: Optional[str] = None,
+    new_exercise_id: Optional[str] = None,
+    sets: Optional[int] = None,
+    reps: Optional[int] = None,
+    hold_s: Optional[int] = None,
+    band: Optional[str] = None,
+) -> AdjustmentRecorded:
+    """A clinician changes one prescription: swap it for another exercise, move it one step
+    down or up its ladder, or change the dose. Kept as a decision with source 'clinician',
+    attributed (by_user_id / by_name) and with the clinician's note as its reason.
+
+    Goes through the gate like every path that continues a program.
+    """
+    now = require_aware(now)
+    note = (note or "").strip()
+    if action not in ADJUST_ACTIONS:
+        raise InvalidAdjustment(f"Unknown adjustment {action!r}; choose one of: {', '.join(ADJUST_ACTIONS)}.")
+    if not note:
+        raise InvalidAdjustment("Add a note saying why (it is shown to the person).")
+    cat = catalog()
+    with uow:
+        get_person(uow, person_id)
+        if by_user_id is not None:
+            user = uow.users.get(by_user_id)
+            if user is None or user.role not in ("clinician", "admin"):
+                raise NotPermitted("Only a clinician can adjust a program.")
+            if user.role != "admin" and not uow.assignments.exists(by_user_id, person_id):
+                raise NotPermitted("Only a clinician following this person can adjust their program.")
+            by_name = by_name or user.display_name or user.email
+        info = gate_for(uow, person_id, now)
+        require_allowed(info)
+        record = active_program(uow, person_id)
+        program = program_of(record)
+        current = next((p for p in program.prescriptions if p.exercise_id == exercise_id), None)
+        if current is None:
+            ids = ", ".join(p.exercise_id for p in program.prescriptions)
+            raise InvalidAdjustment(f"{exercise_id!r} is not in this program (it has: {ids}).")
+        after = _adjusted(current, action, cat, new_exercise_id, sets, reps, hold_s, band)
+        if after.exercise_id != current.exercise_id and any(p.exercise_id == after.exercise_id for p in program.prescriptions):
+            raise InvalidAdjustment(f"{after.exercise_id!r} is already in the program.")
+        new_program = dataclasses.replace(
+            program, prescriptions=tuple(after if p.exercise_id == exercise_id else p for p in program.prescriptions)
+        )
+        store_program(record, new_program, now)
+        who = by_name or "a clinician"
+        reasons = (f"Changed by {who}: {note}",)
+        rec = uow.decisions.add(m.DecisionRecord(
+            person_id=person_id, at=now, exercise_id=exercise_id, action=action, before=current.to_dict(),
+            after=after.to_dict(), reasons=list(reasons), source="clinician", by_user_id=by_user_id, note=note,
+        ))
+        uow.audit.add(m.AuditEntry(at=now, actor_user_id=by_user_id, person_id=person_id, action="program.adjusted",
+                                   detail={"exercise_id": exercise_id, "action": action, "note": note, "by_name": who,
+                                           "before": current.to_dict(), "after": after.to_dict()}))
+        uow.commit()
+        return AdjustmentRecorded(decision_id=rec.id, exercise_id=exercise_id, action=action, before=current,
+                                  after=after, reasons=reasons)
+
+
+def _adjusted(current: Any, action: str, cat: Any, new_exercise_id: Optional[str], sets: Optional[int],
+              reps: Optional[int], hold_s: Optional[int], band: Optional[str]) -> Any:
+    if action == "swap":
+        if not new_exercise_id:
+            raise InvalidAdjustment("Say which exercise to swap in (new_exercise_id).")
+        return starting_prescription(cat.get(new_exercise_id))
+    if action in ("regress", "progress"):
+        step = cat.previous_on_ladder(current.exercise_id) if action == "regress" else cat.next_on_ladder(current.exercise_id)
+        if step is None:
+            where = "first" if action == "regress" else "last"
+            raise InvalidAdjustment(f"{current.exercise_id} is already the {where} step on its ladder.")
+        return starting_prescription(step)
+    exercise = cat.get(current.exercise_id)
+    dose = exercise.dose
+    changes: dict[str, Any] = {}
+    if sets is not None:
+        if not 1 <= sets <= max(dose.sets_max, 1) + 2:
+            raise InvalidAdjustment(f"sets must be between 1 and {dose.sets_max + 2} for {exercise.id}.")
+        changes["sets"] = sets
+    if reps is not None:
+        if dose.unit != "reps":
+            raise InvalidAdjustment(f"{exercise.id} is a timed hold; change hold_s instead of reps.")
+        if not 1 <= reps <= 40:
+            raise InvalidAdjustment("reps must be between 1 and 40.")
+        changes["reps"] = reps
+    if hold_s is not None:
+        if not 0 <= hold_s <= 120:
+            raise InvalidAdjustment("hold_s must be between 0 and 120 seconds.")
+        changes["hold_s"] = hold_s
+    if band is not None:
+        if not exercise.banded or band not in ("light", "medium", "heavy"):
+            raise InvalidAdjustment(f"band must be light, medium or heavy, and only for banded exercises ({exercise.id}).")
+        changes["band"] = band
+    if not changes:
+        raise InvalidAnswers("Give at least one of sets, reps, hold_s or band to change the dose.")
+    return dataclasses.replace(current, **changes)

@@ -1,0 +1,137 @@
+"""Use cases around the red-flag screen and the clinician's clearance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional
+
+from backcoach.domain.errors import BackcoachError
+from backcoach.services.common import GateInfo, NotPermitted, gate_for, get_person, require_aware, thresholds
+from backcoach.storage import models as m
+from backcoach.storage.unit_of_work import UnitOfWork
+
+
+def screen_answers(answers: Mapping[str, Any]) -> Any:
+    """Parse and screen answers without storing them (raises InvalidAnswers; nothing is guessed)."""
+    from backcoach.domain.screening import parse_answers, screen
+
+    return screen(parse_answers(answers), thresholds())
+
+
+@dataclass(frozen=True)
+class ScreeningRecorded:
+    screening_id: int
+    person_id: int
+    at: dt.datetime
+    result: Any  # domain.screening.ScreeningResult
+    gate: GateInfo
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.result.to_dict(), "screening_id": self.screening_id, "person_id": self.person_id,
+                "at": self.at.isoformat(), "gate": self.gate.to_dict()}
+
+
+def record_screening(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any], now: dt.datetime) -> ScreeningRecorded:
+    """Screen `answers` and store them with the result and the time; return the result and the new gate.
+
+    A new urgent or emergency finding applies at once: the gate is re-evaluated here.
+    """
+    now = require_aware(now)
+    from backcoach.domain.screening import parse_answers, screen
+
+    parsed = parse_answers(answers)
+    result = screen(parsed, thresholds())
+    with uow:
+        get_person(uow, person_id)
+        rec = uow.screenings.add(m.Screening(
+            person_id=person_id, at=now, answers=parsed.to_dict(), level=result.level.code, result=result.to_dict(),
+        ))
+        info = gate_for(uow, person_id, now)
+        uow.commit()
+        return ScreeningRecorded(screening_id=rec.id, person_id=person_id, at=now, result=result, gate=info)
+
+
+class ClearanceRefused(BackcoachError):
+    """A clearance cannot be recorded now; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ClearanceRecorded:
+    clearance_id: int
+    person_id: int
+    screening_id: int
+    by_name: str
+    at: dt.datetime
+    gate: GateInfo
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"clearance_id": self.clearance_id, "person_id": self.person_id, "screening_id": self.screening_id,
+                "by": self.by_name, "at": self.at.isoformat(), "gate": self.gate.to_dict()}
+
+
+CLINICAL_ROLES = ("clinician", "admin")
+
+
+def record_clearance(
+    uow: UnitOfWork,
+    person_id: int,
+    by_name: str,
+    note: str,
+    now: dt.datetime,
+    by_user_id: Optional[int] = None,
+) -> ClearanceRecorded:
+    """Record a clinician's go-ahead after an urgent screen, tied to the latest screen.
+
+    Conservative by design:
+    - only when the latest screen, or an earlier one not yet cleared, was urgent or emergency;
+    - never against an emergency screen: after emergency care the person answers the
+      questions again, and only if that new screen is below emergency can a clinician
+      record a clearance (tied to the new screen);
+    - the clinician's name and a note are required; with `by_user_id` the account
+      must be a clinician (or admin) assigned to this person.
+    """
+    now = require_aware(now)
+    by_name = (by_name or "").strip()
+    note = (note or "").strip()
+    if not by_name:
+        raise ClearanceRefused("Give the name of the clinician who checked you (--by NAME).")
+    if not note:
+        raise ClearanceRefused("Add a short note of what the clinician said (--note TEXT).")
+    with uow:
+        get_person(uow, person_id)
+        if by_user_id is not None:
+            user = uow.users.get(by_user_id)
+            if user is None or user.role not in CLINICAL_ROLES:
+                raise NotPermitted("Only a clinician can record a clearance.")
+            if user.role != "admin" and not uow.assignments.exists(by_user_id, person_id):
+                raise NotPermitted("Only a clinician following this person can record a clearance.")
+        latest = uow.screenings.latest(person_id)
+        if latest is None:
+            raise ClearanceRefused("There is no screen to clear yet: answer the screening questions first (backcoach screen).")
+        if latest.level == "emergency":
+            raise ClearanceRefused(
+                "The latest screen found signs that need emergency care, so a clearance cannot be recorded against it. "
+                "Get emergency care first. Afterwards, answer the screening questions again (backcoach screen); "
+                "if that new screen finds no emergency sign, the clinician who checked you can record a clearance."
+            )
+        info = gate_for(uow, person_id, now)
+        if info.lock_screening is None:
+            raise ClearanceRefused(
+                f"Nothing to clear: the latest screen ({latest.level.replace('_', ' ')}) does not pause the program."
+            )
+        if latest.at < now - dt.timedelta(days=7):
+            raise ClearanceRefused(
+                "The latest screen is more than a week old. Answer the screening questions again first, "
+                "then record the clearance against the new screen."
+            )
+        rec = uow.clearances.add(m.Clearance(
+            person_id=person_id, at=now, by_user_id=by_user_id, by_name=by_name, note=note, screening_id=latest.id,
+        ))
+        uow.audit.add(m.AuditEntry(at=now, actor_user_id=by_user_id, person_id=person_id, action="clearance.recorded",
+                                   detail={"by_name": by_name, "note": note, "screening_id": latest.id,
+                                           "locked_by_screening_id": info.lock_screening.id}))
+        after = gate_for(uow, person_id, now)
+        uow.commit()
+        return ClearanceRecorded(clearance_id=rec.id, person_id=person_id, screening_id=latest.id,
+                                 by_name=by_name, at=now, gate=after)

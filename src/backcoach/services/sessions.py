@@ -1,0 +1,430 @@
+"""Use cases after training: log a session (and let the rules decide), check in pain.
+
+The session file / form (JSON):
+    {"performed_on": "2026-11-25",          optional, default today
+     "pain_now": 2,                         optional, 0-10: also stored as a daily pain check-in
+     "idempotency_key": "...",              optional: the same key twice changes nothing
+     "exercises": [
+        {"exercise_id": "glute_bridge", "sets": 2,
+         "reps": 10 or [10, 9],             reps per set (exercises counted in repetitions)
+         "hold_s": 3 or [3, 3],             squeeze at the top, or the hold of a timed exercise, per set
+         "pain_during": 2, "rpe": 6,        0-10 each
+         "form": "good" | "some_faults" | "poor",
+         "faults": ["lumbar_hyperextension"],   optional (ids from the catalog or the camera)
+         "serious_fault_fraction": 0.1}     optional, 0-1 (from the camera)
+     ]}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Sequence
+
+from backcoach.domain.errors import InvalidAnswers
+from backcoach.services.common import (
+    GateInfo,
+    catalog,
+    gate_for,
+    get_person,
+    pain_entries,
+    require_allowed,
+    require_aware,
+)
+from backcoach.services.program import active_program, program_of, store_program
+from backcoach.storage import models as m
+from backcoach.storage.database import Conflict
+from backcoach.storage.unit_of_work import UnitOfWork
+
+FORMS = ("good", "some_faults", "poor")
+PAIN_KINDS = ("daily", "next_morning")
+WORSENING_REGRESS_EVERY_DAYS = 7
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+def _int(value: Any, where: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not value.is_integer()):
+        raise InvalidAnswers(f"{where} must be a whole number from {lo} to {hi} (got {value!r}).")
+    value = int(value)
+    if not lo <= value <= hi:
+        raise InvalidAnswers(f"{where} must be from {lo} to {hi} (got {value}).")
+    return value
+
+
+def _num(value: Any, where: str, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise InvalidAnswers(f"{where} must be a number from {lo:g} to {hi:g} (got {value!r}).")
+    if not lo <= float(value) <= hi:
+        raise InvalidAnswers(f"{where} must be from {lo:g} to {hi:g} (got {value!r}).")
+    return float(value)
+
+
+def _per_set(value: Any, sets: int, where: str, parse: Any) -> tuple[Any, ...]:
+    if isinstance(value, list):
+        if len(value) != sets:
+            raise InvalidAnswers(f"{where} lists {len(value)} values but sets is {sets}; give one per set.")
+        return tuple(parse(v, f"{where}[{i}]") for i, v in enumerate(value))
+    one = parse(value, where)
+    return tuple(one for _ in range(sets))
+
+
+ENTRY_KEYS = {"exercise_id", "sets", "reps", "hold_s", "pain_during", "rpe", "form", "faults", "serious_fault_fraction"}
+SESSION_KEYS = {"performed_on", "pain_now", "idempotency_key", "exercises"}
+
+
+def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tuple[dt.date, list[Any], Optional[int], Optional[str]]:
+    """Check a session file strictly against the program; nothing is guessed.
+
+    Returns (performed_on, [ExerciseLog without next-morning pain], pain_now, idempotency_key).
+    """
+    from backcoach.domain.progression import ExerciseLog
+
+    if not isinstance(data, Mapping):
+        raise InvalidAnswers("The session must be a JSON object with an \"exercises\" list.")
+    unknown = set(data) - SESSION_KEYS
+    if unknown:
+        raise InvalidAnswers(f"Unknown key(s) in the session: {', '.join(sorted(unknown))}. Known: {', '.join(sorted(SESSION_KEYS))}.")
+    performed_on = today
+    if data.get("performed_on") is not None:
+        try:
+            performed_on = dt.date.fromisoformat(str(data["performed_on"]))
+        except ValueError:
+            raise InvalidAnswers(f"performed_on must be a date like 2026-11-25 (got {data['performed_on']!r}).") from None
+        if performed_on > today:
+            raise InvalidAnswers(f"performed_on ({performed_on}) is in the future.")
+        if performed_on < today - dt.timedelta(days=7):
+            raise InvalidAnswers("Sessions can be logged up to 7 days late; performed_on is older than that.")
+    pain_now = None if data.get("pain_now") is None else _int(data["pain_now"], "pain_now", 0, 10)
+    key = data.get("idempotency_key")
+    if key is not None and (not isinstance(key, str) or not 1 <= len(key) <= 200):
+        raise InvalidAnswers("idempotency_key must be a text of 1 to 200 characters.")
+    entries = data.get("exercises")
+    if not isinstance(entries, list) or not entries:
+        raise InvalidAnswers("The session needs an \"exercises\" list with at least one exercise.")
+    prescribed = {p.exercise_id: p for p in program.prescriptions}
+    cat = catalog()
+    logs: list[Any] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        where = f"exercises[{i}]"
+        if not isinstance(entry, Mapping):
+            raise InvalidAnswers(f"{where} must be an object.")
+        unknown = set(entry) - ENTRY_KEYS
+        if unknown:
+            raise InvalidAnswers(f"Unknown key(s) in {where}: {', '.join(sorted(unknown))}.")
+        missing = [k for k in ("exercise_id", "sets", "pain_during", "rpe", "form") if entry.get(k) is None]
+        if missing:
+            raise InvalidAnswers(f"{where} is missing: {', '.join(missing)}.")
+        ex_id = entry["exercise_id"]
+        if not isinstance(ex_id, str) or ex_id not in prescribed:
+            raise InvalidAnswers(f"{where}: {ex_id!r} is not in your program (it has: {', '.join(prescribed)}).")
+        if ex_id in seen:
+            raise InvalidAnswers(f"{where}: {ex_id} appears twice; log each exercise once.")
+        seen.add(ex_id)
+        prescription = prescribed[ex_id]
+        exercise = cat.get(ex_id)
+        sets = _int(entry["sets"], f"{where}.sets", 0, 20)
+        if exercise.dose.unit == "reps":
+            if entry.get("reps") is None:
+                raise InvalidAnswers(f"{where}: give reps (per set) for {ex_id}.")
+            reps = _per_set(entry["reps"], sets, f"{where}.reps", lambda v, w: _int(v, w, 0, 100))
+        else:
+            if entry.get("reps") is not None:
+                raise InvalidAnswers(f"{where}: {ex_id} is a timed hold; give hold_s, not reps.")
+            reps = ()
+        if entry.get("hold_s") is None:
+            raise InvalidAnswers(f"{where}: give hold_s (seconds held per set; the squeeze at the top for repetitions).")
+        holds = _per_set(entry["hold_s"], sets, f"{where}.hold_s", lambda v, w: _num(v, w, 0, 600))
+        form = entry["form"]
+        if form not in FORMS:
+            raise InvalidAnswers(f"{where}.form must be one of {', '.join(FORMS)} (got {form!r}).")
+        faults = entry.get("faults") or []
+        if not isinstance(faults, list) or not all(isinstance(f, str) for f in faults):
+            raise InvalidAnswers(f"{where}.faults must be a list of fault ids.")
+        known = {f.id for f in exercise.faults}
+        bad = [f for f in faults if f not in known]
+        if bad:
+            raise InvalidAnswers(f"{where}: unknown fault(s) for {ex_id}: {', '.join(bad)} (known: {', '.join(sorted(known)) or 'none'}).")
+        fraction = entry.get("serious_fault_fraction")
+        fraction = None if fraction is None else _num(fraction, f"{where}.serious_fault_fraction", 0, 1)
+        logs.append(ExerciseLog(
+            exercise_id=ex_id, performed_on=performed_on, prescription=prescription, sets_done=sets,
+            reps_per_set=tuple(reps), hold_s_per_set=tuple(holds),
+            pain_during=_int(entry["pain_during"], f"{where}.pain_during", 0, 10),
+            rpe=_int(entry["rpe"], f"{where}.rpe", 0, 10), form=form, faults=tuple(faults),
+            serious_fault_fraction=fraction,
+        ))
+    return performed_on, logs, pain_now, key
+
+
+# ----------------------------------------------------------------------------- history
+
+
+def _next_morning_by_day(records: Sequence[m.PainEntryRecord]) -> dict[dt.date, int]:
+    """Next-morning pain keyed by the day of the session it follows (the entry's day - 1)."""
+    out: dict[dt.date, int] = {}
+    for r in records:
+        if r.kind == "next_morning":
+            out.setdefault(r.at.date() - dt.timedelta(days=1), r.nprs)
+    return out
+
+
+def exercise_history(sessions: Sequence[m.SessionLog], pain: Sequence[m.PainEntryRecord], exercise_id: str) -> list[Any]:
+    """Every stored log of one exercise, oldest first, with its next-morning pain attached."""
+    from backcoach.domain.progression import ExerciseLog
+
+    mornings = _next_morning_by_day(pain)
+    out = []
+    for s in sessions:
+        for entry in s.entries:
+            if entry.get("exercise_id") == exercise_id:
+                log = ExerciseLog.from_dict(entry)
+                if log.next_morning_pain is None and log.performed_on in mornings:
+                    log = dataclasses.replace(log, next_morning_pain=mornings[log.performed_on])
+                out.append(log)
+    return out
+
+
+# ----------------------------------------------------------------------------- log_session
+
+
+@dataclass(frozen=True)
+class SessionLogged:
+    session_id: int
+    person_id: int
+    performed_on: dt.date
+    decisions: tuple[Any, ...]  # domain.progression.Decision
+    duplicate: bool
+    alerts: tuple[Any, ...]
+    gate: Optional[GateInfo]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"session_id": self.session_id, "person_id": self.person_id,
+                "performed_on": self.performed_on.isoformat(), "duplicate": self.duplicate,
+                "decisions": [d if isinstance(d, dict) else d.to_dict() for d in self.decisions],
+                "alerts": [a if isinstance(a, dict) else a.to_dict() for a in self.alerts],
+                "reminder": None if self.gate is None else self.gate.reminder}
+
+
+def _duplicate(rec: m.SessionLog) -> SessionLogged:
+    return SessionLogged(session_id=rec.id, person_id=rec.person_id, performed_on=rec.performed_on,
+                         decisions=tuple(rec.decisions), duplicate=True, alerts=(), gate=None)
+
+
+def log_session(
+    uow: UnitOfWork,
+    person_id: int,
+    session: Mapping[str, Any],
+    now: dt.datetime,
+    idempotency_key: Optional[str] = None,
+) -> SessionLogged:
+    """Gate -> store the session -> for each exercise, `progress_decision` with its history and the
+    pain baseline -> worsening pain (monitoring) pauses progression and regresses once a week ->
+    store the decisions -> update the program. Returns the decisions with their reasons.
+
+    The same idempotency key twice (a form posted twice) stores nothing new and returns
+    the first result.
+    """
+    from backcoach.domain.monitoring import baseline_pain
+    from backcoach.domain.progression import progress_decision
+
+    now = require_aware(now)
+    key = idempotency_key or (session.get("idempotency_key") if isinstance(session, Mapping) else None)
+    try:
+        with uow:
+            if key:
+                existing = uow.sessions.get_by_idempotency_key(key)
+                if existing is not None:
+                    if existing.person_id != person_id:
+                        raise Conflict("This submission key was already used for someone else; nothing was saved.")
+                    return _duplicate(existing)
+            person = get_person(uow, person_id)
+            info = gate_for(uow, person_id, now)
+            require_allowed(info)
+            record = active_program(uow, person_id)
+            program = program_of(record)
+            performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
+
+            history_sessions = uow.sessions.list_for(person_id)
+            pain_records = uow.pain.list_for(person_id)
+            if pain_now is not None:
+                pain_records.append(uow.pain.add(m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily")))
+            pain_records.append(uow.pain.add(m.PainEntryRecord(
+                person_id=person_id, at=now, nprs=max(log.pain_during for log in logs), kind="during")))
+            baseline = baseline_pain(pain_entries(pain_records))
+
+            decisions = []
+            for log in logs:
+                history = exercise_history(history_sessions, pain_records, log.exercise_id) + [log]
+                decisions.append(progress_decision(log.prescription, history, baseline, catalog()))
+
+            report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records)
+            if report.pause_progression:
+                decisions = _apply_worsening(uow, person_id, decisions, now)
+
+            new_program = _apply(program, decisions)
+            store_program(record, new_program, now)
+            session_rec = uow.sessions.add(m.SessionLog(
+                person_id=person_id, performed_on=performed_on, at=now, entries=[log.to_dict() for log in logs],
+                decisions=[d.to_dict() for d in decisions], idempotency_key=key, program_id=record.id,
+            ))
+            for d in decisions:
+                uow.decisions.add(m.DecisionRecord(
+                    person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
+                    before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons),
+                    source="rule", session_log_id=session_rec.id,
+                ))
+            uow.commit()
+            return SessionLogged(session_id=session_rec.id, person_id=person_id, performed_on=performed_on,
+                                 decisions=tuple(decisions), duplicate=False, alerts=tuple(report.alerts), gate=info)
+    except Conflict:
+        if not key:
+            raise
+        with uow:  # the same form won a race a moment ago: answer with what it stored
+            existing = uow.sessions.get_by_idempotency_key(key)
+            if existing is None or existing.person_id != person_id:
+                raise
+            return _duplicate(existing)
+
+
+def _apply(program: Any, decisions: Sequence[Any]) -> Any:
+    by_id = {d.exercise_id: d.after for d in decisions}
+    return dataclasses.replace(program, prescriptions=tuple(by_id.get(p.exercise_id, p) for p in program.prescriptions))
+
+
+WORSENING_REASON = (
+    "Your pain over the last 7 days is clearly higher than when you started, so progression is paused "
+    "and this exercise steps back. Please arrange a review with a doctor or physiotherapist."
+)
+PAUSED_REASON = "Progression stays paused while your pain is higher than when you started (stepped back already this week)."
+
+
+def _apply_worsening(uow: UnitOfWork, person_id: int, decisions: list[Any], now: dt.datetime) -> list[Any]:
+    """Monitoring says worsening: regress each exercise once a week, otherwise never progress."""
+    from backcoach.domain.progression import Decision
+
+    recent = [d for d in uow.decisions.list_for(person_id, limit=200)
+              if d.at >= now - dt.timedelta(days=WORSENING_REGRESS_EVERY_DAYS) and d.source == "rule"
+              and any(r == WORSENING_REASON for r in d.reasons)]
+    already = {d.exercise_id for d in recent} | {d.after.get("exercise_id") for d in recent}
+    out = []
+    for d in decisions:
+        if d.action == "regress":
+            out.append(dataclasses.replace(d, reasons=tuple(d.reasons) + (WORSENING_REASON,)))
+        elif d.exercise_id in already:
+            out.append(Decision(exercise_id=d.exercise_id, action="hold", before=d.before, after=d.before,
+                                reasons=(PAUSED_REASON,)))
+        else:
+            after = regress_one(d.before)
+            action = "regress" if after != d.before else "hold"
+            out.append(Decision(exercise_id=d.exercise_id, action=action, before=d.before, after=after,
+                                reasons=(WORSENING_REASON,)))
+    return out
+
+
+def regress_one(prescription: Any) -> Any:
+    """One step down (the progression order in reverse), via the domain."""
+    from backcoach.domain import progression
+
+    step = getattr(progression, "regress_prescription", None) or getattr(progression, "regress", None)
+    if step is None:
+        raise NotImplementedError("domain.progression has no regression step")
+    return step(prescription, catalog())
+
+
+def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, now: dt.datetime,
+             extra_session_day: Optional[dt.date] = None, pain_records: Optional[list[m.PainEntryRecord]] = None) -> Any:
+    from backcoach.domain.monitoring import monitor
+
+    records = pain_records if pain_records is not None else uow.pain.list_for(person.id)
+    days = [s.performed_on for s in uow.sessions.list_for(person.id)]
+    if extra_session_day is not None:
+        days.append(extra_session_day)
+    latest = info.latest_screening
+    onset = person.onset_date or (program.started_on if program is not None else person.created_at.date())
+    return monitor(
+        pain_entries(records), onset=onset, today=now.date(),
+        last_screened_at=latest.at if latest else None, latest_level=info.effective_level,
+        session_dates=sorted(days), days_per_week=program.days_per_week if program is not None else 0,
+        program_started=program.started_on if program is not None else None,
+    )
+
+
+# ----------------------------------------------------------------------------- check-in
+
+
+@dataclass(frozen=True)
+class CheckinRecorded:
+    entry_id: int
+    person_id: int
+    nprs: int
+    kind: str
+    decisions: tuple[Any, ...]
+    alerts: tuple[Any, ...]
+    gate: GateInfo
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"entry_id": self.entry_id, "person_id": self.person_id, "nprs": self.nprs, "kind": self.kind,
+                "decisions": [d.to_dict() for d in self.decisions], "alerts": [a.to_dict() for a in self.alerts],
+                "gate": self.gate.to_dict()}
+
+
+def check_in_pain(
+    uow: UnitOfWork,
+    person_id: int,
+    nprs: Any,
+    now: dt.datetime,
+    next_morning: bool = False,
+    new_symptoms: bool = False,
+    note: Optional[str] = None,
+) -> CheckinRecorded:
+    """Store a pain score (always allowed, even while the program is locked).
+
+    A next-morning score is matched to yesterday's session: if it is 2 or more above the
+    person's baseline, the rules step those exercises back at once. Reporting new
+    symptoms closes the gate until the screening questions are answered again.
+    """
+    from backcoach.domain.monitoring import baseline_pain
+    from backcoach.domain.progression import progress_decision
+
+    now = require_aware(now)
+    nprs = _int(nprs, "pain", 0, 10)
+    kind = "next_morning" if next_morning else "daily"
+    with uow:
+        person = get_person(uow, person_id)
+        rec = uow.pain.add(m.PainEntryRecord(person_id=person_id, at=now, nprs=nprs, kind=kind,
+                                             new_symptoms=bool(new_symptoms), note=(note or None)))
+        info = gate_for(uow, person_id, now)
+        decisions: list[Any] = []
+        program_rec = uow.programs.active_for(person_id)
+        program = program_of(program_rec) if program_rec is not None else None
+        if next_morning and program is not None and info.allowed:
+            yesterday = now.date() - dt.timedelta(days=1)
+            sessions = uow.sessions.list_for(person_id)
+            last = [s for s in sessions if s.performed_on == yesterday]
+            if last:
+                pain_records = uow.pain.list_for(person_id)
+                baseline = baseline_pain(pain_entries(pain_records))
+                current = {p.exercise_id: p for p in program.prescriptions}
+                for entry in last[-1].entries:
+                    ex_id = entry.get("exercise_id")
+                    if ex_id not in current:
+                        continue
+                    history = exercise_history(sessions, pain_records, ex_id)
+                    d = progress_decision(current[ex_id], history, baseline, catalog())
+                    if d.action == "regress":
+                        decisions.append(d)
+                if decisions:
+                    store_program(program_rec, _apply(program, decisions), now)
+                    for d in decisions:
+                        uow.decisions.add(m.DecisionRecord(
+                            person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
+                            before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons), source="rule",
+                        ))
+        report = _monitor(uow, person, program, info, now)
+        uow.commit()
+        return CheckinRecorded(entry_id=rec.id, person_id=person_id, nprs=nprs, kind=kind,
+                               decisions=tuple(decisions), alerts=tuple(report.alerts), gate=info)

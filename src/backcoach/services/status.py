@@ -1,0 +1,176 @@
+"""Read-only use cases: a person's status, and the clinician's views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from backcoach.services.common import GateInfo, NotPermitted, gate_for, get_person, require_aware
+from backcoach.services.program import program_of
+from backcoach.services.sessions import _monitor
+from backcoach.storage import models as m
+from backcoach.storage.unit_of_work import UnitOfWork
+
+
+def decision_dict(d: m.DecisionRecord) -> dict[str, Any]:
+    return {"id": d.id, "at": d.at.isoformat(), "exercise_id": d.exercise_id, "action": d.action,
+            "before": d.before, "after": d.after, "reasons": list(d.reasons), "source": d.source,
+            "by_user_id": d.by_user_id, "note": d.note}
+
+
+@dataclass(frozen=True)
+class Status:
+    person_id: int
+    display_name: str
+    onset_date: Optional[dt.date]
+    program: Optional[Any]  # domain.program.Program
+    program_id: Optional[int]
+    gate: GateInfo
+    report: Any  # domain.monitoring.MonitoringReport
+    decisions: tuple[dict[str, Any], ...]
+    sessions_logged: int
+    last_session_on: Optional[dt.date]
+    pain_recent: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def alerts(self) -> tuple[Any, ...]:
+        return tuple(self.report.alerts)
+
+    def to_dict(self) -> dict[str, Any]:
+        from backcoach.domain.screening import DISCLAIMER
+
+        return {
+            "person": {"id": self.person_id, "display_name": self.display_name,
+                       "onset_date": None if self.onset_date is None else self.onset_date.isoformat()},
+            "program_id": self.program_id,
+            "program": None if self.program is None else self.program.to_dict(),
+            "program_allowed": self.gate.allowed,
+            "gate": self.gate.to_dict(),
+            "monitoring": self.report.to_dict(),
+            "escalations": [a.to_dict() for a in self.report.alerts],
+            "decisions": list(self.decisions),
+            "sessions_logged": self.sessions_logged,
+            "last_session_on": None if self.last_session_on is None else self.last_session_on.isoformat(),
+            "pain_recent": list(self.pain_recent),
+            "disclaimer": DISCLAIMER,
+        }
+
+
+def _status(uow: UnitOfWork, person: m.Person, now: dt.datetime, decisions_limit: int = 10) -> Status:
+    info = gate_for(uow, person.id, now)
+    rec = uow.programs.active_for(person.id)
+    program = program_of(rec) if rec is not None else None
+    report = _monitor(uow, person, program, info, now)
+    sessions = uow.sessions.list_for(person.id)
+    since = now - dt.timedelta(days=14)
+    pain = [{"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in uow.pain.list_for(person.id, since=since)]
+    return Status(
+        person_id=person.id, display_name=person.display_name, onset_date=person.onset_date,
+        program=program, program_id=rec.id if rec else None, gate=info, report=report,
+        decisions=tuple(decision_dict(d) for d in uow.decisions.list_for(person.id, limit=decisions_limit)),
+        sessions_logged=len(sessions), last_session_on=sessions[-1].performed_on if sessions else None,
+        pain_recent=tuple(pain),
+    )
+
+
+def get_status(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Status:
+    """The program, the gate (lock, reminder), the latest decisions with reasons, the pain trend,
+    adherence and escalations (six-week rule, worsening, re-screen due). Works while locked."""
+    now = require_aware(now)
+    with uow:
+        return _status(uow, get_person(uow, person_id), now)
+
+
+def _check_clinician(uow: UnitOfWork, clinician_user_id: int, person_id: Optional[int] = None) -> m.User:
+    user = uow.users.get(clinician_user_id)
+    if user is None or user.role not in ("clinician", "admin"):
+        raise NotPermitted("This view is for clinicians.")
+    if person_id is not None and user.role != "admin" and not uow.assignments.exists(clinician_user_id, person_id):
+        raise NotPermitted("You are not following this person.")
+    return user
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    person_id: int
+    display_name: str
+    attention: int  # highest alert severity (0 = nothing to look at)
+    alerts: tuple[Any, ...]
+    latest_level: Optional[str]
+    program_allowed: bool
+    phase: Optional[str]
+    last_session_on: Optional[dt.date]
+    mean_7d: Optional[float]
+    trend: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "display_name": self.display_name, "attention": self.attention,
+                "alerts": [a.to_dict() for a in self.alerts], "latest_level": self.latest_level,
+                "program_allowed": self.program_allowed, "phase": self.phase,
+                "last_session_on": None if self.last_session_on is None else self.last_session_on.isoformat(),
+                "mean_7d": self.mean_7d, "trend": self.trend}
+
+
+def people_for_clinician(uow: UnitOfWork, clinician_user_id: int, now: dt.datetime) -> list[PersonSummary]:
+    """The people a clinician follows (an admin: everyone), most in need of attention first."""
+    now = require_aware(now)
+    with uow:
+        user = _check_clinician(uow, clinician_user_id)
+        ids = [p.id for p in uow.people.list()] if user.role == "admin" else uow.assignments.person_ids_for(user.id)
+        out = []
+        for pid in ids:
+            person = uow.people.get(pid)
+            if person is None:
+                continue
+            st = _status(uow, person, now, decisions_limit=1)
+            alerts = st.alerts
+            latest = st.gate.latest_screening
+            out.append(PersonSummary(
+                person_id=pid, display_name=person.display_name,
+                attention=max((a.severity for a in alerts), default=0), alerts=alerts,
+                latest_level=latest.level if latest else None, program_allowed=st.gate.allowed,
+                phase=st.program.phase if st.program else None, last_session_on=st.last_session_on,
+                mean_7d=st.report.mean_7d, trend=st.report.trend,
+            ))
+        out.sort(key=lambda s: (-s.attention, s.display_name.casefold(), s.person_id))
+        return out
+
+
+@dataclass(frozen=True)
+class PersonOverview:
+    status: Status
+    screenings: tuple[dict[str, Any], ...]
+    assessments: tuple[dict[str, Any], ...]
+    sessions: tuple[dict[str, Any], ...]
+    clearances: tuple[dict[str, Any], ...]
+    pain: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.status.to_dict(), "screenings": list(self.screenings), "assessments": list(self.assessments),
+                "sessions": list(self.sessions), "clearances": list(self.clearances), "pain": list(self.pain)}
+
+
+def person_overview(uow: UnitOfWork, clinician_user_id: Optional[int], person_id: int, now: dt.datetime) -> PersonOverview:
+    """Everything a clinician reviews for one person. `clinician_user_id=None` is the local
+    (CLI) owner of the data and skips the access check."""
+    now = require_aware(now)
+    with uow:
+        if clinician_user_id is not None:
+            _check_clinician(uow, clinician_user_id, person_id)
+        person = get_person(uow, person_id)
+        st = _status(uow, person, now, decisions_limit=50)
+        return PersonOverview(
+            status=st,
+            screenings=tuple({"id": s.id, "at": s.at.isoformat(), "level": s.level, "answers": s.answers,
+                              "result": s.result} for s in uow.screenings.list_for(person_id, limit=20)),
+            assessments=tuple({"id": a.id, "at": a.at.isoformat(), "answers": a.answers, "result": a.result}
+                              for a in uow.assessments.list_for(person_id, limit=5)),
+            sessions=tuple({"id": s.id, "performed_on": s.performed_on.isoformat(), "at": s.at.isoformat(),
+                            "entries": s.entries, "decisions": s.decisions}
+                           for s in uow.sessions.list_for(person_id)[-30:]),
+            clearances=tuple({"id": c.id, "at": c.at.isoformat(), "by": c.by_name, "note": c.note,
+                              "screening_id": c.screening_id} for c in uow.clearances.list_for(person_id)),
+            pain=tuple({"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind, "new_symptoms": p.new_symptoms}
+                       for p in uow.pain.list_for(person_id, since=now - dt.timedelta(days=90))),
+        )

@@ -1,0 +1,56 @@
+"""The exercise catalog and the clinical thresholds, as data files shipped with the package.
+
+The domain takes parsed objects and does no I/O; this is the one place that reads the
+files (``exercises.yaml``, ``thresholds.yaml``, ``examples/course_*.json``). Results are
+cached: the files do not change while the program runs.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from backcoach.domain.catalog import Catalog
+from backcoach.domain.errors import InvalidCatalog
+from backcoach.domain.thresholds import Thresholds
+
+__all__ = ["load_catalog", "load_thresholds", "load_example_course", "example_course_names"]
+
+
+def _read_yaml(name: str) -> Any:
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise InvalidCatalog(f"{name} is not valid YAML: {error}") from None
+
+
+@cache
+def load_thresholds() -> Thresholds:
+    """The shipped thresholds (``thresholds.yaml``)."""
+    return Thresholds.from_dict(_read_yaml("thresholds.yaml") or {})
+
+
+@cache
+def load_catalog() -> Catalog:
+    """The shipped catalog (``exercises.yaml``), carrying the shipped thresholds."""
+    return Catalog.from_dict(_read_yaml("exercises.yaml"), thresholds=load_thresholds())
+
+
+def example_course_names() -> tuple[str, ...]:
+    """Names of the example simulation courses, e.g. ``steady_improvement``."""
+    folder = resources.files(__name__).joinpath("examples")
+    return tuple(sorted(p.name[len("course_"):-len(".json")] for p in folder.iterdir()
+                        if p.name.startswith("course_") and p.name.endswith(".json")))
+
+
+def load_example_course(name: str) -> dict[str, Any]:
+    """One example course for :func:`backcoach.domain.simulation.simulate`, parsed from JSON."""
+    if name not in example_course_names():
+        raise InvalidCatalog(f"There is no example course {name!r}; known: {', '.join(example_course_names())}.")
+    text = resources.files(__name__).joinpath("examples", f"course_{name}.json").read_text(encoding="utf-8")
+    return json.loads(text)

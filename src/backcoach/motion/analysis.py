@@ -94,6 +94,8 @@ class AnalysisResult:
             out["hold_s"] = round(sum(r.metrics.get("hold_s", 0.0) for r in self.repetitions), 2)
         if self.recognised:
             out["recognised_exercise"] = True
+        if "total_s" in self.timings:
+            out["processing_s"] = round(self.timings["total_s"], 2)
         return out
 
 

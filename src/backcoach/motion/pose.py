@@ -10,13 +10,20 @@ shipped inside the `mediapipe==0.10.14` wheel, so nothing is downloaded at run t
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import warnings
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from .errors import VisionExtraMissing
 from .landmarks import LandmarkFrame
+
+
+# mediapipe 0.10.14 calls a protobuf API deprecated in newer protobuf releases; harmless.
+warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
 
 
 @runtime_checkable
@@ -36,6 +43,11 @@ class MediaPipePose:
     def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        self._warm = False
+        with _quiet_native_stderr():
+            self._build(min_detection_confidence, min_tracking_confidence)
+
+    def _build(self, min_detection_confidence: float, min_tracking_confidence: float) -> None:
         try:
             import cv2  # noqa: PLC0415
             from mediapipe.python.solutions import pose as mp_pose  # noqa: PLC0415
@@ -56,7 +68,12 @@ class MediaPipePose:
     def estimate(self, image_bgr: np.ndarray, t: float) -> LandmarkFrame:
         h, w = image_bgr.shape[:2]
         rgb = self._cv2.cvtColor(image_bgr, self._cv2.COLOR_BGR2RGB)
-        result = self._pose.process(rgb)
+        if not self._warm:  # the first calls with a person print native start-up logs
+            with _quiet_native_stderr():
+                result = self._pose.process(rgb)
+            self._warm = result.pose_landmarks is not None
+        else:
+            result = self._pose.process(rgb)
         if result.pose_landmarks is None:
             return LandmarkFrame(t=t, points=None, width=w, height=h)
         pts = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=float)
@@ -70,6 +87,26 @@ class MediaPipePose:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence the C++ start-up chatter of MediaPipe/TFLite, which ignores Python logging."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 def default_estimator() -> PoseEstimator:

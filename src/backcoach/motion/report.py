@@ -1,0 +1,168 @@
+"""Turning an analysis into words: the JSON record and a plain-language report with cues.
+
+All wording is ours, written for a person with back pain; it is feedback on technique,
+not a medical assessment.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .analysis import AnalysisResult
+
+EXERCISE_NAMES = {
+    "glute_bridge": "Glute bridge",
+    "banded_glute_bridge": "Banded glute bridge",
+    "marching_bridge": "Marching bridge",
+    "single_leg_glute_bridge": "Single-leg glute bridge",
+    "clamshell": "Clamshell",
+    "banded_clamshell": "Banded clamshell",
+    "side_lying_leg_raise": "Side-lying leg raise",
+    "banded_side_lying_leg_raise": "Banded side-lying leg raise",
+    "side_plank_knees": "Side plank on the knees",
+    "side_plank": "Side plank",
+    "bird_dog": "Bird dog",
+    "dead_bug": "Dead bug",
+}
+
+# What we saw, in a few words (shown per repetition).
+FAULT_LABELS = {
+    "incomplete_extension": "hips not lifted to a straight line",
+    "lumbar_hyperextension": "lower back arched",
+    "no_hold": "top not held long enough",
+    "rushed": "moved too fast",
+    "feet_position": "feet too near or too far",
+    "pelvis_drop": "pelvis dropped to one side",
+    "feet_apart": "feet came apart",
+    "pelvis_roll_back": "pelvis rolled back",
+    "small_range": "knee opened only a little",
+    "hip_flexion": "leg drifted forward",
+    "toes_up": "toes turned up",
+    "trunk_roll": "body rolled",
+    "excess_range": "lifted too high",
+    "hip_sag": "hips sagged",
+}
+
+# What to do about it (the summary picks the one or two most useful).
+CUES = {
+    "incomplete_extension": "Push through your heels and lift your hips until shoulders, hips and knees make one straight line.",
+    "lumbar_hyperextension": "Stop rising once your body is straight: tuck your tailbone a little and keep your ribs down, so your buttocks do the work instead of your lower back.",
+    "no_hold": "Pause at the top and squeeze your buttocks for {hold:g} seconds before you lower.",
+    "rushed": "Slow down: about two seconds to lift and two seconds to lower, with control.",
+    "feet_position": "Move your feet so that at the top your shins are upright and your knees make roughly a right angle.",
+    "pelvis_drop": "Keep both hips level, as if a glass of water were resting on your belly.",
+    "feet_apart": "Keep your heels touching the whole time; only the top knee moves.",
+    "pelvis_roll_back": "Keep your top hip stacked over the bottom one; open the knee only as far as you can without your pelvis rolling back.",
+    "small_range": "Open the top knee a little further, as far as your hips stay still. If a band stops you, use a lighter one.",
+    "hip_flexion": "Keep the lifting leg in line with your body, or slightly behind it, not in front.",
+    "toes_up": "Keep your toes pointing forward rather than up to the ceiling; lead with your heel.",
+    "trunk_roll": "Keep your shoulders and hips stacked; do not roll backwards or forwards as you lift.",
+    "excess_range": "Lift the leg only to about 30-45 degrees; higher than that, your side and lower back take over.",
+    "hip_sag": "Lift your hips so your body makes a straight line from your shoulders to your knees or feet.",
+}
+CUES_BY_EXERCISE = {
+    ("bird_dog", "lumbar_hyperextension"): "Reach long rather than high: keep the lifted leg at hip height and your back flat like a table.",
+    ("dead_bug", "lumbar_hyperextension"): "Lower the leg only as far as you can keep your lower back gently pressed to the floor.",
+}
+
+# Back safety first, then the things that change what the muscles do, then tempo.
+PRIORITY = [
+    "lumbar_hyperextension", "hip_sag", "pelvis_drop", "trunk_roll", "excess_range", "pelvis_roll_back",
+    "incomplete_extension", "small_range", "feet_apart", "hip_flexion", "toes_up", "feet_position",
+    "no_hold", "rushed",
+]
+
+METRIC_LABELS = {
+    "peak_hip_angle_deg": ("shoulder-hip-knee angle at top", "°"),
+    "hold_s": ("held at top", " s"),
+    "knee_angle_at_top_deg": ("knee angle at top", "°"),
+    "knee_opening_deg": ("knee opening", "°"),
+    "abduction_deg": ("leg lift (abduction)", "°"),
+    "median_hip_sag_deg": ("hip sag", "°"),
+    "median_leg_lift_deg": ("leg height vs trunk", "°"),
+    "pelvis_drop_deg": ("pelvis tilt", "°"),
+}
+KEY_METRICS = {
+    "bridge": ("peak_hip_angle_deg", "hold_s"),
+    "clamshell": ("knee_opening_deg",),
+    "leg_raise": ("abduction_deg",),
+    "hold": ("hold_s",),
+}
+
+DISCLAIMER = ("This is feedback on technique from a camera, not a medical assessment. If an exercise "
+              "causes pain that does not settle, stop and speak to your clinician.")
+
+
+def to_json(result: AnalysisResult, indent: int | None = 2) -> str:
+    return json.dumps(result.to_dict(), indent=indent)
+
+
+def cue_for(fault: str, exercise: str, hold_s: float = 2.0) -> str:
+    text = CUES_BY_EXERCISE.get((exercise, fault), CUES.get(fault, ""))
+    return text.format(hold=hold_s)
+
+
+def top_cues(result: AnalysisResult, limit: int = 2) -> list[str]:
+    """The one or two changes that would help most: common faults first, the back before tempo."""
+    counts = result.fault_counts
+    if not counts:
+        return []
+    n = max(result.reps, 1)
+
+    def score(f: str) -> tuple[float, int]:
+        share = counts[f] / n
+        weight = 1.0 + (len(PRIORITY) - PRIORITY.index(f)) / len(PRIORITY) if f in PRIORITY else 1.0
+        return share * weight, -PRIORITY.index(f) if f in PRIORITY else 0
+
+    ranked = sorted(counts, key=score, reverse=True)
+    return [cue_for(f, result.exercise, result.options.hold_target_s) for f in ranked[:limit]]
+
+
+def _metric_text(metrics: dict[str, Any], family: str) -> str:
+    parts = []
+    for key in KEY_METRICS.get(family, ()):
+        v = metrics.get(key)
+        if v is None:
+            continue
+        label, unit = METRIC_LABELS.get(key, (key, ""))
+        parts.append(f"{label} {v:g}{unit}")
+    return ", ".join(parts)
+
+
+def render_text(result: AnalysisResult) -> str:
+    from .checks import family_of  # noqa: PLC0415
+
+    family = family_of(result.exercise)
+    name = EXERCISE_NAMES.get(result.exercise, result.exercise)
+    unit = "hold" if result.mode == "hold" else "repetition"
+    n = result.reps
+    lines = [f"{name}: {n} {unit}{'' if n == 1 else 's'} found "
+             f"({result.view} view, {result.seconds:.1f} s of video, {result.frames_analyzed} frames analysed)"]
+    if result.mode == "hold" and n:
+        total = sum(r.metrics.get("hold_s", 0.0) for r in result.repetitions)
+        lines.append(f"Total time in position: {total:.1f} s")
+    lines.append("")
+    for rep in result.repetitions:
+        faults = "; ".join(FAULT_LABELS.get(f, f) for f in rep.faults) or "good"
+        cut = " (cut off by the end of the video)" if not rep.complete else ""
+        lines.append(f"  {rep.index:>2}. {rep.start_s:5.1f}-{rep.end_s:5.1f} s  {_metric_text(rep.metrics, family)}{cut}")
+        lines.append(f"      form: {faults}")
+    if result.repetitions:
+        lines.append("")
+    counts = result.fault_counts
+    if n:
+        if counts:
+            summary = ", ".join(f"{FAULT_LABELS.get(f, f)} ({c} of {n})" for f, c in
+                                sorted(counts.items(), key=lambda kv: -kv[1]))
+            lines.append(f"What we saw: {summary}.")
+            lines.append("What to work on:")
+            for i, cue in enumerate(top_cues(result), 1):
+                lines.append(f"  {i}. {cue}")
+        else:
+            lines.append(f"Good form on every {unit} we could see. Keep the same control as the set gets harder.")
+    for w in result.warnings:
+        lines.append(f"Note: {w}")
+    lines.append("")
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)

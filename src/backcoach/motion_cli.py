@@ -1,0 +1,70 @@
+"""`backcoach analyze`: the camera form coach on a recorded video.
+
+Thin: parse options, call the motion pipeline, render. Errors a person can cause are
+printed as one plain line and the command exits with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+EXIT_USER_ERROR = 2
+
+
+def analyze(
+    video: Path = typer.Argument(..., help="The video of one set (MP4 or MOV from a phone is fine)."),
+    exercise: str = typer.Option("auto", "--exercise", "-e", help="Catalog exercise id, or 'auto' to recognise it."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of a report."),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write the video with skeleton, angle, counter and faults drawn (MP4)."),
+    keyframes: Optional[Path] = typer.Option(None, "--keyframes", help="Write one PNG per repetition, at its top, into this folder."),
+    hold_seconds: float = typer.Option(2.0, "--hold-seconds", help="Prescribed squeeze at the top of a bridge, in seconds."),
+    prescribed_hold: Optional[float] = typer.Option(None, "--prescribed-hold", help="Prescribed time for a timed hold (side plank, bird dog, dead bug), in seconds."),
+    fps: float = typer.Option(12.0, "--fps", help="Frames per second analysed (the video is sampled down to this)."),
+) -> None:
+    """Count repetitions in a video of one set and say what to fix, repetition by repetition."""
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
+
+    from backcoach.motion import CheckOptions, MotionError, analyze_video  # noqa: PLC0415
+    from backcoach.motion.report import render_text, to_json  # noqa: PLC0415
+
+    err = Console(stderr=True)
+    options = CheckOptions(hold_target_s=hold_seconds, prescribed_hold_s=prescribed_hold)
+    try:
+        with Progress(TextColumn("Analysing {task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                      TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal and as_json) as bar:
+            task = bar.add_task(video.name, total=1.0)
+
+            def progress(done: float, total: float) -> None:
+                bar.update(task, completed=(done / total) if total > 0 else 1.0)
+
+            result = analyze_video(str(video), exercise, options=options, sample_fps=fps, progress=progress)
+        if annotate is not None or keyframes is not None:
+            from backcoach.motion.annotate import write_annotated, write_keyframes  # noqa: PLC0415
+
+            if annotate is not None:
+                write_annotated(result, result.video, annotate)
+                err.print(f"Annotated video written to {annotate}")
+            if keyframes is not None:
+                paths = write_keyframes(result, result.video, keyframes)
+                err.print(f"{len(paths)} key frame(s) written to {keyframes}")
+    except MotionError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    if as_json:
+        sys.stdout.write(to_json(result) + "\n")
+    else:
+        typer.echo(render_text(result))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `analyze` command to the main CLI."""
+    app.command("analyze")(analyze)
+
+
+app = typer.Typer(help="Camera form coach.", add_completion=False)
+register(app)

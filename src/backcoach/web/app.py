@@ -179,9 +179,22 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     return app
 
 
+def _status_table():
+    from backcoach.services.common import NoProgram, NotPermitted, PersonNotFound
+    from backcoach.storage.database import Conflict, DatabaseUnavailable
+
+    return (
+        (accounts.TooManyAttempts, 429),
+        (accounts.NotAllowed, 403),
+        (NotPermitted, 403),
+        (PersonNotFound, 404),
+        (NoProgram, 409),
+        (Conflict, 409),
+        (DatabaseUnavailable, 503),
+    ) + STATUS_FOR
+
+
 STATUS_FOR = (
-    (accounts.TooManyAttempts, 429),
-    (accounts.NotAllowed, 403),
     (accounts.AlreadySubmitted, 409),
     (CsrfFailed, 403),
     (ProgramLocked, 409),
@@ -201,7 +214,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BackcoachError)
     async def _domain_error(request: Request, exc: BackcoachError):
-        status = next((code for cls, code in STATUS_FOR if isinstance(exc, cls)), 400)
+        status = next((code for cls, code in _status_table() if isinstance(exc, cls)), 400)
         if _wants_json(request):
             return JSONResponse({"detail": str(exc)}, status_code=status)
         return _error_page(request, status, str(exc))

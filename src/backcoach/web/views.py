@@ -87,3 +87,89 @@ def screening_answers_from_form(form: dict[str, str]) -> tuple[dict[str, Any], F
 
 def reasons_of(result: dict[str, Any]) -> list[dict[str, Any]]:
     return list(result.get("reasons", []))
+
+
+# -- assessment ----------------------------------------------------------------------------
+
+SELF_TEST_FIELDS = (
+    {
+        "match": "bridge_hold", "title": "Bridge hold",
+        "instructions": "Lie on your back, knees bent, feet flat and hip-width apart. Squeeze your buttocks and lift "
+                        "your hips until shoulders, hips and knees make a straight line. Hold as long as you can keep "
+                        "that line without arching your lower back (stop at 60 seconds). Stop if it hurts more than a little.",
+        "fields": (("bridge_hold_s", "Seconds held (0 to 60)", "number", 0, 60),),
+    },
+    {
+        "match": "single_leg_bridge", "title": "Single-leg bridge",
+        "instructions": "From the bridge position, straighten one leg and lift your hips using the other leg. Count "
+                        "clean repetitions until your hips drop, twist or your back takes over (stop at 25). Then swap sides.",
+        "fields": (("single_leg_bridge_reps_left", "Repetitions, standing on the left leg (0 to 25)", "int", 0, 25),
+                   ("single_leg_bridge_reps_right", "Repetitions, standing on the right leg (0 to 25)", "int", 0, 25)),
+    },
+    {
+        "match": "stance", "title": "Single-leg stance",
+        "instructions": "Stand facing a mirror, hands on your hips, near a wall for balance. Lift one foot and stand on "
+                        "the other leg for 30 seconds. Watch your hips: does the hip of the lifted leg drop? Then swap.",
+        "fields": (("stance_hip_drop_left", "Standing on the left leg, did the right hip drop?", "bool", None, None),
+                   ("stance_hip_drop_right", "Standing on the right leg, did the left hip drop?", "bool", None, None)),
+    },
+    {
+        "match": "side_lying", "title": "Side-lying leg raise hold",
+        "instructions": "Lie on your side with the bottom knee bent. Keep the top leg straight and in line with your body, "
+                        "toes pointing forward, and lift it about a foot. Hold as long as you can without rolling "
+                        "backwards (stop at 60 seconds). Then swap sides.",
+        "fields": (("side_lying_hold_s_left", "Seconds held, lifting the left leg (0 to 60)", "number", 0, 60),
+                   ("side_lying_hold_s_right", "Seconds held, lifting the right leg (0 to 60)", "number", 0, 60)),
+    },
+)
+
+ASSESSMENT_PAIN_FIELDS = (
+    ("pain_now", "Pain right now (0 = none, 10 = worst imaginable)", "int", 0, 10, True),
+    ("pain_worst_24h", "Pain at its worst in the last 24 hours (0 to 10)", "int", 0, 10, True),
+    ("onset_weeks", "How many weeks ago did this episode start?", "number", 0, 1040, True),
+)
+ASSESSMENT_CHOICES = (
+    ("side", "Where is the pain?", ("left", "right", "central", "both"), True),
+    ("radiation", "How far does it spread?", ("none", "buttock", "thigh", "below_knee"), True),
+)
+ASSESSMENT_PATTERN = (
+    ("one_sided_ache", "Is it mostly a one-sided ache?"),
+    ("worse_standing_walking", "Is it worse when you stand or walk for a while?"),
+    ("swayback", "Have you or someone else noticed a strong arch in your lower back (swayback)?"),
+)
+BRIDGE_FELT = ("bridge_felt", "When you do a bridge, where do you feel it most?", ("glutes", "hamstrings", "lower_back"))
+
+
+def self_tests() -> list[dict[str, Any]]:
+    """Our field layout, with the domain's instructions (SELF_TESTS) where it has them."""
+    try:
+        from backcoach.domain.assessment import SELF_TESTS
+    except ImportError:
+        SELF_TESTS = ()
+    out = []
+    for t in SELF_TEST_FIELDS:
+        domain = next((s for s in SELF_TESTS if t["match"] in str(s[0])), None)
+        out.append({**t, "title": domain[1] if domain else t["title"],
+                    "instructions": domain[2] if domain else t["instructions"]})
+    return out
+
+
+def assessment_answers_from_form(form: dict[str, str]) -> tuple[dict[str, Any], FormProblems]:
+    p = FormProblems()
+    a: dict[str, Any] = {}
+    for key, label, kind, lo, hi, req in ASSESSMENT_PAIN_FIELDS:
+        a[key] = p.int_field(form, key, label, lo, hi, req) if kind == "int" else p.float_field(form, key, label, lo, hi, req)
+    for key, label, choices, req in ASSESSMENT_CHOICES:
+        a[key] = p.choice_field(form, key, label, choices, req)
+    for key, label in ASSESSMENT_PATTERN:
+        a[key] = p.bool_field(form, key, label, required=False)
+    a[BRIDGE_FELT[0]] = p.choice_field(form, BRIDGE_FELT[0], BRIDGE_FELT[1], BRIDGE_FELT[2], required=False)
+    for t in SELF_TEST_FIELDS:
+        for key, label, kind, lo, hi in t["fields"]:
+            if kind == "bool":
+                a[key] = p.bool_field(form, key, label, required=False)
+            elif kind == "int":
+                a[key] = p.int_field(form, key, label, lo, hi, required=False)
+            else:
+                a[key] = p.float_field(form, key, label, lo, hi, required=False)
+    return {k: v for k, v in a.items() if v is not None}, p

@@ -2,6 +2,123 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 
-router = APIRouter()
+from backcoach import services
+from backcoach.domain.errors import BackcoachError
+from backcoach.services import web_accounts as accounts
+from backcoach.web import usecases
+from backcoach.web.deps import Ctx, check_csrf_form, page_ctx, redirect, role_required
+from backcoach.web.forms import FormProblems, form_data
+
+router = APIRouter(prefix="/clinic")
+
+
+def _clinician(ctx: Ctx) -> accounts.Account:
+    return role_required(ctx, "clinician", "admin")
+
+
+def _invitations(ctx: Ctx, clinician: accounts.Account) -> list:
+    return [i for i in ctx.uow.invitations.list_for_clinician(clinician.id)][-10:]
+
+
+@router.get("")
+def people(ctx: Ctx = Depends(page_ctx)):
+    clinician = _clinician(ctx)
+    summaries = services.people_for_clinician(ctx.service_uow(), clinician.id, ctx.now)
+    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
+                   detail={"count": len(summaries)}, now=ctx.now)
+    ctx.commit()
+    return ctx.render("clinician/people.html", people=summaries, invitations=_invitations(ctx, clinician),
+                      new_code=ctx.request.query_params.get("code"), problems=[])
+
+
+@router.post("/invitations", dependencies=[Depends(check_csrf_form)])
+def new_invitation(ctx: Ctx = Depends(page_ctx)):
+    clinician = _clinician(ctx)
+    code = accounts.create_invitation(ctx.db, clinician, ctx.now)
+    ctx.commit()
+    return redirect(f"/clinic?code={code}")
+
+
+@router.post("/assign", dependencies=[Depends(check_csrf_form)])
+async def admin_assign(request: Request, ctx: Ctx = Depends(page_ctx)):
+    admin = role_required(ctx, "admin")
+    f = await form_data(request)
+    accounts.admin_assign(ctx.db, admin, f.get("clinician_email", ""), f.get("person_email", ""), ctx.now)
+    ctx.commit()
+    return redirect("/clinic?msg=adjusted")
+
+
+def _person_page(ctx: Ctx, person_id: int, problems: list | None = None, status_code: int = 200, values=None):
+    clinician = _clinician(ctx)
+    accounts.require_access(ctx.db, clinician, person_id)
+    overview = services.person_overview(ctx.service_uow(), clinician.id, person_id, ctx.now)
+    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed", detail={}, now=ctx.now)
+    ctx.commit()
+    view = usecases.progress_view(ctx, overview.status, person_id)
+    program = usecases.program_view(ctx, person_id)
+    from backcoach.services.common import catalog
+
+    return ctx.render(
+        "clinician/person.html", status_code=status_code, o=overview, st=overview.status, view=view,
+        program=program["program"], assessment=program["assessment"], problems=problems or [], values=values or {},
+        sessions=[{**s, "rows": [{**e, "name": usecases.exercise_name(e.get("exercise_id", ""))} for e in s["entries"]]}
+                  for s in reversed(overview.sessions)],
+        all_exercises=[(e.id, e.name) for e in catalog().exercises.values()],
+        audit=accounts.audit_entries(ctx.db, clinician, person_id, limit=30),
+    )
+
+
+@router.get("/people/{person_id}")
+def person(person_id: int, ctx: Ctx = Depends(page_ctx)):
+    return _person_page(ctx, person_id)
+
+
+@router.post("/people/{person_id}/clearance", dependencies=[Depends(check_csrf_form)])
+async def clearance(person_id: int, request: Request, ctx: Ctx = Depends(page_ctx)):
+    clinician = _clinician(ctx)
+    accounts.require_access(ctx.db, clinician, person_id)
+    f = await form_data(request)
+    try:
+        ctx.once(f.get("form_token"), lambda: services.record_clearance(
+            ctx.service_uow(), person_id, by_name=clinician.display_name, note=f.get("note", ""), now=ctx.now,
+            by_user_id=clinician.id))
+    except accounts.AlreadySubmitted:
+        raise
+    except BackcoachError as exc:
+        return _person_page(ctx, person_id, [str(exc)], 400, f)
+    return redirect(f"/clinic/people/{person_id}?msg=cleared")
+
+
+@router.post("/people/{person_id}/adjust", dependencies=[Depends(check_csrf_form)])
+async def adjust(person_id: int, request: Request, ctx: Ctx = Depends(page_ctx)):
+    clinician = _clinician(ctx)
+    accounts.require_access(ctx.db, clinician, person_id)
+    f = await form_data(request)
+    p = FormProblems()
+    action = p.choice_field(f, "action", "Change", ("swap", "regress", "progress", "dose"))
+    sets = p.int_field(f, "sets", "Sets", 1, 10, required=False)
+    reps = p.int_field(f, "reps", "Repetitions", 1, 40, required=False)
+    hold_s = p.int_field(f, "hold_s", "Hold (seconds)", 0, 120, required=False)
+    band = p.choice_field(f, "band", "Band", ("light", "medium", "heavy"), required=False)
+    if p:
+        return _person_page(ctx, person_id, list(p), 400, f)
+    try:
+        ctx.once(f.get("form_token"), lambda: services.adjust_program(
+            ctx.service_uow(), person_id, f.get("exercise_id", ""), action, f.get("note", ""), ctx.now,
+            by_user_id=clinician.id, by_name=clinician.display_name, new_exercise_id=f.get("new_exercise_id") or None,
+            sets=sets, reps=reps, hold_s=hold_s, band=band))
+    except accounts.AlreadySubmitted:
+        raise
+    except BackcoachError as exc:
+        return _person_page(ctx, person_id, [str(exc)], 400, f)
+    return redirect(f"/clinic/people/{person_id}?msg=adjusted")
+
+
+@router.get("/audit")
+def audit_log(ctx: Ctx = Depends(page_ctx)):
+    clinician = _clinician(ctx)
+    entries = accounts.audit_entries(ctx.db, clinician, limit=300)
+    names = accounts.display_names(ctx.db, sorted({e["person_id"] for e in entries if e["person_id"]}))
+    return ctx.render("clinician/audit.html", entries=entries, names=names)

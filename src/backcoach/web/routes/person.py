@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from backcoach.domain.errors import BackcoachError
+from backcoach.domain.errors import BackcoachError, ProgramLocked
 from backcoach.services import screening as screening_svc
 from backcoach.services import web_accounts as accounts
-from backcoach.web import views
+from backcoach.web import usecases, views
 from backcoach.web.deps import Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import form_data
 
@@ -62,3 +62,186 @@ def screening_result(screening_id: int, ctx: Ctx = Depends(page_ctx)):
     result = dict(rec.result)
     result["at"] = rec.at
     return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid))
+
+
+def _locked(ctx: Ctx, exc: Exception, info=None):
+    """The program may not continue: say why, and whether a new safety check would help."""
+    from backcoach.services.common import gate_for
+
+    info = info or gate_for(ctx.uow, ctx.person_id, ctx.now)
+    level = info.effective_level.code if info.effective_level is not None else None
+    rescreen = level not in ("urgent", "emergency")
+    reasons = list(info.reasons) or [str(exc)]
+    return ctx.render("person/locked.html", status_code=409, reasons=reasons, rescreen=rescreen,
+                      title="A safety check is due" if rescreen else "Your program is paused")
+
+
+# -- assessment and program -----------------------------------------------------------
+
+def _assessment_page(ctx: Ctx, values: dict, problems: list, status_code: int = 200, reminder=None):
+    return ctx.render("person/assessment.html", status_code=status_code, values=values, problems=problems,
+                      pain_fields=views.ASSESSMENT_PAIN_FIELDS, choice_fields=views.ASSESSMENT_CHOICES,
+                      pattern_fields=views.ASSESSMENT_PATTERN, bridge_felt=views.BRIDGE_FELT,
+                      tests=views.self_tests(), choice_labels=views.CHOICE_LABELS, reminder=reminder)
+
+
+@router.get("/assessment")
+def assessment_page(ctx: Ctx = Depends(page_ctx)):
+    from backcoach.services.common import gate_for
+
+    pid = _person(ctx)
+    info = gate_for(ctx.uow, pid, ctx.now)
+    if not info.allowed:
+        return _locked(ctx, ProgramLocked("locked"), info)
+    values = {}
+    latest = ctx.uow.screenings.latest(pid)
+    if latest is not None:  # carry over what the safety check already asked
+        for k in ("pain_now", "pain_worst_24h", "onset_weeks", "radiation"):
+            if k in (latest.answers or {}):
+                v = latest.answers[k]
+                values[k] = f"{v:g}" if isinstance(v, float) else str(v)
+    return _assessment_page(ctx, values, [], reminder=info.reminder)
+
+
+@router.post("/assessment", dependencies=[Depends(check_csrf_form)])
+async def assessment_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
+    from backcoach import services
+
+    pid = _person(ctx)
+    f = await form_data(request)
+    answers, problems = views.assessment_answers_from_form(f)
+    if problems:
+        return _assessment_page(ctx, f, list(problems), 400)
+
+    def write():
+        rec = services.record_assessment(ctx.service_uow(), pid, answers, ctx.now)
+        services.start_program(ctx.service_uow(), pid, ctx.now, assessment_id=rec.assessment_id)
+        return rec
+
+    try:
+        ctx.once(f.get("form_token"), write)
+    except ProgramLocked as exc:
+        return _locked(ctx, exc)
+    except accounts.AlreadySubmitted:
+        raise
+    except BackcoachError as exc:
+        return _assessment_page(ctx, f, [str(exc)], 400)
+    return redirect("/program")
+
+
+@router.get("/program")
+def program_page(ctx: Ctx = Depends(page_ctx)):
+    pid = _person(ctx)
+    return ctx.render("person/program.html", **usecases.program_view(ctx, pid))
+
+
+# -- today's session and the log --------------------------------------------------------
+
+def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: int = 200):
+    from backcoach import services
+
+    try:
+        session = services.todays_session(ctx.service_uow(), pid, ctx.now)
+    except ProgramLocked as exc:
+        return _locked(ctx, exc)
+    except services.NoProgram:
+        return redirect("/assessment")
+    prompts = []
+    if usecases.next_morning_due(ctx, pid):
+        prompts.append({"kind": "info", "text": "How is your back this morning, after yesterday's session?",
+                        "href": "/checkin?next_morning=1", "action": "Answer the morning question"})
+    elif not usecases.daily_checkin_done(ctx, pid):
+        prompts.append({"kind": "info", "text": "You have not checked in your pain today.",
+                        "href": "/checkin", "action": "Pain check-in"})
+    if usecases.rescreen_soon(session.gate, ctx.now):
+        prompts.append({"kind": "warn", "text": "Your weekly safety check is due. It keeps your program safe.",
+                        "href": "/screening", "action": "Do the safety check"})
+    return ctx.render("person/today.html", status_code=status_code, session=session, cards=usecases.exercise_cards(session),
+                      today=ctx.today, prompts=prompts, values=values, problems=problems)
+
+
+@router.get("/today")
+def today_page(ctx: Ctx = Depends(page_ctx)):
+    return _today_page(ctx, _person(ctx), {}, [])
+
+
+@router.post("/today/log", dependencies=[Depends(check_csrf_form)])
+async def log_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
+    from backcoach import services
+
+    pid = _person(ctx)
+    f = await form_data(request)
+    session, problems = usecases.session_log_from_form(f)
+    if problems:
+        return _today_page(ctx, pid, f, problems, 400)
+    token = f.get("form_token")
+    try:
+        logged = services.log_session(ctx.service_uow(), pid, session, ctx.now,
+                                      idempotency_key=f"form:{pid}:{token}" if token else None)
+    except ProgramLocked as exc:
+        return _locked(ctx, exc)
+    except BackcoachError as exc:
+        return _today_page(ctx, pid, f, [str(exc)], 400)
+    return redirect(f"/sessions/{logged.session_id}" + ("?duplicate=1" if logged.duplicate else ""))
+
+
+@router.get("/sessions/{session_id}")
+def session_result(session_id: int, ctx: Ctx = Depends(page_ctx)):
+    pid = _person(ctx)
+    rec = ctx.uow.sessions.get(session_id)
+    if rec is None or rec.person_id != pid:
+        raise accounts.NotAllowed("You do not have access to this session.")
+    return ctx.render("person/session_result.html", session=rec, decisions=usecases.decision_rows(list(rec.decisions)),
+                      duplicate=ctx.request.query_params.get("duplicate") == "1")
+
+
+# -- pain check-in -------------------------------------------------------------------------
+
+@router.get("/checkin")
+def checkin_page(ctx: Ctx = Depends(page_ctx)):
+    pid = _person(ctx)
+    next_morning = usecases.next_morning_due(ctx, pid) or ctx.request.query_params.get("next_morning") == "1"
+    return ctx.render("person/checkin.html", next_morning=next_morning, values={}, problems=[])
+
+
+@router.post("/checkin", dependencies=[Depends(check_csrf_form)])
+async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
+    from backcoach import services
+    from backcoach.web.forms import FormProblems
+
+    pid = _person(ctx)
+    f = await form_data(request)
+    p = FormProblems()
+    nprs = p.int_field(f, "nprs", "Pain now", 0, 10)
+    kind = f.get("kind", "daily")
+    if kind not in ("daily", "next_morning"):
+        p.append("Unknown kind of check-in.")
+    note = f.get("note", "")
+    if len(note) > 1000:
+        p.append("The note is too long (1000 characters at most).")
+    if p:
+        return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
+                          problems=list(p))
+    try:
+        result = ctx.once(f.get("form_token"), lambda: services.check_in_pain(
+            ctx.service_uow(), pid, nprs, ctx.now, next_morning=kind == "next_morning",
+            new_symptoms=f.get("new_symptoms") == "yes", note=note or None))
+    except accounts.AlreadySubmitted:
+        raise
+    except BackcoachError as exc:
+        return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
+                          problems=[str(exc)])
+    return ctx.render("person/checkin_done.html", result=result,
+                      decisions=usecases.decision_rows([d.to_dict() for d in result.decisions]),
+                      alerts=[a.to_dict() for a in result.alerts], new_symptoms=f.get("new_symptoms") == "yes")
+
+
+# -- progress -----------------------------------------------------------------------------
+
+@router.get("/progress")
+def progress_page(ctx: Ctx = Depends(page_ctx)):
+    from backcoach import services
+
+    pid = _person(ctx)
+    status = services.get_status(ctx.service_uow(), pid, ctx.now)
+    return ctx.render("person/progress.html", status=status, view=usecases.progress_view(ctx, status, pid))

@@ -1,0 +1,113 @@
+"""Accounts over the API: sign up, log in (cookie), tokens, log out, who am I."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from backcoach.services import web_accounts as accounts
+from backcoach.web.deps import Ctx, api_ctx, api_ctx_anonymous, ctx_optional
+from backcoach.web.security import verify_password
+
+router = APIRouter(prefix="/auth", tags=["accounts"])
+
+
+class SignUp(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=200)
+    display_name: str = Field(max_length=100)
+    role: Literal["person", "clinician"] = "person"
+    invitation_code: Optional[str] = Field(default=None, max_length=100)
+
+
+class Credentials(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=200)
+
+
+class AccountOut(BaseModel):
+    id: int
+    email: str
+    role: str
+    person_id: Optional[int]
+    display_name: str
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    account: AccountOut
+
+
+class CsrfOut(BaseModel):
+    csrf_token: str
+    header: str = "X-CSRF-Token"
+
+
+def account_out(a: accounts.Account) -> AccountOut:
+    return AccountOut(id=a.id, email=a.email, role=a.role, person_id=a.person_id, display_name=a.display_name)
+
+
+@router.get("/csrf", response_model=CsrfOut, summary="The CSRF token for this cookie session")
+def csrf(ctx: Ctx = Depends(ctx_optional)) -> CsrfOut:
+    """Send it back in the X-CSRF-Token header on every write made with the session cookie."""
+    return CsrfOut(csrf_token=ctx.csrf_token())
+
+
+@router.post("/signup", response_model=AccountOut, status_code=201, summary="Create an account and log in (cookie)")
+def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> AccountOut:
+    account = accounts.sign_up(ctx.db, email=body.email, password=body.password, display_name=body.display_name,
+                               role=body.role, hash_password=request.app.state.hasher.hash, now=ctx.now,
+                               invitation_code=body.invitation_code)
+    ctx.commit()
+    ctx.login(account)
+    return account_out(account)
+
+
+def _authenticate(body: Credentials, request: Request, ctx: Ctx) -> accounts.Account:
+    client = request.client.host if request.client else "unknown"
+    account = accounts.authenticate(ctx.db, email=body.email, password=body.password, client=client,
+                                    verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now)
+    ctx.commit()
+    if account is None:
+        raise accounts.AccountError(accounts.WRONG_LOGIN)
+    return account
+
+
+@router.post("/login", response_model=AccountOut, summary="Log in with a session cookie")
+def login(body: Credentials, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> AccountOut:
+    account = _authenticate(body, request, ctx)
+    ctx.login(account)
+    return account_out(account)
+
+
+@router.post("/token", response_model=TokenOut, summary="Get a bearer token (no cookie, no CSRF needed)")
+def token(body: Credentials, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> TokenOut:
+    account = _authenticate(body, request, ctx)
+    signer = request.app.state.signer
+    return TokenOut(access_token=signer.api_token(account.id, account.role), expires_in=signer.token_max_age,
+                    account=account_out(account))
+
+
+@router.post("/logout", status_code=204, summary="End the cookie session")
+def logout(ctx: Ctx = Depends(api_ctx)) -> None:
+    ctx.logout()
+
+
+@router.get("/me", response_model=AccountOut, summary="The account making the request")
+def me(ctx: Ctx = Depends(api_ctx)) -> AccountOut:
+    return account_out(ctx.account)
+
+
+class JoinIn(BaseModel):
+    code: str = Field(max_length=100)
+
+
+@router.post("/join", summary="Join a clinician with an invitation code")
+def join(body: JoinIn, ctx: Ctx = Depends(api_ctx)) -> dict:
+    clinician_id = accounts.redeem_invitation(ctx.db, ctx.account, body.code, ctx.now)
+    ctx.commit()
+    return {"clinician_user_id": clinician_id}

@@ -1,0 +1,254 @@
+"""What the pages and the API show, assembled from the services' results.
+
+Writes always go through ``backcoach.services``; this module only shapes their
+results (and a few read-only queries the services do not need) for display, so
+that a page and its API twin return the same facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Optional
+
+from backcoach.services.common import catalog
+from backcoach.web import charts
+
+LADDER_TITLES = {"hip_extension": "Hip extension (gluteus maximus)",
+                 "hip_abduction": "Hip abduction (gluteus medius)",
+                 "core_stability": "Core stability"}
+
+
+def exercise_name(exercise_id: str) -> str:
+    try:
+        return catalog().get(exercise_id).name
+    except Exception:
+        return exercise_id.replace("_", " ")
+
+
+def describe(prescription: dict[str, Any] | None) -> str:
+    if not prescription:
+        return "—"
+    try:
+        from backcoach.domain.program import Prescription
+
+        return Prescription.from_dict(prescription).describe()
+    except Exception:
+        parts = [f"{prescription.get('sets')} ×"]
+        if prescription.get("reps"):
+            parts.append(f"{prescription['reps']} reps")
+        if prescription.get("hold_s"):
+            parts.append(f"{prescription['hold_s']} s hold")
+        return " ".join(str(p) for p in parts)
+
+
+def keyframes(exercise: Any) -> list[dict[str, Any]]:
+    out = []
+    for k in getattr(exercise, "keyframes", ()) or ():
+        joints = {name: [float(x), float(y)] for name, (x, y) in dict(k.joints).items()}
+        out.append({"t": float(k.t), "joints": joints})
+    return out
+
+
+def exercise_cards(session: Any) -> list[dict[str, Any]]:
+    """Today's prescriptions as cards: name, dose, cues, faults and the animation keyframes."""
+    cards = []
+    for item in session.items:
+        p = item.prescription
+        ex = catalog().get(p.exercise_id)
+        cards.append({
+            "exercise_id": p.exercise_id,
+            "name": ex.name,
+            "summary": getattr(ex, "summary", ""),
+            "dose": p.describe(),
+            "sets": p.sets,
+            "reps": p.reps,
+            "hold_s": p.hold_s,
+            "band": p.band,
+            "per_side": p.per_side,
+            "cues": list(ex.cues),
+            "faults": [{"id": f.id, "name": f.name, "fix": f.fix, "why": f.why_it_matters} for f in ex.faults],
+            "keyframes": keyframes(ex),
+            "keyframes_json": json.dumps(keyframes(ex), separators=(",", ":")),
+            "period": 4 if p.reps else max(4, min(p.hold_s or 4, 8)),
+        })
+    return cards
+
+
+def decision_rows(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for d in decisions:
+        rows.append({
+            **d,
+            "name": exercise_name(d.get("exercise_id", "")),
+            "after_name": exercise_name((d.get("after") or {}).get("exercise_id") or d.get("exercise_id", "")),
+            "before_text": describe(d.get("before")),
+            "after_text": describe(d.get("after")),
+        })
+    return rows
+
+
+def screening_history(ctx: Any, person_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    return [
+        {"id": s.id, "at": s.at.isoformat(), "level": s.level, "reasons": (s.result or {}).get("reasons", []),
+         "next_step": (s.result or {}).get("next_step"), "answers": s.answers}
+        for s in ctx.uow.screenings.list_for(person_id, limit=limit)
+    ]
+
+
+def next_morning_due(ctx: Any, person_id: int) -> bool:
+    """A session was logged yesterday and this morning's pain is not in yet."""
+    today = ctx.today
+    yesterday = today - dt.timedelta(days=1)
+    sessions = ctx.uow.sessions.list_for(person_id, since=yesterday)
+    if not any(s.performed_on == yesterday for s in sessions):
+        return False
+    since = dt.datetime.combine(today, dt.time.min, tzinfo=dt.timezone.utc)
+    return not any(p.kind == "next_morning" for p in ctx.uow.pain.list_for(person_id, since=since))
+
+
+def daily_checkin_done(ctx: Any, person_id: int) -> bool:
+    since = dt.datetime.combine(ctx.today, dt.time.min, tzinfo=dt.timezone.utc)
+    return any(p.kind == "daily" for p in ctx.uow.pain.list_for(person_id, since=since))
+
+
+def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
+    latest = gate.latest_screening
+    return latest is not None and (now - latest.at) >= dt.timedelta(days=6)
+
+
+def progress_view(ctx: Any, status: Any, person_id: int) -> dict[str, Any]:
+    """Everything the progress page draws: four SVG charts, their data tables and the messages."""
+    report = status.report
+    pain_records = ctx.uow.pain.list_for(person_id)
+    pain_points = [charts.PainPoint(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in pain_records if p.kind in ("daily", "next_morning")]
+    weeks = [charts.WeekBar(week_start=w.week_start, done=w.done, planned=w.planned) for w in report.adherence]
+    ladders = []
+    current = {}
+    if status.program is not None:
+        for p in status.program.prescriptions:
+            try:
+                current[catalog().get(p.exercise_id).ladder] = p.exercise_id
+            except Exception:
+                pass
+    for ladder_id, steps in catalog().ladders.items():
+        ladders.append((LADDER_TITLES.get(ladder_id, ladder_id.replace("_", " ")),
+                        [(s, exercise_name(s)) for s in steps], current.get(ladder_id)))
+    decisions = ctx.uow.decisions.list_for(person_id, limit=300)
+    marks = [charts.DecisionMark(on=d.at.date(), exercise=exercise_name(d.exercise_id), action=d.action)
+             for d in decisions if d.action in ("progress", "hold", "regress")]
+    from backcoach.services.status import decision_dict
+
+    return {
+        "pain_svg": charts.pain_chart(pain_points, report.baseline),
+        "adherence_svg": charts.adherence_chart(weeks),
+        "ladder_svg": charts.ladder_chart(ladders),
+        "decisions_svg": charts.decisions_chart(marks),
+        "pain_table": sorted(pain_points, key=lambda p: p.on, reverse=True)[:30],
+        "weeks": weeks,
+        "ladders": [(name, dict(steps).get(cur, "not started") if cur else "not in program") for name, steps, cur in ladders],
+        "decisions": decision_rows([decision_dict(d) for d in decisions[:30]]),
+        "alerts": [a.to_dict() for a in report.alerts],
+        "baseline": report.baseline,
+        "mean_7d": report.mean_7d,
+        "trend": report.trend,
+        "reasons": list(report.reasons),
+    }
+
+
+def progress_json(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "baseline": view["baseline"], "mean_7d": view["mean_7d"], "trend": view["trend"],
+        "alerts": view["alerts"], "reasons": view["reasons"],
+        "pain": [{"on": p.on.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in view["pain_table"]],
+        "adherence": [{"week_start": w.week_start.isoformat(), "done": w.done, "planned": w.planned} for w in view["weeks"]],
+        "ladders": [{"ladder": n, "current": c} for n, c in view["ladders"]],
+        "decisions": view["decisions"],
+    }
+
+
+def session_log_from_form(form: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The log form -> the session mapping of services.sessions (see its docstring)."""
+    problems: list[str] = []
+    exercises = []
+    i = 0
+    while f"ex{i}_id" in form:
+        ex_id = form[f"ex{i}_id"]
+        name = exercise_name(ex_id)
+        fields = {k: form.get(f"ex{i}_{k}", "") for k in ("sets", "reps", "holds", "pain", "rpe", "form")}
+        i += 1
+        if not any(v for k, v in fields.items() if k != "holds"):
+            continue  # not done today: no entry, no decision
+        entry: dict[str, Any] = {"exercise_id": ex_id}
+
+        def whole(key: str, label: str, lo: int, hi: int) -> Optional[int]:
+            raw = fields[key]
+            if raw == "":
+                problems.append(f"{name}: enter {label} ({lo} to {hi}).")
+                return None
+            try:
+                v = int(raw)
+            except ValueError:
+                problems.append(f"{name}: {label} must be a whole number from {lo} to {hi}.")
+                return None
+            if not lo <= v <= hi:
+                problems.append(f"{name}: {label} must be from {lo} to {hi} (you entered {v}).")
+                return None
+            return v
+
+        def many(key: str, label: str, lo: float, hi: float, integer: bool) -> Any:
+            raw = fields[key].replace(";", ",").replace(" ", ",")
+            parts = [p for p in raw.split(",") if p]
+            if not parts:
+                return None
+            vals = []
+            for p in parts:
+                try:
+                    v = int(p) if integer else float(p)
+                except ValueError:
+                    problems.append(f"{name}: {label} — “{p[:10]}” is not a {'whole ' if integer else ''}number.")
+                    return None
+                if not lo <= v <= hi or v != v:
+                    problems.append(f"{name}: {label} must be between {lo:g} and {hi:g} (you entered {p}).")
+                    return None
+                vals.append(v)
+            return vals[0] if len(vals) == 1 else vals
+
+        entry["sets"] = whole("sets", "sets done", 0, 20)
+        entry["pain_during"] = whole("pain", "pain during", 0, 10)
+        entry["rpe"] = whole("rpe", "effort (RPE)", 0, 10)
+        form_rating = fields["form"]
+        if form_rating not in ("good", "some_faults", "poor"):
+            problems.append(f"{name}: choose how your form was.")
+        entry["form"] = form_rating
+        reps = many("reps", "repetitions", 0, 100, True)
+        if reps is not None:
+            entry["reps"] = reps
+        holds = many("holds", "seconds held", 0, 600, False)
+        if holds is None and fields["holds"] == "":
+            problems.append(f"{name}: enter the seconds held (the squeeze at the top, or the hold).")
+        entry["hold_s"] = holds
+        exercises.append(entry)
+    if not exercises and not problems:
+        problems.append("Fill in at least one exercise you did today.")
+    return {"exercises": exercises}, problems
+
+
+def program_view(ctx: Any, person_id: int) -> dict[str, Any]:
+    latest = ctx.uow.assessments.latest(person_id)
+    rec = ctx.uow.programs.active_for(person_id)
+    program = None
+    if rec is not None:
+        data = rec.program or {}
+        program = {
+            "id": rec.id,
+            "phase": data.get("phase", rec.phase),
+            "days_per_week": data.get("days_per_week"),
+            "started_on": data.get("started_on"),
+            "reasons": data.get("reasons", []),
+            "items": [{"exercise_id": p.get("exercise_id"), "name": exercise_name(p.get("exercise_id", "")),
+                       "dose": describe(p), "prescription": p} for p in data.get("prescriptions", [])],
+        }
+    return {"assessment": None if latest is None else latest.result,
+            "assessment_at": None if latest is None else latest.at.isoformat(),
+            "program": program}

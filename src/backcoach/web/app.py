@@ -173,10 +173,37 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(pages_router)
 
+    _install_openapi_security(app)
     _install_error_handlers(app)
     app.add_middleware(SessionCookieMiddleware, signer=app.state.signer, secure=web.cookie_secure)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+PUBLIC_API = ("/api/auth/csrf", "/api/auth/signup", "/api/auth/login", "/api/auth/token")
+
+
+def _install_openapi_security(app: FastAPI) -> None:
+    """Declare both ways to authenticate, so /docs and generated clients know them."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "Token from POST /api/auth/token"},
+            "cookie": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
+                       "description": "Session cookie; writes also need the X-CSRF-Token header"},
+        }
+        for path, item in schema.get("paths", {}).items():
+            if path.startswith("/api/") and path not in PUBLIC_API:
+                for op in item.values():
+                    op["security"] = [{"bearer": []}, {"cookie": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _status_table():

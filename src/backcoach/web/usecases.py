@@ -252,3 +252,8 @@ def program_view(ctx: Any, person_id: int) -> dict[str, Any]:
     return {"assessment": None if latest is None else latest.result,
             "assessment_at": None if latest is None else latest.at.isoformat(),
             "program": program}
+
+
+def session_dict(rec: Any) -> dict[str, Any]:
+    return {"id": rec.id, "performed_on": rec.performed_on.isoformat(), "at": rec.at.isoformat(),
+            "entries": rec.entries, "decisions": decision_rows(list(rec.decisions))}

@@ -2,4 +2,9 @@
 
 from fastapi import APIRouter
 
+from backcoach.web.api import auth, clinician, person
+
 router = APIRouter(prefix="/api")
+router.include_router(auth.router)
+router.include_router(person.router)
+router.include_router(clinician.router)

@@ -4,10 +4,11 @@ a clinician reaches the same resources of an assigned person under /api/people/{
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+import datetime as dt
+from typing import Any, Literal, Optional, Union
 
-from fastapi import APIRouter, Depends, Header, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.services import screening as screening_svc
 from backcoach.web import usecases, views
@@ -50,3 +51,153 @@ def list_screenings(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
 
 def _key(ctx: Ctx, idempotency_key: Optional[str]) -> Optional[str]:
     return f"api:{ctx.account.id}:{idempotency_key}" if idempotency_key else None
+
+
+@router.get("/screenings/{screening_id}", summary="One screening result")
+def get_screening(screening_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    pid = person_of(ctx)
+    rec = ctx.uow.screenings.get(screening_id)
+    if rec is None or rec.person_id != pid:
+        raise HTTPException(404, "There is no screening with this id in your record.")
+    return {"id": rec.id, "at": rec.at.isoformat(), "level": rec.level, "answers": rec.answers, **(rec.result or {})}
+
+
+# -- assessment and program ---------------------------------------------------------------
+
+@router.get("/assessment/self-tests", summary="The self-tests with their instructions and answer fields")
+def self_tests(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
+    return [{"title": t["title"], "instructions": t["instructions"],
+             "fields": [{"key": k, "label": label, "kind": kind, "min": lo, "max": hi} for k, label, kind, lo, hi in t["fields"]]}
+            for t in views.self_tests()]
+
+
+@router.post("/assessments", status_code=201, summary="Answer the assessment; stores it and starts the program")
+def post_assessment(body: Answers, ctx: Ctx = Depends(api_ctx),
+                    idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+    from backcoach import services
+
+    pid = person_of(ctx)
+
+    def write():
+        rec = services.record_assessment(ctx.service_uow(), pid, body.answers, ctx.now)
+        started = services.start_program(ctx.service_uow(), pid, ctx.now, assessment_id=rec.assessment_id)
+        return {"assessment": rec.to_dict(), "program": started.to_dict()}
+
+    return ctx.once(_key(ctx, idempotency_key), write)
+
+
+@router.get("/program", summary="The assessment result and the active program")
+def get_program(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return usecases.program_view(ctx, person_of(ctx))
+
+
+@router.get("/today", summary="Today's session: exercise cards with dose, cues, faults and animation keyframes")
+def get_today(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    from backcoach import services
+
+    session = services.todays_session(ctx.service_uow(), person_of(ctx), ctx.now)
+    out = session.to_dict()
+    out["cards"] = [{k: v for k, v in c.items() if k != "keyframes_json"} for c in usecases.exercise_cards(session)]
+    return out
+
+
+# -- session logs -----------------------------------------------------------------------------
+
+class ExerciseEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    exercise_id: str = Field(max_length=80)
+    sets: int = Field(ge=0, le=20)
+    reps: Optional[Union[int, list[int]]] = Field(default=None, description="Repetitions, one number or one per set (0-100)")
+    hold_s: Union[float, list[float]] = Field(description="Seconds held per set (squeeze at the top, or the hold), 0-600")
+    pain_during: int = Field(ge=0, le=10)
+    rpe: int = Field(ge=0, le=10)
+    form: Literal["good", "some_faults", "poor"]
+    faults: list[str] = Field(default_factory=list, max_length=20)
+    serious_fault_fraction: Optional[float] = Field(default=None, ge=0, le=1)
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    performed_on: Optional[dt.date] = None
+    pain_now: Optional[int] = Field(default=None, ge=0, le=10)
+    exercises: list[ExerciseEntry] = Field(min_length=1, max_length=20)
+
+
+@router.post("/sessions", status_code=201, summary="Log a session; returns each exercise's decision with its reasons")
+def post_session(body: SessionIn, ctx: Ctx = Depends(api_ctx),
+                 idempotency_key: Optional[str] = Header(default=None, max_length=200,
+                                                         description="Send the same key again and nothing changes")) -> dict[str, Any]:
+    from backcoach import services
+
+    pid = person_of(ctx)
+    data = body.model_dump(exclude_none=True, mode="json")
+    key = f"api:{pid}:{idempotency_key}" if idempotency_key else None
+    logged = services.log_session(ctx.service_uow(), pid, data, ctx.now, idempotency_key=key)
+    out = logged.to_dict()
+    out["decisions"] = usecases.decision_rows(out["decisions"])
+    return out
+
+
+@router.get("/sessions", summary="Your logged sessions, oldest first")
+def list_sessions(ctx: Ctx = Depends(api_ctx), since: Optional[dt.date] = Query(default=None)) -> list[dict[str, Any]]:
+    pid = person_of(ctx)
+    return [usecases.session_dict(s) for s in ctx.uow.sessions.list_for(pid, since=since)]
+
+
+@router.get("/sessions/{session_id}", summary="One session with its decisions")
+def get_session(session_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    pid = person_of(ctx)
+    rec = ctx.uow.sessions.get(session_id)
+    if rec is None or rec.person_id != pid:
+        raise HTTPException(404, "There is no session with this id in your record.")
+    return usecases.session_dict(rec)
+
+
+# -- pain ----------------------------------------------------------------------------------
+
+class PainIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nprs: int = Field(ge=0, le=10, description="Pain now, 0 (none) to 10 (worst imaginable)")
+    kind: Literal["daily", "next_morning"] = "daily"
+    new_symptoms: bool = False
+    note: Optional[str] = Field(default=None, max_length=1000)
+
+
+@router.post("/pain", status_code=201, summary="Pain check-in (daily, or the next-morning question)")
+def post_pain(body: PainIn, ctx: Ctx = Depends(api_ctx),
+              idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+    from backcoach import services
+
+    pid = person_of(ctx)
+    result = ctx.once(_key(ctx, idempotency_key), lambda: services.check_in_pain(
+        ctx.service_uow(), pid, body.nprs, ctx.now, next_morning=body.kind == "next_morning",
+        new_symptoms=body.new_symptoms, note=body.note))
+    return result.to_dict()
+
+
+@router.get("/pain", summary="Your pain entries, oldest first")
+def list_pain(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
+    pid = person_of(ctx)
+    return [{"id": p.id, "at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind, "new_symptoms": p.new_symptoms}
+            for p in ctx.uow.pain.list_for(pid)]
+
+
+@router.get("/progress", summary="Status and the data behind the progress charts")
+def get_progress(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    from backcoach import services
+
+    pid = person_of(ctx)
+    status = services.get_status(ctx.service_uow(), pid, ctx.now)
+    out = status.to_dict()
+    out["charts"] = usecases.progress_json(usecases.progress_view(ctx, status, pid))
+    out["prompts"] = {"next_morning_due": usecases.next_morning_due(ctx, pid),
+                      "daily_checkin_done": usecases.daily_checkin_done(ctx, pid),
+                      "rescreen_soon": usecases.rescreen_soon(status.gate, ctx.now)}
+    return out
+
+
+@router.get("/catalog/exercises", tags=["catalog"], summary="The exercise catalog")
+def exercises(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
+    from backcoach.services.common import catalog
+
+    return [e.to_dict() for e in catalog().exercises.values()]

@@ -1,0 +1,114 @@
+"""The clinician's API: assigned people by attention, one person's record, clearance,
+program adjustments, invitations and the audit log. A clinician reaches only the
+people assigned to them; every read and change of a person's data is audited."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from fastapi import APIRouter, Depends, Header, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from backcoach import services
+from backcoach.services import web_accounts as accounts
+from backcoach.web import usecases
+from backcoach.web.deps import Ctx, api_ctx, role_required
+
+router = APIRouter(prefix="/clinician", tags=["clinician"])
+
+
+def clinician_of(ctx: Ctx) -> accounts.Account:
+    return role_required(ctx, "clinician", "admin")
+
+
+def _access(ctx: Ctx, person_id: int) -> accounts.Account:
+    clinician = clinician_of(ctx)
+    accounts.require_access(ctx.db, clinician, person_id)
+    return clinician
+
+
+@router.get("/people", summary="Assigned people, most in need of attention first")
+def people(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
+    clinician = clinician_of(ctx)
+    out = [s.to_dict() for s in services.people_for_clinician(ctx.service_uow(), clinician.id, ctx.now)]
+    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
+                   detail={"count": len(out), "via": "api"}, now=ctx.now)
+    ctx.commit()
+    return out
+
+
+@router.get("/people/{person_id}", summary="One person's record: screenings, assessment, program, decisions, pain, sessions")
+def person(person_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    clinician = _access(ctx, person_id)
+    overview = services.person_overview(ctx.service_uow(), clinician.id, person_id, ctx.now)
+    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
+                   detail={"via": "api"}, now=ctx.now)
+    ctx.commit()
+    out = overview.to_dict()
+    out["charts"] = usecases.progress_json(usecases.progress_view(ctx, overview.status, person_id))
+    return out
+
+
+class ClearanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=2000, description="What you checked and concluded")
+
+
+@router.post("/people/{person_id}/clearance", status_code=201, summary="Record clearance after an urgent screen")
+def clearance(person_id: int, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
+              idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+    clinician = _access(ctx, person_id)
+    key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
+    rec = ctx.once(key, lambda: services.record_clearance(ctx.service_uow(), person_id, by_name=clinician.display_name,
+                                                        note=body.note, now=ctx.now, by_user_id=clinician.id))
+    return rec.to_dict()
+
+
+class AdjustmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    exercise_id: str = Field(max_length=80)
+    action: Literal["swap", "regress", "progress", "dose"]
+    note: str = Field(min_length=1, max_length=2000, description="Why; shown to the person")
+    new_exercise_id: Optional[str] = Field(default=None, max_length=80)
+    sets: Optional[int] = Field(default=None, ge=1, le=10)
+    reps: Optional[int] = Field(default=None, ge=1, le=40)
+    hold_s: Optional[int] = Field(default=None, ge=0, le=120)
+    band: Optional[Literal["light", "medium", "heavy"]] = None
+
+
+@router.post("/people/{person_id}/adjustments", status_code=201, summary="Swap, regress, progress or change the dose, with a note")
+def adjust(person_id: int, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
+           idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+    clinician = _access(ctx, person_id)
+    key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
+    rec = ctx.once(key, lambda: services.adjust_program(
+        ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
+        by_name=clinician.display_name, new_exercise_id=body.new_exercise_id, sets=body.sets, reps=body.reps,
+        hold_s=body.hold_s, band=body.band))
+    return rec.to_dict()
+
+
+@router.post("/invitations", status_code=201, summary="Create a one-time invitation code for a person")
+def invitation(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    code = accounts.create_invitation(ctx.db, clinician_of(ctx), ctx.now)
+    ctx.commit()
+    return {"code": code, "valid_days": accounts.INVITATION_DAYS}
+
+
+@router.get("/audit", summary="Who viewed or changed the data of the people you follow")
+def audit(ctx: Ctx = Depends(api_ctx), person_id: Optional[int] = Query(default=None)) -> list[dict[str, Any]]:
+    return accounts.audit_entries(ctx.db, clinician_of(ctx), person_id)
+
+
+class AssignmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinician_email: str = Field(max_length=320)
+    person_email: str = Field(max_length=320)
+
+
+@router.post("/assignments", status_code=201, summary="(admin) Assign a person to a clinician")
+def assignment(body: AssignmentIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    admin = role_required(ctx, "admin")
+    accounts.admin_assign(ctx.db, admin, body.clinician_email, body.person_email, ctx.now)
+    ctx.commit()
+    return {"assigned": True}

@@ -1,0 +1,64 @@
+"""`backcoach serve` and `backcoach create-admin`, registered into the main Typer app.
+
+Kept here so that the rest of the CLI does not import the web stack.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: Optional[str] = typer.Option(None, help="Address to listen on (default: HOST or 127.0.0.1)."),
+        port: Optional[int] = typer.Option(None, min=1, max=65535, help="Port (default: PORT or 8000)."),
+        workers: int = typer.Option(1, min=1, max=64, help="Worker processes (each is stateless)."),
+        migrate: bool = typer.Option(True, help="Run the database migrations before starting."),
+    ) -> None:
+        """Start the web app (migrations run first). DATABASE_URL selects SQLite or PostgreSQL."""
+        import uvicorn
+
+        from backcoach.settings import get_settings
+        from backcoach.storage import upgrade
+        from backcoach.storage.database import safe_url
+
+        settings = get_settings()
+        host = host or settings.host
+        port = port or settings.port
+        if migrate:
+            revision = upgrade(settings.database_url)
+            typer.echo(f"Database {safe_url(settings.database_url)} is at revision {revision}.")
+        typer.echo(f"backcoach is running at http://{host}:{port}  (Ctrl+C to stop)")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            typer.echo("Session cookies are marked Secure: serve over HTTPS (or a TLS proxy) when not on this machine.")
+        uvicorn.run("backcoach.web.asgi:app", host=host, port=port, workers=workers, log_level="warning",
+                    proxy_headers=True, access_log=False)
+
+    @app.command("create-admin")
+    def create_admin(
+        email: str = typer.Option(..., help="The administrator's email address."),
+        name: str = typer.Option("Administrator", help="Display name."),
+        password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    ) -> None:
+        """Create a web administrator (can assign people to clinicians and see everyone)."""
+        import datetime as dt
+
+        from sqlalchemy import select
+
+        from backcoach.services import web_accounts as accounts
+        from backcoach.settings import get_settings
+        from backcoach.storage.models import User
+        from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+        from backcoach.web.security import make_hasher
+
+        now = dt.datetime.now(dt.timezone.utc)
+        with SqlAlchemyUnitOfWork(get_settings().database_url) as uow:
+            acc = accounts.sign_up(uow.session, email=email, password=password, display_name=name, role="clinician",
+                                   hash_password=make_hasher().hash, now=now)
+            user = uow.session.scalar(select(User).where(User.id == acc.id))
+            user.role = "admin"
+            uow.commit()
+        typer.echo(f"Administrator {acc.email} created.")

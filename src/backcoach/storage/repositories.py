@@ -184,7 +184,7 @@ class _Sql:
     def add(self, record: Any) -> Any:
         self.session.add(record)
         try:
-            self.session.flush([record])
+            self.session.flush()
         except IntegrityError as exc:
             self.session.rollback()
             raise Conflict(CONFLICT_MESSAGE) from exc

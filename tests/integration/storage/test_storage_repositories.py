@@ -1,0 +1,234 @@
+"""The repositories and units of work behave the same on the fake, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any, Callable
+
+import pytest
+from sqlalchemy import inspect, text
+
+from backcoach.storage import Conflict, DatabaseUnavailable, SqlAlchemyUnitOfWork, get_engine, upgrade
+from backcoach.storage import models as m
+from backcoach.storage.database import current_revision, head_revision
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+
+ALL_TABLES = {
+    "people", "screenings", "assessments", "programs", "session_logs", "pain_entries", "decisions",
+    "clearances", "users", "clinician_assignments", "invitations", "audit_log",
+}
+
+
+def at(days: float = 0, hours: float = 0) -> dt.datetime:
+    return T0 + dt.timedelta(days=days, hours=hours)
+
+
+def add_person(make_uow: Callable[[], Any], name: str = "Ana") -> int:
+    with make_uow() as uow:
+        p = uow.people.add(m.Person(display_name=name, created_at=at(), onset_date=dt.date(2026, 2, 1)))
+        uow.commit()
+        return p.id
+
+
+def test_migrations_create_every_table_and_reach_head(backend: str, database_url: str | None) -> None:
+    if backend == "memory":
+        pytest.skip("no schema in memory")
+    assert upgrade(database_url) == head_revision()
+    engine = get_engine(database_url)
+    assert ALL_TABLES <= set(inspect(engine).get_table_names())
+    assert current_revision(engine) == head_revision()
+    assert upgrade(database_url) == head_revision()  # running it again changes nothing
+
+
+def test_records_round_trip_with_utc_times_and_json(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    local = dt.timezone(dt.timedelta(hours=2))
+    with make_uow() as uow:
+        uow.screenings.add(m.Screening(person_id=pid, at=at(0).astimezone(local), answers={"age": 40, "fever_or_chills": False},
+                                       level="clear", result={"level": "clear", "reasons": []}))
+        uow.screenings.add(m.Screening(person_id=pid, at=at(1), answers={"age": 40}, level="urgent",
+                                       result={"level": "urgent", "reasons": [{"item": "x", "level": "urgent", "message": "m"}]}))
+        uow.commit()
+    with make_uow() as uow:
+        latest = uow.screenings.latest(pid)
+        assert latest.level == "urgent" and latest.at == at(1)
+        assert latest.at.tzinfo is not None and latest.at.utcoffset() == dt.timedelta(0)
+        oldest = uow.screenings.list_for(pid)[-1]
+        assert oldest.answers == {"age": 40, "fever_or_chills": False}
+        assert oldest.at == at(0)
+        assert [s.level for s in uow.screenings.list_for(pid, limit=1)] == ["urgent"]
+        assert uow.people.get(pid).onset_date == dt.date(2026, 2, 1)
+
+
+def test_leaving_without_commit_saves_nothing(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(), nprs=4, kind="daily"))
+    with make_uow() as uow:
+        assert uow.pain.list_for(pid) == []
+
+
+def test_an_error_inside_rolls_back(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with pytest.raises(RuntimeError):
+        with make_uow() as uow:
+            uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(), nprs=4, kind="daily"))
+            raise RuntimeError("boom")
+    with make_uow() as uow:
+        assert uow.pain.list_for(pid) == []
+
+
+def test_time_series_order_and_since(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        for day, n in [(2, 3), (0, 5), (1, 4)]:
+            uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(day), nprs=n, kind="daily"))
+            uow.sessions.add(m.SessionLog(person_id=pid, performed_on=at(day).date(), at=at(day), entries=[{"d": day}]))
+        uow.commit()
+    with make_uow() as uow:
+        assert [p.nprs for p in uow.pain.list_for(pid)] == [5, 4, 3]
+        assert [p.nprs for p in uow.pain.list_for(pid, since=at(1))] == [4, 3]
+        assert [s.entries[0]["d"] for s in uow.sessions.list_for(pid)] == [0, 1, 2]
+        assert [s.entries[0]["d"] for s in uow.sessions.list_for(pid, since=at(1).date())] == [1, 2]
+
+
+def test_same_idempotency_key_twice_is_a_conflict_and_keeps_the_first(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        uow.sessions.add(m.SessionLog(person_id=pid, performed_on=at().date(), at=at(), entries=[1], idempotency_key="form-1"))
+        uow.commit()
+    with pytest.raises(Conflict):
+        with make_uow() as uow:
+            uow.sessions.add(m.SessionLog(person_id=pid, performed_on=at().date(), at=at(), entries=[2], idempotency_key="form-1"))
+            uow.commit()
+    with make_uow() as uow:
+        assert [s.entries for s in uow.sessions.list_for(pid)] == [[1]]
+        assert uow.sessions.get_by_idempotency_key("form-1").entries == [1]
+        # sessions without a key never clash
+        uow.sessions.add(m.SessionLog(person_id=pid, performed_on=at().date(), at=at(), entries=[3]))
+        uow.sessions.add(m.SessionLog(person_id=pid, performed_on=at().date(), at=at(), entries=[4]))
+        uow.commit()
+    with make_uow() as uow:
+        assert len(uow.sessions.list_for(pid)) == 3
+
+
+def test_programs_active_and_decisions_newest_first(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        first = uow.programs.add(m.ProgramRecord(person_id=pid, created_at=at(0), updated_at=at(0), active=True,
+                                                 program={"phase": "activation"}, phase="activation"))
+        uow.commit()
+    with make_uow() as uow:
+        for p in uow.programs.list_for(pid):
+            p.active = False
+        uow.programs.add(m.ProgramRecord(person_id=pid, created_at=at(1), updated_at=at(1), active=True,
+                                         program={"phase": "strengthening"}, phase="strengthening"))
+        for i in range(3):
+            uow.decisions.add(m.DecisionRecord(person_id=pid, at=at(i), exercise_id="glute_bridge", action="hold",
+                                               before={"sets": i}, after={"sets": i}, reasons=[f"r{i}"]))
+        uow.commit()
+    with make_uow() as uow:
+        active = uow.programs.active_for(pid)
+        assert active.phase == "strengthening" and active.id != first.id
+        assert [p.phase for p in uow.programs.list_for(pid)] == ["strengthening", "activation"]
+        assert [d.reasons for d in uow.decisions.list_for(pid, limit=2)] == [["r2"], ["r1"]]
+        assert uow.decisions.list_for(pid)[0].source == "rule"
+
+
+def test_clearance_latest(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        s = uow.screenings.add(m.Screening(person_id=pid, at=at(), answers={}, level="urgent", result={}))
+        uow.clearances.add(m.Clearance(person_id=pid, at=at(1), by_name="Dr A", note="ok", screening_id=s.id))
+        uow.clearances.add(m.Clearance(person_id=pid, at=at(2), by_name="Dr B", note="ok", screening_id=s.id))
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.clearances.latest(pid).by_name == "Dr B"
+        assert [c.by_name for c in uow.clearances.list_for(pid)] == ["Dr B", "Dr A"]
+
+
+def test_accounts_invitations_assignments_and_audit(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    other = add_person(make_uow, "Ben")
+    with make_uow() as uow:
+        clin = uow.users.add(m.User(email="doc@example.org", password_hash="x", role="clinician", display_name="Doc", created_at=at()))
+        pers = uow.users.add(m.User(email="ana@example.org", password_hash="x", role="person", person_id=pid, created_at=at()))
+        uow.assignments.add(m.ClinicianAssignment(clinician_user_id=clin.id, person_id=pid, created_at=at()))
+        uow.assignments.add(m.ClinicianAssignment(clinician_user_id=clin.id, person_id=other, created_at=at()))
+        uow.invitations.add(m.Invitation(code="ABC123", clinician_user_id=clin.id, created_at=at()))
+        uow.audit.add(m.AuditEntry(at=at(0), actor_user_id=clin.id, person_id=pid, action="viewed", detail={"page": "overview"}))
+        uow.audit.add(m.AuditEntry(at=at(1), actor_user_id=clin.id, person_id=other, action="viewed", detail={}))
+        uow.commit()
+        clin_id, pers_id = clin.id, pers.id
+    with make_uow() as uow:
+        assert uow.users.get_by_email("DOC@example.org ").id == clin_id
+        assert uow.users.get_by_person(pid).id == pers_id
+        assert [u.id for u in uow.users.list(role="clinician")] == [clin_id]
+        assert uow.assignments.exists(clin_id, pid)
+        assert uow.assignments.person_ids_for(clin_id) == sorted([pid, other])
+        assert uow.assignments.clinician_ids_for(pid) == [clin_id]
+        assert uow.invitations.get_by_code("ABC123").used_at is None
+        assert [a.person_id for a in uow.audit.list()] == [other, pid]
+        assert [a.detail for a in uow.audit.list(person_id=pid)] == [{"page": "overview"}]
+        assert uow.assignments.remove(clin_id, other) is True
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.assignments.person_ids_for(clin_id) == [pid]
+        assert uow.assignments.remove(clin_id, other) is False
+    for record in (
+        lambda: m.User(email="doc@example.org", password_hash="y", role="person", created_at=at()),
+        lambda: m.Invitation(code="ABC123", clinician_user_id=clin_id, created_at=at()),
+        lambda: m.ClinicianAssignment(clinician_user_id=clin_id, person_id=pid, created_at=at()),
+    ):
+        with pytest.raises(Conflict):
+            with make_uow() as uow:
+                repo = {m.User: uow.users, m.Invitation: uow.invitations, m.ClinicianAssignment: uow.assignments}
+                rec = record()
+                repo[type(rec)].add(rec)
+                uow.commit()
+
+
+def test_unreachable_database_gives_a_clear_message() -> None:
+    with pytest.raises(DatabaseUnavailable) as info:
+        with SqlAlchemyUnitOfWork("postgresql+psycopg://nobody:secret@127.0.0.1:1/none") as uow:
+            uow.people.list()
+    message = str(info.value)
+    assert message.startswith("cannot reach the database at postgresql+psycopg://nobody:***@127.0.0.1:1/none")
+    assert "check DATABASE_URL or start the server" in message
+    assert "secret" not in message
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'wal.sqlite3'}"
+    upgrade(url)
+    with get_engine(url).connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_sqlite_concurrent_writers_all_land(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"
+    make = lambda: SqlAlchemyUnitOfWork(url)  # noqa: E731
+    pid = add_person(make)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(25):
+                with make() as uow:
+                    uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(hours=n * 100 + i), nprs=i % 11, kind="daily"))
+                    uow.commit()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with make() as uow:
+        assert len(uow.pain.list_for(pid)) == 150

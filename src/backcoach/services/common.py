@@ -116,8 +116,25 @@ class GateInfo:
         }
 
 
+def _serious_items(screening: m.Screening) -> set[str]:
+    return {r.get("item", "") for r in (screening.result or {}).get("reasons", [])
+            if r.get("level") in ("urgent", "emergency")}
+
+
+def clearance_covers(cleared: m.Screening, screening: m.Screening) -> bool:
+    """Does a clearance given for `cleared` also cover the later `screening`?
+
+    Only for an urgent (never an emergency) screen whose urgent findings were all
+    already found in the cleared screen: a clinician who checked a history of cancer
+    need not clear it again every week, but any new finding locks the program again.
+    """
+    if screening.level != "urgent" or (cleared.at, cleared.id) > (screening.at, screening.id):
+        return False
+    return _serious_items(screening) <= _serious_items(cleared)
+
+
 def unresolved_lock(uow: UnitOfWork, person_id: int) -> tuple[Optional[m.Screening], Optional[m.Clearance]]:
-    """The newest urgent/emergency screen with no clearance recorded after it, and the latest clearance.
+    """The newest urgent/emergency screen that no clinician's clearance covers, and the latest clearance.
 
     Why: a lock is lifted only by a clinician, never by simply answering the
     questions again (a person in a hurry could answer differently).
@@ -125,10 +142,13 @@ def unresolved_lock(uow: UnitOfWork, person_id: int) -> tuple[Optional[m.Screeni
     clearance = uow.clearances.latest(person_id)
     cleared = uow.screenings.get(clearance.screening_id) if clearance and clearance.screening_id else None
     for s in uow.screenings.list_for(person_id):
-        if s.level in ("urgent", "emergency"):
-            if cleared is not None and (cleared.at, cleared.id) >= (s.at, s.id):
-                return None, clearance
-            return s, clearance
+        if cleared is not None and (s.at, s.id) < (cleared.at, cleared.id):
+            break  # older than the cleared screen: covered by the clearance
+        if s.level not in ("urgent", "emergency"):
+            continue
+        if cleared is not None and (s.id == cleared.id or clearance_covers(cleared, s)):
+            continue
+        return s, clearance
     return None, clearance
 
 
@@ -144,8 +164,8 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime) -> GateInfo:
     if lock is not None and level is not None and level < Level.URGENT:
         level = Level.URGENT  # an earlier urgent/emergency screen still needs a clinician's clearance
     clearance_at = None
-    if clearance is not None and latest is not None and clearance.screening_id == latest.id:
-        # recorded against the latest screen, so by definition after it (even on a fixed test clock)
+    if lock is None and clearance is not None and latest is not None and latest.level == "urgent":
+        # the clearance was recorded for this screen, or covers all its findings
         clearance_at = max(clearance.at, latest.at + dt.timedelta(microseconds=1))
     new_symptoms_since = None
     if latest is not None:

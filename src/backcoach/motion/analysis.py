@@ -252,18 +252,35 @@ def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions,
 
 
 def recognise_exercise(cleaned: LandmarkSequence) -> str:
-    """Which catalog exercise this looks like, from posture and from what moves.
+    """Which catalog exercise this looks like, from posture first, then from what moves.
 
-    Posture gates first (lying on the back with bent knees, lying on the side, body
-    raised on one arm, on all fours), then the family whose counted signal shows the
-    clearest repetitions.
+    Posture: on all fours (bird dog); raised on one arm with a straight body (side plank);
+    lying on the back seen from the side (bridges, or dead bug when the arms point up);
+    lying on the side seen from the front (clamshell with bent knees, leg raise with
+    straight legs). Ties are settled by which counted signal shows clear repetitions.
     """
     view, ratio = S.estimate_view(cleaned)
-    knee = {s: np.nanmedian(S.angle(S.point(cleaned, "hip", s), S.point(cleaned, "knee", s), S.point(cleaned, "ankle", s)))
-            for s in ("left", "right")}
-    knee_min = np.nanmin(list(knee.values())) if np.isfinite(list(knee.values())).any() else np.nan
-    scores: dict[str, float] = {}
-    for exercise in ("glute_bridge", "clamshell", "side_lying_leg_raise"):
+    sh, hp = S.midpoint(cleaned, "shoulder"), S.midpoint(cleaned, "hip")
+    torso = float(np.nanmedian(np.linalg.norm(sh - hp, axis=-1)))
+    if not np.isfinite(torso) or torso <= 0:
+        raise UnknownExerciseError("The exercise could not be recognised: the body was not seen clearly enough.")
+    knee = {s: float(np.nanmedian(S.angle(S.point(cleaned, "hip", s), S.point(cleaned, "knee", s),
+                                           S.point(cleaned, "ankle", s)))) for s in ("left", "right")}
+    knees = [v for v in knee.values() if np.isfinite(v)]
+    knee_min = min(knees) if knees else float("nan")
+    trunk_level = float(np.nanmedian(S.incline(sh, hp)))
+    lowest = np.fmax(np.fmax(S.point(cleaned, "knee", "left")[:, 1], S.point(cleaned, "knee", "right")[:, 1]),
+                     np.fmax(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1]))
+    raised = float(np.nanmedian((lowest - np.fmax(sh[:, 1], hp[:, 1])) / torso))  # body height above knees/hands
+    wrist_top = np.fmin(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1])
+    arms_up = float(np.nanmedian((sh[:, 1] - wrist_top) / torso))
+
+    def share_in_position(exercise: str) -> float:
+        check = get_check(exercise)
+        sig = check.signals(cleaned, check.choose_layout(cleaned))
+        return float(np.mean(check.in_position(sig, check)))
+
+    def rep_score(exercise: str) -> float:
         check = get_check(exercise)
         sig = check.signals(cleaned, check.choose_layout(cleaned))
         counter = RepetitionCounter(check.segmenter)
@@ -271,34 +288,25 @@ def recognise_exercise(cleaned: LandmarkSequence) -> str:
         last = counter.finish()
         if last is not None:
             amps.append(last.amplitude)
-        scores[exercise] = len(amps) * (np.median(amps) / check.segmenter.min_amplitude if amps else 0.0)
+        return len(amps) * (float(np.median(amps)) / check.segmenter.min_amplitude if amps else 0.0)
+
+    if trunk_level < 35 and raised > 0.6:
+        return "bird_dog"
+    if view != "side" and share_in_position("side_plank") >= 0.3:
+        return "side_plank_knees" if np.isfinite(knee_min) and knee_min < 130 else "side_plank"
     if view == "side":
-        scores["clamshell"] *= 0.5
-        scores["side_lying_leg_raise"] *= 0.5
-    else:
-        scores["glute_bridge"] *= 0.3
-    if np.isfinite(knee_min) and knee_min < 140:
-        scores["side_lying_leg_raise"] *= 0.5
-    elif np.isfinite(knee_min):
-        scores["clamshell"] *= 0.3
-        scores["glute_bridge"] *= 0.5
+        if arms_up > 0.5:
+            return "dead_bug"
+        if abs(knee["left"] - knee["right"]) > 40:
+            return "single_leg_glute_bridge"
+        if rep_score("glute_bridge") > 0 or not (rep_score("clamshell") > 0 or rep_score("side_lying_leg_raise") > 0):
+            return "glute_bridge"
+    scores = {e: rep_score(e) for e in ("clamshell", "side_lying_leg_raise")}
+    if np.isfinite(knee_min):
+        scores["clamshell" if knee_min >= 140 else "side_lying_leg_raise"] *= 0.3
     best = max(scores, key=scores.get)
     if scores[best] > 0:
-        if best == "glute_bridge" and abs(knee["left"] - knee["right"]) > 40:
-            return "single_leg_glute_bridge"
         return best
-    holds = {}
-    for exercise in ("side_plank", "bird_dog", "dead_bug"):
-        check = get_check(exercise)
-        sig = check.signals(cleaned, check.choose_layout(cleaned))
-        holds[exercise] = float(np.mean(check.in_position(sig, check)))
-    if holds["side_plank"] >= 0.3:
-        knees_bent = np.isfinite(knee_min) and knee_min < 130
-        return "side_plank_knees" if knees_bent else "side_plank"
-    if max(holds["bird_dog"], holds["dead_bug"]) >= 0.2:
-        wrist_y = np.nanmedian(np.fmin(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1]))
-        sh_y = np.nanmedian(S.midpoint(cleaned, "shoulder")[:, 1])
-        return "dead_bug" if wrist_y < sh_y else "bird_dog"
     raise UnknownExerciseError(
         "The exercise could not be recognised from the video. Run again with --exercise and one of: "
         + ", ".join(EXERCISES) + "."

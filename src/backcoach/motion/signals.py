@@ -5,6 +5,7 @@ Everything here is a function over arrays and does not care how landmarks were m
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -214,3 +215,11 @@ def roll_deg(v_start: np.ndarray, v_now: np.ndarray) -> float:
     in_plane = float(vector_angle(a, b))
     in_depth = float(np.degrees(np.arccos(np.clip(lb / la, 0.0, 1.0))))
     return max(in_plane, in_depth)
+
+
+def around(x: np.ndarray, i: int, half: int = 1) -> np.ndarray:
+    """Mean of x over i-half..i+half (ignoring NaN): a steadier reading at one moment."""
+    lo, hi = max(0, i - half), min(len(x), i + half + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(x[lo:hi], axis=0)

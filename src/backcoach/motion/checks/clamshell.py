@@ -12,7 +12,7 @@ from .base import CheckOptions, ExerciseCheck, nan_round, window
 THRESHOLDS = {
     "min_opening_deg": 30.0,  # peak knee opening below this: small_range
     "feet_apart_ratio": 0.5,  # ankle gap over shin length at the top: feet_apart
-    "pelvis_roll_deg": 15.0,  # hip line turning this much from its starting direction: pelvis_roll_back
+    "pelvis_roll_deg": 20.0,  # hip line turning this much from its starting direction: pelvis_roll_back
     "min_duration_s": 1.2,  # a whole repetition faster than this: rushed
 }
 
@@ -41,7 +41,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "knee_opening_deg": nan_round(seg.peak_value),
         "start_opening_deg": nan_round(seg.rest),
         "feet_gap_ratio": nan_round(float(np.nanmax(gap)), 2) if np.isfinite(gap).any() else None,
-        "pelvis_roll_deg": nan_round(S.roll_deg(sig["hip_line"][seg.start], sig["hip_line"][seg.peak])),
+        "pelvis_roll_deg": nan_round(S.roll_deg(S.around(sig["hip_line"], seg.start), S.around(sig["hip_line"], seg.peak))),
         "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
     }
 

@@ -17,6 +17,7 @@ THRESHOLDS = {
     "plank_min_incline_deg": 12.0,  # body diagonal to the floor: lower = lying down
     "plank_max_incline_deg": 70.0,  # higher = standing or sitting up
     "plank_min_line_deg": 145.0,  # bent more than this is not a plank at all
+    "plank_min_hip_lift": 0.12,  # hips raised off the floor by this share of the trunk length
     "sag_deg": 12.0,  # hips this far below the shoulder-to-feet line: hip_sag
     "fault_fraction": 0.3,  # a fault counts when present for this share of the hold
     "limb_straight_deg": 145.0,  # arm or leg counted as extended
@@ -40,15 +41,22 @@ def _elevation(base_a: np.ndarray, base_b: np.ndarray, tip: np.ndarray) -> np.nd
 
 
 def plank_signals(seq: LandmarkSequence, layout: dict, end: str) -> dict:
-    sh, hp, ft = S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip"), S.midpoint(seq, end)
-    return {"body_line": S.straightness(sh, hp, ft), "incline": S.incline(ft, sh)}
+    """Body line of the supporting (lower) side: shoulder, hip and foot (or knee) on the floor."""
+    pts = {s: (S.point(seq, "shoulder", s), S.point(seq, "hip", s), S.point(seq, end, s)) for s in ("left", "right")}
+    lower = np.nan_to_num(pts["left"][1][:, 1], nan=-1.0) >= np.nan_to_num(pts["right"][1][:, 1], nan=-1.0)
+    sh, hp, ft = (np.where(lower[:, None], a, b) for a, b in zip(pts["left"], pts["right"]))
+    torso = np.linalg.norm(sh - hp, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lift = (ft[:, 1] - hp[:, 1]) / torso
+    return {"body_line": S.straightness(sh, hp, ft), "incline": S.incline(ft, sh), "hip_lift": lift}
 
 
 def plank_in_position(sig: dict, check: ExerciseCheck) -> np.ndarray:
     th = check.thresholds
     inc, line = sig["incline"], sig["body_line"]
     with np.errstate(invalid="ignore"):
-        return (inc >= th["plank_min_incline_deg"]) & (inc <= th["plank_max_incline_deg"]) & (line >= th["plank_min_line_deg"])
+        return ((inc >= th["plank_min_incline_deg"]) & (inc <= th["plank_max_incline_deg"])
+                & (line >= th["plank_min_line_deg"]) & (sig["hip_lift"] >= th["plank_min_hip_lift"]))
 
 
 def plank_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:

@@ -14,7 +14,7 @@ THRESHOLDS = {
     "trunk_bend_deg": 10.0,  # trunk side-bending this much during the lift: excess_range
     "hip_flexion_deg": 20.0,  # leg swinging forward this much (depth): hip_flexion
     "toes_up_ratio": 0.35,  # toes pointing to the ceiling (foot rise over shin length): toes_up
-    "trunk_roll_deg": 15.0,  # shoulder line turning this much: trunk_roll
+    "trunk_roll_deg": 20.0,  # shoulder line turning this much: trunk_roll
     "min_duration_s": 1.2,  # a whole repetition faster than this: rushed
 }
 
@@ -64,7 +64,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "abduction_deg": nan_round(seg.peak_value),
         "start_abduction_deg": nan_round(seg.rest),
         "trunk_bend_deg": nan_round(_turn(at(sig["trunk_dir"], p), at(sig["trunk_dir"], s))),
-        "trunk_roll_deg": nan_round(S.roll_deg(sig["shoulder_line"][s], sig["shoulder_line"][p])),
+        "trunk_roll_deg": nan_round(S.roll_deg(S.around(sig["shoulder_line"], s), S.around(sig["shoulder_line"], p))),
         "hip_flexion_deg": nan_round(at(sig["forward_deg"], p) - at(sig["forward_deg"], s)),
         "toe_rise_ratio": nan_round(at(sig["toe_rise"], p), 2),
         "duration_s": round(float(t[seg.end] - t[seg.start]), 2),

@@ -1,36 +1,385 @@
-"""Glute assessment (DESIGN.md §3): pain details, pattern questions, self-tests -> weakness profile.
+"""Glute assessment (DESIGN.md §3): pain details, pattern questions and self-tests -> weakness profile.
 
-CONTRACT (names and fields fixed; add fields only with defaults):
+Why this shape: the program starts where the person is. Weak gluteus maximus shows as a
+short bridge hold, few single-leg bridges, or a bridge felt in the hamstrings or lower
+back; weak gluteus medius shows as the opposite hip dropping in single-leg stance or a
+short side-lying hold. Each finding becomes a severity with a plain-language reason,
+and the severities choose the first exercise on each ladder.
 
-Side = Literal["left","right","central","both"]; Severity(enum.IntEnum): NONE=0, MILD=1, MODERATE=2, SEVERE=3 (.code -> "none"...)
+Decisions taken here, on the cautious side:
 
-@dataclass(frozen=True) class AssessmentAnswers:
-    pain_now: int (0-10); pain_worst_24h: int (0-10); side: Side;
-    radiation: "none"|"buttock"|"thigh"|"below_knee"; onset_weeks: float (>=0);
-    one_sided_ache: bool|None; worse_standing_walking: bool|None; swayback: bool|None;
-    bridge_felt: "glutes"|"hamstrings"|"lower_back"|None;
-    bridge_hold_s: float|None (0-60, capped);
-    single_leg_bridge_reps_left / _right: int|None (0-25, capped);
-    stance_hip_drop_left / _right: bool|None   (True = opposite hip dropped while standing on that leg);
-    stance_drop_angle_left / _right: float|None (degrees, measured from video; overrides the bool when given);
-    side_lying_hold_s_left / _right: float|None (0-60, capped)
-    .to_dict()
-parse_assessment(mapping) -> AssessmentAnswers  (raises InvalidAnswers; same keys as the JSON file)
+* A muscle with no self-test result is "not tested": its severity is ``none`` (nothing
+  was found) but the ladder starts at its first step, and a reason says so.
+* A measured hip-drop angle overrides the yes/no answer for the same side.
+* Results above a test's cap are counted as the cap (the test stops there); negative
+  or non-numeric results are refused.
+* High pain now, or pain spreading beyond the buttock, starts every ladder at its first step.
 
-@dataclass(frozen=True) class Thresholds: loaded from catalog/thresholds.yaml (every number with its source comment)
-    Thresholds.from_dict(dict)
-
-@dataclass(frozen=True) class WeaknessProfile:
-    gluteus_maximus: Severity; gluteus_medius_left: Severity; gluteus_medius_right: Severity;
-    asymmetry: Literal["none","left_weaker","right_weaker"]; overall: Severity;
-    reasons: tuple[str, ...]   (plain language, each says which answer/test led to it)
-    .to_dict()
-
-@dataclass(frozen=True) class AssessmentResult:
-    profile: WeaknessProfile; starting_levels: dict[str, str] (ladder id -> exercise id:
-    "hip_extension","hip_abduction","core_stability"); reasons: tuple[str,...]
-    .to_dict() -> {"profile": {...}, "starting_levels": {...}, "reasons": [...]}
-
-assess(answers: AssessmentAnswers, thresholds: Thresholds) -> AssessmentResult
-SELF_TESTS: tuple of (key, title, plain instructions) for the CLI and web wizard.
+The numbers live in ``catalog/thresholds.yaml`` (``assessment`` section).
 """
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, fields
+from typing import Any, Literal, Mapping
+
+from .errors import InvalidAnswers
+from .thresholds import Cutoffs, Thresholds
+
+__all__ = [
+    "Side", "Severity", "AssessmentAnswers", "parse_assessment", "Thresholds", "WeaknessProfile",
+    "AssessmentResult", "assess", "SELF_TESTS", "SelfTest",
+]
+
+Side = Literal["left", "right", "central", "both"]
+Radiation = Literal["none", "buttock", "thigh", "below_knee"]
+BridgeFelt = Literal["glutes", "hamstrings", "lower_back"]
+
+
+class Severity(enum.IntEnum):
+    NONE = 0
+    MILD = 1
+    MODERATE = 2
+    SEVERE = 3
+
+    @property
+    def code(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_code(cls, code: str) -> "Severity":
+        try:
+            return cls[str(code).upper()]
+        except KeyError:
+            raise InvalidAnswers(f"Unknown severity {code!r}.") from None
+
+
+@dataclass(frozen=True)
+class AssessmentAnswers:
+    pain_now: int
+    pain_worst_24h: int
+    side: Side
+    radiation: Radiation
+    onset_weeks: float
+    one_sided_ache: bool | None = None
+    worse_standing_walking: bool | None = None
+    swayback: bool | None = None
+    bridge_felt: BridgeFelt | None = None
+    bridge_hold_s: float | None = None
+    single_leg_bridge_reps_left: int | None = None
+    single_leg_bridge_reps_right: int | None = None
+    stance_hip_drop_left: bool | None = None
+    stance_hip_drop_right: bool | None = None
+    stance_drop_angle_left: float | None = None
+    stance_drop_angle_right: float | None = None
+    side_lying_hold_s_left: float | None = None
+    side_lying_hold_s_right: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+# key -> (kind, choices or (min, max), required, cap)
+_SPEC: dict[str, tuple[str, Any, bool, float | None]] = {
+    "pain_now": ("int", (0, 10), True, None),
+    "pain_worst_24h": ("int", (0, 10), True, None),
+    "side": ("choice", ("left", "right", "central", "both"), True, None),
+    "radiation": ("choice", ("none", "buttock", "thigh", "below_knee"), True, None),
+    "onset_weeks": ("number", (0, 1040), True, None),
+    "one_sided_ache": ("bool", None, False, None),
+    "worse_standing_walking": ("bool", None, False, None),
+    "swayback": ("bool", None, False, None),
+    "bridge_felt": ("choice", ("glutes", "hamstrings", "lower_back"), False, None),
+    "bridge_hold_s": ("number", (0, math.inf), False, 60),
+    "single_leg_bridge_reps_left": ("int", (0, math.inf), False, 25),
+    "single_leg_bridge_reps_right": ("int", (0, math.inf), False, 25),
+    "stance_hip_drop_left": ("bool", None, False, None),
+    "stance_hip_drop_right": ("bool", None, False, None),
+    "stance_drop_angle_left": ("number", (-45, 45), False, None),
+    "stance_drop_angle_right": ("number", (-45, 45), False, None),
+    "side_lying_hold_s_left": ("number", (0, math.inf), False, 60),
+    "side_lying_hold_s_right": ("number", (0, math.inf), False, 60),
+}
+
+
+def parse_assessment(mapping: Mapping[str, object], thresholds: Thresholds | None = None) -> AssessmentAnswers:
+    """Check and convert the answers (same keys as the assessment JSON file); never guesses."""
+    t = (thresholds or Thresholds()).assessment
+    caps = {
+        "bridge_hold_s": t.bridge_hold_s.cap,
+        "single_leg_bridge_reps_left": t.single_leg_bridge_reps.cap,
+        "single_leg_bridge_reps_right": t.single_leg_bridge_reps.cap,
+        "side_lying_hold_s_left": t.side_lying_hold_s.cap,
+        "side_lying_hold_s_right": t.side_lying_hold_s.cap,
+    }
+    if not isinstance(mapping, Mapping):
+        raise InvalidAnswers("The assessment answers must be a set of keys with their answers.")
+    values: dict[str, object] = {}
+    for key, value in mapping.items():
+        spec = _SPEC.get(key)  # type: ignore[arg-type]
+        if spec is None:
+            raise InvalidAnswers(f"Unknown assessment answer {key!r}. Known answers: {', '.join(_SPEC)}.")
+        if value is None:
+            continue
+        kind, limits, _, _ = spec
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise InvalidAnswers(f"The answer to {key!r} must be true or false (got {value!r}).")
+        elif kind == "choice":
+            if not isinstance(value, str) or value not in limits:
+                raise InvalidAnswers(f"The answer to {key!r} must be one of {', '.join(limits)} (got {value!r}).")
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise InvalidAnswers(f"The answer to {key!r} must be a number (got {value!r}).")
+            if kind == "int":
+                if float(value) != int(value):
+                    raise InvalidAnswers(f"The answer to {key!r} must be a whole number (got {value!r}).")
+                value = int(value)
+            else:
+                value = float(value)
+            low, high = limits
+            if not low <= value <= high:
+                bound = f"between {low:g} and {high:g}" if math.isfinite(high) else f"{low:g} or more"
+                raise InvalidAnswers(f"The answer to {key!r} must be {bound} (got {value!r}).")
+            if key in caps:
+                value = min(value, int(caps[key]) if kind == "int" else float(caps[key]))
+        values[key] = value
+    missing = [k for k, spec in _SPEC.items() if spec[2] and k not in values]
+    if missing:
+        raise InvalidAnswers(f"Please answer: {', '.join(missing)}.")
+    return AssessmentAnswers(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class WeaknessProfile:
+    gluteus_maximus: Severity
+    gluteus_medius_left: Severity
+    gluteus_medius_right: Severity
+    asymmetry: Literal["none", "left_weaker", "right_weaker"]
+    overall: Severity
+    reasons: tuple[str, ...]
+    tested: tuple[str, ...] = ()
+    """Which muscles had at least one self-test result ("gluteus_maximus", "gluteus_medius_left", ...)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gluteus_maximus": self.gluteus_maximus.code,
+            "gluteus_medius_left": self.gluteus_medius_left.code,
+            "gluteus_medius_right": self.gluteus_medius_right.code,
+            "asymmetry": self.asymmetry,
+            "overall": self.overall.code,
+            "reasons": list(self.reasons),
+            "tested": list(self.tested),
+        }
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    profile: WeaknessProfile
+    starting_levels: dict[str, str]
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"profile": self.profile.to_dict(), "starting_levels": dict(self.starting_levels),
+                "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class SelfTest:
+    key: str
+    title: str
+    instructions: str
+
+    def __iter__(self):  # unpacks as (key, title, instructions)
+        return iter((self.key, self.title, self.instructions))
+
+    def __getitem__(self, index: int) -> str:
+        return (self.key, self.title, self.instructions)[index]
+
+    def __len__(self) -> int:
+        return 3
+
+
+SELF_TESTS: tuple[SelfTest, ...] = (
+    SelfTest("bridge_hold_s", "Bridge hold",
+             "Lie on your back, knees bent, feet flat. Lift your hips until shoulders, hips and knees are in a "
+             "straight line and hold. Stop the clock when your hips drop, your back arches or it hurts more than "
+             "a little; stop at 60 seconds. Enter the seconds."),
+    SelfTest("single_leg_bridge_reps", "Single-leg bridge",
+             "Lie on your back with one knee bent and the other leg straight. Lift your hips to a straight line "
+             "and lower, as many times as you can with good form (hips level, no arching), up to 25. Enter the "
+             "number for each side."),
+    SelfTest("single_leg_stance", "Standing on one leg",
+             "Stand on one leg for 30 seconds, near a wall for safety, in front of a mirror or camera. Watch the "
+             "hip of the lifted leg: does it drop? Enter yes or no for each leg you stood on, or let the camera "
+             "measure the drop angle."),
+    SelfTest("side_lying_hold_s", "Side-lying leg raise hold",
+             "Lie on your side, bottom knee bent. Lift the straight top leg a little, slightly behind your body, "
+             "toes forward, and hold. Stop when the leg drops, drifts forward or it hurts more than a little; "
+             "stop at 60 seconds. Enter the seconds for each side."),
+)
+
+
+def _grade(value: float, cutoffs: Cutoffs) -> Severity:
+    if value >= cutoffs.none:
+        return Severity.NONE
+    if value >= cutoffs.mild:
+        return Severity.MILD
+    if value >= cutoffs.moderate:
+        return Severity.MODERATE
+    return Severity.SEVERE
+
+
+def _drop_grade(angle: float, t: Any) -> Severity:
+    if angle >= t.hip_drop_severe_deg:
+        return Severity.SEVERE
+    if angle >= t.hip_drop_moderate_deg:
+        return Severity.MODERATE
+    if angle >= t.hip_drop_mild_deg:
+        return Severity.MILD
+    return Severity.NONE
+
+
+def assess(answers: AssessmentAnswers, thresholds: Thresholds | None = None) -> AssessmentResult:
+    """Weakness profile and starting levels, each with its reasons."""
+    t = (thresholds or Thresholds()).assessment
+    a = answers
+    reasons: list[str] = []
+    tested: list[str] = []
+
+    # Gluteus maximus: bridge hold, single-leg bridges, where the bridge is felt, swayback.
+    gmax = Severity.NONE
+    if a.bridge_hold_s is not None:
+        tested.append("gluteus_maximus")
+        grade = _grade(a.bridge_hold_s, t.bridge_hold_s)
+        gmax = max(gmax, grade)
+        reasons.append(f"Bridge hold {a.bridge_hold_s:g} s (no weakness from {t.bridge_hold_s.none:g} s): "
+                       f"gluteus maximus {grade.code}.")
+    slb = [(side, reps) for side, reps in (("left", a.single_leg_bridge_reps_left),
+                                           ("right", a.single_leg_bridge_reps_right)) if reps is not None]
+    if slb:
+        if "gluteus_maximus" not in tested:
+            tested.append("gluteus_maximus")
+        side, reps = min(slb, key=lambda item: item[1])
+        grade = _grade(reps, t.single_leg_bridge_reps)
+        gmax = max(gmax, grade)
+        reasons.append(f"Single-leg bridges: {reps} on the {side} (no weakness from "
+                       f"{t.single_leg_bridge_reps.none:g}): gluteus maximus {grade.code}.")
+    if a.bridge_felt in ("hamstrings", "lower_back"):
+        gmax = max(gmax, Severity.MILD)
+        where = "the back of the thighs" if a.bridge_felt == "hamstrings" else "the lower back"
+        reasons.append(f"You feel the bridge in {where} rather than the buttocks: other muscles are doing the "
+                       "glutes' work (gluteus maximus at least mild).")
+    if a.swayback:
+        gmax = max(gmax, Severity.MILD)
+        reasons.append("A noticeable swayback often goes with weak gluteus maximus (at least mild).")
+
+    # Gluteus medius per side: opposite hip drop in stance, side-lying hold, pattern questions.
+    gmed: dict[str, Severity] = {}
+    for side in ("left", "right"):
+        severity = Severity.NONE
+        angle = getattr(a, f"stance_drop_angle_{side}")
+        dropped = getattr(a, f"stance_hip_drop_{side}")
+        hold = getattr(a, f"side_lying_hold_s_{side}")
+        if angle is not None:
+            grade = _drop_grade(angle, t)
+            severity = max(severity, grade)
+            reasons.append(f"Standing on the {side} leg the other hip dropped {angle:g}° (measured): gluteus "
+                           f"medius {side} {grade.code}.")
+        elif dropped is not None:
+            grade = Severity.MODERATE if dropped else Severity.NONE
+            severity = max(severity, grade)
+            if dropped:
+                reasons.append(f"Standing on the {side} leg the other hip dropped (a positive Trendelenburg "
+                               f"sign): gluteus medius {side} moderate.")
+            else:
+                reasons.append(f"Standing on the {side} leg the hips stayed level.")
+        if hold is not None:
+            grade = _grade(hold, t.side_lying_hold_s)
+            severity = max(severity, grade)
+            reasons.append(f"Side-lying leg raise hold on the {side}: {hold:g} s (no weakness from "
+                           f"{t.side_lying_hold_s.none:g} s): gluteus medius {side} {grade.code}.")
+        if angle is not None or dropped is not None or hold is not None:
+            tested.append(f"gluteus_medius_{side}")
+        gmed[side] = severity
+
+    painful_sides = {"left": ("left",), "right": ("right",)}.get(a.side, ("left", "right"))
+    if a.one_sided_ache and a.side in ("left", "right"):
+        gmed[a.side] = max(gmed[a.side], Severity.MILD)
+        reasons.append(f"A one-sided ache on the {a.side} often goes with a weak gluteus medius on that side "
+                       "(at least mild).")
+    if a.worse_standing_walking:
+        for side in painful_sides:
+            gmed[side] = max(gmed[side], Severity.MILD)
+        where = f"the {painful_sides[0]} side" if len(painful_sides) == 1 else "both sides"
+        reasons.append(f"Pain worse with standing and walking points to the hip muscles that keep the pelvis "
+                       f"level (gluteus medius on {where} at least mild).")
+
+    asymmetry = _asymmetry(a, gmed, t.asymmetry_ratio, reasons)
+    overall = max(gmax, gmed["left"], gmed["right"])
+    for muscle in ("gluteus_maximus", "gluteus_medius_left", "gluteus_medius_right"):
+        if muscle not in tested:
+            reasons.append(f"No self-test result for {muscle.replace('_', ' ')}; its ladder starts at the "
+                           "first step.")
+    profile = WeaknessProfile(
+        gluteus_maximus=gmax, gluteus_medius_left=gmed["left"], gluteus_medius_right=gmed["right"],
+        asymmetry=asymmetry, overall=overall, reasons=tuple(reasons), tested=tuple(tested),
+    )
+    starting_levels, start_reasons = _starting_levels(a, profile, t)
+    return AssessmentResult(profile=profile, starting_levels=starting_levels,
+                            reasons=tuple(reasons) + tuple(start_reasons))
+
+
+def _asymmetry(a: AssessmentAnswers, gmed: dict[str, Severity], ratio: float, reasons: list[str]) -> str:
+    votes = 0  # > 0: left weaker
+    pairs = (("single-leg bridges", a.single_leg_bridge_reps_left, a.single_leg_bridge_reps_right),
+             ("side-lying hold", a.side_lying_hold_s_left, a.side_lying_hold_s_right))
+    for name, left, right in pairs:
+        if left is None or right is None or max(left, right) <= 0:
+            continue
+        if min(left, right) / max(left, right) < ratio:
+            weaker = "left" if left < right else "right"
+            votes += 1 if weaker == "left" else -1
+            reasons.append(f"{name.capitalize()}: the {weaker} side reached less than {ratio:.0%} of the other "
+                           "side.")
+    if gmed["left"] != gmed["right"]:
+        votes += 1 if gmed["left"] > gmed["right"] else -1
+    if votes > 0:
+        reasons.append("Overall the left side is weaker.")
+        return "left_weaker"
+    if votes < 0:
+        reasons.append("Overall the right side is weaker.")
+        return "right_weaker"
+    return "none"
+
+
+def _starting_levels(a: AssessmentAnswers, profile: WeaknessProfile, t: Any) -> tuple[dict[str, str], list[str]]:
+    from .catalog import LADDERS
+
+    levels = {ladder: steps[0] for ladder, steps in LADDERS.items()}
+    reasons: list[str] = []
+    if a.pain_now >= t.high_pain_nprs:
+        reasons.append(f"Pain now is {a.pain_now}/10: every exercise starts at its gentlest version.")
+        return levels, reasons
+    if a.radiation in ("thigh", "below_knee"):
+        reasons.append("Pain spreads into the leg: every exercise starts at its gentlest version.")
+        return levels, reasons
+    low_pain = a.pain_now <= t.advanced_start_max_pain_now and a.pain_worst_24h <= t.advanced_start_max_pain_worst
+    tested = set(profile.tested)
+    if low_pain and "gluteus_maximus" in tested and profile.gluteus_maximus is Severity.NONE:
+        levels["hip_extension"] = LADDERS["hip_extension"][1]
+        reasons.append("No gluteus maximus weakness found and pain is low: the bridge starts with a band.")
+    if (low_pain and {"gluteus_medius_left", "gluteus_medius_right"} <= tested
+            and profile.gluteus_medius_left is Severity.NONE and profile.gluteus_medius_right is Severity.NONE):
+        levels["hip_abduction"] = LADDERS["hip_abduction"][1]
+        reasons.append("No gluteus medius weakness found and pain is low: the clamshell starts with a band.")
+    if low_pain and len(tested) == 3 and profile.overall is Severity.NONE:
+        levels["core_stability"] = LADDERS["core_stability"][1]
+        reasons.append("No weakness found and pain is low: the core routine starts with the bird dog.")
+    for ladder, exercise_id in levels.items():
+        if exercise_id == LADDERS[ladder][0]:
+            reasons.append(f"The {ladder.replace('_', ' ')} ladder starts at its first step "
+                           f"({exercise_id.replace('_', ' ')}).")
+    return levels, reasons

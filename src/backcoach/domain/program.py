@@ -1,31 +1,388 @@
 """The program (DESIGN.md §4): phases and per-exercise prescriptions, gated by screening.
 
-CONTRACT (names and fields fixed; add fields only with defaults):
+Why: form before resistance, always. The program starts in the activation phase with the
+gentlest useful dose, moves on by criteria (not only by the calendar), and nothing
+produces or continues a program without a current screening: :func:`screening_gate` is
+the single gate every path goes through.
 
-Phase = Literal["activation","strengthening","integration"]
+Phases:
 
-@dataclass(frozen=True) class Prescription:
-    exercise_id: str; sets: int; reps: int|None (None for timed holds); hold_s: int (top squeeze,
-    or the hold for a timed hold); band: "light"|"medium"|"heavy"|None; per_side: bool
-    .describe() -> "2 × 10 reps, 3 s squeeze at the top" ; .to_dict() ; Prescription.from_dict()
+* activation: the starting exercise on the hip-extension and hip-abduction ladders plus
+  the side-lying leg raise (DESIGN.md §4: bridge, clamshell, side-lying leg raise),
+  4-6 days a week, 2 sets of 8-12 with a 2-3 s squeeze;
+* strengthening: progress along the ladders, 3 days a week, 2-3 sets of 8-15;
+* integration: the ladders continue up to single-leg bridges, and the core-stability
+  routine is added at the assessment's starting level.
 
-@dataclass(frozen=True) class Program:
-    phase: Phase; prescriptions: tuple[Prescription,...]; days_per_week: int;
-    started_on: date; reasons: tuple[str,...]
-    .to_dict() ; Program.from_dict()
-
-@dataclass(frozen=True) class ScreeningGate: allowed: bool; reasons: tuple[str,...]; reminder: str|None
-screening_gate(latest_level: Level|None, screened_at: datetime|None, now: datetime,
-               clearance_at: datetime|None, new_symptoms_since: datetime|None) -> ScreeningGate
-    THE single gate every path uses before producing or continuing a program:
-    no screening / older than 7 days / new symptoms since -> not allowed ("screen again");
-    emergency -> never allowed; urgent -> allowed only with a clinician clearance recorded after
-    that screening; see_clinician -> allowed with a reminder; clear -> allowed.
-require_program_allowed(gate) -> None  raises ProgramLocked(gate reasons)
-
-build_program(assessment: AssessmentResult, catalog: Catalog, gate: ScreeningGate, today: date) -> Program
-    starts in activation with the assessment's starting levels at the bottom of their dose range.
-phase_for(program: Program, weeks_since_start: float, recent_decisions) -> (Phase, reasons)
-    criteria-based phase advance (not only calendar).
-todays_session(program, catalog, today, sessions_this_week: int) -> tuple[Prescription,...] (empty on a rest day?)
+Each phase caps the dose range of the exercises (``thresholds.yaml``, ``phases``); an
+exercise of a later phase is not reached by progression until that phase starts.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
+
+from .catalog import BANDS, PHASES, Catalog, DoseRange, Exercise
+from .errors import InvalidAnswers, ProgramLocked
+from .screening import NEXT_STEPS, Level
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import AssessmentResult
+
+Phase = Literal["activation", "strengthening", "integration"]
+
+__all__ = [
+    "Phase", "Prescription", "Program", "ScreeningGate", "screening_gate", "require_program_allowed",
+    "build_program", "phase_for", "advance_program", "todays_session", "dose_range_for",
+    "starting_prescription", "clamp_to_range", "apply_decisions",
+]
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """What to do for one exercise: sets of reps with a squeeze at the top, or sets of a timed hold."""
+
+    exercise_id: str
+    sets: int
+    reps: int | None
+    hold_s: int
+    band: Literal["light", "medium", "heavy"] | None = None
+    per_side: bool = False
+
+    def describe(self) -> str:
+        side = " per side" if self.per_side else ""
+        if self.reps is None:
+            text = f"{self.sets} × {self.hold_s} s hold{side}"
+        else:
+            text = f"{self.sets} × {self.reps} reps{side}, {self.hold_s} s squeeze at the top"
+        if self.band:
+            text += f", {self.band} band"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise_id": self.exercise_id, "sets": self.sets, "reps": self.reps, "hold_s": self.hold_s,
+                "band": self.band, "per_side": self.per_side}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Prescription":
+        try:
+            band = data.get("band")
+            if band is not None and band not in BANDS:
+                raise ValueError(band)
+            reps = data.get("reps")
+            return cls(exercise_id=str(data["exercise_id"]), sets=int(data["sets"]),
+                       reps=None if reps is None else int(reps), hold_s=int(data["hold_s"]),
+                       band=band, per_side=bool(data.get("per_side", False)))
+        except (KeyError, TypeError, ValueError) as error:
+            raise InvalidAnswers(f"A prescription is incomplete or malformed ({error}).") from None
+
+
+@dataclass(frozen=True)
+class Program:
+    phase: Phase
+    prescriptions: tuple[Prescription, ...]
+    days_per_week: int
+    started_on: date
+    reasons: tuple[str, ...]
+    starting_levels: Mapping[str, str] = field(default_factory=dict)
+    """Ladder id -> the assessment's starting exercise (the core routine joins at integration)."""
+    phase_started_on: date | None = None
+
+    def prescription_for(self, exercise_id: str) -> Prescription | None:
+        return next((p for p in self.prescriptions if p.exercise_id == exercise_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "phase": self.phase,
+            "prescriptions": [p.to_dict() for p in self.prescriptions],
+            "days_per_week": self.days_per_week,
+            "started_on": self.started_on.isoformat(),
+            "reasons": list(self.reasons),
+            "starting_levels": dict(self.starting_levels),
+            "phase_started_on": None if self.phase_started_on is None else self.phase_started_on.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Program":
+        try:
+            phase = data["phase"]
+            if phase not in PHASES:
+                raise ValueError(f"unknown phase {phase!r}")
+            started = data["started_on"]
+            phase_started = data.get("phase_started_on")
+            return cls(
+                phase=phase,
+                prescriptions=tuple(Prescription.from_dict(p) for p in data["prescriptions"]),
+                days_per_week=int(data["days_per_week"]),
+                started_on=started if isinstance(started, date) else date.fromisoformat(started),
+                reasons=tuple(str(r) for r in data.get("reasons", ())),
+                starting_levels=dict(data.get("starting_levels") or {}),
+                phase_started_on=(None if phase_started is None else
+                                  phase_started if isinstance(phase_started, date) else
+                                  date.fromisoformat(phase_started)),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise InvalidAnswers(f"The stored program is incomplete or malformed ({error}).") from None
+
+
+# ---- the screening gate ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreeningGate:
+    allowed: bool
+    reasons: tuple[str, ...]
+    reminder: str | None = None
+    level: Level | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"allowed": self.allowed, "reasons": list(self.reasons), "reminder": self.reminder,
+                "level": None if self.level is None else self.level.code}
+
+
+def screening_gate(
+    latest_level: Level | None,
+    screened_at: datetime | None,
+    now: datetime,
+    clearance_at: datetime | None,
+    new_symptoms_since: datetime | None,
+    thresholds: Thresholds | None = None,
+) -> ScreeningGate:
+    """The single gate every path uses before producing or continuing a program.
+
+    Emergency never opens; urgent opens only with a clinician's clearance recorded after
+    that screening; a missing, week-old, or pre-new-symptom screening closes the gate.
+    """
+    max_age = timedelta(days=(thresholds or DEFAULT_THRESHOLDS).monitoring.rescreen_days)
+    if latest_level is None or screened_at is None:
+        return ScreeningGate(False, ("No safety screening has been done yet: please answer the screening "
+                                     "questions first.",))
+    reasons: list[str] = []
+    allowed = True
+    reminder: str | None = None
+    when = screened_at.date().isoformat()
+    if latest_level is Level.EMERGENCY:
+        allowed = False
+        reasons.append(f"The screening on {when} found signs that need emergency care. The program is locked.")
+        reminder = NEXT_STEPS[Level.EMERGENCY]
+    elif latest_level is Level.URGENT:
+        if clearance_at is not None and clearance_at > screened_at:
+            reasons.append(f"The screening on {when} found signs that needed a doctor; a clinician's go-ahead was "
+                           f"recorded on {clearance_at.date().isoformat()}.")
+            reminder = "Keep following your clinician's advice, and stop if anything new or worse happens."
+        else:
+            allowed = False
+            reasons.append(f"The screening on {when} found signs that need a doctor within 24 hours. The program "
+                           "stays paused until a clinician who has checked you records their go-ahead.")
+            reminder = NEXT_STEPS[Level.URGENT]
+    elif latest_level is Level.SEE_CLINICIAN:
+        reasons.append(f"The screening on {when} suggests a review with a doctor or physiotherapist; the gentle "
+                       "program may continue with care.")
+        reminder = NEXT_STEPS[Level.SEE_CLINICIAN]
+    else:
+        reasons.append(f"The screening on {when} found no warning sign.")
+    if now - screened_at > max_age:
+        allowed = False
+        reasons.append(f"The last screening was on {when}, more than {max_age.days} days ago: please answer the "
+                       "screening questions again.")
+    if new_symptoms_since is not None and new_symptoms_since > screened_at:
+        allowed = False
+        reasons.append(f"You reported new symptoms on {new_symptoms_since.date().isoformat()}: please answer the "
+                       "screening questions again before exercising.")
+    return ScreeningGate(allowed=allowed, reasons=tuple(reasons), reminder=reminder, level=latest_level)
+
+
+def require_program_allowed(gate: ScreeningGate) -> None:
+    if not gate.allowed:
+        raise ProgramLocked(" ".join(gate.reasons) or "The program is locked.")
+
+
+# ---- doses ---------------------------------------------------------------------------------
+
+
+def _intersect(low: int, high: int, cap_low: int, cap_high: int) -> tuple[int, int]:
+    new_low, new_high = max(low, cap_low), min(high, cap_high)
+    return (new_low, new_high) if new_low <= new_high else (low, high)
+
+
+def dose_range_for(exercise: Exercise, phase: str | None, thresholds: Thresholds | None = None) -> DoseRange:
+    """The exercise's own dose range, within the caps of the phase (when one is given)."""
+    dose = exercise.dose
+    if phase is None:
+        return dose
+    caps = getattr((thresholds or DEFAULT_THRESHOLDS).phases, phase)
+    sets = _intersect(dose.sets_min, dose.sets_max, caps.sets_min, caps.sets_max)
+    if dose.unit == "reps":
+        reps = _intersect(dose.reps_min, dose.reps_max, caps.reps_min, caps.reps_max)  # type: ignore[arg-type]
+        hold = _intersect(dose.hold_s_min, dose.hold_s_max, caps.squeeze_s_min, caps.squeeze_s_max)
+        return replace(dose, sets_min=sets[0], sets_max=sets[1], reps_min=reps[0], reps_max=reps[1],
+                       hold_s_min=hold[0], hold_s_max=hold[1])
+    return replace(dose, sets_min=sets[0], sets_max=sets[1])
+
+
+def starting_prescription(exercise: Exercise, phase: str | None = None,
+                          thresholds: Thresholds | None = None) -> Prescription:
+    """The bottom of the exercise's range for the phase, lightest band when banded."""
+    dose = dose_range_for(exercise, phase, thresholds)
+    return Prescription(exercise_id=exercise.id, sets=dose.sets_min,
+                        reps=dose.reps_min if dose.unit == "reps" else None, hold_s=dose.hold_s_min,
+                        band=BANDS[0] if exercise.banded else None, per_side=exercise.per_side)
+
+
+def clamp_to_range(prescription: Prescription, exercise: Exercise, phase: str | None = None,
+                   thresholds: Thresholds | None = None) -> Prescription:
+    dose = dose_range_for(exercise, phase, thresholds)
+    return replace(
+        prescription,
+        sets=min(max(prescription.sets, dose.sets_min), dose.sets_max),
+        reps=None if dose.unit == "hold" else min(max(prescription.reps or dose.reps_min, dose.reps_min),
+                                                  dose.reps_max),
+        hold_s=min(max(prescription.hold_s, dose.hold_s_min), dose.hold_s_max),
+        band=(prescription.band or BANDS[0]) if exercise.banded else None,
+        per_side=exercise.per_side,
+    )
+
+
+# ---- building and advancing ----------------------------------------------------------------
+
+_PHASE_TEXT = {
+    "activation": "Activation phase: wake the glutes up without loading the back; feel the glutes, not the back. "
+                  "Low effort, a squeeze at the top of each repetition.",
+    "strengthening": "Strengthening phase: the exercises progress along their ladders as your sessions go well.",
+    "integration": "Integration phase: single-leg work and a core-stability routine join the program.",
+}
+
+
+def build_program(assessment: "AssessmentResult", catalog: Catalog, gate: ScreeningGate, today: date,
+                  thresholds: Thresholds | None = None) -> Program:
+    """A new program in the activation phase, from the assessment's starting levels (bottom of the range)."""
+    require_program_allowed(gate)
+    t = thresholds or catalog.thresholds or DEFAULT_THRESHOLDS
+    levels = dict(assessment.starting_levels)
+    phase: Phase = "activation"
+    prescriptions: list[Prescription] = []
+    reasons: list[str] = [_PHASE_TEXT[phase]]
+    for ladder in ("hip_extension", "hip_abduction"):
+        exercise = catalog.get(levels.get(ladder) or catalog.ladders[ladder][0])
+        prescriptions.append(starting_prescription(exercise, phase, t))
+        reasons.append(f"{exercise.name}: the starting level for {ladder.replace('_', ' ')} from your assessment.")
+    for exercise in catalog.by_phase(phase):
+        start = catalog.get(levels.get(exercise.ladder) or catalog.ladders[exercise.ladder][0])
+        if exercise.step > start.step and all(p.exercise_id != exercise.id for p in prescriptions):
+            prescriptions.append(starting_prescription(exercise, phase, t))
+            reasons.append(f"{exercise.name}: part of the activation routine.")
+    if "core_stability" in levels:
+        reasons.append(f"The core-stability routine ({catalog.get(levels['core_stability']).name}) joins in the "
+                       "integration phase.")
+    if gate.reminder:
+        reasons.append(gate.reminder)
+    return Program(phase=phase, prescriptions=tuple(prescriptions), days_per_week=t.phases.activation.days_per_week,
+                   started_on=today, reasons=tuple(reasons), starting_levels=levels, phase_started_on=today)
+
+
+def phase_for(program: Program, weeks_since_start: float, recent_decisions: Sequence[Any],
+              thresholds: Thresholds | None = None) -> tuple[Phase, tuple[str, ...]]:
+    """The phase the program should be in now: a minimum week and criteria (not only the calendar).
+
+    ``recent_decisions`` are the latest progression decisions (oldest first; anything with
+    an ``action``). To move on: at least ``min_progressions_to_advance`` progressions among
+    them and no regression among the last ``recent_decisions_without_regress``.
+    Phases never go back here; a flare-up is handled by regressing the exercises.
+    """
+    p = (thresholds or DEFAULT_THRESHOLDS).phases
+    current: Phase = program.phase
+    if current == "integration":
+        return current, ("Integration is the last phase; the exercises keep progressing along their ladders.",)
+    target: Phase = "strengthening" if current == "activation" else "integration"
+    from_week = p.strengthening_from_week if target == "strengthening" else p.integration_from_week
+    reasons: list[str] = []
+    if weeks_since_start < from_week:
+        reasons.append(f"Week {int(weeks_since_start) + 1} of the program: the {target} phase starts from week "
+                       f"{from_week:g} at the earliest, when your sessions go well.")
+        return current, tuple(reasons)
+    actions = [getattr(d, "action", None) or (d.get("action") if isinstance(d, Mapping) else None)
+               for d in recent_decisions]
+    last = actions[-p.recent_decisions_without_regress:] if p.recent_decisions_without_regress else []
+    progressions = sum(1 for a in actions if a == "progress")
+    if not actions:
+        reasons.append(f"No sessions recorded recently: staying in the {current} phase until your sessions show "
+                       "how it goes.")
+        return current, tuple(reasons)
+    if "regress" in last:
+        reasons.append(f"An exercise was stepped back recently: staying in the {current} phase until sessions go "
+                       "well again.")
+        return current, tuple(reasons)
+    if progressions < p.min_progressions_to_advance:
+        reasons.append(f"Not enough progress yet ({progressions} of {p.min_progressions_to_advance} needed): "
+                       f"staying in the {current} phase.")
+        return current, tuple(reasons)
+    reasons.append(f"Week {int(weeks_since_start) + 1}, sessions going well ({progressions} progression(s), no "
+                   f"recent step back): moving on to the {target} phase.")
+    return target, tuple(reasons)
+
+
+def advance_program(program: Program, catalog: Catalog, phase: Phase, today: date,
+                    reasons: Sequence[str] = (), thresholds: Thresholds | None = None) -> Program:
+    """The program in its new phase: the doses fitted to the phase, the core routine added at integration."""
+    if phase == program.phase:
+        return program
+    t = thresholds or catalog.thresholds or DEFAULT_THRESHOLDS
+    prescriptions = [clamp_to_range(p, catalog.get(p.exercise_id), phase, t) for p in program.prescriptions]
+    new_reasons = list(reasons) + [_PHASE_TEXT[phase]]
+    if phase == "integration" and not any(catalog.get(p.exercise_id).ladder == "core_stability"
+                                          for p in prescriptions):
+        core = catalog.get(program.starting_levels.get("core_stability") or catalog.ladders["core_stability"][0])
+        prescriptions.append(starting_prescription(core, phase, t))
+        new_reasons.append(f"{core.name} starts the core-stability routine.")
+    days = getattr(t.phases, phase).days_per_week
+    return replace(program, phase=phase, prescriptions=tuple(prescriptions), days_per_week=days,
+                   reasons=tuple(new_reasons), phase_started_on=today)
+
+
+def apply_decisions(program: Program, decisions: Sequence[Any], catalog: Catalog) -> Program:
+    """The program after the decisions: each ``before`` replaced by its ``after``.
+
+    When an exercise moves onto one that another prescription already covers (the
+    clamshell ladder reaching the side-lying leg raise of the activation routine), or onto
+    a lower step of the same ladder than another prescription, the two merge: the more
+    advanced one stays.
+    """
+    by_id = {d.exercise_id: d.after for d in decisions}
+    updated = [by_id.get(p.exercise_id, p) for p in program.prescriptions]
+    kept: list[Prescription] = []
+    for p in updated:
+        if all(k.exercise_id != p.exercise_id for k in kept):
+            kept.append(p)
+    # merge tracks on one ladder that have met: keep the higher step, or the one that was there already
+    result: list[Prescription] = []
+    for p in kept:
+        exercise = catalog.get(p.exercise_id)
+        same_ladder = [k for k in kept if k is not p and catalog.get(k.exercise_id).ladder == exercise.ladder]
+        moved = p.exercise_id not in {q.exercise_id for q in program.prescriptions}
+        if moved and any(catalog.get(k.exercise_id).step >= exercise.step for k in same_ladder):
+            continue
+        result.append(p)
+    return replace(program, prescriptions=tuple(result))
+
+
+def todays_session(program: Program, catalog: Catalog, today: date, sessions_this_week: int,
+                   last_session_on: date | None = None) -> tuple[Prescription, ...]:
+    """Today's exercises, or an empty tuple on a rest day.
+
+    A rest day is one where the week's planned sessions (``days_per_week``) are done, or,
+    for programs of three days a week or fewer, the day after a session when the rest of the
+    week still leaves room for the remaining sessions (strength work wants a day between).
+    """
+    for p in program.prescriptions:
+        catalog.get(p.exercise_id)
+    remaining_sessions = program.days_per_week - sessions_this_week
+    if remaining_sessions <= 0:
+        return ()
+    days_left = 7 - today.weekday()  # including today, ISO week
+    if (last_session_on is not None and program.days_per_week <= 3 and last_session_on == today - timedelta(days=1)
+            and remaining_sessions < days_left):
+        return ()
+    return program.prescriptions

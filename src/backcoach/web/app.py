@@ -80,8 +80,10 @@ class SessionCookieMiddleware:
         new = session is None
         state["session"] = session or Session.anonymous()
         state["session_problem"] = problem
-        state["session_dirty"] = new
         path = scope.get("path", "")
+        # API calls get a cookie only when they ask for one (log-in, sign-up, /api/auth/csrf);
+        # token clients never carry a cookie, so they never need a CSRF header.
+        state["session_dirty"] = new and not path.startswith("/api/")
         is_static = path.startswith("/static/")
 
         async def send_wrapper(message: Message) -> None:

@@ -54,6 +54,7 @@ def account_out(a: accounts.Account) -> AccountOut:
 @router.get("/csrf", response_model=CsrfOut, summary="The CSRF token for this cookie session")
 def csrf(ctx: Ctx = Depends(ctx_optional)) -> CsrfOut:
     """Send it back in the X-CSRF-Token header on every write made with the session cookie."""
+    ctx.request.state.session_dirty = True
     return CsrfOut(csrf_token=ctx.csrf_token())
 
 

@@ -43,6 +43,21 @@ CSRF_MESSAGE = (
 )
 
 
+class WebUnitOfWork(SqlAlchemyUnitOfWork):
+    """The storage unit of work, except that records handed back by a service stay readable.
+
+    A rollback (which ends every `with uow:` block, even after a commit) expires the
+    loaded records; the services return some of them (e.g. the latest screening in a
+    GateInfo), so we detach them first. Pending changes are never kept: they are either
+    committed already or meant to be thrown away.
+    """
+
+    def rollback(self) -> None:
+        if self.session is not None:
+            self.session.expunge_all()
+        super().rollback()
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -67,7 +82,7 @@ class Ctx:
 
     def service_uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work for a service call (services open and commit their own transaction)."""
-        return SqlAlchemyUnitOfWork(session_factory=self.request.app.state.sessionmaker)
+        return WebUnitOfWork(session_factory=self.request.app.state.sessionmaker)
 
     @property
     def person_id(self) -> int:

@@ -338,7 +338,7 @@ def render_assessment(result: dict[str, Any]) -> None:
     table.add_column("muscle / finding")
     table.add_column("severity")
     for key, value in profile.items():
-        if key == "reasons":
+        if key == "reasons" or isinstance(value, (list, dict)):
             continue
         table.add_row(key.replace("_", " "), str(value))
     out.print(table)
@@ -348,8 +348,8 @@ def render_assessment(result: dict[str, Any]) -> None:
     for ladder, ex in result.get("starting_levels", {}).items():
         levels.add_row(ladder.replace("_", " "), ex)
     out.print(levels)
-    reasons = list(profile.get("reasons", [])) + list(result.get("reasons", []))
-    for r in reasons:
+    reasons = list(result.get("reasons") or profile.get("reasons", []))
+    for r in dict.fromkeys(reasons):
         out.print(f"  • {r}")
 
 

@@ -142,7 +142,10 @@ def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysS
         logs = uow.sessions.list_for(person_id, since=week_start(today))
         before_today = sum(1 for s in logs if s.performed_on < today)
         done_today = any(s.performed_on == today for s in logs)
-        prescriptions = tuple(domain_todays_session(program, catalog(), today, before_today))
+        earlier = [s.performed_on for s in uow.sessions.list_for(person_id, since=today - dt.timedelta(days=7))
+                   if s.performed_on < today]
+        prescriptions = tuple(domain_todays_session(program, catalog(), today, before_today,
+                                                    last_session_on=max(earlier) if earlier else None))
         items = tuple(SessionItem(p, exercise_summary(catalog().get(p.exercise_id))) for p in prescriptions)
         return TodaysSession(person_id=person_id, day=today, phase=program.phase, items=items,
                              rest_day=not items, done_today=done_today, sessions_this_week=before_today,
@@ -171,16 +174,6 @@ class AdjustmentRecorded:
                 "source": "clinician"}
 
 
-def starting_prescription(exercise: Any) -> Any:
-    """The bottom of an exercise's dose range (lightest band when banded)."""
-    from backcoach.domain.program import Prescription
-
-    dose = exercise.dose
-    return Prescription(
-        exercise_id=exercise.id, sets=dose.sets_min,
-        reps=dose.reps_min if dose.unit == "reps" else None,
-        hold_s=dose.hold_s_min, band="light" if exercise.banded else None, per_side=exercise.per_side,
-    )
 
 
 def adjust_program(
@@ -228,7 +221,7 @@ def adjust_program(
         if current is None:
             ids = ", ".join(p.exercise_id for p in program.prescriptions)
             raise InvalidAdjustment(f"{exercise_id!r} is not in this program (it has: {ids}).")
-        after = _adjusted(current, action, cat, new_exercise_id, sets, reps, hold_s, band)
+        after = _adjusted(current, action, cat, program.phase, new_exercise_id, sets, reps, hold_s, band)
         if after.exercise_id != current.exercise_id and any(p.exercise_id == after.exercise_id for p in program.prescriptions):
             raise InvalidAdjustment(f"{after.exercise_id!r} is already in the program.")
         new_program = dataclasses.replace(
@@ -249,18 +242,25 @@ def adjust_program(
                                   after=after, reasons=reasons)
 
 
-def _adjusted(current: Any, action: str, cat: Any, new_exercise_id: Optional[str], sets: Optional[int],
+def _adjusted(current: Any, action: str, cat: Any, phase: str, new_exercise_id: Optional[str], sets: Optional[int],
               reps: Optional[int], hold_s: Optional[int], band: Optional[str]) -> Any:
+    from backcoach.domain.program import starting_prescription
+    from backcoach.domain.progression import progress_prescription, regress_prescription
+
     if action == "swap":
         if not new_exercise_id:
             raise InvalidAdjustment("Say which exercise to swap in (new_exercise_id).")
-        return starting_prescription(cat.get(new_exercise_id))
-    if action in ("regress", "progress"):
-        step = cat.previous_on_ladder(current.exercise_id) if action == "regress" else cat.next_on_ladder(current.exercise_id)
-        if step is None:
-            where = "first" if action == "regress" else "last"
-            raise InvalidAdjustment(f"{current.exercise_id} is already the {where} step on its ladder.")
-        return starting_prescription(step)
+        return starting_prescription(cat.get(new_exercise_id), phase)
+    if action == "regress":
+        after = regress_prescription(current, cat, phase)
+        if after == current:
+            raise InvalidAdjustment(f"{current.exercise_id} at this dose is already the gentlest step.")
+        return after
+    if action == "progress":
+        after, why = progress_prescription(current, cat, phase)
+        if after is None:
+            raise InvalidAdjustment(why)
+        return after
     exercise = cat.get(current.exercise_id)
     dose = exercise.dose
     changes: dict[str, Any] = {}

@@ -200,10 +200,13 @@ class SessionLogged:
     duplicate: bool
     alerts: tuple[Any, ...]
     gate: Optional[GateInfo]
+    phase: Optional[str] = None
+    phase_reasons: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"session_id": self.session_id, "person_id": self.person_id,
                 "performed_on": self.performed_on.isoformat(), "duplicate": self.duplicate,
+                "phase": self.phase, "phase_reasons": list(self.phase_reasons),
                 "decisions": [d if isinstance(d, dict) else d.to_dict() for d in self.decisions],
                 "alerts": [a if isinstance(a, dict) else a.to_dict() for a in self.alerts],
                 "reminder": None if self.gate is None else self.gate.reminder}
@@ -259,13 +262,14 @@ def log_session(
             decisions = []
             for log in logs:
                 history = exercise_history(history_sessions, pain_records, log.exercise_id) + [log]
-                decisions.append(progress_decision(log.prescription, history, baseline, catalog()))
+                decisions.append(progress_decision(log.prescription, history, baseline, catalog(), phase=program.phase))
 
             report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records)
             if report.pause_progression:
-                decisions = _apply_worsening(uow, person_id, decisions, now)
+                decisions = _apply_worsening(uow, person_id, decisions, now, program.phase)
 
-            new_program = _apply(program, decisions)
+            new_program = apply_decisions(program, decisions, catalog())
+            new_program, phase_reasons = _maybe_advance_phase(uow, person_id, new_program, decisions, now.date())
             store_program(record, new_program, now)
             session_rec = uow.sessions.add(m.SessionLog(
                 person_id=person_id, performed_on=performed_on, at=now, entries=[log.to_dict() for log in logs],
@@ -279,7 +283,8 @@ def log_session(
                 ))
             uow.commit()
             return SessionLogged(session_id=session_rec.id, person_id=person_id, performed_on=performed_on,
-                                 decisions=tuple(decisions), duplicate=False, alerts=tuple(report.alerts), gate=info)
+                                 decisions=tuple(decisions), duplicate=False, alerts=tuple(report.alerts), gate=info,
+                                 phase=new_program.phase, phase_reasons=phase_reasons)
     except Conflict:
         if not key:
             raise
@@ -290,25 +295,50 @@ def log_session(
             return _duplicate(existing)
 
 
-def _apply(program: Any, decisions: Sequence[Any]) -> Any:
-    by_id = {d.exercise_id: d.after for d in decisions}
-    return dataclasses.replace(program, prescriptions=tuple(by_id.get(p.exercise_id, p) for p in program.prescriptions))
+def apply_decisions(program: Any, decisions: Sequence[Any], cat: Any) -> Any:
+    from backcoach.domain.program import apply_decisions as domain_apply
+
+    return domain_apply(program, decisions, cat)
+
+
+RECENT_DECISIONS_FOR_PHASE = 12
+
+
+def _maybe_advance_phase(uow: UnitOfWork, person_id: int, program: Any, decisions: Sequence[Any],
+                         today: dt.date) -> tuple[Any, tuple[str, ...]]:
+    """Criteria-based phase change (domain.program.phase_for); returns the program and why it moved."""
+    from backcoach.domain.program import advance_program, phase_for
+
+    stored = [{"action": d.action} for d in uow.decisions.list_for(person_id, limit=RECENT_DECISIONS_FOR_PHASE)
+              if d.source == "rule"]
+    recent = list(reversed(stored)) + [{"action": d.action} for d in decisions]
+    weeks = max((today - program.started_on).days, 0) / 7
+    phase, reasons = phase_for(program, weeks, recent[-RECENT_DECISIONS_FOR_PHASE:])
+    if phase == program.phase:
+        return program, ()
+    return advance_program(program, catalog(), phase, today, reasons), tuple(reasons)
 
 
 WORSENING_REASON = (
     "Your pain over the last 7 days is clearly higher than when you started, so progression is paused "
     "and this exercise steps back. Please arrange a review with a doctor or physiotherapist."
 )
+WORSENING_AT_BOTTOM = (
+    "Your pain over the last 7 days is clearly higher than when you started, so progression is paused. "
+    "This exercise is already at its gentlest dose, so it stays as it is. Please arrange a review with a "
+    "doctor or physiotherapist."
+)
 PAUSED_REASON = "Progression stays paused while your pain is higher than when you started (stepped back already this week)."
 
 
-def _apply_worsening(uow: UnitOfWork, person_id: int, decisions: list[Any], now: dt.datetime) -> list[Any]:
+def _apply_worsening(uow: UnitOfWork, person_id: int, decisions: list[Any], now: dt.datetime,
+                     phase: Optional[str]) -> list[Any]:
     """Monitoring says worsening: regress each exercise once a week, otherwise never progress."""
     from backcoach.domain.progression import Decision
 
     recent = [d for d in uow.decisions.list_for(person_id, limit=200)
               if d.at >= now - dt.timedelta(days=WORSENING_REGRESS_EVERY_DAYS) and d.source == "rule"
-              and any(r == WORSENING_REASON for r in d.reasons)]
+              and any(r in (WORSENING_REASON, WORSENING_AT_BOTTOM) for r in d.reasons)]
     already = {d.exercise_id for d in recent} | {d.after.get("exercise_id") for d in recent}
     out = []
     for d in decisions:
@@ -318,21 +348,21 @@ def _apply_worsening(uow: UnitOfWork, person_id: int, decisions: list[Any], now:
             out.append(Decision(exercise_id=d.exercise_id, action="hold", before=d.before, after=d.before,
                                 reasons=(PAUSED_REASON,)))
         else:
-            after = regress_one(d.before)
-            action = "regress" if after != d.before else "hold"
-            out.append(Decision(exercise_id=d.exercise_id, action=action, before=d.before, after=after,
-                                reasons=(WORSENING_REASON,)))
+            after = regress_one(d.before, phase)
+            if after != d.before:
+                out.append(Decision(exercise_id=d.exercise_id, action="regress", before=d.before, after=after,
+                                    reasons=(WORSENING_REASON,)))
+            else:
+                out.append(Decision(exercise_id=d.exercise_id, action="hold", before=d.before, after=d.before,
+                                    reasons=(WORSENING_AT_BOTTOM,)))
     return out
 
 
-def regress_one(prescription: Any) -> Any:
-    """One step down (the progression order in reverse), via the domain."""
-    from backcoach.domain import progression
+def regress_one(prescription: Any, phase: Optional[str]) -> Any:
+    """One notch down (the progression order in reverse), by the domain's rule."""
+    from backcoach.domain.progression import regress_prescription
 
-    step = getattr(progression, "regress_prescription", None) or getattr(progression, "regress", None)
-    if step is None:
-        raise NotImplementedError("domain.progression has no regression step")
-    return step(prescription, catalog())
+    return regress_prescription(prescription, catalog(), phase)
 
 
 def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, now: dt.datetime,
@@ -414,11 +444,11 @@ def check_in_pain(
                     if ex_id not in current:
                         continue
                     history = exercise_history(sessions, pain_records, ex_id)
-                    d = progress_decision(current[ex_id], history, baseline, catalog())
+                    d = progress_decision(current[ex_id], history, baseline, catalog(), phase=program.phase)
                     if d.action == "regress":
                         decisions.append(d)
                 if decisions:
-                    store_program(program_rec, _apply(program, decisions), now)
+                    store_program(program_rec, apply_decisions(program, decisions, catalog()), now)
                     for d in decisions:
                         uow.decisions.add(m.DecisionRecord(
                             person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,

@@ -1,0 +1,149 @@
+"""Screening, clearance and the lock: every path goes through the gate."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcoach import services
+from backcoach.domain.errors import InvalidAnswers, ProgramLocked
+from backcoach.services import ClearanceRefused, NotPermitted
+from backcoach.storage import models as m
+from svc_helpers import ASSESSMENT, CLEAR, EMERGENCY, SEE_CLINICIAN, T0, URGENT, URGENT_CANCER, days
+
+
+def test_screening_is_stored_with_answers_level_and_time(uow, person):
+    done = services.record_screening(uow, person, URGENT, T0)
+    assert done.result.level.code == "urgent"
+    with uow:
+        stored = uow.screenings.latest(person)
+    assert stored.at == T0 and stored.level == "urgent"
+    assert stored.answers == URGENT
+    assert stored.result["reasons"][0]["item"] == "fever_or_chills"
+    assert not done.gate.allowed
+
+
+def test_bad_answers_store_nothing(uow, person):
+    with pytest.raises(InvalidAnswers):
+        services.record_screening(uow, person, {**CLEAR, "age": "forty"}, T0)
+    with pytest.raises(InvalidAnswers):
+        services.record_screening(uow, person, {**CLEAR, "pain_now": 11}, T0)
+    with uow:
+        assert uow.screenings.list_for(person) == []
+
+
+def test_no_screening_no_program(uow, person):
+    services.record_assessment(uow, person, ASSESSMENT, T0)
+    with pytest.raises(ProgramLocked, match="screening"):
+        services.start_program(uow, person, T0)
+
+
+@pytest.mark.parametrize("answers", [URGENT, EMERGENCY])
+def test_urgent_and_emergency_lock_start_and_today(uow, person, answers):
+    services.record_screening(uow, person, CLEAR, T0)
+    services.record_assessment(uow, person, ASSESSMENT, T0)
+    services.start_program(uow, person, T0)
+    services.record_screening(uow, person, answers, days(1))
+    with pytest.raises(ProgramLocked):
+        services.todays_session(uow, person, days(1, 1))
+    with pytest.raises(ProgramLocked):
+        services.start_program(uow, person, days(1, 1))
+    with pytest.raises(ProgramLocked):
+        services.log_session(uow, person, {"exercises": []}, days(1, 1))
+
+
+def test_see_clinician_allows_with_a_reminder(uow, person):
+    services.record_screening(uow, person, SEE_CLINICIAN, T0)
+    services.record_assessment(uow, person, ASSESSMENT, T0)
+    started = services.start_program(uow, person, T0)
+    assert started.gate.allowed and started.gate.reminder
+    assert services.todays_session(uow, person, days(0, 1)).gate.reminder
+
+
+def test_clearance_unlocks_an_urgent_screen(uow, person):
+    services.record_screening(uow, person, URGENT, T0)
+    services.record_assessment(uow, person, ASSESSMENT, T0)
+    with pytest.raises(ProgramLocked):
+        services.start_program(uow, person, T0)
+    done = services.record_clearance(uow, person, "Dr Rivera", "Examined; no infection. Exercise is fine.", days(0, 5))
+    assert done.gate.allowed
+    started = services.start_program(uow, person, days(0, 6))
+    assert started.program.prescriptions
+    with uow:
+        assert uow.clearances.latest(person).by_name == "Dr Rivera"
+        assert uow.audit.list(person_id=person)[0].action == "clearance.recorded"
+
+
+def test_clearance_is_refused_against_an_emergency_screen(uow, person):
+    services.record_screening(uow, person, EMERGENCY, T0)
+    with pytest.raises(ClearanceRefused, match="emergency"):
+        services.record_clearance(uow, person, "Dr Rivera", "seen", days(0, 2))
+    with uow:
+        assert uow.clearances.list_for(person) == []
+
+
+def test_after_an_emergency_a_calmer_screen_alone_does_not_unlock(uow, person):
+    services.record_screening(uow, person, EMERGENCY, T0)
+    services.record_assessment(uow, person, ASSESSMENT, T0)
+    services.record_screening(uow, person, CLEAR, days(1))
+    with pytest.raises(ProgramLocked, match="earlier screen"):
+        services.start_program(uow, person, days(1, 1))
+    services.record_clearance(uow, person, "Dr Rivera", "MRI normal, cauda equina excluded.", days(1, 2))
+    assert services.start_program(uow, person, days(1, 3)).gate.allowed
+
+
+def test_clearance_needs_a_name_and_a_note_and_something_to_clear(uow, person):
+    services.record_screening(uow, person, URGENT, T0)
+    with pytest.raises(ClearanceRefused):
+        services.record_clearance(uow, person, " ", "note", T0)
+    with pytest.raises(ClearanceRefused):
+        services.record_clearance(uow, person, "Dr A", "", T0)
+    services.record_screening(uow, person, CLEAR, days(0, 1))
+    # the urgent screen is still not cleared, so a clearance is possible ...
+    services.record_clearance(uow, person, "Dr A", "checked", days(0, 2))
+    # ... and then there is nothing left to clear
+    with pytest.raises(ClearanceRefused, match="Nothing to clear"):
+        services.record_clearance(uow, person, "Dr A", "again", days(0, 3))
+
+
+def test_a_clearance_covers_the_same_findings_later_but_not_new_ones(uow, person):
+    services.record_screening(uow, person, URGENT_CANCER, T0)
+    services.record_assessment(uow, person, ASSESSMENT, T0)
+    services.record_clearance(uow, person, "Dr A", "Treated 10 years ago; no recurrence.", days(0, 1))
+    services.start_program(uow, person, days(0, 2))
+    services.record_screening(uow, person, URGENT_CANCER, days(6))  # the weekly re-screen, same answers
+    assert services.todays_session(uow, person, days(6, 1)).gate.allowed
+    services.record_screening(uow, person, {**URGENT_CANCER, "fever_or_chills": True}, days(7))
+    with pytest.raises(ProgramLocked):
+        services.todays_session(uow, person, days(7, 1))
+
+
+def test_rescreen_is_due_after_seven_days(onboarded, uow):
+    assert services.todays_session(uow, onboarded, days(6)).gate.allowed
+    with pytest.raises(ProgramLocked, match="again"):
+        services.todays_session(uow, onboarded, days(8))
+    services.record_screening(uow, onboarded, CLEAR, days(8))
+    assert services.todays_session(uow, onboarded, days(8, 1)).items
+
+
+def test_new_symptoms_close_the_gate_until_the_next_screen(onboarded, uow):
+    services.check_in_pain(uow, onboarded, 4, days(1), new_symptoms=True, note="tingling in the left foot")
+    with pytest.raises(ProgramLocked, match="new symptoms"):
+        services.todays_session(uow, onboarded, days(1, 1))
+    services.record_screening(uow, onboarded, CLEAR, days(1, 2))
+    assert services.todays_session(uow, onboarded, days(1, 3)).items
+
+
+def test_clearance_by_an_account_must_be_an_assigned_clinician(uow, person):
+    services.record_screening(uow, person, URGENT, T0)
+    with uow:
+        stranger = uow.users.add(m.User(email="c@x.org", password_hash="x", role="clinician", created_at=T0))
+        patient = uow.users.add(m.User(email="p@x.org", password_hash="x", role="person", created_at=T0))
+        uow.commit()
+    with pytest.raises(NotPermitted):
+        services.record_clearance(uow, person, "Dr C", "ok", days(0, 1), by_user_id=stranger.id)
+    with pytest.raises(NotPermitted):
+        services.record_clearance(uow, person, "P", "ok", days(0, 1), by_user_id=patient.id)
+    with uow:
+        uow.assignments.add(m.ClinicianAssignment(clinician_user_id=stranger.id, person_id=person, created_at=T0))
+        uow.commit()
+    assert services.record_clearance(uow, person, "Dr C", "ok", days(0, 1), by_user_id=stranger.id).gate.allowed

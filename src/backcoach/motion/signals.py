@@ -205,16 +205,14 @@ def in_picture(seq: LandmarkSequence, idx: list[int], min_visibility: float = 0.
 def roll_deg(v_start: np.ndarray, v_now: np.ndarray) -> float:
     """How far a left-right line (shoulders or hips) has turned about the body's long axis.
 
-    Turning in the picture shows as a change of direction; turning in depth shows as the
-    line getting shorter (cos of the turn). The larger of the two is returned.
+    Seen from the front, a body lying on its side that rolls backwards or forwards turns
+    this line in depth, so it looks shorter (or longer): the turn is the arc-cosine of the
+    length ratio. Turning within the picture is side-bending, judged elsewhere.
     """
-    a, b = np.asarray(v_start, float), np.asarray(v_now, float)
-    la, lb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
-    if not (np.isfinite(la) and np.isfinite(lb)) or la < 1e-9 or lb < 1e-9:
+    la, lb = float(np.linalg.norm(v_start)), float(np.linalg.norm(v_now))
+    if not (np.isfinite(la) and np.isfinite(lb)) or min(la, lb) < 1e-9:
         return float("nan")
-    in_plane = float(vector_angle(a, b))
-    in_depth = float(np.degrees(np.arccos(np.clip(lb / la, 0.0, 1.0))))
-    return max(in_plane, in_depth)
+    return float(np.degrees(np.arccos(np.clip(min(la, lb) / max(la, lb), 0.0, 1.0))))
 
 
 def around(x: np.ndarray, i: int, half: int = 1) -> np.ndarray:

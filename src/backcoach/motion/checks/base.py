@@ -72,8 +72,14 @@ def at(sig: np.ndarray, i: int) -> float:
 
 
 def top_hold_s(primary: np.ndarray, t: np.ndarray, seg: Segment, band: float) -> float:
-    """Time around the peak during which the signal stays within `band` of the peak."""
-    level = seg.peak_value - band
+    """Time around the peak during which the signal stays within `band` of the top.
+
+    The top is a high percentile rather than the single highest sample, so one noisy
+    frame at the peak does not shorten the hold.
+    """
+    win = primary[seg.start : seg.end + 1]
+    top = float(np.nanpercentile(win, 90)) if np.isfinite(win).any() else seg.peak_value
+    level = min(top, seg.peak_value) - band
     i = seg.peak
     lo = i
     while lo - 1 >= seg.start and np.isfinite(primary[lo - 1]) and primary[lo - 1] >= level:

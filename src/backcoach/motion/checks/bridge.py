@@ -89,7 +89,7 @@ def make(exercise_id: str) -> ExerciseCheck:
         required=("shoulder", "hip", "knee", "ankle"),
         primary="hip_angle",
         primary_label="hip",
-        segmenter=SegmenterSettings(enter_delta=18.0, min_amplitude=22.0, min_duration_s=0.8),
+        segmenter=SegmenterSettings(enter_delta=18.0, min_amplitude=22.0, min_duration_s=0.4),
         hold=None,
         thresholds=dict(THRESHOLDS),
         make_signals=make_signals,

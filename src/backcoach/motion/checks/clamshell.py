@@ -12,7 +12,7 @@ from .base import CheckOptions, ExerciseCheck, nan_round, window
 THRESHOLDS = {
     "min_opening_deg": 30.0,  # peak knee opening below this: small_range
     "feet_apart_ratio": 0.5,  # ankle gap over shin length at the top: feet_apart
-    "pelvis_roll_deg": 20.0,  # hip line turning this much from its starting direction: pelvis_roll_back
+    "pelvis_roll_deg": 30.0,  # pelvis turning this much (hip line foreshortened) during the opening: pelvis_roll_back
     "min_duration_s": 1.2,  # a whole repetition faster than this: rushed
 }
 
@@ -69,7 +69,7 @@ def make(exercise_id: str) -> ExerciseCheck:
         required=("hip", "knee", "ankle"),
         primary="knee_opening",
         primary_label="knees",
-        segmenter=SegmenterSettings(enter_delta=12.0, min_amplitude=15.0, drop_fraction=0.4, min_duration_s=0.6),
+        segmenter=SegmenterSettings(enter_delta=12.0, min_amplitude=15.0, drop_fraction=0.4, min_duration_s=0.4),
         hold=None,
         thresholds=dict(THRESHOLDS),
         make_signals=make_signals,

@@ -14,7 +14,7 @@ THRESHOLDS = {
     "trunk_bend_deg": 10.0,  # trunk side-bending this much during the lift: excess_range
     "hip_flexion_deg": 20.0,  # leg swinging forward this much (depth): hip_flexion
     "toes_up_ratio": 0.35,  # toes pointing to the ceiling (foot rise over shin length): toes_up
-    "trunk_roll_deg": 20.0,  # shoulder line turning this much: trunk_roll
+    "trunk_roll_deg": 30.0,  # shoulder line turning this much in depth: trunk_roll
     "min_duration_s": 1.2,  # a whole repetition faster than this: rushed
 }
 
@@ -96,7 +96,7 @@ def make(exercise_id: str) -> ExerciseCheck:
         required=("shoulder", "hip", "knee", "ankle"),
         primary="abduction",
         primary_label="leg",
-        segmenter=SegmenterSettings(enter_delta=10.0, min_amplitude=14.0, drop_fraction=0.4, min_duration_s=0.6),
+        segmenter=SegmenterSettings(enter_delta=10.0, min_amplitude=14.0, drop_fraction=0.4, min_duration_s=0.4),
         hold=None,
         thresholds=dict(THRESHOLDS),
         make_signals=make_signals,

@@ -80,7 +80,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     `database_url` defaults to the settings' DATABASE_URL; the schema is brought up
     to date on first use in this process (`migrate=False` to skip that).
-    Records stay readable after the block ends (expire_on_commit is off).
+    Records stay readable after the block ends (expire_on_commit is off, and they are
+    detached before the closing rollback).
     """
 
     def __init__(self, database_url: Optional[str] = None, *, migrate: bool = True,
@@ -117,6 +118,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
     ) -> None:
         try:
+            if self.session is not None:
+                # Detach first so records read in the block stay readable afterwards
+                # (a rollback would otherwise expire them).
+                self.session.expunge_all()
             self.rollback()
         except DBAPIError:
             pass

@@ -232,3 +232,15 @@ def test_sqlite_concurrent_writers_all_land(tmp_path: Any) -> None:
     assert errors == []
     with make() as uow:
         assert len(uow.pain.list_for(pid)) == 150
+
+
+def test_records_stay_readable_after_the_block(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        people = uow.people.list()
+    with make_uow() as uow:
+        uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(), nprs=2, kind="daily"))
+        uow.commit()
+        entries = uow.pain.list_for(pid)
+    assert people[0].id == pid and people[0].display_name == "Ana"
+    assert entries[0].nprs == 2

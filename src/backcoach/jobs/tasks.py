@@ -18,11 +18,11 @@ def screen_answers(answers: dict[str, Any]) -> dict[str, Any]:
     return screen(parse_answers(answers)).to_dict()
 
 
-def analyze_video(path: str, exercise: str = "auto", **options: Any) -> dict[str, Any]:
+def analyze_video(path: str, exercise: str = "auto") -> dict[str, Any]:
     """Run the camera form coach on a video file that every worker can read."""
-    from backcoach.motion_cli import analyze_to_dict
+    from backcoach.motion.analysis import analyze_video as run_analysis
 
-    return analyze_to_dict(path, exercise, **options)
+    return run_analysis(path, exercise).to_dict()
 
 
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,21 @@ from backcoach.jobs import InProcessRunner, UnknownJob
 from backcoach.jobs.tasks import INTERNAL_ERROR
 
 EMERGENCY = {"bladder_change": True}
+SHARED_VIDEOS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "videos"
+SINGLE_REP = SHARED_VIDEOS / "glute_bridge_single_rep.mp4"
+
+
+def _check_video_task(runner) -> None:
+    """The heavy task: a real clip analysed where the runner executes, and a plain error for a bad path."""
+    missing = runner.wait(runner.submit("analyze_video", path="/no/such/video.mp4", exercise="glute_bridge"), 60)
+    assert missing.state == "failed" and "/no/such/video.mp4" in missing.error
+    if not SINGLE_REP.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"test video missing: {SINGLE_REP}")
+        return
+    done = runner.wait(runner.submit("analyze_video", path=str(SINGLE_REP), exercise="glute_bridge"), 180)
+    assert done.state == "done", done
+    assert done.result["exercise"] == "glute_bridge" and done.result["reps"] == 1
 
 
 def _check_runner(runner) -> None:
@@ -34,6 +50,7 @@ def test_in_process_runner_runs_tasks_and_reports_plain_errors():
     runner = InProcessRunner()
     try:
         _check_runner(runner)
+        _check_video_task(runner)
         with pytest.raises(UnknownJob):
             runner.status("not-a-job")
     finally:
@@ -79,6 +96,7 @@ def test_celery_worker_over_redis_runs_the_same_tasks(tmp_path):
             time.sleep(0.2)
         assert runner.status(first).state == "done"
         _check_runner(runner)
+        _check_video_task(runner)
     finally:
         worker.terminate()
         try:

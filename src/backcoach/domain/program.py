@@ -346,26 +346,21 @@ def apply_decisions(program: Program, decisions: Sequence[Any], catalog: Catalog
     """The program after the decisions: each ``before`` replaced by its ``after``.
 
     When an exercise moves onto one that another prescription already covers (the
-    clamshell ladder reaching the side-lying leg raise of the activation routine), or onto
-    a lower step of the same ladder than another prescription, the two merge: the more
-    advanced one stays.
+    clamshell ladder reaching the side-lying leg raise of the activation routine), the two
+    merge and the prescription that was already there stays.
     """
     by_id = {d.exercise_id: d.after for d in decisions}
     updated = [by_id.get(p.exercise_id, p) for p in program.prescriptions]
+    stayed = {p.exercise_id for original, p in zip(program.prescriptions, updated)
+              if p.exercise_id == original.exercise_id}
     kept: list[Prescription] = []
-    for p in updated:
+    for original, p in zip(program.prescriptions, updated):
+        moved = p.exercise_id != original.exercise_id
+        if moved and p.exercise_id in stayed:
+            continue
         if all(k.exercise_id != p.exercise_id for k in kept):
             kept.append(p)
-    # merge tracks on one ladder that have met: keep the higher step, or the one that was there already
-    result: list[Prescription] = []
-    for p in kept:
-        exercise = catalog.get(p.exercise_id)
-        same_ladder = [k for k in kept if k is not p and catalog.get(k.exercise_id).ladder == exercise.ladder]
-        moved = p.exercise_id not in {q.exercise_id for q in program.prescriptions}
-        if moved and any(catalog.get(k.exercise_id).step >= exercise.step for k in same_ladder):
-            continue
-        result.append(p)
-    return replace(program, prescriptions=tuple(result))
+    return replace(program, prescriptions=tuple(kept))
 
 
 def todays_session(program: Program, catalog: Catalog, today: date, sessions_this_week: int,

@@ -1,0 +1,177 @@
+"""Monitoring: baseline, clinically important change, six-week rule, worsening, re-screen, adherence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+
+from backcoach.domain.monitoring import (
+    PainEntry,
+    baseline_pain,
+    clinically_important,
+    mean_pain,
+    monitor,
+)
+from backcoach.domain.screening import Level
+
+START = date(2026, 10, 5)  # a Monday
+
+
+def at(day: int, hour: int = 8) -> datetime:
+    return datetime.combine(START + timedelta(days=day), time(hour), tzinfo=timezone.utc)
+
+
+def daily(values: list[int], first_day: int = 0) -> list[PainEntry]:
+    return [PainEntry(at(first_day + i), v, "daily") for i, v in enumerate(values)]
+
+
+def report(entries, today_day: int, *, onset_day: int = 0, screened_day: int | None = None, level=Level.CLEAR,
+           sessions=(), days_per_week: int = 3, program_day: int | None = 0):
+    today = START + timedelta(days=today_day)
+    screened = at(today_day if screened_day is None else screened_day, 7)
+    return monitor(entries, onset=START + timedelta(days=onset_day), today=today,
+                   last_screened_at=screened, latest_level=level,
+                   session_dates=[START + timedelta(days=d) for d in sessions], days_per_week=days_per_week,
+                   program_started=None if program_day is None else START + timedelta(days=program_day))
+
+
+def test_baseline_is_the_mean_of_the_first_three_daily_entries() -> None:
+    entries = [PainEntry(at(0, 7), 9, "during"), *daily([4, 5, 6, 1, 1])]
+    assert baseline_pain(entries) == pytest.approx(5.0)
+    assert baseline_pain(list(reversed(entries))) == pytest.approx(5.0)  # by time, not by list order
+    assert baseline_pain(daily([3])) == 3.0  # provisional
+    assert baseline_pain([PainEntry(at(0), 4, "next_morning"), *daily([2, 2])]) == pytest.approx(8 / 3)
+    assert baseline_pain([]) is None
+
+
+def test_mean_pain_uses_the_last_seven_days_of_resting_pain() -> None:
+    entries = daily([9] * 3 + [2] * 7) + [PainEntry(at(9, 18), 8, "during")]
+    assert mean_pain(entries, START + timedelta(days=9)) == pytest.approx(2.0)
+    assert mean_pain(entries, START + timedelta(days=3)) == pytest.approx((9 * 3 + 2) / 4)
+    assert mean_pain(entries, START + timedelta(days=40)) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [(5, 3, True), (5, 7, True), (5, 4, False), (3, 2, True), (10, 8, True), (10, 7.5, True), (0, 1, False),
+     (0, 2, True), (6, 4.5, False)],
+)
+def test_clinically_important(before, after, expected) -> None:
+    assert clinically_important(before, after) is expected
+
+
+def test_trend() -> None:
+    assert report(daily([5, 5, 5] + [2] * 7), 9).trend == "improving"
+    assert report(daily([5, 5, 5] + [5] * 7), 9).trend == "stable"
+    assert report(daily([2, 2, 2] + [5] * 7), 9).trend == "worsening"
+    assert report([], 9).trend == "unknown"
+
+
+# ---- six-week rule ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "today", "expected"),
+    [
+        ([5, 5, 5] + [3] * 50, 45, True),  # mean 3 >= 2
+        ([2, 2, 2] + [1] * 50, 45, False),  # 2 -> 1: below 2 and 50 % better
+        ([6, 6, 6] + [1] * 50, 45, False),  # improved and below 2
+        ([5, 5, 5] + [3] * 50, 41, False),  # not six weeks yet
+        ([5, 5, 5] + [3] * 50, 42, True),  # exactly six weeks
+    ],
+)
+def test_six_week_rule(values, today, expected) -> None:
+    result = report(daily(values), today)
+    assert ("six_week_rule" in result.alert_codes) is expected
+
+
+def test_six_week_rule_without_enough_improvement() -> None:
+    # 2.5 -> 1.9: below 2, but only 24 % better
+    entries = daily([3, 2, 2, 2, 3, 2]) + [PainEntry(at(40 + i), v, "daily") for i, v in
+                                           enumerate([2, 2, 2, 2, 2, 2, 1])]
+    result = report(entries, 46, onset_day=0)
+    assert result.mean_7d < 2
+    assert "six_week_rule" in result.alert_codes
+
+
+def test_six_week_rule_repeats_weekly() -> None:
+    entries = daily([5] * 80)
+    dues = []
+    for day in (42, 45, 48, 49, 56, 70):
+        alert = next(a for a in report(entries, day).alerts if a.code == "six_week_rule")
+        dues.append((alert.due_on - START).days)
+    assert dues == [42, 42, 42, 49, 56, 70]
+
+
+def test_six_week_rule_counts_from_onset_not_from_the_program() -> None:
+    entries = daily([5] * 20, first_day=30)
+    assert "six_week_rule" in report(entries, 49, program_day=30).alert_codes
+    assert "six_week_rule" not in report(entries, 49, onset_day=20, program_day=30).alert_codes
+
+
+def test_six_week_rule_without_recent_pain_entries_asks_for_them() -> None:
+    result = report(daily([5, 5, 5]), 50)
+    assert "six_week_rule" not in result.alert_codes
+    assert any("record your pain" in r for r in result.reasons)
+
+
+# ---- worsening -------------------------------------------------------------------------------
+
+
+def test_worsening_pauses_progression() -> None:
+    result = report(daily([2, 2, 2] + [4] * 7), 9)
+    assert "worsening" in result.alert_codes
+    assert result.pause_progression
+    calm = report(daily([2, 2, 2] + [4] * 6 + [3]), 9)  # mean 3.86 < 4
+    assert "worsening" not in calm.alert_codes
+    assert not calm.pause_progression
+
+
+# ---- screening, re-screen, adherence ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("level", "code", "pause"),
+    [(Level.EMERGENCY, "emergency", True), (Level.URGENT, "urgent", True),
+     (Level.SEE_CLINICIAN, "see_clinician", False), (Level.CLEAR, None, False)],
+)
+def test_screening_level_alerts(level, code, pause) -> None:
+    result = report(daily([3, 3, 3]), 2, level=level, sessions=[0, 1])
+    assert (code in result.alert_codes) if code else not result.alerts
+    assert result.pause_progression is pause
+
+
+def test_rescreen_due_weekly() -> None:
+    assert "rescreen_due" not in report(daily([3]), 10, screened_day=4, sessions=[9]).alert_codes
+    assert "rescreen_due" in report(daily([3]), 10, screened_day=3, sessions=[9]).alert_codes
+    no_screen = monitor(daily([3]), START, START, None, None, [], 3, None)
+    assert "rescreen_due" in no_screen.alert_codes
+
+
+def test_adherence_per_week_and_low_adherence() -> None:
+    # program starts on Wednesday 2026-10-07 (day 2), five days a week
+    result = report(daily([3] * 20), 15, program_day=2, days_per_week=5, sessions=[2, 3, 4, 7, 9])
+    weeks = [(w.week_start, w.done, w.planned) for w in result.adherence]
+    assert weeks == [(START, 3, 5), (START + timedelta(days=7), 2, 5), (START + timedelta(days=14), 0, 5)]
+    first = result.adherence[0]
+    assert first.fraction == pytest.approx(0.6)
+    assert "low_adherence" in result.alert_codes  # last completed week: 2 of 5
+    partial_start = report(daily([3] * 5), 5, program_day=4, days_per_week=5, sessions=[4])
+    assert partial_start.adherence[0].planned == 3  # Friday to Sunday
+
+
+def test_no_recent_activity() -> None:
+    assert "no_recent_activity" in report(daily([3] * 12), 12, program_day=0, sessions=[1, 3, 5]).alert_codes
+    assert "no_recent_activity" not in report(daily([3] * 12), 12, program_day=0, sessions=[6]).alert_codes
+    assert "no_recent_activity" not in report(daily([3] * 5), 5, program_day=0, sessions=[]).alert_codes
+
+
+def test_alerts_are_most_severe_first_and_serialise() -> None:
+    result = report(daily([2, 2, 2] + [6] * 60), 50, level=Level.URGENT, screened_day=40, sessions=[1])
+    severities = [a.severity for a in result.alerts]
+    assert severities == sorted(severities, reverse=True)
+    assert result.alerts[0].code == "urgent"
+    assert {"worsening", "six_week_rule", "rescreen_due", "no_recent_activity"} <= set(result.alert_codes)
+    data = result.to_dict()
+    assert data["alerts"][0]["code"] == "urgent" and data["trend"] == "worsening"

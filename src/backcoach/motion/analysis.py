@@ -331,14 +331,15 @@ class StreamUpdate:
 class StreamingAnalyzer:
     """Analyse landmarks one frame at a time (live camera).
 
-    Smoothing is causal (a one-pole low-pass per landmark); the side of the body and
-    the leg to follow are decided from the first frames with a person and then kept.
+    Smoothing is causal (3-frame median, then a one-pole low-pass per landmark). The side
+    of the body and the leg to follow are re-decided from recent frames until the first
+    repetition starts, then kept.
     """
 
     LAYOUT_FRAMES = 15
     MAX_BUFFER = 9000
 
-    def __init__(self, exercise: str, options: CheckOptions = CheckOptions(), cutoff_hz: float = 3.0) -> None:
+    def __init__(self, exercise: str, options: CheckOptions = CheckOptions(), cutoff_hz: float = 2.5) -> None:
         if exercise == "auto":
             raise UnknownExerciseError("A live stream needs the exercise named up front (not 'auto').")
         self.check = get_check(exercise)
@@ -348,12 +349,15 @@ class StreamingAnalyzer:
         self._counter = RepetitionCounter(self.check.segmenter) if self.check.mode == "reps" else None
         self._tracker = HoldTracker(self.check.hold) if self.check.mode == "hold" else None
         self._state: np.ndarray | None = None  # smoothed (33, 4) in square units
+        self._recent: list[np.ndarray] = []
+        self._last_seen: float | None = None
         self._last_t: float | None = None
         self._frames: list[LandmarkFrame] = []
         self._t: list[float] = []
         self._rows: list[dict[str, np.ndarray]] = []
         self._offset = 0  # absolute index of _t[0]
         self._layout: dict | None = None
+        self._layout_fixed = False  # decided from the frames before the first repetition, then kept
         self._seen = 0
         self._size = (1, 1)
         self._n = 0
@@ -363,20 +367,32 @@ class StreamingAnalyzer:
         return len(self.repetitions)
 
     def _smooth(self, frame: LandmarkFrame) -> np.ndarray | None:
+        """Causal smoothing: median of the last three frames (kills one-frame spikes), then a one-pole low-pass."""
         if frame.points is None:
+            # a short loss of the person: keep the last pose, as the recording path fills short gaps
+            if self._state is not None and self._last_seen is not None and frame.t - self._last_seen <= S.MAX_GAP_S:
+                return self._state
             return None
+        self._last_seen = frame.t
         w, h = frame.width, frame.height
         scale = np.array([w, h], float) / max(w, h)
         cur = frame.points.copy()
         cur[:, :2] *= scale
         cur[:, 2] *= scale[0]
-        if self._state is None or self._last_t is None or frame.t - self._last_t > 1.0:
-            self._state = cur
+        if self._last_t is not None and frame.t - self._last_t > 1.0:
+            self._recent.clear()
+            self._state = None
+        self._recent.append(cur)
+        if len(self._recent) > 3:
+            self._recent.pop(0)
+        med = np.median(np.stack(self._recent), axis=0) if len(self._recent) == 3 else cur
+        if self._state is None or self._last_t is None:
+            self._state = med
         else:
             dt = max(frame.t - self._last_t, 1e-3)
             alpha = 1.0 - math.exp(-2.0 * math.pi * self.cutoff_hz * dt)
-            ok = np.isfinite(cur) & np.isfinite(self._state)
-            self._state = np.where(ok, self._state + alpha * (cur - self._state), cur)
+            ok = np.isfinite(med) & np.isfinite(self._state)
+            self._state = np.where(ok, self._state + alpha * (med - self._state), med)
         self._last_t = frame.t
         return self._state
 
@@ -402,13 +418,16 @@ class StreamingAnalyzer:
         if frame.points is not None:
             self._size = (frame.width, frame.height)
             self._seen += 1
-            if self._layout is None:
+            if not self._layout_fixed:
                 self._frames.append(frame)
+                del self._frames[:-60]
         pts = self._smooth(frame)
-        if self._layout is None and self._seen >= self.LAYOUT_FRAMES:
+        busy_now = (self._counter.in_repetition if self._counter is not None else self._tracker._in)
+        if not self._layout_fixed and self._frames and (self._layout is None or self._seen % self.LAYOUT_FRAMES == 0):
             self._layout = self._choose_layout()
-            self._frames.clear()
-        layout = self._layout or (self._choose_layout() if self._frames else {"side": "left", "leg": "left"})
+        if not self._layout_fixed and (self.reps > 0 or busy_now):
+            self._layout_fixed = self._layout is not None
+        layout = self._layout or {"side": "left", "leg": "left"}
         row = {k: v[0] for k, v in self.check.signals(self._one(pts, frame.t), layout).items()}
         self._t.append(frame.t)
         self._rows.append(row)

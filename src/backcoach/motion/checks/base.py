@@ -82,10 +82,10 @@ def top_hold_s(primary: np.ndarray, t: np.ndarray, seg: Segment, band: float) ->
     level = min(top, seg.peak_value) - band
     i = seg.peak
     lo = i
-    while lo - 1 >= seg.start and np.isfinite(primary[lo - 1]) and primary[lo - 1] >= level:
+    while lo - 1 >= seg.start and not primary[lo - 1] < level:  # NaN (not seen) does not end the hold
         lo -= 1
     hi = i
-    while hi + 1 <= seg.end and np.isfinite(primary[hi + 1]) and primary[hi + 1] >= level:
+    while hi + 1 <= seg.end and not primary[hi + 1] < level:
         hi += 1
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
     return float(t[hi] - t[lo] + dt) if hi > lo else 0.0

@@ -20,13 +20,18 @@ THRESHOLDS = {
 
 
 def choose_layout(seq: LandmarkSequence) -> dict:
-    """The top leg is the one that moves: larger spread of its hip-ankle direction."""
+    """The top leg: the one that moves, or, before it has moved, the one on the upper hip."""
     spread = {}
     for s in ("left", "right"):
         leg = S.point(seq, "ankle", s) - S.point(seq, "hip", s)
         ang = np.degrees(np.arctan2(leg[..., 1], leg[..., 0]))
         spread[s] = float(np.nanpercentile(ang, 90) - np.nanpercentile(ang, 10)) if np.isfinite(ang).any() else 0.0
-    return {"leg": max(spread, key=spread.get), "side": S.facing_side(seq)}
+    if abs(spread["left"] - spread["right"]) > 8.0:
+        top = max(spread, key=spread.get)
+    else:
+        hip_y = {s: float(np.nanmedian(S.point(seq, "hip", s)[:, 1])) for s in ("left", "right")}
+        top = "left" if np.nan_to_num(hip_y["left"], nan=1e9) <= np.nan_to_num(hip_y["right"], nan=1e9) else "right"
+    return {"leg": top, "side": S.facing_side(seq)}
 
 
 def _dir(v: np.ndarray) -> np.ndarray:

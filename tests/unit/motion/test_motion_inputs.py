@@ -1,0 +1,102 @@
+"""Bad or awkward input gives a clear error or a warning, never a crash or a made-up count."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from motion_synth import Noise, Tempo, bridge_pose, clamshell_pose, make_frames, rep_timeline
+
+from backcoach.motion import (
+    LandmarkFrame,
+    MotionError,
+    NoPersonError,
+    NotVisibleError,
+    UnknownExerciseError,
+    WrongViewError,
+    analyze_landmarks,
+)
+from backcoach.domain.errors import BackcoachError
+
+
+def bridge_frames(reps=3, **noise):
+    t, u, _ = rep_timeline(reps, Tempo(), 12.0)
+    return make_frames(bridge_pose, u, t, Noise(**noise))
+
+
+def test_errors_are_domain_errors_with_plain_messages():
+    assert issubclass(MotionError, BackcoachError)
+    for cls in (NoPersonError, NotVisibleError, WrongViewError, UnknownExerciseError):
+        assert issubclass(cls, MotionError)
+
+
+def test_nobody_in_the_video():
+    frames = [LandmarkFrame(t=i / 12, points=None, width=640, height=480) for i in range(100)]
+    with pytest.raises(NoPersonError, match="No person"):
+        analyze_landmarks(frames, "glute_bridge")
+
+
+def test_no_frames_at_all():
+    with pytest.raises(NoPersonError):
+        analyze_landmarks([], "glute_bridge")
+
+
+def test_person_seen_only_briefly_is_refused():
+    frames = bridge_frames()
+    frames = [f if i < 10 else LandmarkFrame(t=f.t, points=None, width=f.width, height=f.height)
+              for i, f in enumerate(frames)]
+    with pytest.raises(NoPersonError):
+        analyze_landmarks(frames, "glute_bridge")
+
+
+def test_feet_and_knees_off_screen():
+    frames = []
+    for f in bridge_frames():
+        pts = f.points.copy()
+        pts[25:33, 0] -= 0.6  # legs pushed past the left edge, as the pose model extrapolates them
+        pts[25:33, 3] = 0.1
+        frames.append(LandmarkFrame(t=f.t, points=pts, width=f.width, height=f.height))
+    with pytest.raises(NotVisibleError, match="knees and feet"):
+        analyze_landmarks(frames, "glute_bridge")
+
+
+def test_partly_off_screen_for_a_while_is_a_warning():
+    frames = []
+    for i, f in enumerate(bridge_frames()):
+        pts = f.points.copy()
+        if i < 40:
+            pts[27:33, 3] = 0.05
+        frames.append(LandmarkFrame(t=f.t, points=pts, width=f.width, height=f.height))
+    result = analyze_landmarks(frames, "glute_bridge")
+    assert result.reps == 3
+    assert any("feet were out of view" in w for w in result.warnings)
+
+
+def test_bridge_filmed_from_the_feet_is_refused():
+    t, u, _ = rep_timeline(3, Tempo(), 12.0)
+    frames = make_frames(clamshell_pose, u, t, Noise(sigma_px=1.0))  # shoulders/hips stacked: a front view
+    with pytest.raises(WrongViewError, match="side"):
+        analyze_landmarks(frames, "glute_bridge")
+
+
+def test_unknown_exercise():
+    with pytest.raises(UnknownExerciseError, match="no camera check"):
+        analyze_landmarks(bridge_frames(), "squat")
+
+
+def test_unrecognisable_movement():
+    rng = np.random.default_rng(0)
+    frames = []
+    base = bridge_frames(reps=0)[0].points
+    for i in range(120):
+        pts = base.copy()
+        pts[:, :2] += rng.normal(0, 0.002, (33, 2))
+        frames.append(LandmarkFrame(t=i / 12, points=pts, width=1280, height=720))
+    result = analyze_landmarks(frames, "auto")
+    assert result.reps == 0
+
+
+def test_mirrored_person_counts_the_same():
+    t, u, _ = rep_timeline(4, Tempo(), 12.0)
+    frames = make_frames(bridge_pose, u, t, Noise(sigma_px=2.0), flip=True, near="right")
+    result = analyze_landmarks(frames, "glute_bridge")
+    assert result.reps == 4 and result.fault_counts == {}

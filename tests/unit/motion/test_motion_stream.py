@@ -1,0 +1,98 @@
+"""The live path: one frame at a time, a repetition reported as soon as it ends."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from motion_synth import (
+    Noise,
+    Tempo,
+    bridge_pose,
+    clamshell_pose,
+    hold_timeline,
+    leg_raise_pose,
+    make_frames,
+    rep_timeline,
+    side_plank_pose,
+)
+
+from backcoach.motion import LandmarkFrame, StreamingAnalyzer, UnknownExerciseError, analyze_landmarks
+
+TEMPO = Tempo(up_s=1.0, hold_s=2.2, down_s=1.0, rest_s=1.0)
+MODELS = {"glute_bridge": bridge_pose, "clamshell": clamshell_pose, "side_lying_leg_raise": leg_raise_pose}
+
+
+@pytest.mark.parametrize("exercise", sorted(MODELS))
+def test_stream_counts_like_the_recording(exercise):
+    t, u, which = rep_timeline(5, TEMPO, 15.0)
+    frames = make_frames(MODELS[exercise], u, t, Noise(sigma_px=3.0, drop_rate=0.08, seed=7))
+    stream = StreamingAnalyzer(exercise)
+    reported = []
+    for f in frames:
+        update = stream.push(f)
+        assert update.reps == len(reported) + (1 if update.repetition else 0)
+        if update.repetition is not None:
+            reported.append((f.t, update.repetition))
+    stream.finish()
+    assert len(reported) == 5
+    assert stream.reps == analyze_landmarks(frames, exercise).reps == 5
+    for n, (t_reported, rep) in enumerate(reported, start=1):
+        movement_end = t[which == n][-1]
+        assert t_reported <= movement_end + 0.5, "reported soon after the repetition ends"
+        assert rep.faults == []
+
+
+def test_stream_reports_faults_when_the_repetition_ends():
+    t, u, _ = rep_timeline(3, TEMPO, 15.0)
+    frames = make_frames(lambda x: bridge_pose(x, top_angle=202.0), u, t, Noise(sigma_px=2.0))
+    stream = StreamingAnalyzer("glute_bridge")
+    faults = [upd.repetition.faults for upd in map(stream.push, frames) if upd.repetition]
+    assert faults == [["lumbar_hyperextension"]] * 3
+
+
+def test_stream_accepts_browser_json_records():
+    t, u, _ = rep_timeline(2, TEMPO, 15.0)
+    frames = make_frames(bridge_pose, u, t, Noise(sigma_px=1.0))
+    stream = StreamingAnalyzer("glute_bridge")
+    for f in frames:
+        record = json.loads(json.dumps(f.to_dict()))
+        # the browser library sends objects with x/y/z/visibility
+        record["landmarks"] = [dict(zip(("x", "y", "z", "visibility"), p)) for p in record["landmarks"]]
+        stream.push(record)
+    assert stream.reps == 2
+
+
+def test_stream_survives_nobody_in_view():
+    stream = StreamingAnalyzer("clamshell")
+    for i in range(50):
+        update = stream.push(LandmarkFrame(t=i / 15, points=None, width=640, height=480))
+        assert update.reps == 0 and update.value is None and not update.person_found
+    assert stream.finish() == []
+
+
+def test_stream_times_holds():
+    t, u = hold_timeline([4.0, 6.0], 15.0)
+    stream = StreamingAnalyzer("side_plank")
+    for f in make_frames(side_plank_pose, u, t, Noise(sigma_px=2.0)):
+        stream.push(f)
+    reps = stream.finish()
+    assert [r.metrics["hold_s"] for r in reps] == pytest.approx([4.0, 6.0], abs=1.0)
+
+
+def test_stream_needs_a_named_exercise():
+    with pytest.raises(UnknownExerciseError):
+        StreamingAnalyzer("auto")
+
+
+def test_long_stream_keeps_counting_with_bounded_memory():
+    t, u, _ = rep_timeline(40, Tempo(up_s=0.8, hold_s=0.4, down_s=0.8, rest_s=0.4), 30.0)
+    stream = StreamingAnalyzer("clamshell")
+    stream.MAX_BUFFER = 600
+    for f in make_frames(clamshell_pose, u, t, Noise(sigma_px=1.0)):
+        stream.push(f)
+    stream.finish()
+    assert stream.reps == 40
+    assert len(stream._t) <= 2 * stream.MAX_BUFFER
+    assert np.all(np.diff([r.start_s for r in stream.repetitions]) > 0)

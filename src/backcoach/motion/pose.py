@@ -68,12 +68,14 @@ class MediaPipePose:
     def estimate(self, image_bgr: np.ndarray, t: float) -> LandmarkFrame:
         h, w = image_bgr.shape[:2]
         rgb = self._cv2.cvtColor(image_bgr, self._cv2.COLOR_BGR2RGB)
-        if not self._warm:  # the first calls with a person print native start-up logs
-            with _quiet_native_stderr():
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
+            if not self._warm:  # the first calls with a person print native start-up logs
+                with _quiet_native_stderr():
+                    result = self._pose.process(rgb)
+                self._warm = result.pose_landmarks is not None
+            else:
                 result = self._pose.process(rgb)
-            self._warm = result.pose_landmarks is not None
-        else:
-            result = self._pose.process(rgb)
         if result.pose_landmarks is None:
             return LandmarkFrame(t=t, points=None, width=w, height=h)
         pts = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=float)

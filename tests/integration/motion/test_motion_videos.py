@@ -1,0 +1,257 @@
+"""The camera form coach on real videos and on malformed files.
+
+Real clips live outside the repository (`<repo>/../shared/data/videos`, with labels.json)
+and are never copied in; these tests skip with a reason when they are absent. Pose
+estimation runs once per clip per session (a session fixture) to keep the suite quick.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+cv2 = pytest.importorskip("cv2", reason="needs the vision extra (opencv)")
+pytest.importorskip("mediapipe", reason="needs the vision extra (mediapipe)")
+
+from typer.testing import CliRunner  # noqa: E402
+
+from backcoach.motion import (  # noqa: E402
+    NoPersonError,
+    StreamingAnalyzer,
+    VideoError,
+    analyze_landmarks,
+    analyze_video,
+    extract_landmarks,
+)
+from backcoach.motion.checks import family_of  # noqa: E402
+from backcoach.motion_cli import app as motion_app  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[3]
+VIDEOS = REPO.parent / "shared" / "data" / "videos"
+LABELS_FILE = VIDEOS / "labels.json"
+
+
+def _labels() -> dict:
+    if not LABELS_FILE.exists():
+        return {}
+    return {k: v for k, v in json.loads(LABELS_FILE.read_text()).items() if not k.startswith("_")}
+
+
+LABELS = _labels()
+needs_videos = pytest.mark.skipif(not LABELS, reason=f"real test videos not found at {VIDEOS}")
+
+
+@pytest.fixture(scope="session")
+def real_landmarks():
+    """Pose landmarks of every labelled clip, computed once per test session."""
+    out = {}
+    for name in LABELS:
+        path = VIDEOS / name
+        if path.exists():
+            frames, info, _ = extract_landmarks(str(path))
+            out[name] = (frames, info)
+    return out
+
+
+@needs_videos
+@pytest.mark.video
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_repetitions_on_real_videos(real_landmarks, name):
+    label = LABELS[name]
+    frames, info = real_landmarks[name]
+    result = analyze_landmarks(frames, label["exercise"], seconds=info.duration_s)
+    if "reps" in label:
+        assert result.reps == label["reps"], result.to_dict()
+    else:
+        assert abs(result.reps - label["reps_approx"]) <= 1, result.to_dict()
+    assert result.view == label["view"]
+
+
+@needs_videos
+@pytest.mark.video
+def test_exact_count_rate_on_labelled_clips(real_landmarks):
+    exact = [n for n, lab in LABELS.items() if "reps" in lab]
+    hits = sum(analyze_landmarks(real_landmarks[n][0], LABELS[n]["exercise"]).reps == LABELS[n]["reps"] for n in exact)
+    assert hits / len(exact) >= 0.95
+
+
+@needs_videos
+@pytest.mark.video
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_auto_recognises_the_exercise_family(real_landmarks, name):
+    result = analyze_landmarks(real_landmarks[name][0], "auto")
+    assert family_of(result.exercise) == family_of(LABELS[name]["exercise"])
+
+
+@needs_videos
+@pytest.mark.video
+def test_good_real_bridge_has_no_form_faults_beyond_the_short_hold(real_landmarks):
+    name = "glute_bridge_side_real.mp4"
+    if name not in real_landmarks:
+        pytest.skip(f"{name} not present")
+    result = analyze_landmarks(real_landmarks[name][0], "glute_bridge")
+    assert set(result.fault_counts) <= {"no_hold"}  # a demonstration with a brief (< 2 s) squeeze
+    for rep in result.repetitions:
+        assert rep.metrics["peak_hip_angle_deg"] == pytest.approx(180, abs=8)
+        assert rep.metrics["knee_angle_at_top_deg"] == pytest.approx(90, abs=15)
+
+
+@needs_videos
+@pytest.mark.video
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_stream_of_real_landmarks_counts_like_the_recording(real_landmarks, name):
+    frames, _ = real_landmarks[name]
+    exercise = LABELS[name]["exercise"]
+    stream = StreamingAnalyzer(exercise)
+    for f in frames:
+        stream.push(f.to_dict())
+    stream.finish()
+    assert stream.reps == analyze_landmarks(frames, exercise).reps
+
+
+# ------------------------------------------------------------------ the command
+
+
+@needs_videos
+@pytest.mark.video
+def test_analyze_command_json_annotation_and_keyframes(tmp_path):
+    video = VIDEOS / "glute_bridge_single_rep.mp4"
+    if not video.exists():
+        pytest.skip(f"{video.name} not present")
+    out = tmp_path / "annotated.mp4"
+    keys = tmp_path / "keys"
+    res = CliRunner().invoke(motion_app, [str(video), "--exercise", "glute_bridge", "--json",
+                                          "--annotate", str(out), "--keyframes", str(keys)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout[res.stdout.index("{"):])
+    assert data["exercise"] == "glute_bridge" and data["reps"] == 1
+    assert {"start_s", "end_s", "metrics", "faults"} <= set(data["repetitions"][0])
+    cap = cv2.VideoCapture(str(out))
+    assert cap.isOpened() and cap.get(cv2.CAP_PROP_FRAME_COUNT) > 50
+    cap.release()
+    assert sorted(p.name for p in keys.iterdir()) == ["rep_01.png"]
+
+
+@needs_videos
+@pytest.mark.video
+def test_analyze_command_text_report(real_landmarks, monkeypatch):
+    name = "glute_bridge_side_real.mp4"
+    if name not in real_landmarks:
+        pytest.skip(f"{name} not present")
+    frames, info = real_landmarks[name]
+
+    def fake_video(path, exercise, options, sample_fps, progress):  # reuse the session's landmarks
+        progress(info.duration_s, info.duration_s)
+        return analyze_landmarks(frames, exercise, options, seconds=info.duration_s)
+
+    monkeypatch.setattr("backcoach.motion.analyze_video", fake_video)
+    res = CliRunner().invoke(motion_app, [str(VIDEOS / name), "--exercise", "glute_bridge"])
+    assert res.exit_code == 0, res.output
+    assert "Glute bridge: 5 repetitions found" in res.stdout
+    assert "What to work on" in res.stdout
+
+
+def test_analyze_command_user_errors_exit_2(tmp_path):
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    for args, words in [
+        ([str(tmp_path / "missing.mp4")], "No file"),
+        ([str(empty)], "empty"),
+        ([str(tmp_path)], "folder"),
+        ([str(empty), "--exercise", "squat"], "no camera check"),
+    ]:
+        res = CliRunner().invoke(motion_app, args)
+        assert res.exit_code == 2, (args, res.output)
+        lines = [ln for ln in res.output.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith("Error:") and words in lines[0], res.output
+
+
+# ------------------------------------------------------------------ malformed and awkward files
+
+
+def _write(path: Path, frames: list[np.ndarray], fps: float = 24.0) -> Path:
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    for f in frames:
+        writer.write(f)
+    writer.release()
+    return path
+
+
+def _set_rotation(path: Path, degrees: int) -> None:
+    """Write a phone-style rotation into the MP4 track header's display matrix."""
+    data = bytearray(path.read_bytes())
+    i = data.find(b"tkhd")
+    assert i > 0
+    offset = (i - 4) + (48 if data[i + 4] == 0 else 60)
+    a, b, c, d = {90: (0, 1, -1, 0), 180: (-1, 0, 0, -1), 270: (0, -1, 1, 0)}[degrees]
+    matrix = [a << 16, b << 16, 0, c << 16, d << 16, 0, 0, 0, 0x40000000]
+    data[offset:offset + 36] = struct.pack(">9I", *[v & 0xFFFFFFFF for v in matrix])
+    path.write_bytes(bytes(data))
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "empty.mp4"
+    p.write_bytes(b"")
+    with pytest.raises(VideoError, match="empty"):
+        analyze_video(str(p), "glute_bridge")
+
+
+def test_not_a_video(tmp_path):
+    p = tmp_path / "notes.mp4"
+    p.write_bytes(b"this is not a video\n" * 200)
+    with pytest.raises(VideoError):
+        analyze_video(str(p), "glute_bridge")
+
+
+def test_truncated_video(tmp_path):
+    src = _write(tmp_path / "whole.mp4", [np.full((120, 160, 3), i, np.uint8) for i in range(48)])
+    p = tmp_path / "truncated.mp4"
+    p.write_bytes(src.read_bytes()[: src.stat().st_size // 3])
+    with pytest.raises((VideoError, NoPersonError)):
+        analyze_video(str(p), "glute_bridge")
+
+
+def test_moving_shapes_without_a_person(tmp_path):
+    frames = []
+    for i in range(72):
+        img = np.full((360, 640, 3), 40, np.uint8)
+        cv2.circle(img, (40 + 7 * i, 180), 40, (0, 200, 255), -1)
+        cv2.rectangle(img, (500 - 5 * i, 60), (560 - 5 * i, 140), (255, 100, 0), -1)
+        frames.append(img)
+    p = _write(tmp_path / "shapes.mp4", frames)
+    with pytest.raises(NoPersonError, match="No person"):
+        analyze_video(str(p), "auto")
+
+
+def test_too_long_video(tmp_path):
+    p = _write(tmp_path / "long.mp4", [np.zeros((32, 32, 3), np.uint8)] * 700, fps=1.0)
+    with pytest.raises(VideoError, match="minutes"):
+        analyze_video(str(p), "glute_bridge")
+
+
+@needs_videos
+@pytest.mark.video
+def test_phone_rotation_metadata_is_honoured(tmp_path):
+    src = VIDEOS / "glute_bridge_side_real.mp4"
+    if not src.exists():
+        pytest.skip(f"{src.name} not present")
+    cap = cv2.VideoCapture(str(src))
+    stored = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        small = cv2.resize(frame, (640, 360), interpolation=cv2.INTER_AREA)
+        stored.append(cv2.rotate(small, cv2.ROTATE_90_COUNTERCLOCKWISE))  # how a phone held sideways stores it
+    cap.release()
+    p = _write(tmp_path / "rotated.mp4", stored, fps=24.0)
+    _set_rotation(p, 90)
+    result = analyze_video(str(p), "glute_bridge")
+    assert result.reps == LABELS["glute_bridge_side_real.mp4"]["reps"]
+    assert result.view == "side"
+    assert any("turned upright" in w for w in result.warnings)

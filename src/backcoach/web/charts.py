@@ -12,8 +12,8 @@ from datetime import date
 from html import escape
 from typing import Sequence
 
-W, H = 640, 240
-PAD_L, PAD_R, PAD_T, PAD_B = 40, 16, 16, 40
+W, H = 480, 220
+PAD_L, PAD_R, PAD_T, PAD_B = 34, 12, 14, 36
 
 PAIN_COLOUR = "#b3261e"
 BASELINE_COLOUR = "#3d5a80"
@@ -130,42 +130,40 @@ def adherence_chart(weeks: Sequence[WeekBar]) -> str:
 
 
 def ladder_chart(ladders: Sequence[tuple[str, Sequence[tuple[str, str]], str | None]]) -> str:
-    """Position on each ladder: rows of steps, the current one filled.
+    """Position on each ladder: a row of steps per ladder, the current one large and filled.
 
     ``ladders``: (ladder title, [(exercise id, exercise name)...], current exercise id).
     """
     title = "Where you are on each exercise ladder"
     if not ladders:
         return _empty(title, "No program yet.", "ladder-chart")
-    row_h = 70
-    height = 20 + row_h * len(ladders)
+    row_h = 78
+    height = 8 + row_h * len(ladders)
     parts, desc = [], []
     for r, (name, steps, current) in enumerate(ladders):
-        y0 = 20 + r * row_h
-        parts.append(f'<text x="8" y="{y0 + 4}" class="label">{escape(name)}</text>')
+        y0 = 8 + r * row_h
         n = max(len(steps), 1)
-        step_w = (W - 16) / n
         cur_idx = next((i for i, (sid, _) in enumerate(steps) if sid == current), None)
+        cur_name = steps[cur_idx][1] if cur_idx is not None else "not in your program"
+        parts.append(f'<text x="8" y="{y0 + 16}" class="label">{escape(name)}</text>')
+        parts.append(f'<text x="8" y="{y0 + 36}" class="axis">{escape(cur_name)}'
+                     f'{f" · step {cur_idx + 1} of {n}" if cur_idx is not None else ""}</text>')
+        step_w = (W - 40) / n
+        cy = y0 + 58
         for i, (sid, sname) in enumerate(steps):
-            cx = 8 + step_w * i + step_w / 2
+            cx = 20 + step_w * i + step_w / 2
             reached = cur_idx is not None and i <= cur_idx
             is_cur = i == cur_idx
             if i:
-                parts.append(
-                    f'<line x1="{cx - step_w:.1f}" x2="{cx:.1f}" y1="{y0 + 24}" y2="{y0 + 24}" '
-                    f'stroke="{GOOD if reached else "#b0b7c3"}" stroke-width="4"/>'
-                )
+                parts.append(f'<line x1="{cx - step_w:.1f}" x2="{cx:.1f}" y1="{cy}" y2="{cy}" '
+                             f'stroke="{GOOD if reached else "#b0b7c3"}" stroke-width="5"/>')
             parts.append(
-                f'<circle cx="{cx:.1f}" cy="{y0 + 24}" r="{11 if is_cur else 8}" '
-                f'fill="{GOOD if reached else "#ffffff"}" stroke="{GOOD if reached else "#6b7280"}" stroke-width="3">'
-                f"<title>{escape(sname)}{' (current)' if is_cur else ''}</title></circle>"
+                f'<circle cx="{cx:.1f}" cy="{cy}" r="{13 if is_cur else 9}" fill="{GOOD if reached else "#ffffff"}" '
+                f'stroke="{GOOD if reached else "#6b7280"}" stroke-width="3"><title>{escape(sname)}'
+                f"{' (current)' if is_cur else ''}</title></circle>"
             )
-            label = sname if len(sname) <= 22 else sname[:21] + "…"
-            parts.append(
-                f'<text x="{cx:.1f}" y="{y0 + 52}" text-anchor="middle" class="axis{" strong" if is_cur else ""}">{escape(label)}</text>'
-            )
-        cur_name = next((sn for sid, sn in steps if sid == current), "not started")
-        desc.append(f"{name}: {cur_name} (step {(cur_idx or 0) + 1} of {n})")
+            parts.append(f'<text x="{cx:.1f}" y="{cy + 5}" text-anchor="middle" class="step{" on" if reached else ""}">{i + 1}</text>')
+        desc.append(f"{name}: {cur_name}" + (f" (step {cur_idx + 1} of {n})" if cur_idx is not None else ""))
     return _svg(title, "; ".join(desc), "".join(parts), height=height, cls="ladder-chart")
 
 
@@ -183,34 +181,32 @@ def decisions_chart(marks: Sequence[DecisionMark]) -> str:
         return _empty(title, "No decisions yet. They appear after your first logged session.", "decisions-chart")
     marks = sorted(marks, key=lambda m: m.on)
     rows = list(dict.fromkeys(m.exercise for m in marks))
-    left = 170
-    row_h = 30
-    height = PAD_T + row_h * len(rows) + PAD_B
+    left, row_h = 16, 52
+    height = 8 + row_h * len(rows) + 26
     first, last = marks[0].on, marks[-1].on
-    span = max((last - first).days, 1)
-    plot_w = W - left - PAD_R
+    span = (last - first).days
+    plot_w = W - left - PAD_R - 10
 
     def x(d: date) -> float:
-        return left + plot_w * ((d - first).days / span) if (last - first).days else left + plot_w / 2
+        return left + 10 + (plot_w * ((d - first).days / span) if span else plot_w / 2)
 
     parts = []
     for i, ex in enumerate(rows):
-        yy = PAD_T + row_h * i + row_h / 2
-        parts.append(f'<line x1="{left}" x2="{W - PAD_R}" y1="{yy}" y2="{yy}" class="grid"/>')
-        label = ex if len(ex) <= 24 else ex[:23] + "…"
-        parts.append(f'<text x="{left - 8}" y="{yy + 4}" text-anchor="end" class="axis">{escape(label)}</text>')
+        y0 = 8 + row_h * i
+        parts.append(f'<text x="{left}" y="{y0 + 16}" class="axis strong">{escape(ex)}</text>')
+        parts.append(f'<line x1="{left}" x2="{W - PAD_R}" y1="{y0 + 36}" y2="{y0 + 36}" class="grid"/>')
     for m in marks:
-        yy = PAD_T + row_h * rows.index(m.exercise) + row_h / 2
+        yy = 8 + row_h * rows.index(m.exercise) + 36
         cx = x(m.on)
         tip = f"<title>{m.on.isoformat()} {escape(m.exercise)}: {m.action}</title>"
         if m.action == "progress":
-            parts.append(f'<path d="M{cx:.1f},{yy - 8} l7,13 h-14 z" fill="{GOOD}">{tip}</path>')
+            parts.append(f'<path d="M{cx:.1f},{yy - 9} l8,15 h-16 z" fill="{GOOD}">{tip}</path>')
         elif m.action == "regress":
-            parts.append(f'<path d="M{cx:.1f},{yy + 8} l7,-13 h-14 z" fill="{BAD}">{tip}</path>')
+            parts.append(f'<path d="M{cx:.1f},{yy + 9} l8,-15 h-16 z" fill="{BAD}">{tip}</path>')
         else:
-            parts.append(f'<circle cx="{cx:.1f}" cy="{yy}" r="6" fill="{HOLD}">{tip}</circle>')
-    parts.append(f'<text x="{left}" y="{height - 10}" class="axis">{first.strftime("%d %b")}</text>')
-    parts.append(f'<text x="{W - PAD_R}" y="{height - 10}" text-anchor="end" class="axis">{last.strftime("%d %b")}</text>')
+            parts.append(f'<circle cx="{cx:.1f}" cy="{yy}" r="7" fill="{HOLD}">{tip}</circle>')
+    parts.append(f'<text x="{left}" y="{height - 6}" class="axis">{first.strftime("%d %b")}</text>')
+    parts.append(f'<text x="{W - PAD_R}" y="{height - 6}" text-anchor="end" class="axis">{last.strftime("%d %b")}</text>')
     counts = {a: sum(1 for m in marks if m.action == a) for a in ("progress", "hold", "regress")}
     desc = f"{len(marks)} decisions: {counts['progress']} progress, {counts['hold']} hold, {counts['regress']} regress"
     return _svg(title, desc, "".join(parts), height=height, cls="decisions-chart")

@@ -39,6 +39,17 @@ def nice_date(value: Any) -> str:
     return str(value)
 
 
+def short_date(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d %b")
+    return "—" if value is None else str(value)
+
+
 def humanise(value: Any) -> str:
     return str(value or "").replace("_", " ")
 
@@ -46,6 +57,7 @@ def humanise(value: Any) -> str:
 def install(env: Any) -> None:
     env.filters["nice_date"] = nice_date
     env.filters["humanise"] = humanise
+    env.filters["short_date"] = short_date
     env.filters["level_text"] = lambda c: LEVEL_TEXT.get(str(c), humanise(c))
     env.filters["action_text"] = lambda c: ACTION_TEXT.get(str(c), humanise(c))
     env.filters["alert_text"] = lambda c: ALERT_TEXT.get(str(c), humanise(c))

@@ -25,7 +25,8 @@ from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocke
 EXIT_INPUT = 2
 EXIT_LOCKED = 3
 
-out = Console(highlight=False, soft_wrap=False, markup=False)
+# Wrapped to the terminal when there is one; piped output keeps each message on one line.
+out = Console(highlight=False, soft_wrap=not sys.stdout.isatty(), markup=False)
 
 
 # Markup is off: text from data (names, notes, reasons) is printed exactly as it is.
@@ -464,13 +465,15 @@ def start(
     people = services.list_people(uow())
     if person:
         person_id = services.resolve_person(uow(), person)
+    elif name:
+        same = [pid for pid, display in people if display.casefold() == name.strip().casefold()]
+        person_id = same[0] if len(same) == 1 else services.create_person(uow(), name, now())
     elif len(people) == 1:
         person_id = people[0][0]
-    elif people and not name:
+    elif people:
         person_id = services.resolve_person(uow(), None)  # several: asks for --person
     else:
-        if name is None:
-            name = "me" if screening_data is not None else typer.prompt("What should we call you?", default="me")
+        name = "me" if screening_data is not None else typer.prompt("What should we call you?", default="me")
         person_id = services.create_person(uow(), name, now())
 
     if screening_data is None:
@@ -811,12 +814,25 @@ def db_upgrade() -> None:
 
 # ----------------------------------------------------------------------------- serve
 # >>> `backcoach serve` belongs to the web app (src/backcoach/web); register it here. <<<
-# The web engineer adds src/backcoach/web/cli.py with `register(app)` (imported only if present,
-# so the CLI does not load the web stack otherwise).
-if (Path(__file__).parent / "web" / "cli.py").exists():
-    from backcoach.web import cli as _web_cli  # type: ignore[attr-defined]
+# src/backcoach/web/cli.py (the web app's) registers `serve` and `create-admin` with `register(app)`.
+# It is loaded by file, not through `backcoach.web`, whose package import would pull in FastAPI
+# and slow every command down.
+def _register_web_commands() -> None:
+    import importlib.util
 
-    _web_cli.register(app)
+    path = Path(__file__).parent / "web" / "cli.py"
+    if not path.exists():
+        return
+    spec = importlib.util.spec_from_file_location("backcoach._web_cli", path)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    module.register(app)
+
+
+_register_web_commands()
 
 
 # ----------------------------------------------------------------------------- analyze (motion)

@@ -1,0 +1,49 @@
+"""Answer files and a runner for the CLI tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+CLEAR = {
+    "age": 40, "pain_now": 3, "pain_worst_24h": 5, "onset_weeks": 2, "radiation": "buttock",
+    "legs_affected": "none", "leg_numbness_or_tingling": False, "leg_weakness": "none",
+    "bladder_change": False, "bowel_control_loss": False, "saddle_numbness": False,
+    "new_sexual_dysfunction": False, "relieved_by_rest": True, "worse_at_night": False,
+    "fever_or_chills": False, "cancer_history": False, "unexplained_weight_loss": False,
+    "recent_trauma": "none", "osteoporosis_or_steroids": False,
+    "immunosuppressed_or_injects_drugs": False, "first_episode": False,
+}
+LEVELS = {
+    "clear": CLEAR,
+    "see_clinician": {**CLEAR, "onset_weeks": 8},
+    "urgent": {**CLEAR, "fever_or_chills": True},
+    "emergency": {**CLEAR, "saddle_numbness": True, "bladder_change": True},
+}
+ASSESSMENT = {
+    "pain_now": 3, "pain_worst_24h": 4, "side": "left", "radiation": "none", "onset_weeks": 2,
+    "bridge_hold_s": 20, "single_leg_bridge_reps_left": 5, "single_leg_bridge_reps_right": 8,
+    "stance_hip_drop_left": True, "stance_hip_drop_right": False,
+    "side_lying_hold_s_left": 15, "side_lying_hold_s_right": 30,
+}
+
+
+def write(dir_: Path, name: str, data: Any) -> Path:
+    path = dir_ / name
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data, encoding="utf-8")
+    return path
+
+
+def session_file(dir_: Path, today_json: dict[str, Any], *, pain: int = 1, rpe: int = 5, name: str = "session.json",
+                 **extra: Any) -> Path:
+    """A session doing exactly what `backcoach today --json` asked."""
+    entries = []
+    for item in today_json["exercises"]:
+        p = item["prescription"]
+        entry = {"exercise_id": p["exercise_id"], "sets": p["sets"], "hold_s": p["hold_s"],
+                 "pain_during": pain, "rpe": rpe, "form": "good"}
+        if p.get("reps") is not None:
+            entry["reps"] = p["reps"]
+        entries.append(entry)
+    return write(dir_, name, {"exercises": entries, **extra})

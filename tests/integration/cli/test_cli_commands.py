@@ -1,0 +1,274 @@
+"""The `backcoach` commands in process (CliRunner), each on its own SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import ASSESSMENT, CLEAR, LEVELS, session_file, write
+
+MON = "2026-03-02T08:00:00+00:00"
+
+
+def at(day: int, hour: int = 8) -> str:
+    return f"2026-03-{2 + day:02d}T{hour:02d}:00:00+00:00"
+
+
+def one_error_line(result) -> str:
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert result.stdout == ""
+    return lines[0]
+
+
+@pytest.mark.parametrize("level", ["clear", "see_clinician", "urgent", "emergency"])
+def test_screen_json_for_each_level(cli, tmp_path, level):
+    result = cli("screen", "--answers", str(write(tmp_path, "a.json", LEVELS[level])), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["level"] == level
+    assert data["program_allowed"] is (level in ("clear", "see_clinician"))
+    assert data["reasons"] and all(set(r) >= {"item", "level", "message"} for r in data["reasons"])
+    if level != "clear":
+        assert {r["level"] for r in data["reasons"]} >= {level}
+
+
+def test_screen_text_says_what_to_do(cli, tmp_path):
+    result = cli("screen", "--answers", str(write(tmp_path, "a.json", LEVELS["urgent"])))
+    assert result.exit_code == 0
+    assert "URGENT" in result.stdout and "within 24 hours" in result.stdout
+    assert "does not replace a clinician" in result.stdout
+
+
+def test_screen_interactively(cli):
+    from backcoach.domain.screening import QUESTIONS
+
+    lines = []
+    for q in QUESTIONS:
+        value = CLEAR[q.key]
+        lines.append("y" if value is True else "n" if value is False else str(value))
+    result = cli("screen", "--json", input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout[result.stdout.index("{"):])["level"] == "clear"
+
+
+def test_screen_interactive_skipping_a_serious_question_is_not_clear(cli):
+    from backcoach.domain.screening import QUESTIONS
+
+    lines = []
+    for q in QUESTIONS:
+        value = CLEAR[q.key]
+        if q.key == "saddle_numbness":
+            lines.append("")  # skipped
+        else:
+            lines.append("y" if value is True else "n" if value is False else str(value))
+    result = cli("screen", "--json", input="\n".join(lines) + "\n")
+    assert json.loads(result.stdout[result.stdout.index("{"):])["level"] != "clear"
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        ("{not json", "not valid JSON"),
+        (json.dumps({**CLEAR, "age": "forty"}), "'age'"),
+        (json.dumps({**CLEAR, "pain_now": 11}), "'pain_now'"),
+        (json.dumps({**CLEAR, "bladder_change": "no"}), "'bladder_change'"),
+        (json.dumps({**CLEAR, "radiation": "foot"}), "'radiation'"),
+        (json.dumps({**CLEAR, "favourite_colour": "blue"}), "favourite_colour"),
+        (json.dumps([1, 2]), "screening answers"),
+    ],
+)
+def test_bad_answers_are_one_line_and_exit_2(cli, tmp_path, content, fragment):
+    line = one_error_line(cli("screen", "--answers", str(write(tmp_path, "a.json", content)), "--json"))
+    assert fragment in line
+
+
+def test_missing_file_typo_and_bad_option_exit_2(cli, tmp_path):
+    assert "not found" in one_error_line(cli("screen", "--answers", str(tmp_path / "nope.json")))
+    assert "No such command" in one_error_line(cli("scren"))
+    assert "No such option" in one_error_line(cli("screen", "--answer", "x"))
+    assert "pain" in one_error_line(cli("checkin"))  # missing required --pain
+    one_error_line(cli("checkin", "--pain", "lots"))
+    assert "There is no exercise" in one_error_line(cli("exercises", "show", "squat"))
+
+
+def test_assess_json(cli, tmp_path):
+    result = cli("assess", "--answers", str(write(tmp_path, "as.json", ASSESSMENT)), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data["starting_levels"]) == {"hip_extension", "hip_abduction", "core_stability"}
+    assert data["profile"]["gluteus_maximus"] in ("none", "mild", "moderate", "severe")
+    bad = cli("assess", "--answers", str(write(tmp_path, "bad.json", {**ASSESSMENT, "bridge_hold_s": -1})), "--json")
+    one_error_line(bad)
+
+
+def test_exercises_list_and_show(cli):
+    listed = cli("exercises")
+    assert listed.exit_code == 0 and "glute_bridge" in listed.stdout and "side_plank" in listed.stdout
+    as_json = json.loads(cli("exercises", "--json").stdout)
+    assert len(as_json) == 12
+    shown = cli("exercises", "show", "clamshell")
+    assert shown.exit_code == 0
+    for part in ("Cues", "Common faults", "Dose", "Harder (progression): banded_clamshell"):
+        assert part in shown.stdout
+    assert json.loads(cli("exercises", "show", "clamshell", "--json").stdout)["id"] == "clamshell"
+
+
+def test_commands_before_onboarding_explain_what_to_do(cli):
+    assert "backcoach start" in one_error_line(cli("today"))
+    assert "backcoach start" in one_error_line(cli("status"))
+
+
+def start(cli, tmp_path: Path, screening: dict = CLEAR, now: str = MON):
+    return cli("start", "--screening", str(write(tmp_path, "s.json", screening)),
+               "--assessment", str(write(tmp_path, "as.json", ASSESSMENT)), "--json", now=now)
+
+
+def test_start_today_log_checkin_status(cli, tmp_path):
+    started = start(cli, tmp_path)
+    assert started.exit_code == 0, started.stderr
+    program = json.loads(started.stdout)["program"]
+    assert program["phase"] == "activation" and program["prescriptions"]
+
+    today = cli("today", "--json", now=at(0, 9))
+    assert today.exit_code == 0, today.stderr
+    today_json = json.loads(today.stdout)
+    assert [e["exercise_id"] for e in today_json["exercises"]] == [p["exercise_id"] for p in program["prescriptions"]]
+    assert today_json["exercises"][0]["exercise"]["cues"]
+
+    logged = cli("log", "--file", str(session_file(tmp_path, today_json, pain_now=2)), "--json", now=at(0, 18))
+    assert logged.exit_code == 0, logged.stderr
+    decisions = json.loads(logged.stdout)["decisions"]
+    assert {d["exercise_id"] for d in decisions} == {e["exercise_id"] for e in today_json["exercises"]}
+    assert all(d["action"] in ("progress", "hold", "regress") and d["reasons"] for d in decisions)
+
+    morning = cli("checkin", "--pain", "2", "--next-morning", "--json", now=at(1, 7))
+    assert morning.exit_code == 0 and json.loads(morning.stdout)["kind"] == "next_morning"
+
+    second = cli("log", "--file", str(session_file(tmp_path, json.loads(cli("today", "--json", now=at(1, 9)).stdout))),
+                 "--json", now=at(1, 18))
+    assert "progress" in {d["action"] for d in json.loads(second.stdout)["decisions"]}
+
+    status = cli("status", "--json", now=at(1, 19))
+    assert status.exit_code == 0
+    data = json.loads(status.stdout)
+    assert data["program_allowed"] and data["program"]["phase"] == "activation"
+    assert data["decisions"][0]["reasons"] and data["sessions_logged"] == 2
+    assert data["monitoring"]["adherence"]
+    text = cli("status", now=at(1, 19))
+    assert "Latest decisions" in text.stdout and "Pain:" in text.stdout
+
+
+def test_log_bad_session_file_is_one_line_and_stores_nothing(cli, tmp_path):
+    start(cli, tmp_path)
+    bad = write(tmp_path, "bad.json", {"exercises": [{"exercise_id": "squat", "sets": 2, "reps": 8, "hold_s": 2,
+                                                      "pain_during": 1, "rpe": 5, "form": "good"}]})
+    assert "not in your program" in one_error_line(cli("log", "--file", str(bad), now=at(0, 18)))
+    assert json.loads(cli("status", "--json", now=at(0, 19)).stdout)["sessions_logged"] == 0
+
+
+def test_the_same_session_twice_with_a_key_changes_nothing(cli, tmp_path):
+    start(cli, tmp_path)
+    today_json = json.loads(cli("today", "--json", now=at(0, 9)).stdout)
+    path = session_file(tmp_path, today_json, idempotency_key="phone-1")
+    first = json.loads(cli("log", "--file", str(path), "--json", now=at(0, 18)).stdout)
+    again = json.loads(cli("log", "--file", str(path), "--json", now=at(0, 18)).stdout)
+    assert again["duplicate"] and again["session_id"] == first["session_id"]
+    assert json.loads(cli("status", "--json", now=at(0, 19)).stdout)["sessions_logged"] == 1
+
+
+def test_urgent_screen_locks_until_clearance(cli, tmp_path):
+    start(cli, tmp_path)
+    cli("screen", "--answers", str(write(tmp_path, "u.json", LEVELS["urgent"])), now=at(1))
+    locked = cli("today", "--json", now=at(1, 9))
+    assert locked.exit_code == 3
+    assert json.loads(locked.stdout)["program_allowed"] is False
+    assert cli("log", "--file", str(write(tmp_path, "x.json", {"exercises": []})), now=at(1, 9)).exit_code == 3
+    assert json.loads(cli("status", "--json", now=at(1, 9)).stdout)["program_allowed"] is False
+    one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", " ", now=at(1, 12)))
+    cleared = cli("clearance", "--by", "Dr Rivera", "--note", "Examined; no infection.", now=at(1, 12))
+    assert cleared.exit_code == 0 and "may continue" in cleared.stdout
+    assert cli("today", now=at(1, 13)).exit_code == 0
+
+
+def test_start_with_an_urgent_screen_stops_before_the_program(cli, tmp_path):
+    result = start(cli, tmp_path, LEVELS["urgent"])
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert data["program_allowed"] is False and data["screening"]["level"] == "urgent"
+    assert json.loads(cli("status", "--json", now=at(0, 9)).stdout)["program"] is None
+
+
+def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, tmp_path):
+    start(cli, tmp_path)
+    cli("screen", "--answers", str(write(tmp_path, "e.json", LEVELS["emergency"])), now=at(1))
+    assert "emergency care" in one_error_line(cli("clearance", "--by", "Dr A", "--note", "seen", now=at(1, 2)))
+    assert cli("today", now=at(1, 3)).exit_code == 3
+    cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
+    still = cli("today", "--json", now=at(2, 1))
+    assert still.exit_code == 3 and "earlier screen" in " ".join(json.loads(still.stdout)["reasons"])
+    assert cli("clearance", "--by", "Dr A", "--note", "MRI normal.", now=at(2, 2)).exit_code == 0
+    assert cli("today", now=at(2, 3)).exit_code == 0
+
+
+def test_rescreen_due_after_seven_days(cli, tmp_path):
+    start(cli, tmp_path)
+    assert cli("today", now=at(6)).exit_code == 0
+    late = cli("today", "--json", now=at(8))
+    assert late.exit_code == 3 and "again" in " ".join(json.loads(late.stdout)["reasons"])
+    codes = {a["code"] for a in json.loads(cli("status", "--json", now=at(8)).stdout)["escalations"]}
+    assert "rescreen_due" in codes
+    cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(8, 9))
+    assert cli("today", now=at(8, 10)).exit_code == 0
+
+
+def test_new_symptoms_checkin_asks_for_a_new_screen(cli, tmp_path):
+    start(cli, tmp_path)
+    done = cli("checkin", "--pain", "5", "--new-symptoms", "--note", "foot tingling", now=at(1))
+    assert done.exit_code == 0 and "backcoach screen" in done.stdout
+    assert cli("today", now=at(1, 1)).exit_code == 3
+
+
+def test_several_people_need_person(cli, tmp_path):
+    start(cli, tmp_path)
+    cli("start", "--name", "Ben", "--screening", str(write(tmp_path, "s2.json", CLEAR)),
+        "--assessment", str(write(tmp_path, "a2.json", ASSESSMENT)), now=MON)
+    assert "--person" in one_error_line(cli("today", now=at(0, 9)))
+    assert cli("today", "--person", "Ben", now=at(0, 9)).exit_code == 0
+    assert cli("today", "--person", "1", now=at(0, 9)).exit_code == 0
+    assert "no person" in one_error_line(cli("today", "--person", "Zed", now=at(0, 9)))
+
+
+def test_bad_now_is_an_input_error(cli):
+    assert "BACKCOACH_NOW" in one_error_line(cli("exercises", now="yesterday"))
+
+
+def test_unreachable_database_is_one_line(cli, env):
+    env["DATABASE_URL"] = "postgresql+psycopg://postgres@127.0.0.1:1/none"
+    line = one_error_line(cli("status"))
+    assert "cannot reach the database" in line and "DATABASE_URL" in line
+
+
+def test_db_upgrade(cli):
+    result = cli("db", "upgrade")
+    assert result.exit_code == 0 and "revision" in result.stdout
+
+
+def test_simulate_an_example_course(cli, tmp_path):
+    from backcoach import catalog
+
+    names = catalog.example_course_names() if hasattr(catalog, "example_course_names") else ()
+    if not names:
+        pytest.fail("no example course shipped in backcoach/catalog/examples")
+    path = write(tmp_path, "course.json", catalog.load_example_course(names[0]))
+    result = cli("simulate", "--days", "30", "--profile", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data
+    text = cli("simulate", "--days", "30", "--profile", str(path))
+    assert text.exit_code == 0 and text.stdout.strip()
+    assert "not found" in one_error_line(cli("simulate", "--profile", str(tmp_path / "none.json")))

@@ -17,7 +17,8 @@ Decisions taken here:
   can notify once a week.
 * Adherence is counted per calendar week (Monday to Sunday); a week's plan is the
   program's days per week, fewer for a first week that starts part-way. Low adherence is
-  judged on the last completed week.
+  judged on the last completed week. While the screening level is urgent or emergency no
+  session is expected, so low adherence and inactivity raise no alert.
 
 Numbers come from ``catalog/thresholds.yaml`` (``monitoring``).
 """
@@ -242,16 +243,17 @@ def monitor(
                                                  "the screening questions again (at least once a week).",
                                  due_on=last_screened_at.date() + timedelta(days=m.rescreen_days)))
 
-    # Adherence and activity.
+    # Adherence and activity (not while the program is locked: then no sessions are expected).
     adherence = weekly_adherence(session_dates, days_per_week, program_started, today)
     completed = [w for w in adherence if w.week_start + timedelta(days=6) < today]
-    if completed:
+    locked = latest_level is not None and latest_level >= Level.URGENT
+    if completed and not locked:
         last_week = completed[-1]
         if last_week.planned > 0 and last_week.fraction < m.low_adherence_below:
             alerts.append(_alert("low_adherence", f"Last week {last_week.done} of {last_week.planned} planned "
                                                   "sessions were done. Shorter, regular sessions help more than "
                                                   "occasional long ones.", due_on=last_week.week_start))
-    if program_started is not None and (today - program_started).days >= m.no_activity_days:
+    if not locked and program_started is not None and (today - program_started).days >= m.no_activity_days:
         recent = [d for d in session_dates if today - timedelta(days=m.no_activity_days) < d <= today]
         if not recent:
             alerts.append(_alert("no_recent_activity", f"No session logged in the last {m.no_activity_days} "

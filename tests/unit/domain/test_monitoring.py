@@ -172,6 +172,7 @@ def test_alerts_are_most_severe_first_and_serialise() -> None:
     severities = [a.severity for a in result.alerts]
     assert severities == sorted(severities, reverse=True)
     assert result.alerts[0].code == "urgent"
-    assert {"worsening", "six_week_rule", "rescreen_due", "no_recent_activity"} <= set(result.alert_codes)
+    assert {"worsening", "six_week_rule", "rescreen_due"} <= set(result.alert_codes)
+    assert "no_recent_activity" not in result.alert_codes  # locked: no session is expected
     data = result.to_dict()
     assert data["alerts"][0]["code"] == "urgent" and data["trend"] == "worsening"

@@ -1,0 +1,354 @@
+"""Replay a scripted course of days through the real rules (pure: no clock, no storage).
+
+Why: a clinician, a tester or a person can see what backcoach would do over weeks — when
+it progresses, when it steps back, when it stops and sends someone to a doctor — without
+waiting weeks. Nothing here has its own rules: every step calls the same functions the
+product uses (``screen``, ``screening_gate``, ``assess``, ``build_program``, ``phase_for``,
+``progress_decision``, ``monitor``).
+
+The course (a JSON object; examples ship as ``backcoach/catalog/examples/course_*.json``)::
+
+    {
+      "name": "steady improvement",              # optional, shown as is
+      "description": "...",                      # optional
+      "screening": {...},                        # screening answers at onboarding (the README keys)
+      "assessment": {...},                       # assessment answers (pain, side, self-tests, ...)
+      "onset_weeks": 3,                          # weeks between the pain starting and day 1
+      "days": [
+        {"day": 1,                               # 1 = the start date; days may be skipped
+         "pain_now": 4,                          # daily pain 0-10 (optional)
+         "session": {                            # optional: what was done, per exercise id or "all"
+           "all": {"completed": 1.0,             #   share of the prescribed dose done (0..1)
+                   "pain_during": 1, "rpe": 5,   #   0-10 each
+                   "form": "good",               #   good | some_faults | poor (default good)
+                   "faults": [],                 #   fault ids of the exercise (default none)
+                   "serious_fault_fraction": 0.0},  # optional
+           "glute_bridge": {...}                 #   overrides "all" for that exercise
+         },
+         "next_morning_pain": 3,                 # optional: pain the morning after (recorded next day)
+         "screening": {...},                     # optional: new symptoms -> re-screen now with these answers
+         "clearance": true}                      # optional: a clinician's go-ahead is recorded today
+      ]
+    }
+
+How a day runs: the morning-after pain of the previous day is recorded (a flare steps the
+exercises back at once), then today's pain; the screening is repeated when new answers
+are given, and otherwise weekly with the latest answers (assumed unchanged); the gate is
+checked; the program is built on the first open day and its phase re-evaluated; a
+scripted session is logged only if the gate is open, and each exercise gets its
+decision; monitoring runs last. Worsening pain (monitoring) turns progressions into
+holds and steps every exercise back at most once a week. A session scripted on a planned
+rest day is still done, with a note. Every calendar day from 1 to the last scripted day
+(or ``days``) gives one :class:`SimulatedDay`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Mapping, Sequence
+
+from .assessment import assess, parse_assessment
+from .catalog import Catalog
+from .errors import InvalidAnswers
+from .monitoring import Alert, PainEntry, baseline_pain, monitor
+from .program import (
+    Program,
+    advance_program,
+    apply_decisions,
+    build_program,
+    phase_for,
+    screening_gate,
+    todays_session,
+)
+from .progression import Decision, ExerciseLog, progress_decision, regress_prescription
+from .screening import Level, parse_answers, screen
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = ["SimulatedDay", "simulate", "parse_course"]
+
+COURSE_KEYS = {"name", "description", "screening", "assessment", "onset_weeks", "days"}
+DAY_KEYS = {"day", "pain_now", "session", "next_morning_pain", "screening", "clearance", "note"}
+ENTRY_KEYS = {"completed", "pain_during", "rpe", "form", "faults", "serious_fault_fraction"}
+WORSENING_PAUSE = "Progression paused: your pain over the last week is clearly higher than when you started."
+WORSENING_STEP = ("Your pain over the last week is clearly higher than when you started: this exercise steps "
+                  "back, and a review with a doctor or physiotherapist is recommended.")
+
+
+@dataclass(frozen=True)
+class SimulatedDay:
+    day: int
+    date: date
+    pain: int | None
+    decisions: tuple[Decision, ...]
+    alerts: tuple[Alert, ...]
+    phase: str | None
+    locked: bool
+    lock_reason: str | None
+    screening_level: str | None = None
+    session_done: bool = False
+    prescriptions: tuple[str, ...] = ()
+    trend: str = "unknown"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "day": self.day, "date": self.date.isoformat(), "pain": self.pain,
+            "decisions": [d.to_dict() for d in self.decisions], "alerts": [a.to_dict() for a in self.alerts],
+            "phase": self.phase, "locked": self.locked, "lock_reason": self.lock_reason,
+            "screening_level": self.screening_level, "session_done": self.session_done,
+            "prescriptions": list(self.prescriptions), "trend": self.trend, "notes": list(self.notes),
+        }
+
+
+def _int(value: Any, where: str, low: int = 0, high: int = 10) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):
+        raise InvalidAnswers(f"{where} must be a whole number from {low} to {high} (got {value!r}).")
+    if not low <= int(value) <= high:
+        raise InvalidAnswers(f"{where} must be from {low} to {high} (got {value!r}).")
+    return int(value)
+
+
+def parse_course(course: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
+    """Check the course's shape (plain messages naming the place); returns the days by number."""
+    if not isinstance(course, Mapping):
+        raise InvalidAnswers("The course must be a JSON object.")
+    unknown = set(course) - COURSE_KEYS
+    if unknown:
+        raise InvalidAnswers(f"Unknown key(s) in the course: {', '.join(sorted(unknown))}.")
+    for key in ("screening", "assessment", "days"):
+        if key not in course:
+            raise InvalidAnswers(f"The course needs {key!r}.")
+    if not isinstance(course["days"], list):
+        raise InvalidAnswers("'days' must be a list.")
+    days: dict[int, Mapping[str, Any]] = {}
+    for i, entry in enumerate(course["days"]):
+        where = f"days[{i}]"
+        if not isinstance(entry, Mapping):
+            raise InvalidAnswers(f"{where} must be an object.")
+        unknown = set(entry) - DAY_KEYS
+        if unknown:
+            raise InvalidAnswers(f"Unknown key(s) in {where}: {', '.join(sorted(unknown))}.")
+        number = _int(entry.get("day"), f"{where}.day", 1, 3650)
+        if number in days:
+            raise InvalidAnswers(f"Day {number} appears twice.")
+        for key in ("pain_now", "next_morning_pain"):
+            if entry.get(key) is not None:
+                _int(entry[key], f"{where}.{key}")
+        session = entry.get("session")
+        if session is not None:
+            if not isinstance(session, Mapping) or not session:
+                raise InvalidAnswers(f"{where}.session must be an object of exercise ids (or \"all\").")
+            for exercise_id, spec in session.items():
+                if not isinstance(spec, Mapping) or set(spec) - ENTRY_KEYS:
+                    raise InvalidAnswers(f"{where}.session.{exercise_id} must be an object with keys among "
+                                         f"{', '.join(sorted(ENTRY_KEYS))}.")
+        if "clearance" in entry and not isinstance(entry["clearance"], bool):
+            raise InvalidAnswers(f"{where}.clearance must be true or false.")
+        days[number] = entry
+    return days
+
+
+def _log_for(prescription: Any, spec: Mapping[str, Any], performed_on: date, exercise: Any,
+             where: str) -> ExerciseLog:
+    completed = spec.get("completed", 1.0)
+    if isinstance(completed, bool) or not isinstance(completed, (int, float)) or not 0 <= completed <= 1:
+        raise InvalidAnswers(f"{where}.completed must be a share from 0 to 1 (got {completed!r}).")
+    form = spec.get("form", "good")
+    if form not in ("good", "some_faults", "poor"):
+        raise InvalidAnswers(f"{where}.form must be good, some_faults or poor (got {form!r}).")
+    faults = tuple(spec.get("faults") or ())
+    unknown = [f for f in faults if f not in exercise.fault_ids]
+    if unknown:
+        raise InvalidAnswers(f"{where}: {exercise.id} has no fault {', '.join(unknown)}.")
+    fraction = spec.get("serious_fault_fraction")
+    if fraction is not None and (isinstance(fraction, bool) or not isinstance(fraction, (int, float))
+                                 or not 0 <= fraction <= 1):
+        raise InvalidAnswers(f"{where}.serious_fault_fraction must be from 0 to 1.")
+    p = prescription
+    if p.reps is not None:
+        total = int(p.sets * p.reps * completed + 1e-9)
+        reps = tuple(min(p.reps, max(0, total - i * p.reps)) for i in range(p.sets))
+        holds = tuple(float(p.hold_s) for _ in range(p.sets))
+    else:
+        reps = ()
+        holds = tuple(p.hold_s * completed for _ in range(p.sets))
+    return ExerciseLog(
+        exercise_id=p.exercise_id, performed_on=performed_on, prescription=p, sets_done=p.sets,
+        reps_per_set=reps, hold_s_per_set=holds,
+        pain_during=_int(spec.get("pain_during", 0), f"{where}.pain_during"),
+        rpe=_int(spec.get("rpe", 5), f"{where}.rpe"), form=form, faults=faults,
+        serious_fault_fraction=None if fraction is None else float(fraction),
+    )
+
+
+def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds | None, start: date,
+             days: int | None = None) -> list[SimulatedDay]:
+    """Run the course from ``start`` (day 1); one :class:`SimulatedDay` per calendar day."""
+    t = thresholds or catalog.thresholds or DEFAULT_THRESHOLDS
+    script = parse_course(course)
+    onset_weeks = course.get("onset_weeks", 0)
+    if isinstance(onset_weeks, bool) or not isinstance(onset_weeks, (int, float)) or onset_weeks < 0:
+        raise InvalidAnswers("onset_weeks must be a number of weeks, 0 or more.")
+    onset = start - timedelta(weeks=onset_weeks)
+    assessment = assess(parse_assessment(course["assessment"], t), t)
+    answers = parse_answers(course["screening"])
+    last_day = days if days is not None else max(script, default=1)
+
+    entries: list[PainEntry] = []
+    history: dict[str, list[ExerciseLog]] = {}
+    decisions_log: list[tuple[date, Decision]] = []
+    session_dates: list[date] = []
+    program: Program | None = None
+    level: Level | None = None
+    screened_at: datetime | None = None
+    clearance_at: datetime | None = None
+    cleared_items: frozenset[str] = frozenset()
+    last_worsening_step: date | None = None
+    previous_logs: list[ExerciseLog] = []
+    previous_morning: int | None = None
+    out: list[SimulatedDay] = []
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour), tzinfo=timezone.utc)
+
+    for number in range(1, last_day + 1):
+        today = start + timedelta(days=number - 1)
+        spec = script.get(number, {})
+        notes: list[str] = [str(spec["note"])] if spec.get("note") else []
+        decisions: list[Decision] = []
+
+        # Screening: at onboarding, on new answers (new symptoms) at once, otherwise weekly.
+        new_answers = spec.get("screening")
+        if new_answers is not None:
+            answers = parse_answers(new_answers)
+            notes.append("New symptoms reported: screened again with the new answers.")
+        weekly_due = screened_at is not None and (today - screened_at.date()).days >= t.monitoring.rescreen_days
+        if screened_at is None or new_answers is not None or weekly_due:
+            result = screen(answers, t)
+            if weekly_due and new_answers is None:
+                notes.append("Weekly re-screen (answers assumed unchanged).")
+            screened_at = at(today, 7)
+            serious_items = frozenset(r.item for r in result.reasons if r.level >= Level.URGENT)
+            if level is not None and level >= Level.URGENT and result.level < level and clearance_at is None:
+                notes.append("The earlier warning signs still need a clinician's go-ahead, whatever the new answers.")
+            else:
+                if result.level != level or new_answers is not None:
+                    notes.extend(f"Screening ({r.level.code}): {r.message}" for r in result.reasons)
+                level = result.level
+            if level is Level.URGENT and clearance_at is not None and serious_items <= cleared_items:
+                clearance_at = screened_at + timedelta(seconds=1)  # the same findings: the go-ahead still covers them
+            elif level is not None and level >= Level.URGENT:
+                clearance_at = None
+        if spec.get("clearance"):
+            if level is not None and level >= Level.URGENT:
+                clearance_at = at(today, 9)
+                cleared_items = frozenset(r.item for r in screen(answers, t).reasons if r.level >= Level.URGENT)
+                notes.append("A clinician's go-ahead was recorded.")
+            else:
+                notes.append("A clearance only matters after an urgent screen; noted.")
+
+        # Morning after the previous session: record it; a flare steps back at once.
+        if previous_morning is not None:
+            entries.append(PainEntry(at(today, 7), previous_morning, "next_morning"))
+            if program is not None and previous_logs:
+                baseline = baseline_pain(entries, t)
+                flare: list[Decision] = []
+                for log in previous_logs:
+                    logs = history[log.exercise_id]
+                    logs[-1] = replace(logs[-1], next_morning_pain=previous_morning)
+                    current = program.prescription_for(log.exercise_id)
+                    if current is None or current != log.prescription:
+                        continue
+                    d = progress_decision(current, logs, baseline, catalog, phase=program.phase, thresholds=t)
+                    if d.action == "regress":
+                        flare.append(d)
+                if flare:
+                    program = apply_decisions(program, flare, catalog)
+                    decisions.extend(flare)
+        previous_logs, previous_morning = [], None
+
+        if spec.get("pain_now") is not None:
+            entries.append(PainEntry(at(today, 8), int(spec["pain_now"]), "daily"))
+
+        now = at(today, 10)
+        gate = screening_gate(level, screened_at, now, clearance_at, None, t)
+        locked = not gate.allowed
+        lock_reason = " ".join(gate.reasons) if locked else None
+
+        if program is None and gate.allowed:
+            program = build_program(assessment, catalog, gate, today, t)
+            notes.append("Program built from the assessment.")
+        if program is not None and gate.allowed:
+            weeks = (today - program.started_on).days / 7
+            recent = [d for day, d in decisions_log if (today - day).days <= 14]
+            phase, why = phase_for(program, weeks, recent, t)
+            if phase != program.phase:
+                program = advance_program(program, catalog, phase, today, why, t)
+                notes.extend(why)
+
+        report = monitor(entries, onset, today, screened_at, level, session_dates,
+                         program.days_per_week if program else 0, program.started_on if program else None, t)
+
+        session_done = False
+        session = spec.get("session")
+        if session is not None and (locked or program is None):
+            notes.append("A session was planned but the program is locked: no exercise today.")
+        elif session is not None and program is not None:
+            planned = todays_session(program, catalog, today, _sessions_this_week(session_dates, today),
+                                     session_dates[-1] if session_dates else None)
+            if not planned:
+                notes.append("A rest day was planned; the session was done anyway.")
+            baseline = baseline_pain(entries, t)
+            worsening = report.pause_progression and level is not None and level < Level.URGENT
+            step_back = worsening and (last_worsening_step is None
+                                       or (today - last_worsening_step).days >= 7)
+            todays: list[Decision] = []
+            logs_today: list[ExerciseLog] = []
+            for p in program.prescriptions:
+                entry = session.get(p.exercise_id, session.get("all"))
+                if entry is None:
+                    continue
+                exercise = catalog.get(p.exercise_id)
+                log = _log_for(p, entry, today, exercise, f"day {number} session.{p.exercise_id}")
+                history.setdefault(p.exercise_id, []).append(log)
+                logs_today.append(log)
+                d = progress_decision(p, history[p.exercise_id], baseline, catalog, phase=program.phase,
+                                      thresholds=t)
+                if worsening and d.action != "regress":
+                    if step_back:
+                        after = regress_prescription(p, catalog, program.phase, t)
+                        d = Decision(p.exercise_id, "regress" if after != p else "hold", p, after,
+                                     (WORSENING_STEP,))
+                    elif d.action == "progress":
+                        d = Decision(p.exercise_id, "hold", p, p, (WORSENING_PAUSE,))
+                todays.append(d)
+            unknown = [k for k in session if k != "all" and program.prescription_for(k) is None]
+            if unknown:
+                notes.append(f"Not in the program today, ignored: {', '.join(unknown)}.")
+            if step_back and todays:
+                last_worsening_step = today
+            if logs_today:
+                session_done = True
+                session_dates.append(today)
+                program = apply_decisions(program, todays, catalog)
+                decisions.extend(todays)
+                previous_logs = logs_today
+                previous_morning = spec.get("next_morning_pain")
+            report = monitor(entries, onset, today, screened_at, level, session_dates, program.days_per_week,
+                             program.started_on, t)
+
+        decisions_log.extend((today, d) for d in decisions)
+        out.append(SimulatedDay(
+            day=number, date=today, pain=spec.get("pain_now"), decisions=tuple(decisions), alerts=report.alerts,
+            phase=program.phase if program else None, locked=locked, lock_reason=lock_reason,
+            screening_level=level.code if level is not None else None, session_done=session_done,
+            prescriptions=tuple(f"{p.exercise_id}: {p.describe()}" for p in program.prescriptions) if program
+            else (), trend=report.trend, notes=tuple(notes),
+        ))
+    return out
+
+
+def _sessions_this_week(session_dates: Sequence[date], today: date) -> int:
+    monday = today - timedelta(days=today.weekday())
+    return sum(1 for d in set(session_dates) if monday <= d < today)

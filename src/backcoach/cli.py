@@ -261,20 +261,45 @@ def screen(
     """The red-flag safety questions: level, reasons and what to do next."""
     from backcoach import services
 
+    from backcoach.storage import StorageError
+
     data = load_json(answers, "answers") if answers is not None else None
-    person_id = _person_for_screen(person) if save else None
+    person_id: Optional[int] = None
+    storage_problem: Optional[StorageError] = None
+    if save:
+        try:
+            person_id = _person_for_screen(person)
+        except StorageError as exc:  # the safety screen must still work without the database
+            storage_problem = exc
     if data is None:
         data = ask_screening()
-    if person_id is None:
-        result = services.screen_answers(data).to_dict()
-    else:
-        result = services.record_screening(uow(), person_id, data, now()).result.to_dict()
+    result = services.screen_answers(data).to_dict()  # shown first, whatever happens to storage
+    if person_id is not None:
+        try:
+            services.record_screening(uow(), person_id, data, now())
+        except StorageError as exc:
+            storage_problem = exc
     if as_json:
         print_json(result)
     else:
         render_screening(result)
-        if person_id is None and save:
+        if person_id is None and save and storage_problem is None:
             out.print("Not saved: no one is set up yet (backcoach start).", style="dim")
+    if storage_problem is not None:
+        kept = keep_unsaved(data, "screening") if answers is None else None
+        where = f"; your answers are kept in {kept}" if kept else ""
+        raise InputError(f"the screen above was NOT saved: {storage_problem}{where}")
+
+
+def keep_unsaved(data: Any, kind: str) -> Optional[Path]:
+    """Write answers that could not be stored to a file, so nothing typed is lost."""
+    stamp = now().strftime("%Y%m%dT%H%M%S")
+    path = Path.cwd() / f"backcoach-unsaved-{kind}-{stamp}.json"
+    try:
+        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    except OSError:
+        return None
+    return path
 
 
 def _person_for_screen(ref: Optional[str]) -> Optional[int]:
@@ -624,12 +649,21 @@ def log(
     """
     from backcoach import services
 
+    from backcoach.storage import StorageError
+
     data = load_json(file, "session") if file is not None else None
     pid = services.resolve_person(uow(), person)
     if data is None:
         session = _gated(as_json, lambda: services.todays_session(uow(), pid, now()))
         data = ask_session(session)
-    logged = _gated(as_json, lambda: services.log_session(uow(), pid, data, now()))
+        try:
+            logged = _gated(as_json, lambda: services.log_session(uow(), pid, data, now()))
+        except StorageError as exc:
+            kept = keep_unsaved({**data, "performed_on": now().date().isoformat()}, "session")
+            where = f"; your answers are kept in {kept}: log them later with `backcoach log --file {kept}`" if kept else ""
+            raise InputError(f"the session was NOT saved: {exc}{where}") from None
+    else:
+        logged = _gated(as_json, lambda: services.log_session(uow(), pid, data, now()))
     result = logged.to_dict()
     if as_json:
         print_json(result)
@@ -759,39 +793,173 @@ def clearance(
 
 @app.command()
 def simulate(
-    profile: Path = typer.Option(..., "--profile", help="A scripted course (JSON), e.g. from src/backcoach/catalog/examples/."),
+    profile: str = typer.Option(..., "--profile",
+                                help="A scripted course (JSON file), or the name of an example course "
+                                     "(steady_improvement, flare_up, red_flag)."),
     days: int = typer.Option(60, "--days", min=1, max=730, help="How many days to replay."),
+    start_on: Optional[str] = typer.Option(None, "--start", help="Date of day 1 (default: today)."),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Replay a scripted course through the real rules and print the decisions day by day."""
-    from backcoach.domain.simulation import simulate as run
+    """Replay a scripted course through the real rules and print the decisions day by day.
 
-    course = load_json(profile, "profile")
-    if not isinstance(course, dict):
-        raise InputError(f"the profile file {profile} must hold a JSON object")
-    result = run(course, days=days)
-    data = result.to_dict() if hasattr(result, "to_dict") else result
+    Nothing is stored: the rules run in memory, exactly as they do for a real person.
+    """
+    from backcoach.catalog import example_course_names, load_example_course
+    from backcoach.domain.simulation import simulate as run
+    from backcoach.services.common import catalog, thresholds
+
+    path = Path(profile)
+    if not path.exists() and profile in example_course_names():
+        course = load_example_course(profile)
+    else:
+        course = load_json(path, "profile")
+    try:
+        day1 = dt.date.fromisoformat(start_on) if start_on else now().date()
+    except ValueError:
+        raise InputError(f"--start must be a date like 2026-03-02 (got {start_on!r})") from None
+    simulated = run(course, catalog(), thresholds(), day1, days=days)
+    data = simulation_dict(course, day1, simulated)
     if as_json:
         print_json(data)
-        return
-    _render_simulation(data)
+    else:
+        render_simulation(data)
 
 
-def _render_simulation(data: Any) -> None:
-    days = data.get("days", []) if isinstance(data, dict) else list(data)
-    for day in days:
-        head = f"day {day.get('day', '?')} {day.get('date', '')}"
-        bits = []
-        for key in ("phase", "pain", "level"):
-            if day.get(key) is not None:
-                bits.append(f"{key} {day[key]}")
-        out.print(head + ("  " + ", ".join(bits) if bits else ""))
-        for event in day.get("events", []):
-            out.print(f"    {event}")
-        render_decisions(day.get("decisions", []))
-        _render_alerts(day.get("alerts", []))
-    if isinstance(data, dict) and data.get("summary"):
-        out.print(f"Summary: {data['summary']}", style="bold")
+def simulation_dict(course: Any, day1: dt.date, simulated: list[Any]) -> dict[str, Any]:
+    """The days plus a summary a person or a clinician can read at a glance."""
+    days = [d.to_dict() for d in simulated]
+    actions = {"progress": 0, "hold": 0, "regress": 0}
+    for d in days:
+        for decision in d["decisions"]:
+            actions[decision["action"]] = actions.get(decision["action"], 0) + 1
+    alert_codes = sorted({a["code"] for d in days for a in d["alerts"]})
+    last = days[-1] if days else {}
+    summary = {
+        "days": len(days),
+        "sessions": sum(1 for d in days if d["session_done"]),
+        "days_locked": sum(1 for d in days if d["locked"]),
+        "first_locked_day": next((d["day"] for d in days if d["locked"]), None),
+        "decisions": actions,
+        "alerts_raised": alert_codes,
+        "final_phase": last.get("phase"),
+        "final_prescriptions": last.get("prescriptions", []),
+        "final_trend": last.get("trend"),
+    }
+    return {"name": course.get("name"), "description": course.get("description"), "start": day1.isoformat(),
+            "summary": summary, "days": days}
+
+
+def render_simulation(data: dict[str, Any]) -> None:
+    if data.get("name"):
+        out.print(f"Course: {data['name']}", style="bold")
+    if data.get("description"):
+        out.print(data["description"])
+    out.print("(simulated with the real rules; nothing is stored)", style="dim")
+    for day in data["days"]:
+        bits = [f"day {day['day']:>3} {day['date']}"]
+        if day.get("pain") is not None:
+            bits.append(f"pain {day['pain']}/10")
+        if day.get("phase"):
+            bits.append(day["phase"])
+        if day.get("screening_level"):
+            bits.append(f"screen: {day['screening_level'].replace('_', ' ')}")
+        if day["locked"]:
+            bits.append("LOCKED")
+        elif day["session_done"]:
+            bits.append("session done")
+        else:
+            bits.append("no session")
+        style = "bold red" if day["locked"] else ("bold" if day["decisions"] or day["alerts"] else "none")
+        out.print("  ".join(bits), style=style)
+        if day["locked"] and day.get("lock_reason"):
+            out.print(f"      {day['lock_reason']}")
+        for note in day.get("notes", []):
+            out.print(f"      note: {note}", style="dim")
+        for d in day["decisions"]:
+            after = d.get("after") or {}
+            change = ""
+            if after and after != d.get("before"):
+                change = f" -> {after.get('exercise_id')} {_rx(after)}"
+            out.print(f"      {d['action'].upper():8} {d['exercise_id']}{change}",
+                      style={"progress": "green", "hold": "yellow", "regress": "red"}.get(d["action"], "none"))
+            for r in d.get("reasons", []):
+                out.print(f"               {r}", style="dim")
+        for a in day["alerts"]:
+            out.print(f"      ! {a.get('message', a.get('code'))}", style="red" if a.get("severity", 0) >= 50 else "yellow")
+    s = data["summary"]
+    out.print()
+    out.print("Summary", style="bold")
+    out.print(f"  {s['sessions']} sessions in {s['days']} days; decisions: {s['decisions']['progress']} progress, "
+              f"{s['decisions']['hold']} hold, {s['decisions']['regress']} regress")
+    if s["days_locked"]:
+        out.print(f"  program locked on {s['days_locked']} day(s), from day {s['first_locked_day']}")
+    if s["alerts_raised"]:
+        out.print(f"  alerts: {', '.join(s['alerts_raised'])}")
+    out.print(f"  final phase: {s['final_phase'] or '—'}; trend: {s['final_trend']}")
+    if s["final_prescriptions"]:
+        out.print(f"  final program: {'; '.join(s['final_prescriptions'])}")
+
+
+# ----------------------------------------------------------------------------- export
+
+export_app = typer.Typer(cls=TyperGroup, help="Export a person's record (FHIR R4, PDF report, pain chart).",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(export_app, name="export")
+
+
+def _write_bytes(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@export_app.command("fhir")
+def export_fhir(
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Write the bundle here (default: print it)."),
+    person: Optional[str] = PersonOpt,
+) -> None:
+    """The record as an HL7 FHIR R4 Bundle (JSON)."""
+    from backcoach import services
+    from backcoach.services import exports
+
+    pid = services.resolve_person(uow(), person)
+    bundle = exports.fhir_bundle(uow(), pid, now())
+    if out_file is None:
+        print_json(bundle)
+    else:
+        _write_bytes(out_file, (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        out.print(f"FHIR bundle written to {out_file}")
+
+
+@export_app.command("report")
+def export_report(
+    out_file: Optional[Path] = typer.Option(None, "--out", help="PDF file (default: backcoach-report-DATE.pdf)."),
+    person: Optional[str] = PersonOpt,
+) -> None:
+    """A PDF progress report: summary, pain and adherence charts, decisions with their reasons."""
+    from backcoach import services
+    from backcoach.services import exports
+
+    pid = services.resolve_person(uow(), person)
+    path = out_file or Path(f"backcoach-report-{now().date().isoformat()}.pdf")
+    _write_bytes(path, exports.report_pdf(uow(), pid, now()))
+    out.print(f"Report written to {path}")
+
+
+@export_app.command("chart")
+def export_chart(
+    out_file: Optional[Path] = typer.Option(None, "--out", help="PNG file (default: backcoach-pain-DATE.png)."),
+    person: Optional[str] = PersonOpt,
+) -> None:
+    """The pain-over-time chart with the baseline (PNG)."""
+    from backcoach import services
+    from backcoach.services import exports
+
+    pid = services.resolve_person(uow(), person)
+    path = out_file or Path(f"backcoach-pain-{now().date().isoformat()}.png")
+    _write_bytes(path, exports.pain_chart_png(uow(), pid, now()))
+    out.print(f"Pain chart written to {path}")
 
 
 # ----------------------------------------------------------------------------- db

@@ -258,17 +258,81 @@ def test_db_upgrade(cli):
     assert result.exit_code == 0 and "revision" in result.stdout
 
 
-def test_simulate_an_example_course(cli, tmp_path):
+def test_simulate_each_example_course(cli, tmp_path):
     from backcoach import catalog
 
-    names = catalog.example_course_names() if hasattr(catalog, "example_course_names") else ()
-    if not names:
-        pytest.fail("no example course shipped in backcoach/catalog/examples")
-    path = write(tmp_path, "course.json", catalog.load_example_course(names[0]))
-    result = cli("simulate", "--days", "30", "--profile", str(path), "--json")
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert data
-    text = cli("simulate", "--days", "30", "--profile", str(path))
-    assert text.exit_code == 0 and text.stdout.strip()
+    names = catalog.example_course_names()
+    assert set(names) >= {"steady_improvement", "flare_up", "red_flag"}
+    for name in names:
+        path = write(tmp_path, f"{name}.json", catalog.load_example_course(name))
+        result = cli("simulate", "--days", "60", "--profile", str(path), "--json", now=MON)
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert len(data["days"]) == 60 and data["days"][0]["date"] == "2026-03-02"
+        assert data["summary"]["sessions"] > 0
+        if name == "red_flag":
+            assert data["summary"]["days_locked"] > 0 and "emergency" in data["summary"]["alerts_raised"]
+            assert all(not d["session_done"] for d in data["days"] if d["locked"])
+        if name == "steady_improvement":
+            assert data["summary"]["decisions"]["progress"] > 0
+    text = cli("simulate", "--days", "20", "--profile", "flare_up", now=MON)
+    assert text.exit_code == 0 and "day   1 2026-03-02" in text.stdout and "Summary" in text.stdout
+
+
+def test_simulate_bad_profiles(cli, tmp_path):
     assert "not found" in one_error_line(cli("simulate", "--profile", str(tmp_path / "none.json")))
+    assert "needs 'assessment'" in one_error_line(
+        cli("simulate", "--profile", str(write(tmp_path, "c.json", {"screening": CLEAR, "days": []}))))
+    one_error_line(cli("simulate", "--days", "0", "--profile", "flare_up"))
+
+
+def _screen_input(answers: dict) -> list[str]:
+    from backcoach.domain.screening import QUESTIONS
+
+    return ["y" if answers[q.key] is True else "n" if answers[q.key] is False else str(answers[q.key])
+            for q in QUESTIONS]
+
+
+def test_start_and_log_interactively(cli):
+    from backcoach.cli import ASSESSMENT_QUESTIONS
+
+    assessment = [str(ASSESSMENT.get(key, "")) if not isinstance(ASSESSMENT.get(key), bool)
+                  else ("y" if ASSESSMENT[key] else "n") for key, *_ in ASSESSMENT_QUESTIONS]
+    lines = ["Ana"] + _screen_input(CLEAR) + assessment
+    started = cli("start", input="\n".join(lines) + "\n", now=MON)
+    assert started.exit_code == 0, started.stdout + started.stderr
+    assert "Your program" in started.stdout
+    today = json.loads(cli("today", "--json", now=at(0, 9)).stdout)
+    answers = []
+    for item in today["exercises"]:
+        p = item["prescription"]
+        answers += ["y", str(p["sets"])]
+        if p.get("reps") is not None:
+            answers += [" ".join([str(p["reps"])] * p["sets"]), str(p["hold_s"])]
+        else:
+            answers += [" ".join([str(p["hold_s"])] * p["sets"])]
+        answers += ["1", "5", "good"]
+    answers.append("2")  # pain now
+    logged = cli("log", input="\n".join(answers) + "\n", now=at(0, 18))
+    assert logged.exit_code == 0, logged.stdout + logged.stderr
+    assert "Session saved" in logged.stdout
+    status = json.loads(cli("status", "--json", now=at(0, 19)).stdout)
+    assert status["sessions_logged"] == 1 and status["person"]["display_name"] == "Ana"
+
+
+def test_exports(cli, tmp_path):
+    start(cli, tmp_path)
+    bundle = cli("export", "fhir", now=at(0, 9))
+    assert bundle.exit_code == 0 and json.loads(bundle.stdout)["resourceType"] == "Bundle"
+    pdf = tmp_path / "r.pdf"
+    assert cli("export", "report", "--out", str(pdf), now=at(0, 9)).exit_code == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "cannot write" in one_error_line(cli("export", "chart", "--out", str(tmp_path / "no" / "x.png"), now=at(0, 9)))
+
+
+def test_screen_still_shows_the_result_when_the_database_is_down(cli, env, tmp_path):
+    env["DATABASE_URL"] = "postgresql+psycopg://postgres@127.0.0.1:1/none"
+    result = cli("screen", "--answers", str(write(tmp_path, "e.json", LEVELS["emergency"])), "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["level"] == "emergency"
+    assert "NOT saved" in result.stderr and "cannot reach the database" in result.stderr

@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, fields
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, NamedTuple
 
 from .errors import InvalidAnswers
 from .thresholds import Cutoffs, Thresholds
@@ -186,20 +186,12 @@ class AssessmentResult:
                 "reasons": list(self.reasons)}
 
 
-@dataclass(frozen=True)
-class SelfTest:
+class SelfTest(NamedTuple):
+    """A guided self-test for the CLI and the web wizard; a plain (key, title, instructions) tuple."""
+
     key: str
     title: str
     instructions: str
-
-    def __iter__(self):  # unpacks as (key, title, instructions)
-        return iter((self.key, self.title, self.instructions))
-
-    def __getitem__(self, index: int) -> str:
-        return (self.key, self.title, self.instructions)[index]
-
-    def __len__(self) -> int:
-        return 3
 
 
 SELF_TESTS: tuple[SelfTest, ...] = (

@@ -51,6 +51,8 @@ class Prescription:
     hold_s: int
     band: Literal["light", "medium", "heavy"] | None = None
     per_side: bool = False
+    phase: str | None = None
+    """The phase whose dose caps apply when progressing (set by the program; None = the exercise's range)."""
 
     def describe(self) -> str:
         side = " per side" if self.per_side else ""
@@ -64,7 +66,7 @@ class Prescription:
 
     def to_dict(self) -> dict[str, Any]:
         return {"exercise_id": self.exercise_id, "sets": self.sets, "reps": self.reps, "hold_s": self.hold_s,
-                "band": self.band, "per_side": self.per_side}
+                "band": self.band, "per_side": self.per_side, "phase": self.phase}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Prescription":
@@ -73,9 +75,12 @@ class Prescription:
             if band is not None and band not in BANDS:
                 raise ValueError(band)
             reps = data.get("reps")
+            phase = data.get("phase")
+            if phase is not None and phase not in PHASES:
+                raise ValueError(f"phase {phase!r}")
             return cls(exercise_id=str(data["exercise_id"]), sets=int(data["sets"]),
                        reps=None if reps is None else int(reps), hold_s=int(data["hold_s"]),
-                       band=band, per_side=bool(data.get("per_side", False)))
+                       band=band, per_side=bool(data.get("per_side", False)), phase=phase)
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidAnswers(f"A prescription is incomplete or malformed ({error}).") from None
 
@@ -229,7 +234,7 @@ def starting_prescription(exercise: Exercise, phase: str | None = None,
     dose = dose_range_for(exercise, phase, thresholds)
     return Prescription(exercise_id=exercise.id, sets=dose.sets_min,
                         reps=dose.reps_min if dose.unit == "reps" else None, hold_s=dose.hold_s_min,
-                        band=BANDS[0] if exercise.banded else None, per_side=exercise.per_side)
+                        band=BANDS[0] if exercise.banded else None, per_side=exercise.per_side, phase=phase)
 
 
 def clamp_to_range(prescription: Prescription, exercise: Exercise, phase: str | None = None,
@@ -243,6 +248,7 @@ def clamp_to_range(prescription: Prescription, exercise: Exercise, phase: str | 
         hold_s=min(max(prescription.hold_s, dose.hold_s_min), dose.hold_s_max),
         band=(prescription.band or BANDS[0]) if exercise.banded else None,
         per_side=exercise.per_side,
+        phase=phase if phase is not None else prescription.phase,
     )
 
 

@@ -14,8 +14,9 @@ Decisions taken here:
   rated ``poor`` form is counted as present in at least 30 % of repetitions.
 * A qualifying session needs its next-morning pain known and settled, except the latest
   session, whose morning has not come yet.
-* With a ``phase``, the dose moves within the phase caps and progression does not move onto
-  an exercise of a later phase; without one, the exercise's own range applies.
+* With a ``phase`` (given, or carried by the prescription as the program sets it), the
+  dose moves within the phase caps and progression does not move onto an exercise of a
+  later phase; without one, the exercise's own range applies.
 * Regression goes one notch back in the reverse order: hold time, sets, repetitions, band,
   then the previous exercise at the bottom of its range.
 
@@ -35,8 +36,12 @@ from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = [
     "FormRating", "ExerciseLog", "Action", "Decision", "progress_decision", "progress_prescription",
-    "regress_prescription", "regress", "hold",
+    "regress_prescription", "regress", "hold", "worsening_decision", "WORSENING_PAUSE", "WORSENING_STEP",
 ]
+
+WORSENING_PAUSE = "Progression paused: your pain over the last week is clearly higher than when you started."
+WORSENING_STEP = ("Your pain over the last week is clearly higher than when you started: this exercise steps "
+                  "back, and a review with a doctor or physiotherapist is recommended.")
 
 FormRating = Literal["good", "some_faults", "poor"]
 Action = Literal["progress", "hold", "regress"]
@@ -159,20 +164,21 @@ def progress_prescription(prescription: Prescription, catalog: Catalog, phase: s
     exercise belongs to a later phase).
     """
     t = _t(catalog, thresholds).progression
+    phase = phase if phase is not None else prescription.phase
     exercise = catalog.get(prescription.exercise_id)
     dose = dose_range_for(exercise, phase, _t(catalog, thresholds))
     p = prescription
     if dose.unit == "reps" and p.reps is not None and p.reps < dose.reps_max:
         reps = min(max(p.reps + t.reps_step, dose.reps_min), dose.reps_max)
-        return replace(p, reps=reps), f"More repetitions: {p.reps} → {reps}."
+        return replace(p, reps=reps, phase=phase), f"More repetitions: {p.reps} → {reps}."
     if p.sets < dose.sets_max:
         sets = min(p.sets + t.sets_step, dose.sets_max)
-        return replace(p, sets=sets), f"One more set: {p.sets} → {sets}."
+        return replace(p, sets=sets, phase=phase), f"One more set: {p.sets} → {sets}."
     step = t.squeeze_step_s if dose.unit == "reps" else t.timed_hold_step_s
     if p.hold_s < dose.hold_s_max:
         hold_s = min(p.hold_s + step, dose.hold_s_max)
         what = "squeeze at the top" if dose.unit == "reps" else "hold"
-        return replace(p, hold_s=hold_s), f"Longer {what}: {p.hold_s} s → {hold_s} s."
+        return replace(p, hold_s=hold_s, phase=phase), f"Longer {what}: {p.hold_s} s → {hold_s} s."
     if exercise.banded:
         current = BANDS.index(p.band) if p.band in BANDS else 0
         if current + 1 < len(BANDS):
@@ -206,6 +212,7 @@ regress = regress_prescription
 def _regress(prescription: Prescription, catalog: Catalog, phase: str | None,
              thresholds: Thresholds | None) -> tuple[Prescription, str]:
     t = _t(catalog, thresholds).progression
+    phase = phase if phase is not None else prescription.phase
     exercise = catalog.get(prescription.exercise_id)
     dose = dose_range_for(exercise, phase, _t(catalog, thresholds))
     p = prescription
@@ -213,16 +220,16 @@ def _regress(prescription: Prescription, catalog: Catalog, phase: str | None,
     if p.hold_s > dose.hold_s_min:
         hold_s = max(min(p.hold_s - step, dose.hold_s_max), dose.hold_s_min)
         what = "squeeze at the top" if dose.unit == "reps" else "hold"
-        return replace(p, hold_s=hold_s), f"Shorter {what}: {p.hold_s} s → {hold_s} s."
+        return replace(p, hold_s=hold_s, phase=phase), f"Shorter {what}: {p.hold_s} s → {hold_s} s."
     if p.sets > dose.sets_min:
         sets = max(min(p.sets - t.sets_step, dose.sets_max), dose.sets_min)
-        return replace(p, sets=sets), f"One set fewer: {p.sets} → {sets}."
+        return replace(p, sets=sets, phase=phase), f"One set fewer: {p.sets} → {sets}."
     if dose.unit == "reps" and p.reps is not None and p.reps > dose.reps_min:
         reps = max(min(p.reps - t.reps_step, dose.reps_max), dose.reps_min)
-        return replace(p, reps=reps), f"Fewer repetitions: {p.reps} → {reps}."
+        return replace(p, reps=reps, phase=phase), f"Fewer repetitions: {p.reps} → {reps}."
     if exercise.banded and p.band in BANDS and BANDS.index(p.band) > 0:
         band = BANDS[BANDS.index(p.band) - 1]
-        return replace(p, band=band), f"Lighter band: {p.band} → {band}."
+        return replace(p, band=band, phase=phase), f"Lighter band: {p.band} → {band}."
     previous = catalog.previous_on_ladder(exercise.id)
     if previous is None:
         return p, (f"{exercise.name} at this dose is already the gentlest step: rest from it until the pain "
@@ -258,6 +265,7 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
     """Regress, hold or progress this exercise after the latest session, with the reasons."""
     th = _t(catalog, thresholds)
     t = th.progression
+    phase = phase if phase is not None else prescription.phase
     exercise = catalog.get(prescription.exercise_id)
     logs = [log for log in logs if log.exercise_id == prescription.exercise_id]
     if not logs:
@@ -336,3 +344,24 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
     if after is None:
         return hold(prescription, (good, change))
     return Decision(prescription.exercise_id, "progress", prescription, after, (good, change))
+
+
+def worsening_decision(decision: Decision, catalog: Catalog, step_back: bool, phase: str | None = None,
+                       thresholds: Thresholds | None = None) -> Decision:
+    """Adjust a decision while monitoring reports worsening pain (DESIGN.md §5).
+
+    Progression is paused (a progress becomes a hold); when ``step_back`` is true (the
+    caller steps back at most once a week) the exercise also goes one notch down. A
+    regression already decided by the session stays as it is.
+    """
+    if decision.action == "regress":
+        return decision
+    p = decision.before
+    if step_back:
+        after = regress_prescription(p, catalog, phase, thresholds)
+        if after != p:
+            return Decision(p.exercise_id, "regress", p, after, (WORSENING_STEP,))
+        return Decision(p.exercise_id, "hold", p, p, (WORSENING_STEP, _regress(p, catalog, phase, thresholds)[1]))
+    if decision.action == "progress":
+        return Decision(p.exercise_id, "hold", p, p, (WORSENING_PAUSE,))
+    return decision

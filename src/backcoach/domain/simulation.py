@@ -61,7 +61,7 @@ from .program import (
     screening_gate,
     todays_session,
 )
-from .progression import Decision, ExerciseLog, progress_decision, regress_prescription
+from .progression import Decision, ExerciseLog, progress_decision, worsening_decision
 from .screening import Level, parse_answers, screen
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -70,9 +70,6 @@ __all__ = ["SimulatedDay", "simulate", "parse_course"]
 COURSE_KEYS = {"name", "description", "screening", "assessment", "onset_weeks", "days"}
 DAY_KEYS = {"day", "pain_now", "session", "next_morning_pain", "screening", "clearance", "note"}
 ENTRY_KEYS = {"completed", "pain_during", "rpe", "form", "faults", "serious_fault_fraction"}
-WORSENING_PAUSE = "Progression paused: your pain over the last week is clearly higher than when you started."
-WORSENING_STEP = ("Your pain over the last week is clearly higher than when you started: this exercise steps "
-                  "back, and a review with a doctor or physiotherapist is recommended.")
 
 
 @dataclass(frozen=True)
@@ -315,13 +312,8 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
                 logs_today.append(log)
                 d = progress_decision(p, history[p.exercise_id], baseline, catalog, phase=program.phase,
                                       thresholds=t)
-                if worsening and d.action != "regress":
-                    if step_back:
-                        after = regress_prescription(p, catalog, program.phase, t)
-                        d = Decision(p.exercise_id, "regress" if after != p else "hold", p, after,
-                                     (WORSENING_STEP,))
-                    elif d.action == "progress":
-                        d = Decision(p.exercise_id, "hold", p, p, (WORSENING_PAUSE,))
+                if worsening:
+                    d = worsening_decision(d, catalog, step_back, program.phase, t)
                 todays.append(d)
             unknown = [k for k in session if k != "all" and program.prescription_for(k) is None]
             if unknown:

@@ -178,8 +178,15 @@ PROGRESS_CASES = [
 def test_progress_order(before, after, phase) -> None:
     decision = decide(before, *good_pair(before), phase=phase)
     assert decision.action == "progress", decision.reasons
-    assert decision.after == after
+    assert decision.after == replace(after, phase=phase)
     assert len(decision.reasons) == 2
+
+
+@pytest.mark.parametrize(("before", "after", "phase"), [c for c in PROGRESS_CASES if c[2] is not None])
+def test_the_phase_carried_by_the_prescription_applies(before, after, phase) -> None:
+    carried = replace(before, phase=phase)
+    decision = decide(carried, *good_pair(carried))
+    assert decision.after == replace(after, phase=phase)
 
 
 @pytest.mark.parametrize(
@@ -315,3 +322,24 @@ def test_climbing_by_progress_visits_every_step_in_order(p, phase) -> None:
         current = nxt
     start = ladder.index(p.exercise_id)
     assert tuple(seen) == ladder[start:start + len(seen)]
+
+
+# ---- worsening pain (monitoring) -------------------------------------------------------------
+
+
+def test_worsening_pauses_progression_and_steps_back_when_asked() -> None:
+    from backcoach.domain.progression import WORSENING_PAUSE, WORSENING_STEP, worsening_decision
+
+    p = rx(sets=2, reps=10, hold_s=3)
+    progress = decide(p, *good_pair(p))
+    assert progress.action == "progress"
+    paused = worsening_decision(progress, CATALOG, step_back=False)
+    assert paused.action == "hold" and paused.after == p and paused.reasons == (WORSENING_PAUSE,)
+    stepped = worsening_decision(progress, CATALOG, step_back=True)
+    assert stepped.action == "regress" and stepped.after == rx(sets=2, reps=10, hold_s=2)
+    assert stepped.reasons == (WORSENING_STEP,)
+    regress = decide(p, log(p, pain=7))
+    assert worsening_decision(regress, CATALOG, step_back=True) is regress
+    bottom = rx(sets=2, reps=8, hold_s=2)
+    held = worsening_decision(decide(bottom, log(bottom)), CATALOG, step_back=True)
+    assert held.action == "hold" and held.after == bottom and len(held.reasons) == 2

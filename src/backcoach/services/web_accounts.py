@@ -26,7 +26,8 @@ ROLES = ("person", "clinician", "admin")
 EMAIL_RE = re.compile(r"^[^@\s]{1,200}@[^@\s]{1,100}\.[^@\s]{1,60}$")
 MIN_PASSWORD = 10
 LOGIN_WINDOW = dt.timedelta(minutes=15)
-LOGIN_MAX_FAILURES = 5
+LOGIN_MAX_FAILURES = 5  # per email address
+LOGIN_MAX_FAILURES_PER_CLIENT = 100  # per client address (many people can share one address)
 WRONG_LOGIN = "That email address and password do not match an account."
 INVITATION_DAYS = 30
 
@@ -134,7 +135,7 @@ def authenticate(
     since = now - LOGIN_WINDOW
     for key in keys:
         n = session.scalar(select(func.count(LoginAttempt.id)).where(LoginAttempt.key == key, LoginAttempt.at >= since))
-        limit = LOGIN_MAX_FAILURES if key.startswith("email:") else LOGIN_MAX_FAILURES * 6
+        limit = LOGIN_MAX_FAILURES if key.startswith("email:") else LOGIN_MAX_FAILURES_PER_CLIENT
         if (n or 0) >= limit:
             raise TooManyAttempts(
                 "Too many unsuccessful log-in attempts. For your safety, wait 15 minutes and try again."

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Annotated, Any, Iterator
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session as DbSession
 
@@ -24,6 +24,10 @@ DISCLAIMER = (
     "backcoach does not replace a clinician. It cannot examine you. If it tells you to seek care, "
     "do so; if something feels wrong, stop and ask a doctor or physiotherapist."
 )
+
+
+MAX_ID = 2_147_483_647
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record id")]
 
 
 class LoginRequired(Exception):

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backcoach import services
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
-from backcoach.web.deps import Ctx, api_ctx, role_required
+from backcoach.web.deps import MAX_ID, RecordId, Ctx, api_ctx, role_required
 
 router = APIRouter(prefix="/clinician", tags=["clinician"])
 
@@ -38,7 +38,7 @@ def people(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
 
 
 @router.get("/people/{person_id}", summary="One person's record: screenings, assessment, program, decisions, pain, sessions")
-def person(person_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     clinician = _access(ctx, person_id)
     overview = services.person_overview(ctx.service_uow(), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
@@ -55,7 +55,7 @@ class ClearanceIn(BaseModel):
 
 
 @router.post("/people/{person_id}/clearance", status_code=201, summary="Record clearance after an urgent screen")
-def clearance(person_id: int, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
+def clearance(person_id: RecordId, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
               idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
     clinician = _access(ctx, person_id)
     key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
@@ -77,7 +77,7 @@ class AdjustmentIn(BaseModel):
 
 
 @router.post("/people/{person_id}/adjustments", status_code=201, summary="Swap, regress, progress or change the dose, with a note")
-def adjust(person_id: int, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
+def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
            idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
     clinician = _access(ctx, person_id)
     key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
@@ -96,7 +96,7 @@ def invitation(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
 
 
 @router.get("/audit", summary="Who viewed or changed the data of the people you follow")
-def audit(ctx: Ctx = Depends(api_ctx), person_id: Optional[int] = Query(default=None)) -> list[dict[str, Any]]:
+def audit(ctx: Ctx = Depends(api_ctx), person_id: Optional[int] = Query(default=None, ge=1, le=MAX_ID)) -> list[dict[str, Any]]:
     return accounts.audit_entries(ctx.db, clinician_of(ctx), person_id)
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.services import screening as screening_svc
 from backcoach.web import usecases, views
-from backcoach.web.deps import Ctx, api_ctx, role_required
+from backcoach.web.deps import MAX_ID, RecordId, Ctx, api_ctx, role_required
 
 router = APIRouter(tags=["person"])
 
@@ -54,7 +54,7 @@ def _key(ctx: Ctx, idempotency_key: Optional[str]) -> Optional[str]:
 
 
 @router.get("/screenings/{screening_id}", summary="One screening result")
-def get_screening(screening_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def get_screening(screening_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     pid = person_of(ctx)
     rec = ctx.uow.screenings.get(screening_id)
     if rec is None or rec.person_id != pid:
@@ -145,7 +145,7 @@ def list_sessions(ctx: Ctx = Depends(api_ctx), since: Optional[dt.date] = Query(
 
 
 @router.get("/sessions/{session_id}", summary="One session with its decisions")
-def get_session(session_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def get_session(session_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     pid = person_of(ctx)
     rec = ctx.uow.sessions.get(session_id)
     if rec is None or rec.person_id != pid:

@@ -8,7 +8,7 @@ from backcoach import services
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
-from backcoach.web.deps import Ctx, check_csrf_form, page_ctx, redirect, role_required
+from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import FormProblems, form_data
 
 router = APIRouter(prefix="/clinic")
@@ -50,7 +50,7 @@ async def admin_assign(request: Request, ctx: Ctx = Depends(page_ctx)):
     return redirect("/clinic?msg=adjusted")
 
 
-def _person_page(ctx: Ctx, person_id: int, problems: list | None = None, status_code: int = 200, values=None):
+def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, status_code: int = 200, values=None):
     clinician = _clinician(ctx)
     accounts.require_access(ctx.db, clinician, person_id)
     overview = services.person_overview(ctx.service_uow(), clinician.id, person_id, ctx.now)
@@ -71,12 +71,12 @@ def _person_page(ctx: Ctx, person_id: int, problems: list | None = None, status_
 
 
 @router.get("/people/{person_id}")
-def person(person_id: int, ctx: Ctx = Depends(page_ctx)):
+def person(person_id: RecordId, ctx: Ctx = Depends(page_ctx)):
     return _person_page(ctx, person_id)
 
 
 @router.post("/people/{person_id}/clearance", dependencies=[Depends(check_csrf_form)])
-async def clearance(person_id: int, request: Request, ctx: Ctx = Depends(page_ctx)):
+async def clearance(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_ctx)):
     clinician = _clinician(ctx)
     accounts.require_access(ctx.db, clinician, person_id)
     f = await form_data(request)
@@ -92,7 +92,7 @@ async def clearance(person_id: int, request: Request, ctx: Ctx = Depends(page_ct
 
 
 @router.post("/people/{person_id}/adjust", dependencies=[Depends(check_csrf_form)])
-async def adjust(person_id: int, request: Request, ctx: Ctx = Depends(page_ctx)):
+async def adjust(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_ctx)):
     clinician = _clinician(ctx)
     accounts.require_access(ctx.db, clinician, person_id)
     f = await form_data(request)

@@ -8,7 +8,7 @@ from backcoach.domain.errors import BackcoachError, ProgramLocked
 from backcoach.services import screening as screening_svc
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases, views
-from backcoach.web.deps import Ctx, check_csrf_form, page_ctx, redirect, role_required
+from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import form_data
 
 router = APIRouter()
@@ -54,7 +54,7 @@ async def screening_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
 
 
 @router.get("/screening/{screening_id}")
-def screening_result(screening_id: int, ctx: Ctx = Depends(page_ctx)):
+def screening_result(screening_id: RecordId, ctx: Ctx = Depends(page_ctx)):
     pid = _person(ctx)
     rec = ctx.uow.screenings.get(screening_id)
     if rec is None or rec.person_id != pid:
@@ -186,7 +186,7 @@ async def log_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
 
 
 @router.get("/sessions/{session_id}")
-def session_result(session_id: int, ctx: Ctx = Depends(page_ctx)):
+def session_result(session_id: RecordId, ctx: Ctx = Depends(page_ctx)):
     pid = _person(ctx)
     rec = ctx.uow.sessions.get(session_id)
     if rec is None or rec.person_id != pid:

@@ -1,0 +1,132 @@
+"""The HTML pages: every page renders with the disclaimer; bad form input (pain 11, negative
+reps, a form posted twice, a stale CSRF token) gives a clear message and changes nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import person_with_program, sign_up
+
+PERSON_PAGES = ["/today", "/checkin", "/progress", "/screening", "/assessment", "/program", "/account"]
+
+
+def form(user, url: str) -> dict[str, str]:
+    page = user.client.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    return user.page_tokens(page.text)
+
+
+@pytest.mark.parametrize("url", PERSON_PAGES)
+def test_person_pages_render_with_the_disclaimer(app, url):
+    user = person_with_program(app)
+    page = user.client.get(url)
+    assert page.status_code == 200
+    assert "does not replace a clinician" in page.text
+    assert 'lang="en"' in page.text and "Skip to content" in page.text
+    assert "Content-Security-Policy" in page.headers or "content-security-policy" in page.headers
+
+
+def test_public_pages_and_docs(app):
+    from .conftest import new_client
+
+    client = new_client(app)
+    for url in ("/", "/login", "/signup", "/docs"):
+        r = client.get(url)
+        assert r.status_code == 200 and "does not replace a clinician" in r.text, url
+    assert "POST /api/sessions" in client.get("/docs").text
+    assert client.get("/openapi.json").json()["components"]["securitySchemes"]
+    assert client.get("/today", follow_redirects=False).headers["location"].startswith("/login")
+    assert client.get("/static/css/app.css").status_code == 200
+    assert client.get("/no/such/page").status_code == 404
+
+
+def test_pain_11_in_the_check_in_form_is_refused(app):
+    user = sign_up(app)
+    tokens = form(user, "/checkin")
+    r = user.client.post("/checkin", data={**tokens, "nprs": "11", "kind": "daily"})
+    assert r.status_code == 400 and "outside the range 0 to 10" in r.text
+    r = user.client.post("/checkin", data={**tokens, "nprs": "lots", "kind": "daily"})
+    assert r.status_code == 400 and "not a whole number" in r.text
+    assert user.get("/api/pain").json() == []
+
+
+def test_a_check_in_form_posted_twice_is_saved_once(app):
+    user = sign_up(app)
+    tokens = form(user, "/checkin")
+    assert user.client.post("/checkin", data={**tokens, "nprs": "3", "kind": "daily"}).status_code == 200
+    again = user.client.post("/checkin", data={**tokens, "nprs": "3", "kind": "daily"})
+    assert again.status_code == 409 and "already sent" in again.text
+    assert len(user.get("/api/pain").json()) == 1
+
+
+def test_a_stale_csrf_token_is_refused_with_a_clear_message(app):
+    user = sign_up(app)
+    tokens = form(user, "/checkin")
+    user.client.post("/logout", data={"csrf_token": tokens["csrf_token"]})
+    login = user.page_tokens(user.client.get("/login").text)
+    user.client.post("/login", data={**login, "email": user.email, "password": "correct horse battery"})
+    r = user.client.post("/checkin", data={**tokens, "nprs": "3", "kind": "daily"})
+    assert r.status_code == 403 and "Nothing was changed" in r.text and "reload" in r.text
+    assert user.get("/api/pain").json() == []
+
+
+def _log_form(user) -> tuple[dict[str, str], str]:
+    page = user.client.get("/today")
+    assert page.status_code == 200
+    data = user.page_tokens(page.text)
+    for i, card in enumerate(re.findall(r'data-sets="(\d+)" data-reps="(\d*)" data-hold="(\d+)"', page.text)):
+        sets, reps, hold = card
+        data[f"ex{i}_id"] = re.findall(r'name="ex%d_id" value="([^"]+)"' % i, page.text)[0]
+        data[f"ex{i}_sets"] = sets
+        if reps:
+            data[f"ex{i}_reps"] = ",".join([reps] * int(sets))
+        data[f"ex{i}_holds"] = ",".join([hold] * int(sets))
+        data[f"ex{i}_pain"], data[f"ex{i}_rpe"], data[f"ex{i}_form"] = "1", "5", "good"
+    return data, page.text
+
+
+def test_log_form_refuses_negative_reps_and_pain_11(app):
+    user = person_with_program(app)
+    data, _ = _log_form(user)
+    bad = {**data, "ex0_reps": "-3,10"}
+    r = user.client.post("/today/log", data=bad)
+    assert r.status_code == 400 and "between 0 and 100" in r.text
+    bad = {**data, "ex0_pain": "11"}
+    r = user.client.post("/today/log", data=bad)
+    assert r.status_code == 400 and "pain during must be from 0 to 10" in r.text
+    assert user.get("/api/sessions").json() == []
+
+
+def test_log_form_saves_once_and_shows_decisions_with_reasons(app):
+    user = person_with_program(app)
+    data, _ = _log_form(user)
+    r = user.client.post("/today/log", data=data, follow_redirects=False)
+    assert r.status_code == 303 and "/sessions/" in r.headers["location"]
+    result = user.client.get(r.headers["location"])
+    assert "What happens next" in result.text and "Why" in result.text
+    again = user.client.post("/today/log", data=data)
+    assert again.status_code == 200 and "already saved" in again.text
+    assert len(user.get("/api/sessions").json()) == 1
+    progress = user.client.get("/progress")
+    assert progress.status_code == 200 and 'class="pain-chart"' in progress.text and 'class="decisions-chart"' in progress.text
+
+
+def test_screening_form_needs_every_safety_answer(app):
+    user = sign_up(app)
+    tokens = form(user, "/screening")
+    r = user.client.post("/screening", data={**tokens, "age": "40", "pain_now": "3"})
+    assert r.status_code == 400 and "never taken as “no”" in r.text
+    r = user.client.post("/screening", data={**tokens, "pain_now": "11"})
+    assert r.status_code == 400 and "outside the range" in r.text
+    assert user.get("/api/screenings").json() == []
+
+
+def test_clinician_pages(app):
+    clinician = sign_up(app, "clinician")
+    assert clinician.client.get("/clinic").status_code == 200
+    assert clinician.client.get("/clinic/audit").status_code == 200
+    assert clinician.client.get("/today").status_code == 403
+    person = sign_up(app)
+    assert person.client.get("/clinic").status_code == 403

@@ -39,7 +39,6 @@ from backcoach.storage.unit_of_work import UnitOfWork
 
 FORMS = ("good", "some_faults", "poor")
 PAIN_KINDS = ("daily", "next_morning")
-WORSENING_REGRESS_EVERY_DAYS = 7
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -319,50 +318,21 @@ def _maybe_advance_phase(uow: UnitOfWork, person_id: int, program: Any, decision
     return advance_program(program, catalog(), phase, today, reasons), tuple(reasons)
 
 
-WORSENING_REASON = (
-    "Your pain over the last 7 days is clearly higher than when you started, so progression is paused "
-    "and this exercise steps back. Please arrange a review with a doctor or physiotherapist."
-)
-WORSENING_AT_BOTTOM = (
-    "Your pain over the last 7 days is clearly higher than when you started, so progression is paused. "
-    "This exercise is already at its gentlest dose, so it stays as it is. Please arrange a review with a "
-    "doctor or physiotherapist."
-)
-PAUSED_REASON = "Progression stays paused while your pain is higher than when you started (stepped back already this week)."
+WORSENING_STEP_EVERY_DAYS = 7
 
 
 def _apply_worsening(uow: UnitOfWork, person_id: int, decisions: list[Any], now: dt.datetime,
                      phase: Optional[str]) -> list[Any]:
-    """Monitoring says worsening: regress each exercise once a week, otherwise never progress."""
-    from backcoach.domain.progression import Decision
+    """Monitoring says worsening: no progression, and every exercise steps back at most once a week
+    (`domain.progression.worsening_decision` holds the rule; this only finds the last step back)."""
+    from backcoach.domain.progression import WORSENING_STEP, worsening_decision
 
-    recent = [d for d in uow.decisions.list_for(person_id, limit=200)
-              if d.at >= now - dt.timedelta(days=WORSENING_REGRESS_EVERY_DAYS) and d.source == "rule"
-              and any(r in (WORSENING_REASON, WORSENING_AT_BOTTOM) for r in d.reasons)]
-    already = {d.exercise_id for d in recent} | {d.after.get("exercise_id") for d in recent}
-    out = []
-    for d in decisions:
-        if d.action == "regress":
-            out.append(dataclasses.replace(d, reasons=tuple(d.reasons) + (WORSENING_REASON,)))
-        elif d.exercise_id in already:
-            out.append(Decision(exercise_id=d.exercise_id, action="hold", before=d.before, after=d.before,
-                                reasons=(PAUSED_REASON,)))
-        else:
-            after = regress_one(d.before, phase)
-            if after != d.before:
-                out.append(Decision(exercise_id=d.exercise_id, action="regress", before=d.before, after=after,
-                                    reasons=(WORSENING_REASON,)))
-            else:
-                out.append(Decision(exercise_id=d.exercise_id, action="hold", before=d.before, after=d.before,
-                                    reasons=(WORSENING_AT_BOTTOM,)))
-    return out
-
-
-def regress_one(prescription: Any, phase: Optional[str]) -> Any:
-    """One notch down (the progression order in reverse), by the domain's rule."""
-    from backcoach.domain.progression import regress_prescription
-
-    return regress_prescription(prescription, catalog(), phase)
+    since = now - dt.timedelta(days=WORSENING_STEP_EVERY_DAYS)
+    stepped_recently = any(
+        d.at > since and d.source == "rule" and WORSENING_STEP in d.reasons
+        for d in uow.decisions.list_for(person_id, limit=200)
+    )
+    return [worsening_decision(d, catalog(), step_back=not stepped_recently, phase=phase) for d in decisions]
 
 
 def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, now: dt.datetime,

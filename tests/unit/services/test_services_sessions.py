@@ -143,6 +143,10 @@ def test_worsening_pain_pauses_progression_and_steps_back(onboarded, uow):
     logged = services.log_session(uow, onboarded, session_for(uow, onboarded, days(5, 1)), days(5, 2))
     assert "worsening" in {a.code for a in logged.alerts}
     assert "progress" not in {d.action for d in logged.decisions}
+    assert "regress" in {d.action for d in logged.decisions}
+    services.check_in_pain(uow, onboarded, 6, days(6))
+    again = services.log_session(uow, onboarded, session_for(uow, onboarded, days(6, 1)), days(6, 2))
+    assert {d.action for d in again.decisions} == {"hold"}  # stepped back once this week already
 
 
 def _clinician(uow, person_id, assign=True, role="clinician"):

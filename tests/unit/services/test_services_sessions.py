@@ -205,3 +205,13 @@ def test_clinician_list_puts_the_person_needing_attention_first(uow):
     assert listed[0].attention > listed[1].attention and not listed[0].program_allowed
     overview = services.person_overview(uow, doc, flagged, days(1, 1)).to_dict()
     assert [s["level"] for s in overview["screenings"]] == ["urgent", "clear"]
+
+
+def test_status_recommends_a_consultation_under_the_six_week_rule(uow, person):
+    services.record_screening(uow, person, {**CLEAR, "onset_weeks": 7}, T0)
+    services.record_assessment(uow, person, {**ASSESSMENT, "onset_weeks": 7}, T0)
+    services.start_program(uow, person, T0)
+    for n in range(5):
+        services.check_in_pain(uow, person, 4, days(n))
+    codes = {a["code"] for a in services.get_status(uow, person, days(4, 1)).to_dict()["escalations"]}
+    assert "six_week_rule" in codes

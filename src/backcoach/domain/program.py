@@ -290,13 +290,14 @@ def build_program(assessment: "AssessmentResult", catalog: Catalog, gate: Screen
 
 
 def phase_for(program: Program, weeks_since_start: float, recent_decisions: Sequence[Any],
-              thresholds: Thresholds | None = None) -> tuple[Phase, tuple[str, ...]]:
+              thresholds: Thresholds | None = None, pause_progression: bool = False) -> tuple[Phase, tuple[str, ...]]:
     """The phase the program should be in now: a minimum week and criteria (not only the calendar).
 
     ``recent_decisions`` are the latest progression decisions (oldest first; anything with
     an ``action``). To move on: at least ``min_progressions_to_advance`` progressions among
     them and no regression among the last ``recent_decisions_without_regress``.
-    Phases never go back here; a flare-up is handled by regressing the exercises.
+    Phases never go back here; a flare-up is handled by regressing the exercises. While
+    monitoring pauses progression (worsening pain) the phase does not move on either.
     """
     p = (thresholds or DEFAULT_THRESHOLDS).phases
     current: Phase = program.phase
@@ -313,6 +314,10 @@ def phase_for(program: Program, weeks_since_start: float, recent_decisions: Sequ
                for d in recent_decisions]
     last = actions[-p.recent_decisions_without_regress:] if p.recent_decisions_without_regress else []
     progressions = sum(1 for a in actions if a == "progress")
+    if pause_progression:
+        reasons.append(f"Pain is worse than at the start: staying in the {current} phase while progression is "
+                       "paused.")
+        return current, tuple(reasons)
     if not actions:
         reasons.append(f"No sessions recorded recently: staying in the {current} phase until your sessions show "
                        "how it goes.")

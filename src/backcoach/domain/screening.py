@@ -376,7 +376,7 @@ def screen(answers: ScreeningAnswers, thresholds: "Thresholds | None" = None) ->
              "steroids); a doctor should check within 24 hours.")
 
     # See a clinician: a review is due, the gentle program may continue.
-    if a.radiation == "below_knee" and a.leg_numbness_or_tingling is False and a.leg_weakness == "none":
+    if a.radiation == "below_knee" and not leg_neuro:
         flag("radiation", Level.SEE_CLINICIAN,
              "Pain spreading below the knee is worth a review by a doctor or physiotherapist, even without "
              "numbness or weakness.")

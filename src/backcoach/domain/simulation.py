@@ -276,16 +276,15 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
         if program is None and gate.allowed:
             program = build_program(assessment, catalog, gate, today, t)
             notes.append("Program built from the assessment.")
+        report = monitor(entries, onset, today, screened_at, level, session_dates,
+                         program.days_per_week if program else 0, program.started_on if program else None, t)
         if program is not None and gate.allowed:
             weeks = (today - program.started_on).days / 7
             recent = [d for day, d in decisions_log if (today - day).days <= 14]
-            phase, why = phase_for(program, weeks, recent, t)
+            phase, why = phase_for(program, weeks, recent, t, pause_progression=report.pause_progression)
             if phase != program.phase:
                 program = advance_program(program, catalog, phase, today, why, t)
                 notes.extend(why)
-
-        report = monitor(entries, onset, today, screened_at, level, session_dates,
-                         program.days_per_week if program else 0, program.started_on if program else None, t)
 
         session_done = False
         session = spec.get("session")

@@ -9,7 +9,7 @@ behaves exactly like one called with the shipped file (a unit test keeps them eq
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from typing import Any, Mapping
 
 from .errors import InvalidCatalog
@@ -123,14 +123,15 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 
 def _build(cls: type, data: Any, where: str) -> Any:
+    """A dataclass from a mapping: nested dataclasses recursively, numbers checked by the default's type."""
     if not isinstance(data, Mapping):
         raise InvalidCatalog(f"{where} must be a mapping of names to values.")
     known = {f.name: f for f in fields(cls)}
     unknown = set(data) - set(known)
     if unknown:
         raise InvalidCatalog(f"{where}: unknown setting(s) {', '.join(sorted(map(str, unknown)))}.")
-    defaults = cls() if all(f.default is not MISSING or f.default_factory is not MISSING for f in fields(cls)) \
-        else None
+    has_defaults = all(f.default is not MISSING for f in known.values())
+    defaults = cls() if has_defaults else None
     values: dict[str, Any] = {}
     for name, f in known.items():
         if name not in data:
@@ -139,36 +140,17 @@ def _build(cls: type, data: Any, where: str) -> Any:
             continue
         value = data[name]
         default = getattr(defaults, name) if defaults is not None else None
-        target = type(default) if default is not None and is_dataclass(default) else _field_type(cls, f)
-        if is_dataclass(target):
-            values[name] = _build(target, value, f"{where}.{name}")
-        else:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InvalidCatalog(f"{where}.{name} must be a number (got {value!r}).")
-            if target is int:
-                if float(value) != int(value):
-                    raise InvalidCatalog(f"{where}.{name} must be a whole number (got {value!r}).")
-                value = int(value)
-            values[name] = value
-    return cls(**values) if defaults is None else _replace(defaults, values)
-
-
-def _replace(obj: Any, values: dict[str, Any]) -> Any:
-    from dataclasses import replace
-
-    return replace(obj, **values)
-
-
-_TYPES = {"int": int, "float": float}
-
-
-def _field_type(cls: type, f: Any) -> Any:
-    t = f.type if not isinstance(f.type, str) else f.type
-    if isinstance(t, str):
-        if t in _TYPES:
-            return _TYPES[t]
-        return globals().get(t, float)
-    return t
+        if is_dataclass(default):
+            values[name] = _build(type(default), value, f"{where}.{name}")
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidCatalog(f"{where}.{name} must be a number (got {value!r}).")
+        if f.type == "int" or f.type is int:
+            if float(value) != int(value):
+                raise InvalidCatalog(f"{where}.{name} must be a whole number (got {value!r}).")
+            value = int(value)
+        values[name] = value
+    return replace(defaults, **values) if defaults is not None else cls(**values)
 
 
 def _dump(obj: Any) -> Any:

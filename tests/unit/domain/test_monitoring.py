@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backcoach.domain.monitoring import (
     PainEntry,
@@ -14,6 +16,8 @@ from backcoach.domain.monitoring import (
     monitor,
 )
 from backcoach.domain.screening import Level
+
+from .support import FAST
 
 START = date(2026, 10, 5)  # a Monday
 
@@ -176,3 +180,27 @@ def test_alerts_are_most_severe_first_and_serialise() -> None:
     assert "no_recent_activity" not in result.alert_codes  # locked: no session is expected
     data = result.to_dict()
     assert data["alerts"][0]["code"] == "urgent" and data["trend"] == "worsening"
+
+
+pain_entries = st.lists(
+    st.builds(PainEntry, at=st.integers(0, 80).map(at), nprs=st.integers(0, 10),
+              kind=st.sampled_from(["daily", "during", "next_morning"])),
+    max_size=40,
+)
+
+
+@FAST
+@given(entries=pain_entries, today=st.integers(0, 90), sessions=st.lists(st.integers(0, 90), max_size=30),
+       level=st.sampled_from([None, *Level]), days_per_week=st.integers(0, 6))
+def test_monitor_is_total_and_consistent(entries, today, sessions, level, days_per_week) -> None:
+    result = report(entries, today, level=level, sessions=sessions, days_per_week=days_per_week)
+    severities = [a.severity for a in result.alerts]
+    assert severities == sorted(severities, reverse=True)
+    assert result.reasons
+    if result.baseline is not None:
+        assert 0 <= result.baseline <= 10
+    if "worsening" in result.alert_codes:
+        assert result.pause_progression and result.mean_7d >= result.baseline + 2
+    if level in (Level.URGENT, Level.EMERGENCY):
+        assert result.pause_progression
+    assert all(w.planned <= max(days_per_week, 0) and 0 <= w.fraction <= 1 for w in result.adherence)

@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backcoach.catalog import load_catalog
 from backcoach.domain.assessment import assess, parse_assessment
@@ -23,6 +25,8 @@ from backcoach.domain.program import (
 )
 from backcoach.domain.progression import Decision
 from backcoach.domain.screening import Level
+
+from .support import FAST
 
 CATALOG = load_catalog()
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
@@ -182,3 +186,25 @@ def test_prescription_describe_and_round_trip() -> None:
     assert banded.describe() == "3 × 12 reps per side, 2 s squeeze at the top, medium band"
     assert Prescription("side_plank", 2, None, 20, None, True).describe() == "2 × 20 s hold per side"
     assert Prescription.from_dict(banded.to_dict()) == banded
+
+
+def test_phase_does_not_move_on_while_progression_is_paused() -> None:
+    program = Program(phase="activation", prescriptions=(), days_per_week=5, started_on=TODAY, reasons=())
+    phase, reasons = phase_for(program, 3.0, [D("progress")], pause_progression=True)
+    assert phase == "activation" and "paused" in reasons[0]
+
+
+moments = st.one_of(st.none(), st.integers(-20 * 24, 2 * 24).map(lambda h: NOW + timedelta(hours=h)))
+
+
+@FAST
+@given(level=st.sampled_from([None, *Level]), screened=moments, clearance=moments, symptoms=moments)
+def test_the_gate_never_opens_for_emergency_or_an_uncleared_urgent(level, screened, clearance, symptoms) -> None:
+    result = screening_gate(level, screened, NOW, clearance, symptoms)
+    assert result.reasons
+    if result.allowed:
+        assert level is not None and screened is not None and level is not Level.EMERGENCY
+        assert NOW - screened <= timedelta(days=7)
+        assert symptoms is None or symptoms <= screened
+        if level is Level.URGENT:
+            assert clearance is not None and clearance > screened

@@ -303,3 +303,11 @@ def test_screening_cut_offs_come_from_thresholds() -> None:
     assert screen(answers, stricter).level is U
     assert screen(parse_answers({**ALL_CLEAR, "onset_weeks": 5}), stricter).level is S
     assert screen(parse_answers({**ALL_CLEAR, "first_episode": True, "age": 47}), stricter).level is S
+
+
+def test_below_the_knee_with_numbness_unanswered_names_both() -> None:
+    answers = {**ALL_CLEAR, "radiation": "below_knee"}
+    del answers["leg_numbness_or_tingling"]
+    result = screen(parse_answers(answers))
+    assert result.level is S
+    assert {"radiation", "leg_numbness_or_tingling"} <= {r.item for r in result.reasons}

@@ -88,7 +88,14 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         raise StorageError(f"DATABASE_URL is not a valid database URL: {safe_url(database_url)}") from exc
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(url.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot create the folder for the database file {folder}: {exc.strerror or exc} "
+                    "— check DATABASE_URL (nothing was saved)"
+                ) from exc
         kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
         kwargs["connect_args"].setdefault("check_same_thread", False)
         if url.database in (None, "", ":memory:"):

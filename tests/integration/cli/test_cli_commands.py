@@ -336,3 +336,13 @@ def test_screen_still_shows_the_result_when_the_database_is_down(cli, env, tmp_p
     assert result.exit_code == 2
     assert json.loads(result.stdout)["level"] == "emergency"
     assert "NOT saved" in result.stderr and "cannot reach the database" in result.stderr
+
+
+@pytest.mark.parametrize("url, fragment", [
+    ("nonsense", "not a valid database URL"),
+    ("sqlite:////proc/backcoach-nope/x.db", "cannot create the folder"),
+    ("mysql://u@h/db", "cannot use"),
+])
+def test_bad_database_urls_are_one_line(cli, env, url, fragment):
+    env["DATABASE_URL"] = url
+    assert fragment in one_error_line(cli("status"))

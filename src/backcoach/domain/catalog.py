@@ -92,6 +92,9 @@ class Keyframe:
     t: float
     joints: Mapping[str, tuple[float, float]]
 
+    def __hash__(self) -> int:
+        return hash((self.t, tuple(sorted(self.joints.items()))))
+
     def to_dict(self) -> dict[str, Any]:
         return {"t": self.t, "joints": {k: [x, y] for k, (x, y) in self.joints.items()}}
 
@@ -149,6 +152,9 @@ class Catalog:
     ladders: Mapping[str, tuple[str, ...]]
     thresholds: "Thresholds | None" = field(default=None, compare=False)
     bands: tuple[str, ...] = BANDS
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.exercises))
 
     def get(self, exercise_id: str) -> Exercise:
         try:

@@ -287,7 +287,7 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
         fraction = 1.0
     if fraction is not None and fraction >= t.regress_serious_fault_fraction:
         names = ", ".join((exercise.fault(f).name.lower() if exercise.fault(f) else f)
-                          for f in (serious or sorted(exercise.serious_fault_ids)))
+                          for f in (serious or sorted(exercise.serious_fault_ids))) or "arching the lower back"
         regress_reasons.append(f"A fault that loads the lower back ({names}) showed in {fraction:.0%} of "
                                f"repetitions ({t.regress_serious_fault_fraction:.0%} or more).")
     if latest.dose_fraction < t.regress_dose_fraction_below:

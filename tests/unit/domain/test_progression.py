@@ -77,6 +77,13 @@ def test_regress_triggers(name: str) -> None:
     assert len(decision.reasons) >= 2  # the trigger and the change
 
 
+def test_a_measured_share_of_arching_regresses_even_without_fault_ids() -> None:
+    p = rx("clamshell", sets=2, reps=10, hold_s=2)
+    decision = decide(p, log(p, fraction=0.4))
+    assert decision.action == "regress"
+    assert any("arching the lower back" in r for r in decision.reasons)
+
+
 def test_regress_without_a_known_baseline_ignores_the_morning_rule() -> None:
     p = rx()
     assert decide(p, log(p, morning=6), baseline=None).action == "hold"

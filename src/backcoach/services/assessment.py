@@ -15,7 +15,7 @@ def assess_answers(answers: Mapping[str, Any]) -> Any:
     """Parse and assess without storing (raises InvalidAnswers; nothing is guessed)."""
     from backcoach.domain.assessment import assess, parse_assessment
 
-    return assess(parse_assessment(answers), thresholds())
+    return assess(parse_assessment(answers, thresholds()), thresholds())
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def record_assessment(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any
     from backcoach.domain.assessment import assess, parse_assessment
 
     now = require_aware(now)
-    parsed = parse_assessment(answers)
+    parsed = parse_assessment(answers, thresholds())
     result = assess(parsed, thresholds())
     with uow:
         person = get_person(uow, person_id)

@@ -80,7 +80,7 @@ def start_program(uow: UnitOfWork, person_id: int, now: dt.datetime, assessment_
         if record is None or record.person_id != person_id:
             raise NoProgram("There is no assessment yet: answer the assessment first (backcoach start --assessment FILE).")
         # Re-assess from the stored answers: the rules are pure, so this is the stored result.
-        result = assess(parse_assessment(record.answers), thresholds())
+        result = assess(parse_assessment(record.answers, thresholds()), thresholds())
         program = build_program(result, catalog(), info.gate, now.date())
         for old in uow.programs.list_for(person_id):
             old.active = False

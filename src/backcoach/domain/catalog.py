@@ -85,8 +85,9 @@ class Keyframe:
 
     ``t`` is the moment in the cycle (0..1; after the last keyframe the figure returns to
     the first). ``joints`` are (x, y) in a 0..1 box, x to the right and y downward, as on
-    a screen. A ``*_far`` joint is the limb further from the viewer; when it is missing
-    the far limb is hidden behind the near one.
+    a screen. A ``*_far`` joint is the limb further from the viewer. Every keyframe of an
+    exercise has the same joints (so a renderer can interpolate); a far joint at the same
+    place as its near joint is hidden behind it.
     """
 
     t: float
@@ -256,6 +257,8 @@ def _exercise(raw: Any) -> Exercise:
     keyframes = tuple(_keyframe(k, where) for k in _need(raw, "keyframes", list, where))
     if not 2 <= len(keyframes) <= 4:
         raise InvalidCatalog(f"{where}: the illustration needs 2 to 4 keyframes.")
+    if len({frozenset(k.joints) for k in keyframes}) > 1:
+        raise InvalidCatalog(f"{where}: every keyframe must have the same joints.")
     times = [k.t for k in keyframes]
     if times != sorted(set(times)) or times[0] != 0:
         raise InvalidCatalog(f"{where}: keyframe times must start at 0 and increase.")

@@ -160,6 +160,8 @@ BREAKAGES = {
     "one keyframe": lambda d: _ex(d, "clamshell").update(keyframes=_ex(d, "clamshell")["keyframes"][:1]),
     "joint outside the box": lambda d: _ex(d, "dead_bug")["keyframes"][0]["joints"].update(head=[1.2, 0.5]),
     "joint missing": lambda d: _ex(d, "dead_bug")["keyframes"][0]["joints"].pop("toe"),
+    "keyframes with different joints": lambda d: _ex(d, "glute_bridge")["keyframes"][0]["joints"].update(
+        knee_far=[0.5, 0.5]),
     "band without banded": lambda d: _ex(d, "glute_bridge")["equipment"].append("resistance_band"),
     "bad dose": lambda d: _ex(d, "glute_bridge")["dose"].update(reps=[12, 8]),
     "reps on a hold": lambda d: _ex(d, "side_plank")["dose"].update(reps=[8, 12]),

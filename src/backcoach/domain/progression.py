@@ -36,7 +36,7 @@ from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = [
     "FormRating", "ExerciseLog", "Action", "Decision", "progress_decision", "progress_prescription",
-    "regress_prescription", "regress", "hold", "worsening_decision", "WORSENING_PAUSE", "WORSENING_STEP",
+    "regress_prescription", "regress", "hold", "worsening_decision", "next_morning_decision", "WORSENING_PAUSE", "WORSENING_STEP",
 ]
 
 WORSENING_PAUSE = "Progression paused: your pain over the last week is clearly higher than when you started."
@@ -249,6 +249,32 @@ def _settled(log: ExerciseLog, baseline: float | None, t: Any) -> bool | None:
     return log.next_morning_pain <= limit
 
 
+def _morning_flare(log: ExerciseLog, baseline: float | None, t: Any) -> str | None:
+    """The next-morning rule: pain the morning after at least ``delta`` above the baseline."""
+    if log.next_morning_pain is None or baseline is None:
+        return None
+    if log.next_morning_pain >= baseline + t.regress_next_morning_delta:
+        return (f"Pain the next morning was {log.next_morning_pain}/10, {t.regress_next_morning_delta:g} or more "
+                f"above your usual {baseline:.1f}/10.")
+    return None
+
+
+def next_morning_decision(current: Prescription, session_log: ExerciseLog, baseline_pain: float | None,
+                          catalog: Catalog, phase: str | None = None,
+                          thresholds: Thresholds | None = None) -> Decision | None:
+    """The morning after a session, once its next-morning pain is known: step back at once on a flare.
+
+    ``current`` is the prescription now in the program for that exercise (it may already
+    have changed after the session); ``session_log`` is the session's log with
+    ``next_morning_pain`` filled in. Returns ``None`` when the morning raises nothing.
+    """
+    flare = _morning_flare(session_log, baseline_pain, _t(catalog, thresholds).progression)
+    if flare is None:
+        return None
+    after, change = _regress(current, catalog, phase, thresholds)
+    return Decision(current.exercise_id, "regress", current, after, (flare, change))
+
+
 def _has_fault(log: ExerciseLog) -> bool:
     return bool(log.faults) or log.form != "good"
 
@@ -277,10 +303,9 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
     if latest.pain_during > t.regress_pain_during_above:
         regress_reasons.append(f"Pain during the exercise was {latest.pain_during}/10, above "
                                f"{t.regress_pain_during_above}/10.")
-    if (latest.next_morning_pain is not None and baseline_pain is not None
-            and latest.next_morning_pain >= baseline_pain + t.regress_next_morning_delta):
-        regress_reasons.append(f"Pain the next morning was {latest.next_morning_pain}/10, {t.regress_next_morning_delta:g} "
-                               f"or more above your usual {baseline_pain:.1f}/10.")
+    flare = _morning_flare(latest, baseline_pain, t)
+    if flare:
+        regress_reasons.append(flare)
     serious = [f for f in latest.faults if f in exercise.serious_fault_ids]
     fraction = latest.serious_fault_fraction
     if fraction is None and serious and latest.form == "poor":

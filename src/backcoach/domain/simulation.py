@@ -61,7 +61,7 @@ from .program import (
     screening_gate,
     todays_session,
 )
-from .progression import Decision, ExerciseLog, progress_decision, worsening_decision
+from .progression import Decision, ExerciseLog, next_morning_decision, progress_decision, worsening_decision
 from .screening import Level, parse_answers, screen
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -202,7 +202,7 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
     clearance_at: datetime | None = None
     cleared_items: frozenset[str] = frozenset()
     last_worsening_step: date | None = None
-    previous_logs: list[ExerciseLog] = []
+    previous_logs: list[tuple[ExerciseLog, str]] = []
     previous_morning: int | None = None
     out: list[SimulatedDay] = []
 
@@ -251,14 +251,14 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
             if program is not None and previous_logs:
                 baseline = baseline_pain(entries, t)
                 flare: list[Decision] = []
-                for log in previous_logs:
+                for log, current_id in previous_logs:
                     logs = history[log.exercise_id]
                     logs[-1] = replace(logs[-1], next_morning_pain=previous_morning)
-                    current = program.prescription_for(log.exercise_id)
-                    if current is None or current != log.prescription:
+                    current = program.prescription_for(current_id)
+                    if current is None:
                         continue
-                    d = progress_decision(current, logs, baseline, catalog, phase=program.phase, thresholds=t)
-                    if d.action == "regress":
+                    d = next_morning_decision(current, logs[-1], baseline, catalog, program.phase, t)
+                    if d is not None:
                         flare.append(d)
                 if flare:
                     program = apply_decisions(program, flare, catalog)
@@ -324,7 +324,7 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
                 session_dates.append(today)
                 program = apply_decisions(program, todays, catalog)
                 decisions.extend(todays)
-                previous_logs = logs_today
+                previous_logs = [(log, d.after.exercise_id) for log, d in zip(logs_today, todays)]
                 previous_morning = spec.get("next_morning_pain")
             report = monitor(entries, onset, today, screened_at, level, session_dates, program.days_per_week,
                              program.started_on, t)

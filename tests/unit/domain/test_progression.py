@@ -350,3 +350,17 @@ def test_worsening_pauses_progression_and_steps_back_when_asked() -> None:
     bottom = rx(sets=2, reps=8, hold_s=2)
     held = worsening_decision(decide(bottom, log(bottom)), CATALOG, step_back=True)
     assert held.action == "hold" and held.after == bottom and len(held.reasons) == 2
+
+
+def test_the_morning_after_steps_the_current_prescription_back_on_a_flare() -> None:
+    from backcoach.domain.progression import next_morning_decision
+
+    p = rx(sets=2, reps=10, hold_s=3)
+    progressed = rx(sets=2, reps=12, hold_s=3)  # the session itself went well and progressed
+    flare = next_morning_decision(progressed, log(p, morning=4), BASELINE, CATALOG)
+    assert flare.action == "regress" and flare.before == progressed
+    assert flare.after == rx(sets=2, reps=12, hold_s=2)
+    assert "next morning" in flare.reasons[0]
+    assert next_morning_decision(progressed, log(p, morning=3), BASELINE, CATALOG) is None
+    assert next_morning_decision(progressed, log(p, morning=None), BASELINE, CATALOG) is None
+    assert next_morning_decision(progressed, log(p, morning=9), None, CATALOG) is None

@@ -23,7 +23,7 @@ def analyze(
     keyframes: Optional[Path] = typer.Option(None, "--keyframes", help="Write one PNG per repetition, at its top, into this folder."),
     hold_seconds: float = typer.Option(2.0, "--hold-seconds", help="Prescribed squeeze at the top of a bridge, in seconds."),
     prescribed_hold: Optional[float] = typer.Option(None, "--prescribed-hold", help="Prescribed time for a timed hold (side plank, bird dog, dead bug), in seconds."),
-    fps: float = typer.Option(12.0, "--fps", help="Frames per second analysed (the video is sampled down to this)."),
+    fps: float = typer.Option(8.0, "--fps", help="Frames per second analysed (the video is sampled down to this)."),
 ) -> None:
     """Count repetitions in a video of one set and say what to fix, repetition by repetition."""
     from rich.console import Console  # noqa: PLC0415

@@ -114,6 +114,8 @@ def iter_frames(
     max_side: int = 640,
     threaded: bool = True,
     stats: dict | None = None,
+    start_s: float = 0.0,
+    end_s: float | None = None,
 ) -> Iterator[SampledFrame]:
     """Yield upright, downscaled frames at about `sample_fps` (None = every frame).
 
@@ -123,26 +125,32 @@ def iter_frames(
     step = 1.0 / sample_fps if sample_fps and sample_fps < info.fps else 0.0
     stats = stats if stats is not None else {}
     stats.setdefault("decoded", 0)
-    frames = _decode(info, step, max_side, stats)
+    frames = _decode(info, step, max_side, stats, start_s, end_s)
     if not threaded:
         yield from frames
         return
     yield from _in_thread(frames, info)
 
 
-def _decode(info: VideoInfo, step: float, max_side: int, stats: dict) -> Iterator[SampledFrame]:
+def _decode(info: VideoInfo, step: float, max_side: int, stats: dict, start_s: float = 0.0,
+            end_s: float | None = None) -> Iterator[SampledFrame]:
     cv2 = _cv2()
     cap = cv2.VideoCapture(info.path)
     auto = bool(cap.get(cv2.CAP_PROP_ORIENTATION_AUTO)) if hasattr(cv2, "CAP_PROP_ORIENTATION_AUTO") else False
-    next_t = 0.0
     index = 0
+    if start_s > 0:
+        index = int(round(start_s * info.fps))
+        cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+    next_t = index / info.fps
     last_t = -1.0
     try:
         while cap.grab():
             stats["decoded"] += 1
             pos = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-            t = pos if index > 0 and pos > last_t else index / info.fps
+            t = pos if index > 0 and pos > last_t and abs(pos - index / info.fps) < 1.0 else index / info.fps
             last_t = t
+            if end_s is not None and t >= end_s - 1e-6:
+                break
             if t + 1e-6 >= next_t:
                 ok, frame = cap.retrieve()
                 if ok and frame is not None:

@@ -51,9 +51,10 @@ def frames_for(exercise: str, reps: int, noise: Noise, tempo: Tempo | None = Non
 
 @pytest.mark.parametrize("exercise", sorted(REP_MODELS))
 @pytest.mark.parametrize("noise", sorted(NOISES))
-def test_good_form_is_counted_exactly_and_has_no_faults(exercise, noise):
+@pytest.mark.parametrize("fps", [8.0, FPS])
+def test_good_form_is_counted_exactly_and_has_no_faults(exercise, noise, fps):
     reps = 4 if noise != "clean" else 7
-    result = analyze_landmarks(frames_for(exercise, reps, NOISES[noise]), exercise)
+    result = analyze_landmarks(frames_for(exercise, reps, NOISES[noise], fps=fps), exercise)
     assert result.reps == reps
     assert result.fault_counts == {}, [r.metrics for r in result.repetitions]
 

@@ -80,12 +80,17 @@ def top_hold_s(primary: np.ndarray, t: np.ndarray, seg: Segment, band: float) ->
     win = primary[seg.start : seg.end + 1]
     top = float(np.nanpercentile(win, 90)) if np.isfinite(win).any() else seg.peak_value
     level = min(top, seg.peak_value) - band
+    above = ~(primary < level)  # NaN (not seen) does not end the hold
+    # a single sample below the level between two above it is noise, not the end of the hold
+    inner = np.zeros_like(above)
+    inner[1:-1] = ~above[1:-1] & above[:-2] & above[2:]
+    above = above | inner
     i = seg.peak
     lo = i
-    while lo - 1 >= seg.start and not primary[lo - 1] < level:  # NaN (not seen) does not end the hold
+    while lo - 1 >= seg.start and above[lo - 1]:
         lo -= 1
     hi = i
-    while hi + 1 <= seg.end and not primary[hi + 1] < level:
+    while hi + 1 <= seg.end and above[hi + 1]:
         hi += 1
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
     return float(t[hi] - t[lo] + dt) if hi > lo else 0.0

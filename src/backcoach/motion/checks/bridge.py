@@ -15,7 +15,7 @@ THRESHOLDS = {
     "knee_target_deg": 90.0,
     "knee_tolerance_deg": 25.0,  # feet_position when the knee angle at the top is further from 90
     "hold_band_deg": 6.0,  # "at the top" = within this of the repetition's peak
-    "min_move_s": 0.6,  # lifting plus lowering (to halfway down) faster than this: rushed
+    "min_move_s": 0.5,  # lifting plus lowering (to halfway down) faster than this: rushed
     "pelvis_drop_deg": 10.0,  # single-leg, when both hips are visible
 }
 

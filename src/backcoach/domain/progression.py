@@ -36,7 +36,8 @@ from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = [
     "FormRating", "ExerciseLog", "Action", "Decision", "progress_decision", "progress_prescription",
-    "regress_prescription", "regress", "hold", "worsening_decision", "next_morning_decision", "WORSENING_PAUSE", "WORSENING_STEP",
+    "regress_prescription", "regress", "hold", "worsening_decision", "next_morning_decision",
+    "WORSENING_PAUSE", "WORSENING_STEP",
 ]
 
 WORSENING_PAUSE = "Progression paused: your pain over the last week is clearly higher than when you started."

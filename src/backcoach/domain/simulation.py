@@ -255,8 +255,8 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
                     logs = history[log.exercise_id]
                     logs[-1] = replace(logs[-1], next_morning_pain=previous_morning)
                     current = program.prescription_for(current_id)
-                    if current is None:
-                        continue
+                    if current is None or any(d.exercise_id == current_id for d in flare):
+                        continue  # gone, or merged into a track already stepped back
                     d = next_morning_decision(current, logs[-1], baseline, catalog, program.phase, t)
                     if d is not None:
                         flare.append(d)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +160,9 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     app.state.clock = web.clock
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
+    # SQLite lets one writer in at a time; threads of one process that queue on a lock
+    # wait far less than threads that collide inside SQLite's busy handler (which sleeps).
+    app.state.sqlite_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
     app.state.signer = Signer(settings.secret_key, int(web.session_hours * 3600), int(web.token_hours * 3600))
     app.state.hasher = make_hasher(web.fast_password_hash)
     templates = Jinja2Templates(directory=str(HERE / "templates"))

@@ -56,6 +56,27 @@ class WebUnitOfWork(SqlAlchemyUnitOfWork):
     committed already or meant to be thrown away.
     """
 
+    def __init__(self, *args: Any, write_lock: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._write_lock = write_lock
+
+    def __enter__(self) -> "WebUnitOfWork":
+        if self._write_lock is not None:
+            self._write_lock.acquire()
+        try:
+            return super().__enter__()  # type: ignore[return-value]
+        except BaseException:
+            if self._write_lock is not None:
+                self._write_lock.release()
+            raise
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            super().__exit__(*exc)
+        finally:
+            if self._write_lock is not None:
+                self._write_lock.release()
+
     def rollback(self) -> None:
         if self.session is not None:
             self.session.expunge_all()
@@ -86,7 +107,8 @@ class Ctx:
 
     def service_uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work for a service call (services open and commit their own transaction)."""
-        return WebUnitOfWork(session_factory=self.request.app.state.sessionmaker)
+        state = self.request.app.state
+        return WebUnitOfWork(session_factory=state.sessionmaker, write_lock=state.sqlite_lock)
 
     @property
     def person_id(self) -> int:

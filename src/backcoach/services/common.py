@@ -169,10 +169,9 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime) -> GateInfo:
         clearance_at = max(clearance.at, latest.at + dt.timedelta(microseconds=1))
     new_symptoms_since = None
     if latest is not None:
-        for entry in reversed(uow.pain.list_for(person_id, since=latest.at)):
-            if entry.new_symptoms and entry.at > latest.at:
-                new_symptoms_since = entry.at
-                break
+        reported = uow.pain.latest_new_symptoms(person_id)
+        if reported is not None and reported.at > latest.at:
+            new_symptoms_since = reported.at
     gate = screening_gate(
         latest_level=level,
         screened_at=latest.at if latest else None,
@@ -221,6 +220,17 @@ def exercise_summary(exercise: Any) -> dict[str, Any]:
         "camera_views": list(getattr(exercise, "camera_views", ())),
         "ladder": exercise.ladder,
     }
+
+
+def monitoring_pain(uow: UnitOfWork, person_id: int, today: dt.date) -> list[m.PainEntryRecord]:
+    """The pain entries the monitoring rules read: the first few of each kind (the baseline)
+    and the recent window (the 7-day mean). Reading only these keeps every call fast,
+    however long the history grows."""
+    t = thresholds().monitoring
+    since = dt.datetime.combine(today - dt.timedelta(days=t.mean_window_days + 1), dt.time.min, dt.timezone.utc)
+    found = {r.id: r for r in uow.pain.first_of_each_kind(person_id, t.baseline_entries)}
+    found.update({r.id: r for r in uow.pain.list_for(person_id, since=since)})
+    return sorted(found.values(), key=lambda r: (r.at, r.id))
 
 
 def pain_entries(records: list[m.PainEntryRecord]) -> list[Any]:

@@ -28,6 +28,7 @@ from backcoach.services.common import (
     catalog,
     gate_for,
     get_person,
+    monitoring_pain,
     pain_entries,
     require_allowed,
     require_aware,
@@ -38,6 +39,7 @@ from backcoach.storage.database import Conflict
 from backcoach.storage.unit_of_work import UnitOfWork
 
 FORMS = ("good", "some_faults", "poor")
+HISTORY_DAYS = 90  # sessions the progression rules look back over (they need the last few of each exercise)
 PAIN_KINDS = ("daily", "next_morning")
 
 
@@ -171,6 +173,11 @@ def _next_morning_by_day(records: Sequence[m.PainEntryRecord]) -> dict[dt.date, 
     return out
 
 
+def _mornings(uow: UnitOfWork, person_id: int, since: dt.date) -> list[m.PainEntryRecord]:
+    start = dt.datetime.combine(since, dt.time.min, dt.timezone.utc)
+    return uow.pain.list_for(person_id, since=start, kinds=("next_morning",))
+
+
 def exercise_history(sessions: Sequence[m.SessionLog], pain: Sequence[m.PainEntryRecord], exercise_id: str) -> list[Any]:
     """Every stored log of one exercise, oldest first, with its next-morning pain attached."""
     from backcoach.domain.progression import ExerciseLog
@@ -250,17 +257,19 @@ def log_session(
             program = program_of(record)
             performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
 
-            history_sessions = uow.sessions.list_for(person_id)
-            pain_records = uow.pain.list_for(person_id)
+            since = performed_on - dt.timedelta(days=HISTORY_DAYS)
+            history_sessions = uow.sessions.list_for(person_id, since=since)
+            mornings = _mornings(uow, person_id, since)
             if pain_now is not None:
-                pain_records.append(uow.pain.add(m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily")))
-            pain_records.append(uow.pain.add(m.PainEntryRecord(
-                person_id=person_id, at=now, nprs=max(log.pain_during for log in logs), kind="during")))
+                uow.pain.add(m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily"))
+            uow.pain.add(m.PainEntryRecord(
+                person_id=person_id, at=now, nprs=max(log.pain_during for log in logs), kind="during"))
+            pain_records = monitoring_pain(uow, person_id, now.date())
             baseline = baseline_pain(pain_entries(pain_records))
 
             decisions = []
             for log in logs:
-                history = exercise_history(history_sessions, pain_records, log.exercise_id) + [log]
+                history = exercise_history(history_sessions, mornings, log.exercise_id) + [log]
                 decisions.append(progress_decision(log.prescription, history, baseline, catalog(), phase=program.phase))
 
             report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records)
@@ -330,7 +339,7 @@ def _apply_worsening(uow: UnitOfWork, person_id: int, decisions: list[Any], now:
     since = now - dt.timedelta(days=WORSENING_STEP_EVERY_DAYS)
     stepped_recently = any(
         d.at > since and d.source == "rule" and WORSENING_STEP in d.reasons
-        for d in uow.decisions.list_for(person_id, limit=200)
+        for d in uow.decisions.list_for(person_id, limit=60)
     )
     return [worsening_decision(d, catalog(), step_back=not stepped_recently, phase=phase) for d in decisions]
 
@@ -339,8 +348,8 @@ def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, no
              extra_session_day: Optional[dt.date] = None, pain_records: Optional[list[m.PainEntryRecord]] = None) -> Any:
     from backcoach.domain.monitoring import monitor
 
-    records = pain_records if pain_records is not None else uow.pain.list_for(person.id)
-    days = [s.performed_on for s in uow.sessions.list_for(person.id)]
+    records = pain_records if pain_records is not None else monitoring_pain(uow, person.id, now.date())
+    days = uow.sessions.dates_for(person.id)
     if extra_session_day is not None:
         days.append(extra_session_day)
     latest = info.latest_screening
@@ -403,17 +412,18 @@ def check_in_pain(
         program = program_of(program_rec) if program_rec is not None else None
         if next_morning and program is not None and info.allowed:
             yesterday = now.date() - dt.timedelta(days=1)
-            sessions = uow.sessions.list_for(person_id)
+            since = yesterday - dt.timedelta(days=HISTORY_DAYS)
+            sessions = uow.sessions.list_for(person_id, since=since)
             last = [s for s in sessions if s.performed_on == yesterday]
             if last:
-                pain_records = uow.pain.list_for(person_id)
-                baseline = baseline_pain(pain_entries(pain_records))
+                mornings = _mornings(uow, person_id, since)
+                baseline = baseline_pain(pain_entries(monitoring_pain(uow, person_id, now.date())))
                 current = {p.exercise_id: p for p in program.prescriptions}
                 for entry in last[-1].entries:
                     ex_id = entry.get("exercise_id")
                     if ex_id not in current:
                         continue
-                    history = exercise_history(sessions, pain_records, ex_id)
+                    history = exercise_history(sessions, mornings, ex_id)
                     d = progress_decision(current[ex_id], history, baseline, catalog(), phase=program.phase)
                     if d.action == "regress":
                         decisions.append(d)

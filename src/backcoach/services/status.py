@@ -62,14 +62,14 @@ def _status(uow: UnitOfWork, person: m.Person, now: dt.datetime, decisions_limit
     rec = uow.programs.active_for(person.id)
     program = program_of(rec) if rec is not None else None
     report = _monitor(uow, person, program, info, now)
-    sessions = uow.sessions.list_for(person.id)
+    session_days = uow.sessions.dates_for(person.id)
     since = now - dt.timedelta(days=14)
     pain = [{"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in uow.pain.list_for(person.id, since=since)]
     return Status(
         person_id=person.id, display_name=person.display_name, onset_date=person.onset_date,
         program=program, program_id=rec.id if rec else None, gate=info, report=report,
         decisions=tuple(decision_dict(d) for d in uow.decisions.list_for(person.id, limit=decisions_limit)),
-        sessions_logged=len(sessions), last_session_on=sessions[-1].performed_on if sessions else None,
+        sessions_logged=len(session_days), last_session_on=max(session_days) if session_days else None,
         pain_recent=tuple(pain),
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from backcoach.storage import models as m
 from backcoach.storage import repositories as r
@@ -124,11 +124,26 @@ class MemSessionLogRepository(_Mem, r.SessionLogRepository):
         found = self._where(lambda x: x.person_id == person_id and (since is None or x.performed_on >= since))
         return sorted(found, key=lambda x: (x.performed_on, x.at, x.id))
 
+    def dates_for(self, person_id: int) -> list[dt.date]:
+        return [s.performed_on for s in self.list_for(person_id)]
+
 
 class MemPainRepository(_Mem, r.PainRepository):
-    def list_for(self, person_id: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
-        found = self._where(lambda x: x.person_id == person_id and (since is None or x.at >= since))
+    def list_for(self, person_id: int, since: Optional[dt.datetime] = None,
+                 kinds: Optional[Sequence[str]] = None) -> list[m.PainEntryRecord]:
+        found = self._where(lambda x: x.person_id == person_id and (since is None or x.at >= since)
+                            and (kinds is None or x.kind in kinds))
         return sorted(found, key=lambda x: (x.at, x.id))
+
+    def first_of_each_kind(self, person_id: int, n: int) -> list[m.PainEntryRecord]:
+        found: list[m.PainEntryRecord] = []
+        every = self.list_for(person_id)
+        for kind in dict.fromkeys(x.kind for x in every):
+            found += [x for x in every if x.kind == kind][:n]
+        return sorted(found, key=lambda x: (x.at, x.id))
+
+    def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
+        return _first(_newest(self._where(lambda x: x.person_id == person_id and x.new_symptoms)))
 
 
 class MemDecisionRepository(_Mem, r.DecisionRepository):

@@ -91,13 +91,26 @@ class SessionLogRepository(Repository[m.SessionLog]):
     def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
         """Oldest first; `since` is inclusive (performed_on >= since)."""
 
+    @abc.abstractmethod
+    def dates_for(self, person_id: int) -> list[dt.date]:
+        """The day of every session, oldest first (cheap: no entries are read)."""
+
 
 class PainRepository(Repository[m.PainEntryRecord]):
     model = m.PainEntryRecord
 
     @abc.abstractmethod
-    def list_for(self, person_id: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
-        """Oldest first; `since` is inclusive."""
+    def list_for(self, person_id: int, since: Optional[dt.datetime] = None,
+                 kinds: Optional[Sequence[str]] = None) -> list[m.PainEntryRecord]:
+        """Oldest first; `since` is inclusive; `kinds` keeps only those kinds."""
+
+    @abc.abstractmethod
+    def first_of_each_kind(self, person_id: int, n: int) -> list[m.PainEntryRecord]:
+        """The first `n` entries of each kind (what a baseline is made of), oldest first."""
+
+    @abc.abstractmethod
+    def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
+        """The most recent check-in that reported new symptoms."""
 
 
 class DecisionRepository(Repository[m.DecisionRecord]):
@@ -257,13 +270,40 @@ class SqlSessionLogRepository(_Sql, SessionLogRepository):
             stmt = stmt.where(m.SessionLog.performed_on >= since)
         return self._all(stmt.order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id))
 
+    def dates_for(self, person_id: int) -> list[dt.date]:
+        stmt = (select(m.SessionLog.performed_on).where(m.SessionLog.person_id == person_id)
+                .order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id))
+        return list(self.session.scalars(stmt))
+
 
 class SqlPainRepository(_Sql, PainRepository):
-    def list_for(self, person_id: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
+    def list_for(self, person_id: int, since: Optional[dt.datetime] = None,
+                 kinds: Optional[Sequence[str]] = None) -> list[m.PainEntryRecord]:
         stmt = select(m.PainEntryRecord).where(m.PainEntryRecord.person_id == person_id)
         if since is not None:
             stmt = stmt.where(m.PainEntryRecord.at >= since)
+        if kinds is not None:
+            stmt = stmt.where(m.PainEntryRecord.kind.in_(list(kinds)))
         return self._all(stmt.order_by(m.PainEntryRecord.at, m.PainEntryRecord.id))
+
+    def first_of_each_kind(self, person_id: int, n: int) -> list[m.PainEntryRecord]:
+        kinds = self.session.scalars(
+            select(m.PainEntryRecord.kind).where(m.PainEntryRecord.person_id == person_id).distinct()
+        ).all()
+        found: list[m.PainEntryRecord] = []
+        for kind in kinds:
+            found += self._all(
+                select(m.PainEntryRecord)
+                .where(m.PainEntryRecord.person_id == person_id, m.PainEntryRecord.kind == kind)
+                .order_by(m.PainEntryRecord.at, m.PainEntryRecord.id), n)
+        return sorted(found, key=lambda r: (r.at, r.id))
+
+    def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
+        return self._first(
+            select(m.PainEntryRecord)
+            .where(m.PainEntryRecord.person_id == person_id, m.PainEntryRecord.new_symptoms.is_(True))
+            .order_by(*_newest(m.PainEntryRecord))
+        )
 
 
 class SqlDecisionRepository(_Sql, DecisionRepository):

@@ -244,3 +244,30 @@ def test_records_stay_readable_after_the_block(make_uow: Callable[[], Any]) -> N
         entries = uow.pain.list_for(pid)
     assert people[0].id == pid and people[0].display_name == "Ana"
     assert entries[0].nprs == 2
+
+
+def test_session_dates(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        for day in (3, 1, 2):
+            uow.sessions.add(m.SessionLog(person_id=pid, performed_on=at(day).date(), at=at(day), entries=[]))
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.sessions.dates_for(pid) == [at(1).date(), at(2).date(), at(3).date()]
+
+
+def test_pain_queries_for_baseline_window_and_new_symptoms(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        for i in range(5):
+            uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(i), nprs=i, kind="daily"))
+            uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(i, 1), nprs=i, kind="next_morning"))
+        uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(2, 2), nprs=5, kind="daily", new_symptoms=True))
+        uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(3, 2), nprs=5, kind="daily", new_symptoms=True, note="foot"))
+        uow.commit()
+    with make_uow() as uow:
+        first = uow.pain.first_of_each_kind(pid, 2)
+        assert [(r.kind, r.nprs) for r in first] == [("daily", 0), ("next_morning", 0), ("daily", 1), ("next_morning", 1)]
+        assert [r.nprs for r in uow.pain.list_for(pid, since=at(3), kinds=("next_morning",))] == [3, 4]
+        assert uow.pain.latest_new_symptoms(pid).note == "foot"
+        assert uow.pain.latest_new_symptoms(pid + 1000) is None

@@ -637,15 +637,25 @@ def _rx(p: dict[str, Any]) -> str:
 
 @app.command()
 def log(
-    file: Optional[Path] = typer.Option(None, "--file", help="The session as JSON (see `backcoach log --help`)."),
+    file: Optional[Path] = typer.Option(None, "--file", help="The session as JSON (format above)."),
     person: Optional[str] = PersonOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Record a session (per exercise: sets, reps or hold seconds, pain during, RPE, form) and
-    see what changes next time and why.
+    """Record a session and see what changes next time, and why.
 
-    File: {"exercises": [{"exercise_id": "glute_bridge", "sets": 2, "reps": [10, 10], "hold_s": 3,
-    "pain_during": 1, "rpe": 5, "form": "good"}], "pain_now": 2}
+    Per exercise: sets, reps per set (or seconds held), pain during it (0-10), effort (RPE 0-10)
+    and form (good, some_faults or poor). Without --file the questions are asked one by one.
+
+    \b
+    Session file (JSON):
+      {"exercises": [
+         {"exercise_id": "glute_bridge", "sets": 2, "reps": [10, 10], "hold_s": 3,
+          "pain_during": 1, "rpe": 5, "form": "good"},
+         {"exercise_id": "side_plank_knees", "sets": 2, "hold_s": [20, 20],
+          "pain_during": 0, "rpe": 6, "form": "good", "faults": ["hip_sag"]}],
+       "pain_now": 2,
+       "performed_on": "2026-03-02",
+       "idempotency_key": "any text; the same key twice changes nothing"}
     """
     from backcoach import services
 

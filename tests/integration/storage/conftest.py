@@ -92,6 +92,16 @@ def database_url(backend: str, tmp_path: Any, request: pytest.FixtureRequest) ->
         yield url
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sql_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A fresh SQL database only (no fake): for schema tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'schema.sqlite3'}"
+        dispose_engines()
+    else:
+        yield request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
 def make_uow(backend: str, database_url: str | None) -> Callable[[], Any]:
     """A factory of units of work on one fresh database (the fake keeps its data between calls)."""

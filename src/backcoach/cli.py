@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -20,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked
+from backcoach.domain.errors import BackcoachError, ProgramLocked
 
 EXIT_INPUT = 2
 EXIT_LOCKED = 3

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -36,12 +35,20 @@ class InputError(BackcoachError):
     """A file that cannot be read or is not valid JSON."""
 
 
-try:  # Typer >= 0.20 carries its own copy of click
+# Recent Typer carries its own copy of click; older ones use click itself. Catch both.
+_EXC: list[Any] = []
+try:
     from typer._click import exceptions as _typer_click_exc
 
-    _EXC = (_typer_click_exc, click.exceptions)
+    _EXC.append(_typer_click_exc)
 except ImportError:  # pragma: no cover
-    _EXC = (click.exceptions,)
+    pass
+try:
+    import click.exceptions as _click_exc
+
+    _EXC.append(_click_exc)
+except ImportError:  # pragma: no cover
+    pass
 
 
 def _catch(name: str) -> tuple[type[BaseException], ...]:

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from backcoach.domain.errors import BackcoachError
 
 APP_NAME = "backcoach"
 SECRET_KEY_FILE = "secret_key"
@@ -90,7 +92,20 @@ def _load_or_create_secret(data_dir: Path) -> str:
         return secrets.token_urlsafe(48)
 
 
+class SettingsError(BackcoachError):
+    """An environment variable holds a value backcoach cannot use."""
+
+
 @functools.lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (cached; call `get_settings.cache_clear()` after changing the environment)."""
-    return Settings()
+    """The process-wide settings (cached; call `get_settings.cache_clear()` after changing the environment).
+
+    Raises SettingsError, naming the setting, when a value is not valid.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']).upper() or 'settings'}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"the configuration is not valid ({problems})") from None

@@ -24,11 +24,8 @@ EXIT_INPUT = 2
 EXIT_LOCKED = 3
 
 # Wrapped to the terminal when there is one; piped output keeps each message on one line.
-out = Console(highlight=False, soft_wrap=not sys.stdout.isatty(), markup=False)
-
-
 # Markup is off: text from data (names, notes, reasons) is printed exactly as it is.
-err = Console(stderr=True, highlight=False, markup=False)
+out = Console(highlight=False, soft_wrap=not sys.stdout.isatty(), markup=False)
 
 
 class InputError(BackcoachError):

@@ -17,6 +17,7 @@ from .analysis import (
 )
 from .checks import EXERCISES, FAMILIES, CheckOptions, get_check
 from .errors import (
+    ExerciseMismatchError,
     MotionError,
     NoPersonError,
     NotVisibleError,
@@ -29,7 +30,7 @@ from .landmarks import Landmark, LandmarkFrame, LandmarkSequence, frame_from_coc
 from .pose import MediaPipePose, PoseEstimator
 
 __all__ = [
-    "AnalysisResult", "CheckOptions", "EXERCISES", "FAMILIES", "Landmark", "LandmarkFrame", "LandmarkSequence",
+    "AnalysisResult", "CheckOptions", "EXERCISES", "ExerciseMismatchError", "FAMILIES", "Landmark", "LandmarkFrame", "LandmarkSequence",
     "MediaPipePose", "MotionError", "NoPersonError", "NotVisibleError", "PoseEstimator", "Repetition",
     "StreamUpdate", "StreamingAnalyzer", "UnknownExerciseError", "VideoError", "VisionExtraMissing",
     "WrongViewError", "analyze_landmarks", "analyze_video", "extract_landmarks", "frame_from_coco17",

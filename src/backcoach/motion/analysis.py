@@ -20,7 +20,7 @@ import numpy as np
 
 from . import signals as S
 from .checks import EXERCISES, FAMILIES, CheckOptions, ExerciseCheck, get_check
-from .errors import NoPersonError, NotVisibleError, UnknownExerciseError, WrongViewError
+from .errors import ExerciseMismatchError, NoPersonError, NotVisibleError, UnknownExerciseError, WrongViewError
 from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence, side_landmark
 from .segmentation import HoldTracker, RepetitionCounter, Segment
 
@@ -168,6 +168,31 @@ def _check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[st
                     "angles may be less accurate.")
 
 
+POSTURES = {
+    "glute_bridge": "lying on the back", "banded_glute_bridge": "lying on the back",
+    "marching_bridge": "lying on the back", "single_leg_glute_bridge": "lying on the back",
+    "dead_bug": "lying on the back",
+    "clamshell": "lying on one side", "banded_clamshell": "lying on one side",
+    "side_lying_leg_raise": "lying on one side", "banded_side_lying_leg_raise": "lying on one side",
+    "side_plank": "raised on one forearm", "side_plank_knees": "raised on one forearm",
+    "bird_dog": "on hands and knees",
+}
+
+
+def _check_posture(cleaned: LandmarkSequence, check: ExerciseCheck) -> None:
+    """Refuse to count an exercise whose body position is clearly not the one in the video."""
+    try:
+        seen = recognise_exercise(cleaned)
+    except UnknownExerciseError:
+        return
+    if POSTURES[seen] != POSTURES[check.exercise_id]:
+        raise ExerciseMismatchError(
+            f"The person in the video is {POSTURES[seen]} (it looks like a {seen.replace('_', ' ')}), "
+            f"but a {check.exercise_id.replace('_', ' ')} is done {POSTURES[check.exercise_id]}. "
+            "Check that the right exercise was chosen, or use --exercise auto."
+        )
+
+
 def analyze_landmarks(
     landmarks: LandmarkSequence | Iterable[LandmarkFrame],
     exercise: str,
@@ -196,6 +221,8 @@ def analyze_landmarks(
     _visibility(raw, check, warnings)
     view, ratio = S.estimate_view(cleaned)
     _check_view(view, ratio, check, warnings)
+    if not recognised:
+        _check_posture(cleaned, check)
     layout = check.choose_layout(cleaned)
     sig = check.signals(cleaned, layout)
     reps = _segment(check, sig, cleaned.t, options, warnings)
@@ -272,9 +299,10 @@ def recognise_exercise(cleaned: LandmarkSequence) -> str:
     knees = [v for v in knee.values() if np.isfinite(v)]
     knee_min = min(knees) if knees else float("nan")
     trunk_level = float(np.nanmedian(S.incline(sh, hp)))
-    lowest = np.fmax(np.fmax(S.point(cleaned, "knee", "left")[:, 1], S.point(cleaned, "knee", "right")[:, 1]),
-                     np.fmax(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1]))
-    raised = float(np.nanmedian((lowest - np.fmax(sh[:, 1], hp[:, 1])) / torso))  # body height above knees/hands
+    knee_low = np.fmax(S.point(cleaned, "knee", "left")[:, 1], S.point(cleaned, "knee", "right")[:, 1])
+    wrist_low = np.fmax(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1])
+    # on all fours both the hips stand above the knees and the shoulders above the hands
+    raised = float(np.nanmedian(np.fmin(knee_low - hp[:, 1], wrist_low - sh[:, 1]) / torso))
     wrist_top = np.fmin(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1])
     arms_up = float(np.nanmedian((sh[:, 1] - wrist_top) / torso))
 
@@ -293,7 +321,7 @@ def recognise_exercise(cleaned: LandmarkSequence) -> str:
             amps.append(last.amplitude)
         return len(amps) * (float(np.median(amps)) / check.segmenter.min_amplitude if amps else 0.0)
 
-    if trunk_level < 35 and raised > 0.6:
+    if view == "side" and trunk_level < 35 and raised > 0.5:
         return "bird_dog"
     if view != "side" and share_in_position("side_plank") >= 0.3:
         return "side_plank_knees" if np.isfinite(knee_min) and knee_min < 130 else "side_plank"

@@ -25,6 +25,10 @@ class WrongViewError(MotionError):
     """The camera looks at the person from a direction this exercise cannot be checked from."""
 
 
+class ExerciseMismatchError(MotionError):
+    """The body position in the video does not fit the exercise asked for (counting it would be made up)."""
+
+
 class UnknownExerciseError(MotionError):
     """The exercise id has no camera check."""
 

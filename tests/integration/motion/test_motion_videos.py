@@ -20,6 +20,7 @@ pytest.importorskip("mediapipe", reason="needs the vision extra (mediapipe)")
 from typer.testing import CliRunner  # noqa: E402
 
 from backcoach.motion import (  # noqa: E402
+    ExerciseMismatchError,
     NoPersonError,
     StreamingAnalyzer,
     VideoError,
@@ -111,6 +112,30 @@ def test_stream_of_real_landmarks_counts_like_the_recording(real_landmarks, name
         stream.push(f.to_dict())
     stream.finish()
     assert stream.reps == analyze_landmarks(frames, exercise).reps
+
+
+@needs_videos
+@pytest.mark.video
+def test_wrong_exercise_on_a_real_video_is_refused(real_landmarks):
+    name = "glute_bridge_side_real.mp4"
+    if name not in real_landmarks:
+        pytest.skip(f"{name} not present")
+    with pytest.raises(ExerciseMismatchError):
+        analyze_landmarks(real_landmarks[name][0], "clamshell")
+
+
+@needs_videos
+@pytest.mark.video
+def test_two_pose_workers_count_the_same(tmp_path):
+    """The video is cut in two at 4.8 s, in the middle of the third repetition."""
+    video = VIDEOS / "glute_bridge_side_real.mp4"
+    if not video.exists():
+        pytest.skip(f"{video.name} not present")
+    result = analyze_video(str(video), "glute_bridge", workers=2)
+    assert result.timings["workers"] == 2
+    assert result.reps == LABELS[video.name]["reps"]
+    t = result.sequence.t
+    assert np.all(np.diff(t) > 0)
 
 
 # ------------------------------------------------------------------ the command

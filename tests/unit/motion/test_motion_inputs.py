@@ -7,6 +7,7 @@ import pytest
 from motion_synth import Noise, Tempo, bridge_pose, clamshell_pose, make_frames, rep_timeline
 
 from backcoach.motion import (
+    ExerciseMismatchError,
     LandmarkFrame,
     MotionError,
     NoPersonError,
@@ -25,7 +26,7 @@ def bridge_frames(reps=3, **noise):
 
 def test_errors_are_domain_errors_with_plain_messages():
     assert issubclass(MotionError, BackcoachError)
-    for cls in (NoPersonError, NotVisibleError, WrongViewError, UnknownExerciseError):
+    for cls in (NoPersonError, NotVisibleError, WrongViewError, UnknownExerciseError, ExerciseMismatchError):
         assert issubclass(cls, MotionError)
 
 
@@ -100,3 +101,15 @@ def test_mirrored_person_counts_the_same():
     frames = make_frames(bridge_pose, u, t, Noise(sigma_px=2.0), flip=True, near="right")
     result = analyze_landmarks(frames, "glute_bridge")
     assert result.reps == 4 and result.fault_counts == {}
+
+
+@pytest.mark.parametrize("asked", ["clamshell", "side_lying_leg_raise", "side_plank", "bird_dog"])
+def test_a_bridge_is_not_counted_as_another_exercise(asked):
+    with pytest.raises(ExerciseMismatchError, match="lying on the back"):
+        analyze_landmarks(bridge_frames(reps=4, sigma_px=2.0), asked)
+
+
+def test_a_clamshell_is_not_counted_as_a_side_plank():
+    t, u, _ = rep_timeline(3, Tempo(), 12.0)
+    with pytest.raises(ExerciseMismatchError, match="lying on one side"):
+        analyze_landmarks(make_frames(clamshell_pose, u, t, Noise(sigma_px=1.0)), "side_plank")

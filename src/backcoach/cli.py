@@ -619,13 +619,24 @@ def _ask_list(text: str, n: int, kind: str, lo: float, hi: float) -> list[Any]:
 def render_decisions(decisions: list[dict[str, Any]]) -> None:
     style = {"progress": "green", "hold": "yellow", "regress": "red"}
     for d in decisions:
-        after = d.get("after", {})
-        change = ""
-        if after and after != d.get("before"):
-            change = f" → {after.get('exercise_id')} {_rx(after)}"
-        out.print(f"{d['action'].upper()} {d['exercise_id']}{change}", style=style.get(d["action"], "none"))
+        out.print(f"{d['action'].upper()} {d['exercise_id']}{_change_text(d)}", style=style.get(d["action"], "none"))
         for r in d.get("reasons", []):
             out.print(f"    {r}")
+
+
+def _change_text(d: dict[str, Any]) -> str:
+    """' -> 2 × 10 reps, ...' (naming the new exercise when it changes); '' when nothing changes."""
+    from backcoach.domain.program import Prescription
+
+    before, after = d.get("before") or {}, d.get("after") or {}
+    if not after or after == before:
+        return ""
+    try:
+        dose = Prescription.from_dict(after).describe()
+    except (KeyError, TypeError, ValueError):
+        dose = _rx(after)
+    moved = after.get("exercise_id") != d.get("exercise_id")
+    return f" → {after.get('exercise_id')}: {dose}" if moved else f" → {dose}"
 
 
 def _rx(p: dict[str, Any]) -> str:
@@ -889,11 +900,7 @@ def render_simulation(data: dict[str, Any]) -> None:
         for note in day.get("notes", []):
             out.print(f"      note: {note}", style="dim")
         for d in day["decisions"]:
-            after = d.get("after") or {}
-            change = ""
-            if after and after != d.get("before"):
-                change = f" -> {after.get('exercise_id')} {_rx(after)}"
-            out.print(f"      {d['action'].upper():8} {d['exercise_id']}{change}",
+            out.print(f"      {d['action'].upper():8} {d['exercise_id']}{_change_text(d)}",
                       style={"progress": "green", "hold": "yellow", "regress": "red"}.get(d["action"], "none"))
             for r in d.get("reasons", []):
                 out.print(f"               {r}", style="dim")

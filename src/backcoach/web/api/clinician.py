@@ -45,7 +45,7 @@ def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
                    detail={"via": "api"}, now=ctx.now)
     ctx.commit()
     out = overview.to_dict()
-    out["charts"] = usecases.progress_json(usecases.progress_view(ctx, overview.status, person_id))
+    out["charts"] = usecases.progress_json(usecases.progress_view(ctx, overview.status, person_id, svg=False))
     return out
 
 

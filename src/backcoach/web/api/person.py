@@ -189,7 +189,7 @@ def get_progress(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     pid = person_of(ctx)
     status = services.get_status(ctx.service_uow(), pid, ctx.now)
     out = status.to_dict()
-    out["charts"] = usecases.progress_json(usecases.progress_view(ctx, status, pid))
+    out["charts"] = usecases.progress_json(usecases.progress_view(ctx, status, pid, svg=False))
     out["prompts"] = {"next_morning_due": usecases.next_morning_due(ctx, pid),
                       "daily_checkin_done": usecases.daily_checkin_done(ctx, pid),
                       "rescreen_soon": usecases.rescreen_soon(status.gate, ctx.now)}

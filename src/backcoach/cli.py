@@ -185,6 +185,9 @@ def _locked(reasons: Any, as_json: bool, extra: Optional[dict[str, Any]] = None)
         out.print("Your program is paused for your safety.", style="bold red")
         for r in reasons:
             out.print(f"  • {r}")
+        out.print("What you can do: answer the safety questions again with `backcoach screen` (weekly, and after "
+                  "anything new). After an urgent result, once a clinician has checked you, record their go-ahead "
+                  "with `backcoach clearance --by NAME --note TEXT`. If you were told to seek emergency care, do so now.")
         _disclaimer()
     raise typer.Exit(EXIT_LOCKED)
 

@@ -31,8 +31,8 @@ def _svg(title: str, desc: str, body: str, *, width: int = W, height: int = H, c
 
 
 def _empty(title: str, message: str, cls: str) -> str:
-    body = f'<text x="{W / 2}" y="{H / 2}" text-anchor="middle" class="muted">{escape(message)}</text>'
-    return _svg(title, message, body, cls=cls)
+    body = f'<text x="{W / 2}" y="34" text-anchor="middle" class="muted">{escape(message)}</text>'
+    return _svg(title, message, body, height=60, cls=cls)
 
 
 @dataclass(frozen=True)

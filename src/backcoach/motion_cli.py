@@ -36,7 +36,7 @@ def analyze(
     options = CheckOptions(hold_target_s=hold_seconds, prescribed_hold_s=prescribed_hold)
     try:
         with Progress(TextColumn("Analysing {task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                      TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal and as_json) as bar:
+                      TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task(video.name, total=1.0)
 
             def progress(done: float, total: float) -> None:

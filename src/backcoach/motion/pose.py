@@ -22,8 +22,13 @@ from .errors import VisionExtraMissing
 from .landmarks import LandmarkFrame
 
 
-# mediapipe 0.10.14 calls a protobuf API deprecated in newer protobuf releases; harmless.
-warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
+def _ignore_protobuf_deprecation() -> None:
+    """mediapipe 0.10.14 calls a protobuf API deprecated in newer protobuf releases; harmless.
+
+    Installed as a process-wide filter (not `catch_warnings`, which is not thread-safe and
+    pose models run in worker threads).
+    """
+    warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
 
 
 @runtime_checkable
@@ -44,8 +49,13 @@ class MediaPipePose:
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self._warm = False
+        _ignore_protobuf_deprecation()
         with _quiet_native_stderr():
             self._build(min_detection_confidence, min_tracking_confidence)
+            # the graph starts its models on a worker thread; run one blank frame so that
+            # start-up (and its native log lines) happens while stderr is quiet
+            self._pose.process(np.zeros((64, 64, 3), dtype=np.uint8))
+            self._pose.reset()
 
     def _build(self, min_detection_confidence: float, min_tracking_confidence: float) -> None:
         try:
@@ -68,14 +78,12 @@ class MediaPipePose:
     def estimate(self, image_bgr: np.ndarray, t: float) -> LandmarkFrame:
         h, w = image_bgr.shape[:2]
         rgb = self._cv2.cvtColor(image_bgr, self._cv2.COLOR_BGR2RGB)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
-            if not self._warm:  # the first calls with a person print native start-up logs
-                with _quiet_native_stderr():
-                    result = self._pose.process(rgb)
-                self._warm = result.pose_landmarks is not None
-            else:
+        if not self._warm:  # the first calls with a person print native start-up logs
+            with _quiet_native_stderr():
                 result = self._pose.process(rgb)
+            self._warm = result.pose_landmarks is not None
+        else:
+            result = self._pose.process(rgb)
         if result.pose_landmarks is None:
             return LandmarkFrame(t=t, points=None, width=w, height=h)
         pts = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=float)

@@ -69,6 +69,7 @@ class AnalysisResult:
     primary: str = ""
     primary_label: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    video: Any = None  # VideoInfo when the result came from a file (for drawing)
 
     @property
     def reps(self) -> int:
@@ -453,7 +454,7 @@ class StreamingAnalyzer:
                 self._frames.append(frame)
                 del self._frames[:-60]
         pts = self._smooth(frame)
-        busy_now = (self._counter.in_repetition if self._counter is not None else self._tracker._in)
+        busy_now = self._counter.in_repetition if self._counter is not None else self._tracker.in_hold
         if not self._layout_fixed and self._frames and (self._layout is None or self._seen % self.LAYOUT_FRAMES == 0):
             self._layout = self._choose_layout()
         if not self._layout_fixed and (self.reps > 0 or busy_now):
@@ -474,7 +475,7 @@ class StreamingAnalyzer:
             bout = self._tracker.update(frame.t, flag)
             if bout is not None:
                 done = self._finish_bout(bout)
-            busy = self._tracker._in
+            busy = self._tracker.in_hold
         self._trim(busy)
         return StreamUpdate(t=frame.t, reps=self.reps, value=value if np.isfinite(value) else None,
                             in_repetition=busy, repetition=done, person_found=frame.points is not None)
@@ -611,5 +612,5 @@ def analyze_video(
     result.timings["video_s"] = info.duration_s
     if info.rotation:
         result.warnings.append(f"The video was turned upright ({info.rotation} degrees) using the phone's rotation setting.")
-    result.video = info  # type: ignore[attr-defined]
+    result.video = info
     return result

@@ -186,6 +186,10 @@ class HoldTracker:
         self.count += 1
         return self._start_i, self._last_in_i
 
+    @property
+    def in_hold(self) -> bool:
+        return self._in
+
     def finish(self) -> tuple[int, int] | None:
         if not self._in:
             return None

@@ -167,9 +167,9 @@ def side_plank_pose(u: float, sag: float = 0.0, knees: bool = False) -> dict:
     return {"left": j, "right": far}
 
 
-def bird_dog_pose(u: float, lift: float = 0.0) -> dict:
+def bird_dog_pose(u: float, lift: float = 0.0, hip_drop: float = 0.0) -> dict:
     """On all fours seen from the side; u = 1 right arm forward and left leg back (lift = degrees above level)."""
-    S, Hp = np.array([0.35, 0.55]), np.array([-0.15, 0.55])
+    S, Hp = np.array([0.35, 0.55]), np.array([-0.15, 0.55 - u * 0.5 * np.sin(np.radians(hip_drop))])
     base = {"shoulder": S, "hip": Hp, "knee": np.array([-0.15, 0.05]), "ankle": np.array([-0.55, 0.02]),
             "elbow": S + np.array([0.0, -0.28]), "wrist": S + np.array([0.0, -0.55]),
             "toe": np.array([-0.65, 0.0]), "heel": np.array([-0.5, 0.05]), "nose": S + np.array([0.2, 0.05])}

@@ -181,6 +181,16 @@ def test_holds_are_timed(exercise):
     assert result.to_dict()["hold_s"] == pytest.approx(sum(holds), abs=2.0)
 
 
+def test_bird_dog_hip_sag_and_quick_reaches():
+    t, u = hold_timeline([6.0], FPS)
+    result = analyze_landmarks(make_frames(lambda x: bird_dog_pose(x, hip_drop=25.0), u, t, NOISES["jitter"]), "bird_dog")
+    # with the hips dropped and the leg kept level, the leg is also above the trunk line
+    assert result.fault_counts.get("hip_sag") == 1
+    t, u = hold_timeline([1.2, 1.2], FPS)
+    result = analyze_landmarks(make_frames(dead_bug_pose, u, t, Noise(sigma_px=1.0)), "dead_bug")
+    assert result.fault_counts == {"rushed": 2}
+
+
 @pytest.mark.parametrize("exercise", sorted(HOLD_MODELS))
 def test_hold_faults_are_found(exercise):
     pose, kw, (name, value, fault) = HOLD_MODELS[exercise]

@@ -16,7 +16,7 @@ THRESHOLDS = {
     "knee_tolerance_deg": 25.0,  # feet_position when the knee angle at the top is further from 90
     "hold_band_deg": 6.0,  # "at the top" = within this of the repetition's peak
     "min_move_s": 0.5,  # lifting plus lowering (to halfway down) faster than this: rushed
-    "pelvis_drop_deg": 10.0,  # single-leg, when both hips are visible
+    "pelvis_drop_deg": 10.0,  # single-leg and marching, only when both hips are visible (not from the side)
 }
 
 
@@ -75,7 +75,8 @@ def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     knee = m["knee_angle_at_top_deg"]
     if knee is not None and abs(knee - th["knee_target_deg"]) > th["knee_tolerance_deg"]:
         faults.append("feet_position")
-    if check.exercise_id == "single_leg_glute_bridge" and (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
+    one_leg = check.exercise_id in ("single_leg_glute_bridge", "marching_bridge")
+    if one_leg and (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
         faults.append("pelvis_drop")
     return faults
 

@@ -24,6 +24,8 @@ THRESHOLDS = {
     "trunk_max_incline_deg": 35.0,  # bird dog and dead bug: trunk roughly level
     "bird_dog_lift_deg": 15.0,  # leg lifted above the trunk line: lumbar_hyperextension
     "dead_bug_low_leg_deg": 12.0,  # straight leg lowered nearer the floor than this: lumbar_hyperextension
+    "bird_dog_hip_drop_deg": 15.0,  # trunk tipped down towards the hips: hip_sag
+    "min_controlled_hold_s": 2.0,  # bird dog / dead bug reach held shorter than this: rushed
     "hold_tolerance": 0.75,
 }
 
@@ -92,6 +94,9 @@ def _limbs(seq: LandmarkSequence) -> dict:
                                      S.angle(hp, S.point(seq, "knee", s), S.point(seq, "ankle", s)))
         out[f"lift_{s}"] = _elevation(sh, hp, S.point(seq, "ankle", s))
     out["trunk_incline"] = S.incline(S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip"))
+    # positive when the hips are lower than the shoulders (image y points down)
+    msh, mhp = S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip")
+    out["hip_drop"] = np.where(mhp[:, 1] > msh[:, 1], out["trunk_incline"], -out["trunk_incline"])
     return out
 
 
@@ -119,19 +124,26 @@ def limb_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "median_leg_lift_deg": nan_round(float(np.nanmedian(lift))) if np.isfinite(lift).any() else None,
         "lift_share_high": round(float(np.mean(lift > check.thresholds["bird_dog_lift_deg"])), 2),
         "lift_share_low": round(float(np.mean(np.abs(lift) < check.thresholds["dead_bug_low_leg_deg"])), 2),
+        "hip_drop_share": round(float(np.mean(sig["hip_drop"][seg.start : seg.end + 1] > check.thresholds["bird_dog_hip_drop_deg"])), 2),
     }
+
+
+def _rushed(m: dict, check: ExerciseCheck) -> list[str]:
+    return ["rushed"] if m["hold_s"] < check.thresholds["min_controlled_hold_s"] else []
 
 
 def bird_dog_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     faults = ["lumbar_hyperextension"] if m["lift_share_high"] >= check.thresholds["fault_fraction"] else []
-    return faults + _hold_short(m, opts, check)
+    if m["hip_drop_share"] >= check.thresholds["fault_fraction"]:
+        faults.append("hip_sag")
+    return faults + _hold_short(m, opts, check) + _rushed(m, check)
 
 
 def dead_bug_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     # A straight leg lowered almost to the floor is where the lower back lifts off the mat;
     # the lumbar curve itself cannot be seen reliably in 2D, so this is the proxy we judge.
     faults = ["lumbar_hyperextension"] if m["lift_share_low"] >= check.thresholds["fault_fraction"] else []
-    return faults + _hold_short(m, opts, check)
+    return faults + _hold_short(m, opts, check) + _rushed(m, check)
 
 
 def make(exercise_id: str) -> ExerciseCheck:

@@ -121,3 +121,14 @@ def test_catalog_and_self_tests(app):
     assert {e["id"] for e in exercises} >= {"glute_bridge", "clamshell", "side_plank"}
     tests = user.get("/api/assessment/self-tests").json()
     assert len(tests) == 4 and all(t["instructions"] for t in tests)
+
+
+def test_one_screening_by_id_only_for_its_owner(app):
+    user = sign_up(app)
+    other = sign_up(app)
+    sid = user.post("/api/screenings", json={"answers": screening_answers("see_clinician")}).json()["screening_id"]
+    one = user.get(f"/api/screenings/{sid}")
+    assert one.status_code == 200 and one.json()["level"] == "see_clinician" and one.json()["reasons"]
+    assert other.get(f"/api/screenings/{sid}").status_code == 404
+    assert user.get("/api/screenings/0").status_code == 422
+    assert user.get("/api/screenings/99999999999").status_code == 422

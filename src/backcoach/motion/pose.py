@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import warnings
 from typing import Protocol, runtime_checkable
 
@@ -99,24 +100,38 @@ class MediaPipePose:
         self.close()
 
 
+_quiet_lock = threading.Lock()
+_quiet_state = {"depth": 0, "saved": -1}
+
+
 @contextlib.contextmanager
 def _quiet_native_stderr():
-    """Silence the C++ start-up chatter of MediaPipe/TFLite, which ignores Python logging."""
+    """Silence the C++ start-up chatter of MediaPipe/TFLite, which ignores Python logging.
+
+    Process-wide (file descriptor 2) and re-entrant across threads: the first thread in
+    redirects, the last one out restores.
+    """
     try:
         fd = sys.stderr.fileno()
     except (AttributeError, OSError, ValueError):
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
+    with _quiet_lock:
+        if _quiet_state["depth"] == 0:
+            sys.stderr.flush()
+            _quiet_state["saved"] = os.dup(fd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        _quiet_state["depth"] += 1
     try:
-        os.dup2(devnull, fd)
         yield
     finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
+        with _quiet_lock:
+            _quiet_state["depth"] -= 1
+            if _quiet_state["depth"] == 0:
+                os.dup2(_quiet_state["saved"], fd)
+                os.close(_quiet_state["saved"])
 
 
 def default_estimator() -> PoseEstimator:

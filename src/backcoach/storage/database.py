@@ -163,6 +163,8 @@ def upgrade(database_url: str, revision: str = "head") -> str | None:
     """Bring the schema at `database_url` up to `revision`; returns the revision now in place."""
     from alembic import command
 
+    from alembic.util.exc import CommandError
+
     engine = get_engine(database_url)
     try:
         command.upgrade(alembic_config(database_url, engine), revision)
@@ -171,6 +173,11 @@ def upgrade(database_url: str, revision: str = "head") -> str | None:
         if _is_connection_error(exc):
             raise unreachable(database_url, exc) from exc
         raise
+    except CommandError as exc:
+        raise StorageError(
+            f"cannot bring the database at {safe_url(database_url)} up to date: {exc} "
+            "(was it made by a newer version of backcoach? then update backcoach)"
+        ) from exc
 
 
 _schema_ready: set[str] = set()

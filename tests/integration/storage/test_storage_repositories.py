@@ -294,3 +294,16 @@ def test_pain_queries_for_baseline_window_and_new_symptoms(make_uow: Callable[[]
         assert [r.nprs for r in uow.pain.list_for(pid, since=at(3), kinds=("next_morning",))] == [3, 4]
         assert uow.pain.latest_new_symptoms(pid).note == "foot"
         assert uow.pain.latest_new_symptoms(pid + 1000) is None
+
+
+def test_a_database_from_a_newer_version_is_explained(tmp_path: Any) -> None:
+    from backcoach.storage import StorageError, dispose_engines
+
+    url = f"sqlite:///{tmp_path / 'newer.sqlite3'}"
+    upgrade(url)
+    with get_engine(url).begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    dispose_engines()
+    with pytest.raises(StorageError, match="newer version of backcoach"):
+        with SqlAlchemyUnitOfWork(url) as uow:
+            uow.people.list()

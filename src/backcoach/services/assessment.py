@@ -20,6 +20,8 @@ def assess_answers(answers: Mapping[str, Any]) -> Any:
 
 @dataclass(frozen=True)
 class AssessmentRecorded:
+    """What record_assessment stored: the new id and the result (profile, starting levels, reasons)."""
+
     assessment_id: int
     person_id: int
     at: dt.datetime

@@ -67,6 +67,7 @@ def require_aware(now: dt.datetime) -> dt.datetime:
 
 
 def get_person(uow: UnitOfWork, person_id: int) -> m.Person:
+    """The person, or PersonNotFound."""
     person = uow.people.get(person_id)
     if person is None:
         raise PersonNotFound(f"There is no person with id {person_id}.")
@@ -74,6 +75,7 @@ def get_person(uow: UnitOfWork, person_id: int) -> m.Person:
 
 
 def level_of(code: Optional[str]) -> Any:
+    """A stored level code as the domain Level (None stays None)."""
     from backcoach.domain.screening import Level
 
     return None if code is None else Level.from_code(code)
@@ -234,6 +236,7 @@ def monitoring_pain(uow: UnitOfWork, person_id: int, today: dt.date) -> list[m.P
 
 
 def pain_entries(records: list[m.PainEntryRecord]) -> list[Any]:
+    """Stored pain records as domain PainEntry values."""
     from backcoach.domain.monitoring import PainEntry
 
     return [PainEntry(at=r.at, nprs=r.nprs, kind=r.kind) for r in records]

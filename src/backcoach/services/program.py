@@ -28,6 +28,7 @@ from backcoach.storage.unit_of_work import UnitOfWork
 
 
 def program_of(record: m.ProgramRecord) -> Any:
+    """The domain Program kept in a stored program record."""
     from backcoach.domain.program import Program
 
     return Program.from_dict(record.program)
@@ -41,6 +42,7 @@ def store_program(record: m.ProgramRecord, program: Any, now: dt.datetime) -> No
 
 
 def active_program(uow: UnitOfWork, person_id: int) -> m.ProgramRecord:
+    """The active program record, or NoProgram with what to do."""
     record = uow.programs.active_for(person_id)
     if record is None:
         raise NoProgram("There is no program yet: run `backcoach start` (screening, then assessment, then your program).")
@@ -48,11 +50,14 @@ def active_program(uow: UnitOfWork, person_id: int) -> m.ProgramRecord:
 
 
 def week_start(day: dt.date) -> dt.date:
+    """Monday of the ISO week of `day` (weeks count sessions from Monday)."""
     return day - dt.timedelta(days=day.weekday())
 
 
 @dataclass(frozen=True)
 class ProgramStarted:
+    """What start_program stored: the program and the gate it passed (with any reminder)."""
+
     program_id: int
     person_id: int
     program: Any  # domain.program.Program
@@ -92,6 +97,8 @@ def start_program(uow: UnitOfWork, person_id: int, now: dt.datetime, assessment_
 
 @dataclass(frozen=True)
 class SessionItem:
+    """One exercise of today's session: the prescription and what the person needs to do it well."""
+
     prescription: Any  # domain.program.Prescription
     exercise: dict[str, Any]
 
@@ -102,6 +109,8 @@ class SessionItem:
 
 @dataclass(frozen=True)
 class TodaysSession:
+    """Today's session, or a rest day, with the gate's standing reminder."""
+
     person_id: int
     day: dt.date
     phase: str
@@ -161,6 +170,8 @@ class InvalidAdjustment(BackcoachError):
 
 @dataclass(frozen=True)
 class AdjustmentRecorded:
+    """A clinician's change to one prescription, as kept in the decisions."""
+
     decision_id: int
     exercise_id: str
     action: str

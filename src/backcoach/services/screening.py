@@ -21,6 +21,8 @@ def screen_answers(answers: Mapping[str, Any]) -> Any:
 
 @dataclass(frozen=True)
 class ScreeningRecorded:
+    """What record_screening stored: the result and the gate it leads to now."""
+
     screening_id: int
     person_id: int
     at: dt.datetime
@@ -58,6 +60,8 @@ class ClearanceRefused(BackcoachError):
 
 @dataclass(frozen=True)
 class ClearanceRecorded:
+    """A recorded clearance and the gate after it."""
+
     clearance_id: int
     person_id: int
     screening_id: int

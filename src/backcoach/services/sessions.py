@@ -199,6 +199,8 @@ def exercise_history(sessions: Sequence[m.SessionLog], pain: Sequence[m.PainEntr
 
 @dataclass(frozen=True)
 class SessionLogged:
+    """What log_session stored (or found, for a repeated submission) and decided."""
+
     session_id: int
     person_id: int
     performed_on: dt.date
@@ -304,6 +306,7 @@ def log_session(
 
 
 def apply_decisions(program: Any, decisions: Sequence[Any], cat: Any) -> Any:
+    """The program after the decisions (the domain's rule, which merges ladder tracks that meet)."""
     from backcoach.domain.program import apply_decisions as domain_apply
 
     return domain_apply(program, decisions, cat)
@@ -367,6 +370,8 @@ def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, no
 
 @dataclass(frozen=True)
 class CheckinRecorded:
+    """A stored pain score, any step back it caused, and the current alerts."""
+
     entry_id: int
     person_id: int
     nprs: int

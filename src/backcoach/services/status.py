@@ -14,6 +14,7 @@ from backcoach.storage.unit_of_work import UnitOfWork
 
 
 def decision_dict(d: m.DecisionRecord) -> dict[str, Any]:
+    """A stored decision as JSON-ready data (with who made it: the rules or a clinician)."""
     return {"id": d.id, "at": d.at.isoformat(), "exercise_id": d.exercise_id, "action": d.action,
             "before": d.before, "after": d.after, "reasons": list(d.reasons), "source": d.source,
             "by_user_id": d.by_user_id, "note": d.note}
@@ -21,6 +22,8 @@ def decision_dict(d: m.DecisionRecord) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Status:
+    """Everything `backcoach status` and the person's dashboard show."""
+
     person_id: int
     display_name: str
     onset_date: Optional[dt.date]
@@ -93,6 +96,8 @@ def _check_clinician(uow: UnitOfWork, clinician_user_id: int, person_id: Optiona
 
 @dataclass(frozen=True)
 class PersonSummary:
+    """One line of the clinician's list: how much attention the person needs, and why."""
+
     person_id: int
     display_name: str
     attention: int  # highest alert severity (0 = nothing to look at)
@@ -139,6 +144,8 @@ def people_for_clinician(uow: UnitOfWork, clinician_user_id: int, now: dt.dateti
 
 @dataclass(frozen=True)
 class PersonOverview:
+    """One person's full record for the clinician."""
+
     status: Status
     screenings: tuple[dict[str, Any], ...]
     assessments: tuple[dict[str, Any], ...]

@@ -13,7 +13,6 @@ from .analysis import (
     analyze_landmarks,
     analyze_video,
     extract_landmarks,
-    recognise_exercise,
 )
 from .checks import EXERCISES, FAMILIES, CheckOptions, get_check
 from .errors import (
@@ -28,6 +27,7 @@ from .errors import (
 )
 from .landmarks import Landmark, LandmarkFrame, LandmarkSequence, frame_from_coco17
 from .pose import MediaPipePose, PoseEstimator
+from .recognise import recognise_exercise
 
 __all__ = [
     "AnalysisResult", "CheckOptions", "EXERCISES", "ExerciseMismatchError", "FAMILIES", "Landmark", "LandmarkFrame", "LandmarkSequence",

@@ -14,14 +14,19 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+if TYPE_CHECKING:
+    from .pose import PoseEstimator
+    from .video import VideoInfo
 
 import numpy as np
 
 from . import signals as S
-from .checks import EXERCISES, FAMILIES, CheckOptions, ExerciseCheck, get_check
-from .errors import ExerciseMismatchError, NoPersonError, NotVisibleError, UnknownExerciseError, WrongViewError
+from .checks import CheckOptions, ExerciseCheck, get_check
+from .errors import NoPersonError, NotVisibleError, UnknownExerciseError, WrongViewError
 from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence, side_landmark
+from .recognise import check_posture, recognise_exercise
 from .segmentation import HoldTracker, RepetitionCounter, Segment
 
 MIN_PERSON_SHARE = 0.25  # below this share of frames with a person: "nobody in the video"
@@ -137,12 +142,10 @@ def _visibility(raw: LandmarkSequence, check: ExerciseCheck, warnings: list[str]
     person = raw.person_found
     n = int(person.sum())
     missing = []
-    worst = 1.0
     for part in check.required:
         idx = [side_landmark(part, "left"), side_landmark(part, "right")]
         seen = S.in_picture(raw, idx).any(axis=1)[person]
         share = float(seen.mean()) if n else 0.0
-        worst = min(worst, share)
         if share < MIN_VISIBLE_SHARE:
             missing.append(PART_NAMES[part])
         elif share < WARN_VISIBLE_SHARE:
@@ -167,31 +170,6 @@ def _check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[st
         )
     warnings.append(f"The camera angle looks more like a {view} view than a {needed} view; "
                     "angles may be less accurate.")
-
-
-POSTURES = {
-    "glute_bridge": "lying on the back", "banded_glute_bridge": "lying on the back",
-    "marching_bridge": "lying on the back", "single_leg_glute_bridge": "lying on the back",
-    "dead_bug": "lying on the back",
-    "clamshell": "lying on one side", "banded_clamshell": "lying on one side",
-    "side_lying_leg_raise": "lying on one side", "banded_side_lying_leg_raise": "lying on one side",
-    "side_plank": "raised on one forearm", "side_plank_knees": "raised on one forearm",
-    "bird_dog": "on hands and knees",
-}
-
-
-def _check_posture(cleaned: LandmarkSequence, check: ExerciseCheck) -> None:
-    """Refuse to count an exercise whose body position is clearly not the one in the video."""
-    try:
-        seen = recognise_exercise(cleaned)
-    except UnknownExerciseError:
-        return
-    if POSTURES[seen] != POSTURES[check.exercise_id]:
-        raise ExerciseMismatchError(
-            f"The person in the video is {POSTURES[seen]} (it looks like a {seen.replace('_', ' ')}), "
-            f"but a {check.exercise_id.replace('_', ' ')} is done {POSTURES[check.exercise_id]}. "
-            "Check that the right exercise was chosen, or use --exercise auto."
-        )
 
 
 def analyze_landmarks(
@@ -223,7 +201,7 @@ def analyze_landmarks(
     view, ratio = S.estimate_view(cleaned)
     _check_view(view, ratio, check, warnings)
     if not recognised:
-        _check_posture(cleaned, check)
+        check_posture(cleaned, check)
     layout = check.choose_layout(cleaned)
     sig = check.signals(cleaned, layout)
     reps = _segment(check, sig, cleaned.t, options, warnings)
@@ -277,72 +255,6 @@ def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions,
     for start, end in bouts:
         reps.append(_repetition(check, sig, t, _hold_segment(sig, check, start, end), opts, len(reps) + 1))
     return reps
-
-
-# ---------------------------------------------------------------- recognising the exercise
-
-
-def recognise_exercise(cleaned: LandmarkSequence) -> str:
-    """Which catalog exercise this looks like, from posture first, then from what moves.
-
-    Posture: on all fours (bird dog); raised on one arm with a straight body (side plank);
-    lying on the back seen from the side (bridges, or dead bug when the arms point up);
-    lying on the side seen from the front (clamshell with bent knees, leg raise with
-    straight legs). Ties are settled by which counted signal shows clear repetitions.
-    """
-    view, ratio = S.estimate_view(cleaned)
-    sh, hp = S.midpoint(cleaned, "shoulder"), S.midpoint(cleaned, "hip")
-    torso = float(np.nanmedian(np.linalg.norm(sh - hp, axis=-1)))
-    if not np.isfinite(torso) or torso <= 0:
-        raise UnknownExerciseError("The exercise could not be recognised: the body was not seen clearly enough.")
-    knee = {s: float(np.nanmedian(S.angle(S.point(cleaned, "hip", s), S.point(cleaned, "knee", s),
-                                           S.point(cleaned, "ankle", s)))) for s in ("left", "right")}
-    knees = [v for v in knee.values() if np.isfinite(v)]
-    knee_min = min(knees) if knees else float("nan")
-    trunk_level = float(np.nanmedian(S.incline(sh, hp)))
-    knee_low = np.fmax(S.point(cleaned, "knee", "left")[:, 1], S.point(cleaned, "knee", "right")[:, 1])
-    wrist_low = np.fmax(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1])
-    # on all fours both the hips stand above the knees and the shoulders above the hands
-    raised = float(np.nanmedian(np.fmin(knee_low - hp[:, 1], wrist_low - sh[:, 1]) / torso))
-    wrist_top = np.fmin(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1])
-    arms_up = float(np.nanmedian((sh[:, 1] - wrist_top) / torso))
-
-    def share_in_position(exercise: str) -> float:
-        check = get_check(exercise)
-        sig = check.signals(cleaned, check.choose_layout(cleaned))
-        return float(np.mean(check.in_position(sig, check)))
-
-    def rep_score(exercise: str) -> float:
-        check = get_check(exercise)
-        sig = check.signals(cleaned, check.choose_layout(cleaned))
-        counter = RepetitionCounter(check.segmenter)
-        amps = [seg.amplitude for seg in (counter.update(float(t), float(x)) for t, x in zip(cleaned.t, sig[check.primary])) if seg]
-        last = counter.finish()
-        if last is not None:
-            amps.append(last.amplitude)
-        return len(amps) * (float(np.median(amps)) / check.segmenter.min_amplitude if amps else 0.0)
-
-    if view == "side" and trunk_level < 35 and raised > 0.5:
-        return "bird_dog"
-    if view != "side" and share_in_position("side_plank") >= 0.3:
-        return "side_plank_knees" if np.isfinite(knee_min) and knee_min < 130 else "side_plank"
-    if view == "side":
-        if arms_up > 0.5:
-            return "dead_bug"
-        if abs(knee["left"] - knee["right"]) > 40:
-            return "single_leg_glute_bridge"
-        if rep_score("glute_bridge") > 0 or not (rep_score("clamshell") > 0 or rep_score("side_lying_leg_raise") > 0):
-            return "glute_bridge"
-    scores = {e: rep_score(e) for e in ("clamshell", "side_lying_leg_raise")}
-    if np.isfinite(knee_min):
-        scores["clamshell" if knee_min >= 140 else "side_lying_leg_raise"] *= 0.3
-    best = max(scores, key=scores.get)
-    if scores[best] > 0:
-        return best
-    raise UnknownExerciseError(
-        "The exercise could not be recognised from the video. Run again with --exercise and one of: "
-        + ", ".join(EXERCISES) + "."
-    )
 
 
 # ---------------------------------------------------------------- live stream

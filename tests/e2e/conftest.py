@@ -68,18 +68,26 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture()
 def new_page(browser: Any) -> Iterator[Any]:
+    """Pages at phone or desktop size; any console error (e.g. a CSP refusal) fails the test."""
     contexts = []
+    console_errors: list[str] = []
 
     def make(phone: bool = False) -> Any:
         ctx = browser.new_context(viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
                                   device_scale_factor=1)
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
-        return ctx.new_page()
+        page = ctx.new_page()
+        page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+        return page
 
     yield make
     for c in contexts:
         c.close()
+    # 4xx pages are expected in some tests; script errors and CSP refusals are not
+    problems = [e for e in console_errors if "status of 4" not in e]
+    assert problems == [], problems
 
 
 def shot(page: Any, name: str) -> None:

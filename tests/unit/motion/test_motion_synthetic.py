@@ -243,3 +243,12 @@ def test_last_repetition_cut_off_by_the_end_is_counted_but_not_timed():
     assert not result.repetitions[-1].complete
     assert "no_hold" not in result.repetitions[-1].faults
     assert any("ended before" in w for w in result.warnings)
+
+
+def test_reported_faults_are_declared_by_the_check():
+    from backcoach.motion import get_check
+
+    for exercise, (pose, tempo) in REP_MODELS.items():
+        for change in ({"top_angle": 202.0}, {"top_angle": 150.0}) if "bridge" in exercise else ({},):
+            result = analyze_landmarks(frames_for(exercise, 2, Noise(sigma_px=1.0), **change), exercise)
+            assert set(result.fault_counts) <= set(get_check(exercise).faults)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
+import yaml
 import pytest
 from motion_synth import Noise, Tempo, bridge_pose, make_frames, rep_timeline
 
@@ -107,6 +109,20 @@ def test_every_exercise_has_a_check_and_catalog_fault_ids():
     for exercise in EXERCISES:
         check = get_check(exercise)
         assert check.exercise_id == exercise
+
+
+CATALOG_FILE = Path(__file__).resolve().parents[3] / "src" / "backcoach" / "catalog" / "exercises.yaml"
+
+
+@pytest.mark.skipif(not CATALOG_FILE.exists(), reason="exercise catalog data file not present")
+def test_fault_ids_match_the_catalog():
+    data = yaml.safe_load(CATALOG_FILE.read_text())
+    entries = data["exercises"] if isinstance(data, dict) else data
+    catalog = {e["id"]: {f["id"] for f in e.get("faults", [])} for e in entries}
+    for exercise in EXERCISES:
+        check = get_check(exercise)
+        assert check.faults, exercise
+        assert set(check.faults) <= catalog[exercise], (exercise, set(check.faults) - catalog[exercise])
 
 
 def _bridge_result(**kw):

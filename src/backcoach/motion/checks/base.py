@@ -57,6 +57,7 @@ class ExerciseCheck:
     rep_metrics: Callable[[Signals, np.ndarray, Segment, "ExerciseCheck"], dict]
     rep_faults: Callable[[dict, "ExerciseCheck", CheckOptions], list[str]]
     in_position: Callable[[Signals, "ExerciseCheck"], np.ndarray] | None = None
+    faults: tuple[str, ...] = ()  # every fault id this check can report (the catalog's ids)
 
     def signals(self, seq: LandmarkSequence, layout: dict | None = None) -> Signals:
         return self.make_signals(seq, layout if layout is not None else self.choose_layout(seq))

@@ -97,4 +97,6 @@ def make(exercise_id: str) -> ExerciseCheck:
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,
+        faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position")
+        + (("pelvis_drop",) if exercise_id in ("single_leg_glute_bridge", "marching_bridge") else ()),
     )

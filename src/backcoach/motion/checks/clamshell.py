@@ -76,4 +76,5 @@ def make(exercise_id: str) -> ExerciseCheck:
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,
+        faults=("feet_apart", "pelvis_roll_back", "small_range", "rushed"),
     )

@@ -155,6 +155,7 @@ def make(exercise_id: str) -> ExerciseCheck:
             segmenter=None, hold=HoldSettings(), thresholds=dict(THRESHOLDS),
             make_signals=lambda seq, layout: plank_signals(seq, layout, end), choose_layout=choose_layout,
             rep_metrics=plank_metrics, rep_faults=plank_faults, in_position=plank_in_position,
+            faults=("hip_sag", "no_hold"),
         )
     faults = bird_dog_faults if exercise_id == "bird_dog" else dead_bug_faults
     return ExerciseCheck(
@@ -163,4 +164,6 @@ def make(exercise_id: str) -> ExerciseCheck:
         segmenter=None, hold=HoldSettings(), thresholds=dict(THRESHOLDS),
         make_signals=limb_signals, choose_layout=choose_layout,
         rep_metrics=limb_metrics, rep_faults=faults, in_position=limb_in_position,
+        faults=("lumbar_hyperextension", "hip_sag", "no_hold", "rushed") if exercise_id == "bird_dog"
+        else ("lumbar_hyperextension", "no_hold", "rushed"),
     )

@@ -108,4 +108,5 @@ def make(exercise_id: str) -> ExerciseCheck:
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,
+        faults=("hip_flexion", "toes_up", "trunk_roll", "excess_range", "rushed"),
     )

@@ -271,6 +271,17 @@ class StreamUpdate:
     repetition: Repetition | None = None  # set on the frame a repetition (or hold) ends
     person_found: bool = True
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON for a live display (e.g. sent back to the browser after each frame)."""
+        return {
+            "t": round(self.t, 3),
+            "reps": self.reps,
+            "value": None if self.value is None else round(self.value, 1),
+            "in_repetition": self.in_repetition,
+            "person_found": self.person_found,
+            "repetition": None if self.repetition is None else self.repetition.to_dict(),
+        }
+
 
 class StreamingAnalyzer:
     """Analyse landmarks one frame at a time (live camera).

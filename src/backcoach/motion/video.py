@@ -19,6 +19,7 @@ import numpy as np
 from .errors import VideoError, VisionExtraMissing
 
 MAX_DURATION_S = 600.0
+MIN_DURATION_S = 1.0
 
 
 def _cv2():
@@ -78,9 +79,15 @@ def probe(path: str | os.PathLike, max_duration_s: float = MAX_DURATION_S) -> Vi
         cap.release()
     if not (0 < fps < 1000):
         fps = 30.0
+    known_length = count > 0
     if count <= 0:
         count = 1
     info = VideoInfo(str(p), fps, count, width, height, rotation)
+    if known_length and info.duration_s < MIN_DURATION_S:
+        raise VideoError(
+            f"{p.name} lasts only {info.duration_s:.1f} s; film the whole set, from the starting position "
+            "to the end of the last repetition."
+        )
     if info.duration_s > max_duration_s:
         raise VideoError(
             f"{p.name} lasts {info.duration_s / 60:.0f} minutes; film one set at a time "

@@ -253,6 +253,12 @@ def test_moving_shapes_without_a_person(tmp_path):
         analyze_video(str(p), "auto")
 
 
+def test_too_short_video(tmp_path):
+    p = _write(tmp_path / "short.mp4", [np.zeros((64, 64, 3), np.uint8)] * 10, fps=30.0)
+    with pytest.raises(VideoError, match="only 0.3 s"):
+        analyze_video(str(p), "glute_bridge")
+
+
 def test_too_long_video(tmp_path):
     p = _write(tmp_path / "long.mp4", [np.zeros((32, 32, 3), np.uint8)] * 700, fps=1.0)
     with pytest.raises(VideoError, match="minutes"):

@@ -48,8 +48,12 @@ def test_stream_reports_faults_when_the_repetition_ends():
     t, u, _ = rep_timeline(3, TEMPO, 15.0)
     frames = make_frames(lambda x: bridge_pose(x, top_angle=202.0), u, t, Noise(sigma_px=2.0))
     stream = StreamingAnalyzer("glute_bridge")
-    faults = [upd.repetition.faults for upd in map(stream.push, frames) if upd.repetition]
+    updates = [stream.push(f) for f in frames]
+    faults = [upd.repetition.faults for upd in updates if upd.repetition]
     assert faults == [["lumbar_hyperextension"]] * 3
+    done = [json.loads(json.dumps(u.to_dict())) for u in updates if u.repetition]
+    assert [d["reps"] for d in done] == [1, 2, 3]
+    assert done[0]["repetition"]["faults"] == ["lumbar_hyperextension"]
 
 
 def test_stream_accepts_browser_json_records():

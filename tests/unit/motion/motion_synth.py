@@ -281,3 +281,19 @@ def hold_timeline(holds: list[float], fps: float, gap_s: float = 2.0, ramp_s: fl
         u[m] = 1.0 - (t[m] - c) / ramp_s
         s = d + gap_s
     return t, u
+
+
+def standing_pose(u: float = 0.0) -> dict:
+    """Standing upright, seen from the side (getting up after a set)."""
+    j = {"ankle": np.array([0.0, 0.05]), "knee": np.array([0.0, 0.5]), "hip": np.array([0.0, 0.95]),
+         "shoulder": np.array([0.0, 1.45]), "elbow": np.array([0.02, 1.15]), "wrist": np.array([0.03, 0.9]),
+         "nose": np.array([0.08, 1.65]), "toe": np.array([0.15, 0.0]), "heel": np.array([-0.04, 0.02])}
+    return {"left": j, "right": dict(j)}
+
+
+def blend(a: dict, b: dict, w: float) -> dict:
+    """Posture between a (w = 0) and b (w = 1), joint by joint (a crude getting-up movement)."""
+    out = {}
+    for side in ("left", "right"):
+        out[side] = {k: (1 - w) * a[side][k] + w * b[side][k] for k in a[side] if not k.startswith("_")}
+    return out

@@ -252,3 +252,25 @@ def test_reported_faults_are_declared_by_the_check():
         for change in ({"top_angle": 202.0}, {"top_angle": 150.0}) if "bridge" in exercise else ({},):
             result = analyze_landmarks(frames_for(exercise, 2, Noise(sigma_px=1.0), **change), exercise)
             assert set(result.fault_counts) <= set(get_check(exercise).faults)
+
+
+@pytest.mark.parametrize("exercise", ["glute_bridge", "clamshell", "side_lying_leg_raise"])
+def test_getting_up_before_and_after_the_set_is_not_a_repetition(exercise):
+    from motion_synth import blend, standing_pose
+
+    pose, tempo = REP_MODELS[exercise]
+    t, u, _ = rep_timeline(3, tempo, FPS)
+    frames = make_frames(pose, u, t, Noise(sigma_px=2.0))
+    rest = pose(0.0)
+    get_up = np.linspace(0.0, 1.0, int(2.0 * FPS))
+    dt = 1.0 / FPS
+    after = make_frames(lambda w: blend(rest, standing_pose(), w), np.concatenate([get_up, np.ones(int(2 * FPS))]),
+                        t[-1] + dt + np.arange(len(get_up) + int(2 * FPS)) * dt, Noise(sigma_px=2.0, seed=5))
+    before = make_frames(lambda w: blend(rest, standing_pose(), w), np.concatenate([np.ones(int(2 * FPS)), get_up[::-1]]),
+                         np.arange(len(get_up) + int(2 * FPS)) * dt, Noise(sigma_px=2.0, seed=6))
+    shift = before[-1].t + dt
+    frames = before + [type(f)(t=f.t + shift, points=f.points, width=f.width, height=f.height) for f in frames]
+    frames += [type(f)(t=f.t + shift, points=f.points, width=f.width, height=f.height) for f in after]
+    result = analyze_landmarks(frames, exercise)
+    assert result.reps == 3
+    assert all(r.complete for r in result.repetitions)

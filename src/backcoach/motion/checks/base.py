@@ -58,9 +58,21 @@ class ExerciseCheck:
     rep_faults: Callable[[dict, "ExerciseCheck", CheckOptions], list[str]]
     in_position: Callable[[Signals, "ExerciseCheck"], np.ndarray] | None = None
     faults: tuple[str, ...] = ()  # every fault id this check can report (the catalog's ids)
+    max_trunk_incline_deg: float | None = None  # lying exercises: a steeper trunk = sitting or standing
 
     def signals(self, seq: LandmarkSequence, layout: dict | None = None) -> Signals:
-        return self.make_signals(seq, layout if layout is not None else self.choose_layout(seq))
+        """Named signals; the counted one is blanked while the person is not lying down
+        (getting into position, sitting up, standing up), so those moves are never counted."""
+        sig = self.make_signals(seq, layout if layout is not None else self.choose_layout(seq))
+        if self.max_trunk_incline_deg is not None:
+            from .. import signals as S  # noqa: PLC0415
+
+            incline = S.incline(S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip"))
+            with np.errstate(invalid="ignore"):
+                upright = incline > self.max_trunk_incline_deg
+            sig[self.primary] = np.where(upright, np.nan, sig[self.primary])
+            sig["trunk_incline"] = incline
+        return sig
 
 
 def window(sig: np.ndarray, seg: Segment) -> np.ndarray:

@@ -16,6 +16,7 @@ THRESHOLDS = {
     "knee_tolerance_deg": 25.0,  # feet_position when the knee angle at the top is further from 90
     "hold_band_deg": 6.0,  # "at the top" = within this of the repetition's peak
     "min_move_s": 0.5,  # lifting plus lowering (to halfway down) faster than this: rushed
+    "bridge_max_knee_deg": 145.0,  # knee straighter than this: not in a bridge (getting up, legs out)
     "pelvis_drop_deg": 10.0,  # single-leg and marching, only when both hips are visible (not from the side)
 }
 
@@ -38,11 +39,13 @@ def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
     ls, rs = S.point(seq, "shoulder", "left"), S.point(seq, "shoulder", "right")
     pelvis_tilt = np.abs(S.vector_angle(rh - lh, rs - ls))
     visible = S.width_ratio(seq) > 0.35
-    return {
-        "hip_angle": S.straightness(sh, hp, kn),
-        "knee_angle": S.angle(hp, kn, an),
-        "pelvis_tilt": np.where(visible, pelvis_tilt, np.nan),
-    }
+    knee = S.angle(hp, kn, an)
+    hip = S.straightness(sh, hp, kn)
+    with np.errstate(invalid="ignore"):
+        # a bridge is done with the foot planted and the knee bent; a straight knee means
+        # the person is getting up or moving about, which must not count as a repetition
+        hip = np.where(knee > THRESHOLDS["bridge_max_knee_deg"], np.nan, hip)
+    return {"hip_angle": hip, "knee_angle": knee, "pelvis_tilt": np.where(visible, pelvis_tilt, np.nan)}
 
 
 def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
@@ -94,6 +97,7 @@ def make(exercise_id: str) -> ExerciseCheck:
         hold=None,
         thresholds=dict(THRESHOLDS),
         make_signals=make_signals,
+        max_trunk_incline_deg=60.0,
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,

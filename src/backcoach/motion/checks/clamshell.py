@@ -73,6 +73,7 @@ def make(exercise_id: str) -> ExerciseCheck:
         hold=None,
         thresholds=dict(THRESHOLDS),
         make_signals=make_signals,
+        max_trunk_incline_deg=45.0,
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,

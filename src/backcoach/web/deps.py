@@ -105,10 +105,14 @@ class Ctx:
     def commit(self) -> None:
         self.uow.commit()
 
-    def service_uow(self) -> SqlAlchemyUnitOfWork:
-        """A fresh unit of work for a service call (services open and commit their own transaction)."""
+    def service_uow(self, write: bool = True) -> SqlAlchemyUnitOfWork:
+        """A fresh unit of work for a service call (services open and commit their own transaction).
+
+        On SQLite a writing call takes the process's write lock first; a read-only call
+        (write=False) does not need it: WAL readers never wait for the writer.
+        """
         state = self.request.app.state
-        return WebUnitOfWork(session_factory=state.sessionmaker, write_lock=state.sqlite_lock)
+        return WebUnitOfWork(session_factory=state.sessionmaker, write_lock=state.sqlite_lock if write else None)
 
     @property
     def person_id(self) -> int:

@@ -30,7 +30,7 @@ def _access(ctx: Ctx, person_id: int) -> accounts.Account:
 @router.get("/people", summary="Assigned people, most in need of attention first")
 def people(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
     clinician = clinician_of(ctx)
-    out = [s.to_dict() for s in services.people_for_clinician(ctx.service_uow(), clinician.id, ctx.now)]
+    out = [s.to_dict() for s in services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)]
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
                    detail={"count": len(out), "via": "api"}, now=ctx.now)
     ctx.commit()
@@ -40,7 +40,7 @@ def people(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
 @router.get("/people/{person_id}", summary="One person's record: screenings, assessment, program, decisions, pain, sessions")
 def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     clinician = _access(ctx, person_id)
-    overview = services.person_overview(ctx.service_uow(), clinician.id, person_id, ctx.now)
+    overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
                    detail={"via": "api"}, now=ctx.now)
     ctx.commit()

@@ -95,7 +95,7 @@ def get_program(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
 def get_today(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     from backcoach import services
 
-    session = services.todays_session(ctx.service_uow(), person_of(ctx), ctx.now)
+    session = services.todays_session(ctx.service_uow(write=False), person_of(ctx), ctx.now)
     out = session.to_dict()
     out["cards"] = [{k: v for k, v in c.items() if k != "keyframes_json"} for c in usecases.exercise_cards(session)]
     return out
@@ -187,7 +187,7 @@ def get_progress(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     from backcoach import services
 
     pid = person_of(ctx)
-    status = services.get_status(ctx.service_uow(), pid, ctx.now)
+    status = services.get_status(ctx.service_uow(write=False), pid, ctx.now)
     out = status.to_dict()
     out["charts"] = usecases.progress_json(usecases.progress_view(ctx, status, pid, svg=False))
     out["prompts"] = {"next_morning_due": usecases.next_morning_due(ctx, pid),

@@ -25,7 +25,7 @@ def _invitations(ctx: Ctx, clinician: accounts.Account) -> list:
 @router.get("")
 def people(ctx: Ctx = Depends(page_ctx)):
     clinician = _clinician(ctx)
-    summaries = services.people_for_clinician(ctx.service_uow(), clinician.id, ctx.now)
+    summaries = services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
                    detail={"count": len(summaries)}, now=ctx.now)
     ctx.commit()
@@ -53,7 +53,7 @@ async def admin_assign(request: Request, ctx: Ctx = Depends(page_ctx)):
 def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, status_code: int = 200, values=None):
     clinician = _clinician(ctx)
     accounts.require_access(ctx.db, clinician, person_id)
-    overview = services.person_overview(ctx.service_uow(), clinician.id, person_id, ctx.now)
+    overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed", detail={}, now=ctx.now)
     ctx.commit()
     view = usecases.progress_view(ctx, overview.status, person_id)

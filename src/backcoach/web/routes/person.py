@@ -141,7 +141,7 @@ def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: i
     from backcoach import services
 
     try:
-        session = services.todays_session(ctx.service_uow(), pid, ctx.now)
+        session = services.todays_session(ctx.service_uow(write=False), pid, ctx.now)
     except ProgramLocked as exc:
         return _locked(ctx, exc)
     except services.NoProgram:
@@ -243,5 +243,5 @@ def progress_page(ctx: Ctx = Depends(page_ctx)):
     from backcoach import services
 
     pid = _person(ctx)
-    status = services.get_status(ctx.service_uow(), pid, ctx.now)
+    status = services.get_status(ctx.service_uow(write=False), pid, ctx.now)
     return ctx.render("person/progress.html", status=status, view=usecases.progress_view(ctx, status, pid))

@@ -95,7 +95,10 @@ def _recognise(cleaned: LandmarkSequence) -> tuple[str, bool]:
             return "dead_bug", True
         if abs(knee["left"] - knee["right"]) > 40:
             return "single_leg_glute_bridge", True
-        if rep_score("glute_bridge") > 0:
+        bridge, march = rep_score("glute_bridge"), rep_score("marching_bridge")
+        if march > bridge:
+            return "marching_bridge", True
+        if bridge > 0:
             return "glute_bridge", True
         if not (rep_score("clamshell") > 0 or rep_score("side_lying_leg_raise") > 0):
             return "glute_bridge", False

@@ -79,11 +79,14 @@ METRIC_LABELS = {
     "knee_angle_at_top_deg": ("knee angle at top", "°"),
     "knee_opening_deg": ("knee opening", "°"),
     "abduction_deg": ("leg lift (abduction)", "°"),
+    "lift_angle_deg": ("knee lift", "°"),
+    "support_hip_angle_deg": ("lowest hip line while lifting", "°"),
     "median_hip_sag_deg": ("hip sag", "°"),
     "median_leg_lift_deg": ("leg height vs trunk", "°"),
     "pelvis_drop_deg": ("pelvis tilt", "°"),
 }
 KEY_METRICS = {
+    "marching": ("lift_angle_deg", "support_hip_angle_deg", "hold_s"),
     "bridge": ("peak_hip_angle_deg", "hold_s"),
     "clamshell": ("knee_opening_deg",),
     "leg_raise": ("abduction_deg",),
@@ -125,6 +128,8 @@ def _metric_text(metrics: dict[str, Any], family: str) -> str:
         v = metrics.get(key)
         if v is None:
             continue
+        if key == "lift_angle_deg" and metrics.get("side"):
+            parts.append(f"{metrics['side']} foot")
         label, unit = METRIC_LABELS.get(key, (key, ""))
         parts.append(f"{label} {v:g}{unit}")
     return ", ".join(parts)
@@ -133,7 +138,7 @@ def _metric_text(metrics: dict[str, Any], family: str) -> str:
 def render_text(result: AnalysisResult) -> str:
     from .checks import family_of  # noqa: PLC0415
 
-    family = family_of(result.exercise)
+    family = "marching" if result.exercise == "marching_bridge" else family_of(result.exercise)
     name = EXERCISE_NAMES.get(result.exercise, result.exercise)
     unit = "hold" if result.mode == "hold" else "repetition"
     n = result.reps

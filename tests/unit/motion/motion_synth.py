@@ -9,7 +9,7 @@ the target posture. Noise, dropped frames and timing jitter are applied on top.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -238,30 +238,27 @@ class Noise:
     time_jitter: float = 0.0  # fraction of a frame interval
     spikes: int = 0  # single-frame outliers
     seed: int = 0
-    rng: np.random.Generator = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.rng = np.random.default_rng(self.seed)
 
 
 def make_frames(pose_fn, u: np.ndarray, t: np.ndarray, noise: Noise = Noise(), **render_kw) -> list[LandmarkFrame]:
     frames = []
+    rng = np.random.default_rng(noise.seed)  # fresh per call: results do not depend on test order
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.033
-    spike_at = set(noise.rng.choice(len(t), size=min(noise.spikes, len(t)), replace=False).tolist()) if noise.spikes else set()
+    spike_at = set(rng.choice(len(t), size=min(noise.spikes, len(t)), replace=False).tolist()) if noise.spikes else set()
     for i, (ti, ui) in enumerate(zip(t, u)):
-        if noise.remove_rate and noise.rng.random() < noise.remove_rate:
+        if noise.remove_rate and rng.random() < noise.remove_rate:
             continue
-        tt = ti + (noise.rng.uniform(-1, 1) * noise.time_jitter * dt if noise.time_jitter else 0.0)
-        if noise.drop_rate and noise.rng.random() < noise.drop_rate:
+        tt = ti + (rng.uniform(-1, 1) * noise.time_jitter * dt if noise.time_jitter else 0.0)
+        if noise.drop_rate and rng.random() < noise.drop_rate:
             frames.append(LandmarkFrame(t=tt, points=None, width=W, height=H))
             continue
         f = render(pose_fn(float(ui)), tt, **render_kw)
         pts = f.points.copy()
-        pts[:, 0] += noise.rng.normal(0, noise.sigma_px / W, N_LANDMARKS)
-        pts[:, 1] += noise.rng.normal(0, noise.sigma_px / H, N_LANDMARKS)
+        pts[:, 0] += rng.normal(0, noise.sigma_px / W, N_LANDMARKS)
+        pts[:, 1] += rng.normal(0, noise.sigma_px / H, N_LANDMARKS)
         if i in spike_at:
-            k = noise.rng.integers(11, 33)
-            pts[k, :2] += noise.rng.normal(0, 0.05, 2)
+            k = rng.integers(11, 33)
+            pts[k, :2] += rng.normal(0, 0.05, 2)
         frames.append(LandmarkFrame(t=tt, points=pts, width=W, height=H))
     return frames
 
@@ -297,3 +294,23 @@ def blend(a: dict, b: dict, w: float) -> dict:
     for side in ("left", "right"):
         out[side] = {k: (1 - w) * a[side][k] + w * b[side][k] for k in a[side] if not k.startswith("_")}
     return out
+
+
+def march_pose(u: float, lift_side: str = "left", hip_sag: float = 0.0) -> dict:
+    """Top of a bridge; u lifts one knee towards the chest (thigh turned up by up to 40 degrees)."""
+    pose = bridge_pose(1.0, top_angle=178.0 - u * hip_sag)
+    j = dict(pose[lift_side])
+    Hp, K, A = j["hip"], j["knee"], j["ankle"]
+    K2 = Hp + _rot(K - Hp, -40.0 * u)  # towards the chest (head is to the right)
+    A2 = K2 + _rot(A - K, -40.0 * u)
+    j.update(knee=K2, ankle=A2, toe=A2 + np.array([-0.15, 0.0]), heel=A2 + np.array([0.04, -0.02]))
+    pose[lift_side] = j
+    return pose
+
+
+def march_timeline(lifts: int, fps: float, up_s: float = 0.8, hold_s: float = 2.2, down_s: float = 0.8,
+                   rest_s: float = 0.8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Alternating lifts (left, right, ...): t, u, and which side is up per frame (+1 left, -1 right, 0 none)."""
+    t, u, which = rep_timeline(lifts, Tempo(up_s=up_s, hold_s=hold_s, down_s=down_s, rest_s=rest_s), fps)
+    side = np.where(which == 0, 0, np.where(which % 2 == 1, 1, -1))
+    return t, u, side

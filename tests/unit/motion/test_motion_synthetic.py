@@ -27,7 +27,6 @@ LIGHT = Tempo(up_s=1.0, hold_s=0.6, down_s=1.0, rest_s=0.8)
 REP_MODELS = {
     "glute_bridge": (bridge_pose, SLOW),
     "banded_glute_bridge": (bridge_pose, SLOW),
-    "marching_bridge": (bridge_pose, SLOW),
     "single_leg_glute_bridge": (lambda u, **k: bridge_pose(u, one_leg=True, **k), SLOW),
     "clamshell": (clamshell_pose, LIGHT),
     "banded_clamshell": (clamshell_pose, LIGHT),
@@ -274,3 +273,31 @@ def test_getting_up_before_and_after_the_set_is_not_a_repetition(exercise):
     result = analyze_landmarks(frames, exercise)
     assert result.reps == 3
     assert all(r.complete for r in result.repetitions)
+
+
+def _march_frames(lifts, noise, **kw):
+    from motion_synth import march_pose, march_timeline
+
+    t, u, side = march_timeline(lifts, FPS)
+    signed = np.where(side >= 0, 1.0, -1.0) * (u + 1.0)  # carries which foot is up through make_frames
+    return make_frames(lambda x: march_pose(abs(x) - 1.0, lift_side="left" if x > 0 else "right", **kw),
+                       signed, t, noise)
+
+
+@pytest.mark.parametrize("noise", ["clean", "jitter", "dropped"])
+def test_marching_bridge_counts_each_foot_lift(noise):
+    result = analyze_landmarks(_march_frames(6, NOISES[noise]), "marching_bridge")
+    assert result.reps == 6
+    assert [r.metrics["side"] for r in result.repetitions] == ["left", "right"] * 3
+    assert result.fault_counts == {}
+
+
+def test_marching_bridge_hips_sinking_during_the_lift():
+    result = analyze_landmarks(_march_frames(4, NOISES["jitter"], hip_sag=25.0), "marching_bridge")
+    assert result.reps == 4
+    assert result.fault_counts == {"incomplete_extension": 4}
+
+
+def test_auto_recognises_a_marching_bridge():
+    result = analyze_landmarks(_march_frames(4, NOISES["jitter"]), "auto")
+    assert result.exercise == "marching_bridge" and result.reps == 4

@@ -17,7 +17,7 @@ THRESHOLDS = {
     "hold_band_deg": 6.0,  # "at the top" = within this of the repetition's peak
     "min_move_s": 0.5,  # lifting plus lowering (to halfway down) faster than this: rushed
     "bridge_max_knee_deg": 145.0,  # knee straighter than this: not in a bridge (getting up, legs out)
-    "pelvis_drop_deg": 10.0,  # single-leg and marching, only when both hips are visible (not from the side)
+    "pelvis_drop_deg": 10.0,  # single-leg, only when both hips are visible (not from the side)
 }
 
 
@@ -78,8 +78,7 @@ def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     knee = m["knee_angle_at_top_deg"]
     if knee is not None and abs(knee - th["knee_target_deg"]) > th["knee_tolerance_deg"]:
         faults.append("feet_position")
-    one_leg = check.exercise_id in ("single_leg_glute_bridge", "marching_bridge")
-    if one_leg and (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
+    if check.exercise_id == "single_leg_glute_bridge" and (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
         faults.append("pelvis_drop")
     return faults
 
@@ -102,5 +101,5 @@ def make(exercise_id: str) -> ExerciseCheck:
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,
         faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position")
-        + (("pelvis_drop",) if exercise_id in ("single_leg_glute_bridge", "marching_bridge") else ()),
+        + (("pelvis_drop",) if exercise_id == "single_leg_glute_bridge" else ()),
     )

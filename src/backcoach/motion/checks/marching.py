@@ -1,0 +1,116 @@
+"""Marching bridge, filmed from the side: hold the bridge and lift one foot at a time.
+
+Each foot lift is one repetition (catalog: "each lift is one repetition for that side").
+The counted signal is the angle between the two thighs, which opens when one knee comes
+up and stays near zero while both feet are down, including while the hips go up or down.
+The bridge itself is judged on the supporting leg during each lift.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import signals as S
+from ..landmarks import LandmarkSequence
+from ..segmentation import SegmenterSettings
+from .base import CheckOptions, ExerciseCheck, at, nan_round, top_hold_s
+from .bridge import THRESHOLDS as BRIDGE
+
+THRESHOLDS = {
+    "straight_min_deg": BRIDGE["straight_min_deg"],  # supporting side below this during a lift: incomplete_extension
+    "arch_deg": BRIDGE["arch_deg"],
+    "knee_target_deg": BRIDGE["knee_target_deg"],
+    "knee_tolerance_deg": BRIDGE["knee_tolerance_deg"],
+    "in_bridge_min_deg": 150.0,  # lifts only count while the hips are up in a bridge
+    "hold_band_deg": 6.0,
+    "min_move_s": 0.5,
+    "pelvis_drop_deg": BRIDGE["pelvis_drop_deg"],
+}
+
+
+def choose_layout(seq: LandmarkSequence) -> dict:
+    return {"side": S.facing_side(seq)}
+
+
+def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
+    side = layout["side"]
+    sh = S.point(seq, "shoulder", side)
+    hp = S.point(seq, "hip", side)
+    thigh = {s: S.point(seq, "knee", s) - S.point(seq, "hip", s) for s in ("left", "right")}
+    hip_line = {s: S.straightness(sh, hp, S.point(seq, "knee", s)) for s in ("left", "right")}
+    knee = {s: S.angle(S.point(seq, "hip", s), S.point(seq, "knee", s), S.point(seq, "ankle", s)) for s in ("left", "right")}
+    ankle_y = {s: S.point(seq, "ankle", s)[:, 1] for s in ("left", "right")}
+    left_up = np.nan_to_num(ankle_y["left"], nan=np.inf) < np.nan_to_num(ankle_y["right"], nan=np.inf)
+    support = np.where(left_up, hip_line["right"], hip_line["left"])  # the leg still on the floor
+    support_knee = np.where(left_up, knee["right"], knee["left"])
+    opening = S.vector_angle(thigh["left"], thigh["right"])
+    with np.errstate(invalid="ignore"):
+        in_bridge = np.fmax(hip_line["left"], hip_line["right"]) >= THRESHOLDS["in_bridge_min_deg"]
+    lr = S.point(seq, "hip", "right") - S.point(seq, "hip", "left")
+    ls = S.point(seq, "shoulder", "right") - S.point(seq, "shoulder", "left")
+    visible = S.width_ratio(seq) > 0.35
+    return {
+        "thigh_opening": np.where(in_bridge, opening, np.nan),
+        "support_hip_angle": support,
+        "support_knee_angle": support_knee,
+        "left_up": left_up.astype(float),
+        "pelvis_tilt": np.where(visible, np.abs(S.vector_angle(lr, ls)), np.nan),
+    }
+
+
+def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
+    th = check.thresholds
+    win = slice(seg.start, seg.end + 1)
+    support = sig["support_hip_angle"][win]
+    tilt = sig["pelvis_tilt"][win]
+    return {
+        "side": "left" if at(sig["left_up"], seg.peak) > 0.5 else "right",
+        "lift_angle_deg": nan_round(seg.peak_value),
+        "hold_s": round(top_hold_s(sig["thigh_opening"], t, seg, th["hold_band_deg"]), 2),
+        "support_hip_angle_deg": nan_round(float(np.nanmin(support))) if np.isfinite(support).any() else None,
+        "peak_hip_angle_deg": nan_round(float(np.nanmax(support))) if np.isfinite(support).any() else None,
+        "knee_angle_at_top_deg": nan_round(at(sig["support_knee_angle"], seg.peak)),
+        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "pelvis_drop_deg": nan_round(float(np.nanmax(tilt))) if np.isfinite(tilt).any() else None,
+    }
+
+
+def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+    th = check.thresholds
+    faults = []
+    low, high = m["support_hip_angle_deg"], m["peak_hip_angle_deg"]
+    if low is not None and low < th["straight_min_deg"]:
+        faults.append("incomplete_extension")  # the hips sank while the foot was up
+    if high is not None and high > th["arch_deg"]:
+        faults.append("lumbar_hyperextension")
+    if m["hold_s"] < opts.hold_target_s * opts.hold_tolerance:
+        faults.append("no_hold")
+    if m["duration_s"] - m["hold_s"] < th["min_move_s"]:
+        faults.append("rushed")
+    knee = m["knee_angle_at_top_deg"]
+    if knee is not None and abs(knee - th["knee_target_deg"]) > th["knee_tolerance_deg"]:
+        faults.append("feet_position")
+    if (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
+        faults.append("pelvis_drop")
+    return faults
+
+
+def make(exercise_id: str) -> ExerciseCheck:
+    return ExerciseCheck(
+        exercise_id=exercise_id,
+        family="bridge",
+        mode="reps",
+        views=("side",),
+        required=("shoulder", "hip", "knee", "ankle"),
+        primary="thigh_opening",
+        primary_label="foot lift",
+        segmenter=SegmenterSettings(enter_delta=15.0, min_amplitude=20.0, drop_fraction=0.6, min_duration_s=0.4),
+        hold=None,
+        thresholds=dict(THRESHOLDS),
+        make_signals=make_signals,
+        choose_layout=choose_layout,
+        rep_metrics=rep_metrics,
+        rep_faults=rep_faults,
+        faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position", "pelvis_drop"),
+        max_trunk_incline_deg=60.0,
+    )

@@ -127,7 +127,8 @@ def _parse_now(text: str) -> dt.datetime:
 
 
 def now() -> dt.datetime:
-    return _state["now"] or dt.datetime.now(dt.timezone.utc)
+    """The local time (aware): "today" is the person's day, not the UTC one."""
+    return _state["now"] or dt.datetime.now().astimezone()
 
 
 def uow() -> Any:

@@ -60,10 +60,20 @@ def thresholds() -> Any:
 
 
 def require_aware(now: dt.datetime) -> dt.datetime:
-    """Services take `now` from the caller (a clock that tests can fix); it must be aware."""
+    """Services take `now` from the caller (a clock that tests can fix); it must be aware.
+
+    Its time zone decides what "today" is: the CLI passes the local time, so a session
+    logged at 18:00 in California counts for that day, not for the next UTC day. Stored
+    times are UTC whatever the zone.
+    """
     if now.tzinfo is None:
         raise ValueError("`now` must be timezone-aware")
-    return now.astimezone(dt.timezone.utc)
+    return now
+
+
+def local(at: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """A stored (UTC) time in the caller's time zone, so its date is the person's date."""
+    return at.astimezone(now.tzinfo)
 
 
 def get_person(uow: UnitOfWork, person_id: int) -> m.Person:
@@ -176,14 +186,14 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime) -> GateInfo:
             new_symptoms_since = reported.at
     gate = screening_gate(
         latest_level=level,
-        screened_at=latest.at if latest else None,
+        screened_at=local(latest.at, now) if latest else None,
         now=now,
-        clearance_at=clearance_at,
-        new_symptoms_since=new_symptoms_since,
+        clearance_at=local(clearance_at, now) if clearance_at else None,
+        new_symptoms_since=local(new_symptoms_since, now) if new_symptoms_since else None,
     )
     if lock is not None and latest is not None and lock.id != latest.id and not gate.allowed:
         extra = (
-            f"An earlier screen on {lock.at.date().isoformat()} found signs that need a doctor "
+            f"An earlier screen on {local(lock.at, now).date().isoformat()} found signs that need a doctor "
             f"({lock.level.replace('_', ' ')}). Your program stays paused until a clinician who has checked you "
             "records their go-ahead (backcoach clearance), even though your latest answers look better."
         )
@@ -224,19 +234,19 @@ def exercise_summary(exercise: Any) -> dict[str, Any]:
     }
 
 
-def monitoring_pain(uow: UnitOfWork, person_id: int, today: dt.date) -> list[m.PainEntryRecord]:
+def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[m.PainEntryRecord]:
     """The pain entries the monitoring rules read: the first few of each kind (the baseline)
     and the recent window (the 7-day mean). Reading only these keeps every call fast,
     however long the history grows."""
     t = thresholds().monitoring
-    since = dt.datetime.combine(today - dt.timedelta(days=t.mean_window_days + 1), dt.time.min, dt.timezone.utc)
+    since = dt.datetime.combine(now.date() - dt.timedelta(days=t.mean_window_days + 1), dt.time.min, now.tzinfo)
     found = {r.id: r for r in uow.pain.first_of_each_kind(person_id, t.baseline_entries)}
     found.update({r.id: r for r in uow.pain.list_for(person_id, since=since)})
     return sorted(found.values(), key=lambda r: (r.at, r.id))
 
 
-def pain_entries(records: list[m.PainEntryRecord]) -> list[Any]:
+def pain_entries(records: list[m.PainEntryRecord], now: Optional[dt.datetime] = None) -> list[Any]:
     """Stored pain records as domain PainEntry values."""
     from backcoach.domain.monitoring import PainEntry
 
-    return [PainEntry(at=r.at, nprs=r.nprs, kind=r.kind) for r in records]
+    return [PainEntry(at=local(r.at, now) if now else r.at, nprs=r.nprs, kind=r.kind) for r in records]

@@ -28,6 +28,7 @@ from backcoach.services.common import (
     catalog,
     gate_for,
     get_person,
+    local,
     monitoring_pain,
     pain_entries,
     require_allowed,
@@ -164,25 +165,27 @@ def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tupl
 # ----------------------------------------------------------------------------- history
 
 
-def _next_morning_by_day(records: Sequence[m.PainEntryRecord]) -> dict[dt.date, int]:
-    """Next-morning pain keyed by the day of the session it follows (the entry's day - 1)."""
+def _next_morning_by_day(records: Sequence[m.PainEntryRecord], now: Optional[dt.datetime]) -> dict[dt.date, int]:
+    """Next-morning pain keyed by the day of the session it follows (the entry's local day - 1)."""
     out: dict[dt.date, int] = {}
     for r in records:
         if r.kind == "next_morning":
-            out.setdefault(r.at.date() - dt.timedelta(days=1), r.nprs)
+            day = (local(r.at, now) if now else r.at).date()
+            out.setdefault(day - dt.timedelta(days=1), r.nprs)
     return out
 
 
-def _mornings(uow: UnitOfWork, person_id: int, since: dt.date) -> list[m.PainEntryRecord]:
-    start = dt.datetime.combine(since, dt.time.min, dt.timezone.utc)
+def _mornings(uow: UnitOfWork, person_id: int, since: dt.date, now: dt.datetime) -> list[m.PainEntryRecord]:
+    start = dt.datetime.combine(since, dt.time.min, now.tzinfo)
     return uow.pain.list_for(person_id, since=start, kinds=("next_morning",))
 
 
-def exercise_history(sessions: Sequence[m.SessionLog], pain: Sequence[m.PainEntryRecord], exercise_id: str) -> list[Any]:
+def exercise_history(sessions: Sequence[m.SessionLog], pain: Sequence[m.PainEntryRecord], exercise_id: str,
+                     now: Optional[dt.datetime] = None) -> list[Any]:
     """Every stored log of one exercise, oldest first, with its next-morning pain attached."""
     from backcoach.domain.progression import ExerciseLog
 
-    mornings = _next_morning_by_day(pain)
+    mornings = _next_morning_by_day(pain, now)
     out = []
     for s in sessions:
         for entry in s.entries:
@@ -261,17 +264,17 @@ def log_session(
 
             since = performed_on - dt.timedelta(days=HISTORY_DAYS)
             history_sessions = uow.sessions.list_for(person_id, since=since)
-            mornings = _mornings(uow, person_id, since)
+            mornings = _mornings(uow, person_id, since, now)
             if pain_now is not None:
                 uow.pain.add(m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily"))
             uow.pain.add(m.PainEntryRecord(
                 person_id=person_id, at=now, nprs=max(log.pain_during for log in logs), kind="during"))
-            pain_records = monitoring_pain(uow, person_id, now.date())
-            baseline = baseline_pain(pain_entries(pain_records))
+            pain_records = monitoring_pain(uow, person_id, now)
+            baseline = baseline_pain(pain_entries(pain_records, now))
 
             decisions = []
             for log in logs:
-                history = exercise_history(history_sessions, mornings, log.exercise_id) + [log]
+                history = exercise_history(history_sessions, mornings, log.exercise_id, now) + [log]
                 decisions.append(progress_decision(log.prescription, history, baseline, catalog(), phase=program.phase))
 
             report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records)
@@ -351,15 +354,15 @@ def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, no
              extra_session_day: Optional[dt.date] = None, pain_records: Optional[list[m.PainEntryRecord]] = None) -> Any:
     from backcoach.domain.monitoring import monitor
 
-    records = pain_records if pain_records is not None else monitoring_pain(uow, person.id, now.date())
+    records = pain_records if pain_records is not None else monitoring_pain(uow, person.id, now)
     days = uow.sessions.dates_for(person.id)
     if extra_session_day is not None:
         days.append(extra_session_day)
     latest = info.latest_screening
-    onset = person.onset_date or (program.started_on if program is not None else person.created_at.date())
+    onset = person.onset_date or (program.started_on if program is not None else local(person.created_at, now).date())
     return monitor(
-        pain_entries(records), onset=onset, today=now.date(),
-        last_screened_at=latest.at if latest else None, latest_level=info.effective_level,
+        pain_entries(records, now), onset=onset, today=now.date(),
+        last_screened_at=local(latest.at, now) if latest else None, latest_level=info.effective_level,
         session_dates=sorted(days), days_per_week=program.days_per_week if program is not None else 0,
         program_started=program.started_on if program is not None else None,
     )
@@ -421,14 +424,14 @@ def check_in_pain(
             sessions = uow.sessions.list_for(person_id, since=since)
             last = [s for s in sessions if s.performed_on == yesterday]
             if last:
-                mornings = _mornings(uow, person_id, since)
-                baseline = baseline_pain(pain_entries(monitoring_pain(uow, person_id, now.date())))
+                mornings = _mornings(uow, person_id, since, now)
+                baseline = baseline_pain(pain_entries(monitoring_pain(uow, person_id, now), now))
                 current = {p.exercise_id: p for p in program.prescriptions}
                 for entry in last[-1].entries:
                     ex_id = entry.get("exercise_id")
                     if ex_id not in current:
                         continue
-                    history = exercise_history(sessions, mornings, ex_id)
+                    history = exercise_history(sessions, mornings, ex_id, now)
                     d = progress_decision(current[ex_id], history, baseline, catalog(), phase=program.phase)
                     if d.action == "regress":
                         decisions.append(d)

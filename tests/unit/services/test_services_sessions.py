@@ -215,3 +215,21 @@ def test_status_recommends_a_consultation_under_the_six_week_rule(uow, person):
         services.check_in_pain(uow, person, 4, days(n))
     codes = {a["code"] for a in services.get_status(uow, person, days(4, 1)).to_dict()["escalations"]}
     assert "six_week_rule" in codes
+
+
+def test_days_are_the_persons_local_days(uow, person):
+    import datetime as dt
+
+    la = dt.timezone(dt.timedelta(hours=-8))
+    start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=la)
+    services.record_screening(uow, person, CLEAR, start)
+    services.record_assessment(uow, person, ASSESSMENT, start)
+    services.start_program(uow, person, start)
+    evening = dt.datetime(2026, 3, 2, 19, 0, tzinfo=la)  # already 3 March in UTC
+    logged = services.log_session(uow, person, session_for(uow, person, evening), evening)
+    assert logged.performed_on == dt.date(2026, 3, 2)
+    morning = dt.datetime(2026, 3, 3, 7, 0, tzinfo=la)
+    assert not services.todays_session(uow, person, morning).done_today
+    services.check_in_pain(uow, person, 2, morning, next_morning=True)
+    second = services.log_session(uow, person, session_for(uow, person, morning), morning + dt.timedelta(hours=10))
+    assert "progress" in {d.action for d in second.decisions}  # yesterday's morning-after pain was matched

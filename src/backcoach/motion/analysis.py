@@ -99,6 +99,9 @@ class AnalysisResult:
             "frames_analyzed": int(self.frames_analyzed),
             "seconds": round(float(self.seconds), 2),
         }
+        sides = [r.metrics.get("side") for r in self.repetitions if r.metrics.get("side")]
+        if sides:
+            out["per_side"] = {s: sides.count(s) for s in ("left", "right") if s in sides}
         if self.mode == "hold":
             out["hold_s"] = round(sum(r.metrics.get("hold_s", 0.0) for r in self.repetitions), 2)
         if self.recognised:

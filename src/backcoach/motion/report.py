@@ -128,8 +128,8 @@ def _metric_text(metrics: dict[str, Any], family: str) -> str:
         v = metrics.get(key)
         if v is None:
             continue
-        if key == "lift_angle_deg" and metrics.get("side"):
-            parts.append(f"{metrics['side']} foot")
+        if metrics.get("side") and not parts:
+            parts.append(f"{metrics['side']} leg")
         label, unit = METRIC_LABELS.get(key, (key, ""))
         parts.append(f"{label} {v:g}{unit}")
     return ", ".join(parts)
@@ -144,6 +144,10 @@ def render_text(result: AnalysisResult) -> str:
     n = result.reps
     lines = [f"{name}: {n} {unit}{'' if n == 1 else 's'} found "
              f"({result.view} view, {result.seconds:.1f} s of video, {result.frames_analyzed} frames analysed)"]
+    sides = [r.metrics.get("side") for r in result.repetitions if r.metrics.get("side")]
+    if sides:
+        lines.append("Per side: "
+                     + ", ".join(f"{s} {sides.count(s)}" for s in ("left", "right") if s in sides))
     if result.mode == "hold" and n:
         total = sum(r.metrics.get("hold_s", 0.0) for r in result.repetitions)
         lines.append(f"Total time in position: {total:.1f} s")

@@ -40,12 +40,14 @@ def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
     pelvis_tilt = np.abs(S.vector_angle(rh - lh, rs - ls))
     visible = S.width_ratio(seq) > 0.35
     knee = S.angle(hp, kn, an)
+    working_left = np.full(len(seq), 1.0 if leg == "left" else 0.0)
     hip = S.straightness(sh, hp, kn)
     with np.errstate(invalid="ignore"):
         # a bridge is done with the foot planted and the knee bent; a straight knee means
         # the person is getting up or moving about, which must not count as a repetition
         hip = np.where(knee > THRESHOLDS["bridge_max_knee_deg"], np.nan, hip)
-    return {"hip_angle": hip, "knee_angle": knee, "pelvis_tilt": np.where(visible, pelvis_tilt, np.nan)}
+    return {"hip_angle": hip, "knee_angle": knee, "pelvis_tilt": np.where(visible, pelvis_tilt, np.nan),
+            "working_left": working_left}
 
 
 def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
@@ -53,7 +55,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     hold = top_hold_s(sig["hip_angle"], t, seg, th["hold_band_deg"])
     duration = float(t[seg.end] - t[seg.start])
     tilt = sig["pelvis_tilt"][seg.start : seg.end + 1]
-    return {
+    out = {
         "peak_hip_angle_deg": nan_round(seg.peak_value),
         "start_hip_angle_deg": nan_round(seg.rest),
         "hold_s": round(hold, 2),
@@ -61,6 +63,9 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "duration_s": round(duration, 2),
         "pelvis_drop_deg": nan_round(float(np.nanmax(tilt))) if np.isfinite(tilt).any() else None,
     }
+    if check.exercise_id == "single_leg_glute_bridge":
+        out["side"] = "left" if at(sig["working_left"], seg.peak) > 0.5 else "right"  # the leg on the floor
+    return out
 
 
 def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:

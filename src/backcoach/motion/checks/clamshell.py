@@ -32,6 +32,7 @@ def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
             "knee_opening": S.angle(lk, (la + ra) / 2.0, rk),
             "feet_gap": np.linalg.norm(la - ra, axis=-1) / shin,
             "hip_line": hip_line,
+            "left_knee_higher": (lk[..., 1] < rk[..., 1]).astype(float),
         }
 
 
@@ -43,6 +44,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "feet_gap_ratio": nan_round(float(np.nanmax(gap)), 2) if np.isfinite(gap).any() else None,
         "pelvis_roll_deg": nan_round(S.roll_deg(S.around(sig["hip_line"], seg.start), S.around(sig["hip_line"], seg.peak))),
         "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "side": "left" if sig["left_knee_higher"][seg.peak] > 0.5 else "right",  # the knee that opens
     }
 
 

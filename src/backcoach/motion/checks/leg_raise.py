@@ -56,6 +56,7 @@ def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
             "shoulder_line": S.point(seq, "shoulder", other) - S.point(seq, "shoulder", leg),
             "forward_deg": np.degrees(np.arctan2(-dz, np.linalg.norm(leg_v, axis=-1))),
             "toe_rise": (heel[..., 1] - toe[..., 1]) / shin,
+            "working_left": np.full(len(seq), 1.0 if leg == "left" else 0.0),
         }
 
 
@@ -73,6 +74,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "hip_flexion_deg": nan_round(at(sig["forward_deg"], p) - at(sig["forward_deg"], s)),
         "toe_rise_ratio": nan_round(at(sig["toe_rise"], p), 2),
         "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "side": "left" if at(sig["working_left"], p) > 0.5 else "right",  # the leg that lifts
     }
 
 

@@ -21,7 +21,7 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of a report."),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write the video with skeleton, angle, counter and faults drawn (MP4)."),
     keyframes: Optional[Path] = typer.Option(None, "--keyframes", help="Write one PNG per repetition, at its top, into this folder."),
-    hold_seconds: float = typer.Option(2.0, "--hold-seconds", help="Prescribed squeeze at the top of a bridge, in seconds."),
+    hold_seconds: float = typer.Option(2.0, "--hold-seconds", help="Prescribed squeeze at the top of a bridge (or of each marching lift), in seconds."),
     prescribed_hold: Optional[float] = typer.Option(None, "--prescribed-hold", help="Prescribed time for a timed hold (side plank, bird dog, dead bug), in seconds."),
     fps: float = typer.Option(8.0, "--fps", help="Frames per second analysed (the video is sampled down to this)."),
 ) -> None:

@@ -26,6 +26,11 @@ from sqlalchemy.orm import sessionmaker
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
+
 from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked, UnknownExercise
 from backcoach.services import web_accounts as accounts
 from backcoach.web.deps import CsrfFailed, LoginRequired, utcnow
@@ -52,6 +57,42 @@ class WebOptions:
     fast_password_hash: bool = field(default_factory=lambda: _env_bool("BACKCOACH_FAST_PASSWORD_HASH", False))
     clock: Callable[[], dt.datetime] = utcnow
     run_migrations: bool = True
+
+
+class SqliteWriteLock:
+    """A lock held by one writer at a time among the threads and processes of this host."""
+
+    def __init__(self, path: str | None) -> None:
+        self._thread_lock = threading.Lock()
+        self._path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self._thread_lock.acquire()
+        if self._path is not None:
+            try:
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            except OSError:  # no file lock here (read-only folder...): the thread lock still helps
+                pass
+
+    def release(self) -> None:
+        try:
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        except OSError:
+            pass
+        finally:
+            self._thread_lock.release()
+
+
+def _sqlite_write_lock(engine: Any) -> SqliteWriteLock:
+    database = engine.url.database
+    path = None
+    if database and database != ":memory:" and not database.startswith("file:") and fcntl is not None:
+        path = str(Path(database).expanduser()) + ".web-write-lock"
+    return SqliteWriteLock(path)
 
 
 class SessionCookieMiddleware:
@@ -160,9 +201,11 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     app.state.clock = web.clock
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
-    # SQLite lets one writer in at a time; threads of one process that queue on a lock
-    # wait far less than threads that collide inside SQLite's busy handler (which sleeps).
-    app.state.sqlite_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+    # SQLite lets one writer in at a time. Writers that queue on a lock are woken the
+    # moment it is free; writers that collide inside SQLite's busy handler sleep in steps
+    # of up to 100 ms. So writing service calls take this lock first: a thread lock within
+    # the process and a file lock beside the database across the worker processes.
+    app.state.sqlite_lock = _sqlite_write_lock(engine) if engine.dialect.name == "sqlite" else None
     app.state.signer = Signer(settings.secret_key, int(web.session_hours * 3600), int(web.token_hours * 3600))
     app.state.hasher = make_hasher(web.fast_password_hash)
     templates = Jinja2Templates(directory=str(HERE / "templates"))

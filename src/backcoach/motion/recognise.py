@@ -105,9 +105,12 @@ def _recognise(cleaned: LandmarkSequence) -> tuple[str, bool]:
     scores = {e: rep_score(e) for e in ("clamshell", "side_lying_leg_raise")}
     if np.isfinite(knee_min):
         scores["clamshell" if knee_min >= 140 else "side_lying_leg_raise"] *= 0.3
+    if view != "side":
+        # a bridge filmed at an angle still shows clear hip rises; it wins only if they dominate
+        scores["glute_bridge"] = 0.5 * rep_score("glute_bridge")
     best = max(scores, key=scores.get)
     if scores[best] > 0:
-        return best, True
+        return best, best != "glute_bridge"
     raise UnknownExerciseError(
         "The exercise could not be recognised from the video. Run again with --exercise and one of: "
         + ", ".join(EXERCISES) + "."

@@ -113,3 +113,12 @@ def test_a_clamshell_is_not_counted_as_a_side_plank():
     t, u, _ = rep_timeline(3, Tempo(), 12.0)
     with pytest.raises(ExerciseMismatchError, match="lying on one side"):
         analyze_landmarks(make_frames(clamshell_pose, u, t, Noise(sigma_px=1.0)), "side_plank")
+
+
+def test_bridge_filmed_at_an_angle_is_counted_with_a_warning():
+    t, u, _ = rep_timeline(3, Tempo(), 12.0)
+    frames = make_frames(bridge_pose, u, t, Noise(sigma_px=2.0), far_offset=(0.05, 0.24))
+    result = analyze_landmarks(frames, "glute_bridge")
+    assert result.reps == 3 and result.view == "front"
+    assert any("camera angle" in w for w in result.warnings)
+    assert analyze_landmarks(frames, "auto").exercise == "glute_bridge"

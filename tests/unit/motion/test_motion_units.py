@@ -154,3 +154,22 @@ def test_good_set_gets_encouragement_not_cues():
     result = analyze_landmarks(make_frames(bridge_pose, u, t, Noise(sigma_px=1.0)), "glute_bridge")
     assert top_cues(result) == []
     assert "Good form" in render_text(result)
+
+
+def test_core_works_without_the_vision_extra():
+    """Landmark analysis must import and run with neither OpenCV nor MediaPipe installed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['cv2'] = None; sys.modules['mediapipe'] = None\n"
+        "import backcoach.motion as m\n"
+        "s = m.StreamingAnalyzer('clamshell'); s.finish()\n"
+        "try:\n"
+        "    m.MediaPipePose()\n"
+        "except m.VisionExtraMissing as e:\n"
+        "    print('missing:', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "backcoach[vision]" in out.stdout

@@ -123,7 +123,7 @@ def top_cues(result: AnalysisResult, limit: int = 2) -> list[str]:
 
 
 def _metric_text(metrics: dict[str, Any], family: str) -> str:
-    parts = []
+    parts: list[str] = []
     for key in KEY_METRICS.get(family, ()):
         v = metrics.get(key)
         if v is None:
@@ -131,6 +131,8 @@ def _metric_text(metrics: dict[str, Any], family: str) -> str:
         if metrics.get("side") and not parts:
             parts.append(f"{metrics['side']} leg")
         label, unit = METRIC_LABELS.get(key, (key, ""))
+        if family == "hold" and key == "hold_s":
+            label = "held"
         parts.append(f"{label} {v:g}{unit}")
     return ", ".join(parts)
 

@@ -130,3 +130,12 @@ def test_clinician_pages(app):
     assert clinician.client.get("/today").status_code == 403
     person = sign_up(app)
     assert person.client.get("/clinic").status_code == 403
+
+
+@pytest.mark.parametrize("url", PERSON_PAGES)
+def test_a_new_person_without_screening_gets_a_clear_page_everywhere(app, url):
+    user = sign_up(app)
+    page = user.client.get(url)
+    assert page.status_code in (200, 409), (url, page.status_code)
+    if page.status_code == 409:
+        assert "safety check" in page.text.lower()

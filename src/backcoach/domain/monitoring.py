@@ -38,11 +38,11 @@ __all__ = [
 ]
 
 PainKind = Literal["daily", "during", "next_morning"]
-AlertCode = Literal["emergency", "urgent", "see_clinician", "six_week_rule", "worsening", "rescreen_due",
-                    "low_adherence", "no_recent_activity"]
+AlertCode = Literal["emergency", "urgent", "urgent_cleared", "see_clinician", "six_week_rule", "worsening",
+                    "rescreen_due", "low_adherence", "no_recent_activity"]
 
 ALERT_SEVERITY: dict[str, int] = {
-    "emergency": 100, "urgent": 90, "worsening": 70, "six_week_rule": 60, "see_clinician": 50,
+    "emergency": 100, "urgent": 90, "worsening": 70, "six_week_rule": 60, "urgent_cleared": 55, "see_clinician": 50,
     "rescreen_due": 40, "low_adherence": 20, "no_recent_activity": 10,
 }
 
@@ -171,8 +171,15 @@ def monitor(
     days_per_week: int,
     program_started: date | None,
     thresholds: Thresholds | None = None,
+    urgent_cleared: bool = False,
 ) -> MonitoringReport:
-    """Everything that should change what the person or the clinician does next, with reasons."""
+    """Everything that should change what the person or the clinician does next, with reasons.
+
+    ``urgent_cleared``: a clinician's clearance covers the latest (urgent) screen, so the
+    program goes on; the clinician still sees it, at a lower priority. A trend (and the
+    worsening rule) needs an established baseline: fewer entries than the baseline takes
+    would compare a score with itself and call noise a change.
+    """
     m = (thresholds or DEFAULT_THRESHOLDS).monitoring
     entries = [e for e in entries if e.at.date() <= today]
     baseline = baseline_pain(entries, thresholds)
@@ -180,10 +187,11 @@ def monitor(
     alerts: list[Alert] = []
     reasons: list[str] = []
     pause = False
+    established = len(entries) >= m.baseline_entries
 
-    if baseline is None or mean_7d is None:
+    if baseline is None or mean_7d is None or not established:
         trend = "unknown"
-        reasons.append("Not enough pain entries yet to see a trend.")
+        reasons.append(f"Not enough pain entries yet to see a trend (the baseline takes {m.baseline_entries}).")
     else:
         reasons.append(f"Baseline pain {baseline:.1f}/10 (first entries); last {m.mean_window_days} days "
                        f"{mean_7d:.1f}/10.")
@@ -195,6 +203,9 @@ def monitor(
     if latest_level is Level.EMERGENCY:
         alerts.append(_alert("emergency", "The latest screening found signs that need emergency care now."))
         pause = True
+    elif latest_level is Level.URGENT and urgent_cleared:
+        alerts.append(_alert("urgent_cleared", "The latest screening found signs that needed a doctor; a "
+                                               "clinician has checked and recorded their go-ahead."))
     elif latest_level is Level.URGENT:
         alerts.append(_alert("urgent", "The latest screening found signs that need a doctor within 24 hours."))
         pause = True
@@ -203,7 +214,7 @@ def monitor(
                                               "physiotherapist."))
 
     # Worsening: pause progression, step back, recommend a review.
-    if baseline is not None and mean_7d is not None and mean_7d >= baseline + m.worsening_delta - 1e-9:
+    if established and baseline is not None and mean_7d is not None and mean_7d >= baseline + m.worsening_delta - 1e-9:
         pause = True
         alerts.append(_alert("worsening", f"Pain over the last {m.mean_window_days} days ({mean_7d:.1f}/10) is "
                                           f"{m.worsening_delta:g} or more points above your baseline "
@@ -246,7 +257,7 @@ def monitor(
     # Adherence and activity (not while the program is locked: then no sessions are expected).
     adherence = weekly_adherence(session_dates, days_per_week, program_started, today)
     completed = [w for w in adherence if w.week_start + timedelta(days=6) < today]
-    locked = latest_level is not None and latest_level >= Level.URGENT
+    locked = latest_level is not None and latest_level >= Level.URGENT and not urgent_cleared
     if completed and not locked:
         last_week = completed[-1]
         if last_week.planned > 0 and last_week.fraction < m.low_adherence_below:

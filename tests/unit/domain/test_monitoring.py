@@ -31,13 +31,14 @@ def daily(values: list[int], first_day: int = 0) -> list[PainEntry]:
 
 
 def report(entries, today_day: int, *, onset_day: int = 0, screened_day: int | None = None, level=Level.CLEAR,
-           sessions=(), days_per_week: int = 3, program_day: int | None = 0):
+           sessions=(), days_per_week: int = 3, program_day: int | None = 0, urgent_cleared: bool = False):
     today = START + timedelta(days=today_day)
     screened = at(today_day if screened_day is None else screened_day, 7)
     return monitor(entries, onset=START + timedelta(days=onset_day), today=today,
                    last_screened_at=screened, latest_level=level,
                    session_dates=[START + timedelta(days=d) for d in sessions], days_per_week=days_per_week,
-                   program_started=None if program_day is None else START + timedelta(days=program_day))
+                   program_started=None if program_day is None else START + timedelta(days=program_day),
+                   urgent_cleared=urgent_cleared)
 
 
 def test_baseline_is_the_mean_of_the_first_three_daily_entries() -> None:
@@ -204,3 +205,23 @@ def test_monitor_is_total_and_consistent(entries, today, sessions, level, days_p
     if level in (Level.URGENT, Level.EMERGENCY):
         assert result.pause_progression
     assert all(w.planned <= max(days_per_week, 0) and 0 <= w.fraction <= 1 for w in result.adherence)
+
+
+def test_no_trend_and_no_worsening_before_the_baseline_is_established() -> None:
+    # One daily score and one pain-during score: a 33 % "change" that is only noise.
+    early = report([PainEntry(at(0), 1, "during"), *daily([2])], 0)
+    assert early.trend == "unknown"
+    assert "worsening" not in early.alert_codes and not early.pause_progression
+    two = report(daily([1, 4]), 1)
+    assert two.trend == "unknown" and "worsening" not in two.alert_codes
+    three = report(daily([1, 1, 7]), 2)  # baseline 3.0, 7-day mean 3.0: established, stable
+    assert three.trend == "stable"
+
+
+def test_a_cleared_urgent_screen_stays_visible_but_no_longer_pauses_or_locks() -> None:
+    cleared = report(daily([3, 3, 3]), 9, level=Level.URGENT, sessions=[], urgent_cleared=True)
+    assert "urgent" not in cleared.alert_codes
+    assert "urgent_cleared" in cleared.alert_codes
+    assert not cleared.pause_progression
+    assert "no_recent_activity" in cleared.alert_codes  # a cleared program is expected to be followed
+    assert report(daily([3, 3, 3]), 2, level=Level.EMERGENCY, urgent_cleared=True).pause_progression

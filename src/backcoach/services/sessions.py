@@ -365,6 +365,8 @@ def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, no
         last_screened_at=local(latest.at, now) if latest else None, latest_level=info.effective_level,
         session_dates=sorted(days), days_per_week=program.days_per_week if program is not None else 0,
         program_started=program.started_on if program is not None else None,
+        urgent_cleared=bool(latest and latest.level == "urgent" and info.lock_screening is None
+                            and info.clearance is not None),
     )
 
 

@@ -147,3 +147,12 @@ def test_clearance_by_an_account_must_be_an_assigned_clinician(uow, person):
         uow.assignments.add(m.ClinicianAssignment(clinician_user_id=stranger.id, person_id=person, created_at=T0))
         uow.commit()
     assert services.record_clearance(uow, person, "Dr C", "ok", days(0, 1), by_user_id=stranger.id).gate.allowed
+
+
+def test_status_after_clearance_shows_the_cleared_screen_not_an_open_urgent_alert(uow, person):
+    services.record_screening(uow, person, URGENT, T0)
+    before = services.get_status(uow, person, days(0, 1))
+    assert "urgent" in [a.code for a in before.alerts]
+    services.record_clearance(uow, person, "Dr Rivera", "Examined; no infection.", days(0, 5))
+    codes = [a.code for a in services.get_status(uow, person, days(0, 6)).alerts]
+    assert "urgent" not in codes and "urgent_cleared" in codes

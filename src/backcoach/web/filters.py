@@ -15,6 +15,7 @@ ACTION_TEXT = {"progress": "Step up", "hold": "Stay the same", "regress": "Step 
 ALERT_TEXT = {
     "emergency": "Emergency screen",
     "urgent": "Urgent screen",
+    "urgent_cleared": "Urgent screen, cleared",
     "see_clinician": "Review recommended",
     "six_week_rule": "Six-week rule",
     "worsening": "Worsening",

@@ -207,7 +207,8 @@ def analyze_landmarks(
         check_posture(cleaned, check)
     layout = check.choose_layout(cleaned)
     sig = check.signals(cleaned, layout)
-    reps = _segment(check, sig, cleaned.t, options, warnings)
+    late = float(raw.t[person][0] - raw.t[0]) if person.any() else 0.0
+    reps = _segment(check, sig, cleaned.t, options, warnings, first_seen_s=float(raw.t[person][0]) if late >= LATE_SIGHT_S else None)
     if not reps:
         warnings.append(_nothing_found(check))
     result = AnalysisResult(
@@ -231,7 +232,8 @@ def _nothing_found(check: ExerciseCheck) -> str:
             "matches and that the camera sees the moving joints.")
 
 
-def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions, warnings: list[str]) -> list[Repetition]:
+def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions, warnings: list[str],
+             first_seen_s: float | None = None) -> list[Repetition]:
     reps: list[Repetition] = []
     if check.mode == "reps":
         counter = RepetitionCounter(check.segmenter)
@@ -244,6 +246,13 @@ def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions,
             reps.append(_repetition(check, sig, t, seg, opts, len(reps) + 1))
             warnings.append("The video ended before the last repetition was lowered; it is counted but its "
                             "timing may be cut short.")
+        first = (_repetition_before_first_sight(check, sig[check.primary], t, reps, first_seen_s)
+                 if first_seen_s is not None else None)
+        if first is not None:
+            reps = [_repetition(check, sig, t, first, opts, 1)] + [
+                Repetition(r.index + 1, r.start_s, r.end_s, r.peak_s, r.metrics, r.faults, r.complete) for r in reps]
+            warnings.append("You were not seen at the very start of the video, already at the top of a repetition; "
+                            "it is counted from the moment you were seen.")
         return reps
     tracker = HoldTracker(check.hold)
     inpos = check.in_position(sig, check)
@@ -258,6 +267,34 @@ def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions,
     for start, end in bouts:
         reps.append(_repetition(check, sig, t, _hold_segment(sig, check, start, end), opts, len(reps) + 1))
     return reps
+
+
+LATE_SIGHT_S = 0.3  # the person first seen this long after the start: the start was missed
+
+
+def _repetition_before_first_sight(check: ExerciseCheck, x: np.ndarray, t: np.ndarray,
+                                   reps: list[Repetition], first_seen_s: float) -> Segment | None:
+    """A repetition already at its top when the person was first seen (the pose model
+    missed the start, e.g. the head was out of the picture) is counted, marked incomplete.
+
+    Only when frames at the start had nobody in them and the person was measurable as
+    soon as they appeared: a clip that simply starts at the top of a repetition, with the
+    person visible, or someone seen getting into position, is not given an extra repetition.
+    """
+    finite = np.flatnonzero(np.isfinite(x))
+    if len(finite) < 3 or abs(t[finite[0]] - first_seen_s) > LATE_SIGHT_S:
+        return None  # the first measurable moment is not when the person appeared (e.g. getting into position)
+    i0 = int(finite[0])
+    stop = int(np.searchsorted(t, reps[0].start_s)) if reps else len(x)
+    window = x[i0 : max(stop, i0 + 1) + 1]
+    if not np.isfinite(window).any():
+        return None
+    low_i = i0 + int(np.nanargmin(window))
+    peak_i = i0 + int(np.nanargmax(x[i0 : low_i + 1]))
+    amp = float(x[peak_i] - x[low_i])
+    if amp < max(check.segmenter.min_amplitude, check.segmenter.enter_delta):
+        return None
+    return Segment(start=i0, peak=peak_i, end=low_i, rest=float(x[low_i]), peak_value=float(x[peak_i]), complete=False)
 
 
 # ---------------------------------------------------------------- live stream

@@ -22,6 +22,7 @@ from typer.testing import CliRunner  # noqa: E402
 from backcoach.motion import (  # noqa: E402
     ExerciseMismatchError,
     NoPersonError,
+    NotVisibleError,
     StreamingAnalyzer,
     VideoError,
     analyze_landmarks,
@@ -136,6 +137,32 @@ def test_two_pose_workers_count_the_same(tmp_path):
     assert result.reps == LABELS[video.name]["reps"]
     t = result.sequence.t
     assert np.all(np.diff(t) > 0)
+
+
+def _cropped_copy(src: Path, out: Path, x0: int, x1: int) -> Path:
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    frames = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(np.ascontiguousarray(cv2.resize(frame, (640, 360))[:, x0:x1]))
+    cap.release()
+    return _write(out, frames, fps=fps)
+
+
+@needs_videos
+@pytest.mark.video
+def test_person_partly_out_of_the_picture(tmp_path):
+    """Real clip cropped: without the feet it is refused; without the head it still counts right."""
+    src = VIDEOS / "glute_bridge_side_real.mp4"
+    if not src.exists():
+        pytest.skip(f"{src.name} not present")
+    with pytest.raises(NotVisibleError, match="feet"):
+        analyze_video(str(_cropped_copy(src, tmp_path / "no_feet.mp4", 310, 640)), "glute_bridge")
+    result = analyze_video(str(_cropped_copy(src, tmp_path / "no_head.mp4", 0, 490)), "glute_bridge")
+    assert result.reps == LABELS[src.name]["reps"]
 
 
 # ------------------------------------------------------------------ the command

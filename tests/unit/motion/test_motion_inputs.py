@@ -122,3 +122,23 @@ def test_bridge_filmed_at_an_angle_is_counted_with_a_warning():
     assert result.reps == 3 and result.view == "front"
     assert any("camera angle" in w for w in result.warnings)
     assert analyze_landmarks(frames, "auto").exercise == "glute_bridge"
+
+
+def _starting_at_the_top(blank_start: bool):
+    tempo = Tempo(lead_s=0.0, up_s=1.0, hold_s=2.2, down_s=1.0, rest_s=1.0)
+    t, u, _ = rep_timeline(3, tempo, 12.0)
+    frames = make_frames(bridge_pose, u, t, Noise(sigma_px=2.0))
+    if blank_start:  # the pose model found nobody until the person was already at the top
+        return [LandmarkFrame(t=f.t, points=None, width=f.width, height=f.height) if f.t < 1.5 else f for f in frames]
+    return [f for f in frames if f.t >= 1.5]  # the recording itself starts at the top
+
+
+def test_repetition_at_the_top_when_first_seen_is_counted_with_a_note():
+    result = analyze_landmarks(_starting_at_the_top(blank_start=True), "glute_bridge")
+    assert result.reps == 3
+    assert not result.repetitions[0].complete and result.repetitions[0].faults == []
+    assert any("not seen at the very start" in w for w in result.warnings)
+
+
+def test_recording_that_starts_at_the_top_gets_no_extra_repetition():
+    assert analyze_landmarks(_starting_at_the_top(blank_start=False), "glute_bridge").reps == 2

@@ -278,7 +278,7 @@ def log_session(
                 decisions.append(progress_decision(log.prescription, history, baseline, catalog(), phase=program.phase))
 
             report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records)
-            if report.pause_progression:
+            if report.pause_progression and "worsening" in {a.code for a in report.alerts}:
                 decisions = _apply_worsening(uow, person_id, decisions, now, program.phase)
 
             new_program = apply_decisions(program, decisions, catalog())

@@ -156,3 +156,16 @@ def test_status_after_clearance_shows_the_cleared_screen_not_an_open_urgent_aler
     services.record_clearance(uow, person, "Dr Rivera", "Examined; no infection.", days(0, 5))
     codes = [a.code for a in services.get_status(uow, person, days(0, 6)).alerts]
     assert "urgent" not in codes and "urgent_cleared" in codes
+
+
+def test_after_a_clearance_sessions_progress_normally(uow, person):
+    from svc_helpers import session_for
+
+    services.record_screening(uow, person, URGENT, T0)
+    services.record_assessment(uow, person, ASSESSMENT, T0)
+    services.record_clearance(uow, person, "Dr Rivera", "Examined; no infection.", days(0, 1))
+    services.start_program(uow, person, days(0, 2))
+    services.log_session(uow, person, session_for(uow, person, days(0, 3)), days(0, 4))
+    services.check_in_pain(uow, person, 2, days(1), next_morning=True)
+    second = services.log_session(uow, person, session_for(uow, person, days(1, 3)), days(1, 4))
+    assert "progress" in {d.action for d in second.decisions}

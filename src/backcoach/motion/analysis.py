@@ -175,6 +175,31 @@ def _check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[st
                     "angles may be less accurate.")
 
 
+def _check_orientation(cleaned: LandmarkSequence, check: ExerciseCheck, sig: dict) -> None:
+    """A lying exercise seen with the body upright or upside down: the picture is turned
+    (no rotation setting in the file) or the person is not doing this exercise."""
+    name = check.exercise_id.replace("_", " ")
+    if check.max_trunk_incline_deg is not None:
+        if S.upright_share(cleaned) >= S.UPRIGHT_SHARE:
+            raise WrongViewError(
+                f"The body looks upright in this video, but a {name} is done lying down. If you were lying down, "
+                "the video is turned on its side: record it again holding the phone the other way, or turn the file upright."
+            )
+    if check.family == "bridge":
+        knee_up = np.fmin(S.point(cleaned, "knee", "left")[:, 1], S.point(cleaned, "knee", "right")[:, 1])
+        hips = np.fmax(S.point(cleaned, "hip", "left")[:, 1], S.point(cleaned, "hip", "right")[:, 1])
+        feet = np.fmax(S.point(cleaned, "ankle", "left")[:, 1], S.point(cleaned, "ankle", "right")[:, 1])
+        with np.errstate(invalid="ignore"):
+            # in a bridge the knees point to the ceiling; upside down they point to the bottom of the picture
+            flipped = (knee_up > hips) & (knee_up > feet)
+        finite = np.isfinite(knee_up) & np.isfinite(hips) & np.isfinite(feet)
+        if finite.sum() >= 5 and float(np.mean(flipped[finite])) >= S.UPRIGHT_SHARE:
+            raise WrongViewError(
+                f"The video appears to be upside down (your knees point to the bottom of the picture), so the "
+                f"{name} cannot be judged. Turn the video upright, or record it again."
+            )
+
+
 def analyze_landmarks(
     landmarks: LandmarkSequence | Iterable[LandmarkFrame],
     exercise: str,
@@ -207,6 +232,7 @@ def analyze_landmarks(
         check_posture(cleaned, check)
     layout = check.choose_layout(cleaned)
     sig = check.signals(cleaned, layout)
+    _check_orientation(cleaned, check, sig)
     late = float(raw.t[person][0] - raw.t[0]) if person.any() else 0.0
     reps = _segment(check, sig, cleaned.t, options, warnings, first_seen_s=float(raw.t[person][0]) if late >= LATE_SIGHT_S else None)
     if not reps:

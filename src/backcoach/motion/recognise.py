@@ -10,7 +10,7 @@ import numpy as np
 
 from . import signals as S
 from .checks import EXERCISES, ExerciseCheck, get_check
-from .errors import ExerciseMismatchError, UnknownExerciseError
+from .errors import ExerciseMismatchError, UnknownExerciseError, WrongViewError
 from .landmarks import LandmarkSequence
 from .segmentation import RepetitionCounter
 
@@ -64,6 +64,12 @@ def _recognise(cleaned: LandmarkSequence) -> tuple[str, bool]:
     knees = [v for v in knee.values() if np.isfinite(v)]
     knee_min = min(knees) if knees else float("nan")
     trunk_level = float(np.nanmedian(S.incline(sh, hp)))
+    if S.upright_share(cleaned) >= S.UPRIGHT_SHARE:
+        raise WrongViewError(
+            "The body looks upright in this video, but every exercise the coach checks is done lying down, on "
+            "hands and knees or in a side plank. If you were lying down, the video is turned on its side: record "
+            "it again holding the phone the other way, or turn the file upright."
+        )
     knee_low = np.fmax(S.point(cleaned, "knee", "left")[:, 1], S.point(cleaned, "knee", "right")[:, 1])
     wrist_low = np.fmax(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1])
     # on all fours both the hips stand above the knees and the shoulders above the hands

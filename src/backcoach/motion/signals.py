@@ -221,3 +221,18 @@ def around(x: np.ndarray, i: int, half: int = 1) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanmean(x[lo:hi], axis=0)
+
+
+UPRIGHT_DEG = 50.0  # shoulders-to-feet line steeper than this: standing, sitting, or the picture is turned
+UPRIGHT_SHARE = 0.6
+
+
+def upright_share(seq: LandmarkSequence) -> float:
+    """Share of frames in which the body's long axis (shoulders to feet) is steep.
+
+    Lying down, shoulders and feet are both near the floor, even at the top of a bridge,
+    so this line stays near level; a video turned on its side makes it near vertical.
+    """
+    inc = incline(midpoint(seq, "shoulder"), midpoint(seq, "ankle"))
+    inc = inc[np.isfinite(inc)]
+    return float(np.mean(inc > UPRIGHT_DEG)) if len(inc) else 0.0

@@ -25,6 +25,7 @@ from backcoach.motion import (  # noqa: E402
     NotVisibleError,
     StreamingAnalyzer,
     VideoError,
+    WrongViewError,
     analyze_landmarks,
     analyze_video,
     extract_landmarks,
@@ -163,6 +164,25 @@ def test_person_partly_out_of_the_picture(tmp_path):
         analyze_video(str(_cropped_copy(src, tmp_path / "no_feet.mp4", 310, 640)), "glute_bridge")
     result = analyze_video(str(_cropped_copy(src, tmp_path / "no_head.mp4", 0, 490)), "glute_bridge")
     assert result.reps == LABELS[src.name]["reps"]
+
+
+@needs_videos
+@pytest.mark.video
+@pytest.mark.parametrize("turn, words", [(cv2.ROTATE_180, "upside down"), (cv2.ROTATE_90_CLOCKWISE, "on its side")])
+def test_turned_real_video_without_rotation_setting_is_refused(tmp_path, turn, words):
+    src = VIDEOS / "glute_bridge_side_real.mp4"
+    if not src.exists():
+        pytest.skip(f"{src.name} not present")
+    cap = cv2.VideoCapture(str(src))
+    frames = []
+    while len(frames) < 120:  # 5 s is enough
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(cv2.rotate(cv2.resize(frame, (640, 360)), turn))
+    cap.release()
+    with pytest.raises(WrongViewError, match=words):
+        analyze_video(str(_write(tmp_path / "turned.mp4", frames)), "glute_bridge")
 
 
 # ------------------------------------------------------------------ the command

@@ -142,3 +142,26 @@ def test_repetition_at_the_top_when_first_seen_is_counted_with_a_note():
 
 def test_recording_that_starts_at_the_top_gets_no_extra_repetition():
     assert analyze_landmarks(_starting_at_the_top(blank_start=False), "glute_bridge").reps == 2
+
+
+def _turned(frames, how: str):
+    out = []
+    for f in frames:
+        pts = f.points.copy()
+        if how == "upside_down":
+            pts[:, 1] = 1.0 - pts[:, 1]
+            out.append(LandmarkFrame(t=f.t, points=pts, width=f.width, height=f.height))
+        else:  # on its side: the picture turned a quarter, as a phone without rotation metadata
+            x, y = pts[:, 0].copy(), pts[:, 1].copy()
+            pts[:, 0], pts[:, 1] = 1.0 - y, x
+            out.append(LandmarkFrame(t=f.t, points=pts, width=f.height, height=f.width))
+    return out
+
+
+@pytest.mark.parametrize("how, words", [("upside_down", "upside down"), ("sideways", "turned on its side")])
+@pytest.mark.parametrize("exercise", ["glute_bridge", "auto"])
+def test_turned_video_without_rotation_setting_is_refused(how, words, exercise):
+    if how == "upside_down" and exercise == "auto":
+        pytest.skip("upside down is judged once the exercise is known")
+    with pytest.raises(WrongViewError, match=words):
+        analyze_landmarks(_turned(bridge_frames(reps=3, sigma_px=2.0), how), exercise)

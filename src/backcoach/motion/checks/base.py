@@ -105,8 +105,30 @@ def top_hold_s(primary: np.ndarray, t: np.ndarray, seg: Segment, band: float) ->
     hi = i
     while hi + 1 <= seg.end and above[hi + 1]:
         hi += 1
-    dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
-    return float(t[hi] - t[lo] + dt) if hi > lo else 0.0
+    t_lo = _crossing(t, primary, lo - 1, lo, level) if lo - 1 >= seg.start else float(t[lo])
+    t_hi = _crossing(t, primary, hi + 1, hi, level) if hi + 1 <= seg.end else float(t[hi])
+    return max(0.0, t_hi - t_lo)
+
+
+def _crossing(t: np.ndarray, x: np.ndarray, i_out: int, i_in: int, level: float) -> float:
+    """Time at which x crosses `level` between sample i_out (outside) and i_in (inside),
+    by linear interpolation: timings finer than the sampling interval."""
+    a, b = float(x[i_out]), float(x[i_in])
+    if not (np.isfinite(a) and np.isfinite(b)) or a == b:
+        return float(t[i_out] + t[i_in]) / 2.0
+    w = float(np.clip((level - a) / (b - a), 0.0, 1.0))
+    return float(t[i_out] + w * (t[i_in] - t[i_out]))
+
+
+def movement_s(primary: np.ndarray, t: np.ndarray, seg: Segment, settings: SegmenterSettings) -> float:
+    """Duration of a repetition from leaving rest to the point where it counts as lowered,
+    with both ends interpolated between samples (same levels as the counter uses)."""
+    amp = seg.peak_value - seg.rest
+    start_level = seg.rest + settings.start_fraction * amp
+    end_level = seg.peak_value - max(settings.enter_delta, settings.drop_fraction * amp)
+    t0 = _crossing(t, primary, seg.start, seg.start + 1, start_level) if seg.start + 1 <= seg.peak else float(t[seg.start])
+    t1 = _crossing(t, primary, seg.end, seg.end - 1, end_level) if seg.end - 1 >= seg.peak and seg.complete else float(t[seg.end])
+    return max(0.0, t1 - t0)
 
 
 def nan_round(v: float, nd: int = 1) -> float | None:

@@ -7,7 +7,7 @@ import numpy as np
 from .. import signals as S
 from ..landmarks import LandmarkSequence
 from ..segmentation import SegmenterSettings
-from .base import CheckOptions, ExerciseCheck, at, nan_round, top_hold_s
+from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, top_hold_s
 
 THRESHOLDS = {
     "straight_min_deg": 165.0,  # below: incomplete_extension
@@ -53,7 +53,7 @@ def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
 def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     th = check.thresholds
     hold = top_hold_s(sig["hip_angle"], t, seg, th["hold_band_deg"])
-    duration = float(t[seg.end] - t[seg.start])
+    duration = movement_s(sig["hip_angle"], t, seg, check.segmenter)
     tilt = sig["pelvis_tilt"][seg.start : seg.end + 1]
     out = {
         "peak_hip_angle_deg": nan_round(seg.peak_value),

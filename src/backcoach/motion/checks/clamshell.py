@@ -7,7 +7,7 @@ import numpy as np
 from .. import signals as S
 from ..landmarks import LandmarkSequence
 from ..segmentation import SegmenterSettings
-from .base import CheckOptions, ExerciseCheck, nan_round, window
+from .base import CheckOptions, ExerciseCheck, movement_s, nan_round, window
 
 THRESHOLDS = {
     "min_opening_deg": 30.0,  # peak knee opening below this: small_range
@@ -43,7 +43,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "start_opening_deg": nan_round(seg.rest),
         "feet_gap_ratio": nan_round(float(np.nanmax(gap)), 2) if np.isfinite(gap).any() else None,
         "pelvis_roll_deg": nan_round(S.roll_deg(S.around(sig["hip_line"], seg.start), S.around(sig["hip_line"], seg.peak))),
-        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "duration_s": round(movement_s(sig[check.primary], t, seg, check.segmenter), 2),
         "side": "left" if sig["left_knee_higher"][seg.peak] > 0.5 else "right",  # the knee that opens
     }
 

@@ -7,7 +7,7 @@ import numpy as np
 from .. import signals as S
 from ..landmarks import LandmarkSequence, side_landmark
 from ..segmentation import SegmenterSettings
-from .base import CheckOptions, ExerciseCheck, at, nan_round
+from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round
 
 THRESHOLDS = {
     "max_abduction_deg": 55.0,  # lifting higher than this needs the trunk: excess_range
@@ -73,7 +73,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "trunk_roll_deg": nan_round(S.roll_deg(S.around(sig["shoulder_line"], s), S.around(sig["shoulder_line"], p))),
         "hip_flexion_deg": nan_round(at(sig["forward_deg"], p) - at(sig["forward_deg"], s)),
         "toe_rise_ratio": nan_round(at(sig["toe_rise"], p), 2),
-        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "duration_s": round(movement_s(sig[check.primary], t, seg, check.segmenter), 2),
         "side": "left" if at(sig["working_left"], p) > 0.5 else "right",  # the leg that lifts
     }
 

@@ -13,7 +13,7 @@ import numpy as np
 from .. import signals as S
 from ..landmarks import LandmarkSequence
 from ..segmentation import SegmenterSettings
-from .base import CheckOptions, ExerciseCheck, at, nan_round, top_hold_s
+from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, top_hold_s
 from .bridge import THRESHOLDS as BRIDGE
 
 THRESHOLDS = {
@@ -70,7 +70,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "support_hip_angle_deg": nan_round(float(np.nanmin(support))) if np.isfinite(support).any() else None,
         "peak_hip_angle_deg": nan_round(float(np.nanmax(support))) if np.isfinite(support).any() else None,
         "knee_angle_at_top_deg": nan_round(at(sig["support_knee_angle"], seg.peak)),
-        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "duration_s": round(movement_s(sig[check.primary], t, seg, check.segmenter), 2),
         "pelvis_drop_deg": nan_round(float(np.nanmax(tilt))) if np.isfinite(tilt).any() else None,
     }
 

@@ -13,6 +13,7 @@ from typing import Optional
 import typer
 
 EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
 
 
 def analyze(
@@ -55,6 +56,12 @@ def analyze(
     except MotionError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(EXIT_USER_ERROR) from None
+    except (KeyboardInterrupt, typer.Exit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug, not the person's fault: say so in one line
+        typer.echo(f"Error: the analysis failed unexpectedly ({type(exc).__name__}: {exc}). "
+                   "Please report it, with the video if you can.", err=True)
+        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
     if as_json:
         sys.stdout.write(to_json(result) + "\n")
     else:

@@ -159,9 +159,13 @@ def _decode(info: VideoInfo, step: float, max_side: int, stats: dict, start_s: f
             if end_s is not None and t >= end_s - 1e-6:
                 break
             if t + 1e-6 >= next_t:
-                ok, frame = cap.retrieve()
-                if ok and frame is not None:
-                    yield SampledFrame(index, t, _prepare(cv2, frame, info.rotation, auto, max_side))
+                try:
+                    ok, frame = cap.retrieve()
+                    image = _prepare(cv2, frame, info.rotation, auto, max_side) if ok and frame is not None else None
+                except cv2.error:  # a damaged frame: skip it, the gap is filled or reported later
+                    image = None
+                if image is not None:
+                    yield SampledFrame(index, t, image)
                 next_t = max(next_t + step, t) if step else t
             index += 1
     finally:

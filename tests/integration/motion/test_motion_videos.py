@@ -333,3 +333,14 @@ def test_phone_rotation_metadata_is_honoured(tmp_path):
     assert result.reps == LABELS["glute_bridge_side_real.mp4"]["reps"]
     assert result.view == "side"
     assert any("turned upright" in w for w in result.warnings)
+
+
+def test_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("backcoach.motion.analyze_video", broken)
+    res = CliRunner().invoke(motion_app, [str(tmp_path / "x.mp4")])
+    assert res.exit_code == 1
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "failed unexpectedly" in lines[0] and "boom" in lines[0]

@@ -344,3 +344,22 @@ def test_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     assert res.exit_code == 1
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and "failed unexpectedly" in lines[0] and "boom" in lines[0]
+
+
+def test_pose_model_loads_offline_from_the_wheel(monkeypatch):
+    """Complexity 1 uses the models bundled in mediapipe 0.10.14; nothing may be downloaded."""
+    from mediapipe.python.solutions import download_utils
+
+    from backcoach.motion import MediaPipePose
+
+    def no_download(*args, **kwargs):
+        raise AssertionError(f"tried to download {args}")
+
+    monkeypatch.setattr(download_utils, "download_oss_model", no_download)
+    pose = MediaPipePose()
+    try:
+        assert pose.model_complexity == 1
+        frame = pose.estimate(np.zeros((240, 320, 3), np.uint8), 0.0)
+        assert frame.points is None and (frame.width, frame.height) == (320, 240)
+    finally:
+        pose.close()

@@ -35,6 +35,14 @@ class Conflict(StorageError):
     """A write clashed with existing data (e.g. the same form submitted twice)."""
 
 
+class ChangedMeanwhile(Conflict):
+    """What a use case read changed before it could write (another request for the same person
+    got there first). Nothing was saved; the use case may start again from its reads."""
+
+
+CHANGED_MESSAGE = "your record changed while this was being saved (nothing was saved) — please try again"
+
+
 CONFLICT_MESSAGE = "this was already saved, or clashes with something saved (nothing changed)"
 
 

@@ -115,6 +115,14 @@ class MemProgramRepository(_Mem, r.ProgramRepository):
     def list_for(self, person_id: int) -> list[m.ProgramRecord]:
         return _newest(self._where(lambda x: x.person_id == person_id), key="created_at")
 
+    def update_if_unchanged(self, record_id: int, version: int, *, program: dict[str, Any], phase: str,
+                            updated_at: dt.datetime) -> bool:
+        rec = self.get(record_id)
+        if rec is None or (rec.version or 1) != version:
+            return False
+        rec.program, rec.phase, rec.updated_at, rec.version = program, phase, updated_at, version + 1
+        return True
+
 
 class MemSessionLogRepository(_Mem, r.SessionLogRepository):
     def get_by_idempotency_key(self, key: str) -> Optional[m.SessionLog]:
@@ -144,6 +152,9 @@ class MemPainRepository(_Mem, r.PainRepository):
 
     def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
         return _first(_newest(self._where(lambda x: x.person_id == person_id and x.new_symptoms)))
+
+    def last_id(self, person_id: int) -> Optional[int]:
+        return max((x.id for x in self._where(lambda x: x.person_id == person_id)), default=None)
 
 
 class MemDecisionRepository(_Mem, r.DecisionRepository):

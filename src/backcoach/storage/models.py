@@ -125,6 +125,11 @@ class ProgramRecord(Base):
     program: Mapped[dict[str, Any]]
     phase: Mapped[str] = mapped_column(String(20))
     assessment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"), nullable=True)
+    # Bumped by every change, so a use case that read the program can write it back only if
+    # nobody changed it meanwhile (an ORM flush checks it too: version_id_col).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class SessionLog(Base):

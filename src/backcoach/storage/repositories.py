@@ -15,7 +15,7 @@ import abc
 import datetime as dt
 from typing import Any, Generic, Optional, Sequence, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,10 @@ class Repository(abc.ABC, Generic[R]):
 
     @abc.abstractmethod
     def get(self, record_id: int) -> Optional[R]: ...
+
+    def add_all(self, records: Sequence[R]) -> list[R]:
+        """Stage several records at once (one round trip where the database allows)."""
+        return [self.add(record) for record in records]
 
 
 class PeopleRepository(Repository[m.Person]):
@@ -80,6 +84,14 @@ class ProgramRepository(Repository[m.ProgramRecord]):
     def list_for(self, person_id: int) -> list[m.ProgramRecord]:
         """Newest first."""
 
+    @abc.abstractmethod
+    def update_if_unchanged(self, record_id: int, version: int, *, program: dict[str, Any], phase: str,
+                            updated_at: dt.datetime) -> bool:
+        """Write the program back only if it is still at `version` (and bump the version).
+
+        False means someone changed it since it was read: nothing was written.
+        """
+
 
 class SessionLogRepository(Repository[m.SessionLog]):
     model = m.SessionLog
@@ -111,6 +123,10 @@ class PainRepository(Repository[m.PainEntryRecord]):
     @abc.abstractmethod
     def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
         """The most recent check-in that reported new symptoms."""
+
+    @abc.abstractmethod
+    def last_id(self, person_id: int) -> Optional[int]:
+        """The id of the person's newest stored entry (ids only grow): a cheap "anything new?"."""
 
 
 class DecisionRepository(Repository[m.DecisionRecord]):
@@ -203,6 +219,15 @@ class _Sql:
             raise Conflict(CONFLICT_MESSAGE) from exc
         return record
 
+    def add_all(self, records: Sequence[Any]) -> list[Any]:
+        self.session.add_all(records)
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict(CONFLICT_MESSAGE) from exc
+        return list(records)
+
     def get(self, record_id: int) -> Any:
         return self.session.get(self.model, record_id)
 
@@ -259,6 +284,15 @@ class SqlProgramRepository(_Sql, ProgramRepository):
             .order_by(*_newest(m.ProgramRecord, "created_at"))
         )
 
+    def update_if_unchanged(self, record_id: int, version: int, *, program: dict[str, Any], phase: str,
+                            updated_at: dt.datetime) -> bool:
+        t = m.ProgramRecord.__table__
+        result = self.session.execute(
+            update(t).where(t.c.id == record_id, t.c.version == version)
+            .values(program=program, phase=phase, updated_at=updated_at, version=t.c.version + 1)
+        )
+        return result.rowcount == 1
+
 
 class SqlSessionLogRepository(_Sql, SessionLogRepository):
     def get_by_idempotency_key(self, key: str) -> Optional[m.SessionLog]:
@@ -287,16 +321,10 @@ class SqlPainRepository(_Sql, PainRepository):
         return self._all(stmt.order_by(m.PainEntryRecord.at, m.PainEntryRecord.id))
 
     def first_of_each_kind(self, person_id: int, n: int) -> list[m.PainEntryRecord]:
-        kinds = self.session.scalars(
-            select(m.PainEntryRecord.kind).where(m.PainEntryRecord.person_id == person_id).distinct()
-        ).all()
-        found: list[m.PainEntryRecord] = []
-        for kind in kinds:
-            found += self._all(
-                select(m.PainEntryRecord)
-                .where(m.PainEntryRecord.person_id == person_id, m.PainEntryRecord.kind == kind)
-                .order_by(m.PainEntryRecord.at, m.PainEntryRecord.id), n)
-        return sorted(found, key=lambda r: (r.at, r.id))
+        p = m.PainEntryRecord
+        rank = (select(p.id, func.row_number().over(partition_by=p.kind, order_by=(p.at, p.id)).label("rank"))
+                .where(p.person_id == person_id).subquery())
+        return self._all(select(p).join(rank, rank.c.id == p.id).where(rank.c.rank <= n).order_by(p.at, p.id))
 
     def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
         return self._first(
@@ -304,6 +332,9 @@ class SqlPainRepository(_Sql, PainRepository):
             .where(m.PainEntryRecord.person_id == person_id, m.PainEntryRecord.new_symptoms.is_(True))
             .order_by(*_newest(m.PainEntryRecord))
         )
+
+    def last_id(self, person_id: int) -> Optional[int]:
+        return self.session.scalar(select(func.max(m.PainEntryRecord.id)).where(m.PainEntryRecord.person_id == person_id))
 
 
 class SqlDecisionRepository(_Sql, DecisionRepository):

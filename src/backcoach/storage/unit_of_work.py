@@ -21,10 +21,13 @@ from typing import Callable, Optional
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from backcoach.storage import repositories as r
 from backcoach.storage.database import (
+    CHANGED_MESSAGE,
     CONFLICT_MESSAGE,
+    ChangedMeanwhile,
     Conflict,
     StorageError,
     ensure_schema,
@@ -55,6 +58,15 @@ class UnitOfWork(abc.ABC):
         self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
     ) -> None:
         self.rollback()
+
+    def begin_write(self) -> None:
+        """End the reads and start the (short) write transaction of a use case that reads first,
+        decides in plain Python, then writes everything at once.
+
+        What was read stays readable. On SQLite the write transaction takes the database's
+        write lock at once (BEGIN IMMEDIATE), so it never fails halfway for a busy database;
+        the use case re-checks there what could have changed since its reads.
+        """
 
     @abc.abstractmethod
     def commit(self) -> None: ...
@@ -133,11 +145,24 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             if translated is not None:
                 raise translated from exc
 
+    def begin_write(self) -> None:
+        assert self.session is not None, "use the unit of work in a with-block"
+        try:
+            self.session.commit()  # ends the read transaction; loaded records stay (expire_on_commit=False)
+            if self.session.get_bind().dialect.name == "sqlite":
+                self.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        except (OperationalError, DBAPIError) as exc:
+            self.session.rollback()
+            translated = self._translate(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+
     def commit(self) -> None:
         assert self.session is not None, "use the unit of work in a with-block"
         try:
             self.session.commit()
-        except (IntegrityError, OperationalError, DBAPIError) as exc:
+        except (IntegrityError, OperationalError, DBAPIError, StaleDataError) as exc:
             self.session.rollback()
             translated = self._translate(exc)
             if translated is not None:
@@ -151,6 +176,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def _translate(self, exc: BaseException) -> Optional[StorageError]:
         if isinstance(exc, StorageError):
             return None
+        if isinstance(exc, StaleDataError):  # a program changed by someone else since it was read
+            return ChangedMeanwhile(CHANGED_MESSAGE)
         if isinstance(exc, IntegrityError):
             return Conflict(CONFLICT_MESSAGE)
         if isinstance(exc, (OperationalError, DBAPIError)):

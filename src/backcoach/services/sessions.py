@@ -36,7 +36,7 @@ from backcoach.services.common import (
 )
 from backcoach.services.program import active_program, program_of, store_program
 from backcoach.storage import models as m
-from backcoach.storage.database import Conflict
+from backcoach.storage.database import CHANGED_MESSAGE, ChangedMeanwhile, Conflict
 from backcoach.storage.unit_of_work import UnitOfWork
 
 FORMS = ("good", "some_faults", "poor")
@@ -228,6 +228,9 @@ def _duplicate(rec: m.SessionLog) -> SessionLogged:
                          decisions=tuple(rec.decisions), duplicate=True, alerts=(), gate=None)
 
 
+MAX_ATTEMPTS = 5  # a session log whose reads went stale starts again (another request for the same person won)
+
+
 def log_session(
     uow: UnitOfWork,
     person_id: int,
@@ -241,71 +244,100 @@ def log_session(
 
     The same idempotency key twice (a form posted twice) stores nothing new and returns
     the first result.
+
+    Why it reads everything first and writes at the end: SQLite lets one writer in at a
+    time, so the write transaction holds only the inserts and a check that nothing it read
+    has changed (the program's version, the person's newest pain entry). If something did,
+    another request for the same person got there first: nothing is written and the whole
+    use case runs again on the new data, so no decision is lost or made on stale data.
     """
+    now = require_aware(now)
+    key = idempotency_key or (session.get("idempotency_key") if isinstance(session, Mapping) else None)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return _log_session_once(uow, person_id, session, now, key)
+        except ChangedMeanwhile:
+            if attempt == MAX_ATTEMPTS:
+                raise
+        except Conflict:
+            if not key:
+                raise
+            with uow:  # the same form won a race a moment ago: answer with what it stored
+                existing = uow.sessions.get_by_idempotency_key(key)
+                if existing is None or existing.person_id != person_id:
+                    raise
+                return _duplicate(existing)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any], now: dt.datetime,
+                      key: Optional[str]) -> SessionLogged:
     from backcoach.domain.monitoring import baseline_pain
     from backcoach.domain.progression import progress_decision
 
-    now = require_aware(now)
-    key = idempotency_key or (session.get("idempotency_key") if isinstance(session, Mapping) else None)
-    try:
-        with uow:
-            if key:
-                existing = uow.sessions.get_by_idempotency_key(key)
-                if existing is not None:
-                    if existing.person_id != person_id:
-                        raise Conflict("This submission key was already used for someone else; nothing was saved.")
-                    return _duplicate(existing)
-            person = get_person(uow, person_id)
-            info = gate_for(uow, person_id, now)
-            require_allowed(info)
-            record = active_program(uow, person_id)
-            program = program_of(record)
-            performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
-
-            since = performed_on - dt.timedelta(days=HISTORY_DAYS)
-            history_sessions = uow.sessions.list_for(person_id, since=since)
-            mornings = _mornings(uow, person_id, since, now)
-            if pain_now is not None:
-                uow.pain.add(m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily"))
-            uow.pain.add(m.PainEntryRecord(
-                person_id=person_id, at=now, nprs=max(log.pain_during for log in logs), kind="during"))
-            pain_records = monitoring_pain(uow, person_id, now)
-            baseline = baseline_pain(pain_entries(pain_records, now))
-
-            decisions = []
-            for log in logs:
-                history = exercise_history(history_sessions, mornings, log.exercise_id, now) + [log]
-                decisions.append(progress_decision(log.prescription, history, baseline, catalog(), phase=program.phase))
-
-            report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records)
-            if report.pause_progression and "worsening" in {a.code for a in report.alerts}:
-                decisions = _apply_worsening(uow, person_id, decisions, now, program.phase)
-
-            new_program = apply_decisions(program, decisions, catalog())
-            new_program, phase_reasons = _maybe_advance_phase(uow, person_id, new_program, decisions, now.date())
-            store_program(record, new_program, now)
-            session_rec = uow.sessions.add(m.SessionLog(
-                person_id=person_id, performed_on=performed_on, at=now, entries=[log.to_dict() for log in logs],
-                decisions=[d.to_dict() for d in decisions], idempotency_key=key, program_id=record.id,
-            ))
-            for d in decisions:
-                uow.decisions.add(m.DecisionRecord(
-                    person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
-                    before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons),
-                    source="rule", session_log_id=session_rec.id,
-                ))
-            uow.commit()
-            return SessionLogged(session_id=session_rec.id, person_id=person_id, performed_on=performed_on,
-                                 decisions=tuple(decisions), duplicate=False, alerts=tuple(report.alerts), gate=info,
-                                 phase=new_program.phase, phase_reasons=phase_reasons)
-    except Conflict:
-        if not key:
-            raise
-        with uow:  # the same form won a race a moment ago: answer with what it stored
+    with uow:
+        # -- reads (one read transaction; on SQLite, no lock that blocks anyone)
+        if key:
             existing = uow.sessions.get_by_idempotency_key(key)
-            if existing is None or existing.person_id != person_id:
-                raise
-            return _duplicate(existing)
+            if existing is not None:
+                if existing.person_id != person_id:
+                    raise Conflict("This submission key was already used for someone else; nothing was saved.")
+                return _duplicate(existing)
+        person = get_person(uow, person_id)
+        info = gate_for(uow, person_id, now)
+        require_allowed(info)
+        record = active_program(uow, person_id)
+        program = program_of(record)
+        performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
+
+        since = performed_on - dt.timedelta(days=HISTORY_DAYS)
+        history_sessions = uow.sessions.list_for(person_id, since=since)
+        mornings = _mornings(uow, person_id, since, now)
+        last_pain_id = uow.pain.last_id(person_id)
+        new_pain = ([m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily")]
+                    if pain_now is not None else [])
+        new_pain.append(m.PainEntryRecord(
+            person_id=person_id, at=now, nprs=max(log.pain_during for log in logs), kind="during"))
+        # what the monitoring rules read once this session's entries are stored (they are the newest)
+        pain_records = sorted(monitoring_pain(uow, person_id, now) + new_pain, key=lambda r: r.at)
+        session_days = uow.sessions.dates_for(person_id)
+
+        # -- the rules, in plain Python
+        baseline = baseline_pain(pain_entries(pain_records, now))
+        decisions = []
+        for log in logs:
+            history = exercise_history(history_sessions, mornings, log.exercise_id, now) + [log]
+            decisions.append(progress_decision(log.prescription, history, baseline, catalog(), phase=program.phase))
+
+        report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records,
+                          session_days=session_days)
+        if report.pause_progression and "worsening" in {a.code for a in report.alerts}:
+            decisions = _apply_worsening(uow, person_id, decisions, now, program.phase)
+
+        new_program = apply_decisions(program, decisions, catalog())
+        new_program, phase_reasons = _maybe_advance_phase(uow, person_id, new_program, decisions, now.date())
+
+        # -- one short write transaction: re-check what could have changed, then insert
+        uow.begin_write()
+        if not uow.programs.update_if_unchanged(record.id, record.version, program=new_program.to_dict(),
+                                                phase=new_program.phase, updated_at=now):
+            raise ChangedMeanwhile(CHANGED_MESSAGE)
+        if uow.pain.last_id(person_id) != last_pain_id:
+            raise ChangedMeanwhile(CHANGED_MESSAGE)
+        uow.pain.add_all(new_pain)
+        session_rec = uow.sessions.add(m.SessionLog(
+            person_id=person_id, performed_on=performed_on, at=now, entries=[log.to_dict() for log in logs],
+            decisions=[d.to_dict() for d in decisions], idempotency_key=key, program_id=record.id,
+        ))
+        uow.decisions.add_all([m.DecisionRecord(
+            person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
+            before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons),
+            source="rule", session_log_id=session_rec.id,
+        ) for d in decisions])
+        uow.commit()
+        return SessionLogged(session_id=session_rec.id, person_id=person_id, performed_on=performed_on,
+                             decisions=tuple(decisions), duplicate=False, alerts=tuple(report.alerts), gate=info,
+                             phase=new_program.phase, phase_reasons=phase_reasons)
 
 
 def apply_decisions(program: Any, decisions: Sequence[Any], cat: Any) -> Any:
@@ -351,11 +383,12 @@ def _apply_worsening(uow: UnitOfWork, person_id: int, decisions: list[Any], now:
 
 
 def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, now: dt.datetime,
-             extra_session_day: Optional[dt.date] = None, pain_records: Optional[list[m.PainEntryRecord]] = None) -> Any:
+             extra_session_day: Optional[dt.date] = None, pain_records: Optional[list[m.PainEntryRecord]] = None,
+             session_days: Optional[list[dt.date]] = None) -> Any:
     from backcoach.domain.monitoring import monitor
 
     records = pain_records if pain_records is not None else monitoring_pain(uow, person.id, now)
-    days = uow.sessions.dates_for(person.id)
+    days = list(session_days) if session_days is not None else uow.sessions.dates_for(person.id)
     if extra_session_day is not None:
         days.append(extra_session_day)
     latest = info.latest_screening

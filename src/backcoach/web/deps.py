@@ -56,26 +56,40 @@ class WebUnitOfWork(SqlAlchemyUnitOfWork):
     committed already or meant to be thrown away.
     """
 
-    def __init__(self, *args: Any, write_lock: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, write_lock: Any = None, lock_write_phase_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._write_lock = write_lock
+        self._lock_write_phase_only = lock_write_phase_only
+        self._locked = False
+
+    def _lock(self) -> None:
+        if self._write_lock is not None and not self._locked:
+            self._write_lock.acquire()
+            self._locked = True
+
+    def _unlock(self) -> None:
+        if self._locked:
+            self._locked = False
+            self._write_lock.release()
 
     def __enter__(self) -> "WebUnitOfWork":
-        if self._write_lock is not None:
-            self._write_lock.acquire()
+        if not self._lock_write_phase_only:
+            self._lock()
         try:
             return super().__enter__()  # type: ignore[return-value]
         except BaseException:
-            if self._write_lock is not None:
-                self._write_lock.release()
+            self._unlock()
             raise
+
+    def begin_write(self) -> None:
+        self._lock()
+        super().begin_write()
 
     def __exit__(self, *exc: Any) -> None:
         try:
             super().__exit__(*exc)
         finally:
-            if self._write_lock is not None:
-                self._write_lock.release()
+            self._unlock()
 
     def rollback(self) -> None:
         if self.session is not None:
@@ -105,14 +119,17 @@ class Ctx:
     def commit(self) -> None:
         self.uow.commit()
 
-    def service_uow(self, write: bool = True) -> SqlAlchemyUnitOfWork:
+    def service_uow(self, write: bool = True, write_phase_only: bool = False) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work for a service call (services open and commit their own transaction).
 
-        On SQLite a writing call takes the process's write lock first; a read-only call
-        (write=False) does not need it: WAL readers never wait for the writer.
+        On SQLite a writing call takes the write lock (threads and worker processes) first;
+        a read-only call (write=False) does not need it: WAL readers never wait for the
+        writer. A service that reads first and writes in one short phase (`uow.begin_write()`,
+        e.g. log_session) takes it only for that phase (write_phase_only=True).
         """
         state = self.request.app.state
-        return WebUnitOfWork(session_factory=state.sessionmaker, write_lock=state.sqlite_lock if write else None)
+        return WebUnitOfWork(session_factory=state.sessionmaker, write_lock=state.sqlite_lock if write else None,
+                             lock_write_phase_only=write_phase_only)
 
     @property
     def person_id(self) -> int:

@@ -132,7 +132,7 @@ def post_session(body: SessionIn, ctx: Ctx = Depends(api_ctx),
     pid = person_of(ctx)
     data = body.model_dump(exclude_none=True, mode="json")
     key = f"api:{pid}:{idempotency_key}" if idempotency_key else None
-    logged = services.log_session(ctx.service_uow(), pid, data, ctx.now, idempotency_key=key)
+    logged = services.log_session(ctx.service_uow(write_phase_only=True), pid, data, ctx.now, idempotency_key=key)
     out = logged.to_dict()
     out["decisions"] = usecases.decision_rows(out["decisions"])
     return out

@@ -176,7 +176,7 @@ async def log_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
         return _today_page(ctx, pid, f, problems, 400)
     token = f.get("form_token")
     try:
-        logged = services.log_session(ctx.service_uow(), pid, session, ctx.now,
+        logged = services.log_session(ctx.service_uow(write_phase_only=True), pid, session, ctx.now,
                                       idempotency_key=f"form:{pid}:{token}" if token else None)
     except ProgramLocked as exc:
         return _locked(ctx, exc)

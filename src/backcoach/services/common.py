@@ -145,15 +145,17 @@ def clearance_covers(cleared: m.Screening, screening: m.Screening) -> bool:
     return _serious_items(screening) <= _serious_items(cleared)
 
 
-def unresolved_lock(uow: UnitOfWork, person_id: int) -> tuple[Optional[m.Screening], Optional[m.Clearance]]:
+def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[m.Screening]] = None,
+                    ) -> tuple[Optional[m.Screening], Optional[m.Clearance]]:
     """The newest urgent/emergency screen that no clinician's clearance covers, and the latest clearance.
 
     Why: a lock is lifted only by a clinician, never by simply answering the
     questions again (a person in a hurry could answer differently).
+    `screenings`: the person's screenings, newest first, if already read.
     """
     clearance = uow.clearances.latest(person_id)
     cleared = uow.screenings.get(clearance.screening_id) if clearance and clearance.screening_id else None
-    for s in uow.screenings.list_for(person_id):
+    for s in (screenings if screenings is not None else uow.screenings.list_for(person_id)):
         if cleared is not None and (s.at, s.id) < (cleared.at, cleared.id):
             break  # older than the cleared screen: covered by the clearance
         if s.level not in ("urgent", "emergency"):
@@ -170,8 +172,9 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime) -> GateInfo:
     from backcoach.domain.screening import Level
 
     now = require_aware(now)
-    latest = uow.screenings.latest(person_id)
-    lock, clearance = unresolved_lock(uow, person_id)
+    screenings = uow.screenings.list_for(person_id)  # newest first
+    latest = screenings[0] if screenings else None
+    lock, clearance = unresolved_lock(uow, person_id, screenings)
     level = level_of(latest.level) if latest else None
     if lock is not None and level is not None and level < Level.URGENT:
         level = Level.URGENT  # an earlier urgent/emergency screen still needs a clinician's clearance

@@ -355,8 +355,8 @@ def _maybe_advance_phase(uow: UnitOfWork, person_id: int, program: Any, decision
     """Criteria-based phase change (domain.program.phase_for); returns the program and why it moved."""
     from backcoach.domain.program import advance_program, phase_for
 
-    stored = [{"action": d.action} for d in uow.decisions.list_for(person_id, limit=RECENT_DECISIONS_FOR_PHASE)
-              if d.source == "rule"]
+    stored = [{"action": action} for source, action in uow.decisions.recent_actions(person_id, RECENT_DECISIONS_FOR_PHASE)
+              if source == "rule"]
     recent = list(reversed(stored)) + [{"action": d.action} for d in decisions]
     weeks = max((today - program.started_on).days, 0) / 7
     phase, reasons = phase_for(program, weeks, recent[-RECENT_DECISIONS_FOR_PHASE:])

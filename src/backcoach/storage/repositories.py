@@ -136,6 +136,10 @@ class DecisionRepository(Repository[m.DecisionRecord]):
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
         """Newest first."""
 
+    def recent_actions(self, person_id: int, limit: int) -> list[tuple[str, str]]:
+        """(source, action) of the newest `limit` decisions, newest first (no JSON is read)."""
+        return [(d.source, d.action) for d in self.list_for(person_id, limit=limit)]
+
 
 class ClearanceRepository(Repository[m.Clearance]):
     model = m.Clearance
@@ -338,6 +342,11 @@ class SqlPainRepository(_Sql, PainRepository):
 
 
 class SqlDecisionRepository(_Sql, DecisionRepository):
+    def recent_actions(self, person_id: int, limit: int) -> list[tuple[str, str]]:
+        d = m.DecisionRecord
+        stmt = select(d.source, d.action).where(d.person_id == person_id).order_by(*_newest(d)).limit(limit)
+        return [(source, action) for source, action in self.session.execute(stmt)]
+
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
         return self._all(
             select(m.DecisionRecord).where(m.DecisionRecord.person_id == person_id).order_by(*_newest(m.DecisionRecord)),

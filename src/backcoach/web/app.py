@@ -9,13 +9,14 @@ PostgreSQL behind a load balancer.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, AsyncIterator, Callable
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -57,6 +58,7 @@ class WebOptions:
     fast_password_hash: bool = field(default_factory=lambda: _env_bool("BACKCOACH_FAST_PASSWORD_HASH", False))
     clock: Callable[[], dt.datetime] = utcnow
     run_migrations: bool = True
+    threads: int = field(default_factory=lambda: int(os.environ.get("BACKCOACH_WEB_THREADS", WEB_THREADS_DEFAULT)))
 
 
 class SqliteWriteLock:
@@ -169,6 +171,20 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
+WEB_THREADS_DEFAULT = 4
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Few request threads per worker process: the routes are plain functions run in a thread
+    pool, and with Python's GIL more threads than cores only take turns and cost CPU switching
+    between them (measured in benchmarks/bench_web.py). Scale with worker processes instead."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.web.threads
+    yield
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
@@ -195,6 +211,7 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.web = web

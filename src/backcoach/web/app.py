@@ -171,14 +171,17 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
-WEB_THREADS_DEFAULT = 4
+WEB_THREADS_DEFAULT = 1
 
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Few request threads per worker process: the routes are plain functions run in a thread
-    pool, and with Python's GIL more threads than cores only take turns and cost CPU switching
-    between them (measured in benchmarks/bench_web.py). Scale with worker processes instead."""
+    """One request thread per worker process by default: the routes are plain functions run
+    in a thread pool, and with Python's GIL a second thread only takes turns with the first
+    and costs CPU handing the GIL back and forth (benchmarks/bench_web.py, 2 workers: 1 thread
+    170 session logs/s, 2 threads 134, 40 threads 130). Scale with worker processes (one per
+    core) instead. The event loop still reads and writes every connection meanwhile; raise
+    BACKCOACH_WEB_THREADS if slow pages (PDF reports) should not hold up others on a worker."""
     import anyio.to_thread
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.web.threads

@@ -24,15 +24,20 @@ import numpy as np
 
 from . import signals as S
 from .checks import CheckOptions, ExerciseCheck, get_check
+from .config import motion_config
 from .errors import NoPersonError, NotVisibleError, UnknownExerciseError, WrongViewError
 from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence, side_landmark
 from .recognise import check_posture, recognise_exercise
 from .segmentation import HoldTracker, RepetitionCounter, Segment
 
-MIN_PERSON_SHARE = 0.25  # below this share of frames with a person: "nobody in the video"
-MIN_VISIBLE_SHARE = 0.5  # below this share with the needed body parts in view: refuse
-WARN_VISIBLE_SHARE = 0.85
-FRONT_VIEW_REFUSE_RATIO = 0.55  # a side-view exercise filmed with this width ratio is refused
+# Numbers: catalog/motion.yaml (``visibility``, ``view``, ``stream``, ``sampling``).
+_CONFIG = motion_config()
+MIN_PERSON_FRAMES = _CONFIG.visibility.min_person_frames
+MIN_PERSON_SHARE = _CONFIG.visibility.min_person_share  # below this share of frames with a person: nobody there
+MIN_VISIBLE_SHARE = _CONFIG.visibility.min_visible_share  # below this share with the needed body parts in view: refuse
+WARN_VISIBLE_SHARE = _CONFIG.visibility.warn_visible_share
+FRONT_VIEW_REFUSE_RATIO = _CONFIG.view.front_view_refuse_ratio  # a side-view exercise filmed with this width ratio is refused
+ORIENTATION_MIN_FRAMES = _CONFIG.view.orientation_min_frames
 
 
 @dataclass(frozen=True)
@@ -193,7 +198,7 @@ def _check_orientation(cleaned: LandmarkSequence, check: ExerciseCheck, sig: dic
             # in a bridge the knees point to the ceiling; upside down they point to the bottom of the picture
             flipped = (knee_up > hips) & (knee_up > feet)
         finite = np.isfinite(knee_up) & np.isfinite(hips) & np.isfinite(feet)
-        if finite.sum() >= 5 and float(np.mean(flipped[finite])) >= S.UPRIGHT_SHARE:
+        if finite.sum() >= ORIENTATION_MIN_FRAMES and float(np.mean(flipped[finite])) >= S.UPRIGHT_SHARE:
             raise WrongViewError(
                 f"The video appears to be upside down (your knees point to the bottom of the picture), so the "
                 f"{name} cannot be judged. Turn the video upright, or record it again."
@@ -211,7 +216,7 @@ def analyze_landmarks(
     raw = _as_sequence(landmarks)
     warnings: list[str] = []
     person = raw.person_found if len(raw) else np.zeros(0, bool)
-    if len(raw) == 0 or person.sum() < 5 or person.mean() < MIN_PERSON_SHARE:
+    if len(raw) == 0 or person.sum() < MIN_PERSON_FRAMES or person.mean() < MIN_PERSON_SHARE:
         raise NoPersonError(
             "No person was found in the video. Make sure your whole body is in the picture, "
             "the room is well lit and the camera is steady, then film again."
@@ -295,7 +300,7 @@ def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions,
     return reps
 
 
-LATE_SIGHT_S = 0.3  # the person first seen this long after the start: the start was missed
+LATE_SIGHT_S = _CONFIG.visibility.late_sight_s  # the person first seen this long after the start: the start was missed
 
 
 def _repetition_before_first_sight(check: ExerciseCheck, x: np.ndarray, t: np.ndarray,
@@ -357,10 +362,13 @@ class StreamingAnalyzer:
     repetition starts, then kept.
     """
 
-    LAYOUT_FRAMES = 15
-    MAX_BUFFER = 9000
+    LAYOUT_FRAMES = _CONFIG.stream.layout_every_frames
+    LAYOUT_WINDOW = _CONFIG.stream.layout_window_frames
+    MAX_BUFFER = _CONFIG.stream.max_buffer_frames
+    RESTART_AFTER_S = _CONFIG.stream.restart_after_s
 
-    def __init__(self, exercise: str, options: CheckOptions = CheckOptions(), cutoff_hz: float = 2.5) -> None:
+    def __init__(self, exercise: str, options: CheckOptions = CheckOptions(),
+                 cutoff_hz: float = _CONFIG.stream.cutoff_hz) -> None:
         if exercise == "auto":
             raise UnknownExerciseError("A live stream needs the exercise named up front (not 'auto').")
         self.check = get_check(exercise)
@@ -400,7 +408,7 @@ class StreamingAnalyzer:
         cur = frame.points.copy()
         cur[:, :2] *= scale
         cur[:, 2] *= scale[0]
-        if self._last_t is not None and frame.t - self._last_t > 1.0:
+        if self._last_t is not None and frame.t - self._last_t > self.RESTART_AFTER_S:
             self._recent.clear()
             self._state = None
         self._recent.append(cur)
@@ -430,7 +438,7 @@ class StreamingAnalyzer:
         return seq
 
     def _choose_layout(self) -> dict:
-        seq = LandmarkSequence.from_frames(self._frames[-60:])
+        seq = LandmarkSequence.from_frames(self._frames[-self.LAYOUT_WINDOW:])
         return self.check.choose_layout(seq)
 
     def push(self, frame: LandmarkFrame | dict) -> StreamUpdate:
@@ -441,7 +449,7 @@ class StreamingAnalyzer:
             self._seen += 1
             if not self._layout_fixed:
                 self._frames.append(frame)
-                del self._frames[:-60]
+                del self._frames[:-self.LAYOUT_WINDOW]
         pts = self._smooth(frame)
         busy_now = self._counter.in_repetition if self._counter is not None else self._tracker.in_hold
         if not self._layout_fixed and self._frames and (self._layout is None or self._seen % self.LAYOUT_FRAMES == 0):
@@ -511,15 +519,16 @@ class StreamingAnalyzer:
 # ---------------------------------------------------------------- recorded video
 
 ProgressFn = Callable[[float, float], None]  # (seconds of video done, total seconds)
-DEFAULT_SAMPLE_FPS = 8.0  # enough for movements of 1-4 s, same counts as 10-15 fps; see README "measured figures"
-PARALLEL_MIN_S = 20.0  # shorter videos are not worth a second pose model
+DEFAULT_SAMPLE_FPS = _CONFIG.sampling.sample_fps  # enough for movements of 1-4 s; see README "measured figures"
+DEFAULT_MAX_SIDE = _CONFIG.sampling.max_side
+PARALLEL_MIN_S = _CONFIG.sampling.parallel_min_s  # shorter videos are not worth a second pose model
 
 
 def extract_landmarks(
     path: str,
     estimator: "PoseEstimator | None" = None,
     sample_fps: float | None = DEFAULT_SAMPLE_FPS,
-    max_side: int = 640,
+    max_side: int = DEFAULT_MAX_SIDE,
     progress: ProgressFn | None = None,
     threaded: bool = True,
     workers: int | None = None,
@@ -584,7 +593,7 @@ def analyze_video(
     options: CheckOptions = CheckOptions(),
     estimator: "PoseEstimator | None" = None,
     sample_fps: float | None = DEFAULT_SAMPLE_FPS,
-    max_side: int = 640,
+    max_side: int = DEFAULT_MAX_SIDE,
     progress: ProgressFn | None = None,
     workers: int | None = None,
 ) -> AnalysisResult:

@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from .config import motion_config
 from .errors import VisionExtraMissing
 from .landmarks import LandmarkFrame
 
@@ -46,7 +47,8 @@ class MediaPipePose:
 
     model_complexity = 1
 
-    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
+    def __init__(self, min_detection_confidence: float = motion_config().pose.min_detection_confidence,
+                 min_tracking_confidence: float = motion_config().pose.min_tracking_confidence) -> None:
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self._warm = False

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import signals as S
 from .checks import EXERCISES, ExerciseCheck, get_check
+from .config import motion_config
 from .errors import ExerciseMismatchError, UnknownExerciseError, WrongViewError
 from .landmarks import LandmarkSequence
 from .segmentation import RepetitionCounter
@@ -54,6 +55,7 @@ def _recognise(cleaned: LandmarkSequence) -> tuple[str, bool]:
     straight legs). Ties are settled by which counted signal shows clear repetitions.
     Not confident = a person lying on the back with nothing moving: a guess.
     """
+    rc = motion_config().recognition  # catalog/motion.yaml, ``recognition``
     view, ratio = S.estimate_view(cleaned)
     sh, hp = S.midpoint(cleaned, "shoulder"), S.midpoint(cleaned, "hip")
     torso = float(np.nanmedian(np.linalg.norm(sh - hp, axis=-1)))
@@ -92,14 +94,15 @@ def _recognise(cleaned: LandmarkSequence) -> tuple[str, bool]:
             amps.append(last.amplitude)
         return len(amps) * (float(np.median(amps)) / check.segmenter.min_amplitude if amps else 0.0)
 
-    if view == "side" and trunk_level < 35 and raised > 0.5:
+    if view == "side" and trunk_level < rc.all_fours_max_trunk_deg and raised > rc.all_fours_raised_min_torso:
         return "bird_dog", True
-    if view != "side" and share_in_position("side_plank") >= 0.3:
-        return ("side_plank_knees" if np.isfinite(knee_min) and knee_min < 130 else "side_plank"), True
+    if view != "side" and share_in_position("side_plank") >= rc.side_plank_min_share:
+        knees_bent = np.isfinite(knee_min) and knee_min < rc.side_plank_knees_max_knee_deg
+        return ("side_plank_knees" if knees_bent else "side_plank"), True
     if view == "side":
-        if arms_up > 0.5:
+        if arms_up > rc.dead_bug_arms_up_torso:
             return "dead_bug", True
-        if abs(knee["left"] - knee["right"]) > 40:
+        if abs(knee["left"] - knee["right"]) > rc.single_leg_knee_gap_deg:
             return "single_leg_glute_bridge", True
         bridge, march = rep_score("glute_bridge"), rep_score("marching_bridge")
         if march > bridge:
@@ -110,10 +113,10 @@ def _recognise(cleaned: LandmarkSequence) -> tuple[str, bool]:
             return "glute_bridge", False
     scores = {e: rep_score(e) for e in ("clamshell", "side_lying_leg_raise")}
     if np.isfinite(knee_min):
-        scores["clamshell" if knee_min >= 140 else "side_lying_leg_raise"] *= 0.3
+        scores["clamshell" if knee_min >= rc.clamshell_straight_knee_deg else "side_lying_leg_raise"] *= rc.mismatch_weight
     if view != "side":
         # a bridge filmed at an angle still shows clear hip rises; it wins only if they dominate
-        scores["glute_bridge"] = 0.5 * rep_score("glute_bridge")
+        scores["glute_bridge"] = rc.angled_bridge_weight * rep_score("glute_bridge")
     best = max(scores, key=scores.get)
     if scores[best] > 0:
         return best, best != "glute_bridge"

@@ -2,7 +2,8 @@
 
 The same objects are fed sample by sample by the recorded-video pipeline and by the
 live stream, so both count the same way. Every threshold is relative to where the
-person rests, so camera distance and body size do not matter.
+person rests, so camera distance and body size do not matter. Each check's numbers, and
+the defaults below, come from ``catalog/motion.yaml`` (``segmentation`` and ``checks``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import motion_config
+
+_REP = motion_config().segmentation.repetition_defaults
+_HOLD = motion_config().segmentation.hold
+
 
 @dataclass(frozen=True)
 class SegmenterSettings:
@@ -19,10 +25,10 @@ class SegmenterSettings:
 
     enter_delta: float  # rise above the rest level that starts a repetition
     min_amplitude: float  # a repetition must reach at least rest + this
-    drop_fraction: float = 0.6  # ends after falling from the peak by this share of the amplitude (and >= enter_delta)
-    start_fraction: float = 0.15  # reported start: last time below rest + fraction * amplitude
-    min_duration_s: float = 0.6
-    rest_window_s: float = 3.0
+    drop_fraction: float = _REP.drop_fraction  # ends after falling from the peak by this share of the amplitude
+    start_fraction: float = _REP.start_fraction  # reported start: last time below rest + fraction * amplitude
+    min_duration_s: float = _REP.min_duration_s
+    rest_window_s: float = _REP.rest_window_s
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,8 @@ class RepetitionCounter:
 
 @dataclass(frozen=True)
 class HoldSettings:
-    min_hold_s: float = 1.0  # shorter bouts are not holds
-    debounce_s: float = 0.4  # ignore blips in or out of position shorter than this
+    min_hold_s: float = _HOLD.min_hold_s  # shorter bouts are not holds
+    debounce_s: float = _HOLD.debounce_s  # ignore blips in or out of position shorter than this
 
 
 class HoldTracker:

@@ -11,11 +11,16 @@ from dataclasses import replace
 import numpy as np
 from scipy import ndimage, signal
 
+from .config import motion_config
 from .landmarks import LandmarkSequence, side_landmark
 
-MIN_VISIBILITY = 0.2
-MAX_GAP_S = 0.6
-CUTOFF_HZ = 2.5
+_CONFIG = motion_config()
+# Read from catalog/motion.yaml (``cleaning`` and ``view``); names kept for callers.
+MIN_VISIBILITY = _CONFIG.cleaning.min_visibility
+MAX_GAP_S = _CONFIG.cleaning.max_gap_s
+CUTOFF_HZ = _CONFIG.cleaning.cutoff_hz
+MEDIAN_SAMPLES = _CONFIG.cleaning.median_samples
+LOWPASS_ORDER = _CONFIG.cleaning.lowpass_order
 
 
 # ---------------------------------------------------------------- time base and cleaning
@@ -67,18 +72,19 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
 
 
-def smooth(x: np.ndarray, fs: float, cutoff_hz: float = CUTOFF_HZ) -> np.ndarray:
-    """Spike removal (3-sample median) then zero-phase low-pass, per finite run, along axis 0."""
+def smooth(x: np.ndarray, fs: float, cutoff_hz: float = CUTOFF_HZ, median_samples: int = MEDIAN_SAMPLES,
+           order: int = LOWPASS_ORDER) -> np.ndarray:
+    """Spike removal (running median) then zero-phase Butterworth low-pass, per finite run, along axis 0."""
     x = np.array(x, dtype=float, copy=True)
     flat = x.reshape(len(x), -1)
     wn = min(0.9, cutoff_hz / (fs / 2.0)) if fs > 0 else 0.9
-    b, a = signal.butter(2, wn)
+    b, a = signal.butter(order, wn)
     for j in range(flat.shape[1]):
         col = flat[:, j]
         for s, e in _runs(np.isfinite(col)):
             seg = col[s:e]
-            if len(seg) >= 3:
-                seg = ndimage.median_filter(seg, size=3, mode="nearest")
+            if len(seg) >= median_samples:
+                seg = ndimage.median_filter(seg, size=median_samples, mode="nearest")
             if len(seg) > 3 * max(len(a), len(b)):
                 seg = signal.filtfilt(b, a, seg, padlen=min(len(seg) - 1, 3 * max(len(a), len(b))))
             col[s:e] = seg
@@ -181,7 +187,7 @@ def width_ratio(seq: LandmarkSequence) -> np.ndarray:
         return (sh + hp) / 2.0 / torso
 
 
-SIDE_VIEW_MAX_RATIO = 0.4
+SIDE_VIEW_MAX_RATIO = _CONFIG.view.side_view_max_ratio
 
 
 def estimate_view(seq: LandmarkSequence) -> tuple[str, float]:
@@ -194,7 +200,9 @@ def estimate_view(seq: LandmarkSequence) -> tuple[str, float]:
     return ("side" if med < SIDE_VIEW_MAX_RATIO else "front"), med
 
 
-def in_picture(seq: LandmarkSequence, idx: list[int], min_visibility: float = 0.3, margin: float = 0.02) -> np.ndarray:
+def in_picture(seq: LandmarkSequence, idx: list[int],
+               min_visibility: float = _CONFIG.visibility.in_picture_min_visibility,
+               margin: float = _CONFIG.visibility.in_picture_margin) -> np.ndarray:
     """Per frame, per landmark: seen with some confidence and inside the picture."""
     scale = np.array([seq.width, seq.height], dtype=float) / max(seq.width, seq.height)
     xy = seq.xy[:, idx] / scale
@@ -223,8 +231,8 @@ def around(x: np.ndarray, i: int, half: int = 1) -> np.ndarray:
         return np.nanmean(x[lo:hi], axis=0)
 
 
-UPRIGHT_DEG = 50.0  # shoulders-to-feet line steeper than this: standing, sitting, or the picture is turned
-UPRIGHT_SHARE = 0.6
+UPRIGHT_DEG = _CONFIG.view.upright_deg  # shoulders-to-feet line steeper: standing, sitting, or the picture is turned
+UPRIGHT_SHARE = _CONFIG.view.upright_share
 
 
 def upright_share(seq: LandmarkSequence) -> float:

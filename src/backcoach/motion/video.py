@@ -16,10 +16,12 @@ from typing import Iterator
 
 import numpy as np
 
+from .config import motion_config
 from .errors import VideoError, VisionExtraMissing
 
-MAX_DURATION_S = 600.0
-MIN_DURATION_S = 1.0
+# Numbers: catalog/motion.yaml (``sampling``).
+MAX_DURATION_S = motion_config().sampling.max_duration_s
+MIN_DURATION_S = motion_config().sampling.min_duration_s
 
 
 def _cv2():
@@ -118,7 +120,7 @@ def _prepare(cv2, frame: np.ndarray, rotation: int, auto_rotated: bool, max_side
 def iter_frames(
     info: VideoInfo,
     sample_fps: float | None = 12.0,
-    max_side: int = 640,
+    max_side: int = motion_config().sampling.max_side,
     threaded: bool = True,
     stats: dict | None = None,
     start_s: float = 0.0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..config import MotionConfig
 from ..errors import UnknownExerciseError
 from . import bridge, clamshell, holds, leg_raise, marching
 from .base import CheckOptions, ExerciseCheck
@@ -25,10 +26,12 @@ def family_of(exercise_id: str) -> str:
     )
 
 
-def get_check(exercise_id: str) -> ExerciseCheck:
+def get_check(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
+    """The check for a catalog exercise, with its numbers from `config` (default: the
+    shipped ``catalog/motion.yaml``)."""
     if exercise_id == "marching_bridge":
-        return marching.make(exercise_id)
-    return _MAKERS[family_of(exercise_id)](exercise_id)
+        return marching.make(exercise_id, config)
+    return _MAKERS[family_of(exercise_id)](exercise_id, config)
 
 
 __all__ = ["CheckOptions", "EXERCISES", "ExerciseCheck", "FAMILIES", "family_of", "get_check"]

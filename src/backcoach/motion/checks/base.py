@@ -12,27 +12,28 @@ from typing import Callable
 
 import numpy as np
 
+from ..config import MotionConfig, motion_config
+from ..config import Segmenter as SegmenterConfig
 from ..landmarks import LandmarkSequence
 from ..segmentation import HoldSettings, Segment, SegmenterSettings
 
 Signals = dict[str, np.ndarray]
+_OPTIONS = motion_config().options
 
 
 @dataclass(frozen=True)
 class CheckOptions:
     """Per-session prescription that changes how faults are judged."""
 
-    hold_target_s: float = 2.0  # prescribed squeeze at the top of a bridge
-    hold_tolerance: float = 0.75  # a hold shorter than tolerance * target is `no_hold`
+    hold_target_s: float = _OPTIONS.hold_target_s  # prescribed squeeze at the top of a bridge
+    hold_tolerance: float = _OPTIONS.hold_tolerance  # a hold shorter than tolerance * target is `no_hold`
     prescribed_hold_s: float | None = None  # for timed holds (side plank, bird dog, ...)
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Numbers behind the faults. Defaults are conservative starting points from common
-    physiotherapy teaching of these exercises (straight shoulder-hip-knee line at the top of
-    a bridge, shin vertical with the knee near 90 degrees, 30-45 degree clamshell opening,
-    30-45 degree side-lying abduction, 2-3 s controlled tempo); change them here."""
+    """Numbers behind the faults. They live in ``catalog/motion.yaml`` (``checks``), with
+    where each comes from; change them there."""
 
     values: dict[str, float] = field(default_factory=dict)
 
@@ -73,6 +74,19 @@ class ExerciseCheck:
             sig[self.primary] = np.where(upright, np.nan, sig[self.primary])
             sig["trunk_incline"] = incline
         return sig
+
+
+def segmenter_settings(cfg: SegmenterConfig) -> SegmenterSettings:
+    """The counter's settings from a check's ``segmenter`` section of motion.yaml."""
+    return SegmenterSettings(enter_delta=cfg.enter_delta, min_amplitude=cfg.min_amplitude,
+                             drop_fraction=cfg.drop_fraction, start_fraction=cfg.start_fraction,
+                             min_duration_s=cfg.min_duration_s, rest_window_s=cfg.rest_window_s)
+
+
+def hold_settings(config: MotionConfig) -> HoldSettings:
+    """Hold-bout settings from motion.yaml (``segmentation.hold``)."""
+    hold = config.segmentation.hold
+    return HoldSettings(min_hold_s=hold.min_hold_s, debounce_s=hold.debounce_s)
 
 
 def window(sig: np.ndarray, seg: Segment) -> np.ndarray:

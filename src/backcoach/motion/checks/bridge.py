@@ -2,50 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from functools import partial
+
 import numpy as np
 
 from .. import signals as S
+from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
-from ..segmentation import SegmenterSettings
-from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, top_hold_s
+from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, segmenter_settings, top_hold_s
 
-THRESHOLDS = {
-    "straight_min_deg": 165.0,  # below: incomplete_extension
-    "arch_deg": 192.0,  # hips this far above the shoulder-knee line: lumbar_hyperextension
-    "knee_target_deg": 90.0,
-    "knee_tolerance_deg": 25.0,  # feet_position when the knee angle at the top is further from 90
-    "hold_band_deg": 6.0,  # "at the top" = within this of the repetition's peak
-    "min_move_s": 0.5,  # lifting plus lowering (to halfway down) faster than this: rushed
-    "bridge_max_knee_deg": 145.0,  # knee straighter than this: not in a bridge (getting up, legs out)
-    "pelvis_drop_deg": 10.0,  # single-leg, only when both hips are visible (not from the side)
-}
+# Numbers: catalog/motion.yaml, ``checks.bridge`` (and ``view.both_hips_visible_ratio``).
 
 
-def choose_layout(seq: LandmarkSequence) -> dict:
+def choose_layout(seq: LandmarkSequence, config: MotionConfig) -> dict:
     side = S.facing_side(seq)
     knee = {s: np.nanmedian(S.angle(S.point(seq, "hip", s), S.point(seq, "knee", s), S.point(seq, "ankle", s)))
             for s in ("left", "right")}
     leg = side
-    if all(np.isfinite(v) for v in knee.values()) and abs(knee["left"] - knee["right"]) > 30:
+    gap = config.checks.bridge.supporting_leg_knee_gap_deg
+    if all(np.isfinite(v) for v in knee.values()) and abs(knee["left"] - knee["right"]) > gap:
         leg = min(knee, key=knee.get)  # the bent, supporting leg carries the bridge
     return {"side": side, "leg": leg}
 
 
-def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
+def make_signals(seq: LandmarkSequence, layout: dict, config: MotionConfig) -> dict:
     side, leg = layout["side"], layout["leg"]
     sh, hp = S.point(seq, "shoulder", side), S.point(seq, "hip", side)
     kn, an = S.point(seq, "knee", leg), S.point(seq, "ankle", leg)
     lh, rh = S.point(seq, "hip", "left"), S.point(seq, "hip", "right")
     ls, rs = S.point(seq, "shoulder", "left"), S.point(seq, "shoulder", "right")
     pelvis_tilt = np.abs(S.vector_angle(rh - lh, rs - ls))
-    visible = S.width_ratio(seq) > 0.35
+    visible = S.width_ratio(seq) > config.view.both_hips_visible_ratio
     knee = S.angle(hp, kn, an)
     working_left = np.full(len(seq), 1.0 if leg == "left" else 0.0)
     hip = S.straightness(sh, hp, kn)
     with np.errstate(invalid="ignore"):
         # a bridge is done with the foot planted and the knee bent; a straight knee means
         # the person is getting up or moving about, which must not count as a repetition
-        hip = np.where(knee > THRESHOLDS["bridge_max_knee_deg"], np.nan, hip)
+        hip = np.where(knee > config.checks.bridge.thresholds.bridge_max_knee_deg, np.nan, hip)
     return {"hip_angle": hip, "knee_angle": knee, "pelvis_tilt": np.where(visible, pelvis_tilt, np.nan),
             "working_left": working_left}
 
@@ -88,7 +83,9 @@ def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     return faults
 
 
-def make(exercise_id: str) -> ExerciseCheck:
+def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
+    config = config or motion_config()
+    cfg = config.checks.bridge
     return ExerciseCheck(
         exercise_id=exercise_id,
         family="bridge",
@@ -97,12 +94,12 @@ def make(exercise_id: str) -> ExerciseCheck:
         required=("shoulder", "hip", "knee", "ankle"),
         primary="hip_angle",
         primary_label="hip",
-        segmenter=SegmenterSettings(enter_delta=18.0, min_amplitude=22.0, min_duration_s=0.4),
+        segmenter=segmenter_settings(cfg.segmenter),
         hold=None,
-        thresholds=dict(THRESHOLDS),
-        make_signals=make_signals,
-        max_trunk_incline_deg=60.0,
-        choose_layout=choose_layout,
+        thresholds=asdict(cfg.thresholds),
+        make_signals=partial(make_signals, config=config),
+        max_trunk_incline_deg=cfg.max_trunk_incline_deg,
+        choose_layout=partial(choose_layout, config=config),
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,
         faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position")

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 
 from .. import signals as S
+from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
-from ..segmentation import SegmenterSettings
-from .base import CheckOptions, ExerciseCheck, movement_s, nan_round, window
+from .base import CheckOptions, ExerciseCheck, movement_s, nan_round, segmenter_settings, window
 
-THRESHOLDS = {
-    "min_opening_deg": 30.0,  # peak knee opening below this: small_range
-    "feet_apart_ratio": 0.5,  # ankle gap over shin length at the top: feet_apart
-    "pelvis_roll_deg": 30.0,  # pelvis turning this much (hip line foreshortened) during the opening: pelvis_roll_back
-    "min_duration_s": 1.2,  # a whole repetition faster than this: rushed
-}
+# Numbers: catalog/motion.yaml, ``checks.clamshell``.
 
 
 def choose_layout(seq: LandmarkSequence) -> dict:
@@ -62,7 +59,8 @@ def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     return faults
 
 
-def make(exercise_id: str) -> ExerciseCheck:
+def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
+    cfg = (config or motion_config()).checks.clamshell
     return ExerciseCheck(
         exercise_id=exercise_id,
         family="clamshell",
@@ -71,11 +69,11 @@ def make(exercise_id: str) -> ExerciseCheck:
         required=("hip", "knee", "ankle"),
         primary="knee_opening",
         primary_label="knees",
-        segmenter=SegmenterSettings(enter_delta=12.0, min_amplitude=15.0, drop_fraction=0.4, min_duration_s=0.4),
+        segmenter=segmenter_settings(cfg.segmenter),
         hold=None,
-        thresholds=dict(THRESHOLDS),
+        thresholds=asdict(cfg.thresholds),
         make_signals=make_signals,
-        max_trunk_incline_deg=45.0,
+        max_trunk_incline_deg=cfg.max_trunk_incline_deg,
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,

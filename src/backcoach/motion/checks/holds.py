@@ -6,28 +6,16 @@ Faults are judged over the whole hold, not one frame, so a wobble does not count
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 
 from .. import signals as S
+from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
-from ..segmentation import HoldSettings
-from .base import CheckOptions, ExerciseCheck, nan_round
+from .base import CheckOptions, ExerciseCheck, hold_settings, nan_round
 
-THRESHOLDS = {
-    "plank_min_incline_deg": 12.0,  # body diagonal to the floor: lower = lying down
-    "plank_max_incline_deg": 70.0,  # higher = standing or sitting up
-    "plank_min_line_deg": 145.0,  # bent more than this is not a plank at all
-    "plank_min_hip_lift": 0.12,  # hips raised off the floor by this share of the trunk length
-    "sag_deg": 12.0,  # hips this far below the shoulder-to-feet line: hip_sag
-    "fault_fraction": 0.3,  # a fault counts when present for this share of the hold
-    "limb_straight_deg": 145.0,  # arm or leg counted as extended
-    "trunk_max_incline_deg": 35.0,  # bird dog and dead bug: trunk roughly level
-    "bird_dog_lift_deg": 15.0,  # leg lifted above the trunk line: lumbar_hyperextension
-    "dead_bug_low_leg_deg": 12.0,  # straight leg lowered nearer the floor than this: lumbar_hyperextension
-    "bird_dog_hip_drop_deg": 15.0,  # trunk tipped down towards the hips: hip_sag
-    "min_controlled_hold_s": 2.0,  # bird dog / dead bug reach held shorter than this: rushed
-    "hold_tolerance": 0.75,
-}
+# Numbers: catalog/motion.yaml, ``checks.hold`` and ``segmentation.hold``.
 
 
 def choose_layout(seq: LandmarkSequence) -> dict:
@@ -146,13 +134,15 @@ def dead_bug_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[s
     return faults + _hold_short(m, opts, check) + _rushed(m, check)
 
 
-def make(exercise_id: str) -> ExerciseCheck:
+def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
+    config = config or motion_config()
+    thresholds = asdict(config.checks.hold.thresholds)
     if exercise_id.startswith("side_plank"):
         end = "knee" if exercise_id == "side_plank_knees" else "ankle"
         return ExerciseCheck(
             exercise_id=exercise_id, family="hold", mode="hold", views=("front", "side"),
             required=("shoulder", "hip", end), primary="body_line", primary_label="body line",
-            segmenter=None, hold=HoldSettings(), thresholds=dict(THRESHOLDS),
+            segmenter=None, hold=hold_settings(config), thresholds=dict(thresholds),
             make_signals=lambda seq, layout: plank_signals(seq, layout, end), choose_layout=choose_layout,
             rep_metrics=plank_metrics, rep_faults=plank_faults, in_position=plank_in_position,
             faults=("hip_sag", "no_hold"),
@@ -161,7 +151,7 @@ def make(exercise_id: str) -> ExerciseCheck:
     return ExerciseCheck(
         exercise_id=exercise_id, family="hold", mode="hold", views=("side",),
         required=("shoulder", "hip", "knee", "ankle", "wrist"), primary="extension", primary_label="reach",
-        segmenter=None, hold=HoldSettings(), thresholds=dict(THRESHOLDS),
+        segmenter=None, hold=hold_settings(config), thresholds=dict(thresholds),
         make_signals=limb_signals, choose_layout=choose_layout,
         rep_metrics=limb_metrics, rep_faults=faults, in_position=limb_in_position,
         faults=("lumbar_hyperextension", "hip_sag", "no_hold", "rushed") if exercise_id == "bird_dog"

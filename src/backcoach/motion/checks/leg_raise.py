@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from functools import partial
+
 import numpy as np
 
 from .. import signals as S
+from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence, side_landmark
-from ..segmentation import SegmenterSettings
-from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round
+from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, segmenter_settings
 
-THRESHOLDS = {
-    "max_abduction_deg": 55.0,  # lifting higher than this needs the trunk: excess_range
-    "trunk_bend_deg": 10.0,  # trunk side-bending this much during the lift: excess_range
-    "hip_flexion_deg": 20.0,  # leg swinging forward this much (depth): hip_flexion
-    "toes_up_ratio": 0.35,  # toes pointing to the ceiling (foot rise over shin length): toes_up
-    "trunk_roll_deg": 30.0,  # shoulder line turning this much in depth: trunk_roll
-    "min_duration_s": 1.2,  # a whole repetition faster than this: rushed
-}
+# Numbers: catalog/motion.yaml, ``checks.leg_raise``.
 
 
-def choose_layout(seq: LandmarkSequence) -> dict:
+def choose_layout(seq: LandmarkSequence, config: MotionConfig) -> dict:
     """The top leg: the one that moves, or, before it has moved, the one on the upper hip."""
     spread = {}
     for s in ("left", "right"):
         leg = S.point(seq, "ankle", s) - S.point(seq, "hip", s)
         ang = np.degrees(np.arctan2(leg[..., 1], leg[..., 0]))
         spread[s] = float(np.nanpercentile(ang, 90) - np.nanpercentile(ang, 10)) if np.isfinite(ang).any() else 0.0
-    if abs(spread["left"] - spread["right"]) > 8.0:
+    if abs(spread["left"] - spread["right"]) > config.checks.leg_raise.moving_leg_spread_deg:
         top = max(spread, key=spread.get)
     else:
         hip_y = {s: float(np.nanmedian(S.point(seq, "hip", s)[:, 1])) for s in ("left", "right")}
@@ -94,7 +90,9 @@ def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     return faults
 
 
-def make(exercise_id: str) -> ExerciseCheck:
+def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
+    config = config or motion_config()
+    cfg = config.checks.leg_raise
     return ExerciseCheck(
         exercise_id=exercise_id,
         family="leg_raise",
@@ -103,12 +101,12 @@ def make(exercise_id: str) -> ExerciseCheck:
         required=("shoulder", "hip", "knee", "ankle"),
         primary="abduction",
         primary_label="leg",
-        segmenter=SegmenterSettings(enter_delta=10.0, min_amplitude=14.0, drop_fraction=0.4, min_duration_s=0.4),
+        segmenter=segmenter_settings(cfg.segmenter),
         hold=None,
-        thresholds=dict(THRESHOLDS),
+        thresholds=asdict(cfg.thresholds),
         make_signals=make_signals,
-        max_trunk_incline_deg=45.0,
-        choose_layout=choose_layout,
+        max_trunk_incline_deg=cfg.max_trunk_incline_deg,
+        choose_layout=partial(choose_layout, config=config),
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,
         faults=("hip_flexion", "toes_up", "trunk_roll", "excess_range", "rushed"),

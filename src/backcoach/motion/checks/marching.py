@@ -8,31 +8,24 @@ The bridge itself is judged on the supporting leg during each lift.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from functools import partial
+
 import numpy as np
 
 from .. import signals as S
+from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
-from ..segmentation import SegmenterSettings
-from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, top_hold_s
-from .bridge import THRESHOLDS as BRIDGE
+from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, segmenter_settings, top_hold_s
 
-THRESHOLDS = {
-    "straight_min_deg": BRIDGE["straight_min_deg"],  # supporting side below this during a lift: incomplete_extension
-    "arch_deg": BRIDGE["arch_deg"],
-    "knee_target_deg": BRIDGE["knee_target_deg"],
-    "knee_tolerance_deg": BRIDGE["knee_tolerance_deg"],
-    "in_bridge_min_deg": 150.0,  # lifts only count while the hips are up in a bridge
-    "hold_band_deg": 6.0,
-    "min_move_s": 0.5,
-    "pelvis_drop_deg": BRIDGE["pelvis_drop_deg"],
-}
+# Numbers: catalog/motion.yaml, ``checks.marching_bridge`` (and ``view.both_hips_visible_ratio``).
 
 
 def choose_layout(seq: LandmarkSequence) -> dict:
     return {"side": S.facing_side(seq)}
 
 
-def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
+def make_signals(seq: LandmarkSequence, layout: dict, config: MotionConfig) -> dict:
     side = layout["side"]
     sh = S.point(seq, "shoulder", side)
     hp = S.point(seq, "hip", side)
@@ -45,10 +38,10 @@ def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
     support_knee = np.where(left_up, knee["right"], knee["left"])
     opening = S.vector_angle(thigh["left"], thigh["right"])
     with np.errstate(invalid="ignore"):
-        in_bridge = np.fmax(hip_line["left"], hip_line["right"]) >= THRESHOLDS["in_bridge_min_deg"]
+        in_bridge = np.fmax(hip_line["left"], hip_line["right"]) >= config.checks.marching_bridge.thresholds.in_bridge_min_deg
     lr = S.point(seq, "hip", "right") - S.point(seq, "hip", "left")
     ls = S.point(seq, "shoulder", "right") - S.point(seq, "shoulder", "left")
-    visible = S.width_ratio(seq) > 0.35
+    visible = S.width_ratio(seq) > config.view.both_hips_visible_ratio
     return {
         "thigh_opening": np.where(in_bridge, opening, np.nan),
         "support_hip_angle": support,
@@ -95,7 +88,9 @@ def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     return faults
 
 
-def make(exercise_id: str) -> ExerciseCheck:
+def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
+    config = config or motion_config()
+    cfg = config.checks.marching_bridge
     return ExerciseCheck(
         exercise_id=exercise_id,
         family="bridge",
@@ -104,13 +99,13 @@ def make(exercise_id: str) -> ExerciseCheck:
         required=("shoulder", "hip", "knee", "ankle"),
         primary="thigh_opening",
         primary_label="foot lift",
-        segmenter=SegmenterSettings(enter_delta=15.0, min_amplitude=20.0, drop_fraction=0.6, min_duration_s=0.4),
+        segmenter=segmenter_settings(cfg.segmenter),
         hold=None,
-        thresholds=dict(THRESHOLDS),
-        make_signals=make_signals,
+        thresholds=asdict(cfg.thresholds),
+        make_signals=partial(make_signals, config=config),
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
         rep_faults=rep_faults,
         faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position", "pelvis_drop"),
-        max_trunk_incline_deg=60.0,
+        max_trunk_incline_deg=cfg.max_trunk_incline_deg,
     )

@@ -22,9 +22,9 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of a report."),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write the video with skeleton, angle, counter and faults drawn (MP4)."),
     keyframes: Optional[Path] = typer.Option(None, "--keyframes", help="Write one PNG per repetition, at its top, into this folder."),
-    hold_seconds: float = typer.Option(2.0, "--hold-seconds", help="Prescribed squeeze at the top of a bridge (or of each marching lift), in seconds."),
+    hold_seconds: Optional[float] = typer.Option(None, "--hold-seconds", min=0, help="Prescribed squeeze at the top of a bridge (or of each marching lift), in seconds [default: from catalog/motion.yaml, 2]."),
     prescribed_hold: Optional[float] = typer.Option(None, "--prescribed-hold", help="Prescribed time for a timed hold (side plank, bird dog, dead bug), in seconds."),
-    fps: float = typer.Option(8.0, "--fps", help="Frames per second analysed (the video is sampled down to this)."),
+    fps: Optional[float] = typer.Option(None, "--fps", min=1, max=60, help="Frames per second analysed (the video is sampled down to this) [default: from catalog/motion.yaml, 8]."),
 ) -> None:
     """Count repetitions in a video of one set and say what to fix, repetition by repetition."""
     from rich.console import Console  # noqa: PLC0415
@@ -33,6 +33,11 @@ def analyze(
     from backcoach.motion import CheckOptions, MotionError, analyze_video  # noqa: PLC0415
     from backcoach.motion.report import render_text, to_json  # noqa: PLC0415
 
+    from backcoach.motion.config import motion_config  # noqa: PLC0415
+
+    config = motion_config()
+    hold_seconds = config.options.hold_target_s if hold_seconds is None else hold_seconds
+    fps = config.sampling.sample_fps if fps is None else fps
     err = Console(stderr=True)
     options = CheckOptions(hold_target_s=hold_seconds, prescribed_hold_s=prescribed_hold)
     try:

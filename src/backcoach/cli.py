@@ -839,6 +839,8 @@ def simulate(
     path = Path(profile)
     if not path.exists() and profile in example_course_names():
         course = load_example_course(profile)
+    elif not path.exists():
+        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())})")
     else:
         course = load_json(path, "profile")
     try:

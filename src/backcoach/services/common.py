@@ -166,8 +166,12 @@ def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[m
     return None, clearance
 
 
-def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime) -> GateInfo:
-    """Evaluate `domain.program.screening_gate` for this person at `now`."""
+def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
+             new_symptoms_reported_at: Optional[dt.datetime] = None) -> GateInfo:
+    """Evaluate `domain.program.screening_gate` for this person at `now`.
+
+    `new_symptoms_reported_at`: a check-in being saved reports new symptoms (it counts as
+    stored: the gate closes for it)."""
     from backcoach.domain.program import screening_gate
     from backcoach.domain.screening import Level
 
@@ -185,8 +189,11 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime) -> GateInfo:
     new_symptoms_since = None
     if latest is not None:
         reported = uow.pain.latest_new_symptoms(person_id)
-        if reported is not None and reported.at > latest.at:
-            new_symptoms_since = reported.at
+        reported_at = reported.at if reported is not None else None
+        if new_symptoms_reported_at is not None and (reported_at is None or new_symptoms_reported_at >= reported_at):
+            reported_at = new_symptoms_reported_at
+        if reported_at is not None and reported_at > latest.at:
+            new_symptoms_since = reported_at
     gate = screening_gate(
         latest_level=level,
         screened_at=local(latest.at, now) if latest else None,

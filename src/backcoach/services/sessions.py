@@ -444,13 +444,31 @@ def check_in_pain(
 
     now = require_aware(now)
     nprs = _int(nprs, "pain", 0, 10)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return _check_in_once(uow, person_id, nprs, now, next_morning, new_symptoms, note)
+        except ChangedMeanwhile:
+            if attempt == MAX_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime, next_morning: bool,
+                   new_symptoms: bool, note: Optional[str]) -> CheckinRecorded:
+    """Like log_session: read and decide with the new entry counted in, then one short write."""
+    from backcoach.domain.monitoring import baseline_pain
+    from backcoach.domain.progression import progress_decision
+
     kind = "next_morning" if next_morning else "daily"
     with uow:
         person = get_person(uow, person_id)
-        rec = uow.pain.add(m.PainEntryRecord(person_id=person_id, at=now, nprs=nprs, kind=kind,
-                                             new_symptoms=bool(new_symptoms), note=(note or None)))
-        info = gate_for(uow, person_id, now)
+        entry = m.PainEntryRecord(person_id=person_id, at=now, nprs=nprs, kind=kind,
+                                  new_symptoms=bool(new_symptoms), note=(note or None))
+        last_pain_id = uow.pain.last_id(person_id)
+        info = gate_for(uow, person_id, now, new_symptoms_reported_at=now if new_symptoms else None)
+        pain_records = sorted(monitoring_pain(uow, person_id, now) + [entry], key=lambda r: r.at)
         decisions: list[Any] = []
+        new_program = None
         program_rec = uow.programs.active_for(person_id)
         program = program_of(program_rec) if program_rec is not None else None
         if next_morning and program is not None and info.allowed:
@@ -459,11 +477,11 @@ def check_in_pain(
             sessions = uow.sessions.list_for(person_id, since=since)
             last = [s for s in sessions if s.performed_on == yesterday]
             if last:
-                mornings = _mornings(uow, person_id, since, now)
-                baseline = baseline_pain(pain_entries(monitoring_pain(uow, person_id, now), now))
+                mornings = _mornings(uow, person_id, since, now) + [entry]
+                baseline = baseline_pain(pain_entries(pain_records, now))
                 current = {p.exercise_id: p for p in program.prescriptions}
-                for entry in last[-1].entries:
-                    ex_id = entry.get("exercise_id")
+                for log_entry in last[-1].entries:
+                    ex_id = log_entry.get("exercise_id")
                     if ex_id not in current:
                         continue
                     history = exercise_history(sessions, mornings, ex_id, now)
@@ -471,13 +489,21 @@ def check_in_pain(
                     if d.action == "regress":
                         decisions.append(d)
                 if decisions:
-                    store_program(program_rec, apply_decisions(program, decisions, catalog()), now)
-                    for d in decisions:
-                        uow.decisions.add(m.DecisionRecord(
-                            person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
-                            before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons), source="rule",
-                        ))
-        report = _monitor(uow, person, program, info, now)
+                    new_program = apply_decisions(program, decisions, catalog())
+        report = _monitor(uow, person, program, info, now, pain_records=pain_records)
+
+        uow.begin_write()
+        if uow.pain.last_id(person_id) != last_pain_id:
+            raise ChangedMeanwhile(CHANGED_MESSAGE)
+        if new_program is not None and not uow.programs.update_if_unchanged(
+                program_rec.id, program_rec.version, program=new_program.to_dict(), phase=new_program.phase,
+                updated_at=now):
+            raise ChangedMeanwhile(CHANGED_MESSAGE)
+        rec = uow.pain.add(entry)
+        uow.decisions.add_all([m.DecisionRecord(
+            person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
+            before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons), source="rule",
+        ) for d in decisions])
         uow.commit()
         return CheckinRecorded(entry_id=rec.id, person_id=person_id, nprs=nprs, kind=kind,
                                decisions=tuple(decisions), alerts=tuple(report.alerts), gate=info)

@@ -153,3 +153,30 @@ def test_many_session_logs_for_one_person_at_once_all_count(make_uow: Callable[[
     assert services.get_status(make_uow(), pid, hours(3)).sessions_logged == 4
     with make_uow() as uow:
         assert uow.programs.active_for(pid).version == 1 + 4
+
+
+def test_a_session_logged_during_a_check_in_makes_the_check_in_look_again(
+        make_uow: Callable[[], Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    pid = _progressing_person(make_uow)
+    real = sessions_svc._monitor
+    calls: list[int] = []
+    release, paused = threading.Event(), threading.Event()
+
+    def monitor(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            paused.set()
+            assert release.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sessions_svc, "_monitor", monitor)
+    thread, out = _in_thread(lambda: services.check_in_pain(make_uow(), pid, 4, hours(26)))
+    assert paused.wait(20)
+    services.log_session(make_uow(), pid, session(make_uow, pid, hours(25)), hours(26))
+    release.set()
+    thread.join(30)
+
+    assert "error" not in out, out.get("error")
+    assert len(calls) == 3  # the check-in's first look was stale: it looked again
+    with make_uow() as uow:
+        assert out["result"].entry_id in {p.id for p in uow.pain.list_for(pid)}

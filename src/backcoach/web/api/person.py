@@ -170,7 +170,7 @@ def post_pain(body: PainIn, ctx: Ctx = Depends(api_ctx),
 
     pid = person_of(ctx)
     result = ctx.once(_key(ctx, idempotency_key), lambda: services.check_in_pain(
-        ctx.service_uow(), pid, body.nprs, ctx.now, next_morning=body.kind == "next_morning",
+        ctx.service_uow(write_phase_only=True), pid, body.nprs, ctx.now, next_morning=body.kind == "next_morning",
         new_symptoms=body.new_symptoms, note=body.note))
     return result.to_dict()
 

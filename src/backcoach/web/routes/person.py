@@ -224,7 +224,7 @@ async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
                           problems=list(p))
     try:
         result = ctx.once(f.get("form_token"), lambda: services.check_in_pain(
-            ctx.service_uow(), pid, nprs, ctx.now, next_morning=kind == "next_morning",
+            ctx.service_uow(write_phase_only=True), pid, nprs, ctx.now, next_morning=kind == "next_morning",
             new_symptoms=f.get("new_symptoms") == "yes", note=note or None))
     except accounts.AlreadySubmitted:
         raise

@@ -15,7 +15,7 @@ import abc
 import datetime as dt
 from typing import Any, Generic, Optional, Sequence, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -244,6 +244,19 @@ class _Sql:
         return self.session.scalars(stmt.limit(1)).first()
 
 
+# The hottest reads (every session log, check-in and progress read runs them) are built once per
+# process with bound parameters and reused: building a select and its cache key costs more CPU
+# than running it on SQLite. A statement is immutable, so sharing it between threads is safe.
+_stmts: dict[Any, Any] = {}
+
+
+def _cached(key: Any, build: Any) -> Any:
+    stmt = _stmts.get(key)
+    if stmt is None:
+        stmt = _stmts[key] = build()
+    return stmt
+
+
 def _newest(model: Any, time_col: str = "at") -> Sequence[Any]:
     return (getattr(model, time_col).desc(), model.id.desc())
 
@@ -258,9 +271,14 @@ class SqlScreeningRepository(_Sql, ScreeningRepository):
         return self._first(select(m.Screening).where(m.Screening.person_id == person_id).order_by(*_newest(m.Screening)))
 
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Screening]:
-        return self._all(
-            select(m.Screening).where(m.Screening.person_id == person_id).order_by(*_newest(m.Screening)), limit
-        )
+        stmt = _cached(("screenings.list_for", limit), lambda: self._limited(
+            select(m.Screening).where(m.Screening.person_id == bindparam("person_id"))
+            .order_by(*_newest(m.Screening)), limit))
+        return list(self.session.scalars(stmt, {"person_id": person_id}))
+
+    @staticmethod
+    def _limited(stmt: Any, limit: Optional[int]) -> Any:
+        return stmt if limit is None else stmt.limit(limit)
 
 
 class SqlAssessmentRepository(_Sql, AssessmentRepository):
@@ -275,11 +293,11 @@ class SqlAssessmentRepository(_Sql, AssessmentRepository):
 
 class SqlProgramRepository(_Sql, ProgramRepository):
     def active_for(self, person_id: int) -> Optional[m.ProgramRecord]:
-        return self._first(
+        stmt = _cached("programs.active_for", lambda: (
             select(m.ProgramRecord)
-            .where(m.ProgramRecord.person_id == person_id, m.ProgramRecord.active.is_(True))
-            .order_by(*_newest(m.ProgramRecord, "created_at"))
-        )
+            .where(m.ProgramRecord.person_id == bindparam("person_id"), m.ProgramRecord.active.is_(True))
+            .order_by(*_newest(m.ProgramRecord, "created_at")).limit(1)))
+        return self.session.scalars(stmt, {"person_id": person_id}).first()
 
     def list_for(self, person_id: int) -> list[m.ProgramRecord]:
         return self._all(
@@ -300,52 +318,78 @@ class SqlProgramRepository(_Sql, ProgramRepository):
 
 class SqlSessionLogRepository(_Sql, SessionLogRepository):
     def get_by_idempotency_key(self, key: str) -> Optional[m.SessionLog]:
-        return self._first(select(m.SessionLog).where(m.SessionLog.idempotency_key == key))
+        stmt = _cached("sessions.by_key", lambda: (
+            select(m.SessionLog).where(m.SessionLog.idempotency_key == bindparam("key")).limit(1)))
+        return self.session.scalars(stmt, {"key": key}).first()
 
     def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
-        stmt = select(m.SessionLog).where(m.SessionLog.person_id == person_id)
+        def build() -> Any:
+            stmt = select(m.SessionLog).where(m.SessionLog.person_id == bindparam("person_id"))
+            if since is not None:
+                stmt = stmt.where(m.SessionLog.performed_on >= bindparam("since"))
+            return stmt.order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id)
+
+        stmt = _cached(("sessions.list_for", since is None), build)
+        params: dict[str, Any] = {"person_id": person_id}
         if since is not None:
-            stmt = stmt.where(m.SessionLog.performed_on >= since)
-        return self._all(stmt.order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id))
+            params["since"] = since
+        return list(self.session.scalars(stmt, params))
 
     def dates_for(self, person_id: int) -> list[dt.date]:
-        stmt = (select(m.SessionLog.performed_on).where(m.SessionLog.person_id == person_id)
-                .order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id))
-        return list(self.session.scalars(stmt))
+        stmt = _cached("sessions.dates_for", lambda: (
+            select(m.SessionLog.performed_on).where(m.SessionLog.person_id == bindparam("person_id"))
+            .order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id)))
+        return list(self.session.scalars(stmt, {"person_id": person_id}))
 
 
 class SqlPainRepository(_Sql, PainRepository):
     def list_for(self, person_id: int, since: Optional[dt.datetime] = None,
                  kinds: Optional[Sequence[str]] = None) -> list[m.PainEntryRecord]:
-        stmt = select(m.PainEntryRecord).where(m.PainEntryRecord.person_id == person_id)
+        def build() -> Any:
+            stmt = select(m.PainEntryRecord).where(m.PainEntryRecord.person_id == bindparam("person_id"))
+            if since is not None:
+                stmt = stmt.where(m.PainEntryRecord.at >= bindparam("since"))
+            if kinds is not None:
+                stmt = stmt.where(m.PainEntryRecord.kind.in_(bindparam("kinds", expanding=True)))
+            return stmt.order_by(m.PainEntryRecord.at, m.PainEntryRecord.id)
+
+        stmt = _cached(("pain.list_for", since is None, kinds is None), build)
+        params: dict[str, Any] = {"person_id": person_id}
         if since is not None:
-            stmt = stmt.where(m.PainEntryRecord.at >= since)
+            params["since"] = since
         if kinds is not None:
-            stmt = stmt.where(m.PainEntryRecord.kind.in_(list(kinds)))
-        return self._all(stmt.order_by(m.PainEntryRecord.at, m.PainEntryRecord.id))
+            params["kinds"] = list(kinds)
+        return list(self.session.scalars(stmt, params))
 
     def first_of_each_kind(self, person_id: int, n: int) -> list[m.PainEntryRecord]:
-        p = m.PainEntryRecord
-        rank = (select(p.id, func.row_number().over(partition_by=p.kind, order_by=(p.at, p.id)).label("rank"))
-                .where(p.person_id == person_id).subquery())
-        return self._all(select(p).join(rank, rank.c.id == p.id).where(rank.c.rank <= n).order_by(p.at, p.id))
+        def build() -> Any:
+            p = m.PainEntryRecord
+            rank = (select(p.id, func.row_number().over(partition_by=p.kind, order_by=(p.at, p.id)).label("rank"))
+                    .where(p.person_id == bindparam("person_id")).subquery())
+            return select(p).join(rank, rank.c.id == p.id).where(rank.c.rank <= bindparam("n")).order_by(p.at, p.id)
+
+        stmt = _cached("pain.first_of_each_kind", build)
+        return list(self.session.scalars(stmt, {"person_id": person_id, "n": n}))
 
     def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
-        return self._first(
+        stmt = _cached("pain.latest_new_symptoms", lambda: (
             select(m.PainEntryRecord)
-            .where(m.PainEntryRecord.person_id == person_id, m.PainEntryRecord.new_symptoms.is_(True))
-            .order_by(*_newest(m.PainEntryRecord))
-        )
+            .where(m.PainEntryRecord.person_id == bindparam("person_id"), m.PainEntryRecord.new_symptoms.is_(True))
+            .order_by(*_newest(m.PainEntryRecord)).limit(1)))
+        return self.session.scalars(stmt, {"person_id": person_id}).first()
 
     def last_id(self, person_id: int) -> Optional[int]:
-        return self.session.scalar(select(func.max(m.PainEntryRecord.id)).where(m.PainEntryRecord.person_id == person_id))
+        stmt = _cached("pain.last_id", lambda: (
+            select(func.max(m.PainEntryRecord.id)).where(m.PainEntryRecord.person_id == bindparam("person_id"))))
+        return self.session.scalar(stmt, {"person_id": person_id})
 
 
 class SqlDecisionRepository(_Sql, DecisionRepository):
     def recent_actions(self, person_id: int, limit: int) -> list[tuple[str, str]]:
         d = m.DecisionRecord
-        stmt = select(d.source, d.action).where(d.person_id == person_id).order_by(*_newest(d)).limit(limit)
-        return [(source, action) for source, action in self.session.execute(stmt)]
+        stmt = _cached(("decisions.recent_actions", limit), lambda: (
+            select(d.source, d.action).where(d.person_id == bindparam("person_id")).order_by(*_newest(d)).limit(limit)))
+        return [(source, action) for source, action in self.session.execute(stmt, {"person_id": person_id})]
 
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
         return self._all(
@@ -356,7 +400,10 @@ class SqlDecisionRepository(_Sql, DecisionRepository):
 
 class SqlClearanceRepository(_Sql, ClearanceRepository):
     def latest(self, person_id: int) -> Optional[m.Clearance]:
-        return self._first(select(m.Clearance).where(m.Clearance.person_id == person_id).order_by(*_newest(m.Clearance)))
+        stmt = _cached("clearances.latest", lambda: (
+            select(m.Clearance).where(m.Clearance.person_id == bindparam("person_id"))
+            .order_by(*_newest(m.Clearance)).limit(1)))
+        return self.session.scalars(stmt, {"person_id": person_id}).first()
 
     def list_for(self, person_id: int) -> list[m.Clearance]:
         return self._all(select(m.Clearance).where(m.Clearance.person_id == person_id).order_by(*_newest(m.Clearance)))

@@ -324,12 +324,13 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
             raise ChangedMeanwhile(CHANGED_MESSAGE)
         if uow.pain.last_id(person_id) != last_pain_id:
             raise ChangedMeanwhile(CHANGED_MESSAGE)
-        uow.pain.add_all(new_pain)
-        session_rec = uow.sessions.add(m.SessionLog(
+        # plain inserts: the pain entries, the session log (its id comes back), then its decisions
+        session_rec = m.SessionLog(
             person_id=person_id, performed_on=performed_on, at=now, entries=[log.to_dict() for log in logs],
             decisions=[d.to_dict() for d in decisions], idempotency_key=key, program_id=record.id,
-        ))
-        uow.decisions.add_all([m.DecisionRecord(
+        )
+        uow.add_all([*new_pain, session_rec])
+        uow.add_all([m.DecisionRecord(
             person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
             before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons),
             source="rule", session_log_id=session_rec.id,
@@ -499,11 +500,10 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
                 program_rec.id, program_rec.version, program=new_program.to_dict(), phase=new_program.phase,
                 updated_at=now):
             raise ChangedMeanwhile(CHANGED_MESSAGE)
-        rec = uow.pain.add(entry)
-        uow.decisions.add_all([m.DecisionRecord(
+        uow.add_all([entry, *(m.DecisionRecord(  # plain inserts: the entry, then the decisions
             person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
             before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons), source="rule",
-        ) for d in decisions])
+        ) for d in decisions)])
         uow.commit()
-        return CheckinRecorded(entry_id=rec.id, person_id=person_id, nprs=nprs, kind=kind,
+        return CheckinRecorded(entry_id=entry.id, person_id=person_id, nprs=nprs, kind=kind,
                                decisions=tuple(decisions), alerts=tuple(report.alerts), gate=info)

@@ -250,6 +250,15 @@ class FakeUnitOfWork(UnitOfWork):
         self.pending, self.deleted = [], []
         return self
 
+    def add_all(self, records: Sequence[Any]) -> list[Any]:
+        for record in records:
+            _apply_defaults(record)
+            if getattr(record, "id", None) is None:
+                record.id = next(self.store.ids)
+            self._check_unique(record)
+            self.pending.append(record)
+        return list(records)
+
     def commit(self) -> None:
         for rec in self.pending:
             self._check_unique(rec)

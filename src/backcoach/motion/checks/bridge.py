@@ -63,13 +63,14 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     return out
 
 
-def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
-    th = check.thresholds
+def bridge_faults(m: dict, th: dict, opts: CheckOptions, *, lowest_hip_deg: float | None,
+                  highest_hip_deg: float | None, check_pelvis: bool) -> list[str]:
+    """The bridge family's faults from one repetition's metrics (shared with the marching bridge,
+    which judges extension on the supporting leg's lowest hip angle)."""
     faults = []
-    peak = m["peak_hip_angle_deg"]
-    if peak is not None and peak < th["straight_min_deg"]:
+    if lowest_hip_deg is not None and lowest_hip_deg < th["straight_min_deg"]:
         faults.append("incomplete_extension")
-    if peak is not None and peak > th["arch_deg"]:
+    if highest_hip_deg is not None and highest_hip_deg > th["arch_deg"]:
         faults.append("lumbar_hyperextension")
     if m["hold_s"] < opts.hold_target_s * opts.hold_tolerance:
         faults.append("no_hold")
@@ -78,9 +79,15 @@ def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
     knee = m["knee_angle_at_top_deg"]
     if knee is not None and abs(knee - th["knee_target_deg"]) > th["knee_tolerance_deg"]:
         faults.append("feet_position")
-    if check.exercise_id == "single_leg_glute_bridge" and (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
+    if check_pelvis and (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
         faults.append("pelvis_drop")
     return faults
+
+
+def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+    peak = m["peak_hip_angle_deg"]
+    return bridge_faults(m, check.thresholds, opts, lowest_hip_deg=peak, highest_hip_deg=peak,
+                         check_pelvis=check.exercise_id == "single_leg_glute_bridge")
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:

@@ -17,6 +17,7 @@ from .. import signals as S
 from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
 from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, segmenter_settings, top_hold_s
+from .bridge import bridge_faults
 
 # Numbers: catalog/motion.yaml, ``checks.marching_bridge`` (and ``view.both_hips_visible_ratio``).
 
@@ -69,23 +70,9 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
 
 
 def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
-    th = check.thresholds
-    faults = []
-    low, high = m["support_hip_angle_deg"], m["peak_hip_angle_deg"]
-    if low is not None and low < th["straight_min_deg"]:
-        faults.append("incomplete_extension")  # the hips sank while the foot was up
-    if high is not None and high > th["arch_deg"]:
-        faults.append("lumbar_hyperextension")
-    if m["hold_s"] < opts.hold_target_s * opts.hold_tolerance:
-        faults.append("no_hold")
-    if m["duration_s"] - m["hold_s"] < th["min_move_s"]:
-        faults.append("rushed")
-    knee = m["knee_angle_at_top_deg"]
-    if knee is not None and abs(knee - th["knee_target_deg"]) > th["knee_tolerance_deg"]:
-        faults.append("feet_position")
-    if (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
-        faults.append("pelvis_drop")
-    return faults
+    # incomplete_extension here means the hips sank while the foot was up
+    return bridge_faults(m, check.thresholds, opts, lowest_hip_deg=m["support_hip_angle_deg"],
+                         highest_hip_deg=m["peak_hip_angle_deg"], check_pelvis=True)
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:

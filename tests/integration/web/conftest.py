@@ -17,57 +17,20 @@ from typing import Any, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
+
+from postgres_support import fresh_postgres_database
 
 from backcoach.settings import Settings
-from backcoach.storage.database import dispose_engines, make_engine, upgrade
 from backcoach.web import WebOptions, create_app
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = "correct horse battery"
 
 
-def _pg_admin_url() -> tuple[str | None, str]:
-    url = os.environ.get("BACKCOACH_TEST_POSTGRES_URL")
-    if url:
-        return url, ""
-    try:
-        import psycopg
-
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=2"):
-            return DEFAULT_PG, ""
-    except Exception as exc:  # noqa: BLE001
-        return None, f"BACKCOACH_TEST_POSTGRES_URL is unset and no PostgreSQL answers at 127.0.0.1:5432 ({exc})"
-
-
 @pytest.fixture(scope="session")
 def web_postgres_url() -> Iterator[str]:
-    admin_url, why = _pg_admin_url()
-    if admin_url is None:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI: {why}")
-        pytest.skip(why)
-    name = f"backcoach_web_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        if IN_CI:
-            pytest.fail(f"cannot create a test database on {admin_url}: {exc}")
-        pytest.skip(f"cannot create a test database on {admin_url}: {exc}")
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    try:
+    with fresh_postgres_database("backcoach_web") as url:
         yield url
-    finally:
-        dispose_engines()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 class Clock:

@@ -286,6 +286,13 @@ def _qualifies(log: ExerciseLog, baseline: float | None, t: Any, latest: bool) -
             and not _has_fault(log) and (settled is True or (latest and settled is None)))
 
 
+def history_needed(catalog: Catalog, thresholds: Thresholds | None = None) -> int:
+    """How many of an exercise's newest logs `progress_decision` looks at: the latest, the one
+    before it, and the run of qualifying sessions. Passing only these gives the same decision,
+    so a caller need not read a long history."""
+    return max(2, _t(catalog, thresholds).progression.qualifying_sessions)
+
+
 def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], baseline_pain: float | None,
                       catalog: Catalog, phase: str | None = None,
                       thresholds: Thresholds | None = None) -> Decision:

@@ -13,6 +13,7 @@ from backcoach.catalog import load_catalog
 from backcoach.domain.catalog import BANDS
 from backcoach.domain.program import Prescription
 from backcoach.domain.progression import (
+    history_needed,
     Decision,
     ExerciseLog,
     progress_decision,
@@ -364,3 +365,18 @@ def test_the_morning_after_steps_the_current_prescription_back_on_a_flare() -> N
     assert next_morning_decision(progressed, log(p, morning=3), BASELINE, CATALOG) is None
     assert next_morning_decision(progressed, log(p, morning=None), BASELINE, CATALOG) is None
     assert next_morning_decision(progressed, log(p, morning=9), None, CATALOG) is None
+
+
+@FAST
+@given(data=st.data(), p=prescriptions(), phase=st.sampled_from([None, "activation", "strengthening", "integration"]),
+       baseline=st.one_of(st.none(), st.floats(0, 10)))
+def test_the_newest_history_needed_logs_decide_exactly_as_the_whole_history(data, p, phase, baseline) -> None:
+    # Why: the services read only this many logs per exercise, however long a person's history is.
+    other = replace(p, sets=p.sets + 1)  # the same exercise at another dose breaks a run of good sessions
+    good = [st.builds(lambda day, rx=rx_: log(rx, day), st.integers(0, 30)) for rx_ in (p, p, other)]
+    logs = data.draw(st.lists(st.one_of(sessions(p), sessions(other), *good), min_size=1, max_size=9))
+    logs = sorted(logs, key=lambda x: x.performed_on)
+    needed = history_needed(CATALOG)
+    assert needed >= 2
+    whole = progress_decision(p, logs, baseline, CATALOG, phase=phase)
+    assert progress_decision(p, logs[-needed:], baseline, CATALOG, phase=phase) == whole

@@ -180,20 +180,37 @@ def _mornings(uow: UnitOfWork, person_id: int, since: dt.date, now: dt.datetime)
     return uow.pain.list_for(person_id, since=start, kinds=("next_morning",))
 
 
-def exercise_history(sessions: Sequence[m.SessionLog], pain: Sequence[m.PainEntryRecord], exercise_id: str,
-                     now: Optional[dt.datetime] = None) -> list[Any]:
-    """Every stored log of one exercise, oldest first, with its next-morning pain attached."""
-    from backcoach.domain.progression import ExerciseLog
+def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence[str], since: dt.date,
+                         now: dt.datetime, extra_mornings: Sequence[m.PainEntryRecord] = ()) -> dict[str, list[Any]]:
+    """The stored logs of each exercise that the progression rules read, oldest first, with
+    their next-morning pain attached (`extra_mornings`: entries not stored yet).
 
-    mornings = _next_morning_by_day(pain, now)
-    out = []
-    for s in sessions:
-        for entry in s.entries:
-            if entry.get("exercise_id") == exercise_id:
-                log = ExerciseLog.from_dict(entry)
-                if log.next_morning_pain is None and log.performed_on in mornings:
-                    log = dataclasses.replace(log, next_morning_pain=mornings[log.performed_on])
-                out.append(log)
+    Why newest first and stop early: the rules look only at the newest `history_needed` logs
+    of an exercise, so a person with months of sessions costs no more than one with a week.
+    """
+    from backcoach.domain.progression import ExerciseLog, history_needed
+
+    needed = history_needed(catalog())
+    limit: Optional[int] = 4 * needed
+    while True:
+        rows = uow.sessions.recent_entries(person_id, since, limit)
+        found: dict[str, list[Any]] = {ex_id: [] for ex_id in exercise_ids}
+        for _, entries in rows:
+            for entry in entries:
+                logs = found.get(entry.get("exercise_id"))
+                if logs is not None and len(logs) < needed:
+                    logs.append(entry)
+        if limit is None or len(rows) < limit or all(len(v) >= needed for v in found.values()):
+            break
+        limit = None if limit >= 64 * needed else limit * 4
+    mornings: dict[dt.date, int] = {}
+    if rows:
+        mornings = _next_morning_by_day([*_mornings(uow, person_id, rows[-1][0], now), *extra_mornings], now)
+    out: dict[str, list[Any]] = {}
+    for ex_id, entries in found.items():
+        logs = [ExerciseLog.from_dict(entry) for entry in reversed(entries)]
+        out[ex_id] = [dataclasses.replace(log, next_morning_pain=mornings[log.performed_on])
+                      if log.next_morning_pain is None and log.performed_on in mornings else log for log in logs]
     return out
 
 
@@ -290,9 +307,8 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         program = program_of(record)
         performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
 
-        since = performed_on - dt.timedelta(days=HISTORY_DAYS)
-        history_sessions = uow.sessions.list_for(person_id, since=since)
-        mornings = _mornings(uow, person_id, since, now)
+        stored_logs = recent_exercise_logs(uow, person_id, [log.exercise_id for log in logs],
+                                           performed_on - dt.timedelta(days=HISTORY_DAYS), now)
         last_pain_id = uow.pain.last_id(person_id)
         new_pain = ([m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily")]
                     if pain_now is not None else [])
@@ -306,7 +322,7 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         baseline = baseline_pain(pain_entries(pain_records, now))
         decisions = []
         for log in logs:
-            history = exercise_history(history_sessions, mornings, log.exercise_id, now) + [log]
+            history = stored_logs[log.exercise_id] + [log]
             decisions.append(progress_decision(log.prescription, history, baseline, catalog(), phase=program.phase))
 
         report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records,
@@ -474,19 +490,17 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
         program = program_of(program_rec) if program_rec is not None else None
         if next_morning and program is not None and info.allowed:
             yesterday = now.date() - dt.timedelta(days=1)
-            since = yesterday - dt.timedelta(days=HISTORY_DAYS)
-            sessions = uow.sessions.list_for(person_id, since=since)
-            last = [s for s in sessions if s.performed_on == yesterday]
+            # the newest session of yesterday (sessions logged since then come first)
+            last = next((entries for day, entries in uow.sessions.recent_entries(person_id, yesterday, None)
+                         if day == yesterday), None)
             if last:
-                mornings = _mornings(uow, person_id, since, now) + [entry]
                 baseline = baseline_pain(pain_entries(pain_records, now))
                 current = {p.exercise_id: p for p in program.prescriptions}
-                for log_entry in last[-1].entries:
-                    ex_id = log_entry.get("exercise_id")
-                    if ex_id not in current:
-                        continue
-                    history = exercise_history(sessions, mornings, ex_id, now)
-                    d = progress_decision(current[ex_id], history, baseline, catalog(), phase=program.phase)
+                ex_ids = [e.get("exercise_id") for e in last if e.get("exercise_id") in current]
+                histories = recent_exercise_logs(uow, person_id, ex_ids, yesterday - dt.timedelta(days=HISTORY_DAYS),
+                                                 now, extra_mornings=[entry])
+                for ex_id in ex_ids:
+                    d = progress_decision(current[ex_id], histories[ex_id], baseline, catalog(), phase=program.phase)
                     if d.action == "regress":
                         decisions.append(d)
                 if decisions:

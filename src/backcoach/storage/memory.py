@@ -135,6 +135,10 @@ class MemSessionLogRepository(_Mem, r.SessionLogRepository):
     def dates_for(self, person_id: int) -> list[dt.date]:
         return [s.performed_on for s in self.list_for(person_id)]
 
+    def recent_entries(self, person_id: int, since: dt.date, limit: Optional[int]) -> list[tuple[dt.date, list[Any]]]:
+        newest = list(reversed(self.list_for(person_id, since=since)))
+        return [(s.performed_on, s.entries) for s in (newest if limit is None else newest[:limit])]
+
 
 class MemPainRepository(_Mem, r.PainRepository):
     def list_for(self, person_id: int, since: Optional[dt.datetime] = None,

@@ -107,6 +107,11 @@ class SessionLogRepository(Repository[m.SessionLog]):
     def dates_for(self, person_id: int) -> list[dt.date]:
         """The day of every session, oldest first (cheap: no entries are read)."""
 
+    @abc.abstractmethod
+    def recent_entries(self, person_id: int, since: dt.date, limit: Optional[int]) -> list[tuple[dt.date, list[Any]]]:
+        """(performed_on, entries) of the newest `limit` sessions on or after `since`, newest
+        first: what the progression rules read, without the decisions."""
+
 
 class PainRepository(Repository[m.PainEntryRecord]):
     model = m.PainEntryRecord
@@ -340,6 +345,20 @@ class SqlSessionLogRepository(_Sql, SessionLogRepository):
             select(m.SessionLog.performed_on).where(m.SessionLog.person_id == bindparam("person_id"))
             .order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id)))
         return list(self.session.scalars(stmt, {"person_id": person_id}))
+
+    def recent_entries(self, person_id: int, since: dt.date, limit: Optional[int]) -> list[tuple[dt.date, list[Any]]]:
+        def build() -> Any:
+            s = m.SessionLog
+            stmt = (select(s.performed_on, s.entries)
+                    .where(s.person_id == bindparam("person_id"), s.performed_on >= bindparam("since"))
+                    .order_by(s.performed_on.desc(), s.at.desc(), s.id.desc()))
+            return stmt if limit is None else stmt.limit(bindparam("limit"))
+
+        stmt = _cached(("sessions.recent_entries", limit is None), build)
+        params: dict[str, Any] = {"person_id": person_id, "since": since}
+        if limit is not None:
+            params["limit"] = limit
+        return [(on, entries) for on, entries in self.session.execute(stmt, params)]
 
 
 class SqlPainRepository(_Sql, PainRepository):

@@ -117,6 +117,23 @@ def test_time_series_order_and_since(make_uow: Callable[[], Any]) -> None:
         assert [s.entries[0]["d"] for s in uow.sessions.list_for(pid, since=at(1).date())] == [1, 2]
 
 
+def test_recent_session_entries_newest_first_with_since_and_limit(make_uow: Callable[[], Any]) -> None:
+    pid, other = add_person(make_uow), add_person(make_uow, "Bo")
+    with make_uow() as uow:
+        for day, hour in [(2, 0), (0, 0), (2, 5), (1, 0)]:
+            uow.sessions.add(m.SessionLog(person_id=pid, performed_on=at(day).date(), at=at(day, hour),
+                                          entries=[{"d": day, "h": hour}]))
+        uow.sessions.add(m.SessionLog(person_id=other, performed_on=at(3).date(), at=at(3), entries=[{"d": 3}]))
+        uow.commit()
+    with make_uow() as uow:
+        everything = uow.sessions.recent_entries(pid, at(0).date(), None)
+        assert [(on, e[0]["d"], e[0]["h"]) for on, e in everything] == [
+            (at(2).date(), 2, 5), (at(2).date(), 2, 0), (at(1).date(), 1, 0), (at(0).date(), 0, 0)]
+        assert [e[0]["h"] for _, e in uow.sessions.recent_entries(pid, at(0).date(), 2)] == [5, 0]
+        assert [e[0]["d"] for _, e in uow.sessions.recent_entries(pid, at(1).date(), 10)] == [2, 2, 1]
+        assert uow.sessions.recent_entries(pid, at(3).date(), None) == []
+
+
 def test_same_idempotency_key_twice_is_a_conflict_and_keeps_the_first(make_uow: Callable[[], Any]) -> None:
     pid = add_person(make_uow)
     with make_uow() as uow:

@@ -233,3 +233,27 @@ def test_days_are_the_persons_local_days(uow, person):
     services.check_in_pain(uow, person, 2, morning, next_morning=True)
     second = services.log_session(uow, person, session_for(uow, person, morning), morning + dt.timedelta(hours=10))
     assert "progress" in {d.action for d in second.decisions}  # yesterday's morning-after pain was matched
+
+
+def test_an_exercise_left_out_of_many_sessions_is_still_decided_on_its_own_newest_logs(onboarded, uow):
+    # The rules read only an exercise's newest logs, looking back past the sessions that left it out.
+    first = session_for(uow, onboarded, days(0, 2))
+    assert "glute_bridge" in [e["exercise_id"] for e in first["exercises"]]
+    decided = services.log_session(uow, onboarded, first, days(0, 2))
+    assert {d.exercise_id: d.action for d in decided.decisions}["glute_bridge"] == "hold"
+    services.check_in_pain(uow, onboarded, 2, days(1, 0), next_morning=True)
+    for n in range(12):  # more sessions than the first look-back reads, none with the bridge
+        when = days(1 + n // 3, 2 + n)
+        with uow:
+            current = uow.programs.active_for(onboarded).program["prescriptions"]
+        others = [{"exercise_id": p["exercise_id"], "sets": p["sets"], "hold_s": p["hold_s"], "pain_during": 1,
+                   "rpe": 5, "form": "good", **({"reps": p["reps"]} if p.get("reps") else {})}
+                  for p in current if p["exercise_id"] != "glute_bridge"]
+        services.log_session(uow, onboarded, {"exercises": others}, when)
+    bridge = [e for e in first["exercises"] if e["exercise_id"] == "glute_bridge"]  # its dose has not changed
+    with uow:
+        assert [p for p in uow.programs.active_for(onboarded).program["prescriptions"]
+                if p["exercise_id"] == "glute_bridge"][0]["sets"] == bridge[0]["sets"]
+    decided = services.log_session(uow, onboarded, {"exercises": bridge}, days(5, 8))
+    (decision,) = decided.decisions
+    assert decision.action == "progress", decision.reasons

@@ -132,8 +132,8 @@ class MemSessionLogRepository(_Mem, r.SessionLogRepository):
         found = self._where(lambda x: x.person_id == person_id and (since is None or x.performed_on >= since))
         return sorted(found, key=lambda x: (x.performed_on, x.at, x.id))
 
-    def dates_for(self, person_id: int) -> list[dt.date]:
-        return [s.performed_on for s in self.list_for(person_id)]
+    def dates_for(self, person_id: int, since: Optional[dt.date] = None) -> list[dt.date]:
+        return [s.performed_on for s in self.list_for(person_id, since=since)]
 
     def recent_entries(self, person_id: int, since: dt.date, limit: Optional[int]) -> list[tuple[dt.date, list[Any]]]:
         newest = list(reversed(self.list_for(person_id, since=since)))

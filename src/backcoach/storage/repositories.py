@@ -104,8 +104,8 @@ class SessionLogRepository(Repository[m.SessionLog]):
         """Oldest first; `since` is inclusive (performed_on >= since)."""
 
     @abc.abstractmethod
-    def dates_for(self, person_id: int) -> list[dt.date]:
-        """The day of every session, oldest first (cheap: no entries are read)."""
+    def dates_for(self, person_id: int, since: Optional[dt.date] = None) -> list[dt.date]:
+        """The day of every session (on or after `since`), oldest first (cheap: no entries are read)."""
 
     @abc.abstractmethod
     def recent_entries(self, person_id: int, since: dt.date, limit: Optional[int]) -> list[tuple[dt.date, list[Any]]]:
@@ -144,6 +144,10 @@ class DecisionRepository(Repository[m.DecisionRecord]):
     def recent_actions(self, person_id: int, limit: int) -> list[tuple[str, str]]:
         """(source, action) of the newest `limit` decisions, newest first (no JSON is read)."""
         return [(d.source, d.action) for d in self.list_for(person_id, limit=limit)]
+
+    def recent_marks(self, person_id: int, limit: int) -> list[tuple[dt.datetime, str, str]]:
+        """(at, exercise_id, action) of the newest `limit` decisions, newest first (no JSON is read)."""
+        return [(d.at, d.exercise_id, d.action) for d in self.list_for(person_id, limit=limit)]
 
 
 class ClearanceRepository(Repository[m.Clearance]):
@@ -340,11 +344,12 @@ class SqlSessionLogRepository(_Sql, SessionLogRepository):
             params["since"] = since
         return list(self.session.scalars(stmt, params))
 
-    def dates_for(self, person_id: int) -> list[dt.date]:
+    def dates_for(self, person_id: int, since: Optional[dt.date] = None) -> list[dt.date]:
         stmt = _cached("sessions.dates_for", lambda: (
-            select(m.SessionLog.performed_on).where(m.SessionLog.person_id == bindparam("person_id"))
+            select(m.SessionLog.performed_on)
+            .where(m.SessionLog.person_id == bindparam("person_id"), m.SessionLog.performed_on >= bindparam("since"))
             .order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id)))
-        return list(self.session.scalars(stmt, {"person_id": person_id}))
+        return list(self.session.scalars(stmt, {"person_id": person_id, "since": since or dt.date.min}))
 
     def recent_entries(self, person_id: int, since: dt.date, limit: Optional[int]) -> list[tuple[dt.date, list[Any]]]:
         def build() -> Any:
@@ -409,6 +414,13 @@ class SqlDecisionRepository(_Sql, DecisionRepository):
         stmt = _cached(("decisions.recent_actions", limit), lambda: (
             select(d.source, d.action).where(d.person_id == bindparam("person_id")).order_by(*_newest(d)).limit(limit)))
         return [(source, action) for source, action in self.session.execute(stmt, {"person_id": person_id})]
+
+    def recent_marks(self, person_id: int, limit: int) -> list[tuple[dt.datetime, str, str]]:
+        d = m.DecisionRecord
+        stmt = _cached("decisions.recent_marks", lambda: (
+            select(d.at, d.exercise_id, d.action).where(d.person_id == bindparam("person_id"))
+            .order_by(*_newest(d)).limit(bindparam("limit"))))
+        return [(at, ex, action) for at, ex, action in self.session.execute(stmt, {"person_id": person_id, "limit": limit})]
 
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
         return self._all(

@@ -100,8 +100,7 @@ def next_morning_due(ctx: Any, person_id: int) -> bool:
     """A session was logged yesterday and this morning's pain is not in yet."""
     today = ctx.today
     yesterday = today - dt.timedelta(days=1)
-    sessions = ctx.uow.sessions.list_for(person_id, since=yesterday)
-    if not any(s.performed_on == yesterday for s in sessions):
+    if yesterday not in ctx.uow.sessions.dates_for(person_id, since=yesterday):
         return False
     since = dt.datetime.combine(today, dt.time.min, tzinfo=dt.timezone.utc)
     return not any(p.kind == "next_morning" for p in ctx.uow.pain.list_for(person_id, since=since))
@@ -120,8 +119,8 @@ def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
 def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True) -> dict[str, Any]:
     """Everything the progress page draws: four SVG charts, their data tables and the messages."""
     report = status.report
-    pain_records = ctx.uow.pain.list_for(person_id)
-    pain_points = [charts.PainPoint(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in pain_records if p.kind in ("daily", "next_morning")]
+    pain_records = ctx.uow.pain.list_for(person_id, kinds=("daily", "next_morning"))
+    pain_points = [charts.PainPoint(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in pain_records]
     weeks = [charts.WeekBar(week_start=w.week_start, done=w.done, planned=w.planned) for w in report.adherence]
     ladders = []
     current = {}
@@ -134,9 +133,10 @@ def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True) -> di
     for ladder_id, steps in catalog().ladders.items():
         ladders.append((LADDER_TITLES.get(ladder_id, ladder_id.replace("_", " ")),
                         [(s, exercise_name(s)) for s in steps], current.get(ladder_id)))
-    decisions = ctx.uow.decisions.list_for(person_id, limit=300)
-    marks = [charts.DecisionMark(on=d.at.date(), exercise=exercise_name(d.exercise_id), action=d.action)
-             for d in decisions if d.action in ("progress", "hold", "regress")]
+    marks = [charts.DecisionMark(on=at.date(), exercise=exercise_name(ex_id), action=action)
+             for at, ex_id, action in ctx.uow.decisions.recent_marks(person_id, 300)
+             if action in ("progress", "hold", "regress")]
+    decisions = ctx.uow.decisions.list_for(person_id, limit=30)  # with their reasons, for the table
     from backcoach.services.status import decision_dict
 
     return {

@@ -294,6 +294,20 @@ def test_session_dates(make_uow: Callable[[], Any]) -> None:
         uow.commit()
     with make_uow() as uow:
         assert uow.sessions.dates_for(pid) == [at(1).date(), at(2).date(), at(3).date()]
+        assert uow.sessions.dates_for(pid, since=at(2).date()) == [at(2).date(), at(3).date()]
+
+
+def test_decision_marks_newest_first_without_the_json(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        for day, ex, action in [(1, "clamshell", "hold"), (3, "glute_bridge", "progress"), (2, "clamshell", "regress")]:
+            uow.decisions.add(m.DecisionRecord(person_id=pid, at=at(day), exercise_id=ex, action=action,
+                                               before={}, after={}, reasons=["why"]))
+        uow.commit()
+    with make_uow() as uow:
+        marks = uow.decisions.recent_marks(pid, 2)
+    assert [(a.replace(tzinfo=None), ex, action) for a, ex, action in marks] == [
+        (at(3).replace(tzinfo=None), "glute_bridge", "progress"), (at(2).replace(tzinfo=None), "clamshell", "regress")]
 
 
 def test_pain_queries_for_baseline_window_and_new_symptoms(make_uow: Callable[[], Any]) -> None:

@@ -1,5 +1,6 @@
 """Load benchmark of the web app (not a test): many simulated people on loopback logging
-sessions, checking in pain and reading their progress through the JSON API.
+sessions, checking in pain and reading their progress through the JSON API (and reading
+today's cards again when the rules changed an exercise).
 
     .venv/bin/python benchmarks/bench_web.py                      # SQLite in a temp folder
     .venv/bin/python benchmarks/bench_web.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
@@ -97,6 +98,7 @@ class Person:
     email: str
     token: str = ""
     cards: list[dict[str, Any]] = field(default_factory=list)
+    cards_stale: bool = False  # an exercise changed: read today's cards again before the next session
 
     @property
     def auth(self) -> dict[str, str]:
@@ -105,7 +107,8 @@ class Person:
 
 @dataclass
 class Stats:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {"session": [], "pain": [], "progress": []})
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"session": [], "pain": [], "progress": [],
+                                                                       "today": []})
     errors: list[str] = field(default_factory=list)
     sessions_acked: set[int] = field(default_factory=set)
     pain_acked: set[int] = field(default_factory=set)
@@ -179,11 +182,15 @@ async def set_up(port: int, people: int, concurrency: int) -> list[Person]:
 
 
 def follow_decisions(p: Person, decisions: list[dict[str, Any]]) -> None:
-    """Next time, do what the decisions say (a new exercise or a new dose), as a person would."""
+    """Next time, do what the decisions say (a new dose), as a person would. When an exercise
+    changes, the program may also merge two tracks that meet on one ladder, so the person
+    reads today's cards again instead (see `load`)."""
     by_id = {d["exercise_id"]: d["after"] for d in decisions}
     for i, c in enumerate(p.cards):
         after = by_id.get(c["exercise_id"])
         if after:
+            if after["exercise_id"] != c["exercise_id"]:
+                p.cards_stale = True
             p.cards[i] = {"exercise_id": after["exercise_id"], "sets": after["sets"], "reps": after.get("reps"),
                           "hold_s": after["hold_s"]}
 
@@ -214,6 +221,8 @@ async def load(port: int, people: list[Person], concurrency: int, duration: floa
         while time.monotonic() < stop_at:
             p = rng.choice(mine)
             kind = rng.choices(kinds, weights)[0]
+            if kind == "session" and p.cards_stale:
+                kind = "today"  # the person opens today's page first (counted, not mixed in by weight)
             counter += 1
             t0 = time.perf_counter()
             try:
@@ -224,6 +233,11 @@ async def load(port: int, people: list[Person], concurrency: int, duration: floa
                     if ok:
                         stats.sessions_acked.add(b["session_id"])
                         follow_decisions(p, b["decisions"])
+                elif kind == "today":
+                    s, b = await http.request("GET", "/api/today", None, p.auth)
+                    ok = s == 200
+                    if ok:
+                        p.cards, p.cards_stale = b["cards"], False
                 elif kind == "pain":
                     s, b = await http.request("POST", "/api/pain", {"nprs": rng.randint(0, 6)}, p.auth)
                     ok = s == 201

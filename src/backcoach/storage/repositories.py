@@ -4,8 +4,8 @@ Each abstract repository below has two implementations: `Sql*` here (SQLAlchemy,
 used by the CLI and the web app) and the in-memory ones in `storage.memory` (used
 by the fast service tests). Records are the mapped classes in `storage.models`.
 
-Reads that only look (time series, the gate's screenings and clearance, a session found by its
-idempotency key) return read-only rows with the records' attribute names: SQLAlchemy Core rows
+Reads that only look (time series, decisions, the gate's screenings and clearance, a session found
+by its idempotency key) return read-only rows with the records' attribute names: SQLAlchemy Core rows
 cost about half as much CPU as ORM objects, and these reads run on every request. Fetch a
 record with `get` (or `active_for` for a program) to change it.
 
@@ -343,7 +343,7 @@ class SqlSessionLogRepository(_Sql, SessionLogRepository):
 
     def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
         def build() -> Any:
-            stmt = select(m.SessionLog).where(m.SessionLog.person_id == bindparam("person_id"))
+            stmt = select(m.SessionLog.__table__).where(m.SessionLog.person_id == bindparam("person_id"))
             if since is not None:
                 stmt = stmt.where(m.SessionLog.performed_on >= bindparam("since"))
             return stmt.order_by(m.SessionLog.performed_on, m.SessionLog.at, m.SessionLog.id)
@@ -352,7 +352,7 @@ class SqlSessionLogRepository(_Sql, SessionLogRepository):
         params: dict[str, Any] = {"person_id": person_id}
         if since is not None:
             params["since"] = since
-        return list(self.session.scalars(stmt, params))
+        return self._rows(stmt, params)
 
     def dates_for(self, person_id: int, since: Optional[dt.date] = None) -> list[dt.date]:
         stmt = _cached("sessions.dates_for", lambda: (
@@ -434,10 +434,14 @@ class SqlDecisionRepository(_Sql, DecisionRepository):
         return [(at, ex, action) for at, ex, action in self.session.execute(stmt, {"person_id": person_id, "limit": limit})]
 
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
-        return self._all(
-            select(m.DecisionRecord).where(m.DecisionRecord.person_id == person_id).order_by(*_newest(m.DecisionRecord)),
-            limit,
-        )
+        d = m.DecisionRecord
+
+        def build() -> Any:
+            stmt = select(d.__table__).where(d.person_id == bindparam("person_id")).order_by(*_newest(d))
+            return stmt if limit is None else stmt.limit(bindparam("limit"))
+
+        stmt = _cached(("decisions.list_for", limit is None), build)
+        return self._rows(stmt, {"person_id": person_id} if limit is None else {"person_id": person_id, "limit": limit})
 
 
 class SqlClearanceRepository(_Sql, ClearanceRepository):

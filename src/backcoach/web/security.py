@@ -10,8 +10,6 @@ each other's cookies and tokens.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -35,17 +33,33 @@ def verify_password(hasher: PasswordHasher, stored_hash: str, password: str) -> 
         return False
 
 
-@dataclass(frozen=True)
 class Session:
-    """What the session cookie carries: a random id and, once logged in, the user."""
+    """What the session cookie carries: a random id and, once logged in, the user.
 
-    sid: str
-    user_id: int | None = None
-    role: str | None = None
+    A new visitor's random id is drawn the first time something reads it (the cookie is
+    written, a CSRF token is made or checked), not for every request without a cookie:
+    most API calls carry a bearer token and never need one.
+    """
+
+    __slots__ = ("_sid", "user_id", "role")
+
+    def __init__(self, sid: str | None = None, user_id: int | None = None, role: str | None = None) -> None:
+        self._sid = sid
+        self.user_id = user_id
+        self.role = role
+
+    @property
+    def sid(self) -> str:
+        if self._sid is None:
+            self._sid = secrets.token_urlsafe(16)
+        return self._sid
 
     @staticmethod
     def anonymous() -> "Session":
-        return Session(sid=secrets.token_urlsafe(16))
+        return Session()
+
+    def __repr__(self) -> str:
+        return f"Session(user_id={self.user_id!r}, role={self.role!r})"
 
 
 class Signer:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sys
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any, AsyncIterator
 
 from fastapi import Depends, HTTPException, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session as DbSession
 
@@ -219,14 +221,32 @@ def _flash(request: Request) -> tuple[str, str] | None:
     return FLASH.get(request.query_params.get("msg", ""))
 
 
-def get_uow(request: Request) -> Iterator[SqlAlchemyUnitOfWork]:
+async def get_uow(request: Request) -> AsyncIterator[SqlAlchemyUnitOfWork]:
     """One unit of work (one transaction) per request; routes commit explicitly, so a
-    write is in the database before its response is sent."""
-    with SqlAlchemyUnitOfWork(session_factory=request.app.state.sessionmaker) as uow:
+    write is in the database before its response is sent.
+
+    An async dependency, so that it costs no trip to the thread pool: opening does no I/O
+    (the session connects on first use), and closing does none either unless the session
+    still holds a transaction; only then do the rollback and the connection's return to
+    the pool run in the thread pool.
+    """
+    uow = SqlAlchemyUnitOfWork(session_factory=request.app.state.sessionmaker)
+    uow.__enter__()
+    exc_info: tuple[Any, Any, Any] = (None, None, None)
+    try:
         yield uow
+    except BaseException:
+        exc_info = sys.exc_info()
+        raise
+    finally:
+        if uow.session is not None and uow.session.in_transaction():
+            await run_in_threadpool(uow.__exit__, *exc_info)
+        else:
+            uow.__exit__(*exc_info)
 
 
 def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
+    """Who is asking (runs in the thread pool: it may read the account from the database)."""
     db = uow.session
     session: Session = request.state.session
     account = None
@@ -247,21 +267,25 @@ def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
     return Ctx(request=request, uow=uow, session=session, account=account, via_token=via_token)
 
 
-def ctx_optional(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
-    return _ctx(request, uow)
+# The request's context is one async dependency over the unit of work, with the account lookup
+# in one trip to the thread pool, rather than a sync dependency (one more trip) on a sync
+# generator (two more: entering and leaving).
+
+async def ctx_optional(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
+    return await run_in_threadpool(_ctx, request, uow)
 
 
-def page_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
+async def page_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
     """A page that needs a logged-in account: otherwise redirect to log in."""
-    ctx = _ctx(request, uow)
+    ctx = await run_in_threadpool(_ctx, request, uow)
     if ctx.account is None:
         raise LoginRequired(request.state.session_problem)
     return ctx
 
 
-def api_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
+async def api_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
     """An API call that needs an account (cookie plus CSRF header for writes, or a bearer token)."""
-    ctx = _ctx(request, uow)
+    ctx = await run_in_threadpool(_ctx, request, uow)
     if ctx.account is None:
         problem = request.state.session_problem
         raise HTTPException(
@@ -275,9 +299,9 @@ def api_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> C
     return ctx
 
 
-def api_ctx_anonymous(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
+async def api_ctx_anonymous(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
     """Sign-up and log-in over the API: no account yet; cookie callers still need the CSRF header."""
-    ctx = _ctx(request, uow)
+    ctx = await run_in_threadpool(_ctx, request, uow)
     if request.method not in ("GET", "HEAD", "OPTIONS") and request.cookies.get("bc_session"):
         if not ctx.signer.csrf_valid(ctx.session, request.headers.get(CSRF_HEADER)):
             raise HTTPException(403, CSRF_MESSAGE)

@@ -1,4 +1,8 @@
-"""The JSON API: everything the pages do, under /api, documented at /docs."""
+"""The JSON API: everything the pages do, under /api, documented at /docs.
+
+Routes that answer with plain data return it as ``PlainJSONResponse`` (see deps) and
+declare its shape with ``response_model=``, so FastAPI neither validates nor re-encodes it.
+"""
 
 from fastapi import APIRouter
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backcoach import services
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
-from backcoach.web.deps import MAX_ID, RecordId, Ctx, api_ctx, role_required
+from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, role_required
 
 router = APIRouter(prefix="/clinician", tags=["clinician"])
 
@@ -27,18 +27,19 @@ def _access(ctx: Ctx, person_id: int) -> accounts.Account:
     return clinician
 
 
-@router.get("/people", summary="Assigned people, most in need of attention first")
-def people(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
+@router.get("/people", summary="Assigned people, most in need of attention first", response_model=list[dict[str, Any]])
+def people(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     clinician = clinician_of(ctx)
     out = [s.to_dict() for s in services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)]
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
                    detail={"count": len(out), "via": "api"}, now=ctx.now)
     ctx.commit()
-    return out
+    return PlainJSONResponse(out)
 
 
-@router.get("/people/{person_id}", summary="One person's record: screenings, assessment, program, decisions, pain, sessions")
-def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+@router.get("/people/{person_id}", summary="One person's record: screenings, assessment, program, decisions, pain, sessions",
+            response_model=dict[str, Any])
+def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     clinician = _access(ctx, person_id)
     overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
@@ -46,7 +47,7 @@ def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     ctx.commit()
     out = overview.to_dict()
     out["charts"] = usecases.progress_json(usecases.progress_view(ctx, overview.status, person_id, svg=False))
-    return out
+    return PlainJSONResponse(out)
 
 
 class ClearanceIn(BaseModel):
@@ -54,14 +55,15 @@ class ClearanceIn(BaseModel):
     note: str = Field(min_length=1, max_length=2000, description="What you checked and concluded")
 
 
-@router.post("/people/{person_id}/clearance", status_code=201, summary="Record clearance after an urgent screen")
+@router.post("/people/{person_id}/clearance", status_code=201, summary="Record clearance after an urgent screen",
+             response_model=dict[str, Any])
 def clearance(person_id: RecordId, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
-              idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+              idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     clinician = _access(ctx, person_id)
     key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
     rec = ctx.once(key, lambda: services.record_clearance(ctx.service_uow(), person_id, by_name=clinician.display_name,
                                                         note=body.note, now=ctx.now, by_user_id=clinician.id))
-    return rec.to_dict()
+    return PlainJSONResponse(rec.to_dict(), status_code=201)
 
 
 class AdjustmentIn(BaseModel):
@@ -76,28 +78,31 @@ class AdjustmentIn(BaseModel):
     band: Optional[Literal["light", "medium", "heavy"]] = None
 
 
-@router.post("/people/{person_id}/adjustments", status_code=201, summary="Swap, regress, progress or change the dose, with a note")
+@router.post("/people/{person_id}/adjustments", status_code=201, summary="Swap, regress, progress or change the dose, with a note",
+             response_model=dict[str, Any])
 def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
-           idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+           idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     clinician = _access(ctx, person_id)
     key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
     rec = ctx.once(key, lambda: services.adjust_program(
         ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
         by_name=clinician.display_name, new_exercise_id=body.new_exercise_id, sets=body.sets, reps=body.reps,
         hold_s=body.hold_s, band=body.band))
-    return rec.to_dict()
+    return PlainJSONResponse(rec.to_dict(), status_code=201)
 
 
-@router.post("/invitations", status_code=201, summary="Create a one-time invitation code for a person")
-def invitation(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+@router.post("/invitations", status_code=201, summary="Create a one-time invitation code for a person",
+             response_model=dict[str, Any])
+def invitation(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     code = accounts.create_invitation(ctx.db, clinician_of(ctx), ctx.now)
     ctx.commit()
-    return {"code": code, "valid_days": accounts.INVITATION_DAYS}
+    return PlainJSONResponse({"code": code, "valid_days": accounts.INVITATION_DAYS}, status_code=201)
 
 
-@router.get("/audit", summary="Who viewed or changed the data of the people you follow")
-def audit(ctx: Ctx = Depends(api_ctx), person_id: Optional[int] = Query(default=None, ge=1, le=MAX_ID)) -> list[dict[str, Any]]:
-    return accounts.audit_entries(ctx.db, clinician_of(ctx), person_id)
+@router.get("/audit", summary="Who viewed or changed the data of the people you follow",
+            response_model=list[dict[str, Any]])
+def audit(ctx: Ctx = Depends(api_ctx), person_id: Optional[int] = Query(default=None, ge=1, le=MAX_ID)) -> PlainJSONResponse:
+    return PlainJSONResponse(accounts.audit_entries(ctx.db, clinician_of(ctx), person_id))
 
 
 class AssignmentIn(BaseModel):
@@ -106,9 +111,10 @@ class AssignmentIn(BaseModel):
     person_email: str = Field(max_length=320)
 
 
-@router.post("/assignments", status_code=201, summary="(admin) Assign a person to a clinician")
-def assignment(body: AssignmentIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+@router.post("/assignments", status_code=201, summary="(admin) Assign a person to a clinician",
+             response_model=dict[str, Any])
+def assignment(body: AssignmentIn, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     admin = role_required(ctx, "admin")
     accounts.admin_assign(ctx.db, admin, body.clinician_email, body.person_email, ctx.now)
     ctx.commit()
-    return {"assigned": True}
+    return PlainJSONResponse({"assigned": True}, status_code=201)

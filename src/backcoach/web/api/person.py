@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.services import screening as screening_svc
 from backcoach.web import usecases, views
-from backcoach.web.deps import MAX_ID, RecordId, Ctx, api_ctx, role_required
+from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, role_required
 
 router = APIRouter(tags=["person"])
 
@@ -26,54 +26,59 @@ class Answers(BaseModel):
     answers: dict[str, Any] = Field(description="Answer key -> value; leave a question out if not answered.")
 
 
-@router.get("/screening/questions", summary="The safety-check questions, in order")
-def screening_questions(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
-    return [
+@router.get("/screening/questions", summary="The safety-check questions, in order", response_model=list[dict[str, Any]])
+def screening_questions(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
+    return PlainJSONResponse([
         {"key": q.key, "text": q.text, "kind": q.kind, "choices": list(q.choices), "min": q.min, "max": q.max,
          "serious": q.serious, "help": q.help}
         for q in views.screening_questions()
-    ]
+    ])
 
 
-@router.post("/screenings", status_code=201, summary="Answer the safety check; returns the level and reasons")
+@router.post("/screenings", status_code=201, summary="Answer the safety check; returns the level and reasons",
+             response_model=dict[str, Any])
 def post_screening(body: Answers, ctx: Ctx = Depends(api_ctx),
-                   idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+                   idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     pid = person_of(ctx)
     rec = ctx.once(_key(ctx, idempotency_key),
                    lambda: screening_svc.record_screening(ctx.service_uow(), pid, body.answers, ctx.now))
-    return rec.to_dict()
+    return PlainJSONResponse(rec.to_dict(), status_code=201)
 
 
-@router.get("/screenings", summary="Screening history, newest first")
-def list_screenings(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
-    return usecases.screening_history(ctx, person_of(ctx))
+@router.get("/screenings", summary="Screening history, newest first", response_model=list[dict[str, Any]])
+def list_screenings(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
+    return PlainJSONResponse(usecases.screening_history(ctx, person_of(ctx)))
 
 
 def _key(ctx: Ctx, idempotency_key: Optional[str]) -> Optional[str]:
     return f"api:{ctx.account.id}:{idempotency_key}" if idempotency_key else None
 
 
-@router.get("/screenings/{screening_id}", summary="One screening result")
-def get_screening(screening_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+@router.get("/screenings/{screening_id}", summary="One screening result", response_model=dict[str, Any])
+def get_screening(screening_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     pid = person_of(ctx)
     rec = ctx.uow.screenings.get(screening_id)
     if rec is None or rec.person_id != pid:
         raise HTTPException(404, "There is no screening with this id in your record.")
-    return {"id": rec.id, "at": rec.at.isoformat(), "level": rec.level, "answers": rec.answers, **(rec.result or {})}
+    return PlainJSONResponse({"id": rec.id, "at": rec.at.isoformat(), "level": rec.level, "answers": rec.answers,
+                              **(rec.result or {})})
 
 
 # -- assessment and program ---------------------------------------------------------------
 
-@router.get("/assessment/self-tests", summary="The self-tests with their instructions and answer fields")
-def self_tests(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
-    return [{"title": t["title"], "instructions": t["instructions"],
-             "fields": [{"key": k, "label": label, "kind": kind, "min": lo, "max": hi} for k, label, kind, lo, hi in t["fields"]]}
-            for t in views.self_tests()]
+@router.get("/assessment/self-tests", summary="The self-tests with their instructions and answer fields",
+            response_model=list[dict[str, Any]])
+def self_tests(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
+    return PlainJSONResponse([
+        {"title": t["title"], "instructions": t["instructions"],
+         "fields": [{"key": k, "label": label, "kind": kind, "min": lo, "max": hi} for k, label, kind, lo, hi in t["fields"]]}
+        for t in views.self_tests()])
 
 
-@router.post("/assessments", status_code=201, summary="Answer the assessment; stores it and starts the program")
+@router.post("/assessments", status_code=201, summary="Answer the assessment; stores it and starts the program",
+             response_model=dict[str, Any])
 def post_assessment(body: Answers, ctx: Ctx = Depends(api_ctx),
-                    idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+                    idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     from backcoach import services
 
     pid = person_of(ctx)
@@ -83,22 +88,23 @@ def post_assessment(body: Answers, ctx: Ctx = Depends(api_ctx),
         started = services.start_program(ctx.service_uow(), pid, ctx.now, assessment_id=rec.assessment_id)
         return {"assessment": rec.to_dict(), "program": started.to_dict()}
 
-    return ctx.once(_key(ctx, idempotency_key), write)
+    return PlainJSONResponse(ctx.once(_key(ctx, idempotency_key), write), status_code=201)
 
 
-@router.get("/program", summary="The assessment result and the active program")
-def get_program(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
-    return usecases.program_view(ctx, person_of(ctx))
+@router.get("/program", summary="The assessment result and the active program", response_model=dict[str, Any])
+def get_program(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
+    return PlainJSONResponse(usecases.program_view(ctx, person_of(ctx)))
 
 
-@router.get("/today", summary="Today's session: exercise cards with dose, cues, faults and animation keyframes")
-def get_today(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+@router.get("/today", summary="Today's session: exercise cards with dose, cues, faults and animation keyframes",
+            response_model=dict[str, Any])
+def get_today(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     from backcoach import services
 
     session = services.todays_session(ctx.service_uow(write=False), person_of(ctx), ctx.now)
     out = session.to_dict()
     out["cards"] = [{k: v for k, v in c.items() if k != "keyframes_json"} for c in usecases.exercise_cards(session)]
-    return out
+    return PlainJSONResponse(out)
 
 
 # -- session logs -----------------------------------------------------------------------------
@@ -123,10 +129,11 @@ class SessionIn(BaseModel):
     exercises: list[ExerciseEntry] = Field(min_length=1, max_length=20)
 
 
-@router.post("/sessions", status_code=201, summary="Log a session; returns each exercise's decision with its reasons")
+@router.post("/sessions", status_code=201, summary="Log a session; returns each exercise's decision with its reasons",
+             response_model=dict[str, Any])
 def post_session(body: SessionIn, ctx: Ctx = Depends(api_ctx),
                  idempotency_key: Optional[str] = Header(default=None, max_length=200,
-                                                         description="Send the same key again and nothing changes")) -> dict[str, Any]:
+                                                         description="Send the same key again and nothing changes")) -> PlainJSONResponse:
     from backcoach import services
 
     pid = person_of(ctx)
@@ -135,22 +142,22 @@ def post_session(body: SessionIn, ctx: Ctx = Depends(api_ctx),
     logged = services.log_session(ctx.service_uow(write_phase_only=True), pid, data, ctx.now, idempotency_key=key)
     out = logged.to_dict()
     out["decisions"] = usecases.decision_rows(out["decisions"])
-    return out
+    return PlainJSONResponse(out, status_code=201)
 
 
-@router.get("/sessions", summary="Your logged sessions, oldest first")
-def list_sessions(ctx: Ctx = Depends(api_ctx), since: Optional[dt.date] = Query(default=None)) -> list[dict[str, Any]]:
+@router.get("/sessions", summary="Your logged sessions, oldest first", response_model=list[dict[str, Any]])
+def list_sessions(ctx: Ctx = Depends(api_ctx), since: Optional[dt.date] = Query(default=None)) -> PlainJSONResponse:
     pid = person_of(ctx)
-    return [usecases.session_dict(s) for s in ctx.uow.sessions.list_for(pid, since=since)]
+    return PlainJSONResponse([usecases.session_dict(s) for s in ctx.uow.sessions.list_for(pid, since=since)])
 
 
-@router.get("/sessions/{session_id}", summary="One session with its decisions")
-def get_session(session_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+@router.get("/sessions/{session_id}", summary="One session with its decisions", response_model=dict[str, Any])
+def get_session(session_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     pid = person_of(ctx)
     rec = ctx.uow.sessions.get(session_id)
     if rec is None or rec.person_id != pid:
         raise HTTPException(404, "There is no session with this id in your record.")
-    return usecases.session_dict(rec)
+    return PlainJSONResponse(usecases.session_dict(rec))
 
 
 # -- pain ----------------------------------------------------------------------------------
@@ -163,27 +170,28 @@ class PainIn(BaseModel):
     note: Optional[str] = Field(default=None, max_length=1000)
 
 
-@router.post("/pain", status_code=201, summary="Pain check-in (daily, or the next-morning question)")
+@router.post("/pain", status_code=201, summary="Pain check-in (daily, or the next-morning question)",
+             response_model=dict[str, Any])
 def post_pain(body: PainIn, ctx: Ctx = Depends(api_ctx),
-              idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> dict[str, Any]:
+              idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     from backcoach import services
 
     pid = person_of(ctx)
     result = ctx.once(_key(ctx, idempotency_key), lambda: services.check_in_pain(
         ctx.service_uow(write_phase_only=True), pid, body.nprs, ctx.now, next_morning=body.kind == "next_morning",
         new_symptoms=body.new_symptoms, note=body.note))
-    return result.to_dict()
+    return PlainJSONResponse(result.to_dict(), status_code=201)
 
 
-@router.get("/pain", summary="Your pain entries, oldest first")
-def list_pain(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
+@router.get("/pain", summary="Your pain entries, oldest first", response_model=list[dict[str, Any]])
+def list_pain(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     pid = person_of(ctx)
-    return [{"id": p.id, "at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind, "new_symptoms": p.new_symptoms}
-            for p in ctx.uow.pain.list_for(pid)]
+    return PlainJSONResponse([{"id": p.id, "at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind,
+                               "new_symptoms": p.new_symptoms} for p in ctx.uow.pain.list_for(pid)])
 
 
-@router.get("/progress", summary="Status and the data behind the progress charts")
-def get_progress(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+@router.get("/progress", summary="Status and the data behind the progress charts", response_model=dict[str, Any])
+def get_progress(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     from backcoach import services
 
     pid = person_of(ctx)
@@ -193,11 +201,11 @@ def get_progress(ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     out["prompts"] = {"next_morning_due": usecases.next_morning_due(ctx, pid),
                       "daily_checkin_done": usecases.daily_checkin_done(ctx, pid),
                       "rescreen_soon": usecases.rescreen_soon(status.gate, ctx.now)}
-    return out
+    return PlainJSONResponse(out)
 
 
-@router.get("/catalog/exercises", tags=["catalog"], summary="The exercise catalog")
-def exercises(ctx: Ctx = Depends(api_ctx)) -> list[dict[str, Any]]:
+@router.get("/catalog/exercises", tags=["catalog"], summary="The exercise catalog", response_model=list[dict[str, Any]])
+def exercises(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     from backcoach.services.common import catalog
 
-    return [e.to_dict() for e in catalog().exercises.values()]
+    return PlainJSONResponse([e.to_dict() for e in catalog().exercises.values()])

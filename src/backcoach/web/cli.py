@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         from backcoach.settings import get_settings
         from backcoach.storage import upgrade
         from backcoach.storage.database import safe_url
+        from backcoach.web.workers import can_reuse_port, run_workers
 
         settings = get_settings()
         host = host or settings.host
@@ -34,8 +35,16 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"backcoach is running at http://{host}:{port}  (Ctrl+C to stop)")
         if host not in ("127.0.0.1", "localhost", "::1"):
             typer.echo("Session cookies are marked Secure: serve over HTTPS (or a TLS proxy) when not on this machine.")
-        uvicorn.run("backcoach.web.asgi:app", host=host, port=port, workers=workers, log_level="warning",
-                    proxy_headers=True, access_log=False)
+        options = {"log_level": "warning", "proxy_headers": True, "access_log": False}
+        if workers > 1 and can_reuse_port():
+            try:
+                run_workers("backcoach.web.asgi:app", host, port, workers, **options)
+            except OSError as exc:
+                typer.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Is backcoach (or another program) "
+                           "already running there? Stop it or choose another --port.", err=True)
+                raise typer.Exit(1) from exc
+        else:
+            uvicorn.run("backcoach.web.asgi:app", host=host, port=port, workers=workers, **options)
 
     @app.command("create-admin")
     def create_admin(

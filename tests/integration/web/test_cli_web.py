@@ -71,3 +71,79 @@ def test_create_admin_makes_an_administrator(tmp_path, monkeypatch):
         assert role == "admin"
     finally:
         get_settings.cache_clear()
+
+
+def _socket_fds(pid: int) -> int:
+    fds = f"/proc/{pid}/fd"
+    return sum(1 for fd in os.listdir(fds) if os.readlink(os.path.join(fds, fd)).startswith("socket:"))
+
+
+def _children(pid: int) -> list[int]:
+    """The worker processes (not multiprocessing's resource tracker)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        children = [int(c) for c in f.read().split()]
+    out = []
+    for child in children:
+        with open(f"/proc/{child}/cmdline", "rb") as f:
+            if b"resource_tracker" not in f.read():
+                out.append(child)
+    return out
+
+
+def test_serve_with_two_workers_spreads_connections_over_both_and_stops_cleanly(tmp_path):
+    import http.client
+
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/workers.sqlite3", BACKCOACH_DATA_DIR=str(tmp_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from backcoach.cli import main; main()", "serve", "--port", str(port),
+         "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
+    connections: list[http.client.HTTPConnection] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            workers = _children(proc.pid)
+            if len(workers) == 2 and all(_socket_fds(w) for w in workers):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/screening/questions", timeout=2):
+                        pass
+                except urllib.error.HTTPError:  # 401: answering
+                    break
+                except OSError:
+                    pass
+            time.sleep(0.2)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        time.sleep(1.0)  # both workers listening
+        before = {w: _socket_fds(w) for w in workers}
+        # 24 keep-alive connections opened at once (as a proxy or the load benchmark does), then each
+        # answered once and kept open
+        for _ in range(24):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.connect()
+            connections.append(conn)
+        for conn in connections:
+            conn.request("GET", "/api/screening/questions")
+            assert conn.getresponse().read()
+        gained = {w: _socket_fds(w) - before[w] for w in workers}
+        assert sum(gained.values()) == 24
+        assert all(n > 0 for n in gained.values()), gained  # the kernel spread them (all on one: 2 in 2**24)
+    finally:
+        for conn in connections:
+            conn.close()
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+
+
+def test_serve_on_a_port_in_use_says_so(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/busy.sqlite3", BACKCOACH_DATA_DIR=str(tmp_path))
+        done = subprocess.run(
+            [sys.executable, "-c", "from backcoach.cli import main; main()", "serve", "--port", str(port),
+             "--workers", "2"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr and "another --port" in done.stderr

@@ -176,11 +176,11 @@ WEB_THREADS_DEFAULT = 1
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """One request thread per worker process by default: the routes are plain functions run
-    in a thread pool, and with Python's GIL a second thread only takes turns with the first
-    and costs CPU handing the GIL back and forth (benchmarks/bench_web.py, 2 workers: 1 thread
-    170 session logs/s, 2 threads 134, 40 threads 130). Scale with worker processes (one per
-    core) instead. The event loop still reads and writes every connection meanwhile; raise
+    """One request thread per worker process by default: with Python's GIL a second thread
+    only takes turns with the first and costs CPU handing the GIL back and forth
+    (benchmarks/bench_web.py, 2 workers: 1 thread 170 session logs/s, 2 threads 134, 40
+    threads 130). Scale with worker processes (one per core) instead. With one thread the
+    routes run on the event loop's thread itself (web/blocking.py); raise
     BACKCOACH_WEB_THREADS if slow pages (PDF reports) should not hold up others on a worker."""
     import anyio.to_thread
 

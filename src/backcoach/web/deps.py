@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, AsyncIterator
 
 from fastapi import Depends, HTTPException, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session as DbSession
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session as DbSession
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
 from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+from backcoach.web.blocking import run_blocking
 from backcoach.web.security import CSRF_FORM_FIELD, CSRF_HEADER, Session
 
 DISCLAIMER = (
@@ -261,7 +261,7 @@ async def get_uow(request: Request) -> AsyncIterator[SqlAlchemyUnitOfWork]:
         raise
     finally:
         if uow.session is not None and uow.session.in_transaction():
-            await run_in_threadpool(uow.__exit__, *exc_info)
+            await run_blocking(uow.__exit__, *exc_info)
         else:
             uow.__exit__(*exc_info)
 
@@ -293,12 +293,12 @@ def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
 # generator (two more: entering and leaving).
 
 async def ctx_optional(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
-    return await run_in_threadpool(_ctx, request, uow)
+    return await run_blocking(_ctx, request, uow)
 
 
 async def page_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
     """A page that needs a logged-in account: otherwise redirect to log in."""
-    ctx = await run_in_threadpool(_ctx, request, uow)
+    ctx = await run_blocking(_ctx, request, uow)
     if ctx.account is None:
         raise LoginRequired(request.state.session_problem)
     return ctx
@@ -306,7 +306,7 @@ async def page_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow
 
 async def api_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
     """An API call that needs an account (cookie plus CSRF header for writes, or a bearer token)."""
-    ctx = await run_in_threadpool(_ctx, request, uow)
+    ctx = await run_blocking(_ctx, request, uow)
     if ctx.account is None:
         problem = request.state.session_problem
         raise HTTPException(
@@ -322,7 +322,7 @@ async def api_ctx(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)
 
 async def api_ctx_anonymous(request: Request, uow: SqlAlchemyUnitOfWork = Depends(get_uow)) -> Ctx:
     """Sign-up and log-in over the API: no account yet; cookie callers still need the CSRF header."""
-    ctx = await run_in_threadpool(_ctx, request, uow)
+    ctx = await run_blocking(_ctx, request, uow)
     if request.method not in ("GET", "HEAD", "OPTIONS") and request.cookies.get("bc_session"):
         if not ctx.signer.csrf_valid(ctx.session, request.headers.get(CSRF_HEADER)):
             raise HTTPException(403, CSRF_MESSAGE)

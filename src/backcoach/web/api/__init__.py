@@ -7,8 +7,9 @@ declare its shape with ``response_model=``, so FastAPI neither validates nor re-
 from fastapi import APIRouter
 
 from backcoach.web.api import auth, clinician, exports, person
+from backcoach.web.blocking import BlockingRoute
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", route_class=BlockingRoute)
 router.include_router(auth.router)
 router.include_router(person.router)
 router.include_router(clinician.router)

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from backcoach.services import web_accounts as accounts
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, api_ctx, api_ctx_anonymous, ctx_optional
 from backcoach.web.security import verify_password
 
-router = APIRouter(prefix="/auth", tags=["accounts"])
+router = APIRouter(prefix="/auth", tags=["accounts"], route_class=BlockingRoute)
 
 
 class SignUp(BaseModel):

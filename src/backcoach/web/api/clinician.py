@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from backcoach import services
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, role_required
 
-router = APIRouter(prefix="/clinician", tags=["clinician"])
+router = APIRouter(prefix="/clinician", tags=["clinician"], route_class=BlockingRoute)
 
 
 def clinician_of(ctx: Ctx) -> accounts.Account:

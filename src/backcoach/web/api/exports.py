@@ -13,9 +13,10 @@ from fastapi.responses import JSONResponse, Response
 
 from backcoach.services import exports
 from backcoach.services import web_accounts as accounts
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, RecordId, api_ctx, role_required
 
-router = APIRouter(tags=["exports"])
+router = APIRouter(tags=["exports"], route_class=BlockingRoute)
 
 FHIR_MEDIA_TYPE = "application/fhir+json"
 

@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.services import screening as screening_svc
 from backcoach.web import usecases, views
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, role_required
 
-router = APIRouter(tags=["person"])
+router = APIRouter(tags=["person"], route_class=BlockingRoute)
 
 
 def person_of(ctx: Ctx) -> int:

@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.routes import auth, clinic, docs, person
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=BlockingRoute)
 router.include_router(auth.router)
 router.include_router(person.router)
 router.include_router(clinic.router)

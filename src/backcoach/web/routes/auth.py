@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from backcoach.services import web_accounts as accounts
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, check_csrf_form, ctx_optional, page_ctx, redirect
 from backcoach.web.forms import form_data
 
-router = APIRouter()
+router = APIRouter(route_class=BlockingRoute)
 
 
 def home_for(account: accounts.Account) -> str:

@@ -8,10 +8,11 @@ from backcoach import services
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import FormProblems, form_data
 
-router = APIRouter(prefix="/clinic")
+router = APIRouter(prefix="/clinic", route_class=BlockingRoute)
 
 
 def _clinician(ctx: Ctx) -> accounts.Account:

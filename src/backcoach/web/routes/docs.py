@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, ctx_optional
 
-router = APIRouter()
+router = APIRouter(route_class=BlockingRoute)
 
 
 def _ref_name(schema: dict[str, Any]) -> str | None:

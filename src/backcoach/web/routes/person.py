@@ -8,10 +8,11 @@ from backcoach.domain.errors import BackcoachError, ProgramLocked
 from backcoach.services import screening as screening_svc
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases, views
+from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import form_data
 
-router = APIRouter()
+router = APIRouter(route_class=BlockingRoute)
 
 
 def _person(ctx: Ctx) -> int:

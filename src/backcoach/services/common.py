@@ -250,9 +250,7 @@ def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[m
     however long the history grows."""
     t = thresholds().monitoring
     since = dt.datetime.combine(now.date() - dt.timedelta(days=t.mean_window_days + 1), dt.time.min, now.tzinfo)
-    found = {r.id: r for r in uow.pain.first_of_each_kind(person_id, t.baseline_entries)}
-    found.update({r.id: r for r in uow.pain.list_for(person_id, since=since)})
-    return sorted(found.values(), key=lambda r: (r.at, r.id))
+    return uow.pain.first_of_each_kind(person_id, t.baseline_entries, since=since)
 
 
 def pain_entries(records: list[m.PainEntryRecord], now: Optional[dt.datetime] = None) -> list[Any]:

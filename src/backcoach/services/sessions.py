@@ -191,7 +191,7 @@ def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence
     from backcoach.domain.progression import ExerciseLog, history_needed
 
     needed = history_needed(catalog())
-    limit: Optional[int] = 4 * needed
+    limit: Optional[int] = needed + 2  # enough when every session logs every exercise
     while True:
         rows = uow.sessions.recent_entries(person_id, since, limit)
         found: dict[str, list[Any]] = {ex_id: [] for ex_id in exercise_ids}
@@ -202,7 +202,7 @@ def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence
                     logs.append(entry)
         if limit is None or len(rows) < limit or all(len(v) >= needed for v in found.values()):
             break
-        limit = None if limit >= 64 * needed else limit * 4
+        limit = None if limit >= 64 else limit * 4
     mornings: dict[dt.date, int] = {}
     if rows:
         mornings = _next_morning_by_day([*_mornings(uow, person_id, rows[-1][0], now), *extra_mornings], now)
@@ -350,7 +350,7 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
             person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
             before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons),
             source="rule", session_log_id=session_rec.id,
-        ) for d in decisions])
+        ) for d in decisions], ids=False)
         uow.commit()
         return SessionLogged(session_id=session_rec.id, person_id=person_id, performed_on=performed_on,
                              decisions=tuple(decisions), duplicate=False, alerts=tuple(report.alerts), gate=info,
@@ -514,10 +514,11 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
                 program_rec.id, program_rec.version, program=new_program.to_dict(), phase=new_program.phase,
                 updated_at=now):
             raise ChangedMeanwhile(CHANGED_MESSAGE)
-        uow.add_all([entry, *(m.DecisionRecord(  # plain inserts: the entry, then the decisions
+        uow.add_all([entry])  # plain inserts: the entry (its id is the answer), then the decisions
+        uow.add_all([m.DecisionRecord(
             person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
             before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons), source="rule",
-        ) for d in decisions)])
+        ) for d in decisions], ids=False)
         uow.commit()
         return CheckinRecorded(entry_id=entry.id, person_id=person_id, nprs=nprs, kind=kind,
                                decisions=tuple(decisions), alerts=tuple(report.alerts), gate=info)

@@ -147,11 +147,13 @@ class MemPainRepository(_Mem, r.PainRepository):
                             and (kinds is None or x.kind in kinds))
         return sorted(found, key=lambda x: (x.at, x.id))
 
-    def first_of_each_kind(self, person_id: int, n: int) -> list[m.PainEntryRecord]:
+    def first_of_each_kind(self, person_id: int, n: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
         found: list[m.PainEntryRecord] = []
         every = self.list_for(person_id)
         for kind in dict.fromkeys(x.kind for x in every):
             found += [x for x in every if x.kind == kind][:n]
+        if since is not None:
+            found += [x for x in every if x.at >= since and x not in found]
         return sorted(found, key=lambda x: (x.at, x.id))
 
     def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
@@ -254,7 +256,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.pending, self.deleted = [], []
         return self
 
-    def add_all(self, records: Sequence[Any]) -> list[Any]:
+    def add_all(self, records: Sequence[Any], ids: bool = True) -> list[Any]:
         for record in records:
             _apply_defaults(record)
             if getattr(record, "id", None) is None:

@@ -20,7 +20,7 @@ import abc
 import datetime as dt
 from typing import Any, Generic, Optional, Sequence, TypeVar
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -127,8 +127,9 @@ class PainRepository(Repository[m.PainEntryRecord]):
         """Oldest first; `since` is inclusive; `kinds` keeps only those kinds."""
 
     @abc.abstractmethod
-    def first_of_each_kind(self, person_id: int, n: int) -> list[m.PainEntryRecord]:
-        """The first `n` entries of each kind (what a baseline is made of), oldest first."""
+    def first_of_each_kind(self, person_id: int, n: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
+        """The first `n` entries of each kind (what a baseline is made of) and, with `since`, every
+        entry from then on too (what the monitoring rules read, in one query); oldest first."""
 
     @abc.abstractmethod
     def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
@@ -395,16 +396,20 @@ class SqlPainRepository(_Sql, PainRepository):
             params["kinds"] = list(kinds)
         return self._rows(stmt, params)
 
-    def first_of_each_kind(self, person_id: int, n: int) -> list[m.PainEntryRecord]:
+    def first_of_each_kind(self, person_id: int, n: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
         def build() -> Any:
             p = m.PainEntryRecord
             rank = (select(p.id, func.row_number().over(partition_by=p.kind, order_by=(p.at, p.id)).label("rank"))
                     .where(p.person_id == bindparam("person_id")).subquery())
-            return (select(p.__table__).join(rank, rank.c.id == p.id).where(rank.c.rank <= bindparam("n"))
-                    .order_by(p.at, p.id))
+            first = select(rank.c.id).where(rank.c.rank <= bindparam("n"))
+            wanted = p.id.in_(first) if since is None else or_(p.id.in_(first), p.at >= bindparam("since"))
+            return select(p.__table__).where(p.person_id == bindparam("person_id"), wanted).order_by(p.at, p.id)
 
-        stmt = _cached("pain.first_of_each_kind", build)
-        return self._rows(stmt, {"person_id": person_id, "n": n})
+        stmt = _cached(("pain.first_of_each_kind", since is None), build)
+        params: dict[str, Any] = {"person_id": person_id, "n": n}
+        if since is not None:
+            params["since"] = since
+        return self._rows(stmt, params)
 
     def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
         stmt = _cached("pain.latest_new_symptoms", lambda: (

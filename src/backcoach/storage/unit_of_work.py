@@ -69,9 +69,10 @@ class UnitOfWork(abc.ABC):
         """
 
     @abc.abstractmethod
-    def add_all(self, records: Sequence[Any]) -> list[Any]:
+    def add_all(self, records: Sequence[Any], ids: bool = True) -> list[Any]:
         """Save new records of any kinds at once (each run of one kind is one batched insert
-        where the database allows); they all have their ids afterwards.
+        where the database allows); they all have their ids afterwards, unless `ids=False`
+        says nothing needs them (cheaper on SQLite, which cannot return a batch's ids in order).
         A clash with a unique value (idempotency key, ...) raises `Conflict` here."""
 
     @abc.abstractmethod
@@ -96,13 +97,13 @@ def session_factory_for(engine: Engine) -> sessionmaker[Session]:
 _inserts: dict[Any, tuple[Any, list[tuple[str, Any]]]] = {}
 
 
-def _insert_for(kind: Any) -> tuple[Any, list[tuple[str, Any]]]:
-    """The INSERT ... RETURNING id of a record class (built once; statements are immutable) and
-    its columns with their Python defaults (applied as the ORM would)."""
+def _insert_for(kind: Any, ids: bool) -> tuple[Any, list[tuple[str, Any]]]:
+    """The INSERT (... RETURNING id when `ids`) of a record class (built once; statements are
+    immutable) and its columns with their Python defaults (applied as the ORM would)."""
     table = kind.__table__
     columns = [(c.key, c.default) for c in table.columns if not c.primary_key]
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    _inserts[kind] = (stmt, columns)
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True) if ids else insert(table)
+    _inserts[kind, ids] = (stmt, columns)
     return stmt, columns
 
 
@@ -177,7 +178,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 raise translated from exc
             raise
 
-    def add_all(self, records: Sequence[Any]) -> list[Any]:
+    def add_all(self, records: Sequence[Any], ids: bool = True) -> list[Any]:
         """Plain INSERTs instead of an ORM flush (the hottest writes: a session log with its pain
         entries and decisions): the records of one kind in a row are one executemany statement
         that returns their ids in order, so each record gets its id; they are not tracked by the
@@ -190,23 +191,25 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 j = i
                 while j < len(records) and type(records[j]) is kind:
                     j += 1
-                self._insert(kind, records[i:j])
+                self._insert(kind, records[i:j], ids)
                 i = j
         except IntegrityError as exc:
             self.session.rollback()
             raise Conflict(CONFLICT_MESSAGE) from exc
         return list(records)
 
-    def _insert(self, kind: Any, records: Sequence[Any]) -> None:
+    def _insert(self, kind: Any, records: Sequence[Any], ids: bool) -> None:
         assert self.session is not None
-        stmt, columns = _inserts.get(kind) or _insert_for(kind)
+        stmt, columns = _inserts.get((kind, ids)) or _insert_for(kind, ids)
         rows = []
         for rec in records:
             for key, default in columns:
                 if default is not None and getattr(rec, key) is None:
                     setattr(rec, key, default.arg(None) if default.is_callable else default.arg)
             rows.append({key: getattr(rec, key) for key, _ in columns})
-        if len(rows) == 1:
+        if not ids:
+            self.session.execute(stmt, rows)
+        elif len(rows) == 1:
             records[0].id = self.session.execute(stmt, rows[0]).scalar_one()
         else:
             for rec, new_id in zip(records, self.session.execute(stmt, rows).scalars()):

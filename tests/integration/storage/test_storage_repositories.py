@@ -322,6 +322,9 @@ def test_pain_queries_for_baseline_window_and_new_symptoms(make_uow: Callable[[]
     with make_uow() as uow:
         first = uow.pain.first_of_each_kind(pid, 2)
         assert [(r.kind, r.nprs) for r in first] == [("daily", 0), ("next_morning", 0), ("daily", 1), ("next_morning", 1)]
+        window = uow.pain.first_of_each_kind(pid, 1, since=at(3, 2))  # the first of each kind, and everything since
+        assert [(r.kind, r.nprs) for r in window] == [("daily", 0), ("next_morning", 0), ("daily", 5), ("daily", 4),
+                                                      ("next_morning", 4)]
         assert [r.nprs for r in uow.pain.list_for(pid, since=at(3), kinds=("next_morning",))] == [3, 4]
         assert uow.pain.latest_new_symptoms(pid).note == "foot"
         assert uow.pain.latest_new_symptoms(pid + 1000) is None
@@ -338,3 +341,22 @@ def test_a_database_from_a_newer_version_is_explained(tmp_path: Any) -> None:
     with pytest.raises(StorageError, match="newer version of backcoach"):
         with SqlAlchemyUnitOfWork(url) as uow:
             uow.people.list()
+
+
+def test_add_all_inserts_runs_of_each_kind_with_ids_unless_told_none_are_needed(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        uow.begin_write()
+        pain = [m.PainEntryRecord(person_id=pid, at=at(0, h), nprs=h, kind="daily") for h in range(3)]
+        log = m.SessionLog(person_id=pid, performed_on=at().date(), at=at(), entries=[{"x": 1}], idempotency_key="k")
+        uow.add_all([*pain, log])
+        assert [p.id for p in pain] == sorted(p.id for p in pain) and len({p.id for p in pain}) == 3
+        assert log.id is not None
+        uow.add_all([m.DecisionRecord(person_id=pid, at=at(0, n), exercise_id="clamshell", action="hold", before={},
+                                      after={}, reasons=[f"r{n}"], session_log_id=log.id) for n in range(3)], ids=False)
+        uow.commit()
+    with make_uow() as uow:
+        assert [p.nprs for p in uow.pain.list_for(pid)] == [0, 1, 2]
+        assert [d.reasons for d in uow.decisions.list_for(pid)] == [["r2"], ["r1"], ["r0"]]
+        assert {d.session_log_id for d in uow.decisions.list_for(pid)} == {log.id}
+        assert uow.sessions.get_by_idempotency_key("k").id == log.id

@@ -40,7 +40,7 @@ def record_assessment(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any
     parsed = parse_assessment(answers, thresholds())
     result = assess(parsed, thresholds())
     with uow:
-        person = get_person(uow, person_id)
+        person = get_person(uow, person_id, change=True)
         rec = uow.assessments.add(m.Assessment(person_id=person_id, at=now, answers=parsed.to_dict(), result=result.to_dict()))
         onset_weeks = getattr(parsed, "onset_weeks", None)
         if onset_weeks is not None:

@@ -76,9 +76,9 @@ def local(at: dt.datetime, now: dt.datetime) -> dt.datetime:
     return at.astimezone(now.tzinfo)
 
 
-def get_person(uow: UnitOfWork, person_id: int) -> m.Person:
-    """The person, or PersonNotFound."""
-    person = uow.people.get(person_id)
+def get_person(uow: UnitOfWork, person_id: int, change: bool = False) -> m.Person:
+    """The person (read-only unless `change`), or PersonNotFound."""
+    person = uow.people.get(person_id) if change else uow.people.find(person_id)
     if person is None:
         raise PersonNotFound(f"There is no person with id {person_id}.")
     return person

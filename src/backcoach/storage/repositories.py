@@ -55,6 +55,10 @@ class PeopleRepository(Repository[m.Person]):
     def list(self) -> list[m.Person]:
         """Everyone, by id."""
 
+    def find(self, person_id: int) -> Optional[m.Person]:
+        """The person as a read-only record (what most use cases need); `get` one to change it."""
+        return self.get(person_id)
+
 
 class ScreeningRepository(Repository[m.Screening]):
     model = m.Screening
@@ -283,6 +287,10 @@ def _newest(model: Any, time_col: str = "at") -> Sequence[Any]:
 class SqlPeopleRepository(_Sql, PeopleRepository):
     def list(self) -> list[m.Person]:
         return self._all(select(m.Person).order_by(m.Person.id))
+
+    def find(self, person_id: int) -> Optional[m.Person]:
+        stmt = _cached("people.find", lambda: select(m.Person.__table__).where(m.Person.id == bindparam("person_id")))
+        return next(iter(self._rows(stmt, {"person_id": person_id})), None)
 
 
 class SqlScreeningRepository(_Sql, ScreeningRepository):

@@ -75,7 +75,13 @@ def test_create_admin_makes_an_administrator(tmp_path, monkeypatch):
 
 def _socket_fds(pid: int) -> int:
     fds = f"/proc/{pid}/fd"
-    return sum(1 for fd in os.listdir(fds) if os.readlink(os.path.join(fds, fd)).startswith("socket:"))
+    count = 0
+    for fd in os.listdir(fds):
+        try:
+            count += os.readlink(os.path.join(fds, fd)).startswith("socket:")
+        except FileNotFoundError:  # closed meanwhile
+            pass
+    return count
 
 
 def _children(pid: int) -> list[int]:

@@ -139,6 +139,24 @@ def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen
     raise SystemExit("server did not start in 60 s")
 
 
+def server_cpu_seconds(proc: subprocess.Popen) -> float | None:
+    """CPU time used so far by the server and its workers (every process of its session; Linux /proc)."""
+    if not os.path.isdir("/proc"):
+        return None
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[3]) == proc.pid:  # the session id (the server was started in a new session)
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -276,6 +294,16 @@ def verify(database_url: str, stats: Stats) -> tuple[int, int]:
     return len(stats.sessions_acked - sessions), len(stats.pain_acked - pain)
 
 
+def run(coro: Any) -> Any:
+    """Run the load client on uvloop when it is installed (it comes with uvicorn[standard]): the
+    client shares the machine's cores with the server, so the less CPU it takes the better."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -301,9 +329,11 @@ def main() -> None:
     proc = start_server(url, port, args.workers)
     try:
         t0 = time.monotonic()
-        people = asyncio.run(set_up(port, args.people, min(args.concurrency, 16)))
+        people = run(set_up(port, args.people, min(args.concurrency, 16)))
         print(f"set-up: {len(people)} people signed up, screened, assessed in {time.monotonic() - t0:.1f} s (not timed)")
-        stats, elapsed = asyncio.run(load(port, people, args.concurrency, args.duration, mix))
+        cpu_before = server_cpu_seconds(proc)
+        stats, elapsed = run(load(port, people, args.concurrency, args.duration, mix))
+        cpu_after = server_cpu_seconds(proc)
     finally:
         stop_server(proc)
     total = sum(len(v) for v in stats.latencies.values())
@@ -312,6 +342,10 @@ def main() -> None:
         print(f"{kind:<10}{len(lat):>8}{len(lat) / elapsed:>10.1f}{pct(lat, .5):>10.1f}{pct(lat, .99):>10.1f}")
     all_lat = [x for v in stats.latencies.values() for x in v]
     print(f"{'all':<10}{total:>8}{total / elapsed:>10.1f}{pct(all_lat, .5):>10.1f}{pct(all_lat, .99):>10.1f}")
+    if cpu_before is not None and cpu_after is not None and total:
+        used = cpu_after - cpu_before
+        print(f"server CPU: {used:.1f} s in {elapsed:.1f} s ({used / elapsed:.2f} of {os.cpu_count()} cores busy), "
+              f"{1000 * used / total:.2f} ms per request")
     print(f"\nerrors: {len(stats.errors)}")
     for e in stats.errors[:5]:
         print("  ", e)

@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         from backcoach.settings import get_settings
         from backcoach.storage import upgrade
         from backcoach.storage.database import safe_url
-        from backcoach.web.workers import can_reuse_port, run_workers
+        from backcoach.web.workers import PortUnavailable, WorkersFailing, can_reuse_port, run_workers
 
         settings = get_settings()
         host = host or settings.host
@@ -39,9 +39,12 @@ def register(app: typer.Typer) -> None:
         if workers > 1 and can_reuse_port():
             try:
                 run_workers("backcoach.web.asgi:app", host, port, workers, **options)
-            except OSError as exc:
+            except PortUnavailable as exc:
                 typer.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Is backcoach (or another program) "
                            "already running there? Stop it or choose another --port.", err=True)
+                raise typer.Exit(1) from exc
+            except WorkersFailing as exc:
+                typer.echo(f"backcoach stopped: {exc}.", err=True)
                 raise typer.Exit(1) from exc
         else:
             uvicorn.run("backcoach.web.asgi:app", host=host, port=port, workers=workers, **options)

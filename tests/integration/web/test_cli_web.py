@@ -153,3 +153,30 @@ def test_serve_on_a_port_in_use_says_so(tmp_path):
              "--workers", "2"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr and "another --port" in done.stderr
+
+
+def test_the_port_is_refused_when_another_server_shares_it_with_so_reuseport():
+    import pytest
+
+    from backcoach.web.workers import PortUnavailable, reserve_port, reuse_port_socket
+
+    other = reuse_port_socket("127.0.0.1", 0)  # another server that also uses SO_REUSEPORT
+    other.listen()
+    try:
+        with pytest.raises(PortUnavailable):
+            reserve_port("127.0.0.1", other.getsockname()[1])
+    finally:
+        other.close()
+    free = reserve_port("127.0.0.1", _free_port())
+    free.close()
+
+
+def test_serve_gives_up_when_the_workers_keep_dying(tmp_path):
+    # A setting only the workers read (an invalid thread count) makes every worker exit at start.
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/dying.sqlite3", BACKCOACH_DATA_DIR=str(tmp_path),
+               BACKCOACH_WEB_THREADS="many")
+    done = subprocess.run(
+        [sys.executable, "-c", "from backcoach.cli import main; main()", "serve", "--port", str(_free_port()),
+         "--workers", "2"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "the web workers keep stopping right after they start" in done.stderr

@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Annotated, Any, AsyncIterator
 
+import anyio
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
@@ -261,13 +262,14 @@ async def get_uow(request: Request) -> AsyncIterator[SqlAlchemyUnitOfWork]:
         raise
     finally:
         if uow.session is not None and uow.session.in_transaction():
-            await run_blocking(uow.__exit__, *exc_info)
+            with anyio.CancelScope(shield=True):  # a cancelled request still gives its connection back
+                await run_blocking(uow.__exit__, *exc_info)
         else:
             uow.__exit__(*exc_info)
 
 
 def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
-    """Who is asking (runs in the thread pool: it may read the account from the database)."""
+    """Who is asking (blocking: it may read the account from the database; see web/blocking.py)."""
     db = uow.session
     session: Session = request.state.session
     account = None

@@ -10,16 +10,9 @@ from typing import Any, Callable
 from backcoach import services
 from backcoach.storage import SqlAlchemyUnitOfWork
 
+from answers import CLEAR
+
 T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone.utc)
-CLEAR = {
-    "age": 40, "pain_now": 3, "pain_worst_24h": 5, "onset_weeks": 2, "radiation": "buttock",
-    "legs_affected": "none", "leg_numbness_or_tingling": False, "leg_weakness": "none",
-    "bladder_change": False, "bowel_control_loss": False, "saddle_numbness": False,
-    "new_sexual_dysfunction": False, "relieved_by_rest": True, "worse_at_night": False,
-    "fever_or_chills": False, "cancer_history": False, "unexplained_weight_loss": False,
-    "recent_trauma": "none", "osteoporosis_or_steroids": False,
-    "immunosuppressed_or_injects_drugs": False, "first_episode": False,
-}
 ASSESSMENT = {"pain_now": 3, "pain_worst_24h": 4, "side": "left", "radiation": "none", "onset_weeks": 2,
               "bridge_hold_s": 20, "single_leg_bridge_reps_left": 5, "single_leg_bridge_reps_right": 8}
 

@@ -5,18 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from answers import CLEAR
+
 
 T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone.utc)  # a Monday
 
-CLEAR = {
-    "age": 40, "pain_now": 3, "pain_worst_24h": 5, "onset_weeks": 2, "radiation": "buttock",
-    "legs_affected": "none", "leg_numbness_or_tingling": False, "leg_weakness": "none",
-    "bladder_change": False, "bowel_control_loss": False, "saddle_numbness": False,
-    "new_sexual_dysfunction": False, "relieved_by_rest": True, "worse_at_night": False,
-    "fever_or_chills": False, "cancer_history": False, "unexplained_weight_loss": False,
-    "recent_trauma": "none", "osteoporosis_or_steroids": False,
-    "immunosuppressed_or_injects_drugs": False, "first_episode": False,
-}
 SEE_CLINICIAN = {**CLEAR, "onset_weeks": 8}
 URGENT = {**CLEAR, "fever_or_chills": True}
 URGENT_CANCER = {**CLEAR, "cancer_history": True}

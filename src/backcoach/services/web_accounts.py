@@ -57,7 +57,8 @@ class Account:
     display_name: str
 
 
-def _account(u: User) -> Account:
+def _account(u: Any) -> Account:
+    """An account from a user record or a row with the same columns."""
     return Account(id=u.id, email=u.email, role=u.role, person_id=u.person_id, display_name=u.display_name or u.email)
 
 
@@ -159,10 +160,7 @@ _ACCOUNT_BY_ID = (select(User.id, User.email, User.role, User.person_id, User.di
 def get_account(session: Session, user_id: int) -> Account | None:
     """The active account with this id, or None (deleted or deactivated since the cookie or token was issued)."""
     row = session.execute(_ACCOUNT_BY_ID, {"user_id": user_id}).first()
-    if row is None:
-        return None
-    return Account(id=row.id, email=row.email, role=row.role, person_id=row.person_id,
-                   display_name=row.display_name or row.email)
+    return None if row is None else _account(row)
 
 
 # -- clinicians and the people they look after --------------------------------------

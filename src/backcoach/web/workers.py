@@ -50,22 +50,24 @@ def reserve_port(host: str, port: int) -> socket.socket:
     """Fail if anything listens on host:port, then hold it with a (never listening) shared socket.
 
     A plain bind first: a socket with SO_REUSEPORT could otherwise join another server's group."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-        return reuse_port_socket(host, port)
+        _bound_socket(host, port, shared=False).close()
+        return _bound_socket(host, port, shared=True)
     except OSError as exc:
         raise PortUnavailable(exc.errno, exc.strerror or str(exc)) from exc
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
     """A bound (not yet listening) TCP socket that other sockets of this user may share."""
+    return _bound_socket(host, port, shared=True)
+
+
+def _bound_socket(host: str, port: int, shared: bool) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError:

@@ -266,6 +266,12 @@ class _Sql:
         """Read-only rows (attribute access by column name) of a prebuilt Core select."""
         return list(self.session.execute(stmt, params))
 
+    def _rows_up_to(self, key: str, build: Any, params: dict[str, Any], limit: Optional[int]) -> list[Any]:
+        """`_rows` of the select that `build()` makes (built once), all of them or the first `limit`
+        (a bound parameter, so one statement serves every limit)."""
+        stmt = _cached((key, limit is None), lambda: build() if limit is None else build().limit(bindparam("limit")))
+        return self._rows(stmt, params if limit is None else {**params, "limit": limit})
+
 
 # The hottest reads (every session log, check-in and progress read runs them) are built once per
 # process with bound parameters and reused: building a select and its cache key costs more CPU
@@ -298,14 +304,9 @@ class SqlScreeningRepository(_Sql, ScreeningRepository):
         return self._first(select(m.Screening).where(m.Screening.person_id == person_id).order_by(*_newest(m.Screening)))
 
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Screening]:
-        stmt = _cached(("screenings.list_for", limit), lambda: self._limited(
+        return self._rows_up_to("screenings.list_for", lambda: (
             select(m.Screening.__table__).where(m.Screening.person_id == bindparam("person_id"))
-            .order_by(*_newest(m.Screening)), limit))
-        return self._rows(stmt, {"person_id": person_id})
-
-    @staticmethod
-    def _limited(stmt: Any, limit: Optional[int]) -> Any:
-        return stmt if limit is None else stmt.limit(limit)
+            .order_by(*_newest(m.Screening))), {"person_id": person_id}, limit)
 
 
 class SqlAssessmentRepository(_Sql, AssessmentRepository):
@@ -371,18 +372,12 @@ class SqlSessionLogRepository(_Sql, SessionLogRepository):
         return list(self.session.scalars(stmt, {"person_id": person_id, "since": since or dt.date.min}))
 
     def recent_entries(self, person_id: int, since: dt.date, limit: Optional[int]) -> list[tuple[dt.date, list[Any]]]:
-        def build() -> Any:
-            s = m.SessionLog
-            stmt = (select(s.performed_on, s.entries)
-                    .where(s.person_id == bindparam("person_id"), s.performed_on >= bindparam("since"))
-                    .order_by(s.performed_on.desc(), s.at.desc(), s.id.desc()))
-            return stmt if limit is None else stmt.limit(bindparam("limit"))
-
-        stmt = _cached(("sessions.recent_entries", limit is None), build)
-        params: dict[str, Any] = {"person_id": person_id, "since": since}
-        if limit is not None:
-            params["limit"] = limit
-        return [(on, entries) for on, entries in self.session.execute(stmt, params)]
+        s = m.SessionLog
+        rows = self._rows_up_to("sessions.recent_entries", lambda: (
+            select(s.performed_on, s.entries)
+            .where(s.person_id == bindparam("person_id"), s.performed_on >= bindparam("since"))
+            .order_by(s.performed_on.desc(), s.at.desc(), s.id.desc())), {"person_id": person_id, "since": since}, limit)
+        return [(on, entries) for on, entries in rows]
 
 
 class SqlPainRepository(_Sql, PainRepository):
@@ -448,13 +443,9 @@ class SqlDecisionRepository(_Sql, DecisionRepository):
 
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
         d = m.DecisionRecord
-
-        def build() -> Any:
-            stmt = select(d.__table__).where(d.person_id == bindparam("person_id")).order_by(*_newest(d))
-            return stmt if limit is None else stmt.limit(bindparam("limit"))
-
-        stmt = _cached(("decisions.list_for", limit is None), build)
-        return self._rows(stmt, {"person_id": person_id} if limit is None else {"person_id": person_id, "limit": limit})
+        return self._rows_up_to("decisions.list_for", lambda: (
+            select(d.__table__).where(d.person_id == bindparam("person_id")).order_by(*_newest(d))),
+            {"person_id": person_id}, limit)
 
 
 class SqlClearanceRepository(_Sql, ClearanceRepository):

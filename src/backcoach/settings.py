@@ -9,6 +9,7 @@ Environment variables (each also accepted with a `BACKCOACH_` prefix):
   HOST, PORT     where `backcoach serve` listens (127.0.0.1:8000)
   JOBS_BACKEND   "inprocess" (default) or "celery"
   REDIS_URL      broker/result backend for Celery
+  VIDEO_MAX_MB, VIDEO_MAX_SECONDS  limits of an uploaded video of a set (200 MB, 180 s)
   BACKCOACH_DATA_DIR  overrides the data directory itself
 """
 
@@ -55,8 +56,16 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", repr=False, validation_alias=_alias("SECRET_KEY"))
     host: str = Field(default="127.0.0.1", validation_alias=_alias("HOST"))
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=_alias("PORT"))
-    jobs_backend: Literal["inprocess", "celery"] = Field(default="inprocess", validation_alias=_alias("JOBS_BACKEND"))
+    jobs_backend: Literal["inprocess", "celery"] = Field(
+        default="inprocess", validation_alias=AliasChoices("JOBS_BACKEND", "BACKCOACH_JOBS_BACKEND", "BACKCOACH_JOBS", "jobs_backend"))
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=_alias("REDIS_URL"))
+    video_max_mb: float = Field(default=200.0, gt=0, le=4096, validation_alias=_alias("VIDEO_MAX_MB"))
+    video_max_seconds: float = Field(default=180.0, gt=0, le=3600, validation_alias=_alias("VIDEO_MAX_SECONDS"))
+
+    @property
+    def upload_dir(self) -> Path:
+        """Uploaded videos waiting for (or kept after) analysis; Celery workers must see the same folder."""
+        return self.data_dir / "uploads"
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

@@ -129,7 +129,8 @@ def _wait_attr(page: Any, name: str, ok, timeout_s: float) -> str:
         if value is not None and ok(value):
             return value
         page.wait_for_timeout(500)
-    raise AssertionError(f"#coach[{name}] = {_attr(page, name)!r} after {timeout_s} s")
+    raise AssertionError(f"#coach[{name}] = {_attr(page, name)!r} after {timeout_s} s "
+                         f"({_attr(page, 'data-frames')} frames analysed; {_attr(page, 'data-timing')})")
 
 
 def test_live_coaching_with_a_fake_camera(coach_server: tuple[str, Any], camera_page: Any) -> None:
@@ -176,10 +177,12 @@ def test_recorded_set_analysed_in_the_browser_fills_the_log(coach_server: tuple[
     base, _app = coach_server
     page = camera_page
     _person_on_coach_page(page, base)
+    # 5 frames per second of media time (49 frames; the CLI counts 5 at 4, 5, 6 and 8 fps): software
+    # WebGL on a busy shared machine took 3-5 s per frame, an idle one well under 1 s
+    page.goto(page.url + "?fps=5")
     page.get_by_label("Video of your set").set_input_files(str(BRIDGE_CLIP))
     page.get_by_role("button", name="Analyse on this device").click()
-    # ~78 frames at 8 frames/s of media time; bounded by the page's own progress, not by speed
-    reps = _wait_attr(page, "data-result-reps", lambda v: v != "", 230)
+    reps = _wait_attr(page, "data-result-reps", lambda v: v != "", 420)
     assert reps == "5", page.locator("[data-recorded-problem]").inner_text()
     assert page.locator("ol.reps li").count() == 5
     shot(page, "coach-recorded")

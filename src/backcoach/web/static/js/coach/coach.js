@@ -17,6 +17,11 @@
     csrf: root.getAttribute("data-csrf"),
     todayUrl: root.getAttribute("data-today-url")
   };
+  // A slow device can analyse fewer frames of a recorded set (?fps=5) or use the small model (?model=lite).
+  var params = new URLSearchParams(window.location.search);
+  var fpsParam = parseFloat(params.get("fps") || "");
+  if (fpsParam >= 2 && fpsParam <= 15) cfg.fps = fpsParam;
+  cfg.model = params.get("model") === "lite" ? 0 : 1;
   var PARTS = { shoulder: [11, 12], hip: [23, 24], knee: [25, 26], ankle: [27, 28], wrist: [15, 16] };
   var PART_NAMES = { shoulder: "shoulders", hip: "hips", knee: "knees", ankle: "feet", wrist: "hands" };
 
@@ -55,7 +60,7 @@
   var estimatorPromise = null;
   function estimator() {
     if (!estimatorPromise) {
-      estimatorPromise = window.BackcoachPose.create({ modelComplexity: 1 }).catch(function (e) {
+      estimatorPromise = window.BackcoachPose.create({ modelComplexity: cfg.model }).catch(function (e) {
         estimatorPromise = null;
         throw e;
       });
@@ -357,14 +362,20 @@
     try { est = await estimator(); } catch (e) { problem("[data-recorded-problem]", e.message); return; }
     est.reset();
     var frames = [], step = 1 / cfg.fps, last = -1;
+    var seekMs = 0, poseMs = 0;
     for (var t = 0; t < duration; t += step) {
+      var t0 = performance.now();
       await seek(v, t);
       var mt = v.currentTime;  // the media time the decoder actually landed on
+      var t1 = performance.now();
+      seekMs += t1 - t0;
       if (!(mt > last)) continue;
       last = mt;
       var f = await est.estimate(v, mt);
+      poseMs += performance.now() - t1;
       frames.push(f);
       root.setAttribute("data-frames", String(frames.length));
+      root.setAttribute("data-timing", "seek " + Math.round(seekMs / frames.length) + " ms, pose " + Math.round(poseMs / frames.length) + " ms per frame");
       setProgress(Math.min(1, mt / duration), "Analysed " + mt.toFixed(1) + " of " + duration.toFixed(1) + " seconds");
     }
     est.reset();

@@ -45,12 +45,25 @@
     var latest = null;
     pose.onResults(function (r) { latest = r; });
     await pose.initialize();
+    // The model looks at 256 px anyway; handing it a large frame only costs upload time
+    // (a lot of it on software WebGL), so big frames are drawn smaller first.
+    var maxSide = options.maxSide || 640;
+    var canvas = document.createElement("canvas");
+    function shrink(source) {
+      var size = sizeOf(source), s = Math.max(size.width, size.height);
+      if (s <= maxSide) return source;
+      var k = maxSide / s;
+      canvas.width = Math.round(size.width * k); canvas.height = Math.round(size.height * k);
+      canvas.getContext("2d").drawImage(source, 0, 0, canvas.width, canvas.height);
+      return canvas;
+    }
     return {
       /* One frame: landmarks (or null when nobody is found), with the frame's media time. */
       estimate: async function (source, mediaTimeS) {
         latest = null;
-        await pose.send({ image: source }, Math.round(mediaTimeS * 1000));
-        var size = sizeOf(source);
+        var image = shrink(source);
+        await pose.send({ image: image }, Math.round(mediaTimeS * 1000));
+        var size = sizeOf(image);
         return { t: mediaTimeS, width: size.width, height: size.height, landmarks: rows(latest && latest.poseLandmarks) };
       },
       reset: function () { pose.reset(); },

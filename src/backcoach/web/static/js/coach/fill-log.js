@@ -15,7 +15,9 @@
         if (el && value != null) el.value = value;
       };
       set("sets", log.sets.length);
-      set("reps", log.sets.join(","));
+      var counted = log.sets.filter(function (n) { return n != null; });
+      if (counted.length) set("reps", counted.join(","));
+      if (log.holds && log.holds.length) set("holds", log.holds.join(","));
       set("faults", log.faults.join(","));
       var share = window.BackcoachSetLog.seriousShare(log);
       set("serious", share == null ? "" : share);
@@ -27,8 +29,8 @@
       var note = card.querySelector("[data-camera-note]");
       if (note) {
         note.hidden = false;
-        note.querySelector("span").textContent = "Filled in from the camera: " + log.sets.join(", ") +
-          " repetitions" + (log.faults.length ? "; mistakes seen: " + log.faults.join(", ").replace(/_/g, " ") : "") +
+        note.querySelector("span").textContent = "Filled in from the camera or the guided session: " + log.sets.length + " set(s)" +
+          (counted.length ? " of " + counted.join(", ") + " repetitions" : "") + (log.faults.length ? "; mistakes seen: " + log.faults.join(", ").replace(/_/g, " ") : "") +
           ". Check it and change anything that is not right before you save.";
         var btn = note.querySelector("button");
         if (btn) btn.onclick = function () {

@@ -22,6 +22,7 @@
   function addSet(day, exercise, set) {
     var log = read(day, exercise) || { sets: [], faults: [], serious: [], form: "" };
     log.sets.push(set.reps);
+    if (set.hold_s != null) (log.holds = log.holds || []).push(set.hold_s);
     (set.faults || []).forEach(function (f) { if (log.faults.indexOf(f) < 0) log.faults.push(f); });
     if (set.serious_fault_fraction != null) log.serious.push([set.reps, set.serious_fault_fraction]);
     if (set.form === "some_faults" || !log.form) log.form = set.form || log.form;

@@ -1,0 +1,29 @@
+"""clearances.ruled_out and clearances.seen_where: what the clinician who lifted a lock
+ruled out, and where the person was seen (asked on every clearance; older rows keep NULL)
+
+Revision ID: clinician_lock
+Revises: 0003
+Create Date: 2026-11-29
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "clinician_lock"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("clearances") as batch:
+        batch.add_column(sa.Column("ruled_out", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("seen_where", sa.String(length=300), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("clearances") as batch:
+        batch.drop_column("seen_where")
+        batch.drop_column("ruled_out")

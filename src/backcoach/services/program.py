@@ -244,6 +244,7 @@ def adjust_program(
         rec = uow.decisions.add(m.DecisionRecord(
             person_id=person_id, at=now, exercise_id=exercise_id, action=action, before=current.to_dict(),
             after=after.to_dict(), reasons=list(reasons), source="clinician", by_user_id=by_user_id, note=note,
+            by_name=who,
         ))
         uow.audit.add(m.AuditEntry(at=now, actor_user_id=by_user_id, person_id=person_id, action="program.adjusted",
                                    detail={"exercise_id": exercise_id, "action": action, "note": note, "by_name": who,

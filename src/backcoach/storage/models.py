@@ -180,6 +180,7 @@ class DecisionRecord(Base):
     reasons: Mapped[list[Any]]
     source: Mapped[str] = mapped_column(String(20), default="rule")
     by_user_id: Mapped[Optional[int]] = mapped_column(USER_FK(), nullable=True)
+    by_name: Mapped[Optional[str]] = mapped_column(String(200), nullable=True)  # the clinician, as shown
     note: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
     session_log_id: Mapped[Optional[int]] = mapped_column(ForeignKey("session_logs.id", ondelete="SET NULL"), nullable=True)
 

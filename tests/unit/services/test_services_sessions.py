@@ -202,7 +202,7 @@ def test_clinician_list_puts_the_person_needing_attention_first(uow):
         uow.commit()
     listed = services.people_for_clinician(uow, doc, days(1, 1))
     assert [s.person_id for s in listed] == [flagged, calm]
-    assert listed[0].attention > listed[1].attention and not listed[0].program_allowed
+    assert listed[0].rank < listed[1].rank and not listed[0].program_allowed
     overview = services.person_overview(uow, doc, flagged, days(1, 1)).to_dict()
     assert [s["level"] for s in overview["screenings"]] == ["urgent", "clear"]
 

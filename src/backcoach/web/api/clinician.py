@@ -53,17 +53,23 @@ def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONRespons
 
 class ClearanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: str = Field(min_length=1, max_length=2000, description="What you checked and concluded")
+    ruled_out: str = Field(min_length=1, max_length=2000,
+                           description="What you ruled out (e.g. cauda equina syndrome, infection, fracture)")
+    seen_where: str = Field(min_length=1, max_length=300,
+                            description="Where the person was assessed (e.g. emergency department, your clinic)")
+    note: str = Field(min_length=1, max_length=2000, description="What you concluded; kept with your name")
 
 
-@router.post("/people/{person_id}/clearance", status_code=201, summary="Record clearance after an urgent screen",
+@router.post("/people/{person_id}/clearance", status_code=201,
+             summary="Record that the person was assessed after an urgent or emergency screen (lifts the pause)",
              response_model=dict[str, Any])
 def clearance(person_id: RecordId, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
               idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     clinician = _access(ctx, person_id)
     key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
     rec = ctx.once(key, lambda: services.record_clearance(ctx.service_uow(), person_id, by_name=clinician.display_name,
-                                                        note=body.note, now=ctx.now, by_user_id=clinician.id))
+                                                        note=body.note, now=ctx.now, by_user_id=clinician.id,
+                                                        ruled_out=body.ruled_out, seen_where=body.seen_where))
     return PlainJSONResponse(rec.to_dict(), status_code=201)
 
 

@@ -84,7 +84,7 @@ async def clearance(person_id: RecordId, request: Request, ctx: Ctx = Depends(pa
     try:
         ctx.once(f.get("form_token"), lambda: services.record_clearance(
             ctx.service_uow(), person_id, by_name=clinician.display_name, note=f.get("note", ""), now=ctx.now,
-            by_user_id=clinician.id))
+            by_user_id=clinician.id, ruled_out=f.get("ruled_out", ""), seen_where=f.get("seen_where", "")))
     except accounts.AlreadySubmitted:
         raise
     except BackcoachError as exc:

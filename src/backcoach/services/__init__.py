@@ -21,6 +21,7 @@ from backcoach.services.common import (
 )
 from backcoach.services.people import create_person, list_people, resolve_person
 from backcoach.services.program import (
+    AdjustmentNeedsConfirmation,
     AdjustmentRecorded,
     InvalidAdjustment,
     ProgramStarted,
@@ -48,7 +49,7 @@ from backcoach.services.status import (
 )
 
 __all__ = [
-    "AdjustmentRecorded", "AssessmentRecorded", "CheckinRecorded", "ClearanceRecorded", "ClearanceRefused",
+    "AdjustmentNeedsConfirmation", "AdjustmentRecorded", "AssessmentRecorded", "CheckinRecorded", "ClearanceRecorded", "ClearanceRefused",
     "GateInfo", "InvalidAdjustment", "NoProgram", "NotPermitted", "PersonNotFound", "PersonOverview",
     "PersonSummary", "ProgramStarted", "ScreeningRecorded", "SessionLogged", "Status", "TodaysSession",
     "adjust_program", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",

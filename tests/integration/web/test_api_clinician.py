@@ -71,13 +71,22 @@ def test_adjustment_is_attributed_kept_and_audited(team):
     pid = patient.account["person_id"]
     program = patient.get("/api/program").json()["program"]
     exercise_id = program["items"][0]["exercise_id"]
+    # 3 sets is above the activation phase's range: a warning first, saved once confirmed
     r = clinician.post(f"/api/clinician/people/{pid}/adjustments",
                        json={"exercise_id": exercise_id, "action": "dose", "sets": 3, "note": "Tolerating well."})
+    assert r.status_code == 409 and r.json()["confirm_required"] and "3 sets" in r.json()["warnings"][0]
+    r = clinician.post(f"/api/clinician/people/{pid}/adjustments",
+                       json={"exercise_id": exercise_id, "action": "dose", "sets": 3, "note": "Tolerating well.",
+                             "confirm": True})
     assert r.status_code == 201, r.text
-    assert r.json()["after"]["sets"] == 3
+    assert r.json()["after"]["sets"] == 3 and r.json()["by_name"] == "Dr Okafor" and r.json()["warnings"]
     decisions = patient.get("/api/progress").json()["decisions"]
     mine = [d for d in decisions if d["source"] == "clinician"]
     assert mine and mine[0]["by_user_id"] == clinician.account["id"] and "Tolerating well." in mine[0]["note"]
+    assert mine[0]["by_name"] == "Dr Okafor"
+    today = patient.get("/api/today").json()
+    assert today["clinician_note"]["note"] == "Tolerating well." and today["clinician_note"]["by"] == "Dr Okafor"
+    assert "A note from Dr Okafor" in patient.client.get("/today").text
     bad = clinician.post(f"/api/clinician/people/{pid}/adjustments",
                          json={"exercise_id": exercise_id, "action": "dose", "sets": 0, "note": "x"})
     assert bad.status_code == 422

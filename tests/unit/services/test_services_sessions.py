@@ -168,8 +168,13 @@ def test_clinician_adjustment_is_attributed_and_kept(onboarded, uow):
         d = uow.decisions.list_for(onboarded)[0]
         assert d.source == "clinician" and d.by_user_id == doc and "Dr Lee" in d.reasons[0]
         assert uow.audit.list(person_id=onboarded)[0].action == "program.adjusted"
+    # the banded clamshell belongs to the strengthening phase: a warning, saved once confirmed
+    with pytest.raises(services.AdjustmentNeedsConfirmation, match="strengthening phase"):
+        services.adjust_program(uow, onboarded, "clamshell", "swap", "Try the band.", days(0, 2),
+                                by_user_id=doc, new_exercise_id="banded_clamshell")
     swapped = services.adjust_program(uow, onboarded, "clamshell", "swap", "Try the band.", days(0, 2),
-                                      by_user_id=doc, new_exercise_id="banded_clamshell")
+                                      by_user_id=doc, new_exercise_id="banded_clamshell", confirm=True)
+    assert swapped.warnings and swapped.by_name == "Dr Lee"
     assert swapped.after.exercise_id == "banded_clamshell"
     ids = [i.prescription.exercise_id for i in services.todays_session(uow, onboarded, days(0, 3)).items]
     assert "banded_clamshell" in ids and "clamshell" not in ids

@@ -83,18 +83,26 @@ class AdjustmentIn(BaseModel):
     reps: Optional[int] = Field(default=None, ge=1, le=40)
     hold_s: Optional[int] = Field(default=None, ge=0, le=120)
     band: Optional[Literal["light", "medium", "heavy"]] = None
+    confirm: bool = Field(default=False, description="Save a change that goes beyond the program's rules "
+                                                     "(answered 409 with its warnings when false)")
 
 
-@router.post("/people/{person_id}/adjustments", status_code=201, summary="Swap, regress, progress or change the dose, with a note",
+@router.post("/people/{person_id}/adjustments", status_code=201,
+             summary="Swap, regress, progress or change the dose, with a note (409 with warnings when it goes "
+                     "beyond the program's rules and `confirm` is false)",
              response_model=dict[str, Any])
 def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
            idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     clinician = _access(ctx, person_id)
     key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
-    rec = ctx.once(key, lambda: services.adjust_program(
-        ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
-        by_name=clinician.display_name, new_exercise_id=body.new_exercise_id, sets=body.sets, reps=body.reps,
-        hold_s=body.hold_s, band=body.band))
+    try:
+        rec = ctx.once(key, lambda: services.adjust_program(
+            ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
+            by_name=clinician.display_name, new_exercise_id=body.new_exercise_id, sets=body.sets, reps=body.reps,
+            hold_s=body.hold_s, band=body.band, confirm=body.confirm))
+    except services.AdjustmentNeedsConfirmation as exc:
+        return PlainJSONResponse({"detail": str(exc), "warnings": list(exc.warnings), "confirm_required": True},
+                                 status_code=409)
     return PlainJSONResponse(rec.to_dict(), status_code=201)
 
 

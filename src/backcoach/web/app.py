@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - not on Windows
 from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked, UnknownExercise
 from backcoach.services import web_accounts as accounts
 from backcoach.web.deps import CsrfFailed, LoginRequired, utcnow
+from backcoach.web.idempotency import FormTokenInvalid, KeyReused
 from backcoach.web.security import SESSION_COOKIE, Session, Signer, make_hasher
 
 HERE = Path(__file__).parent
@@ -292,6 +293,8 @@ def _status_table():
 
 STATUS_FOR = (
     (accounts.AlreadySubmitted, 409),
+    (KeyReused, 422),
+    (FormTokenInvalid, 403),
     (CsrfFailed, 403),
     (ProgramLocked, 409),
     (UnknownExercise, 404),

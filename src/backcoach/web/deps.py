@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
 from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
-from backcoach.web import idempotency, sessions
+from backcoach.web import idempotency, sessions, stall
 from backcoach.web.blocking import run_blocking
 from backcoach.web.security import CSRF_FORM_FIELD, CSRF_HEADER, Session
 
@@ -298,6 +298,7 @@ async def get_uow(request: Request) -> AsyncIterator[SqlAlchemyUnitOfWork]:
     still holds a transaction; only then do the rollback and the connection's return to
     the pool run in the thread pool.
     """
+    stall.check(request)  # a stalled database: 503 at once (web/stall.py)
     uow = SqlAlchemyUnitOfWork(session_factory=request.app.state.sessionmaker)
     uow.__enter__()
     exc_info: tuple[Any, Any, Any] = (None, None, None)

@@ -372,7 +372,7 @@ def trend(instrument: Instrument, points: Sequence[tuple[dt.datetime, float]]) -
     ordered = tuple(sorted(points, key=lambda p: p[0]))
     if not ordered:
         return Trend(instrument.id, (), None, None, None, None, None,
-                     f"No {instrument.short_title} answers yet.")
+                     "No answers yet.")
     baseline = ordered[0][1]
     size = instrument.meaningful_change.threshold(baseline)
     low = max(instrument.score_min, baseline - size)
@@ -380,7 +380,8 @@ def trend(instrument: Instrument, points: Sequence[tuple[dt.datetime, float]]) -
     latest = ordered[-1][1]
     if len(ordered) == 1:
         return Trend(instrument.id, ordered, baseline, low, high, latest, "baseline_only",
-                     f"First {instrument.short_title} score: {_fmt(baseline)}. Later answers are compared with it.")
+                     f"{instrument.short_title}: {_fmt(baseline)} (your first answer; later answers are compared "
+                     "with it).")
     diff = latest - baseline
     improved = diff if instrument.direction == "higher_is_better" else -diff
     if abs(diff) + 1e-9 < size:

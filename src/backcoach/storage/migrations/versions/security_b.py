@@ -2,7 +2,7 @@
 answer (web_idempotency, replacing web_form_submissions), consent and deletion dates on users
 
 Revision ID: security_b
-Revises: 0003
+Revises: outcomes
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "security_b"
-down_revision = "0003"
+down_revision = "outcomes"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ ruled out, and where the person was seen (asked on every clearance; older rows k
 decisions.by_name: the name of the clinician who made an adjustment, shown wherever it is
 
 Revision ID: clinician_lock
-Revises: 0003
+Revises: security_b
 Create Date: 2026-11-29
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "clinician_lock"
-down_revision = "0003"
+down_revision = "security_b"
 branch_labels = None
 depends_on = None
 

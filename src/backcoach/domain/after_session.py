@@ -36,6 +36,7 @@ from .monitoring import PainEntry, is_worsening, usual_pain
 from .program import Program, advance_program, apply_decisions, phase_for
 from .progression import (
     Decision,
+    WORSENING_STEP,
     ExerciseLog,
     next_morning_decision,
     progress_decision,
@@ -62,7 +63,8 @@ class SessionOutcome:
     phase_reasons: tuple[str, ...]
     worsening: bool
     worsening_step: bool
-    """True when this session stepped the exercises back for worsening (the weekly step)."""
+    """True when a decision of this session is the weekly step back for worsening pain (it
+    carries ``progression.WORSENING_STEP``; the stored decisions show the same)."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def after_session(
         phase_reasons = tuple(why)
     return SessionOutcome(counted=counted, decisions=tuple(decisions), program=new_program,
                           phase_reasons=phase_reasons, worsening=worsening,
-                          worsening_step=step_back and bool(decisions))
+                          worsening_step=any(WORSENING_STEP in d.reasons for d in decisions))
 
 
 def with_next_morning(logs: Sequence[ExerciseLog], day: date, nprs: int) -> list[ExerciseLog]:

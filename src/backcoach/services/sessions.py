@@ -22,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
+from backcoach.domain.after_session import after_next_morning, after_session
 from backcoach.domain.errors import InvalidAnswers
 from backcoach.services.common import (
     GateInfo,
@@ -303,8 +304,6 @@ def log_session(
 
 def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any], now: dt.datetime,
                       key: Optional[str]) -> SessionLogged:
-    from backcoach.domain.after_session import after_session
-
     t = thresholds()
     with uow:
         # -- reads (one read transaction; on SQLite, no lock that blocks anyone)
@@ -453,7 +452,6 @@ def check_in_pain(
 def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime, next_morning: bool,
                    new_symptoms: bool, note: Optional[str]) -> CheckinRecorded:
     """Like log_session: read and decide with the new entry counted in, then one short write."""
-    from backcoach.domain.after_session import after_next_morning
     from backcoach.domain.progression import ExerciseLog
 
     kind = "next_morning" if next_morning else "daily"

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -197,6 +198,23 @@ class Clearance(Base):
     screening_id: Mapped[Optional[int]] = mapped_column(ForeignKey("screenings.id", ondelete="SET NULL"), nullable=True)
 
 
+class OutcomeResponse(Base):
+    """A completed outcome questionnaire: the answers as given, the score, when, and the
+    instrument version it was scored with (so later versions never rescore old answers)."""
+
+    __tablename__ = "outcome_responses"
+    __table_args__ = (Index("ix_outcome_responses_person_at", "person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    instrument: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer)
+    week: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    answers: Mapped[dict[str, Any]]
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[Optional[str]] = mapped_column(String(60), nullable=True)
+
+
 class User(Base):
     """A web account. role: person | clinician | admin. A person account links to its Person."""
 
@@ -209,6 +227,12 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the privacy notice agreed to at sign-up (its version) and when
+    consent_version: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    consent_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+    # set when the person asks to delete the account; it is removed after the grace period
+    # unless they log in again before (services/data_rights.py)
+    deletion_requested_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
 
 
 class ClinicianAssignment(Base):

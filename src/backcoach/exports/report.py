@@ -68,13 +68,15 @@ def pain_chart_png(record: PersonRecord, dpi: int = 100) -> bytes:
 
 
 def _text_page(fig: Figure, title: str, lines: list[str]) -> None:
-    fig.text(0.08, 0.94, title, fontsize=16, weight="bold")
+    """Names, notes and reasons are typed by people: ``parse_math=False`` prints a ``$…$``
+    pair as typed instead of handing it to matplotlib's formula parser (which fails on it)."""
+    fig.text(0.08, 0.94, title, fontsize=16, weight="bold", parse_math=False)
     y = 0.89
     for line in lines:
         for wrapped in textwrap.wrap(line, 95) or [""]:
             if y < 0.06:
                 return
-            fig.text(0.08, y, wrapped, fontsize=9, family="DejaVu Sans")
+            fig.text(0.08, y, wrapped, fontsize=9, family="DejaVu Sans", parse_math=False)
             y -= 0.022
 
 

@@ -105,3 +105,17 @@ def test_reports_render_for_a_person_with_no_data_yet():
                         alerts=(), baseline=None, program_started=None)
     assert report.report_pdf(empty).startswith(b"%PDF")
     assert report.pain_chart_png(empty).startswith(b"\x89PNG")
+
+
+def test_pdf_report_prints_dollar_signs_in_names_and_notes_as_typed():
+    """Issue 10, finding 8: a `$…$` pair in a name or note went to matplotlib's formula parser (500)."""
+    record = make_record(
+        display_name=r"Ana $\notacommand{x}$ 50$",
+        decisions=(DecisionEntry(T0 + timedelta(days=4), "glute_bridge", "hold",
+                                 (r"Clinician note: costs $5 and $\frac{1}{$ too", "^_{}$$"), source="clinician"),),
+        alerts=({"code": "x", "message": r"$\alpha$ lower"},),
+        prescriptions=({"exercise_id": "glute_bridge", "description": r"2 x $10$ \bad"},),
+    )
+    pdf = report.report_pdf(record)
+    assert pdf.startswith(b"%PDF")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 3

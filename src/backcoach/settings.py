@@ -22,7 +22,7 @@ import functools
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Optional
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, ValidationError, model_validator
@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     body_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_BODY_LIMITS),
                                         validation_alias=_alias("BODY_LIMITS"))
     hsts: Literal["auto", "always", "never"] = Field(default="auto", validation_alias=_alias("HSTS"))
+    # A folder of extra outcome questionnaire definitions (licensed ones whose wording we do not ship).
+    outcomes_dir: Optional[Path] = Field(default=None, validation_alias=_alias("OUTCOMES_DIR"))
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

@@ -110,8 +110,9 @@ def attention_for(uow: UnitOfWork, st: Status, now: dt.datetime) -> Any:
         later = latest if latest is not None and latest.id != s.id else None
         lock = LockSummary(
             level=s.level, on=info.lock_on or s.at.date(),
-            findings=tuple(r.get("message", "") for r in (s.result or {}).get("reasons", [])
-                           if r.get("level") in ("urgent", "emergency")),
+            findings=tuple(dict.fromkeys(  # the answer keys, short for the list: "bladder change; saddle numbness"
+                (r.get("item") or r.get("message", "")).replace("_", " ") for r in (s.result or {}).get("reasons", [])
+                if r.get("level") in ("urgent", "emergency"))),
             later_level=later.level if later is not None else None,
             later_on=info.latest_on if later is not None else None,
         )

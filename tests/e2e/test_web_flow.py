@@ -157,11 +157,11 @@ def test_see_clinician_urgent_and_emergency_results(server, new_page):
     sign_up(page, server)
     answer_screening(page, server, "urgent")
     assert page.get_by_role("heading", name="Please see a doctor within 24 hours").is_visible()
-    assert page.get_by_text("stays locked until a clinician").is_visible()
+    assert page.get_by_text("stays paused until a clinician").is_visible()
     assert page.get_by_role("link", name="Continue to the glute assessment").count() == 0
     shot(page, "phone-08-result-urgent")
     page.goto(f"{server}/today")
-    assert page.get_by_role("heading", name="Your program is paused").is_visible()
+    assert page.get_by_role("heading", name="Paused until a clinician has checked you").is_visible()
 
     page = new_page(phone=True)
     sign_up(page, server)
@@ -171,7 +171,7 @@ def test_see_clinician_urgent_and_emergency_results(server, new_page):
     assert page.get_by_role("link", name="Go to today's session").count() == 0
     shot(page, "phone-09-result-emergency")
     page.goto(f"{server}/assessment")
-    assert page.get_by_role("heading", name="Your program is paused").is_visible()
+    assert page.get_by_role("heading", name="Paused until a clinician has checked you").is_visible()
 
 
 def test_clinician_sees_the_alert_and_records_clearance(server, new_page):

@@ -69,6 +69,14 @@ def _status(uow: UnitOfWork, person: m.Person, now: dt.datetime, decisions_limit
     rec = uow.programs.active_for(person.id)
     program = program_of(rec) if rec is not None else None
     report = _monitor(uow, person, program, info, now)
+    lock = info.lock_dict()
+    if lock is not None and lock["later_screening"] is not None:
+        # the screen alert comes from the lock, not from the latest (better) screen: say so
+        import dataclasses
+
+        report = dataclasses.replace(report, alerts=tuple(
+            dataclasses.replace(a, message=lock["message"]) if a.code in ("emergency", "urgent") else a
+            for a in report.alerts))
     session_days = uow.sessions.dates_for(person.id)
     since = now - dt.timedelta(days=14)
     pain = [{"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in uow.pain.list_for(person.id, since=since)]

@@ -189,6 +189,7 @@ def test_emergency_then_no_a_minute_later_keeps_the_emergency_lock(uow, person):
     assert "emergency" in gate.reminder.lower()
     status = services.get_status(uow, person, T0 + dt.timedelta(minutes=2))
     assert status.alerts[0].code == "emergency"
+    assert "paused until a clinician has checked you" in status.alerts[0].message  # not "the latest screening"
     assert status.to_dict()["gate"]["lock"]["level"] == "emergency"
 
 

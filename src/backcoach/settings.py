@@ -10,6 +10,7 @@ Environment variables (each also accepted with a `BACKCOACH_` prefix):
   JOBS_BACKEND   "inprocess" (default) or "celery"
   REDIS_URL      broker/result backend for Celery
   BACKCOACH_DATA_DIR  overrides the data directory itself
+  DELETION_GRACE_DAYS days before a deleted account is removed (7; logging in cancels)
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=_alias("REDIS_URL"))
     # A folder of extra outcome questionnaire definitions (licensed ones whose wording we do not ship).
     outcomes_dir: Optional[Path] = Field(default=None, validation_alias=_alias("OUTCOMES_DIR"))
+    # days between a person asking to delete their account and its removal (logging in cancels)
+    deletion_grace_days: int = Field(default=7, ge=0, le=365, validation_alias=_alias("DELETION_GRACE_DAYS"))
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

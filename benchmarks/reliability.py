@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
+SRC = os.environ.get("BACKCOACH_SERVER_SRC") or str(Path(__file__).resolve().parents[1] / "src")
 PASSWORD = "reliability Kq8 pass 3!"
 NO_KEYS = ("bladder_change", "bowel_control_loss", "saddle_numbness", "new_sexual_dysfunction", "worse_at_night",
            "fever_or_chills", "cancer_history", "unexplained_weight_loss", "osteoporosis_or_steroids",

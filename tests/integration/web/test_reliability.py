@@ -6,6 +6,7 @@ write must be in the database, no retry refused, nothing stored twice. The long 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[3] / "benchmarks" / "reliability.py"
@@ -14,6 +15,7 @@ SCRIPT = Path(__file__).resolve().parents[3] / "benchmarks" / "reliability.py"
 def _reliability():
     spec = importlib.util.spec_from_file_location("reliability", SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules["reliability"] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 

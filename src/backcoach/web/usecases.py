@@ -111,6 +111,13 @@ def daily_checkin_done(ctx: Any, person_id: int) -> bool:
     return any(p.kind == "daily" for p in ctx.uow.pain.list_for(person_id, since=since))
 
 
+def outcomes_due(ctx: Any, person_id: int) -> bool:
+    """Whether an outcome questionnaire is due today (Today shows a prompt)."""
+    from backcoach.services.outcomes import outcomes_overview
+
+    return bool(outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).due)
+
+
 def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
     latest = gate.latest_screening
     return latest is not None and (now - latest.at) >= dt.timedelta(days=6)

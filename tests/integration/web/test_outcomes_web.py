@@ -38,7 +38,7 @@ def test_the_questionnaires_page_saves_a_form_and_shows_the_trend(app):
                                                  "activity_rating_2": "5"}, follow_redirects=False)
     assert r.status_code == 303, r.text
     after = user.client.get(r.headers["location"])
-    assert "Your answers are saved" in after.text and "Activities score: 4 (your first answer" in after.text
+    assert "Your answers are saved" in after.text and "Activities score: 4 (the first answer" in after.text
     assert '<svg class="trend"' in after.text
 
 
@@ -72,3 +72,23 @@ def test_only_an_assigned_clinician_reads_a_persons_outcomes(app):
     assert sign_up(app, "clinician").get(f"/api/clinician/people/{pid}/outcomes").status_code in (403, 404)
     other = sign_up(app)
     assert other.get(f"/api/clinician/people/{pid}/outcomes").status_code == 403
+
+
+def test_today_prompts_for_due_questionnaires_until_answered(app):
+    user = person_with_program(app)
+    assert "Answer the questions" in user.client.get("/today").text
+    for instrument, answers in (("pain_interference", PEG), ("pain_score", {"usual_pain": 4}),
+                                ("psfs", {"activities": [{"name": "Walking", "rating": 6}]})):
+        assert user.post(f"/api/outcomes/{instrument}", json={"answers": answers}).status_code == 201
+    assert "Answer the questions" not in user.client.get("/today").text
+
+
+def test_the_clinician_person_page_shows_outcome_trends(app):
+    clinician = sign_up(app, "clinician")
+    code = clinician.post("/api/clinician/invitations", json={}).json()["code"]
+    person = person_with_program(app, invitation_code=code)
+    person.post("/api/outcomes/pain_interference", json={"answers": PEG})
+    page = clinician.client.get(f"/clinic/people/{person.account['person_id']}")
+    assert page.status_code == 200
+    assert "Outcome questionnaires" in page.text and "Pain and interference score: 6 (the first answer" in page.text
+    assert '<svg class="trend"' in page.text

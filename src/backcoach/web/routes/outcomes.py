@@ -10,7 +10,7 @@ from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import form_data
-from backcoach.web.outcomes_view import ACTIVITY_SLOTS, answers_from_form, trend_chart
+from backcoach.web.outcomes_view import ACTIVITY_SLOTS, answers_from_form, trend_charts
 
 router = APIRouter(route_class=BlockingRoute)
 
@@ -20,7 +20,7 @@ def _page(ctx: Ctx, pid: int, problems: dict[str, list[str]] | None = None, valu
     overview = outcomes_svc.outcomes_overview(ctx.service_uow(write=False), pid, ctx.now)
     offered = {i.id: i for i in outcomes_svc.instruments()}
     due_ids = [d.instrument_id for d in overview.due]
-    charts = [(offered[t.instrument_id], t, trend_chart(offered[t.instrument_id], t)) for t in overview.trends]
+    charts = trend_charts(overview.trends)
     return ctx.render("person/outcomes.html", status_code=status_code, overview=overview, offered=offered,
                       due_ids=due_ids, charts=charts, problems=problems or {}, values=values or {},
                       activity_slots=ACTIVITY_SLOTS, saved=saved)

@@ -25,11 +25,7 @@ __all__ = ["load_catalog", "load_thresholds", "load_example_course", "example_co
 
 
 def _read_yaml(name: str) -> Any:
-    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise InvalidCatalog(f"{name} is not valid YAML: {error}") from None
+    return _parse(resources.files(__name__).joinpath(name).read_text(encoding="utf-8"), name)
 
 
 @cache

@@ -118,6 +118,19 @@ def outcomes_due(ctx: Any, person_id: int) -> bool:
     return bool(outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).due)
 
 
+def short_read(ctx: Any, person_id: int) -> Any:
+    """The short read offered today, in the program's first weeks (None after them)."""
+    from backcoach.catalog import load_education
+    from backcoach.domain.education import topic_for_day
+    from backcoach.services.outcomes import schedule_start
+
+    topics = load_education()
+    with ctx.service_uow(write=False) as uow:
+        day = (ctx.today - schedule_start(uow, person_id)).days
+    topic = topic_for_day(topics, day)
+    return topic if topic is not None and day <= topics[-1].day + 7 else None
+
+
 def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
     latest = gate.latest_screening
     return latest is not None and (now - latest.at) >= dt.timedelta(days=6)

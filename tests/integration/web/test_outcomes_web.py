@@ -3,7 +3,7 @@ and an assigned clinician's read (audited); another person or an unlinked clinic
 
 from __future__ import annotations
 
-from .conftest import person_with_program, sign_up
+from .conftest import person_with_program, screening_answers, sign_up
 
 PEG = {"average_pain": 6, "enjoyment": 5, "activity": 7}
 
@@ -92,3 +92,20 @@ def test_the_clinician_person_page_shows_outcome_trends(app):
     assert page.status_code == 200
     assert "Outcome questionnaires" in page.text and "Pain and interference score: 6 (the first answer" in page.text
     assert '<svg class="trend"' in page.text
+
+
+def test_the_short_reads_are_open_to_anyone_and_offered_on_today_in_the_first_weeks(app, clock):
+    from .conftest import new_client
+
+    page = new_client(app).get("/learn")
+    assert page.status_code == 200 and "What back pain usually is" in page.text and "When to get help" in page.text
+    user = person_with_program(app)
+    assert "short read: What back pain usually is" in user.client.get("/today").text
+    clock.advance(days=4)
+    try:
+        assert "short read: Soreness after exercise" in user.client.get("/today").text
+        clock.advance(days=20)
+        user.post("/api/screenings", json={"answers": screening_answers("clear")})
+        assert "short read" not in user.client.get("/today").text
+    finally:
+        clock.advance(days=-24)

@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - not on Windows
 from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked, UnknownExercise
 from backcoach.services import web_accounts as accounts
 from backcoach.web.deps import CsrfFailed, LoginRequired, utcnow
+from backcoach.web.idempotency import FormTokenInvalid, KeyReused
 from backcoach.web.security import SESSION_COOKIE, Session, Signer, make_hasher
 
 HERE = Path(__file__).parent
@@ -59,18 +60,38 @@ class WebOptions:
     clock: Callable[[], dt.datetime] = utcnow
     run_migrations: bool = True
     threads: int = field(default_factory=lambda: int(os.environ.get("BACKCOACH_WEB_THREADS", WEB_THREADS_DEFAULT)))
+    # How long a request waits on the database before a 503 with Retry-After (seconds):
+    # another writer's lock, one PostgreSQL statement, a free pooled connection, a connection.
+    db_lock_timeout: float = field(default_factory=lambda: float(os.environ.get("BACKCOACH_DB_LOCK_TIMEOUT", "1")))
+    db_statement_timeout: float = field(
+        default_factory=lambda: float(os.environ.get("BACKCOACH_DB_STATEMENT_TIMEOUT", "10")))
+    db_pool_timeout: float = field(default_factory=lambda: float(os.environ.get("BACKCOACH_DB_POOL_TIMEOUT", "2")))
+    db_connect_timeout: float = field(default_factory=lambda: float(os.environ.get("BACKCOACH_DB_CONNECT_TIMEOUT", "3")))
+
+    def db_timeouts(self) -> Any:
+        from backcoach.storage.database import Timeouts
+
+        return Timeouts(lock=self.db_lock_timeout, statement=self.db_statement_timeout, pool=self.db_pool_timeout,
+                        connect=self.db_connect_timeout)
 
 
 class SqliteWriteLock:
     """A lock held by one writer at a time among the threads and processes of this host."""
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, timeout: float = -1) -> None:
         self._thread_lock = threading.Lock()
         self._path = path
         self._fd: int | None = None
+        self._timeout = timeout
 
     def acquire(self) -> None:
-        self._thread_lock.acquire()
+        """Waits at most `timeout` for the other threads of this process (then DatabaseBusy);
+        the file lock is held by another worker only while it writes, and its writes are
+        bounded by the database's own busy timeout."""
+        if not self._thread_lock.acquire(timeout=self._timeout):
+            from backcoach.storage.database import BUSY_MESSAGE, DatabaseBusy
+
+            raise DatabaseBusy(BUSY_MESSAGE)
         if self._path is not None:
             try:
                 if self._fd is None:
@@ -89,12 +110,12 @@ class SqliteWriteLock:
             self._thread_lock.release()
 
 
-def _sqlite_write_lock(engine: Any) -> SqliteWriteLock:
+def _sqlite_write_lock(engine: Any, timeout: float = -1) -> SqliteWriteLock:
     database = engine.url.database
     path = None
     if database and database != ":memory:" and not database.startswith("file:") and fcntl is not None:
         path = str(Path(database).expanduser()) + ".web-write-lock"
-    return SqliteWriteLock(path)
+    return SqliteWriteLock(path, timeout)
 
 
 class SessionCookieMiddleware:
@@ -200,7 +221,7 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     web = web or WebOptions()
     if web.run_migrations:
         ensure_schema(settings.database_url)
-    engine = get_engine(settings.database_url)
+    engine = get_engine(settings.database_url, web.db_timeouts())
 
     app = FastAPI(
         title="backcoach",
@@ -225,7 +246,11 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     # moment it is free; writers that collide inside SQLite's busy handler sleep in steps
     # of up to 100 ms. So writing service calls take this lock first: a thread lock within
     # the process and a file lock beside the database across the worker processes.
-    app.state.sqlite_lock = _sqlite_write_lock(engine) if engine.dialect.name == "sqlite" else None
+    app.state.sqlite_lock = (_sqlite_write_lock(engine, web.db_lock_timeout + web.db_pool_timeout)
+                             if engine.dialect.name == "sqlite" else None)
+    # after the database failed to answer in time, this worker answers 503 at once until then
+    # (time.monotonic()), instead of making each request wait out the timeouts (web/stall.py)
+    app.state.db_paused_until = 0.0
     app.state.signer = Signer(settings.secret_key, int(web.session_hours * 3600), int(web.token_hours * 3600))
     app.state.hasher = make_hasher(web.fast_password_hash)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -244,6 +269,9 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
 
     _install_openapi_security(app)
     _install_error_handlers(app)
+    from backcoach.web import stall
+
+    stall.install(app)
     app.add_middleware(SessionCookieMiddleware, signer=app.state.signer, secure=web.cookie_secure)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
@@ -292,6 +320,8 @@ def _status_table():
 
 STATUS_FOR = (
     (accounts.AlreadySubmitted, 409),
+    (KeyReused, 422),
+    (FormTokenInvalid, 403),
     (CsrfFailed, 403),
     (ProgramLocked, 409),
     (UnknownExercise, 404),

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -34,7 +35,11 @@ except ImportError:  # pragma: no cover - not on Windows
 
 from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked, UnknownExercise
 from backcoach.services import web_accounts as accounts
+from backcoach.domain.text import InvalidText, printable
 from backcoach.web.deps import CsrfFailed, LoginRequired, utcnow
+from backcoach.web.errors import (RETRY_AFTER_SECONDS, ErrorMiddleware, error_page, error_response, storage_failure,
+                                  wants_json)
+from backcoach.web.limits import RequestGuardMiddleware
 from backcoach.web.idempotency import FormTokenInvalid, KeyReused
 from backcoach.web.security import SESSION_COOKIE, Session, Signer, make_hasher
 
@@ -166,14 +171,29 @@ class SessionCookieMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+HSTS_VALUE = "max-age=31536000; includeSubDomains"
+
+
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """Headers on every response: no caching of anything but the static files (pages and JSON
+    hold health data), no framing, no content sniffing, a strict CSP, and HSTS over https
+    (``hsts``: "auto" when the request came over https, "always", or "never")."""
+
+    def __init__(self, app: ASGIApp, hsts: str = "auto") -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        is_static = path.startswith("/static/")
+        hsts = self.hsts == "always" or (self.hsts == "auto" and scope.get("scheme") == "https")
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -181,12 +201,12 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("x-frame-options", "DENY")
                 headers.setdefault("referrer-policy", "same-origin")
-                if not scope.get("path", "").startswith("/docs"):
-                    headers.setdefault(
-                        "content-security-policy",
-                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                        "frame-ancestors 'none'; form-action 'self'",
-                    )
+                if not is_static:
+                    headers["cache-control"] = "no-store"
+                if hsts:
+                    headers.setdefault("strict-transport-security", HSTS_VALUE)
+                if not path.startswith("/docs"):
+                    headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
@@ -207,10 +227,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.web.threads
     yield
-
-
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
 def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
@@ -269,11 +285,16 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
 
     _install_openapi_security(app)
     _install_error_handlers(app)
+    # Outermost last: headers on every response, then errors answered without dropping the
+    # connection, then the body limit and text rule before anything reads the request.
     from backcoach.web import stall
 
     stall.install(app)
     app.add_middleware(SessionCookieMiddleware, signer=app.state.signer, secure=web.cookie_secure)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
+                       body_limits=settings.body_limits)
+    app.add_middleware(ErrorMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.hsts)
     return app
 
 
@@ -326,6 +347,7 @@ STATUS_FOR = (
     (ProgramLocked, 409),
     (UnknownExercise, 404),
     (InvalidAnswers, 422),
+    (InvalidText, 422),
 )
 
 
@@ -340,52 +362,36 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BackcoachError)
     async def _domain_error(request: Request, exc: BackcoachError):
+        unusable = storage_failure(exc)
+        if unusable is not None:  # the database's address stays in the log
+            log.error("database not usable on %s %s: %s", request.method, request.url.path, exc)
+            return error_response(request, 503, unusable, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         status = next((code for cls, code in _status_table() if isinstance(exc, cls)), 400)
-        if _wants_json(request):
-            return JSONResponse({"detail": str(exc)}, status_code=status)
-        return _error_page(request, status, str(exc))
+        return error_response(request, status, str(exc))
 
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException):
-        if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    # Starlette's own HTTPException (an unknown address, a wrong method) as well as FastAPI's:
+    # the web gets an HTML page, the API JSON.
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        headers = getattr(exc, "headers", None)
+        if wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
         text = {404: "There is no page at this address.", 405: "That action is not available here."}.get(
             exc.status_code, str(exc.detail))
-        return _error_page(request, exc.status_code, text)
+        return error_page(request, exc.status_code, text, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-            problems.append({"field": loc, "message": err.get("msg", "invalid value")})
-        message = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in problems)
-        if _wants_json(request):
-            return JSONResponse({"detail": message or "The request is not valid.", "errors": problems}, status_code=422)
-        return _error_page(request, 422, "Some of what was sent is not valid, so nothing was changed: " + message)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        from backcoach.storage.database import StorageError
-
-        text = str(exc) if isinstance(exc, StorageError) else (
-            "Something went wrong on our side and nothing was changed. Please try again in a moment.")
-        if _wants_json(request):
-            return JSONResponse({"detail": text}, status_code=503 if isinstance(exc, StorageError) else 500)
-        return _error_page(request, 500, text)
+        problems = [_problem(err) for err in exc.errors()]
+        message = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in problems[:20])
+        if wants_json(request):
+            return JSONResponse({"detail": message or "The request is not valid.", "errors": problems[:50]},
+                                status_code=422)
+        return error_page(request, 422, "Some of what was sent is not valid, so nothing was changed: " + message)
 
 
-def _error_page(request: Request, status: int, message: str):
-    from backcoach.web.deps import DISCLAIMER
-
-    templates = request.app.state.templates
-    session = getattr(request.state, "session", None) or Session.anonymous()
-    return templates.TemplateResponse(
-        request,
-        "errors/error.html",
-        {"request": request, "status": status, "error_message": message, "account": None,
-         "csrf_token": request.app.state.signer.csrf_token(session), "disclaimer": DISCLAIMER,
-         "path": request.url.path, "message": None, "form_token": ""},
-        status_code=status,
-    )
+def _problem(err: dict[str, Any]) -> dict[str, str]:
+    """One validation problem as field and message, without the value sent: a huge or private
+    value (or key) is never echoed back; field names are cut short."""
+    loc = ".".join(printable(str(p), 40) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+    return {"field": printable(loc, 120), "message": printable(str(err.get("msg", "invalid value")), 200)}

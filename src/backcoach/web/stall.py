@@ -17,7 +17,6 @@ import time
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from backcoach.storage.database import BUSY_MESSAGE, DatabaseBusy, is_busy_error
@@ -36,15 +35,10 @@ def check(request: Request) -> None:
 
 
 def _busy_response(request: Request) -> Any:
-    from backcoach.web.app import _error_page, _wants_json
+    from backcoach.web.errors import error_response
 
     request.app.state.db_paused_until = time.monotonic() + PAUSE_S
-    headers = {"Retry-After": str(RETRY_AFTER_S)}
-    if _wants_json(request):
-        return JSONResponse({"detail": BUSY_TEXT}, status_code=503, headers=headers)
-    response = _error_page(request, 503, BUSY_TEXT)
-    response.headers.update(headers)
-    return response
+    return error_response(request, 503, BUSY_TEXT, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 def install(app: FastAPI) -> None:
@@ -59,7 +53,6 @@ def install(app: FastAPI) -> None:
         if is_busy_error(exc):
             log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
             return _busy_response(request)
-        handler = app.exception_handlers.get(Exception)
-        if handler is None:  # pragma: no cover - app.py always installs one
-            raise exc
-        return await handler(request, exc)
+        from backcoach.web.errors import unexpected_response
+
+        return unexpected_response(request, exc)

@@ -29,9 +29,12 @@ POSTURES = {
 def check_posture(cleaned: LandmarkSequence, check: ExerciseCheck) -> None:
     """Refuse to count an exercise whose body position is clearly not the one in the video."""
     try:
-        seen, confident = _recognise(cleaned)
+        seen, confidence, _, shares = _recognise_scored(cleaned, with_shares=True)
     except UnknownExerciseError:
         return
+    if seen is None or shares.get(POSTURES[check.exercise_id], 0.0) >= motion_config().recognition.side_plank_min_share:
+        return  # the body is in the named exercise's position often enough
+    confident = confidence >= motion_config().recognition.min_confidence
     if confident and POSTURES[seen] != POSTURES[check.exercise_id]:
         raise ExerciseMismatchError(
             f"The person in the video is {POSTURES[seen]} (it looks like a {seen.replace('_', ' ')}), "
@@ -50,7 +53,7 @@ def recognise(cleaned: LandmarkSequence) -> tuple[str, float]:
     """(exercise, confidence 0..1). Below ``recognition.min_confidence`` the answer is
     "not recognised" (`NotRecognisedError`, saying what was seen), never the nearest guess."""
     rc = motion_config().recognition
-    exercise, confidence, seen = _recognise_scored(cleaned)
+    exercise, confidence, seen = _recognise_scored(cleaned)[:3]
     if exercise is None or confidence < rc.min_confidence:
         near = (f" The nearest exercise the coach knows is the {exercise.replace('_', ' ')}, but the match is only "
                 f"{confidence:.0%}." if exercise is not None and confidence > 0 else "")
@@ -63,7 +66,7 @@ def recognise(cleaned: LandmarkSequence) -> tuple[str, float]:
 
 def _recognise(cleaned: LandmarkSequence) -> tuple[str, bool]:
     """(exercise, confident) for the posture check of a named exercise."""
-    exercise, confidence, _ = _recognise_scored(cleaned)
+    exercise, confidence = _recognise_scored(cleaned)[:2]
     if exercise is None:
         raise UnknownExerciseError("not recognised")
     return exercise, confidence >= motion_config().recognition.min_confidence
@@ -73,7 +76,7 @@ def _share(flags: np.ndarray, valid: np.ndarray) -> float:
     return float(np.mean(flags[valid])) if valid.any() else 0.0
 
 
-def _recognise_scored(cleaned: LandmarkSequence) -> tuple[str | None, float, str]:
+def _recognise_scored(cleaned: LandmarkSequence, with_shares: bool = False):
     """(exercise or None, confidence, what was seen in words): posture first, then what moves.
 
     Postures, per frame: on all fours (bird dog); raised on one arm with a straight body
@@ -116,7 +119,8 @@ def _recognise_scored(cleaned: LandmarkSequence) -> tuple[str | None, float, str
         # lying on one side, seen from the front: shoulders or hips stacked one above the other
         sh_line = S.incline(S.point(cleaned, "shoulder", "left"), S.point(cleaned, "shoulder", "right"))
         hp_line = S.incline(S.point(cleaned, "hip", "left"), S.point(cleaned, "hip", "right"))
-        on_side = (trunk_inc < 45.0) & (np.fmax(sh_line, hp_line) > 45.0)
+        on_side = (trunk_inc < 45.0) & (np.fmax(sh_line, hp_line) > 45.0) & (S.width_ratio(cleaned) >= S.SIDE_VIEW_MAX_RATIO)
+    on_side &= ~knee_up  # knees pointing to the ceiling: on the back, even filmed at an angle
     fours, supine, side_lying = _share(all_fours, valid), _share(knee_up, valid), _share(on_side, valid)
     arms = _share(arms_up & knee_up, valid)
     seen = _describe(view, fours, supine, side_lying, arms, knee_min)
@@ -156,16 +160,20 @@ def _recognise_scored(cleaned: LandmarkSequence) -> tuple[str | None, float, str
                 abs(knee["left"] - knee["right"]) > rc.single_leg_knee_gap_deg
             name = "single_leg_glute_bridge" if single else ("marching_bridge" if march > bridge else "glute_bridge")
             candidates[name] = supine * moving(max(bridge, march))
+    if view != "side" and supine > side_lying:
+        # a bridge filmed at an angle still shows the knees up and clear hip rises
+        candidates["glute_bridge"] = supine * moving(rep_score("glute_bridge"))
     if view != "side" and side_lying > 0:
         scores = {e: rep_score(e) for e in ("clamshell", "side_lying_leg_raise")}
         if np.isfinite(knee_min):
             scores["clamshell" if knee_min >= rc.clamshell_straight_knee_deg else "side_lying_leg_raise"] *= rc.mismatch_weight
         best = max(scores, key=scores.get)
         candidates[best] = side_lying * moving(scores[best])
+    shares = {"lying on the back": supine, "lying on one side": side_lying, "on hands and knees": fours}
     if not candidates:
-        return None, 0.0, seen
+        return (None, 0.0, seen, shares) if with_shares else (None, 0.0, seen)
     best = max(candidates, key=candidates.get)
-    return best, float(candidates[best]), seen
+    return (best, float(candidates[best]), seen, shares) if with_shares else (best, float(candidates[best]), seen)
 
 
 def _describe(view: str, fours: float, supine: float, side_lying: float, arms: float, knee_min: float) -> str:

@@ -149,6 +149,7 @@ class Recognition:
     angled_bridge_weight: float
     min_confidence: float
     min_rep_score: float
+    posture_min_share: float
 
 
 @dataclass(frozen=True)

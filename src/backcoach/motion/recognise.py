@@ -113,14 +113,13 @@ def _recognise_scored(cleaned: LandmarkSequence, with_shares: bool = False):
         knee_up = np.zeros(len(cleaned), bool)
         for s in ("left", "right"):
             k, h, a = (S.point(cleaned, p, s)[:, 1] for p in ("knee", "hip", "ankle"))
-            knee_up |= (knee_ang[s] < 150.0) & (k < h) & (k < a)
+            knee_up |= (knee_ang[s] < 150.0) & (k < h + 0.1 * torso) & (k <= a + 0.1 * torso)
         wrist_top = np.fmin(S.point(cleaned, "wrist", "left")[:, 1], S.point(cleaned, "wrist", "right")[:, 1])
         arms_up = (sh[:, 1] - wrist_top) / torso > rc.dead_bug_arms_up_torso
         # lying on one side, seen from the front: shoulders or hips stacked one above the other
         sh_line = S.incline(S.point(cleaned, "shoulder", "left"), S.point(cleaned, "shoulder", "right"))
         hp_line = S.incline(S.point(cleaned, "hip", "left"), S.point(cleaned, "hip", "right"))
         on_side = (trunk_inc < 45.0) & (np.fmax(sh_line, hp_line) > 45.0) & (S.width_ratio(cleaned) >= S.SIDE_VIEW_MAX_RATIO)
-    on_side &= ~knee_up  # knees pointing to the ceiling: on the back, even filmed at an angle
     fours, supine, side_lying = _share(all_fours, valid), _share(knee_up, valid), _share(on_side, valid)
     arms = _share(arms_up & knee_up, valid)
     seen = _describe(view, fours, supine, side_lying, arms, knee_min)
@@ -144,8 +143,11 @@ def _recognise_scored(cleaned: LandmarkSequence, with_shares: bool = False):
         return min(1.0, score / rc.min_rep_score)
 
     candidates: dict[str, float] = {}
+    def posture_fit(share: float) -> float:
+        return min(1.0, share / rc.posture_min_share)
+
     if view == "side" and fours > 0:
-        candidates["bird_dog"] = fours * min(1.0, share_in_position("bird_dog") / rc.side_plank_min_share)
+        candidates["bird_dog"] = posture_fit(fours) * min(1.0, share_in_position("bird_dog") / rc.side_plank_min_share)
     if view != "side":
         plank = share_in_position("side_plank")
         if plank > 0:
@@ -153,22 +155,22 @@ def _recognise_scored(cleaned: LandmarkSequence, with_shares: bool = False):
             candidates["side_plank_knees" if knees_bent else "side_plank"] = min(1.0, plank / rc.side_plank_min_share)
     if view == "side" and supine > 0:
         if arms > 0.5 * supine:
-            candidates["dead_bug"] = supine * moving(rep_score("dead_bug"))
+            candidates["dead_bug"] = posture_fit(supine) * moving(rep_score("dead_bug"))
         else:
             bridge, march = rep_score("glute_bridge"), rep_score("marching_bridge")
             single = np.isfinite(knee["left"]) and np.isfinite(knee["right"]) and \
                 abs(knee["left"] - knee["right"]) > rc.single_leg_knee_gap_deg
             name = "single_leg_glute_bridge" if single else ("marching_bridge" if march > bridge else "glute_bridge")
-            candidates[name] = supine * moving(max(bridge, march))
-    if view != "side" and supine > side_lying:
-        # a bridge filmed at an angle still shows the knees up and clear hip rises
-        candidates["glute_bridge"] = supine * moving(rep_score("glute_bridge"))
-    if view != "side" and side_lying > 0:
+            candidates[name] = posture_fit(supine) * moving(max(bridge, march))
+    if view != "side" and max(side_lying, supine) > 0:
         scores = {e: rep_score(e) for e in ("clamshell", "side_lying_leg_raise")}
         if np.isfinite(knee_min):
             scores["clamshell" if knee_min >= rc.clamshell_straight_knee_deg else "side_lying_leg_raise"] *= rc.mismatch_weight
+        # a bridge filmed at an angle still shows clear hip rises; it wins only if they dominate
+        scores["glute_bridge"] = rc.angled_bridge_weight * rep_score("glute_bridge")
         best = max(scores, key=scores.get)
-        candidates[best] = side_lying * moving(scores[best])
+        posture = supine if best == "glute_bridge" else side_lying
+        candidates[best] = posture_fit(posture) * moving(scores[best])
     shares = {"lying on the back": supine, "lying on one side": side_lying, "on hands and knees": fours}
     if not candidates:
         return (None, 0.0, seen, shares) if with_shares else (None, 0.0, seen)

@@ -186,9 +186,14 @@ def _locked(reasons: Any, as_json: bool, extra: Optional[dict[str, Any]] = None)
         out.print("Your program is paused for your safety.", style="bold red")
         for r in reasons:
             out.print(f"  • {r}")
-        out.print("What you can do: answer the safety questions again with `backcoach screen` (weekly, and after "
-                  "anything new). After an urgent result, once a clinician has checked you, record their go-ahead "
-                  "with `backcoach clearance --by NAME --note TEXT`. If you were told to seek emergency care, do so now.")
+        if any("paused until a clinician has checked you" in r for r in reasons):
+            out.print("What you can do: see a clinician as the screen advised. Once they have checked you, they "
+                      "record that you were assessed (`backcoach clearance`), and the program continues. Answering "
+                      "the safety questions again does not lift this pause. If you were told to seek emergency care, "
+                      "do so now.")
+        else:
+            out.print("What you can do: answer the safety questions again with `backcoach screen` (weekly, and after "
+                      "anything new). If you were told to seek emergency care, do so now.")
         _disclaimer()
     raise typer.Exit(EXIT_LOCKED)
 
@@ -732,10 +737,19 @@ def checkin(
         out.print("Because something new has started, answer the safety questions again: `backcoach screen`.", style="yellow")
 
 
+ALERT_STYLE = {"bad": "red", "warn": "yellow", "info": "none"}
+
+
+def _alert_line(a: dict[str, Any], indent: str = "") -> None:
+    """One alert, coloured by domain.triage.tone_of (the one rule every renderer uses)."""
+    from backcoach.domain.triage import tone_of
+
+    out.print(f"{indent}! {a.get('message', a.get('code'))}", style=ALERT_STYLE[tone_of(str(a.get("code", "")))])
+
+
 def _render_alerts(alerts: list[dict[str, Any]]) -> None:
     for a in alerts:
-        colour = "red" if a.get("severity", 0) >= 3 else "yellow"
-        out.print(f"! {a.get('message', a.get('code'))}", style=colour)
+        _alert_line(a)
 
 
 # ----------------------------------------------------------------------------- status / clearance
@@ -757,6 +771,9 @@ def status(person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
     latest = gate.get("latest_screening")
     if latest:
         out.print(f"Last safety screen: {latest['at'][:10]} ({latest['level'].replace('_', ' ')})")
+    if gate.get("lock"):
+        lock = gate["lock"]
+        out.print(f"Paused until a clinician has checked you ({lock['level']} screen on {lock['on']})", style="bold red")
     if gate["allowed"]:
         out.print("Program: allowed", style="green")
     else:
@@ -781,7 +798,7 @@ def status(person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
     if data["decisions"]:
         out.print("Latest decisions", style="bold")
         for d in data["decisions"][:6]:
-            who = "clinician" if d["source"] == "clinician" else "rules"
+            who = f"by {d.get('by_name') or 'a clinician'}" if d["source"] == "clinician" else "rules"
             out.print(f"  {d['at'][:10]} {d['action']} {d['exercise_id']} ({who})")
             for r in d["reasons"]:
                 out.print(f"      {r}")
@@ -796,14 +813,17 @@ def _fmt(x: Any) -> str:
 def clearance(
     by: str = typer.Option(..., "--by", help="Name of the clinician who checked you."),
     note: str = typer.Option(..., "--note", help="What they said (e.g. 'examined, no serious cause, exercise OK')."),
+    ruled_out: str = typer.Option(..., "--ruled-out", help="What the clinician ruled out (e.g. 'cauda equina syndrome')."),
+    seen_where: str = typer.Option(..., "--seen-where", help="Where you were assessed (e.g. 'emergency department')."),
     person: Optional[str] = PersonOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Record a clinician's go-ahead after an urgent screen (never against an emergency screen)."""
+    """Record that a clinician assessed you after an urgent or emergency screen; it lifts the pause
+    (after an emergency screen, answer the safety questions again first)."""
     from backcoach import services
 
     pid = services.resolve_person(uow(), person)
-    done = services.record_clearance(uow(), pid, by, note, now())
+    done = services.record_clearance(uow(), pid, by, note, now(), ruled_out=ruled_out, seen_where=seen_where)
     if as_json:
         print_json(done.to_dict())
         return
@@ -911,7 +931,7 @@ def render_simulation(data: dict[str, Any]) -> None:
             for r in d.get("reasons", []):
                 out.print(f"               {r}", style="dim")
         for a in day["alerts"]:
-            out.print(f"      ! {a.get('message', a.get('code'))}", style="red" if a.get("severity", 0) >= 50 else "yellow")
+            _alert_line(a, indent="      ")
     s = data["summary"]
     out.print()
     out.print("Summary", style="bold")

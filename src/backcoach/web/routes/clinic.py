@@ -71,7 +71,15 @@ def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, st
         all_exercises=[(e.id, e.name) for e in catalog().exercises.values()],
         audit=audit_view.readable(ctx.db, accounts.audit_entries(ctx.db, clinician, person_id, limit=30)),
         adjust_warnings=adjust_warnings,
+        charts=_outcome_charts(ctx, person_id),
     )
+
+
+def _outcome_charts(ctx: Ctx, person_id: int) -> list:
+    from backcoach.services.outcomes import outcomes_overview
+    from backcoach.web.outcomes_view import trend_charts
+
+    return trend_charts(outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).trends)
 
 
 @router.get("/people/{person_id}")

@@ -26,6 +26,7 @@ def sign_up(page: Any, base: str, role: str = "person", code: str | None = None,
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.check(f'input[name="role"][value="{role}"]')
+    page.check('input[name="accept_privacy_notice"]')
     if code:
         page.get_by_label("Invitation code from your clinician (optional)").fill(code)
     page.get_by_role("button", name="Create account").click()

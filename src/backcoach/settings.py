@@ -10,7 +10,12 @@ Environment variables (each also accepted with a `BACKCOACH_` prefix):
   JOBS_BACKEND   "inprocess" (default) or "celery"
   REDIS_URL      broker/result backend for Celery
   VIDEO_MAX_MB, VIDEO_MAX_SECONDS  limits of an uploaded video of a set (200 MB, 180 s)
+  MAX_BODY_BYTES largest request body the web app reads (65536: forms and JSON are small)
+  BODY_LIMITS    larger limits for a few paths, as JSON {"path prefix": bytes}
+                 (default: {"/api/videos": 209715200}, the exercise video upload)
+  HSTS           "auto" (send Strict-Transport-Security on https requests), "always" or "never"
   BACKCOACH_DATA_DIR  overrides the data directory itself
+  DELETION_GRACE_DAYS days before a deleted account is removed (7; logging in cancels)
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import functools
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Optional
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, ValidationError, model_validator
@@ -28,6 +33,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from backcoach.domain.errors import BackcoachError
 
 APP_NAME = "backcoach"
+# Request bodies larger than MAX_BODY_BYTES are refused (413) while they are read; only these
+# path prefixes may send more: an exercise video of a few minutes from a phone.
+# the video upload; the landmarks of a recorded set analysed on the device (up to 3,600 frames)
+DEFAULT_BODY_LIMITS = {"/api/videos": 200 * 1024 * 1024, "/api/coach/landmarks": 6 * 1024 * 1024}
 SECRET_KEY_FILE = "secret_key"
 
 
@@ -62,10 +71,14 @@ class Settings(BaseSettings):
     video_max_mb: float = Field(default=200.0, gt=0, le=4096, validation_alias=_alias("VIDEO_MAX_MB"))
     video_max_seconds: float = Field(default=180.0, gt=0, le=3600, validation_alias=_alias("VIDEO_MAX_SECONDS"))
 
-    @property
-    def upload_dir(self) -> Path:
-        """Uploaded videos waiting for (or kept after) analysis; Celery workers must see the same folder."""
-        return self.data_dir / "uploads"
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, validation_alias=_alias("MAX_BODY_BYTES"))
+    body_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_BODY_LIMITS),
+                                        validation_alias=_alias("BODY_LIMITS"))
+    hsts: Literal["auto", "always", "never"] = Field(default="auto", validation_alias=_alias("HSTS"))
+    # A folder of extra outcome questionnaire definitions (licensed ones whose wording we do not ship).
+    outcomes_dir: Optional[Path] = Field(default=None, validation_alias=_alias("OUTCOMES_DIR"))
+    # days between a person asking to delete their account and its removal (logging in cancels)
+    deletion_grace_days: int = Field(default=7, ge=0, le=365, validation_alias=_alias("DELETION_GRACE_DAYS"))
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
@@ -74,6 +87,11 @@ class Settings(BaseSettings):
         if not self.secret_key:
             self.secret_key = _load_or_create_secret(self.data_dir)
         return self
+
+    @property
+    def upload_dir(self) -> Path:
+        """Uploaded videos waiting for (or kept after) analysis; Celery workers must see the same folder."""
+        return self.data_dir / "uploads"
 
 
 def _load_or_create_secret(data_dir: Path) -> str:

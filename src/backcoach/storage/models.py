@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -180,12 +181,14 @@ class DecisionRecord(Base):
     reasons: Mapped[list[Any]]
     source: Mapped[str] = mapped_column(String(20), default="rule")
     by_user_id: Mapped[Optional[int]] = mapped_column(USER_FK(), nullable=True)
+    by_name: Mapped[Optional[str]] = mapped_column(String(200), nullable=True)  # the clinician, as shown
     note: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
     session_log_id: Mapped[Optional[int]] = mapped_column(ForeignKey("session_logs.id", ondelete="SET NULL"), nullable=True)
 
 
 class Clearance(Base):
-    """A clinician's clearance to continue after an urgent screen (tied to that screen)."""
+    """A clinician's record that the person was assessed after an urgent or emergency screen
+    (tied to the newest screen at that time): what was ruled out, where, and a note."""
 
     __tablename__ = "clearances"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -195,6 +198,25 @@ class Clearance(Base):
     by_name: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text)
     screening_id: Mapped[Optional[int]] = mapped_column(ForeignKey("screenings.id", ondelete="SET NULL"), nullable=True)
+    ruled_out: Mapped[Optional[str]] = mapped_column(Text, nullable=True)  # what the clinician ruled out
+    seen_where: Mapped[Optional[str]] = mapped_column(String(300), nullable=True)  # where the person was assessed
+
+
+class OutcomeResponse(Base):
+    """A completed outcome questionnaire: the answers as given, the score, when, and the
+    instrument version it was scored with (so later versions never rescore old answers)."""
+
+    __tablename__ = "outcome_responses"
+    __table_args__ = (Index("ix_outcome_responses_person_at", "person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    instrument: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer)
+    week: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    answers: Mapped[dict[str, Any]]
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[Optional[str]] = mapped_column(String(60), nullable=True)
 
 
 class User(Base):
@@ -209,6 +231,12 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the privacy notice agreed to at sign-up (its version) and when
+    consent_version: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    consent_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+    # set when the person asks to delete the account; it is removed after the grace period
+    # unless they log in again before (services/data_rights.py)
+    deletion_requested_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
 
 
 class ClinicianAssignment(Base):

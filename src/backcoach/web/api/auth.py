@@ -7,6 +7,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from backcoach.services import data_rights
 from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, api_ctx, api_ctx_anonymous, ctx_optional
@@ -21,6 +22,8 @@ class SignUp(BaseModel):
     display_name: str = Field(max_length=100)
     role: Literal["person", "clinician"] = "person"
     invitation_code: Optional[str] = Field(default=None, max_length=100)
+    accept_privacy_notice: bool = Field(default=False, description="Must be true: the person has read and agrees to "
+                                        "the privacy notice at /privacy (its version is kept with the account)")
 
 
 class Credentials(BaseModel):
@@ -64,6 +67,8 @@ def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)
     account = accounts.sign_up(ctx.db, email=body.email, password=body.password, display_name=body.display_name,
                                role=body.role, hash_password=request.app.state.hasher.hash, now=ctx.now,
                                invitation_code=body.invitation_code)
+    data_rights.require_consent(body.accept_privacy_notice)  # nothing is kept without it
+    data_rights.record_consent(ctx.db, account.id, ctx.now)
     ctx.commit()
     ctx.login(account)
     return account_out(account)
@@ -89,14 +94,24 @@ def login(body: Credentials, request: Request, ctx: Ctx = Depends(api_ctx_anonym
 @router.post("/token", response_model=TokenOut, summary="Get a bearer token (no cookie, no CSRF needed)")
 def token(body: Credentials, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> TokenOut:
     account = _authenticate(body, request, ctx)
-    signer = request.app.state.signer
-    return TokenOut(access_token=signer.api_token(account.id, account.role), expires_in=signer.token_max_age,
+    return TokenOut(access_token=ctx.issue_token(account), expires_in=request.app.state.signer.token_max_age,
                     account=account_out(account))
 
 
-@router.post("/logout", status_code=204, summary="End the cookie session")
+@router.post("/logout", status_code=204, summary="End this session (the cookie's, or the bearer token's)")
 def logout(ctx: Ctx = Depends(api_ctx)) -> None:
+    """The cookie or token used for this call stops working at once."""
     ctx.logout()
+
+
+class LoggedOutOut(BaseModel):
+    ended: int = Field(description="How many sessions and tokens were ended, this one included")
+
+
+@router.post("/logout-everywhere", response_model=LoggedOutOut,
+             summary="End every session and token of this account, on every device")
+def logout_everywhere(ctx: Ctx = Depends(api_ctx)) -> LoggedOutOut:
+    return LoggedOutOut(ended=ctx.logout_everywhere())
 
 
 @router.get("/me", response_model=AccountOut, summary="The account making the request")

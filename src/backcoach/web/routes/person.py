@@ -11,6 +11,7 @@ from backcoach.web import usecases, views
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import form_data
+from backcoach.web.idempotency import FORM_TOKEN_MESSAGE, FormTokenInvalid
 
 router = APIRouter(route_class=BlockingRoute)
 
@@ -46,12 +47,12 @@ async def screening_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
     if problems:
         return again(400, list(problems))
     try:
-        rec = ctx.once(f.get("form_token"), lambda: screening_svc.record_screening(ctx.service_uow(), pid, answers, ctx.now))
-    except accounts.AlreadySubmitted:
+        return ctx.form_once(f, lambda: screening_svc.record_screening(ctx.service_uow(), pid, answers, ctx.now),
+                             lambda rec: redirect(f"/screening/{rec.screening_id}"))
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return again(400, [str(exc)])
-    return redirect(f"/screening/{rec.screening_id}")
 
 
 @router.get("/screening/{screening_id}")
@@ -60,9 +61,13 @@ def screening_result(screening_id: RecordId, ctx: Ctx = Depends(page_ctx)):
     rec = ctx.uow.screenings.get(screening_id)
     if rec is None or rec.person_id != pid:
         raise accounts.NotAllowed("You do not have access to this screening.")
+    from backcoach.services.common import gate_for
+
     result = dict(rec.result)
     result["at"] = rec.at
-    return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid))
+    lock = gate_for(ctx.uow, pid, ctx.now).lock_dict()
+    return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid),
+                      lock=lock, screening_id=screening_id)
 
 
 def _locked(ctx: Ctx, exc: Exception, info=None):
@@ -74,7 +79,7 @@ def _locked(ctx: Ctx, exc: Exception, info=None):
     rescreen = level not in ("urgent", "emergency")
     reasons = list(info.reasons) or [str(exc)]
     return ctx.render("person/locked.html", status_code=409, reasons=reasons, rescreen=rescreen,
-                      title="A safety check is due" if rescreen else "Your program is paused")
+                      title="A safety check is due" if rescreen else "Your program is paused", lock=info.lock_dict())
 
 
 # -- assessment and program -----------------------------------------------------------
@@ -120,20 +125,22 @@ async def assessment_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
         return rec
 
     try:
-        ctx.once(f.get("form_token"), write)
+        return ctx.form_once(f, write, lambda _: redirect("/program"))
     except ProgramLocked as exc:
         return _locked(ctx, exc)
-    except accounts.AlreadySubmitted:
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return _assessment_page(ctx, f, [str(exc)], 400)
-    return redirect("/program")
 
 
 @router.get("/program")
 def program_page(ctx: Ctx = Depends(page_ctx)):
+    from backcoach.services.common import gate_for
+
     pid = _person(ctx)
-    return ctx.render("person/program.html", **usecases.program_view(ctx, pid))
+    return ctx.render("person/program.html", **usecases.program_view(ctx, pid),
+                      lock=gate_for(ctx.uow, pid, ctx.now).lock_dict())
 
 
 # -- today's session and the log --------------------------------------------------------
@@ -154,6 +161,13 @@ def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: i
     elif not usecases.daily_checkin_done(ctx, pid):
         prompts.append({"kind": "info", "text": "You have not checked in your pain today.",
                         "href": "/checkin", "action": "Pain check-in"})
+    read = usecases.short_read(ctx, pid)
+    if read is not None:
+        prompts.append({"kind": "info", "text": f"Today's short read: {read.title}.", "href": f"/learn#{read.id}",
+                        "action": "Read it (1 minute)"})
+    if usecases.outcomes_due(ctx, pid):
+        prompts.append({"kind": "info", "text": "A few short questions about how your back affects your life are "
+                        "due. They take about two minutes.", "href": "/outcomes", "action": "Answer the questions"})
     if usecases.rescreen_soon(session.gate, ctx.now):
         prompts.append({"kind": "warn", "text": "Your weekly safety check is due. It keeps your program safe.",
                         "href": "/screening", "action": "Do the safety check"})
@@ -176,6 +190,8 @@ async def log_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
     if problems:
         return _today_page(ctx, pid, f, problems, 400)
     token = f.get("form_token")
+    if token and not ctx.form_token_valid(token):
+        raise FormTokenInvalid(FORM_TOKEN_MESSAGE)
     try:
         logged = services.log_session(ctx.service_uow(write_phase_only=True), pid, session, ctx.now,
                                       idempotency_key=f"form:{pid}:{token}" if token else None)
@@ -224,17 +240,18 @@ async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
         return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
                           problems=list(p))
     try:
-        result = ctx.once(f.get("form_token"), lambda: services.check_in_pain(
+        return ctx.form_once(f, lambda: services.check_in_pain(
             ctx.service_uow(write_phase_only=True), pid, nprs, ctx.now, next_morning=kind == "next_morning",
-            new_symptoms=f.get("new_symptoms") == "yes", note=note or None))
-    except accounts.AlreadySubmitted:
+            new_symptoms=f.get("new_symptoms") == "yes", note=note or None),
+            lambda result: ctx.render("person/checkin_done.html", result=result,
+                                      decisions=usecases.decision_rows([d.to_dict() for d in result.decisions]),
+                                      alerts=[a.to_dict() for a in result.alerts],
+                                      new_symptoms=f.get("new_symptoms") == "yes"))
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
                           problems=[str(exc)])
-    return ctx.render("person/checkin_done.html", result=result,
-                      decisions=usecases.decision_rows([d.to_dict() for d in result.decisions]),
-                      alerts=[a.to_dict() for a in result.alerts], new_symptoms=f.get("new_symptoms") == "yes")
 
 
 # -- progress -----------------------------------------------------------------------------

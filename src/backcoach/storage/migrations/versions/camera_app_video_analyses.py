@@ -1,7 +1,7 @@
 """video_analyses: uploaded videos of a set and their analysis jobs (status, progress, result)
 
 Revision ID: camera_app
-Revises: 0003
+Revises: clinician_lock
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = "camera_app"
-down_revision = "0003"
+down_revision = "clinician_lock"
 branch_labels = None
 depends_on = None
 

@@ -202,3 +202,33 @@ def test_a_video_with_nobody_in_it_fails_with_a_clear_message_and_is_not_kept(ap
     assert body["status"] == "failed" and body["result"] is None
     assert body["error"] and "Traceback" not in body["error"]
     assert _uploads(app) == []
+
+
+def test_the_log_form_saves_the_camera_faults_and_their_serious_share(app: Any, person: Any) -> None:
+    from .test_pages import _log_form
+
+    user = person_with_program(app)
+    data, html = _log_form(user)
+    assert 'name="ex0_faults"' in html and 'href="/coach/glute_bridge"' in html and 'href="/guided"' in html
+    assert data["ex0_id"] == "glute_bridge"
+    r = user.client.post("/today/log", data={**data, "ex0_faults": "lumbar_hyperextension", "ex0_serious": "0.4",
+                                             "ex0_form": "some_faults"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    entry = user.get("/api/sessions").json()[0]["entries"][0]
+    assert entry["faults"] == ["lumbar_hyperextension"] and entry["serious_fault_fraction"] == 0.4
+    bad = person_with_program(app)
+    data, _ = _log_form(bad)
+    r = bad.client.post("/today/log", data={**data, "ex0_faults": "not_a_fault"})
+    assert r.status_code == 400 and "not_a_fault" in r.text  # the catalog decides which ids are kept
+    r = bad.client.post("/today/log", data={**data, "ex0_serious": "nan"})
+    assert r.status_code == 400 and "not a number" in r.text
+
+
+def test_coach_and_guided_pages(app: Any, person: Any) -> None:
+    page = person.client.get("/coach/glute_bridge")
+    assert page.status_code == 200 and "Coach me with the camera" in page.text
+    assert "'wasm-unsafe-eval'" in page.headers["content-security-policy"]
+    assert "Your video stays on this device" in page.text
+    assert person.client.get("/coach/no_such_exercise").status_code == 404
+    guided = person.client.get("/guided")
+    assert guided.status_code == 200 and "Set done, rest" in guided.text

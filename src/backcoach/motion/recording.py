@@ -60,7 +60,7 @@ def analyze_landmarks(
         recognised = True
         recognition = {"exercise": exercise, "confidence": round(confidence, 2)}
         warnings.append(f"Exercise recognised from the video as {exercise.replace('_', ' ')} "
-                        f"(confidence {confidence:.0%}).")
+                        f"(confidence {confidence:.0%}); name it with --exercise if this is wrong.")
     check = get_check(exercise)
     check_visibility(raw, check, warnings)
     view, ratio = S.estimate_view(cleaned)

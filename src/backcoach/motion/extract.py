@@ -78,6 +78,8 @@ def extract_landmarks(
             for f in iter_frames(info, sample_fps=sample_fps, max_side=max_side, threaded=threaded and workers == 1,
                                  stats=stats[k], start_s=bounds[k] or 0.0, end_s=bounds[k + 1]):
                 p0 = time.perf_counter()
+                if f.cut and hasattr(est, "reset"):  # a new shot: find the person afresh, do not track the old one
+                    est.reset()
                 out.append(est.estimate(f.image, f.t))
                 pose_s[k] += time.perf_counter() - p0
                 if progress is not None:

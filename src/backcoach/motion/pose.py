@@ -93,6 +93,10 @@ class MediaPipePose:
         pts = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=float)
         return LandmarkFrame(t=t, points=pts, width=w, height=h)
 
+    def reset(self) -> None:
+        """Forget the tracked person (after a camera cut): the next frame is searched afresh."""
+        self._pose.reset()
+
     def close(self) -> None:
         self._pose.close()
 

@@ -132,6 +132,7 @@ class SampledFrame:
     index: int
     t: float
     image: np.ndarray  # BGR, upright, downscaled
+    cut: bool = False  # the shot changed just before this frame (camera cut)
 
 
 def _prepare(cv2, frame: np.ndarray, rotation: int, auto_rotated: bool, max_side: int) -> np.ndarray:
@@ -217,10 +218,11 @@ def _decode(info: VideoInfo, step: float, max_side: int, stats: dict, start_s: f
                     image = None
                 if image is not None:
                     hist = _histogram(cv2, image)
-                    if prev_hist is not None and cv2.compareHist(prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA) > CUT_HIST_DISTANCE:
+                    cut = prev_hist is not None and cv2.compareHist(prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA) > CUT_HIST_DISTANCE
+                    if cut:
                         stats.setdefault("cuts", []).append(t)
                     prev_hist = hist
-                    yield SampledFrame(index, t, image)
+                    yield SampledFrame(index, t, image, cut)
                 next_t = max(next_t + step, t) if step else t
             index += 1
     finally:

@@ -258,7 +258,11 @@ def render_screening(result: dict[str, Any]) -> None:
         out.print("Why:")
         for r in result["reasons"]:
             out.print(f"  • [{r['level']}] {r['message']}")
-    out.print(f"What to do next: {result.get('next_step', '')}")
+    lock = result.get("lock")
+    if lock:  # an earlier urgent/emergency screen still holds: this result never reads as "you can start"
+        out.print(lock["message"], style="bold red")
+    else:
+        out.print(f"What to do next: {result.get('next_step', '')}")
     out.print(f"Program allowed: {'yes' if result['program_allowed'] else 'no'}")
     _disclaimer()
 
@@ -288,7 +292,10 @@ def screen(
     result = services.screen_answers(data).to_dict()  # shown first, whatever happens to storage
     if person_id is not None:
         try:
-            services.record_screening(uow(), person_id, data, now())
+            recorded = services.record_screening(uow(), person_id, data, now())
+            lock = recorded.gate.lock_dict()
+            if lock is not None and lock["screening_id"] != recorded.screening_id:
+                result = {**result, "program_allowed": False, "lock": lock}
         except StorageError as exc:
             storage_problem = exc
     if as_json:
@@ -371,10 +378,13 @@ def ask_assessment() -> dict[str, Any]:
 
 
 def render_assessment(result: dict[str, Any]) -> None:
+    """Plain words for the person first; the technical profile (what a clinician reads) after."""
     profile = result.get("profile", {})
-    table = Table(title="Weakness profile", show_header=True)
+    for line in result.get("for_person", ()):
+        out.print(f"  • {line}")
+    table = Table(title="Details for your clinician", show_header=True)
     table.add_column("muscle / finding")
-    table.add_column("severity")
+    table.add_column("grade")
     for key, value in profile.items():
         if key == "reasons" or isinstance(value, (list, dict)):
             continue
@@ -737,6 +747,83 @@ def checkin(
         out.print("Because something new has started, answer the safety questions again: `backcoach screen`.", style="yellow")
 
 
+# ----------------------------------------------------------------------------- outcome questionnaires
+
+outcomes_app = typer.Typer(cls=TyperGroup, help="Outcome questionnaires: what is due, answering, and trends.",
+                           invoke_without_command=True, rich_markup_mode=None)
+app.add_typer(outcomes_app, name="outcomes")
+
+
+@outcomes_app.callback()
+def outcomes_overview(ctx: typer.Context, person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
+    """What is due today and how each score changed (`backcoach outcomes answer ID` to answer one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from backcoach import services
+
+    pid = services.resolve_person(uow(), person)
+    overview = services.outcomes_overview(uow(), pid, now())
+    if as_json:
+        print_json(overview.to_dict())
+        return
+    if overview.due:
+        out.print("Due now: " + ", ".join(f"{d.instrument_id} ({d.label})" for d in overview.due))
+        out.print("Answer with `backcoach outcomes answer ID` (or `--answers FILE`).")
+    else:
+        nxt = f" Next on {overview.next_due:%d %b %Y}." if overview.next_due else ""
+        out.print(f"Nothing is due today.{nxt}")
+    for t in overview.trends:
+        out.print(f"- {t.summary}")
+
+
+@outcomes_app.command("answer")
+def outcomes_answer(
+    instrument_id: str = typer.Argument(..., metavar="ID", help="psfs, pain_interference or pain_score (see `backcoach outcomes --json`)."),
+    answers: Optional[Path] = typer.Option(None, "--answers", help="A JSON file: item id -> answer (otherwise asked)."),
+    person: Optional[str] = PersonOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Answer one questionnaire; prints its score and how it compares with your first answer."""
+    from backcoach import services
+    from backcoach.services.outcomes import instrument
+
+    which = instrument(instrument_id)
+    pid = services.resolve_person(uow(), person)
+    given = load_json(answers, "answers") if answers is not None else _ask_outcome(which)
+    rec = services.record_outcome(uow(), pid, which.id, given, now())
+    if as_json:
+        print_json(rec.to_dict())
+        return
+    band = f" ({rec.score.band})" if rec.score.band else ""
+    out.print(f"{which.short_title}: {rec.score.score:g}{band}. Saved.")
+    out.print(rec.trend.summary)
+
+
+def _ask_outcome(which: Any) -> dict[str, Any]:
+    """Ask a questionnaire's items at the prompt (the domain checks the answers)."""
+    out.print(which.title)
+    if which.intro:
+        out.print(which.intro)
+    answers: dict[str, Any] = {}
+    for item in which.items:
+        if item.kind == "activities":
+            rows = []
+            for n in range(1, 6):
+                name = typer.prompt(f"Activity {n} (leave empty to finish)", default="", show_default=False).strip()
+                if not name:
+                    break
+                rows.append({"name": name, "rating": _ask_required(
+                    f"How well can you do it today, {item.min} ({item.min_label}) to {item.max} ({item.max_label})?",
+                    "int", item.min, item.max)})
+            answers[item.id] = rows
+        elif item.kind == "scale":
+            answers[item.id] = _ask_required(f"{item.text} {item.min} = {item.min_label}, {item.max} = {item.max_label}",
+                                             "int", item.min, item.max)
+        else:
+            labels = "; ".join(f"{c.value} = {c.label}" for c in item.choices)
+            answers[item.id] = _ask_required(f"{item.text} ({labels})", "int",
+                                             min(c.value for c in item.choices), max(c.value for c in item.choices))
+    return answers
 ALERT_STYLE = {"bad": "red", "warn": "yellow", "info": "none"}
 
 

@@ -111,6 +111,26 @@ def daily_checkin_done(ctx: Any, person_id: int) -> bool:
     return any(p.kind == "daily" for p in ctx.uow.pain.list_for(person_id, since=since))
 
 
+def outcomes_due(ctx: Any, person_id: int) -> bool:
+    """Whether an outcome questionnaire is due today (Today shows a prompt)."""
+    from backcoach.services.outcomes import outcomes_overview
+
+    return bool(outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).due)
+
+
+def short_read(ctx: Any, person_id: int) -> Any:
+    """The short read offered today, in the program's first weeks (None after them)."""
+    from backcoach.catalog import load_education
+    from backcoach.domain.education import topic_for_day
+    from backcoach.services.outcomes import schedule_start
+
+    topics = load_education()
+    with ctx.service_uow(write=False) as uow:
+        day = (ctx.today - schedule_start(uow, person_id)).days
+    topic = topic_for_day(topics, day)
+    return topic if topic is not None and day <= topics[-1].day + 7 else None
+
+
 def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
     """The weekly re-screen falls due within `rescreen_remind_days_before` days (thresholds.yaml)."""
     m = thresholds().monitoring

@@ -161,6 +161,13 @@ def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: i
     elif not usecases.daily_checkin_done(ctx, pid):
         prompts.append({"kind": "info", "text": "You have not checked in your pain today.",
                         "href": "/checkin", "action": "Pain check-in"})
+    read = usecases.short_read(ctx, pid)
+    if read is not None:
+        prompts.append({"kind": "info", "text": f"Today's short read: {read.title}.", "href": f"/learn#{read.id}",
+                        "action": "Read it (1 minute)"})
+    if usecases.outcomes_due(ctx, pid):
+        prompts.append({"kind": "info", "text": "A few short questions about how your back affects your life are "
+                        "due. They take about two minutes.", "href": "/outcomes", "action": "Answer the questions"})
     if usecases.rescreen_soon(session.gate, ctx.now):
         prompts.append({"kind": "warn", "text": "Your weekly safety check is due. It keeps your program safe.",
                         "href": "/screening", "action": "Do the safety check"})

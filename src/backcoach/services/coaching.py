@@ -15,15 +15,19 @@ from backcoach.motion import report
 PRAISE = "Good repetition. Keep it just like that."
 
 
-def cue_for_repetition(faults: Iterable[str], exercise_id: str, hold_target_s: float = 2.0) -> dict[str, Any]:
-    """The one cue that helps most for this repetition (the back first, tempo last), or praise."""
-    found = [f for f in faults if f in report.CUES]
-    if not found:
-        return {"cue": PRAISE, "fault": None, "good": True}
-    ranked = sorted(found, key=lambda f: report.PRIORITY.index(f) if f in report.PRIORITY else len(report.PRIORITY))
-    top = ranked[0]
-    return {"cue": report.cue_for(top, exercise_id, hold_target_s), "fault": top,
-            "label": report.FAULT_LABELS.get(top, top.replace("_", " ")), "good": False}
+def cue_for_repetition(repetition: Mapping[str, Any], exercise_id: str, hold_s: float | None = None) -> dict[str, Any]:
+    """The one cue for this repetition: the motion analysis's own (`Repetition.cue`, the most
+    important fault or praise) when it gives one, else the highest-priority fault's cue."""
+    faults = [f for f in repetition.get("faults") or []]
+    top = None
+    if faults:
+        ranked = sorted(faults, key=lambda f: report.PRIORITY.index(f) if f in report.PRIORITY else len(report.PRIORITY))
+        top = ranked[0]
+    cue = repetition.get("cue") or (report.cue_for(top, exercise_id, hold_s or 2.0) if top else PRAISE)
+    out: dict[str, Any] = {"cue": cue, "fault": top, "good": bool(repetition.get("good", not faults)) and not faults}
+    if top:
+        out["label"] = report.FAULT_LABELS.get(top, top.replace("_", " "))
+    return out
 
 
 def exercise_name(exercise_id: str) -> str:

@@ -143,7 +143,7 @@ def video_dict(rec: m.VideoAnalysis) -> dict[str, Any]:
             known, serious = [], []
         hold = rec.hold_s or 2.0
         out["log"] = coaching.log_fields(rec.result, known, serious)
-        out["cues"] = [coaching.cue_for_repetition(r.get("faults") or [], rec.exercise_id, hold)
+        out["cues"] = [coaching.cue_for_repetition(r, rec.exercise_id, hold)
                        for r in rec.result.get("repetitions") or []]
     return out
 

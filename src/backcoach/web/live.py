@@ -174,7 +174,7 @@ async def live(websocket: WebSocket, exercise_id: str) -> None:
                                           "reps": start, "setup": setup_rules(exercise_id)}))
     bucket = TokenBucket(MAX_FRAMES_PER_S, BURST_FRAMES)
     last_t: float | None = None
-    hold_target = options.hold_target_s
+    hold_target = options.hold_s or 2.0
     try:
         while True:
             message = await websocket.receive()
@@ -203,7 +203,7 @@ async def live(websocket: WebSocket, exercise_id: str) -> None:
             if update.repetition is not None:
                 rep = update.repetition.to_dict()
                 rep["index"] = start + update.reps
-                rep.update(coaching.cue_for_repetition(rep["faults"], exercise_id, hold_target))
+                rep.update(coaching.cue_for_repetition(rep, exercise_id, hold_target))
                 reply["repetition"] = rep
             await websocket.send_text(json.dumps(reply))
     except WebSocketDisconnect:

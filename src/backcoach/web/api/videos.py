@@ -108,7 +108,7 @@ def _analyse_landmarks(exercise_id: str, body: LandmarksIn) -> dict[str, Any]:
     ex = catalog().get(exercise_id)
     return {"exercise_id": exercise_id, "result": result,
             "log": coaching.log_fields(result, [f.id for f in ex.faults], list(ex.serious_fault_ids)),
-            "cues": [coaching.cue_for_repetition(r.get("faults") or [], exercise_id, hold or 2.0)
+            "cues": [coaching.cue_for_repetition(r, exercise_id, hold)
                      for r in result.get("repetitions") or []]}
 
 

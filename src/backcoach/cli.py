@@ -205,12 +205,12 @@ def _gated(as_json: bool, fn: Callable[[], Any]) -> Any:
 
 def ask_screening() -> dict[str, Any]:
     """Ask the red-flag questions one by one; Enter skips (an unanswered serious question is never 'no')."""
-    from backcoach.domain.screening import QUESTIONS
+    from backcoach import services
 
     out.print("Safety check: a few questions about warning signs. Press Enter to skip a question; "
-              "a skipped serious question means we cannot tell you that you are clear.\n")
+              "a skipped question means we cannot tell you that you are clear.\n")
     answers: dict[str, Any] = {}
-    for q in QUESTIONS:
+    for q in services.screening_questions():
         value = _ask(q.text, q.kind, q.choices, q.min, q.max, q.help)
         if value is not None:
             answers[q.key] = value
@@ -255,6 +255,8 @@ def render_screening(result: dict[str, Any]) -> None:
             out.print(f"  • [{r['level']}] {r['message']}")
     out.print(f"What to do next: {result.get('next_step', '')}")
     out.print(f"Program allowed: {'yes' if result['program_allowed'] else 'no'}")
+    if result.get("rule_version") is not None:
+        out.print(f"Checked with the safety rules, version {result['rule_version']}.", style="dim")
     _disclaimer()
 
 

@@ -4,23 +4,33 @@ The numbers themselves, with the source of each, live in ``catalog/thresholds.ya
 ``backcoach.catalog.load_thresholds()`` reads that file into :class:`Thresholds`.
 The defaults below are the same numbers, so that a rule called without thresholds
 behaves exactly like one called with the shipped file (a unit test keeps them equal).
+The screening section has no defaults: the red-flag screen needs the file's numbers.
 ``Thresholds`` is re-exported from :mod:`backcoach.domain.assessment`, as the contract says.
 """
 
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, get_type_hints
 
 from .errors import InvalidCatalog
 
 
 @dataclass(frozen=True)
 class ScreeningThresholds:
-    severe_pain_nprs: int = 7
-    long_episode_weeks: float = 6
-    first_episode_age_over: int = 50
-    first_episode_age_under: int = 20
+    """The red-flag screen's numbers (DESIGN §2 v2). No built-in values: the screen only
+    runs with the numbers read from ``thresholds.yaml``, so there is one copy of each."""
+
+    severe_pain_nprs: int
+    long_episode_weeks: float
+    first_episode_age_over: int
+    first_episode_age_under: int
+    fracture_risk_age: int
+    adult_age: int
+    morning_stiffness_minutes: int
+    new_symptom_weeks: int
+    recent_months: int
+    long_term_steroid_months: int
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,8 @@ class PhaseThresholds:
 
 @dataclass(frozen=True)
 class Thresholds:
-    screening: ScreeningThresholds = ScreeningThresholds()
+    # No built-in screening numbers: ``None`` until read from the file (``from_dict`` requires the section).
+    screening: ScreeningThresholds = None  # type: ignore[assignment]
     assessment: AssessmentThresholds = AssessmentThresholds()
     progression: ProgressionThresholds = ProgressionThresholds()
     monitoring: MonitoringThresholds = MonitoringThresholds()
@@ -132,16 +143,18 @@ def _build(cls: type, data: Any, where: str) -> Any:
         raise InvalidCatalog(f"{where}: unknown setting(s) {', '.join(sorted(map(str, unknown)))}.")
     has_defaults = all(f.default is not MISSING for f in known.values())
     defaults = cls() if has_defaults else None
+    hints = get_type_hints(cls)
     values: dict[str, Any] = {}
     for name, f in known.items():
+        section = hints[name] if is_dataclass(hints[name]) else None
         if name not in data:
-            if defaults is None:
+            # A section whose default is None has no built-in numbers: the file must give it.
+            if defaults is None or (section is not None and getattr(defaults, name) is None):
                 raise InvalidCatalog(f"{where}: missing setting {name!r}.")
             continue
         value = data[name]
-        default = getattr(defaults, name) if defaults is not None else None
-        if is_dataclass(default):
-            values[name] = _build(type(default), value, f"{where}.{name}")
+        if section is not None:
+            values[name] = _build(section, value, f"{where}.{name}")
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InvalidCatalog(f"{where}.{name} must be a number (got {value!r}).")
@@ -154,6 +167,6 @@ def _build(cls: type, data: Any, where: str) -> Any:
 
 
 def _dump(obj: Any) -> Any:
-    if is_dataclass(obj):
+    if is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: _dump(getattr(obj, f.name)) for f in fields(obj)}
     return obj

@@ -38,9 +38,10 @@ CHOICE_LABELS = {
 
 
 def screening_questions() -> list[Any]:
-    from backcoach.domain.screening import QUESTIONS
+    """The questions with their time frames filled in from the thresholds file."""
+    from backcoach.services.screening import screening_questions as questions
 
-    return list(QUESTIONS)
+    return list(questions())
 
 
 def screening_groups() -> list[dict[str, Any]]:

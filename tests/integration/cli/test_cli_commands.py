@@ -37,6 +37,44 @@ def test_screen_json_for_each_level(cli, tmp_path, level):
         assert {r["level"] for r in data["reasons"]} >= {level}
 
 
+V2_VIGNETTES = [
+    # (answers changed from all-clear, level): the issue 8 mis-triages and each new key
+    ({"cancer_history": True, "leg_numbness_or_tingling": True, "radiation": "thigh", "legs_affected": "one"},
+     "emergency"),
+    ({"immunosuppressed_or_injects_drugs": True, "fever_or_chills": True}, "emergency"),
+    ({"fever_or_chills": True, "recent_infection_or_spinal_procedure": True}, "emergency"),
+    ({"walking_unsteady": True, "legs_affected": "both"}, "emergency"),
+    ({"age": 81, "recent_trauma": "minor"}, "urgent"),
+    ({"age": 72, "sudden_onset": True}, "urgent"),
+    ({"radiation": "thigh", "legs_affected": "one", "leg_weakness": "stable"}, "urgent"),
+    ({"walking_unsteady": True}, "urgent"),
+    ({"recent_infection_or_spinal_procedure": True}, "urgent"),
+    ({"pain_now": 6, "pain_worst_24h": 6, "relieved_by_rest": False, "worse_at_night": True}, "see_clinician"),
+    ({"age": 13}, "see_clinician"),
+    ({"radiation": "buttock", "legs_affected": "both"}, "see_clinician"),
+    ({"thoracic_pain": True}, "see_clinician"),
+    ({"morning_stiffness_over_30_min": True}, "see_clinician"),
+    ({"sudden_onset": True}, "clear"),
+]
+
+
+@pytest.mark.parametrize(("changes", "level"), V2_VIGNETTES)
+def test_screen_json_gives_the_version_2_level_and_rule_version(cli, tmp_path, changes, level):
+    result = cli("screen", "--answers", str(write(tmp_path, "v.json", {**CLEAR, **changes})), "--json", "--no-save")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["level"] == level
+    assert data["rule_version"] == 2
+    assert set(data) == {"level", "program_allowed", "reasons", "next_step", "rule_version"}
+
+
+def test_screen_json_with_the_new_keys_missing_is_not_clear_and_names_them(cli, tmp_path):
+    old = {k: v for k, v in CLEAR.items() if k not in ("walking_unsteady", "thoracic_pain")}
+    data = json.loads(cli("screen", "--answers", str(write(tmp_path, "o.json", old)), "--json", "--no-save").stdout)
+    assert data["level"] == "see_clinician"
+    assert {r["item"] for r in data["reasons"]} == {"walking_unsteady", "thoracic_pain"}
+
+
 def test_screen_text_says_what_to_do(cli, tmp_path):
     result = cli("screen", "--answers", str(write(tmp_path, "a.json", LEVELS["urgent"])))
     assert result.exit_code == 0

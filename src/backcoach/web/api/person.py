@@ -62,7 +62,7 @@ def get_screening(screening_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJ
     if rec is None or rec.person_id != pid:
         raise HTTPException(404, "There is no screening with this id in your record.")
     return PlainJSONResponse({"id": rec.id, "at": rec.at.isoformat(), "level": rec.level, "answers": rec.answers,
-                              **(rec.result or {})})
+                              **screening_svc.stored_result(rec)})
 
 
 # -- assessment and program ---------------------------------------------------------------

@@ -60,7 +60,7 @@ def screening_result(screening_id: RecordId, ctx: Ctx = Depends(page_ctx)):
     rec = ctx.uow.screenings.get(screening_id)
     if rec is None or rec.person_id != pid:
         raise accounts.NotAllowed("You do not have access to this screening.")
-    result = dict(rec.result)
+    result = screening_svc.stored_result(rec)  # as it was decided, never re-screened with newer rules
     result["at"] = rec.at
     return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid))
 

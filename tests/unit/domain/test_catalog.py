@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-from dataclasses import replace
 from importlib import resources
 
 import pytest
@@ -14,7 +13,7 @@ import yaml
 from backcoach.catalog import load_catalog, load_thresholds
 from backcoach.domain.catalog import BANDS, FAULT_IDS, JOINTS, LADDERS, Catalog
 from backcoach.domain.errors import InvalidCatalog, UnknownExercise
-from backcoach.domain.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from backcoach.domain.thresholds import Thresholds
 
 
 @pytest.fixture(scope="module")
@@ -182,11 +181,20 @@ def test_validation_refuses(raw: dict, name: str) -> None:
 # ---- thresholds ------------------------------------------------------------------------------
 
 
-def test_the_shipped_thresholds_equal_the_built_in_defaults() -> None:
-    # Rules called without thresholds use the defaults; keep both in step when changing one.
-    # The screening section has no built-in defaults (the screen needs the file's numbers).
-    assert DEFAULT_THRESHOLDS.screening is None
-    assert replace(load_thresholds(), screening=None) == DEFAULT_THRESHOLDS
+def test_no_second_copy_of_the_thresholds_in_code() -> None:
+    # The numbers live only in thresholds.yaml: there is no built-in copy, and a file
+    # missing a setting (in any section, screening included) is refused.
+    import backcoach.domain.thresholds as module
+
+    assert not hasattr(module, "DEFAULT_THRESHOLDS")
+    with pytest.raises(TypeError):
+        Thresholds()  # type: ignore[call-arg]
+    shipped = load_thresholds().to_dict()
+    for section in ("screening", "assessment", "progression", "monitoring", "phases"):
+        for key in shipped[section]:
+            partial = {**shipped, section: {k: v for k, v in shipped[section].items() if k != key}}
+            with pytest.raises(InvalidCatalog, match=key):
+                Thresholds.from_dict(partial)
 
 
 def test_every_threshold_has_a_source_comment() -> None:
@@ -215,13 +223,17 @@ def test_every_threshold_has_a_source_comment() -> None:
     ],
 )
 def test_thresholds_refuse_bad_values(data: dict) -> None:
+    shipped = load_thresholds().to_dict()
+    merged = {**shipped, **{k: ({**shipped[k], **v} if k in shipped else v) for k, v in data.items()}}
+    if "assessment" in data:
+        merged["assessment"]["bridge_hold_s"] = data["assessment"]["bridge_hold_s"]  # a cut-off left out
     with pytest.raises(InvalidCatalog):
-        Thresholds.from_dict(data)
+        Thresholds.from_dict(merged)
 
 
-def test_thresholds_partial_file_keeps_defaults() -> None:
-    screening = load_thresholds().to_dict()["screening"]  # required: it has no built-in defaults
-    t = Thresholds.from_dict({"screening": screening, "progression": {"regress_pain_during_above": 4}})
+def test_thresholds_round_trip_and_take_a_changed_value() -> None:
+    shipped = load_thresholds().to_dict()
+    t = Thresholds.from_dict({**shipped, "progression": {**shipped["progression"], "regress_pain_during_above": 4}})
     assert t.progression.regress_pain_during_above == 4
-    assert t.monitoring == DEFAULT_THRESHOLDS.monitoring
+    assert t.monitoring == load_thresholds().monitoring
     assert Thresholds.from_dict(t.to_dict()) == t

@@ -252,7 +252,7 @@ def render_screening(result: dict[str, Any]) -> None:
     if result["reasons"]:
         out.print("Why:")
         for r in result["reasons"]:
-            out.print(f"  • [{r['level']}] {r['message']}")
+            out.print(f"  • [{r['level'].replace('_', ' ')}] {r['message']}")
     out.print(f"What to do next: {result.get('next_step', '')}")
     out.print(f"Program allowed: {'yes' if result['program_allowed'] else 'no'}")
     if result.get("rule_version") is not None:
@@ -824,8 +824,8 @@ def clearance(
 @app.command()
 def simulate(
     profile: str = typer.Option(..., "--profile",
-                                help="A scripted course (JSON file), or the name of an example course "
-                                     "(steady_improvement, flare_up, red_flag)."),
+                                help="A scripted course (JSON file), or an example course by name or file "
+                                     "name (steady_improvement, flare_up, red_flag; e.g. course_flare_up.json)."),
     days: int = typer.Option(60, "--days", min=1, max=730, help="How many days to replay."),
     start_on: Optional[str] = typer.Option(None, "--start", help="Date of day 1 (default: today)."),
     as_json: bool = JsonOpt,
@@ -834,15 +834,17 @@ def simulate(
 
     Nothing is stored: the rules run in memory, exactly as they do for a real person.
     """
-    from backcoach.catalog import example_course_names, load_example_course
+    from backcoach.catalog import example_course_name, example_course_names, load_example_course
     from backcoach.domain.simulation import simulate as run
     from backcoach.services.common import catalog, thresholds
 
     path = Path(profile)
-    if not path.exists() and profile in example_course_names():
-        course = load_example_course(profile)
+    example = example_course_name(profile)
+    if not path.exists() and example is not None:
+        course = load_example_course(example)
     elif not path.exists():
-        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())})")
+        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())}, "
+                         "by name or file name, e.g. course_flare_up.json)")
     else:
         course = load_json(path, "profile")
     try:

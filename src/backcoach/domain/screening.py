@@ -225,6 +225,11 @@ def _numbers(thresholds: "Thresholds") -> "ScreeningThresholds":
     return numbers
 
 
+def short_label(key: str) -> str:
+    """What a question is about, in a few plain words (for lists of missing answers)."""
+    return _SHORT[key]
+
+
 def questions(thresholds: "Thresholds") -> tuple[Question, ...]:
     """The questions as shown to a person, with the time frames and numbers filled in."""
     values = {f.name: format(getattr(_numbers(thresholds), f.name), "g") for f in fields(_numbers(thresholds))}

@@ -111,8 +111,11 @@ def screening_answers_from_form(form: dict[str, str]) -> ScreeningForm:
 
 def screening_error_summary(checked: ScreeningForm) -> list[dict[str, str]]:
     """The summary at the top of the form: one link per question that needs attention, in page order."""
-    texts = {q.key: q.text for q in screening_questions()}
-    return [{"href": f"#q-{key}", "text": texts[key], "message": message} for key, message in checked.errors.items()]
+    from backcoach.domain.screening import short_label
+
+    return [{"href": f"#q-{key}", "text": short_label(key)[:1].upper() + short_label(key)[1:],
+             "message": "not answered yet" if key in checked.unanswered else message}
+            for key, message in checked.errors.items()]
 
 
 def reasons_of(result: dict[str, Any]) -> list[dict[str, Any]]:

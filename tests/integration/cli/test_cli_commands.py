@@ -317,6 +317,34 @@ def test_simulate_each_example_course(cli, tmp_path):
     assert text.exit_code == 0 and "day   1 2026-03-02" in text.stdout and "Summary" in text.stdout
 
 
+@pytest.mark.parametrize("ref", ["course_flare_up.json", "course_flare_up", "flare_up.json", "flare_up"])
+def test_simulate_takes_an_example_by_its_file_name_or_name(cli, ref):
+    result = cli("simulate", "--days", "5", "--profile", ref, "--json", now=MON)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["name"] == "flare-up with regressions"
+
+
+def test_the_shipped_example_answer_files_are_accepted(cli):
+    from importlib import resources
+
+    from backcoach.domain.screening import ALL_KEYS
+
+    folder = resources.files("backcoach.catalog").joinpath("examples")
+    screening = folder.joinpath("screening_answers.json")
+    assert set(json.loads(screening.read_text())) == set(ALL_KEYS)  # every question answered
+    result = cli("screen", "--answers", str(screening), "--json", "--no-save")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "clear" and json.loads(result.stdout)["rule_version"] == 2
+    result = cli("assess", "--answers", str(folder.joinpath("assessment.json")), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["starting_levels"]
+
+
+def test_screen_never_takes_a_bare_example_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "not found" in one_error_line(cli("screen", "--answers", "screening_answers.json", "--json", "--no-save"))
+
+
 def test_simulate_bad_profiles(cli, tmp_path):
     assert "not found" in one_error_line(cli("simulate", "--profile", str(tmp_path / "none.json")))
     assert "needs 'assessment'" in one_error_line(

@@ -188,7 +188,7 @@ def _locked(reasons: Any, as_json: bool, extra: Optional[dict[str, Any]] = None)
             out.print(f"  • {r}")
         out.print("What you can do: answer the safety questions again with `backcoach screen` (weekly, and after "
                   "anything new). After an urgent result, once a clinician has checked you, record their go-ahead "
-                  "with `backcoach clearance --by NAME --note TEXT`. If you were told to seek emergency care, do so now.")
+                  "with `backcoach clearance --clinician EMAIL --note TEXT` (the clinician types their password). If you were told to seek emergency care, do so now.")
         _disclaimer()
     raise typer.Exit(EXIT_LOCKED)
 
@@ -794,16 +794,35 @@ def _fmt(x: Any) -> str:
 
 @app.command()
 def clearance(
-    by: str = typer.Option(..., "--by", help="Name of the clinician who checked you."),
+    clinician: str = typer.Option(..., "--clinician", envvar="BACKCOACH_CLINICIAN_EMAIL",
+                                  help="Email of the clinician's approved backcoach account."),
     note: str = typer.Option(..., "--note", help="What they said (e.g. 'examined, no serious cause, exercise OK')."),
+    password: str = typer.Option(..., "--clinician-password", envvar="BACKCOACH_CLINICIAN_PASSWORD",
+                                 prompt="Clinician's password", hide_input=True,
+                                 help="The clinician's password (asked for when not given; the clinician types it)."),
     person: Optional[str] = PersonOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Record a clinician's go-ahead after an urgent screen (never against an emergency screen)."""
+    """A clinician records their go-ahead after an urgent screen (never against an emergency screen).
+
+    The clinician types the email and password of their own backcoach account, which an
+    administrator has approved (`backcoach clinicians approve EMAIL`); the clearance is
+    recorded with their account and name."""
     from backcoach import services
+    from backcoach.services import web_accounts as accounts
+    from backcoach.web.security import make_hasher, verify_password
 
     pid = services.resolve_person(uow(), person)
-    done = services.record_clearance(uow(), pid, by, note, now())
+    hasher = make_hasher()
+    with uow() as u:
+        try:
+            who = accounts.clinician_at_the_terminal(u.session, email=clinician, password=password, person_id=pid,
+                                                     verify=lambda h, p: verify_password(hasher, h, p), now=now())
+        except accounts.AccountError:
+            u.commit()  # a wrong password counts towards the log-in limit
+            raise
+        u.commit()
+    done = services.record_clearance(uow(), pid, who.display_name, note, now(), by_user_id=who.id)
     if as_json:
         print_json(done.to_dict())
         return

@@ -209,6 +209,14 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A clinician account: what an administrator checks before approving it (DESIGN §8).
+    # approval is pending | approved | refused for clinicians, NULL for other roles.
+    approval: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    profession: Mapped[Optional[str]] = mapped_column(String(100), nullable=True)
+    registration_number: Mapped[Optional[str]] = mapped_column(String(60), nullable=True)
+    approval_decided_by: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    approval_decided_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
 
 
 class ClinicianAssignment(Base):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import ASSESSMENT, CLEAR, LEVELS, session_file, write
+from cli_helpers import ASSESSMENT, CLEAR, CLINICIAN_PASSWORD, LEVELS, clinician_account, session_file, write
 
 MON = "2026-03-02T08:00:00+00:00"
 
@@ -181,17 +181,23 @@ def test_the_same_session_twice_with_a_key_changes_nothing(cli, tmp_path):
     assert json.loads(cli("status", "--json", now=at(0, 19)).stdout)["sessions_logged"] == 1
 
 
-def test_urgent_screen_locks_until_clearance(cli, tmp_path):
+def clear_as(cli, email: str, note: str, now: str):
+    return cli("clearance", "--clinician", email, "--note", note, now=now, input=CLINICIAN_PASSWORD + "\n")
+
+
+def test_urgent_screen_locks_until_clearance(cli, env, tmp_path):
     start(cli, tmp_path)
+    doc = clinician_account(env["DATABASE_URL"])
     cli("screen", "--answers", str(write(tmp_path, "u.json", LEVELS["urgent"])), now=at(1))
     locked = cli("today", "--json", now=at(1, 9))
     assert locked.exit_code == 3
     assert json.loads(locked.stdout)["program_allowed"] is False
     assert cli("log", "--file", str(write(tmp_path, "x.json", {"exercises": []})), now=at(1, 9)).exit_code == 3
     assert json.loads(cli("status", "--json", now=at(1, 9)).stdout)["program_allowed"] is False
-    one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", " ", now=at(1, 12)))
-    cleared = cli("clearance", "--by", "Dr Rivera", "--note", "Examined; no infection.", now=at(1, 12))
+    assert clear_as(cli, doc, " ", at(1, 12)).exit_code == 2
+    cleared = clear_as(cli, doc, "Examined; no infection.", at(1, 12))
     assert cleared.exit_code == 0 and "may continue" in cleared.stdout
+    assert "Clearance by Dr Rivera recorded." in cleared.stdout
     assert cli("today", now=at(1, 13)).exit_code == 0
 
 
@@ -203,15 +209,17 @@ def test_start_with_an_urgent_screen_stops_before_the_program(cli, tmp_path):
     assert json.loads(cli("status", "--json", now=at(0, 9)).stdout)["program"] is None
 
 
-def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, tmp_path):
+def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, env, tmp_path):
     start(cli, tmp_path)
+    doc = clinician_account(env["DATABASE_URL"])
     cli("screen", "--answers", str(write(tmp_path, "e.json", LEVELS["emergency"])), now=at(1))
-    assert "emergency care" in one_error_line(cli("clearance", "--by", "Dr A", "--note", "seen", now=at(1, 2)))
+    blocked = cli("clearance", "--clinician", doc, "--clinician-password", CLINICIAN_PASSWORD, "--note", "seen", now=at(1, 2))
+    assert "emergency care" in one_error_line(blocked)
     assert cli("today", now=at(1, 3)).exit_code == 3
     cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
     still = cli("today", "--json", now=at(2, 1))
     assert still.exit_code == 3 and "earlier screen" in " ".join(json.loads(still.stdout)["reasons"])
-    assert cli("clearance", "--by", "Dr A", "--note", "MRI normal.", now=at(2, 2)).exit_code == 0
+    assert clear_as(cli, doc, "MRI normal.", at(2, 2)).exit_code == 0
     assert cli("today", now=at(2, 3)).exit_code == 0
 
 

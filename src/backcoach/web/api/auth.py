@@ -21,6 +21,10 @@ class SignUp(BaseModel):
     display_name: str = Field(max_length=100)
     role: Literal["person", "clinician"] = "person"
     invitation_code: Optional[str] = Field(default=None, max_length=100)
+    profession: Optional[str] = Field(default=None, max_length=100,
+                                      description="Clinicians: one of " + ", ".join(accounts.PROFESSIONS))
+    registration_number: Optional[str] = Field(default=None, max_length=60,
+                                               description="Clinicians: professional registration number")
 
 
 class Credentials(BaseModel):
@@ -34,6 +38,8 @@ class AccountOut(BaseModel):
     role: str
     person_id: Optional[int]
     display_name: str
+    approval: Optional[Literal["pending", "approved", "refused"]] = Field(
+        default=None, description="Clinicians: an administrator approves the account before it can see anyone's data")
 
 
 class TokenOut(BaseModel):
@@ -49,7 +55,8 @@ class CsrfOut(BaseModel):
 
 
 def account_out(a: accounts.Account) -> AccountOut:
-    return AccountOut(id=a.id, email=a.email, role=a.role, person_id=a.person_id, display_name=a.display_name)
+    return AccountOut(id=a.id, email=a.email, role=a.role, person_id=a.person_id, display_name=a.display_name,
+                      approval=a.approval)
 
 
 @router.get("/csrf", response_model=CsrfOut, summary="The CSRF token for this cookie session")
@@ -63,7 +70,8 @@ def csrf(ctx: Ctx = Depends(ctx_optional)) -> CsrfOut:
 def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> AccountOut:
     account = accounts.sign_up(ctx.db, email=body.email, password=body.password, display_name=body.display_name,
                                role=body.role, hash_password=request.app.state.hasher.hash, now=ctx.now,
-                               invitation_code=body.invitation_code)
+                               invitation_code=body.invitation_code, profession=body.profession,
+                               registration_number=body.registration_number)
     ctx.commit()
     ctx.login(account)
     return account_out(account)

@@ -18,7 +18,7 @@ import functools
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Optional
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, ValidationError, model_validator
@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=_alias("PORT"))
     jobs_backend: Literal["inprocess", "celery"] = Field(default="inprocess", validation_alias=_alias("JOBS_BACKEND"))
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=_alias("REDIS_URL"))
+    # A folder of extra outcome questionnaire definitions (licensed ones whose wording we do not ship).
+    outcomes_dir: Optional[Path] = Field(default=None, validation_alias=_alias("OUTCOMES_DIR"))
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from importlib import resources
 from typing import Any
 
@@ -16,9 +17,11 @@ import yaml
 
 from backcoach.domain.catalog import Catalog
 from backcoach.domain.errors import InvalidCatalog
+from backcoach.domain.outcomes import Instrument, instrument_from_dict
 from backcoach.domain.thresholds import Thresholds
 
-__all__ = ["load_catalog", "load_thresholds", "load_example_course", "example_course_names"]
+__all__ = ["load_catalog", "load_thresholds", "load_example_course", "example_course_names",
+           "load_outcome_instruments"]
 
 
 def _read_yaml(name: str) -> Any:
@@ -54,3 +57,31 @@ def load_example_course(name: str) -> dict[str, Any]:
         raise InvalidCatalog(f"There is no example course {name!r}; known: {', '.join(example_course_names())}.")
     text = resources.files(__name__).joinpath("examples", f"course_{name}.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+@cache
+def load_outcome_instruments(extra_dir: str | None = None) -> tuple[Instrument, ...]:
+    """The shipped outcome questionnaires (``outcomes/*.yaml``), plus any definition files a
+    service supplies in ``extra_dir`` (licensed questionnaires whose wording we may not ship).
+    A supplied file with the id of a shipped one replaces it."""
+    found: dict[str, Instrument] = {}
+    folder = resources.files(__name__).joinpath("outcomes")
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            found_one = instrument_from_dict(_parse(entry.read_text(encoding="utf-8"), entry.name), entry.name)
+            found[found_one.id] = found_one
+    if extra_dir:
+        path = Path(extra_dir)
+        if not path.is_dir():
+            raise InvalidCatalog(f"The outcome definitions folder {extra_dir} does not exist.")
+        for file in sorted(path.glob("*.yaml")):
+            found_one = instrument_from_dict(_parse(file.read_text(encoding="utf-8"), file.name), file.name)
+            found[found_one.id] = found_one
+    return tuple(found.values())
+
+
+def _parse(text: str, name: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise InvalidCatalog(f"{name} is not valid YAML: {error}") from None

@@ -43,7 +43,8 @@ def _entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
 
 def person_bundle(record: PersonRecord) -> dict[str, Any]:
     """Build the Bundle: Patient, screenings (QuestionnaireResponse + RiskAssessment),
-    pain scores (Observation), the program (CarePlan) and open alerts (Flag)."""
+    pain scores (Observation), outcome questionnaires (QuestionnaireResponse + an Observation
+    of the score), the program (CarePlan) and open alerts (Flag)."""
     ns = f"backcoach/person/{record.person_id}"
     patient_url = _urn(ns, "patient")
     subject = {"reference": patient_url, "display": record.display_name}
@@ -95,6 +96,35 @@ def person_bundle(record: PersonRecord) -> dict[str, Any]:
             "effectiveDateTime": _iso(point.at),
             "valueInteger": point.nprs,
         }))
+    for index, outcome in enumerate(record.outcomes):
+        response_url = _urn(ns, "outcome", index)
+        entries.append(_entry(response_url, {
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "questionnaire": f"{BACKCOACH_SYSTEM}/Questionnaire/{outcome.instrument}|{outcome.version}",
+            "subject": subject,
+            "authored": _iso(outcome.at),
+            "item": _outcome_items(outcome.answers),
+        }))
+        code = {"coding": [{"system": f"{BACKCOACH_SYSTEM}/outcome", "code": outcome.instrument,
+                            "display": outcome.title}], "text": outcome.title}
+        if outcome.instrument == "pain_score":
+            code["coding"].append({"system": LOINC, "code": PAIN_LOINC})
+        observation: dict[str, Any] = {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": [{"coding": [{
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}],
+            "code": code,
+            "subject": subject,
+            "effectiveDateTime": _iso(outcome.at),
+            "valueQuantity": {"value": outcome.score, "unit": "score", "system": "http://unitsofmeasure.org",
+                              "code": "{score}"},
+            "derivedFrom": [{"reference": response_url}],
+        }
+        if outcome.band:
+            observation["interpretation"] = [{"text": outcome.band}]
+        entries.append(_entry(_urn(ns, "outcome-score", index), observation))
     if record.phase is not None:
         entries.append(_entry(_urn(ns, "careplan"), _care_plan(record, subject)))
     for index, alert in enumerate(record.alerts):
@@ -125,6 +155,19 @@ def _answer_item(key: str, value: Any) -> dict[str, Any]:
     else:
         answer = {"valueString": str(value)}
     return {"linkId": key, "answer": [answer]}
+
+
+def _outcome_items(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Questionnaire items; the activities questionnaire nests each named activity with its rating."""
+    items = []
+    for key, value in answers.items():
+        if isinstance(value, list):
+            items.append({"linkId": key, "item": [
+                {"linkId": f"{key}.{n}", "text": str(a["name"]), "answer": [{"valueInteger": int(a["rating"])}]}
+                for n, a in enumerate(value, start=1)]})
+        else:
+            items.append(_answer_item(key, value))
+    return items
 
 
 def _care_plan(record: PersonRecord, subject: dict[str, Any]) -> dict[str, Any]:

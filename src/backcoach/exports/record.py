@@ -37,6 +37,34 @@ class DecisionEntry:
 
 
 @dataclass(frozen=True)
+class OutcomeEntry:
+    """One answered questionnaire as stored (answers, score and the instrument version)."""
+
+    at: datetime
+    instrument: str
+    title: str
+    version: int
+    answers: dict[str, Any]
+    score: float
+    band: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeSeries:
+    """One questionnaire's scores over time with its meaningful-change band around the baseline."""
+
+    instrument: str
+    title: str
+    score_min: float
+    score_max: float
+    higher_is_better: bool
+    points: tuple[tuple[datetime, float], ...]
+    band_low: float | None
+    band_high: float | None
+    summary: str
+
+
+@dataclass(frozen=True)
 class PersonRecord:
     person_id: int
     display_name: str
@@ -50,3 +78,5 @@ class PersonRecord:
     baseline: float | None = None
     adherence: tuple[tuple[date, int, int], ...] = ()
     alerts: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    outcomes: tuple[OutcomeEntry, ...] = ()
+    outcome_series: tuple[OutcomeSeries, ...] = ()

@@ -57,6 +57,32 @@ def _adherence_axes(fig: Figure, record: PersonRecord, rect=(0.1, 0.15, 0.85, 0.
     ax.set_title("Sessions per week")
 
 
+def _outcome_axes(fig: Figure, record: PersonRecord, top: float, bottom: float) -> None:
+    """One small chart per questionnaire: scores, and the band of changes too small to matter."""
+    from matplotlib.dates import AutoDateLocator
+
+    series = record.outcome_series
+    if not series:
+        fig.text(0.1, top - 0.03, "No questionnaires answered yet.", fontsize=10)
+        return
+    height = (top - bottom) / len(series)
+    for n, s in enumerate(series):
+        slot_top = top - n * height
+        ax = fig.add_axes((0.1, slot_top - height + 0.09, 0.85, height - 0.13))
+        if s.band_low is not None and s.band_high is not None:
+            ax.axhspan(s.band_low, s.band_high, color="#e8f1f8", label="No meaningful change")
+        ax.plot([at for at, _ in s.points], [v for _, v in s.points], marker="o", color="#1d3557", label="Score")
+        ax.set_ylim(s.score_min, s.score_max)
+        better = "higher is better" if s.higher_is_better else "lower is better"
+        ax.set_title(f"{s.title} ({better})", fontsize=10)
+        ax.xaxis.set_major_locator(AutoDateLocator(maxticks=6))
+        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper right", fontsize=7)
+        for k, line in enumerate(textwrap.wrap(s.summary, 110)[:2]):
+            fig.text(0.1, slot_top - height + 0.035 - k * 0.015, line, fontsize=8)
+
+
 def pain_chart_png(record: PersonRecord, dpi: int = 100) -> bytes:
     """The pain-over-time chart with the baseline, as PNG bytes."""
     fig = Figure(figsize=(7, 3.5))
@@ -110,6 +136,11 @@ def report_pdf(record: PersonRecord) -> bytes:
         _pain_axes(charts, record, rect=(0.1, 0.56, 0.85, 0.36))
         _adherence_axes(charts, record, rect=(0.1, 0.08, 0.85, 0.36))
         pdf.savefig(charts)
+
+        outcomes = Figure(figsize=(8.27, 11.69))
+        outcomes.text(0.08, 0.95, "Questionnaires over time", fontsize=16, weight="bold")
+        _outcome_axes(outcomes, record, top=0.92, bottom=0.05)
+        pdf.savefig(outcomes)
 
         decisions = Figure(figsize=(8.27, 11.69))
         lines = [

@@ -19,6 +19,7 @@ from backcoach.services.common import (
     PersonNotFound,
     gate_for,
 )
+from backcoach.services.outcomes import OutcomeRecorded, OutcomesOverview, outcomes_overview, record_outcome
 from backcoach.services.people import create_person, list_people, resolve_person
 from backcoach.services.program import (
     AdjustmentRecorded,
@@ -49,10 +50,10 @@ from backcoach.services.status import (
 
 __all__ = [
     "AdjustmentRecorded", "AssessmentRecorded", "CheckinRecorded", "ClearanceRecorded", "ClearanceRefused",
-    "GateInfo", "InvalidAdjustment", "NoProgram", "NotPermitted", "PersonNotFound", "PersonOverview",
+    "GateInfo", "InvalidAdjustment", "NoProgram", "NotPermitted", "OutcomeRecorded", "OutcomesOverview", "PersonNotFound", "PersonOverview",
     "PersonSummary", "ProgramStarted", "ScreeningRecorded", "SessionLogged", "Status", "TodaysSession",
     "adjust_program", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",
-    "list_people", "log_session", "parse_session", "people_for_clinician", "person_overview",
-    "record_assessment", "record_clearance", "record_screening", "resolve_person", "screen_answers",
+    "list_people", "log_session", "outcomes_overview", "parse_session", "people_for_clinician", "person_overview",
+    "record_assessment", "record_clearance", "record_outcome", "record_screening", "resolve_person", "screen_answers",
     "start_program", "todays_session",
 ]

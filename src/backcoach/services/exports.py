@@ -10,7 +10,14 @@ from typing import Any
 
 from backcoach.domain.program import Prescription
 from backcoach.exports import fhir, report
-from backcoach.exports.record import DecisionEntry, PainPoint, PersonRecord, ScreeningEntry
+from backcoach.exports.record import (
+    DecisionEntry,
+    OutcomeEntry,
+    OutcomeSeries,
+    PainPoint,
+    PersonRecord,
+    ScreeningEntry,
+)
 from backcoach.services.common import get_person, require_aware
 from backcoach.services.status import _status
 from backcoach.storage.unit_of_work import UnitOfWork
@@ -33,6 +40,7 @@ def person_record(uow: UnitOfWork, person_id: int, now: dt.datetime) -> PersonRe
         pain = sorted(uow.pain.list_for(person.id), key=lambda p: p.at)
         decisions = sorted(uow.decisions.list_for(person.id), key=lambda d: d.at)
         program = status.program
+        outcomes, series = _outcomes(uow.outcomes.list_for(person.id))
         return PersonRecord(
             person_id=person.id,
             display_name=person.display_name,
@@ -55,7 +63,28 @@ def person_record(uow: UnitOfWork, person_id: int, now: dt.datetime) -> PersonRe
             baseline=status.report.baseline,
             adherence=tuple((w.week_start, w.done, w.planned) for w in status.report.adherence),
             alerts=tuple(a.to_dict() for a in status.report.alerts),
+            outcomes=outcomes,
+            outcome_series=series,
         )
+
+
+def _outcomes(rows: list[Any]) -> tuple[tuple[OutcomeEntry, ...], tuple[OutcomeSeries, ...]]:
+    """The answered questionnaires, and a trend for each instrument that has answers."""
+    from backcoach.domain.outcomes import trend
+    from backcoach.services.outcomes import instruments
+
+    offered = {i.id: i for i in instruments()}
+    entries = tuple(OutcomeEntry(r.at, r.instrument, offered[r.instrument].title if r.instrument in offered
+                                 else r.instrument, r.version, dict(r.answers), r.score, r.band) for r in rows)
+    series = []
+    for instrument in offered.values():
+        points = [(r.at, r.score) for r in rows if r.instrument == instrument.id]
+        if points:
+            t = trend(instrument, points)
+            series.append(OutcomeSeries(instrument.id, instrument.short_title, instrument.score_min,
+                                        instrument.score_max, instrument.direction == "higher_is_better",
+                                        t.points, t.band_low, t.band_high, t.summary))
+    return entries, tuple(series)
 
 
 def fhir_bundle(uow: UnitOfWork, person_id: int, now: dt.datetime) -> dict[str, Any]:

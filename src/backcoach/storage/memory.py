@@ -176,6 +176,12 @@ class MemClearanceRepository(_Mem, r.ClearanceRepository):
         return _newest(self._where(lambda x: x.person_id == person_id))
 
 
+class MemOutcomeRepository(_Mem, r.OutcomeRepository):
+    def list_for(self, person_id: int, instrument: Optional[str] = None) -> list[m.OutcomeResponse]:
+        rows = self._where(lambda x: x.person_id == person_id and instrument in (None, x.instrument))
+        return sorted(rows, key=lambda x: (x.at, x.id))
+
+
 class MemUserRepository(_Mem, r.UserRepository):
     def get_by_email(self, email: str) -> Optional[m.User]:
         wanted = email.strip().lower()
@@ -247,6 +253,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.pain = MemPainRepository(self)
         self.decisions = MemDecisionRepository(self)
         self.clearances = MemClearanceRepository(self)
+        self.outcomes = MemOutcomeRepository(self)
         self.users = MemUserRepository(self)
         self.assignments = MemAssignmentRepository(self)
         self.invitations = MemInvitationRepository(self)

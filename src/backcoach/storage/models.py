@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -195,6 +196,23 @@ class Clearance(Base):
     by_name: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text)
     screening_id: Mapped[Optional[int]] = mapped_column(ForeignKey("screenings.id", ondelete="SET NULL"), nullable=True)
+
+
+class OutcomeResponse(Base):
+    """A completed outcome questionnaire: the answers as given, the score, when, and the
+    instrument version it was scored with (so later versions never rescore old answers)."""
+
+    __tablename__ = "outcome_responses"
+    __table_args__ = (Index("ix_outcome_responses_person_at", "person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    instrument: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer)
+    week: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    answers: Mapped[dict[str, Any]]
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[Optional[str]] = mapped_column(String(60), nullable=True)
 
 
 class User(Base):

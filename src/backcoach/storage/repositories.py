@@ -171,6 +171,14 @@ class ClearanceRepository(Repository[m.Clearance]):
         """Newest first."""
 
 
+class OutcomeRepository(Repository[m.OutcomeResponse]):
+    model = m.OutcomeResponse
+
+    @abc.abstractmethod
+    def list_for(self, person_id: int, instrument: Optional[str] = None) -> list[m.OutcomeResponse]:
+        """Oldest first (a trend reads forward)."""
+
+
 class UserRepository(Repository[m.User]):
     model = m.User
 
@@ -458,6 +466,14 @@ class SqlClearanceRepository(_Sql, ClearanceRepository):
     def list_for(self, person_id: int) -> list[m.Clearance]:
         return self._all(select(m.Clearance).where(m.Clearance.person_id == person_id).order_by(*_newest(m.Clearance)))
 
+
+
+class SqlOutcomeRepository(_Sql, OutcomeRepository):
+    def list_for(self, person_id: int, instrument: Optional[str] = None) -> list[m.OutcomeResponse]:
+        stmt = select(m.OutcomeResponse).where(m.OutcomeResponse.person_id == person_id)
+        if instrument is not None:
+            stmt = stmt.where(m.OutcomeResponse.instrument == instrument)
+        return self._all(stmt.order_by(m.OutcomeResponse.at, m.OutcomeResponse.id))
 
 class SqlUserRepository(_Sql, UserRepository):
     def get_by_email(self, email: str) -> Optional[m.User]:

@@ -46,6 +46,7 @@ class UnitOfWork(abc.ABC):
     pain: r.PainRepository
     decisions: r.DecisionRepository
     clearances: r.ClearanceRepository
+    outcomes: r.OutcomeRepository
     users: r.UserRepository
     assignments: r.AssignmentRepository
     invitations: r.InvitationRepository
@@ -140,6 +141,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.pain = r.SqlPainRepository(s)
         self.decisions = r.SqlDecisionRepository(s)
         self.clearances = r.SqlClearanceRepository(s)
+        self.outcomes = r.SqlOutcomeRepository(s)
         self.users = r.SqlUserRepository(s)
         self.assignments = r.SqlAssignmentRepository(s)
         self.invitations = r.SqlInvitationRepository(s)

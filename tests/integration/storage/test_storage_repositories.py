@@ -17,7 +17,7 @@ T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
 ALL_TABLES = {
     "people", "screenings", "assessments", "programs", "session_logs", "pain_entries", "decisions",
-    "clearances", "users", "clinician_assignments", "invitations", "audit_log",
+    "clearances", "users", "clinician_assignments", "invitations", "audit_log", "outcome_responses",
 }
 
 
@@ -363,3 +363,18 @@ def test_add_all_inserts_runs_of_each_kind_with_ids_unless_told_none_are_needed(
         assert [d.reasons for d in uow.decisions.list_for(pid)] == [["r2"], ["r1"], ["r0"]]
         assert {d.session_log_id for d in uow.decisions.list_for(pid)} == {log.id}
         assert uow.sessions.get_by_idempotency_key("k").id == log.id
+
+
+def test_outcome_responses_round_trip_oldest_first_by_instrument(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        for day, instrument, score in ((2, "psfs", 4.0), (0, "psfs", 3.5), (1, "pain_score", 6.0)):
+            uow.outcomes.add(m.OutcomeResponse(person_id=pid, at=at(day), instrument=instrument, version=1, week=None,
+                                               answers={"activities": [{"name": "walk", "rating": 4}]}, score=score,
+                                               band=None))
+        uow.commit()
+    with make_uow() as uow:
+        assert [r.score for r in uow.outcomes.list_for(pid)] == [3.5, 6.0, 4.0]
+        psfs = uow.outcomes.list_for(pid, "psfs")
+        assert [r.at for r in psfs] == [at(0), at(2)]
+        assert psfs[0].answers["activities"][0]["name"] == "walk"

@@ -5,7 +5,14 @@ import io
 from datetime import date, datetime, timedelta, timezone
 
 from backcoach.exports import fhir, report
-from backcoach.exports.record import DecisionEntry, PainPoint, PersonRecord, ScreeningEntry
+from backcoach.exports.record import (
+    DecisionEntry,
+    OutcomeEntry,
+    OutcomeSeries,
+    PainPoint,
+    PersonRecord,
+    ScreeningEntry,
+)
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -89,10 +96,10 @@ def test_export_is_stable_and_omits_care_plan_without_program():
     assert "CarePlan" not in {e["resource"]["resourceType"] for e in bundle["entry"]}
 
 
-def test_pdf_report_has_three_pages_and_png_chart_is_an_image():
+def test_pdf_report_has_four_pages_and_png_chart_is_an_image():
     pdf = report.report_pdf(make_record())
     assert pdf.startswith(b"%PDF")
-    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 3
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 4
     png = report.pain_chart_png(make_record())
     assert png.startswith(b"\x89PNG")
     from matplotlib.image import imread
@@ -105,3 +112,34 @@ def test_reports_render_for_a_person_with_no_data_yet():
                         alerts=(), baseline=None, program_started=None)
     assert report.report_pdf(empty).startswith(b"%PDF")
     assert report.pain_chart_png(empty).startswith(b"\x89PNG")
+
+
+OUTCOMES = (
+    OutcomeEntry(T0, "psfs", "Activities that matter to you", 1,
+                 {"activities": [{"name": "Lifting my son", "rating": 3}, {"name": "Gardening", "rating": 5}]}, 4.0),
+    OutcomeEntry(T0, "pain_score", "Usual pain", 1, {"usual_pain": 6}, 6.0, "moderate"),
+)
+SERIES = (OutcomeSeries("psfs", "Activities score", 0, 10, True,
+                        ((T0, 4.0), (T0 + timedelta(weeks=2), 6.5)), 2.0, 6.0, "Activities score: 6.5, from 4."),)
+
+
+def test_outcomes_export_as_questionnaire_responses_with_a_score_observation():
+    bundle = fhir.person_bundle(make_record(outcomes=OUTCOMES, outcome_series=SERIES))
+    by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    scores = [r for r in by_url.values() if r["resourceType"] == "Observation" and "valueQuantity" in r]
+    assert [s["valueQuantity"]["value"] for s in scores] == [4.0, 6.0]
+    for s in scores:
+        response = by_url[s["derivedFrom"][0]["reference"]]
+        assert response["resourceType"] == "QuestionnaireResponse" and response["status"] == "completed"
+        assert response["questionnaire"].endswith(("psfs|1", "pain_score|1"))
+    psfs = by_url[scores[0]["derivedFrom"][0]["reference"]]
+    nested = psfs["item"][0]["item"]
+    assert [(i["text"], i["answer"][0]["valueInteger"]) for i in nested] == [("Lifting my son", 3), ("Gardening", 5)]
+    assert scores[1]["interpretation"] == [{"text": "moderate"}]
+    assert {"system": "http://loinc.org", "code": "72514-3"} in scores[1]["code"]["coding"]
+
+
+def test_pdf_report_draws_outcome_trends():
+    with_outcomes = report.report_pdf(make_record(outcomes=OUTCOMES, outcome_series=SERIES))
+    without = report.report_pdf(make_record())
+    assert with_outcomes.startswith(b"%PDF") and len(with_outcomes) > len(without)

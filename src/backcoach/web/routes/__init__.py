@@ -3,11 +3,12 @@
 from fastapi import APIRouter
 
 from backcoach.web.blocking import BlockingRoute
-from backcoach.web.routes import admin, auth, clinic, docs, person
+from backcoach.web.routes import admin, auth, clinic, docs, outcomes, person
 
 router = APIRouter(include_in_schema=False, route_class=BlockingRoute)
 router.include_router(auth.router)
 router.include_router(person.router)
+router.include_router(outcomes.router)
 router.include_router(clinic.router)
 router.include_router(admin.router)
 router.include_router(docs.router)

@@ -1,0 +1,53 @@
+"""The person's questionnaires page: what is due, the forms, and how the scores changed."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+from backcoach.domain.errors import BackcoachError
+from backcoach.services import outcomes as outcomes_svc
+from backcoach.services import web_accounts as accounts
+from backcoach.web.blocking import BlockingRoute
+from backcoach.web.deps import Ctx, check_csrf_form, page_ctx, redirect, role_required
+from backcoach.web.forms import form_data
+from backcoach.web.outcomes_view import ACTIVITY_SLOTS, answers_from_form, trend_chart
+
+router = APIRouter(route_class=BlockingRoute)
+
+
+def _page(ctx: Ctx, pid: int, problems: dict[str, list[str]] | None = None, values: dict[str, str] | None = None,
+          status_code: int = 200, saved: str | None = None):
+    overview = outcomes_svc.outcomes_overview(ctx.service_uow(write=False), pid, ctx.now)
+    offered = {i.id: i for i in outcomes_svc.instruments()}
+    due_ids = [d.instrument_id for d in overview.due]
+    charts = [(offered[t.instrument_id], t, trend_chart(offered[t.instrument_id], t)) for t in overview.trends]
+    return ctx.render("person/outcomes.html", status_code=status_code, overview=overview, offered=offered,
+                      due_ids=due_ids, charts=charts, problems=problems or {}, values=values or {},
+                      activity_slots=ACTIVITY_SLOTS, saved=saved)
+
+
+@router.get("/outcomes")
+def outcomes_page(ctx: Ctx = Depends(page_ctx)):
+    role_required(ctx, "person")
+    saved = ctx.request.query_params.get("saved")
+    return _page(ctx, ctx.person_id, saved=saved if saved in {i.id for i in outcomes_svc.instruments()} else None)
+
+
+@router.post("/outcomes/{instrument_id}", dependencies=[Depends(check_csrf_form)])
+async def outcomes_submit(instrument_id: str, request: Request, ctx: Ctx = Depends(page_ctx)):
+    role_required(ctx, "person")
+    pid = ctx.person_id
+    try:
+        which = outcomes_svc.instrument(instrument_id)
+    except outcomes_svc.UnknownInstrument as exc:
+        raise HTTPException(404, str(exc)) from None
+    f = await form_data(request)
+    answers = answers_from_form(which, f)
+    try:
+        ctx.once(f.get("form_token"), lambda: outcomes_svc.record_outcome(ctx.service_uow(), pid, which.id,
+                                                                          answers, ctx.now))
+    except accounts.AlreadySubmitted:
+        raise
+    except BackcoachError as exc:
+        return _page(ctx, pid, problems={which.id: [str(exc)]}, values=dict(f), status_code=400)
+    return redirect(f"/outcomes?saved={which.id}")

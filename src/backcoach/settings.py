@@ -9,6 +9,10 @@ Environment variables (each also accepted with a `BACKCOACH_` prefix):
   HOST, PORT     where `backcoach serve` listens (127.0.0.1:8000)
   JOBS_BACKEND   "inprocess" (default) or "celery"
   REDIS_URL      broker/result backend for Celery
+  MAX_BODY_BYTES largest request body the web app reads (65536: forms and JSON are small)
+  BODY_LIMITS    larger limits for a few paths, as JSON {"path prefix": bytes}
+                 (default: {"/api/videos": 209715200}, the exercise video upload)
+  HSTS           "auto" (send Strict-Transport-Security on https requests), "always" or "never"
   BACKCOACH_DATA_DIR  overrides the data directory itself
 """
 
@@ -27,6 +31,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from backcoach.domain.errors import BackcoachError
 
 APP_NAME = "backcoach"
+# Request bodies larger than MAX_BODY_BYTES are refused (413) while they are read; only these
+# path prefixes may send more: an exercise video of a few minutes from a phone.
+DEFAULT_BODY_LIMITS = {"/api/videos": 200 * 1024 * 1024}
 SECRET_KEY_FILE = "secret_key"
 
 
@@ -57,6 +64,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=_alias("PORT"))
     jobs_backend: Literal["inprocess", "celery"] = Field(default="inprocess", validation_alias=_alias("JOBS_BACKEND"))
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=_alias("REDIS_URL"))
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, validation_alias=_alias("MAX_BODY_BYTES"))
+    body_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_BODY_LIMITS),
+                                        validation_alias=_alias("BODY_LIMITS"))
+    hsts: Literal["auto", "always", "never"] = Field(default="auto", validation_alias=_alias("HSTS"))
     # A folder of extra outcome questionnaire definitions (licensed ones whose wording we do not ship).
     outcomes_dir: Optional[Path] = Field(default=None, validation_alias=_alias("OUTCOMES_DIR"))
 

@@ -81,7 +81,7 @@ class AssessmentAnswers:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
-# key -> (kind, choices or (min, max), required, cap)
+# key -> (kind, choices or (min, max), required, unused); the self-test caps come from the thresholds
 _SPEC: dict[str, tuple[str, Any, bool, float | None]] = {
     "pain_now": ("int", (0, 10), True, None),
     "pain_worst_24h": ("int", (0, 10), True, None),
@@ -92,21 +92,23 @@ _SPEC: dict[str, tuple[str, Any, bool, float | None]] = {
     "worse_standing_walking": ("bool", None, False, None),
     "swayback": ("bool", None, False, None),
     "bridge_felt": ("choice", ("glutes", "hamstrings", "lower_back"), False, None),
-    "bridge_hold_s": ("number", (0, math.inf), False, 60),
-    "single_leg_bridge_reps_left": ("int", (0, math.inf), False, 25),
-    "single_leg_bridge_reps_right": ("int", (0, math.inf), False, 25),
+    "bridge_hold_s": ("number", (0, math.inf), False, None),
+    "single_leg_bridge_reps_left": ("int", (0, math.inf), False, None),
+    "single_leg_bridge_reps_right": ("int", (0, math.inf), False, None),
     "stance_hip_drop_left": ("bool", None, False, None),
     "stance_hip_drop_right": ("bool", None, False, None),
     "stance_drop_angle_left": ("number", (-45, 45), False, None),
     "stance_drop_angle_right": ("number", (-45, 45), False, None),
-    "side_lying_hold_s_left": ("number", (0, math.inf), False, 60),
-    "side_lying_hold_s_right": ("number", (0, math.inf), False, 60),
+    "side_lying_hold_s_left": ("number", (0, math.inf), False, None),
+    "side_lying_hold_s_right": ("number", (0, math.inf), False, None),
 }
 
 
-def parse_assessment(mapping: Mapping[str, object], thresholds: Thresholds | None = None) -> AssessmentAnswers:
-    """Check and convert the answers (same keys as the assessment JSON file); never guesses."""
-    t = (thresholds or Thresholds()).assessment
+def parse_assessment(mapping: Mapping[str, object], thresholds: Thresholds) -> AssessmentAnswers:
+    """Check and convert the answers (same keys as the assessment JSON file); never guesses.
+
+    ``thresholds``: loaded from ``catalog/thresholds.yaml``; the self-test caps come from there."""
+    t = thresholds.assessment
     caps = {
         "bridge_hold_s": t.bridge_hold_s.cap,
         "single_leg_bridge_reps_left": t.single_leg_bridge_reps.cap,
@@ -234,9 +236,9 @@ def _drop_grade(angle: float, t: Any) -> Severity:
     return Severity.NONE
 
 
-def assess(answers: AssessmentAnswers, thresholds: Thresholds | None = None) -> AssessmentResult:
-    """Weakness profile and starting levels, each with its reasons."""
-    t = (thresholds or Thresholds()).assessment
+def assess(answers: AssessmentAnswers, thresholds: Thresholds) -> AssessmentResult:
+    """Weakness profile and starting levels, each with its reasons (``thresholds`` from the YAML)."""
+    t = thresholds.assessment
     a = answers
     reasons: list[str] = []
     tested: list[str] = []

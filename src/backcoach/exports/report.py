@@ -74,13 +74,13 @@ def _outcome_axes(fig: Figure, record: PersonRecord, top: float, bottom: float) 
         ax.plot([at for at, _ in s.points], [v for _, v in s.points], marker="o", color="#1d3557", label="Score")
         ax.set_ylim(s.score_min, s.score_max)
         better = "higher is better" if s.higher_is_better else "lower is better"
-        ax.set_title(f"{s.title} ({better})", fontsize=10)
+        ax.set_title(f"{s.title} ({better})", fontsize=10, parse_math=False)
         ax.xaxis.set_major_locator(AutoDateLocator(maxticks=6))
         ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=7)
         for k, line in enumerate(textwrap.wrap(s.summary, 110)[:2]):
-            fig.text(0.1, slot_top - height + 0.035 - k * 0.015, line, fontsize=8)
+            fig.text(0.1, slot_top - height + 0.035 - k * 0.015, line, fontsize=8, parse_math=False)
 
 
 def pain_chart_png(record: PersonRecord, dpi: int = 100) -> bytes:
@@ -94,13 +94,15 @@ def pain_chart_png(record: PersonRecord, dpi: int = 100) -> bytes:
 
 
 def _text_page(fig: Figure, title: str, lines: list[str]) -> None:
-    fig.text(0.08, 0.94, title, fontsize=16, weight="bold")
+    """Names, notes and reasons are typed by people: ``parse_math=False`` prints a ``$…$``
+    pair as typed instead of handing it to matplotlib's formula parser (which fails on it)."""
+    fig.text(0.08, 0.94, title, fontsize=16, weight="bold", parse_math=False)
     y = 0.89
     for line in lines:
         for wrapped in textwrap.wrap(line, 95) or [""]:
             if y < 0.06:
                 return
-            fig.text(0.08, y, wrapped, fontsize=9, family="DejaVu Sans")
+            fig.text(0.08, y, wrapped, fontsize=9, family="DejaVu Sans", parse_math=False)
             y -= 0.022
 
 

@@ -199,6 +199,7 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
         now=now,
         clearance_at=local(clearance_at, now) if clearance_at else None,
         new_symptoms_since=local(new_symptoms_since, now) if new_symptoms_since else None,
+        thresholds=thresholds(),
     )
     if lock is not None and latest is not None and lock.id != latest.id and not gate.allowed:
         extra = (
@@ -245,10 +246,13 @@ def exercise_summary(exercise: Any) -> dict[str, Any]:
 
 def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[m.PainEntryRecord]:
     """The pain entries the monitoring rules read: the first few of each kind (the baseline)
-    and the recent window (the 7-day mean). Reading only these keeps every call fast,
-    however long the history grows."""
+    and the recent window: the best 7-day mean of the last 28 days (worsening) needs the 28
+    days plus a week before them, which also covers usual pain (the week before a session
+    logged up to a week late). Reading only these keeps every call fast, however long the
+    history grows."""
     t = thresholds().monitoring
-    since = dt.datetime.combine(now.date() - dt.timedelta(days=t.mean_window_days + 1), dt.time.min, now.tzinfo)
+    days = t.worsening_best_window_days + max(t.mean_window_days, 2 * t.usual_pain_window_days)
+    since = dt.datetime.combine(now.date() - dt.timedelta(days=days), dt.time.min, now.tzinfo)
     return uow.pain.first_of_each_kind(person_id, t.baseline_entries, since=since)
 
 

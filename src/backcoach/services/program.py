@@ -86,7 +86,7 @@ def start_program(uow: UnitOfWork, person_id: int, now: dt.datetime, assessment_
             raise NoProgram("There is no assessment yet: answer the assessment first (backcoach start --assessment FILE).")
         # Re-assess from the stored answers: the rules are pure, so this is the stored result.
         result = assess(parse_assessment(record.answers, thresholds()), thresholds())
-        program = build_program(result, catalog(), info.gate, now.date())
+        program = build_program(result, catalog(), info.gate, now.date(), thresholds())
         for old in uow.programs.list_for(person_id):
             old.active = False
         rec = uow.programs.add(m.ProgramRecord(person_id=person_id, created_at=now, updated_at=now, active=True,
@@ -257,14 +257,14 @@ def _adjusted(current: Any, action: str, cat: Any, phase: str, new_exercise_id: 
     if action == "swap":
         if not new_exercise_id:
             raise InvalidAdjustment("Say which exercise to swap in (new_exercise_id).")
-        return starting_prescription(cat.get(new_exercise_id), phase)
+        return starting_prescription(cat.get(new_exercise_id), phase, thresholds())
     if action == "regress":
-        after = regress_prescription(current, cat, phase)
+        after = regress_prescription(current, cat, phase, thresholds())
         if after == current:
             raise InvalidAdjustment(f"{current.exercise_id} at this dose is already the gentlest step.")
         return after
     if action == "progress":
-        after, why = progress_prescription(current, cat, phase)
+        after, why = progress_prescription(current, cat, phase, thresholds())
         if after is None:
             raise InvalidAdjustment(why)
         return after

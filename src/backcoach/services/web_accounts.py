@@ -22,7 +22,7 @@ from backcoach.domain import access as rule
 from backcoach.domain.errors import BackcoachError, NotAllowed
 from backcoach.services import access as clinical_access
 from backcoach.storage.models import AuditEntry, ClinicianAssignment, Invitation, Person, User
-from backcoach.web.models import FormSubmission, LoginAttempt
+from backcoach.web.models import LoginAttempt
 
 ROLES = ("person", "clinician", "admin")
 EMAIL_RE = re.compile(r"^[^@\s]{1,200}@[^@\s]{1,100}\.[^@\s]{1,60}$")
@@ -49,7 +49,7 @@ __all__ = ["NotAllowed"]  # re-exported: the one "not allowed" error, from domai
 
 
 class AlreadySubmitted(BackcoachError):
-    """The same form (one-time token) arrived a second time; nothing was changed."""
+    """The same form (one-time token) arrived a second time; nothing was changed (web/idempotency.py)."""
 
 
 @dataclass(frozen=True)
@@ -422,31 +422,6 @@ def display_names(session: Session, person_ids: list[int]) -> dict[int, str]:
     if not person_ids:
         return {}
     return dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids))).all())
-
-
-# -- one-time form tokens ------------------------------------------------------------
-
-def use_form_token(session: Session, token: str | None, user_id: int | None, now: dt.datetime) -> None:
-    """Record a one-time form token; the second use raises AlreadySubmitted.
-
-    Called inside the same transaction as the write the form makes, so either both
-    are kept or neither.
-    """
-    if not token:
-        return
-    if len(token) > 200:
-        raise AlreadySubmitted("This form could not be recognised; reload the page and try again.")
-    if session.scalar(select(FormSubmission.id).where(FormSubmission.token == token)) is not None:
-        raise AlreadySubmitted("This form was already sent, so nothing was changed the second time.")
-    session.add(FormSubmission(token=token, user_id=user_id, at=now))
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise AlreadySubmitted("This form was already sent, so nothing was changed the second time.") from exc
-
-
-def forget_form_token(session: Session, token: str) -> None:
-    session.execute(delete(FormSubmission).where(FormSubmission.token == token))
 
 
 # -- audit log -------------------------------------------------------------------------

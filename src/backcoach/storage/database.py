@@ -10,8 +10,9 @@ process on first use.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -23,12 +24,43 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a database call may wait before it gives up (seconds).
+
+    The CLI and jobs keep the patient defaults (None: SQLite's busy timeout of
+    SQLITE_BUSY_TIMEOUT_MS, no limit on PostgreSQL statements). The web server uses short
+    ones (web.app.WebOptions), because a request waits on the event loop's thread: a stalled
+    database must give a quick 503, not freeze every request of the worker.
+      lock       waiting for another writer's lock (SQLite busy timeout, PostgreSQL lock_timeout)
+      statement  one PostgreSQL statement (statement_timeout)
+      pool       waiting for a free pooled connection (SQLAlchemy pool_timeout)
+      connect    opening a PostgreSQL connection (connect_timeout); also bounds a silent socket
+    """
+
+    lock: float = SQLITE_BUSY_TIMEOUT_MS / 1000
+    statement: Optional[float] = None
+    pool: float = 30.0
+    connect: float = 5.0
+
+
+DEFAULT_TIMEOUTS = Timeouts()
+
+
 class StorageError(BackcoachError):
     """A storage problem explained to the user (the transaction was rolled back)."""
 
 
 class DatabaseUnavailable(StorageError):
     """The database cannot be reached; nothing was written."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """The database did not answer in time (locked, stalled or out of connections); nothing was
+    written. The web answers 503 with Retry-After."""
+
+
+BUSY_MESSAGE = "the database is busy right now and nothing was saved — please try again in a moment"
 
 
 class Conflict(StorageError):
@@ -72,22 +104,22 @@ def unreachable(database_url: str, exc: BaseException) -> DatabaseUnavailable:
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
     cur = dbapi_connection.cursor()
     try:
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
     finally:
         cur.close()
 
 
-_engines: dict[str, Engine] = {}
+_engines: dict[Any, Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
+def make_engine(database_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS, **kwargs: Any) -> Engine:
     """A new engine for `database_url` (prefer `get_engine`, which shares one per URL)."""
     url_text = normalise_url(database_url)
     try:
@@ -104,32 +136,48 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
                     f"cannot create the folder for the database file {folder}: {exc.strerror or exc} "
                     "— check DATABASE_URL (nothing was saved)"
                 ) from exc
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", timeouts.lock)
         kwargs["connect_args"].setdefault("check_same_thread", False)
         if url.database in (None, "", ":memory:"):
             from sqlalchemy.pool import StaticPool
 
             kwargs.setdefault("poolclass", StaticPool)
+        else:
+            kwargs.setdefault("pool_timeout", timeouts.pool)
     else:
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_timeout", timeouts.pool)
         if url.get_backend_name() == "postgresql":
-            kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
+            args = kwargs.setdefault("connect_args", {})
+            args.setdefault("connect_timeout", max(1, int(round(timeouts.connect))))
+            if timeouts.statement is not None:
+                # server-side limits, set once per connection (no cost per request), and the
+                # socket's: a server that stops answering is given up after about `connect` s
+                args.setdefault("options", f"-c statement_timeout={int(timeouts.statement * 1000)} "
+                                           f"-c lock_timeout={int(timeouts.lock * 1000)}")
+                args.setdefault("keepalives", 1)
+                args.setdefault("keepalives_idle", max(1, int(timeouts.connect)))
+                args.setdefault("keepalives_interval", 1)
+                args.setdefault("keepalives_count", 3)
+                args.setdefault("tcp_user_timeout", int(timeouts.connect * 1000))
     try:
         engine = create_engine(url, **kwargs)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
         raise StorageError(f"DATABASE_URL names a database this installation cannot use: {safe_url(database_url)} ({exc})") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        busy_ms = int(timeouts.lock * 1000)
+        event.listen(engine, "connect", lambda conn, rec: _sqlite_pragmas(conn, rec, busy_ms))
     return engine
 
 
-def get_engine(database_url: str) -> Engine:
-    """One shared engine (and connection pool) per URL in this process."""
-    key = normalise_url(database_url)
+def get_engine(database_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> Engine:
+    """One shared engine (and connection pool) per URL and timeouts in this process."""
+    url = normalise_url(database_url)
+    key = url if timeouts == DEFAULT_TIMEOUTS else (url, timeouts)
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
-            engine = _engines[key] = make_engine(key)
+            engine = _engines[key] = make_engine(url, timeouts)
         return engine
 
 
@@ -209,6 +257,24 @@ def ensure_schema(database_url: str) -> None:
 
 def table_names(database_url: str) -> list[str]:
     return sorted(inspect(get_engine(database_url)).get_table_names())
+
+
+# PostgreSQL: lock_not_available (lock_timeout), query_canceled (statement_timeout)
+_BUSY_SQLSTATES = ("55P03", "57014")
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Did the database not answer in time (a lock held elsewhere, a statement or pool timeout)?"""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError):
+        if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+            return True
+        text = str(exc.orig or exc).lower()
+        return "database is locked" in text or "database table is locked" in text or "busy" in text
+    return False
 
 
 def _is_connection_error(exc: BaseException) -> bool:

@@ -227,6 +227,12 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the privacy notice agreed to at sign-up (its version) and when
+    consent_version: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    consent_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+    # set when the person asks to delete the account; it is removed after the grace period
+    # unless they log in again before (services/data_rights.py)
+    deletion_requested_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
     # A clinician account: what an administrator checks before approving it (DESIGN §8).
     # approval is pending | approved | refused for clinicians, NULL for other roles.
     approval: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)

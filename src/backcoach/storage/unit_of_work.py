@@ -25,13 +25,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backcoach.storage import repositories as r
 from backcoach.storage.database import (
+    BUSY_MESSAGE,
     CHANGED_MESSAGE,
     CONFLICT_MESSAGE,
     ChangedMeanwhile,
     Conflict,
+    DatabaseBusy,
     StorageError,
     ensure_schema,
     get_engine,
+    is_busy_error,
     is_connection_error,
     unreachable,
 )
@@ -239,9 +242,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             return ChangedMeanwhile(CHANGED_MESSAGE)
         if isinstance(exc, IntegrityError):
             return Conflict(CONFLICT_MESSAGE)
+        if is_busy_error(exc):
+            return DatabaseBusy(BUSY_MESSAGE)
         if isinstance(exc, (OperationalError, DBAPIError)):
             if is_connection_error(exc):
                 return unreachable(self.database_url, exc)
-            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-                return StorageError("the database is busy; nothing was saved — please try again")
         return None

@@ -34,7 +34,12 @@ except ImportError:  # pragma: no cover - not on Windows
 
 from backcoach.domain.errors import BackcoachError, ClinicianNotApproved, InvalidAnswers, ProgramLocked, UnknownExercise
 from backcoach.services import web_accounts as accounts
+from backcoach.domain.text import InvalidText, printable
 from backcoach.web.deps import CsrfFailed, LoginRequired, utcnow
+from backcoach.web.errors import (RETRY_AFTER_SECONDS, ErrorMiddleware, error_page, error_response, storage_failure,
+                                  wants_json)
+from backcoach.web.limits import RequestGuardMiddleware
+from backcoach.web.idempotency import FormTokenInvalid, KeyReused
 from backcoach.web.security import SESSION_COOKIE, Session, Signer, make_hasher
 
 HERE = Path(__file__).parent
@@ -59,18 +64,38 @@ class WebOptions:
     clock: Callable[[], dt.datetime] = utcnow
     run_migrations: bool = True
     threads: int = field(default_factory=lambda: int(os.environ.get("BACKCOACH_WEB_THREADS", WEB_THREADS_DEFAULT)))
+    # How long a request waits on the database before a 503 with Retry-After (seconds):
+    # another writer's lock, one PostgreSQL statement, a free pooled connection, a connection.
+    db_lock_timeout: float = field(default_factory=lambda: float(os.environ.get("BACKCOACH_DB_LOCK_TIMEOUT", "1")))
+    db_statement_timeout: float = field(
+        default_factory=lambda: float(os.environ.get("BACKCOACH_DB_STATEMENT_TIMEOUT", "10")))
+    db_pool_timeout: float = field(default_factory=lambda: float(os.environ.get("BACKCOACH_DB_POOL_TIMEOUT", "2")))
+    db_connect_timeout: float = field(default_factory=lambda: float(os.environ.get("BACKCOACH_DB_CONNECT_TIMEOUT", "3")))
+
+    def db_timeouts(self) -> Any:
+        from backcoach.storage.database import Timeouts
+
+        return Timeouts(lock=self.db_lock_timeout, statement=self.db_statement_timeout, pool=self.db_pool_timeout,
+                        connect=self.db_connect_timeout)
 
 
 class SqliteWriteLock:
     """A lock held by one writer at a time among the threads and processes of this host."""
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, timeout: float = -1) -> None:
         self._thread_lock = threading.Lock()
         self._path = path
         self._fd: int | None = None
+        self._timeout = timeout
 
     def acquire(self) -> None:
-        self._thread_lock.acquire()
+        """Waits at most `timeout` for the other threads of this process (then DatabaseBusy);
+        the file lock is held by another worker only while it writes, and its writes are
+        bounded by the database's own busy timeout."""
+        if not self._thread_lock.acquire(timeout=self._timeout):
+            from backcoach.storage.database import BUSY_MESSAGE, DatabaseBusy
+
+            raise DatabaseBusy(BUSY_MESSAGE)
         if self._path is not None:
             try:
                 if self._fd is None:
@@ -89,12 +114,12 @@ class SqliteWriteLock:
             self._thread_lock.release()
 
 
-def _sqlite_write_lock(engine: Any) -> SqliteWriteLock:
+def _sqlite_write_lock(engine: Any, timeout: float = -1) -> SqliteWriteLock:
     database = engine.url.database
     path = None
     if database and database != ":memory:" and not database.startswith("file:") and fcntl is not None:
         path = str(Path(database).expanduser()) + ".web-write-lock"
-    return SqliteWriteLock(path)
+    return SqliteWriteLock(path, timeout)
 
 
 class SessionCookieMiddleware:
@@ -145,14 +170,29 @@ class SessionCookieMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+HSTS_VALUE = "max-age=31536000; includeSubDomains"
+
+
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """Headers on every response: no caching of anything but the static files (pages and JSON
+    hold health data), no framing, no content sniffing, a strict CSP, and HSTS over https
+    (``hsts``: "auto" when the request came over https, "always", or "never")."""
+
+    def __init__(self, app: ASGIApp, hsts: str = "auto") -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        is_static = path.startswith("/static/")
+        hsts = self.hsts == "always" or (self.hsts == "auto" and scope.get("scheme") == "https")
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -160,12 +200,12 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("x-frame-options", "DENY")
                 headers.setdefault("referrer-policy", "same-origin")
-                if not scope.get("path", "").startswith("/docs"):
-                    headers.setdefault(
-                        "content-security-policy",
-                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                        "frame-ancestors 'none'; form-action 'self'",
-                    )
+                if not is_static:
+                    headers["cache-control"] = "no-store"
+                if hsts:
+                    headers.setdefault("strict-transport-security", HSTS_VALUE)
+                if not path.startswith("/docs"):
+                    headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
@@ -188,10 +228,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
-
-
 def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     from backcoach.settings import get_settings
     from backcoach.storage.database import ensure_schema, get_engine
@@ -200,7 +236,7 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     web = web or WebOptions()
     if web.run_migrations:
         ensure_schema(settings.database_url)
-    engine = get_engine(settings.database_url)
+    engine = get_engine(settings.database_url, web.db_timeouts())
 
     app = FastAPI(
         title="backcoach",
@@ -225,7 +261,11 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     # moment it is free; writers that collide inside SQLite's busy handler sleep in steps
     # of up to 100 ms. So writing service calls take this lock first: a thread lock within
     # the process and a file lock beside the database across the worker processes.
-    app.state.sqlite_lock = _sqlite_write_lock(engine) if engine.dialect.name == "sqlite" else None
+    app.state.sqlite_lock = (_sqlite_write_lock(engine, web.db_lock_timeout + web.db_pool_timeout)
+                             if engine.dialect.name == "sqlite" else None)
+    # after the database failed to answer in time, this worker answers 503 at once until then
+    # (time.monotonic()), instead of making each request wait out the timeouts (web/stall.py)
+    app.state.db_paused_until = 0.0
     app.state.signer = Signer(settings.secret_key, int(web.session_hours * 3600), int(web.token_hours * 3600))
     app.state.hasher = make_hasher(web.fast_password_hash)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -244,8 +284,16 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
 
     _install_openapi_security(app)
     _install_error_handlers(app)
+    # Outermost last: headers on every response, then errors answered without dropping the
+    # connection, then the body limit and text rule before anything reads the request.
+    from backcoach.web import stall
+
+    stall.install(app)
     app.add_middleware(SessionCookieMiddleware, signer=app.state.signer, secure=web.cookie_secure)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
+                       body_limits=settings.body_limits)
+    app.add_middleware(ErrorMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.hsts)
     return app
 
 
@@ -292,10 +340,13 @@ def _status_table():
 
 STATUS_FOR = (
     (accounts.AlreadySubmitted, 409),
+    (KeyReused, 422),
+    (FormTokenInvalid, 403),
     (CsrfFailed, 403),
     (ProgramLocked, 409),
     (UnknownExercise, 404),
     (InvalidAnswers, 422),
+    (InvalidText, 422),
 )
 
 
@@ -326,52 +377,34 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BackcoachError)
     async def _domain_error(request: Request, exc: BackcoachError):
+        unusable = storage_failure(exc)
+        if unusable is not None:  # the database's address stays in the log
+            log.error("database not usable on %s %s: %s", request.method, request.url.path, exc)
+            return error_response(request, 503, unusable, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         status = next((code for cls, code in _status_table() if isinstance(exc, cls)), 400)
-        if _wants_json(request):
-            return JSONResponse({"detail": str(exc)}, status_code=status)
-        return _error_page(request, status, str(exc))
+        return error_response(request, status, str(exc))
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
-        if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
         text = {404: "There is no page at this address.", 405: "That action is not available here."}.get(
             exc.status_code, str(exc.detail))
-        return _error_page(request, exc.status_code, text)
+        return error_page(request, exc.status_code, text, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-            problems.append({"field": loc, "message": err.get("msg", "invalid value")})
-        message = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in problems)
-        if _wants_json(request):
-            return JSONResponse({"detail": message or "The request is not valid.", "errors": problems}, status_code=422)
-        return _error_page(request, 422, "Some of what was sent is not valid, so nothing was changed: " + message)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        from backcoach.storage.database import StorageError
-
-        text = str(exc) if isinstance(exc, StorageError) else (
-            "Something went wrong on our side and nothing was changed. Please try again in a moment.")
-        if _wants_json(request):
-            return JSONResponse({"detail": text}, status_code=503 if isinstance(exc, StorageError) else 500)
-        return _error_page(request, 500, text)
+        problems = [_problem(err) for err in exc.errors()]
+        message = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in problems[:20])
+        if wants_json(request):
+            return JSONResponse({"detail": message or "The request is not valid.", "errors": problems[:50]},
+                                status_code=422)
+        return error_page(request, 422, "Some of what was sent is not valid, so nothing was changed: " + message)
 
 
-def _error_page(request: Request, status: int, message: str):
-    from backcoach.web.deps import DISCLAIMER
-
-    templates = request.app.state.templates
-    session = getattr(request.state, "session", None) or Session.anonymous()
-    return templates.TemplateResponse(
-        request,
-        "errors/error.html",
-        {"request": request, "status": status, "error_message": message, "account": None,
-         "csrf_token": request.app.state.signer.csrf_token(session), "disclaimer": DISCLAIMER,
-         "path": request.url.path, "message": None, "form_token": ""},
-        status_code=status,
-    )
+def _problem(err: dict[str, Any]) -> dict[str, str]:
+    """One validation problem as field and message, without the value sent: a huge or private
+    value (or key) is never echoed back; field names are cut short."""
+    loc = ".".join(printable(str(p), 40) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+    return {"field": printable(loc, 120), "message": printable(str(err.get("msg", "invalid value")), 200)}

@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 import sys
 from dataclasses import dataclass, field
-from typing import Annotated, Any, AsyncIterator
+from typing import Annotated, Any, AsyncIterator, Callable, TypeVar
 
 import anyio
 from fastapi import Depends, HTTPException, Path, Request
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
 from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+from backcoach.web import idempotency, sessions, stall
 from backcoach.web.blocking import run_blocking
 from backcoach.web.security import CSRF_FORM_FIELD, CSRF_HEADER, Session
 
@@ -29,6 +30,8 @@ DISCLAIMER = (
     "do so; if something feels wrong, stop and ask a doctor or physiotherapist."
 )
 
+
+T = TypeVar("T")
 
 MAX_ID = 2_147_483_647
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record id")]
@@ -135,6 +138,10 @@ class Ctx:
     account: accounts.Account | None
     via_token: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # the id of the live log-in this request came with (cookie or token; web/sessions.py)
+    sid: str | None = None
+    # while a keyed write runs (web/idempotency.py): the one transaction its service calls share
+    held: Any = None
 
     @property
     def db(self) -> DbSession:
@@ -151,6 +158,8 @@ class Ctx:
         writer. A service that reads first and writes in one short phase (`uow.begin_write()`,
         e.g. log_session) takes it only for that phase (write_phase_only=True).
         """
+        if self.held is not None:
+            return self.held
         state = self.request.app.state
         return WebUnitOfWork(session_factory=state.sessionmaker, write_lock=state.sqlite_lock if write else None,
                              lock_write_phase_only=write_phase_only)
@@ -161,25 +170,28 @@ class Ctx:
             raise accounts.NotAllowed("This page is for a person's account.")
         return self.account.person_id
 
-    def use_form_token(self, token: str | None) -> None:
-        """Consume a one-time form token in its own transaction (see forget_form_token)."""
-        accounts.use_form_token(self.db, token, self.account.id if self.account else None, self.now)
-        self.commit()
+    def api_once(self, idempotency_key: str | None, write: Callable[[], T], respond: Callable[[T], Response]) -> Response:
+        """An API write: with an Idempotency-Key, made once per account and key, the key and
+        the answer stored in the write's own transaction; a retry gets the first answer."""
+        if not idempotency_key:
+            return respond(write())
+        return idempotency.run_once(self, "api:" + idempotency_key, write, respond,
+                                    idempotency.fingerprint_of(self.request))
 
-    def once(self, token: str | None, write):
-        """Run ``write()`` at most once per one-time form token; a failed write frees the token."""
-        self.use_form_token(token)
-        try:
-            return write()
-        except BaseException:
-            self.forget_form_token(token)
-            raise
+    def form_token(self) -> str:
+        return idempotency.issue_form_token(self.settings.secret_key, self.session.sid)
 
-    def forget_form_token(self, token: str | None) -> None:
-        """The write failed, so the same form may be sent again after fixing it."""
-        if token:
-            accounts.forget_form_token(self.db, token)
-            self.commit()
+    def form_token_valid(self, token: str) -> bool:
+        return idempotency.form_token_valid(self.settings.secret_key, self.session.sid, token)
+
+    def form_once(self, form: Any, write: Callable[[], T], respond: Callable[[T], Response]) -> Response:
+        """A page form's write, made once per form token (issued by `form_token` for this session)."""
+        token = form.get("form_token")
+        if not token:
+            return respond(write())
+        if not self.form_token_valid(token):
+            raise idempotency.FormTokenInvalid(idempotency.FORM_TOKEN_MESSAGE)
+        return idempotency.run_once(self, "form:" + token, write, respond)
 
     @property
     def settings(self) -> Any:
@@ -201,17 +213,50 @@ class Ctx:
         return self.signer.csrf_token(self.session)
 
     def login(self, account: accounts.Account) -> None:
-        """New session id on log-in (no session fixation); old CSRF tokens stop working."""
-        self.request.state.session = Session(sid=secrets.token_urlsafe(16), user_id=account.id, role=account.role)
+        """New session id on log-in (no session fixation); old CSRF tokens stop working.
+
+        The log-in is recorded server-side (web/sessions.py) and committed here, so that
+        logging out can end it; a previous log-in in this browser ends.
+        """
+        if self.session.user_id is not None:
+            sessions.end(self.db, self.session.sid)
+        sid = sessions.new_id()
+        sessions.purge_expired(self.db)
+        sessions.start(self.db, account.id, sid, sessions.COOKIE, self.signer.session_max_age)
+        self.commit()
+        self.request.state.session = Session(sid=sid, user_id=account.id, role=account.role)
         self.request.state.session_dirty = True
         self.session = self.request.state.session
         self.account = account
+        self.sid = sid
+
+    def issue_token(self, account: accounts.Account) -> str:
+        """A new API bearer token with its own server-side record (committed here)."""
+        sid = sessions.new_id()
+        sessions.start(self.db, account.id, sid, sessions.TOKEN, self.signer.token_max_age)
+        self.commit()
+        return self.signer.api_token(account.id, account.role, sid)
 
     def logout(self) -> None:
-        self.request.state.session = Session.anonymous()
-        self.request.state.session_dirty = True
-        self.session = self.request.state.session
+        """End this log-in: the cookie's or the bearer token's record is deleted, so a copy
+        of the old cookie or token no longer works."""
+        sessions.end(self.db, self.sid)
+        self.commit()
+        if not self.via_token:
+            self.request.state.session = Session.anonymous()
+            self.request.state.session_dirty = True
+            self.session = self.request.state.session
         self.account = None
+        self.sid = None
+
+    def logout_everywhere(self) -> int:
+        """End every cookie and token of this account (another device, a lost phone...)."""
+        assert self.account is not None
+        ended = sessions.end_all(self.db, self.account.id)
+        self.commit()
+        self.sid = None
+        self.logout()
+        return ended
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         templates = self.request.app.state.templates
@@ -219,7 +264,7 @@ class Ctx:
             "request": self.request,
             "account": self.account,
             "csrf_token": self.csrf_token(),
-            "form_token": secrets.token_urlsafe(16),
+            "form_token": self.form_token(),
             "disclaimer": DISCLAIMER,
             "path": self.request.url.path,
             "message": _flash(self.request),
@@ -231,6 +276,7 @@ class Ctx:
 FLASH = {
     "expired": ("warn", "Your session ended, so you were logged out. Please log in again; nothing was lost."),
     "loggedout": ("ok", "You are logged out."),
+    "loggedout-everywhere": ("ok", "You are logged out on every device and every app that used your account."),
     "welcome": ("ok", "Welcome to backcoach. First, a few safety questions."),
     "checkin": ("ok", "Thank you. Your pain check-in is saved."),
     "adjusted": ("ok", "The change is saved and recorded with your name."),
@@ -254,6 +300,7 @@ async def get_uow(request: Request) -> AsyncIterator[SqlAlchemyUnitOfWork]:
     still holds a transaction; only then do the rollback and the connection's return to
     the pool run in the thread pool.
     """
+    stall.check(request)  # a stalled database: 503 at once (web/stall.py)
     uow = SqlAlchemyUnitOfWork(session_factory=request.app.state.sessionmaker)
     uow.__enter__()
     exc_info: tuple[Any, Any, Any] = (None, None, None)
@@ -271,26 +318,38 @@ async def get_uow(request: Request) -> AsyncIterator[SqlAlchemyUnitOfWork]:
 
 
 def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
-    """Who is asking (blocking: it may read the account from the database; see web/blocking.py)."""
+    """Who is asking (blocking: it may read the account from the database; see web/blocking.py).
+
+    A cookie or token counts only while its server-side record lives (web/sessions.py): the
+    account and the record are read in one statement.
+    """
     db = uow.session
     session: Session = request.state.session
     account = None
     via_token = False
+    sid = None
     auth = request.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
-        uid, problem = request.app.state.signer.load_api_token(auth[7:].strip())
+        uid, sid, problem = request.app.state.signer.load_api_token_session(auth[7:].strip())
         if uid is None:
             raise HTTPException(401, "Your access token has expired; request a new one." if problem == "expired"
                                 else "The access token is not valid.", headers={"WWW-Authenticate": "Bearer"})
-        account = accounts.get_account(db, uid)
+        account = sessions.account_for(db, uid, sid)
         if account is None:
-            raise HTTPException(401, "The access token is not valid.", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(401, "The access token is not valid (it may have been logged out); request a new one.",
+                                headers={"WWW-Authenticate": "Bearer"})
         via_token = True
     elif session.user_id is not None:
-        account = accounts.get_account(db, session.user_id)
+        account = sessions.account_for(db, session.user_id, session.sid)
+        if account is None:  # logged out (here or everywhere) or deleted: the cookie is dead
+            request.state.session = session = Session.anonymous()
+            request.state.session_dirty = True
+            request.state.session_problem = request.state.session_problem or "expired"
+        else:
+            sid = session.sid
     db.rollback()  # release the connection until the route needs it again
     request.state.account = account  # for the error pages
-    return Ctx(request=request, uow=uow, session=session, account=account, via_token=via_token)
+    return Ctx(request=request, uow=uow, session=session, account=account, via_token=via_token, sid=sid)
 
 
 # The request's context is one async dependency over the unit of work, with the account lookup

@@ -6,13 +6,20 @@ from typing import Any
 
 from fastapi import Request
 
+from backcoach.domain.text import InvalidText, is_text
+
 
 async def form_data(request: Request) -> dict[str, str]:
-    """The posted form as str -> str (the last value wins; files are ignored)."""
+    """The posted form as str -> str (the last value wins; files are ignored).
+
+    URL-encoded forms were checked for control characters at the edge (web/limits.py);
+    multipart ones are checked here, by the same rule."""
     form = await request.form()
     out: dict[str, str] = {}
     for k, v in form.multi_items():
         if isinstance(v, str):
+            if not (is_text(k) and is_text(v)):
+                raise InvalidText(k)
             out[k] = v.strip()
     return out
 

@@ -105,16 +105,26 @@ class Signer:
         return secrets.compare_digest(str(sid), session.sid)
 
     # -- API bearer tokens ----------------------------------------------------
-    def api_token(self, user_id: int, role: str) -> str:
-        return self._token.dumps({"uid": user_id, "role": role})
+    def api_token(self, user_id: int, role: str, sid: str | None = None) -> str:
+        """A bearer token; `sid` names its server-side record (web/sessions.py), which log-out deletes."""
+        data: dict[str, object] = {"uid": user_id, "role": role}
+        if sid is not None:
+            data["sid"] = sid
+        return self._token.dumps(data)
 
     def load_api_token(self, token: str) -> tuple[int | None, str | None]:
+        uid, _sid, problem = self.load_api_token_session(token)
+        return uid, problem
+
+    def load_api_token_session(self, token: str) -> tuple[int | None, str | None, str | None]:
+        """(user id, session id, problem); problem is "expired" or "invalid" when unusable."""
         try:
             data = self._token.loads(token, max_age=self.token_max_age)
         except SignatureExpired:
-            return None, "expired"
+            return None, None, "expired"
         except BadSignature:
-            return None, "invalid"
+            return None, None, "invalid"
         if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
-            return None, "invalid"
-        return data["uid"], None
+            return None, None, "invalid"
+        sid = data.get("sid")
+        return data["uid"], sid if isinstance(sid, str) else None, None

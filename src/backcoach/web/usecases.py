@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any, Optional
 
-from backcoach.services.common import catalog
+from backcoach.services.common import catalog, thresholds
 from backcoach.web import charts
 
 LADDER_TITLES = {"hip_extension": "Hip extension (gluteus maximus)",
@@ -112,8 +112,10 @@ def daily_checkin_done(ctx: Any, person_id: int) -> bool:
 
 
 def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
+    """The weekly re-screen falls due within `rescreen_remind_days_before` days (thresholds.yaml)."""
+    m = thresholds().monitoring
     latest = gate.latest_screening
-    return latest is not None and (now - latest.at) >= dt.timedelta(days=6)
+    return latest is not None and (now - latest.at) >= dt.timedelta(days=m.rescreen_days - m.rescreen_remind_days_before)
 
 
 def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True) -> dict[str, Any]:

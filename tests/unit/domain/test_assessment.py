@@ -8,9 +8,11 @@ from hypothesis import strategies as st
 
 from backcoach.domain.assessment import SELF_TESTS, Severity, assess, parse_assessment
 from backcoach.domain.errors import InvalidAnswers
-from backcoach.domain.thresholds import DEFAULT_THRESHOLDS
+from backcoach.catalog import load_thresholds
 
 from .support import FAST
+
+T = load_thresholds()
 
 BASE = {"pain_now": 2, "pain_worst_24h": 4, "side": "central", "radiation": "none", "onset_weeks": 3}
 STRONG = {
@@ -22,7 +24,7 @@ N, MI, MO, SE = Severity.NONE, Severity.MILD, Severity.MODERATE, Severity.SEVERE
 
 
 def run(**answers):
-    return assess(parse_assessment({**BASE, **answers}), DEFAULT_THRESHOLDS)
+    return assess(parse_assessment({**BASE, **answers}, T), T)
 
 
 @pytest.mark.parametrize(("seconds", "expected"),
@@ -133,10 +135,10 @@ def test_untested_muscles_are_named() -> None:
 
 def test_parse_caps_and_refusals() -> None:
     answers = parse_assessment({**BASE, "bridge_hold_s": 75, "single_leg_bridge_reps_left": 30,
-                                "side_lying_hold_s_right": 61.5})
+                                "side_lying_hold_s_right": 61.5}, T)
     assert answers.bridge_hold_s == 60 and answers.single_leg_bridge_reps_left == 25
     assert answers.side_lying_hold_s_right == 60
-    assert parse_assessment(answers.to_dict()) == answers
+    assert parse_assessment(answers.to_dict(), T) == answers
     bad = [
         {**BASE, "bridge_hold_s": -1},
         {**BASE, "pain_now": 11},
@@ -149,7 +151,7 @@ def test_parse_caps_and_refusals() -> None:
     ]
     for answers in bad:
         with pytest.raises(InvalidAnswers):
-            parse_assessment(answers)
+            parse_assessment(answers, T)
 
 
 def test_self_tests_unpack_as_triples() -> None:

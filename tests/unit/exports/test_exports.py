@@ -114,6 +114,23 @@ def test_reports_render_for_a_person_with_no_data_yet():
     assert report.pain_chart_png(empty).startswith(b"\x89PNG")
 
 
+def test_pdf_report_prints_dollar_signs_in_names_and_notes_as_typed():
+    """Issue 10, finding 8: a `$…$` pair in a name or note went to matplotlib's formula parser (500)."""
+    record = make_record(
+        display_name=r"Ana $\notacommand{x}$ 50$",
+        decisions=(DecisionEntry(T0 + timedelta(days=4), "glute_bridge", "hold",
+                                 (r"Clinician note: costs $5 and $\frac{1}{$ too", "^_{}$$"), source="clinician"),),
+        alerts=({"code": "x", "message": r"$\alpha$ lower"},),
+        prescriptions=({"exercise_id": "glute_bridge", "description": r"2 x $10$ \bad"},),
+    )
+    pdf = report.report_pdf(record)
+    assert pdf.startswith(b"%PDF")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 3
+    series = (OutcomeSeries("x", r"Title $\nope$", 0, 10, True, ((T0, 4.0), (T0 + timedelta(weeks=2), 6.5)),
+                            2.0, 6.0, r"Walking $\frac{$ better"),)
+    assert report.report_pdf(make_record(display_name="$x$", outcome_series=series)).startswith(b"%PDF")
+
+
 OUTCOMES = (
     OutcomeEntry(T0, "psfs", "Activities that matter to you", 1,
                  {"activities": [{"name": "Lifting my son", "rating": 3}, {"name": "Gardening", "rating": 5}]}, 4.0),

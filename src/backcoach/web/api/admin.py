@@ -22,8 +22,9 @@ def clinicians(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 
 def _decide(ctx: Ctx, user_id: int, approve: bool) -> PlainJSONResponse:
     admin = role_required(ctx, "admin")
-    decided = accounts.decide_clinician(ctx.db, admin, approve=approve, now=ctx.now, user_id=user_id)
-    ctx.commit()
+    with ctx.service_uow() as uow:
+        decided = accounts.decide_clinician(uow.session, admin, approve=approve, now=ctx.now, user_id=user_id)
+        uow.commit()
     return PlainJSONResponse(decided.to_dict())
 
 

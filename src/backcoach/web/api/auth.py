@@ -97,14 +97,24 @@ def login(body: Credentials, request: Request, ctx: Ctx = Depends(api_ctx_anonym
 @router.post("/token", response_model=TokenOut, summary="Get a bearer token (no cookie, no CSRF needed)")
 def token(body: Credentials, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> TokenOut:
     account = _authenticate(body, request, ctx)
-    signer = request.app.state.signer
-    return TokenOut(access_token=signer.api_token(account.id, account.role), expires_in=signer.token_max_age,
+    return TokenOut(access_token=ctx.issue_token(account), expires_in=request.app.state.signer.token_max_age,
                     account=account_out(account))
 
 
-@router.post("/logout", status_code=204, summary="End the cookie session")
+@router.post("/logout", status_code=204, summary="End this session (the cookie's, or the bearer token's)")
 def logout(ctx: Ctx = Depends(api_ctx)) -> None:
+    """The cookie or token used for this call stops working at once."""
     ctx.logout()
+
+
+class LoggedOutOut(BaseModel):
+    ended: int = Field(description="How many sessions and tokens were ended, this one included")
+
+
+@router.post("/logout-everywhere", response_model=LoggedOutOut,
+             summary="End every session and token of this account, on every device")
+def logout_everywhere(ctx: Ctx = Depends(api_ctx)) -> LoggedOutOut:
+    return LoggedOutOut(ended=ctx.logout_everywhere())
 
 
 @router.get("/me", response_model=AccountOut, summary="The account making the request")

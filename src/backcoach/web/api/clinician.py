@@ -51,10 +51,9 @@ class ClearanceIn(BaseModel):
 def clearance(person_id: RecordId, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
               idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     clinician = clinician_required(ctx, person_id)
-    key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
-    rec = ctx.once(key, lambda: services.record_clearance(ctx.service_uow(), person_id, by_name=clinician.display_name,
-                                                        note=body.note, now=ctx.now, by_user_id=clinician.id))
-    return PlainJSONResponse(rec.to_dict(), status_code=201)
+    return ctx.api_once(idempotency_key, lambda: services.record_clearance(
+        ctx.service_uow(), person_id, by_name=clinician.display_name, note=body.note, now=ctx.now,
+        by_user_id=clinician.id), lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
 
 
 class AdjustmentIn(BaseModel):
@@ -74,12 +73,10 @@ class AdjustmentIn(BaseModel):
 def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
            idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     clinician = clinician_required(ctx, person_id)
-    key = f"api:{clinician.id}:{idempotency_key}" if idempotency_key else None
-    rec = ctx.once(key, lambda: services.adjust_program(
+    return ctx.api_once(idempotency_key, lambda: services.adjust_program(
         ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
         by_name=clinician.display_name, new_exercise_id=body.new_exercise_id, sets=body.sets, reps=body.reps,
-        hold_s=body.hold_s, band=body.band))
-    return PlainJSONResponse(rec.to_dict(), status_code=201)
+        hold_s=body.hold_s, band=body.band), lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
 
 
 @router.post("/invitations", status_code=201, summary="Create a one-time invitation code for a person",

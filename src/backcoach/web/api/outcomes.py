@@ -12,7 +12,7 @@ from backcoach.domain import outcomes as o
 from backcoach.services import outcomes as outcomes_svc
 from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, RecordId, api_ctx, clinician_required, role_required
+from backcoach.web.deps import Ctx, PlainJSONResponse, RecordId, api_ctx, clinician_required, role_required
 
 router = APIRouter(tags=["outcomes"], route_class=BlockingRoute)
 
@@ -122,10 +122,9 @@ def answer(instrument_id: str, body: AnswersIn, ctx: Ctx = Depends(api_ctx),
         outcomes_svc.instrument(instrument_id)
     except outcomes_svc.UnknownInstrument as exc:
         raise HTTPException(404, str(exc)) from None
-    key = f"api:{ctx.account.id}:outcomes:{idempotency_key}" if idempotency_key else None
-    rec = ctx.once(key, lambda: outcomes_svc.record_outcome(ctx.service_uow(), pid, instrument_id, body.answers,
-                                                            ctx.now))
-    return rec.to_dict()
+    return ctx.api_once(idempotency_key, lambda: outcomes_svc.record_outcome(
+        ctx.service_uow(), pid, instrument_id, body.answers, ctx.now),
+        lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
 
 
 @router.get("/clinician/people/{person_id}/outcomes", tags=["clinician"],

@@ -41,18 +41,14 @@ def screening_questions(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 def post_screening(body: Answers, ctx: Ctx = Depends(api_ctx),
                    idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     pid = person_of(ctx)
-    rec = ctx.once(_key(ctx, idempotency_key),
-                   lambda: screening_svc.record_screening(ctx.service_uow(), pid, body.answers, ctx.now))
-    return PlainJSONResponse(rec.to_dict(), status_code=201)
+    return ctx.api_once(idempotency_key,
+                        lambda: screening_svc.record_screening(ctx.service_uow(), pid, body.answers, ctx.now),
+                        lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
 
 
 @router.get("/screenings", summary="Screening history, newest first", response_model=list[dict[str, Any]])
 def list_screenings(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     return PlainJSONResponse(usecases.screening_history(ctx, person_of(ctx)))
-
-
-def _key(ctx: Ctx, idempotency_key: Optional[str]) -> Optional[str]:
-    return f"api:{ctx.account.id}:{idempotency_key}" if idempotency_key else None
 
 
 @router.get("/screenings/{screening_id}", summary="One screening result", response_model=dict[str, Any])
@@ -89,7 +85,7 @@ def post_assessment(body: Answers, ctx: Ctx = Depends(api_ctx),
         started = services.start_program(ctx.service_uow(), pid, ctx.now, assessment_id=rec.assessment_id)
         return {"assessment": rec.to_dict(), "program": started.to_dict()}
 
-    return PlainJSONResponse(ctx.once(_key(ctx, idempotency_key), write), status_code=201)
+    return ctx.api_once(idempotency_key, write, lambda out: PlainJSONResponse(out, status_code=201))
 
 
 @router.get("/program", summary="The assessment result and the active program", response_model=dict[str, Any])
@@ -178,10 +174,9 @@ def post_pain(body: PainIn, ctx: Ctx = Depends(api_ctx),
     from backcoach import services
 
     pid = person_of(ctx)
-    result = ctx.once(_key(ctx, idempotency_key), lambda: services.check_in_pain(
+    return ctx.api_once(idempotency_key, lambda: services.check_in_pain(
         ctx.service_uow(write_phase_only=True), pid, body.nprs, ctx.now, next_morning=body.kind == "next_morning",
-        new_symptoms=body.new_symptoms, note=body.note))
-    return PlainJSONResponse(result.to_dict(), status_code=201)
+        new_symptoms=body.new_symptoms, note=body.note), lambda result: PlainJSONResponse(result.to_dict(), status_code=201))
 
 
 @router.get("/pain", summary="Your pain entries, oldest first", response_model=list[dict[str, Any]])

@@ -25,20 +25,23 @@ def clinicians(ctx: Ctx = Depends(page_ctx)):
     return _page(ctx)
 
 
-async def _decide(request: Request, ctx: Ctx, user_id: int, approve: bool):
+def decide(ctx: Ctx, user_id: int, approve: bool) -> accounts.ClinicianAccount:
+    """Approve or refuse in a service unit of work (shared with the one-time token's record)."""
     admin = role_required(ctx, "admin")
+    with ctx.service_uow() as uow:
+        decided = accounts.decide_clinician(uow.session, admin, approve=approve, now=ctx.now, user_id=user_id)
+        uow.commit()
+    return decided
+
+
+async def _decide(request: Request, ctx: Ctx, user_id: int, approve: bool):
+    role_required(ctx, "admin")
     f = await form_data(request)
-
-    def write() -> None:
-        accounts.decide_clinician(ctx.db, admin, approve=approve, now=ctx.now, user_id=user_id)
-        ctx.commit()
-
     try:
-        ctx.once(f.get("form_token"), write)
+        return ctx.form_once(f, lambda: decide(ctx, user_id, approve),
+                             lambda _: redirect("/admin/clinicians?msg=" + ("approved" if approve else "refused")))
     except accounts.AccountError as exc:
-        ctx.db.rollback()
         return _page(ctx, [str(exc)], 400)
-    return redirect("/admin/clinicians?msg=" + ("approved" if approve else "refused"))
 
 
 @router.post("/clinicians/{user_id}/approve", dependencies=[Depends(check_csrf_form)])

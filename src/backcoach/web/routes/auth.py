@@ -90,6 +90,12 @@ def logout(ctx: Ctx = Depends(ctx_optional)):
     return redirect("/login?msg=loggedout")
 
 
+@router.post("/account/logout-everywhere", dependencies=[Depends(check_csrf_form)])
+def logout_everywhere(ctx: Ctx = Depends(page_ctx)):
+    ctx.logout_everywhere()
+    return redirect("/login?msg=loggedout-everywhere")
+
+
 @router.get("/account")
 def account_page(ctx: Ctx = Depends(page_ctx)):
     clinicians = accounts.clinicians_of(ctx.db, ctx.account.person_id) if ctx.account.person_id else []

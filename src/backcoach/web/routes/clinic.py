@@ -10,6 +10,7 @@ from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import RecordId, Ctx, check_csrf_form, clinician_required, page_ctx, redirect, role_required
+from backcoach.web.idempotency import FormTokenInvalid
 from backcoach.web.forms import FormProblems, form_data
 
 router = APIRouter(prefix="/clinic", route_class=BlockingRoute)
@@ -76,14 +77,13 @@ async def clearance(person_id: RecordId, request: Request, ctx: Ctx = Depends(pa
     clinician = clinician_required(ctx, person_id)
     f = await form_data(request)
     try:
-        ctx.once(f.get("form_token"), lambda: services.record_clearance(
+        return ctx.form_once(f, lambda: services.record_clearance(
             ctx.service_uow(), person_id, by_name=clinician.display_name, note=f.get("note", ""), now=ctx.now,
-            by_user_id=clinician.id))
-    except accounts.AlreadySubmitted:
+            by_user_id=clinician.id), lambda _: redirect(f"/clinic/people/{person_id}?msg=cleared"))
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return _person_page(ctx, person_id, [str(exc)], 400, f)
-    return redirect(f"/clinic/people/{person_id}?msg=cleared")
 
 
 @router.post("/people/{person_id}/adjust", dependencies=[Depends(check_csrf_form)])
@@ -99,15 +99,14 @@ async def adjust(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_
     if p:
         return _person_page(ctx, person_id, list(p), 400, f)
     try:
-        ctx.once(f.get("form_token"), lambda: services.adjust_program(
+        return ctx.form_once(f, lambda: services.adjust_program(
             ctx.service_uow(), person_id, f.get("exercise_id", ""), action, f.get("note", ""), ctx.now,
             by_user_id=clinician.id, by_name=clinician.display_name, new_exercise_id=f.get("new_exercise_id") or None,
-            sets=sets, reps=reps, hold_s=hold_s, band=band))
-    except accounts.AlreadySubmitted:
+            sets=sets, reps=reps, hold_s=hold_s, band=band), lambda _: redirect(f"/clinic/people/{person_id}?msg=adjusted"))
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return _person_page(ctx, person_id, [str(exc)], 400, f)
-    return redirect(f"/clinic/people/{person_id}?msg=adjusted")
 
 
 @router.get("/audit")

@@ -10,6 +10,7 @@ from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import form_data
+from backcoach.web.idempotency import FormTokenInvalid
 from backcoach.web.outcomes_view import ACTIVITY_SLOTS, answers_from_form, trend_chart
 
 router = APIRouter(route_class=BlockingRoute)
@@ -44,10 +45,10 @@ async def outcomes_submit(instrument_id: str, request: Request, ctx: Ctx = Depen
     f = await form_data(request)
     answers = answers_from_form(which, f)
     try:
-        ctx.once(f.get("form_token"), lambda: outcomes_svc.record_outcome(ctx.service_uow(), pid, which.id,
-                                                                          answers, ctx.now))
-    except accounts.AlreadySubmitted:
+        return ctx.form_once(f, lambda: outcomes_svc.record_outcome(ctx.service_uow(), pid, which.id, answers,
+                                                                    ctx.now),
+                             lambda _: redirect(f"/outcomes?saved={which.id}"))
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return _page(ctx, pid, problems={which.id: [str(exc)]}, values=dict(f), status_code=400)
-    return redirect(f"/outcomes?saved={which.id}")

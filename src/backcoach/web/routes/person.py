@@ -11,6 +11,7 @@ from backcoach.web import usecases, views
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.forms import form_data
+from backcoach.web.idempotency import FORM_TOKEN_MESSAGE, FormTokenInvalid
 
 router = APIRouter(route_class=BlockingRoute)
 
@@ -46,12 +47,12 @@ async def screening_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
     if problems:
         return again(400, list(problems))
     try:
-        rec = ctx.once(f.get("form_token"), lambda: screening_svc.record_screening(ctx.service_uow(), pid, answers, ctx.now))
-    except accounts.AlreadySubmitted:
+        return ctx.form_once(f, lambda: screening_svc.record_screening(ctx.service_uow(), pid, answers, ctx.now),
+                             lambda rec: redirect(f"/screening/{rec.screening_id}"))
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return again(400, [str(exc)])
-    return redirect(f"/screening/{rec.screening_id}")
 
 
 @router.get("/screening/{screening_id}")
@@ -120,14 +121,13 @@ async def assessment_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
         return rec
 
     try:
-        ctx.once(f.get("form_token"), write)
+        return ctx.form_once(f, write, lambda _: redirect("/program"))
     except ProgramLocked as exc:
         return _locked(ctx, exc)
-    except accounts.AlreadySubmitted:
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return _assessment_page(ctx, f, [str(exc)], 400)
-    return redirect("/program")
 
 
 @router.get("/program")
@@ -176,6 +176,8 @@ async def log_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
     if problems:
         return _today_page(ctx, pid, f, problems, 400)
     token = f.get("form_token")
+    if token and not ctx.form_token_valid(token):
+        raise FormTokenInvalid(FORM_TOKEN_MESSAGE)
     try:
         logged = services.log_session(ctx.service_uow(write_phase_only=True), pid, session, ctx.now,
                                       idempotency_key=f"form:{pid}:{token}" if token else None)
@@ -224,17 +226,18 @@ async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
         return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
                           problems=list(p))
     try:
-        result = ctx.once(f.get("form_token"), lambda: services.check_in_pain(
+        return ctx.form_once(f, lambda: services.check_in_pain(
             ctx.service_uow(write_phase_only=True), pid, nprs, ctx.now, next_morning=kind == "next_morning",
-            new_symptoms=f.get("new_symptoms") == "yes", note=note or None))
-    except accounts.AlreadySubmitted:
+            new_symptoms=f.get("new_symptoms") == "yes", note=note or None),
+            lambda result: ctx.render("person/checkin_done.html", result=result,
+                                      decisions=usecases.decision_rows([d.to_dict() for d in result.decisions]),
+                                      alerts=[a.to_dict() for a in result.alerts],
+                                      new_symptoms=f.get("new_symptoms") == "yes"))
+    except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
         return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
                           problems=[str(exc)])
-    return ctx.render("person/checkin_done.html", result=result,
-                      decisions=usecases.decision_rows([d.to_dict() for d in result.decisions]),
-                      alerts=[a.to_dict() for a in result.alerts], new_symptoms=f.get("new_symptoms") == "yes")
 
 
 # -- progress -----------------------------------------------------------------------------

@@ -362,7 +362,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ClinicianNotApproved)
     async def _not_approved(request: Request, exc: ClinicianNotApproved):
         """A pending or refused clinician: 403, and on a page the plain reason (waiting or refused)."""
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse({"detail": str(exc), "approval": exc.approval}, status_code=403)
         from backcoach.web.deps import DISCLAIMER
 

@@ -18,8 +18,8 @@ def urgent_person(cli, tmp_path) -> None:
 
 
 def clearance(cli, email: str, password: str = CLINICIAN_PASSWORD):
-    return cli("clearance", "--clinician", email, "--note", "Examined; no infection.", now=CLEARED_AT,
-               input=password + "\n")
+    return cli("clearance", "--clinician", email, "--note", "Examined; no infection.", "--ruled-out", "Infection",
+               "--seen-where", "GP surgery", now=CLEARED_AT, input=password + "\n")
 
 
 def test_list_approve_and_refuse(cli, env, tmp_path):
@@ -62,8 +62,8 @@ def test_clearance_needs_an_approved_clinician_and_their_password(cli, env, tmp_
 def test_clearance_records_the_clinicians_account(cli, env, tmp_path):
     urgent_person(cli, tmp_path)
     doc = clinician_account(env["DATABASE_URL"], "doc@clinic.example", "Dr Okafor")
-    done = cli("clearance", "--clinician", doc, "--note", "Seen.", "--json", now=CLEARED_AT,
-               input=CLINICIAN_PASSWORD + "\n")
+    done = cli("clearance", "--clinician", doc, "--note", "Seen.", "--ruled-out", "Infection", "--seen-where", "Clinic",
+               "--clinician-password", CLINICIAN_PASSWORD, "--json", now=CLEARED_AT)
     assert done.exit_code == 0, done.stderr
     from sqlalchemy import select
 
@@ -78,6 +78,7 @@ def test_clearance_records_the_clinicians_account(cli, env, tmp_path):
 
 def test_the_free_text_name_is_gone(cli, tmp_path):
     urgent_person(cli, tmp_path)
-    result = cli("clearance", "--by", "I feel fine", "--note", "x", now=CLEARED_AT)
+    result = cli("clearance", "--by", "I feel fine", "--note", "x", "--ruled-out", "x", "--seen-where", "home",
+                 now=CLEARED_AT)
     assert result.exit_code == 2 and "--by" in result.stderr
     assert cli("today", now=CLEARED_AT).exit_code == 3

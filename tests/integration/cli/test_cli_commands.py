@@ -181,8 +181,10 @@ def test_the_same_session_twice_with_a_key_changes_nothing(cli, tmp_path):
     assert json.loads(cli("status", "--json", now=at(0, 19)).stdout)["sessions_logged"] == 1
 
 
-def clear_as(cli, email: str, note: str, now: str):
-    return cli("clearance", "--clinician", email, "--note", note, now=now, input=CLINICIAN_PASSWORD + "\n")
+def clear_as(cli, email: str, note: str, now: str, ruled_out: str = "Spinal infection", seen_where: str = "GP surgery"):
+    """`backcoach clearance` by the clinician's account (password as an option, so stdout stays clean)."""
+    return cli("clearance", "--clinician", email, "--clinician-password", CLINICIAN_PASSWORD, "--note", note,
+               "--ruled-out", ruled_out, "--seen-where", seen_where, now=now)
 
 
 def test_urgent_screen_locks_until_clearance(cli, env, tmp_path):
@@ -194,7 +196,8 @@ def test_urgent_screen_locks_until_clearance(cli, env, tmp_path):
     assert json.loads(locked.stdout)["program_allowed"] is False
     assert cli("log", "--file", str(write(tmp_path, "x.json", {"exercises": []})), now=at(1, 9)).exit_code == 3
     assert json.loads(cli("status", "--json", now=at(1, 9)).stdout)["program_allowed"] is False
-    assert clear_as(cli, doc, " ", at(1, 12)).exit_code == 2
+    one_error_line(clear_as(cli, doc, " ", at(1, 12)))
+    assert "ruled out" in one_error_line(clear_as(cli, doc, "ok", at(1, 12), ruled_out=" ", seen_where="GP"))
     cleared = clear_as(cli, doc, "Examined; no infection.", at(1, 12))
     assert cleared.exit_code == 0 and "may continue" in cleared.stdout
     assert "Clearance by Dr Rivera recorded." in cleared.stdout
@@ -213,12 +216,16 @@ def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, env
     start(cli, tmp_path)
     doc = clinician_account(env["DATABASE_URL"])
     cli("screen", "--answers", str(write(tmp_path, "e.json", LEVELS["emergency"])), now=at(1))
-    blocked = cli("clearance", "--clinician", doc, "--clinician-password", CLINICIAN_PASSWORD, "--note", "seen", now=at(1, 2))
-    assert "emergency care" in one_error_line(blocked)
+    assert "emergency care" in one_error_line(clear_as(cli, doc, "seen", at(1, 2)))
     assert cli("today", now=at(1, 3)).exit_code == 3
     cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
     still = cli("today", "--json", now=at(2, 1))
-    assert still.exit_code == 3 and "earlier screen" in " ".join(json.loads(still.stdout)["reasons"])
+    reasons = " ".join(json.loads(still.stdout)["reasons"])
+    assert still.exit_code == 3 and "paused until a clinician has checked you" in reasons and "emergency" in reasons
+    text = cli("today", now=at(2, 1)).stdout
+    assert "paused until a clinician has checked you" in text and "You can start" not in text
+    status = cli("status", now=at(2, 1)).stdout
+    assert "Paused until a clinician has checked you (emergency screen on" in status
     assert clear_as(cli, doc, "MRI normal.", at(2, 2)).exit_code == 0
     assert cli("today", now=at(2, 3)).exit_code == 0
 

@@ -8,7 +8,7 @@ safe default is that they see no one's data until an administrator approves them
 administrator accounts keep approval NULL.
 
 Revision ID: clinician_accounts
-Revises: security_b
+Revises: clinician_lock
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "clinician_accounts"
-down_revision = "security_b"
+down_revision = "clinician_lock"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,9 @@ import pytest
 from .conftest import PASSWORD, admin_user, new_client, person_with_program, screening_answers, sign_up
 
 
+CLEARANCE = {"ruled_out": "Infection", "seen_where": "Clinic", "note": "fine"}
+
+
 def _email(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}@example.org"
 
@@ -77,7 +80,7 @@ def test_an_unapproved_clinician_gets_403_everywhere_and_a_page_that_says_why(ap
         r = doc.get(url.format(pid=pid))
         assert r.status_code == 403 and r.json()["approval"] == approval, (url, r.text)
     assert doc.post("/api/clinician/invitations").status_code == 403
-    assert doc.post(f"/api/clinician/people/{pid}/clearance", json={"note": "fine"}).status_code == 403
+    assert doc.post(f"/api/clinician/people/{pid}/clearance", json=CLEARANCE).status_code == 403
     assert doc.post(f"/api/clinician/people/{pid}/adjustments",
                     json={"exercise_id": "glute_bridge", "action": "regress", "note": "n"}).status_code == 403
     for url in CLINICIAN_PAGES:
@@ -165,7 +168,7 @@ def test_a_clinician_approved_before_the_person_signed_up_still_cannot_act_for_t
         db.commit()
     assert person.post("/api/screenings", json={"answers": screening_answers("urgent")}).status_code == 201
     assert fake.get(f"/api/clinician/people/{pid}").status_code == 403
-    r = fake.post(f"/api/clinician/people/{pid}/clearance", json={"note": "I feel fine"})
+    r = fake.post(f"/api/clinician/people/{pid}/clearance", json={**CLEARANCE, "note": "I feel fine"})
     assert r.status_code == 403 and "own record" in r.json()["detail"]
     assert person.get("/api/progress").json()["program_allowed"] is False
 

@@ -162,7 +162,7 @@ def test_clearance_needs_an_approved_clinician_account(uow, person, approval):
         uow.assignments.add(m.ClinicianAssignment(clinician_user_id=doc.id, person_id=person, created_at=T0))
         uow.commit()
     with pytest.raises(ClinicianNotApproved):
-        services.record_clearance(uow, person, "Dr D", "ok", days(0, 1), by_user_id=doc.id)
+        services.record_clearance(uow, person, "Dr D", "ok", days(0, 1), by_user_id=doc.id, **SEEN)
     assert not services.get_status(uow, person, days(0, 2)).gate.allowed
 
 
@@ -177,7 +177,7 @@ def test_nobody_clears_their_own_record_from_a_second_account_on_the_same_mailbo
         uow.assignments.add(m.ClinicianAssignment(clinician_user_id=doc.id, person_id=person, created_at=T0))
         uow.commit()
     with pytest.raises(NotPermitted, match="own record"):
-        services.record_clearance(uow, person, "Dr Alice", "I feel fine", days(0, 1), by_user_id=doc.id)
+        services.record_clearance(uow, person, "Dr Alice", "I feel fine", days(0, 1), by_user_id=doc.id, **SEEN)
     assert not services.get_status(uow, person, days(0, 2)).gate.allowed
 
 

@@ -107,6 +107,12 @@ def run_cli(database_url: str, *args: str, input: str | None = None) -> Any:
     return result
 
 
+@pytest.fixture(scope="session")
+def approve_clinician(server_database: str) -> Any:
+    """What an administrator does: `backcoach clinicians approve EMAIL` on the server's database."""
+    return lambda email: run_cli(server_database, "clinicians", "approve", email)
+
+
 def shot(page: Any, name: str) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,8 @@ def _email(prefix: str) -> str:
 def test_a_clinician_must_give_a_profession_and_a_registration_number(app):
     client = new_client(app)
     csrf = client.get("/api/auth/csrf").json()["csrf_token"]
-    body = {"email": _email("doc"), "password": PASSWORD, "display_name": "Dr X", "role": "clinician"}
+    body = {"email": _email("doc"), "password": PASSWORD, "display_name": "Dr X", "role": "clinician",
+            "accept_privacy_notice": True}
     r = client.post("/api/auth/signup", json=body, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 400
     assert "Choose your profession" in r.json()["detail"] and "registration number" in r.json()["detail"]
@@ -42,7 +43,7 @@ def test_the_sign_up_form_keeps_the_clinician_fields(app):
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     r = client.post("/signup", data={"csrf_token": csrf, "display_name": "Dr Y", "email": _email("y"),
                                      "password": PASSWORD, "role": "clinician", "profession": "Doctor",
-                                     "registration_number": ""})
+                                     "registration_number": "", "accept_privacy_notice": "yes"})
     assert r.status_code == 400 and "registration number" in r.text
     assert '<option value="Doctor" selected>' in r.text
 
@@ -151,7 +152,8 @@ def test_a_clinician_approved_before_the_person_signed_up_still_cannot_act_for_t
     client = new_client(app)
     csrf = client.get("/api/auth/csrf").json()["csrf_token"]
     r = client.post("/api/auth/signup", headers={"X-CSRF-Token": csrf}, json={
-        "email": f"bob-{tag}@example.org", "password": PASSWORD, "display_name": "Bob", "invitation_code": code})
+        "email": f"bob-{tag}@example.org", "password": PASSWORD, "display_name": "Bob", "invitation_code": code,
+        "accept_privacy_notice": True})
     assert r.status_code == 400 and "own record" in r.json()["detail"]
     person = sign_up(app, "person", email=f"bob-{tag}@example.org")
     assert person.post("/api/auth/join", json={"code": code}).status_code == 400

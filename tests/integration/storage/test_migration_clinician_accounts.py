@@ -11,7 +11,7 @@ from backcoach.storage.database import get_engine, head_revision, upgrade
 
 def test_existing_clinicians_become_pending_and_others_stay_unset(tmp_path: Any) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    assert upgrade(url, "clinician_lock") == "clinician_lock"
+    assert upgrade(url, "camera_app") == "camera_app"
     engine = get_engine(url)
     with engine.begin() as conn:
         for email, role in (("doc@x.org", "clinician"), ("boss@x.org", "admin"), ("ana@x.org", "person")):
@@ -25,6 +25,6 @@ def test_existing_clinicians_become_pending_and_others_stay_unset(tmp_path: Any)
 
     from backcoach.storage.database import alembic_config
 
-    command.downgrade(alembic_config(url, engine), "clinician_lock")
+    command.downgrade(alembic_config(url, engine), "camera_app")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM users")).scalar_one() == 3

@@ -8,7 +8,7 @@ safe default is that they see no one's data until an administrator approves them
 administrator accounts keep approval NULL.
 
 Revision ID: clinician_accounts
-Revises: clinician_lock
+Revises: camera_app
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "clinician_accounts"
-down_revision = "clinician_lock"
+down_revision = "camera_app"
 branch_labels = None
 depends_on = None
 

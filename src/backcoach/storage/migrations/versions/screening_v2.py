@@ -2,7 +2,7 @@
 (DESIGN §2 version 2). Screens stored before it were decided by version 1, and keep it.
 
 Revision ID: screening_v2
-Revises: camera_app
+Revises: clinician_accounts
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "screening_v2"
-down_revision = "camera_app"
+down_revision = "clinician_accounts"
 branch_labels = None
 depends_on = None
 

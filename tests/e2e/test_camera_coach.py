@@ -185,6 +185,7 @@ def test_recorded_set_analysed_in_the_browser_fills_the_log(coach_server: tuple[
     reps = _wait_attr(page, "data-result-reps", lambda v: v != "", 420)
     assert reps == "5", page.locator("[data-recorded-problem]").inner_text()
     assert page.locator("ol.reps li").count() == 5
+    page.locator("ol.reps li canvas.rep-keyframe").nth(4).wait_for()  # each repetition with a keyframe
     shot(page, "coach-recorded")
     page.get_by_role("button", name="Add this set to today's log").click()
     page.get_by_role("link", name="Go to today's log").click()

@@ -258,8 +258,13 @@ def test_uploaded_set_analysed_by_a_celery_worker(coach_server: tuple[str, Any],
     assert not any(upload_dir.iterdir())  # the worker deleted the video after analysing it
 
 
-def test_phone_today_starts_the_guided_session_above_the_fold_and_it_fills_the_log(server: str, new_page: Any) -> None:
-    page = new_page(phone=True)
+def test_phone_today_starts_the_guided_session_above_the_fold_and_it_fills_the_log(
+        coach_server: tuple[str, Any], camera_browser: Any) -> None:
+    server, _app = coach_server
+    ctx = camera_browser.new_context(viewport={"width": 390, "height": 844})  # one Playwright per module
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     sign_up(page, server)
     answer_screening(page, server, "clear")
     do_assessment(page, server)
@@ -280,3 +285,5 @@ def test_phone_today_starts_the_guided_session_above_the_fold_and_it_fills_the_l
     page.goto(f"{server}/today")
     assert page.locator('input[name="ex0_reps"]').input_value() == "3"
     assert page.locator('input[name="ex0_sets"]').input_value() == "1"
+    assert errors == []
+    ctx.close()

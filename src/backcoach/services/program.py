@@ -107,6 +107,11 @@ class SessionItem:
                 "dose": self.prescription.describe(), "exercise": self.exercise}
 
 
+def _day(day: dt.date) -> str:
+    """A date as people read it ("Wed 2 Dec 2026")."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 @dataclass(frozen=True)
 class RestingItem:
     """An exercise resting after a step back at its gentlest step: not done today, and when it returns."""
@@ -120,7 +125,7 @@ class RestingItem:
 
     def text(self) -> str:
         return (f"{self.name} is resting after a step back (it was already at its gentlest level). It comes back on "
-                f"{self.back_on.isoformat()} at {self.prescription.describe()}.")
+                f"{_day(self.back_on)} at {self.prescription.describe()}.")
 
     def to_dict(self) -> dict[str, Any]:
         return {"exercise_id": self.prescription.exercise_id, "name": self.name,
@@ -233,7 +238,7 @@ def _recent_step_backs(uow: UnitOfWork, person_id: int, now: dt.datetime,
         after_text = after.describe() if after.exercise_id == before.exercise_id else \
             f"{cat.get(after.exercise_id).name}, {after.describe()}"
         if after.rest_until is not None and after.rest_until >= now.date():
-            after_text = f"a rest until {after.rest_until.isoformat()}"
+            after_text = f"a rest until {_day(after.rest_until)}"
         reason = next((r for r in d.reasons if r), "")
         out.append(StepBack(d.exercise_id, name, before.describe(), after_text, reason))
     return tuple(reversed(out))

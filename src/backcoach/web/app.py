@@ -290,6 +290,8 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     from backcoach.web import stall
 
     stall.install(app)
+    if web.run_migrations:
+        _purge_deleted_accounts(app)
     app.add_middleware(SessionCookieMiddleware, signer=app.state.signer, secure=web.cookie_secure)
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        body_limits=settings.body_limits)
@@ -298,7 +300,23 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     return app
 
 
-PUBLIC_API = ("/api/auth/csrf", "/api/auth/signup", "/api/auth/login", "/api/auth/token")
+def _purge_deleted_accounts(app: FastAPI) -> None:
+    """Accounts past their deletion grace period go at start-up too (services/data_rights.py);
+    a failure here only delays that, it does not stop the server."""
+    from backcoach.services import data_rights
+    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+
+    try:
+        with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
+            n = data_rights.purge_deleted(uow.session, app.state.clock(), app.state.settings.deletion_grace_days)
+            uow.commit()
+        if n:
+            log.info("removed %d account(s) past their deletion grace period", n)
+    except Exception:  # noqa: BLE001 - logged; the next start, log-in or `backcoach purge-deleted` retries
+        log.exception("could not remove the accounts past their deletion grace period")
+
+
+PUBLIC_API = ("/api/auth/csrf", "/api/auth/signup", "/api/auth/login", "/api/auth/token", "/api/privacy-notice")
 
 
 def _install_openapi_security(app: FastAPI) -> None:

@@ -12,7 +12,7 @@ def test_signup_sets_a_secure_httponly_samesite_cookie(app):
     client = new_client(app)
     csrf = client.get("/api/auth/csrf").json()["csrf_token"]
     r = client.post("/api/auth/signup", json={"email": f"c-{uuid.uuid4().hex[:6]}@example.org", "password": PASSWORD,
-                                              "display_name": "Cee"}, headers={"X-CSRF-Token": csrf})
+                                              "display_name": "Cee", "accept_privacy_notice": True}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 201, r.text
     cookie = r.headers["set-cookie"]
     assert "bc_session=" in cookie and "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
@@ -133,7 +133,8 @@ def test_page_sign_up_and_log_in_with_forms(app):
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     email = f"form-{uuid.uuid4().hex[:6]}@example.org"
     r = client.post("/signup", data={"csrf_token": csrf, "email": email, "password": PASSWORD,
-                                     "display_name": "Form", "role": "person"}, follow_redirects=False)
+                                     "display_name": "Form", "role": "person", "accept_privacy_notice": "yes"},
+                    follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/screening")
     # the form without its CSRF token changes nothing
     other = new_client(app)

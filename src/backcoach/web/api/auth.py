@@ -7,6 +7,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from backcoach.services import data_rights
 from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, api_ctx, api_ctx_anonymous, ctx_optional
@@ -21,6 +22,8 @@ class SignUp(BaseModel):
     display_name: str = Field(max_length=100)
     role: Literal["person", "clinician"] = "person"
     invitation_code: Optional[str] = Field(default=None, max_length=100)
+    accept_privacy_notice: bool = Field(default=False, description="Must be true: the person has read and agrees to "
+                                        "the privacy notice at /privacy (its version is kept with the account)")
 
 
 class Credentials(BaseModel):
@@ -64,6 +67,8 @@ def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)
     account = accounts.sign_up(ctx.db, email=body.email, password=body.password, display_name=body.display_name,
                                role=body.role, hash_password=request.app.state.hasher.hash, now=ctx.now,
                                invitation_code=body.invitation_code)
+    data_rights.require_consent(body.accept_privacy_notice)  # nothing is kept without it
+    data_rights.record_consent(ctx.db, account.id, ctx.now)
     ctx.commit()
     ctx.login(account)
     return account_out(account)

@@ -371,10 +371,13 @@ def ask_assessment() -> dict[str, Any]:
 
 
 def render_assessment(result: dict[str, Any]) -> None:
+    """Plain words for the person first; the technical profile (what a clinician reads) after."""
     profile = result.get("profile", {})
-    table = Table(title="Weakness profile", show_header=True)
+    for line in result.get("for_person", ()):
+        out.print(f"  • {line}")
+    table = Table(title="Details for your clinician", show_header=True)
     table.add_column("muscle / finding")
-    table.add_column("severity")
+    table.add_column("grade")
     for key, value in profile.items():
         if key == "reasons" or isinstance(value, (list, dict)):
             continue

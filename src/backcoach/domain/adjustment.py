@@ -44,10 +44,10 @@ def adjustment_warnings(
     after: Prescription,
     catalog: Catalog,
     phase: str,
-    thresholds: Thresholds | None = None,
+    thresholds: Thresholds,
 ) -> tuple[str, ...]:
     """Plain-language warnings for replacing `current` by `after` in a program in `phase`
-    (empty: nothing outside the program's rules)."""
+    (empty: nothing outside the program's rules). `thresholds`: the phase dose caps."""
     warnings: list[str] = []
     new = catalog.get(after.exercise_id)
     old = catalog.get(current.exercise_id)

@@ -132,7 +132,8 @@ def _item(code: str, message: str) -> AttentionItem:
 def _lock_message(lock: LockSummary) -> str:
     what = "emergency care" if lock.level == "emergency" else "a doctor within 24 hours"
     text = f"Paused until a clinician has checked them: the {lock.level} screen on {lock.on.isoformat()} found signs that need {what}"
-    text += f" ({'; '.join(lock.findings)})." if lock.findings else "."
+    findings = [f.strip().rstrip(".") for f in lock.findings if f.strip()]
+    text += f": {'; '.join(findings)}." if findings else "."
     if lock.later_level is not None and lock.later_on is not None:
         later = "no warning sign" if lock.later_level == "clear" else lock.later_level.replace("_", " ")
         text += (f" A later screen on {lock.later_on.isoformat()} ({later}) does not lift this; record the "

@@ -194,23 +194,29 @@ def clearance_covers(cleared: m.Screening, screening: m.Screening) -> bool:
 
 def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[m.Screening]] = None,
                     ) -> tuple[Optional[m.Screening], Optional[m.Clearance]]:
-    """The newest urgent/emergency screen that no clinician's clearance covers, and the latest clearance.
+    """The urgent/emergency screen that holds the program (none of the clinicians' clearances
+    covers it), and the latest clearance. Of several, the highest level wins (an emergency
+    outranks a later urgent screen), then the newest.
 
     Why: a lock is lifted only by a clinician, never by simply answering the
-    questions again (a person in a hurry could answer differently).
+    questions again (a person in a hurry could answer differently); and a clinician
+    clearing a later urgent finding must still see the emergency before it.
     `screenings`: the person's screenings, newest first, if already read.
     """
     clearance = uow.clearances.latest(person_id)
     cleared = uow.screenings.get(clearance.screening_id) if clearance and clearance.screening_id else None
+    held: list[m.Screening] = []
     for s in (screenings if screenings is not None else uow.screenings.list_for(person_id)):
         if cleared is not None and (s.at, s.id) < (cleared.at, cleared.id):
             break  # older than the cleared screen: covered by the clearance
-        if s.level not in ("urgent", "emergency"):
+        if s.level not in LOCK_LEVELS:
             continue
         if cleared is not None and (s.id == cleared.id or clearance_covers(cleared, s)):
             continue
-        return s, clearance
-    return None, clearance
+        held.append(s)
+    if not held:
+        return None, clearance
+    return max(held, key=lambda s: (LOCK_LEVELS.index(s.level), s.at, s.id)), clearance
 
 
 def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,

@@ -69,6 +69,14 @@ def _status(uow: UnitOfWork, person: m.Person, now: dt.datetime, decisions_limit
     rec = uow.programs.active_for(person.id)
     program = program_of(rec) if rec is not None else None
     report = _monitor(uow, person, program, info, now)
+    lock = info.lock_dict()
+    if lock is not None and lock["later_screening"] is not None:
+        # the screen alert comes from the lock, not from the latest (better) screen: say so
+        import dataclasses
+
+        report = dataclasses.replace(report, alerts=tuple(
+            dataclasses.replace(a, message=lock["message"]) if a.code in ("emergency", "urgent") else a
+            for a in report.alerts))
     session_days = uow.sessions.dates_for(person.id)
     since = now - dt.timedelta(days=14)
     pain = [{"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in uow.pain.list_for(person.id, since=since)]
@@ -110,8 +118,9 @@ def attention_for(uow: UnitOfWork, st: Status, now: dt.datetime) -> Any:
         later = latest if latest is not None and latest.id != s.id else None
         lock = LockSummary(
             level=s.level, on=info.lock_on or s.at.date(),
-            findings=tuple(r.get("message", "") for r in (s.result or {}).get("reasons", [])
-                           if r.get("level") in ("urgent", "emergency")),
+            findings=tuple(dict.fromkeys(  # the answer keys, short for the list: "bladder change; saddle numbness"
+                (r.get("item") or r.get("message", "")).replace("_", " ") for r in (s.result or {}).get("reasons", [])
+                if r.get("level") in ("urgent", "emergency"))),
             later_level=later.level if later is not None else None,
             later_on=info.latest_on if later is not None else None,
         )

@@ -62,7 +62,8 @@ def _detail_text(action: str, detail: dict[str, Any]) -> str:
             text += f"; confirmed {len(detail['warnings'])} warning(s)"
         return text
     if action == "people.listed":
-        return f"{detail.get('count', 0)} people" + (" (through the API)" if detail.get("via") == "api" else "")
+        n = detail.get("count", 0)
+        return f"{n} {'person' if n == 1 else 'people'}" + (" (through the API)" if detail.get("via") == "api" else "")
     if action in ("person.viewed", "person.exported"):
         return "through the API" if detail.get("via") == "api" else str(detail.get("format", ""))
     if action == "account.created":

@@ -298,9 +298,10 @@ FLASH = {
     "loggedout-everywhere": ("ok", "You are logged out on every device and every app that used your account."),
     "welcome": ("ok", "Welcome to backcoach. First, a few safety questions."),
     "checkin": ("ok", "Thank you. Your pain check-in is saved."),
-    "adjusted": ("ok", "The change is saved and recorded with your name."),
-    "cleared": ("ok", "The clearance is saved and recorded with your name."),
+    "adjusted": ("ok", "The change is saved and recorded with your name; the person sees your note on their Today page."),
+    "cleared": ("ok", "The assessment is saved and recorded with your name."),
     "joined": ("ok", "You are now connected with your clinician."),
+    "assigned": ("ok", "The person is now connected to that clinician."),
 }
 
 

@@ -68,9 +68,17 @@ def their(text: Any) -> str:
     return clinician_voice(str(text or ""))
 
 
+def tone(code: Any) -> str:
+    """'bad', 'warn' or 'info' for an alert code: the one rule (domain.triage.tone_of) every page uses."""
+    from backcoach.domain.triage import tone_of
+
+    return tone_of(str(code or ""))
+
+
 def install(env: Any) -> None:
     env.filters["exercise_name"] = exercise_name
     env.filters["their"] = their
+    env.filters["tone"] = tone
     env.filters["nice_date"] = nice_date
     env.filters["humanise"] = humanise
     env.filters["short_date"] = short_date

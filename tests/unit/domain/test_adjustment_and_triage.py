@@ -8,11 +8,14 @@ from dataclasses import replace
 
 import pytest
 
-from backcoach.catalog import load_catalog
+from backcoach.catalog import load_catalog, load_thresholds
 from backcoach.domain.adjustment import adjustment_warnings
 from backcoach.domain.monitoring import Alert
 from backcoach.domain.program import starting_prescription
 from backcoach.domain.triage import ATTENTION_ORDER, LockSummary, NewSymptoms, clinician_attention, clinician_voice, tone_of
+
+
+T = load_thresholds()
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +23,12 @@ def cat():
     return load_catalog()
 
 
+def _start(cat, exercise_id, phase="activation"):
+    return starting_prescription(cat.get(exercise_id), phase, T)
+
+
 def _program(cat, *ids):
-    return tuple(starting_prescription(cat.get(i), "activation") for i in ids)
+    return tuple(_start(cat, i) for i in ids)
 
 
 ACTIVATION = ("glute_bridge", "clamshell", "side_lying_leg_raise")
@@ -29,28 +36,28 @@ ACTIVATION = ("glute_bridge", "clamshell", "side_lying_leg_raise")
 
 def test_a_swap_within_the_rules_raises_no_warning(cat):
     program = _program(cat, *ACTIVATION)
-    after = starting_prescription(cat.get("banded_glute_bridge"), "activation")
-    assert adjustment_warnings(program, program[0], after, cat, "strengthening") == ()
+    after = _start(cat, "banded_glute_bridge", "activation")
+    assert adjustment_warnings(program, program[0], after, cat, "strengthening", T) == ()
 
 
 def test_removing_the_only_exercise_for_a_muscle_group_is_a_warning(cat):
     program = _program(cat, "glute_bridge", "clamshell")
-    after = starting_prescription(cat.get("dead_bug"), "activation")
-    warnings = adjustment_warnings(program, program[1], after, cat, "activation")
+    after = _start(cat, "dead_bug", "activation")
+    warnings = adjustment_warnings(program, program[1], after, cat, "activation", T)
     assert any("only exercise for gluteus medius" in w for w in warnings)
 
 
 def test_jumping_up_a_ladder_or_ahead_of_the_phase_is_a_warning(cat):
     program = _program(cat, *ACTIVATION)
-    after = starting_prescription(cat.get("single_leg_glute_bridge"), "activation")
-    warnings = " ".join(adjustment_warnings(program, program[0], after, cat, "activation"))
+    after = _start(cat, "single_leg_glute_bridge", "activation")
+    warnings = " ".join(adjustment_warnings(program, program[0], after, cat, "activation", T))
     assert "3 step(s) up its ladder" in warnings and "integration phase" in warnings
 
 
 def test_a_second_exercise_on_the_same_ladder_is_a_warning(cat):
     program = _program(cat, "glute_bridge", "clamshell", "dead_bug")
-    after = starting_prescription(cat.get("banded_glute_bridge"), "strengthening")
-    warnings = adjustment_warnings(program, program[2], after, cat, "strengthening")
+    after = _start(cat, "banded_glute_bridge", "strengthening")
+    warnings = adjustment_warnings(program, program[2], after, cat, "strengthening", T)
     assert any("second exercise on the hip extension ladder" in w for w in warnings)
 
 
@@ -58,7 +65,7 @@ def test_a_dose_above_the_range_is_a_warning(cat):
     program = _program(cat, *ACTIVATION)
     after = replace(program[0], sets=program[0].sets + 3)
     assert any("above what Glute bridge allows" in w for w in adjustment_warnings(program, program[0], after, cat,
-                                                                                   "activation"))
+                                                                                   "activation", T))
 
 
 def _alert(code, message="m"):

@@ -50,8 +50,9 @@ def test_side_lying_hold_severity_per_side(seconds, expected) -> None:
 @pytest.mark.parametrize(
     ("answers", "left", "right"),
     [
-        ({"stance_hip_drop_left": True, "stance_hip_drop_right": False}, MO, N),
-        ({"stance_hip_drop_right": True}, N, MO),
+        # Seen by the person, not measured: a possible sign, mild at most (issue 14).
+        ({"stance_hip_drop_left": True, "stance_hip_drop_right": False}, MI, N),
+        ({"stance_hip_drop_right": True}, N, MI),
         ({"stance_hip_drop_left": True, "stance_drop_angle_left": 1.0}, N, N),  # the measurement wins
         ({"stance_drop_angle_left": 2.0}, MI, N),
         ({"stance_drop_angle_left": 5.0}, MO, N),
@@ -72,9 +73,10 @@ def test_single_leg_stance(answers, left, right) -> None:
         ({"swayback": True}, "gluteus_maximus", MI),
         ({"one_sided_ache": True, "side": "right"}, "gluteus_medius_right", MI),
         ({"one_sided_ache": True, "side": "right"}, "gluteus_medius_left", N),
-        ({"worse_standing_walking": True, "side": "central"}, "gluteus_medius_left", MI),
-        ({"worse_standing_walking": True, "side": "central"}, "gluteus_medius_right", MI),
-        ({"worse_standing_walking": True, "side": "left"}, "gluteus_medius_right", N),
+        # Worse with standing and walking points as much to stenosis: it grades nothing (issue 14).
+        ({"worse_standing_walking": True, "side": "central"}, "gluteus_medius_left", N),
+        ({"worse_standing_walking": True, "side": "central"}, "gluteus_medius_right", N),
+        ({"worse_standing_walking": True, "side": "left"}, "gluteus_medius_left", N),
     ],
 )
 def test_pattern_questions_raise_at_least_mild(answers, muscle, expected) -> None:
@@ -101,7 +103,19 @@ def test_overall_is_the_worst_muscle_and_reasons_are_given() -> None:
     result = run(**{**STRONG, "side_lying_hold_s_right": 10})
     assert result.profile.overall is SE
     assert result.reasons and result.profile.reasons
-    assert set(result.to_dict()) == {"profile", "starting_levels", "reasons"}
+    assert set(result.to_dict()) == {"profile", "starting_levels", "reasons", "for_person"}
+
+
+def test_the_person_gets_plain_words_and_the_clinician_the_technical_terms() -> None:
+    result = run(**{**STRONG, "side_lying_hold_s_right": 10, "stance_hip_drop_left": True, "bridge_felt": "lower_back",
+                    "worse_standing_walking": True})
+    person = " ".join(result.for_person)
+    for word in ("severe", "Trendelenburg", "gluteus", "weakness:", "stenosis"):
+        assert word.lower() not in person.lower()
+    assert "side of your right hip" in person and "plenty of room to get stronger" in person
+    assert "feel the bridge in your lower back" in person
+    clinician = " ".join(result.reasons)
+    assert "gluteus medius right severe" in clinician and "Trendelenburg" in clinician and "stenosis" in clinician
 
 
 @pytest.mark.parametrize(

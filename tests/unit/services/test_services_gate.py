@@ -189,6 +189,7 @@ def test_emergency_then_no_a_minute_later_keeps_the_emergency_lock(uow, person):
     assert "emergency" in gate.reminder.lower()
     status = services.get_status(uow, person, T0 + dt.timedelta(minutes=2))
     assert status.alerts[0].code == "emergency"
+    assert "paused until a clinician has checked you" in status.alerts[0].message  # not "the latest screening"
     assert status.to_dict()["gate"]["lock"]["level"] == "emergency"
 
 
@@ -224,3 +225,15 @@ def test_a_clearance_recorded_before_a_new_emergency_does_not_lift_it(uow, perso
     services.record_screening(uow, person, CLEAR, days(1, 1))
     gate = services.get_status(uow, person, days(1, 2)).gate
     assert not gate.allowed and gate.lock_dict()["level"] == "emergency"
+
+
+def test_an_emergency_is_not_hidden_by_a_later_urgent_screen(uow, person):
+    services.record_screening(uow, person, EMERGENCY, T0)
+    services.record_screening(uow, person, URGENT, days(0, 1))
+    gate = services.get_status(uow, person, days(0, 2)).gate
+    lock = gate.lock_dict()
+    assert lock["level"] == "emergency" and lock["at"] == T0.isoformat()
+    assert gate.effective_level.code == "emergency"
+    # the assessment recorded after both (against the urgent screen) lifts both
+    services.record_clearance(uow, person, "Dr A", "Seen in ED; no compression, no infection.", days(0, 3), **SEEN)
+    assert services.get_status(uow, person, days(0, 4)).gate.lock_dict() is None

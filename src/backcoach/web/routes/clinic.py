@@ -49,7 +49,7 @@ async def admin_assign(request: Request, ctx: Ctx = Depends(page_ctx)):
     f = await form_data(request)
     accounts.admin_assign(ctx.db, admin, f.get("clinician_email", ""), f.get("person_email", ""), ctx.now)
     ctx.commit()
-    return redirect("/clinic?msg=adjusted")
+    return redirect("/clinic?msg=assigned")
 
 
 def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, status_code: int = 200, values=None,
@@ -70,7 +70,7 @@ def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, st
                   for s in reversed(overview.sessions)],
         all_exercises=[(e.id, e.name) for e in catalog().exercises.values()],
         audit=audit_view.readable(ctx.db, accounts.audit_entries(ctx.db, clinician, person_id, limit=30)),
-        adjust_warnings=adjust_warnings, msg=ctx.request.query_params.get("msg"),
+        adjust_warnings=adjust_warnings,
         charts=_outcome_charts(ctx, person_id),
     )
 

@@ -258,7 +258,11 @@ def render_screening(result: dict[str, Any]) -> None:
         out.print("Why:")
         for r in result["reasons"]:
             out.print(f"  • [{r['level']}] {r['message']}")
-    out.print(f"What to do next: {result.get('next_step', '')}")
+    lock = result.get("lock")
+    if lock:  # an earlier urgent/emergency screen still holds: this result never reads as "you can start"
+        out.print(lock["message"], style="bold red")
+    else:
+        out.print(f"What to do next: {result.get('next_step', '')}")
     out.print(f"Program allowed: {'yes' if result['program_allowed'] else 'no'}")
     _disclaimer()
 
@@ -288,7 +292,10 @@ def screen(
     result = services.screen_answers(data).to_dict()  # shown first, whatever happens to storage
     if person_id is not None:
         try:
-            services.record_screening(uow(), person_id, data, now())
+            recorded = services.record_screening(uow(), person_id, data, now())
+            lock = recorded.gate.lock_dict()
+            if lock is not None and lock["screening_id"] != recorded.screening_id:
+                result = {**result, "program_allowed": False, "lock": lock}
         except StorageError as exc:
             storage_problem = exc
     if as_json:

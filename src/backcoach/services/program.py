@@ -177,7 +177,7 @@ def latest_clinician_note(uow: UnitOfWork, person_id: int, now: dt.datetime) -> 
         if d.source == "clinician" and d.note:
             name = getattr(d, "by_name", None) or "your clinician"
             return {"at": d.at.isoformat(), "by": name, "note": d.note, "exercise_id": d.exercise_id,
-                    "action": d.action}
+                    "after_exercise_id": (d.after or {}).get("exercise_id") or d.exercise_id, "action": d.action}
     return None
 
 

@@ -30,8 +30,13 @@ class ScreeningRecorded:
     gate: GateInfo
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.result.to_dict(), "screening_id": self.screening_id, "person_id": self.person_id,
-                "at": self.at.isoformat(), "gate": self.gate.to_dict()}
+        out = {**self.result.to_dict(), "screening_id": self.screening_id, "person_id": self.person_id,
+               "at": self.at.isoformat(), "gate": self.gate.to_dict()}
+        lock = self.gate.lock_dict()
+        if lock is not None and lock["screening_id"] != self.screening_id:
+            # an earlier urgent/emergency screen still holds: this answer never reads as "you can start"
+            out.update(program_allowed=False, next_step=lock["message"], lock=lock)
+        return out
 
 
 def record_screening(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any], now: dt.datetime) -> ScreeningRecorded:

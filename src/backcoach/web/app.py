@@ -273,6 +273,9 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     from backcoach.web import filters
 
     filters.install(templates.env)
+    from backcoach.web.routes import coach
+
+    coach.install(templates.env)
     app.state.templates = templates
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -282,6 +285,9 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(pages_router)
+    from backcoach.web.live import router as live_router
+
+    app.include_router(live_router)
 
     _install_openapi_security(app)
     _install_error_handlers(app)

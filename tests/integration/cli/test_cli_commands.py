@@ -210,7 +210,9 @@ def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, tmp
     cli("screen", "--answers", str(write(tmp_path, "e.json", LEVELS["emergency"])), now=at(1))
     assert "emergency care" in one_error_line(cli("clearance", "--by", "Dr A", "--note", "seen", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 2)))
     assert cli("today", now=at(1, 3)).exit_code == 3
-    cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
+    rescreen = cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
+    assert "paused until a clinician has checked you" in rescreen.stdout and "You can start" not in rescreen.stdout
+    assert "Program allowed: no" in rescreen.stdout
     still = cli("today", "--json", now=at(2, 1))
     reasons = " ".join(json.loads(still.stdout)["reasons"])
     assert still.exit_code == 3 and "paused until a clinician has checked you" in reasons and "emergency" in reasons

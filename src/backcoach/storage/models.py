@@ -101,6 +101,9 @@ class Screening(Base):
     answers: Mapped[dict[str, Any]]
     level: Mapped[str] = mapped_column(String(20))
     result: Mapped[dict[str, Any]]
+    # The version of the red-flag rules that decided it (DESIGN §2); screens stored before
+    # version 2 are version 1 and are shown as they were decided.
+    rule_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Assessment(Base):
@@ -237,6 +240,14 @@ class User(Base):
     # set when the person asks to delete the account; it is removed after the grace period
     # unless they log in again before (services/data_rights.py)
     deletion_requested_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+    # A clinician account: what an administrator checks before approving it (DESIGN §8).
+    # approval is pending | approved | refused for clinicians, NULL for other roles.
+    approval: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    profession: Mapped[Optional[str]] = mapped_column(String(100), nullable=True)
+    registration_number: Mapped[Optional[str]] = mapped_column(String(60), nullable=True)
+    approval_decided_by: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    approval_decided_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
 
 
 class ClinicianAssignment(Base):

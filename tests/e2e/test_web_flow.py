@@ -19,8 +19,9 @@ NO_KEYS = ("first_episode", "leg_numbness_or_tingling", "bladder_change", "bowel
            "osteoporosis_or_steroids", "immunosuppressed_or_injects_drugs")
 
 
-def sign_up(page: Any, base: str, role: str = "person", code: str | None = None, name: str = "Alex") -> str:
-    email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+def sign_up(page: Any, base: str, role: str = "person", code: str | None = None, name: str = "Alex",
+            email: str | None = None) -> str:
+    email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
     page.goto(f"{base}/signup")
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Email address").fill(email)

@@ -210,12 +210,12 @@ def _gated(as_json: bool, fn: Callable[[], Any]) -> Any:
 
 def ask_screening() -> dict[str, Any]:
     """Ask the red-flag questions one by one; Enter skips (an unanswered serious question is never 'no')."""
-    from backcoach.domain.screening import QUESTIONS
+    from backcoach import services
 
     out.print("Safety check: a few questions about warning signs. Press Enter to skip a question; "
-              "a skipped serious question means we cannot tell you that you are clear.\n")
+              "a skipped question means we cannot tell you that you are clear.\n")
     answers: dict[str, Any] = {}
-    for q in QUESTIONS:
+    for q in services.screening_questions():
         value = _ask(q.text, q.kind, q.choices, q.min, q.max, q.help)
         if value is not None:
             answers[q.key] = value
@@ -257,13 +257,15 @@ def render_screening(result: dict[str, Any]) -> None:
     if result["reasons"]:
         out.print("Why:")
         for r in result["reasons"]:
-            out.print(f"  • [{r['level']}] {r['message']}")
+            out.print(f"  • [{r['level'].replace('_', ' ')}] {r['message']}")
     lock = result.get("lock")
     if lock:  # an earlier urgent/emergency screen still holds: this result never reads as "you can start"
         out.print(lock["message"], style="bold red")
     else:
         out.print(f"What to do next: {result.get('next_step', '')}")
     out.print(f"Program allowed: {'yes' if result['program_allowed'] else 'no'}")
+    if result.get("rule_version") is not None:
+        out.print(f"Checked with the safety rules, version {result['rule_version']}.", style="dim")
     _disclaimer()
 
 
@@ -949,8 +951,8 @@ def clearance(
 @app.command()
 def simulate(
     profile: str = typer.Option(..., "--profile",
-                                help="A scripted course (JSON file), or the name of an example course "
-                                     "(steady_improvement, flare_up, red_flag)."),
+                                help="A scripted course (JSON file), or an example course by name or file "
+                                     "name (steady_improvement, flare_up, red_flag; e.g. course_flare_up.json)."),
     days: int = typer.Option(60, "--days", min=1, max=730, help="How many days to replay."),
     start_on: Optional[str] = typer.Option(None, "--start", help="Date of day 1 (default: today)."),
     as_json: bool = JsonOpt,
@@ -959,15 +961,17 @@ def simulate(
 
     Nothing is stored: the rules run in memory, exactly as they do for a real person.
     """
-    from backcoach.catalog import example_course_names, load_example_course
+    from backcoach.catalog import example_course_name, example_course_names, load_example_course
     from backcoach.domain.simulation import simulate as run
     from backcoach.services.common import catalog, thresholds
 
     path = Path(profile)
-    if not path.exists() and profile in example_course_names():
-        course = load_example_course(profile)
+    example = example_course_name(profile)
+    if not path.exists() and example is not None:
+        course = load_example_course(example)
     elif not path.exists():
-        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())})")
+        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())}, "
+                         "by name or file name, e.g. course_flare_up.json)")
     else:
         course = load_json(path, "profile")
     try:

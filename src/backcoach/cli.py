@@ -188,7 +188,7 @@ def _locked(reasons: Any, as_json: bool, extra: Optional[dict[str, Any]] = None)
             out.print(f"  • {r}")
         if any("paused until a clinician has checked you" in r for r in reasons):
             out.print("What you can do: see a clinician as the screen advised. Once they have checked you, they "
-                      "record that you were assessed (`backcoach clearance`), and the program continues. Answering "
+                      "record that you were assessed (`backcoach clearance --clinician EMAIL ...`; they type their password), and the program continues. Answering "
                       "the safety questions again does not lift this pause. If you were told to seek emergency care, "
                       "do so now.")
         else:
@@ -898,19 +898,39 @@ def _fmt(x: Any) -> str:
 
 @app.command()
 def clearance(
-    by: str = typer.Option(..., "--by", help="Name of the clinician who checked you."),
+    clinician: str = typer.Option(..., "--clinician", envvar="BACKCOACH_CLINICIAN_EMAIL",
+                                  help="Email of the clinician's approved backcoach account."),
     note: str = typer.Option(..., "--note", help="What they said (e.g. 'examined, no serious cause, exercise OK')."),
     ruled_out: str = typer.Option(..., "--ruled-out", help="What the clinician ruled out (e.g. 'cauda equina syndrome')."),
     seen_where: str = typer.Option(..., "--seen-where", help="Where you were assessed (e.g. 'emergency department')."),
+    password: str = typer.Option(..., "--clinician-password", envvar="BACKCOACH_CLINICIAN_PASSWORD",
+                                 prompt="Clinician's password", hide_input=True,
+                                 help="The clinician's password (asked for when not given; the clinician types it)."),
     person: Optional[str] = PersonOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Record that a clinician assessed you after an urgent or emergency screen; it lifts the pause
-    (after an emergency screen, answer the safety questions again first)."""
+    """A clinician records that they assessed you after an urgent or emergency screen; it lifts the
+    pause (after an emergency screen, answer the safety questions again first).
+
+    The clinician types the email and password of their own backcoach account, which an
+    administrator has approved (`backcoach clinicians approve EMAIL`); the clearance is
+    recorded with their account and name."""
     from backcoach import services
+    from backcoach.services import web_accounts as accounts
+    from backcoach.web.security import make_hasher, verify_password
 
     pid = services.resolve_person(uow(), person)
-    done = services.record_clearance(uow(), pid, by, note, now(), ruled_out=ruled_out, seen_where=seen_where)
+    hasher = make_hasher()
+    with uow() as u:
+        try:
+            who = accounts.clinician_at_the_terminal(u.session, email=clinician, password=password, person_id=pid,
+                                                     verify=lambda h, p: verify_password(hasher, h, p), now=now())
+        except accounts.AccountError:
+            u.commit()  # a wrong password counts towards the log-in limit
+            raise
+        u.commit()
+    done = services.record_clearance(uow(), pid, who.display_name, note, now(), by_user_id=who.id,
+                                     ruled_out=ruled_out, seen_where=seen_where)
     if as_json:
         print_json(done.to_dict())
         return

@@ -58,9 +58,9 @@ def answer_all(page: Any, base: str, yes: tuple[str, ...] = ()) -> None:
     page.wait_for_load_state()
 
 
-def clinician_with_code(new_page: Any, server: str, name: str) -> tuple[Any, str]:
+def clinician_with_code(new_page: Any, server: str, name: str, approve: Any) -> tuple[Any, str]:
     page = new_page()
-    sign_up(page, server, role="clinician", name=name)
+    approve(sign_up(page, server, role="clinician", name=name))
     page.goto(f"{server}/clinic")
     page.get_by_role("button", name="Create an invitation code").click()
     page.wait_for_load_state()
@@ -88,8 +88,8 @@ def first_card(clinician: Any, server: str) -> Any:
     return clinician.locator("ul.people > li").first
 
 
-def test_emergency_then_no_keeps_the_lock_everywhere(server, new_page):
-    clinician, code = clinician_with_code(new_page, server, "Dr Amara Osei")
+def test_emergency_then_no_keeps_the_lock_everywhere(server, new_page, approve_clinician):
+    clinician, code = clinician_with_code(new_page, server, "Dr Amara Osei", approve_clinician)
     person_with_program(new_page, server, code, "Calm Casey")
     robin = person_with_program(new_page, server, new_code(clinician, server), "Robin Flagged")
 
@@ -129,8 +129,8 @@ def test_emergency_then_no_keeps_the_lock_everywhere(server, new_page):
     assert robin.locator("section.exercise-card").count() >= 1
 
 
-def test_new_symptoms_reach_the_top_of_the_list_with_their_reason(server, new_page):
-    clinician, code = clinician_with_code(new_page, server, "Dr Lena Park")
+def test_new_symptoms_reach_the_top_of_the_list_with_their_reason(server, new_page, approve_clinician):
+    clinician, code = clinician_with_code(new_page, server, "Dr Lena Park", approve_clinician)
     aaron = person_with_program(new_page, server, code, "Aaron Steady")
     jo = person_with_program(new_page, server, new_code(clinician, server), "Zoe Tingling")
     jo.goto(f"{server}/checkin")

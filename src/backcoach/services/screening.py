@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from backcoach.domain.errors import BackcoachError
-from backcoach.services.common import GateInfo, NotPermitted, gate_for, get_person, require_aware, thresholds
+from backcoach.services.access import require_clinician
+from backcoach.services.common import GateInfo, gate_for, get_person, require_aware, thresholds
 from backcoach.storage import models as m
 from backcoach.storage.unit_of_work import UnitOfWork
 
@@ -84,7 +85,6 @@ class ClearanceRecorded:
                 "gate": self.gate.to_dict()}
 
 
-CLINICAL_ROLES = ("clinician", "admin")
 
 
 def record_clearance(
@@ -128,11 +128,7 @@ def record_clearance(
     with uow:
         get_person(uow, person_id)
         if by_user_id is not None:
-            user = uow.users.get(by_user_id)
-            if user is None or user.role not in CLINICAL_ROLES:
-                raise NotPermitted("Only a clinician can record a clearance.")
-            if user.role != "admin" and not uow.assignments.exists(by_user_id, person_id):
-                raise NotPermitted("Only a clinician following this person can record a clearance.")
+            require_clinician(uow, by_user_id, person_id)
         latest = uow.screenings.latest(person_id)
         if latest is None:
             raise ClearanceRefused("There is no screen to clear yet: answer the screening questions first (backcoach screen).")

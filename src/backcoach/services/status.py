@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from backcoach.services.common import GateInfo, NotPermitted, clearance_dict, gate_for, get_person, local, require_aware
+from backcoach.services.access import require_clinician
+from backcoach.services.common import GateInfo, clearance_dict, gate_for, get_person, local, require_aware
 from backcoach.services.program import program_of
 from backcoach.services.sessions import _monitor
 from backcoach.storage import models as m
@@ -98,12 +99,7 @@ def get_status(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Status:
 
 
 def _check_clinician(uow: UnitOfWork, clinician_user_id: int, person_id: Optional[int] = None) -> m.User:
-    user = uow.users.get(clinician_user_id)
-    if user is None or user.role not in ("clinician", "admin"):
-        raise NotPermitted("This view is for clinicians.")
-    if person_id is not None and user.role != "admin" and not uow.assignments.exists(clinician_user_id, person_id):
-        raise NotPermitted("You are not following this person.")
-    return user
+    return require_clinician(uow, clinician_user_id, person_id)
 
 
 def attention_for(uow: UnitOfWork, st: Status, now: dt.datetime) -> Any:

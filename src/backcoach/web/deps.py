@@ -302,6 +302,8 @@ FLASH = {
     "cleared": ("ok", "The assessment is saved and recorded with your name."),
     "joined": ("ok", "You are now connected with your clinician."),
     "assigned": ("ok", "The person is now connected to that clinician."),
+    "approved": ("ok", "The clinician account is approved. They can now invite people and see those who join them."),
+    "refused": ("ok", "The clinician account is refused. It cannot see anyone's data."),
 }
 
 
@@ -366,6 +368,7 @@ def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
         else:
             sid = session.sid
     db.rollback()  # release the connection until the route needs it again
+    request.state.account = account  # for the error pages
     return Ctx(request=request, uow=uow, session=session, account=account, via_token=via_token, sid=sid)
 
 
@@ -422,6 +425,13 @@ def role_required(ctx: Ctx, *roles: str) -> accounts.Account:
     if ctx.account is None or ctx.account.role not in roles:
         raise accounts.NotAllowed("This page is not available to your account.")
     return ctx.account
+
+
+def clinician_required(ctx: Ctx, person_id: int | None = None) -> accounts.Account:
+    """Every clinician page and API call asks this (the one rule, services/access.py): an
+    approved clinician or an administrator, following `person_id` when given, never on
+    their own record. A pending or refused clinician gets ClinicianNotApproved (403)."""
+    return accounts.require_clinician(ctx.db, ctx.account, person_id)
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import ASSESSMENT, CLEAR, LEVELS, session_file, write
+from cli_helpers import ASSESSMENT, CLEAR, CLINICIAN_PASSWORD, LEVELS, clinician_account, session_file, write
 
 MON = "2026-03-02T08:00:00+00:00"
 
@@ -181,19 +181,26 @@ def test_the_same_session_twice_with_a_key_changes_nothing(cli, tmp_path):
     assert json.loads(cli("status", "--json", now=at(0, 19)).stdout)["sessions_logged"] == 1
 
 
-def test_urgent_screen_locks_until_clearance(cli, tmp_path):
+def clear_as(cli, email: str, note: str, now: str, ruled_out: str = "Spinal infection", seen_where: str = "GP surgery"):
+    """`backcoach clearance` by the clinician's account (password as an option, so stdout stays clean)."""
+    return cli("clearance", "--clinician", email, "--clinician-password", CLINICIAN_PASSWORD, "--note", note,
+               "--ruled-out", ruled_out, "--seen-where", seen_where, now=now)
+
+
+def test_urgent_screen_locks_until_clearance(cli, env, tmp_path):
     start(cli, tmp_path)
+    doc = clinician_account(env["DATABASE_URL"])
     cli("screen", "--answers", str(write(tmp_path, "u.json", LEVELS["urgent"])), now=at(1))
     locked = cli("today", "--json", now=at(1, 9))
     assert locked.exit_code == 3
     assert json.loads(locked.stdout)["program_allowed"] is False
     assert cli("log", "--file", str(write(tmp_path, "x.json", {"exercises": []})), now=at(1, 9)).exit_code == 3
     assert json.loads(cli("status", "--json", now=at(1, 9)).stdout)["program_allowed"] is False
-    one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", " ", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 12)))
-    assert "ruled out" in one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", "ok", "--ruled-out", " ",
-                                             "--seen-where", "GP", now=at(1, 12)))
-    cleared = cli("clearance", "--by", "Dr Rivera", "--note", "Examined; no infection.", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 12))
+    one_error_line(clear_as(cli, doc, " ", at(1, 12)))
+    assert "ruled out" in one_error_line(clear_as(cli, doc, "ok", at(1, 12), ruled_out=" ", seen_where="GP"))
+    cleared = clear_as(cli, doc, "Examined; no infection.", at(1, 12))
     assert cleared.exit_code == 0 and "may continue" in cleared.stdout
+    assert "Clearance by Dr Rivera recorded." in cleared.stdout
     assert cli("today", now=at(1, 13)).exit_code == 0
 
 
@@ -205,10 +212,11 @@ def test_start_with_an_urgent_screen_stops_before_the_program(cli, tmp_path):
     assert json.loads(cli("status", "--json", now=at(0, 9)).stdout)["program"] is None
 
 
-def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, tmp_path):
+def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, env, tmp_path):
     start(cli, tmp_path)
+    doc = clinician_account(env["DATABASE_URL"])
     cli("screen", "--answers", str(write(tmp_path, "e.json", LEVELS["emergency"])), now=at(1))
-    assert "emergency care" in one_error_line(cli("clearance", "--by", "Dr A", "--note", "seen", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 2)))
+    assert "emergency care" in one_error_line(clear_as(cli, doc, "seen", at(1, 2)))
     assert cli("today", now=at(1, 3)).exit_code == 3
     rescreen = cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
     assert "paused until a clinician has checked you" in rescreen.stdout and "You can start" not in rescreen.stdout
@@ -220,7 +228,7 @@ def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, tmp
     assert "paused until a clinician has checked you" in text and "You can start" not in text
     status = cli("status", now=at(2, 1)).stdout
     assert "Paused until a clinician has checked you (emergency screen on" in status
-    assert cli("clearance", "--by", "Dr A", "--note", "MRI normal.", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(2, 2)).exit_code == 0
+    assert clear_as(cli, doc, "MRI normal.", at(2, 2)).exit_code == 0
     assert cli("today", now=at(2, 3)).exit_code == 0
 
 

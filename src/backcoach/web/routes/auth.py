@@ -32,19 +32,21 @@ def home(ctx: Ctx = Depends(ctx_optional)):
 
 @router.get("/signup")
 def signup_page(ctx: Ctx = Depends(ctx_optional)):
-    return ctx.render("auth/signup.html", values={"role": "person"}, problems=[])
+    return ctx.render("auth/signup.html", values={"role": "person"}, problems=[], professions=accounts.PROFESSIONS)
 
 
 @router.post("/signup", dependencies=[Depends(check_csrf_form)])
 async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
     f = await form_data(request)
-    values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code")}
+    values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code", "profession",
+                                        "registration_number")}
     values["accept_privacy_notice"] = f.get("accept_privacy_notice")
     try:
         account = accounts.sign_up(
             ctx.db, email=f.get("email", ""), password=f.get("password", ""), display_name=f.get("display_name", ""),
             role=f.get("role", "person"), hash_password=request.app.state.hasher.hash, now=ctx.now,
-            invitation_code=f.get("invitation_code") or None,
+            invitation_code=f.get("invitation_code") or None, profession=f.get("profession") or None,
+            registration_number=f.get("registration_number") or None,
         )
         data_rights.require_consent(f.get("accept_privacy_notice"))
         data_rights.record_consent(ctx.db, account.id, ctx.now)
@@ -54,7 +56,8 @@ async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
         problems = [str(exc)]
         if isinstance(exc, accounts.AccountError) and not data_rights.consented(f.get("accept_privacy_notice")):
             problems.append(data_rights.CONSENT_MESSAGE)
-        return ctx.render("auth/signup.html", status_code=400, values=values, problems=problems)
+        return ctx.render("auth/signup.html", status_code=400, values=values, problems=problems,
+                          professions=accounts.PROFESSIONS)
     ctx.login(account)
     return redirect("/screening?msg=welcome" if account.role == "person" else "/clinic")
 

@@ -210,12 +210,12 @@ def _gated(as_json: bool, fn: Callable[[], Any]) -> Any:
 
 def ask_screening() -> dict[str, Any]:
     """Ask the red-flag questions one by one; Enter skips (an unanswered serious question is never 'no')."""
-    from backcoach.domain.screening import QUESTIONS
+    from backcoach import services
 
     out.print("Safety check: a few questions about warning signs. Press Enter to skip a question; "
-              "a skipped serious question means we cannot tell you that you are clear.\n")
+              "a skipped question means we cannot tell you that you are clear.\n")
     answers: dict[str, Any] = {}
-    for q in QUESTIONS:
+    for q in services.screening_questions():
         value = _ask(q.text, q.kind, q.choices, q.min, q.max, q.help)
         if value is not None:
             answers[q.key] = value
@@ -257,13 +257,15 @@ def render_screening(result: dict[str, Any]) -> None:
     if result["reasons"]:
         out.print("Why:")
         for r in result["reasons"]:
-            out.print(f"  • [{r['level']}] {r['message']}")
+            out.print(f"  • [{r['level'].replace('_', ' ')}] {r['message']}")
     lock = result.get("lock")
     if lock:  # an earlier urgent/emergency screen still holds: this result never reads as "you can start"
         out.print(lock["message"], style="bold red")
     else:
         out.print(f"What to do next: {result.get('next_step', '')}")
     out.print(f"Program allowed: {'yes' if result['program_allowed'] else 'no'}")
+    if result.get("rule_version") is not None:
+        out.print(f"Checked with the safety rules, version {result['rule_version']}.", style="dim")
     _disclaimer()
 
 
@@ -346,20 +348,39 @@ ASSESSMENT_QUESTIONS: tuple[tuple[str, str, str, tuple[str, ...], Any, Any], ...
     ("worse_standing_walking", "Is it worse when standing or walking for a while?", "bool", (), None, None),
     ("swayback", "Have you noticed a strong arch (swayback) in your lower back?", "bool", (), None, None),
     ("bridge_felt", "In a glute bridge, where do you feel it most?", "choice", ("glutes", "hamstrings", "lower_back"), None, None),
-    ("bridge_hold_s", "Bridge hold: seconds you can hold shoulders-hips-knees in a straight line (max 60)?", "number", (), 0, 60),
-    ("single_leg_bridge_reps_left", "Single-leg bridges on the LEFT leg before form is lost (max 25)?", "int", (), 0, 25),
-    ("single_leg_bridge_reps_right", "Single-leg bridges on the RIGHT leg (max 25)?", "int", (), 0, 25),
+    ("bridge_hold_s", "Bridge hold: seconds you can hold shoulders-hips-knees in a straight line (max {cap})?", "number", (), 0, "cap"),
+    ("single_leg_bridge_reps_left", "Single-leg bridges on the LEFT leg before form is lost (max {cap})?", "int", (), 0, "cap"),
+    ("single_leg_bridge_reps_right", "Single-leg bridges on the RIGHT leg (max {cap})?", "int", (), 0, "cap"),
     ("stance_hip_drop_left", "Standing 30 s on the LEFT leg, did the right hip drop?", "bool", (), None, None),
     ("stance_hip_drop_right", "Standing 30 s on the RIGHT leg, did the left hip drop?", "bool", (), None, None),
-    ("side_lying_hold_s_left", "Side-lying leg raise hold, LEFT leg up, seconds (max 60)?", "number", (), 0, 60),
-    ("side_lying_hold_s_right", "Side-lying leg raise hold, RIGHT leg up, seconds (max 60)?", "number", (), 0, 60),
+    ("side_lying_hold_s_left", "Side-lying leg raise hold, LEFT leg up, seconds (max {cap})?", "number", (), 0, "cap"),
+    ("side_lying_hold_s_right", "Side-lying leg raise hold, RIGHT leg up, seconds (max {cap})?", "number", (), 0, "cap"),
 )
+"""A "cap" upper bound is where the self-test stops, from thresholds.yaml (see assessment_questions)."""
+
+
+def assessment_questions() -> list[tuple[str, str, str, tuple[str, ...], Any, Any]]:
+    """The questions with the self-test caps filled in from the loaded thresholds (no copy here)."""
+    from backcoach.domain.assessment import self_test_cap
+    from backcoach.services.common import thresholds
+
+    out = []
+    for key, text, kind, choices, lo, hi in ASSESSMENT_QUESTIONS:
+        if hi == "cap":
+            cap = self_test_cap(key, thresholds())
+            hi = int(cap) if kind == "int" else cap
+            text = text.format(cap=f"{cap:g}")
+        out.append((key, text, kind, choices, lo, hi))
+    return out
 
 
 def ask_assessment() -> dict[str, Any]:
     """The assessment questions and guided self-tests; Enter skips an optional one."""
     try:
-        from backcoach.domain.assessment import SELF_TESTS
+        from backcoach.domain.assessment import self_tests
+        from backcoach.services.common import thresholds
+
+        SELF_TESTS = self_tests(thresholds())
     except ImportError:  # pragma: no cover - contract says it exists
         SELF_TESTS = ()
     out.print("Glute assessment: a few questions, then simple self-tests. Stop any test that hurts.\n", style="bold")
@@ -370,7 +391,7 @@ def ask_assessment() -> dict[str, Any]:
         except (IndexError, TypeError):
             pass
     answers: dict[str, Any] = {}
-    for key, text, kind, choices, lo, hi in ASSESSMENT_QUESTIONS:
+    for key, text, kind, choices, lo, hi in assessment_questions():
         value = _ask(text, kind, choices, lo, hi)
         if value is not None:
             answers[key] = value
@@ -577,6 +598,10 @@ def today(person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
         out.print(f"Reminder: {session.gate.reminder}", style="yellow")
     if session.done_today:
         out.print("You have already logged a session today.", style="green")
+    for change in session.stepped_back:
+        out.print(f"Changed after your last session: {change.text()}", style="yellow")
+    for rest in session.resting:
+        out.print(f"Resting today: {rest.text()}", style="yellow")
     if session.rest_day:
         out.print("Rest day: nothing planned. Gentle walking is fine.")
     for item in session.items:
@@ -949,8 +974,8 @@ def clearance(
 @app.command()
 def simulate(
     profile: str = typer.Option(..., "--profile",
-                                help="A scripted course (JSON file), or the name of an example course "
-                                     "(steady_improvement, flare_up, red_flag)."),
+                                help="A scripted course (JSON file), or an example course by name or file "
+                                     "name (steady_improvement, flare_up, red_flag; e.g. course_flare_up.json)."),
     days: int = typer.Option(60, "--days", min=1, max=730, help="How many days to replay."),
     start_on: Optional[str] = typer.Option(None, "--start", help="Date of day 1 (default: today)."),
     as_json: bool = JsonOpt,
@@ -959,15 +984,17 @@ def simulate(
 
     Nothing is stored: the rules run in memory, exactly as they do for a real person.
     """
-    from backcoach.catalog import example_course_names, load_example_course
+    from backcoach.catalog import example_course_name, example_course_names, load_example_course
     from backcoach.domain.simulation import simulate as run
     from backcoach.services.common import catalog, thresholds
 
     path = Path(profile)
-    if not path.exists() and profile in example_course_names():
-        course = load_example_course(profile)
+    example = example_course_name(profile)
+    if not path.exists() and example is not None:
+        course = load_example_course(example)
     elif not path.exists():
-        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())})")
+        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())}, "
+                         "by name or file name, e.g. course_flare_up.json)")
     else:
         course = load_json(path, "profile")
     try:

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 NO_KEYS = ("first_episode", "leg_numbness_or_tingling", "bladder_change", "bowel_control_loss", "saddle_numbness",
            "new_sexual_dysfunction", "worse_at_night", "fever_or_chills", "cancer_history", "unexplained_weight_loss",
-           "osteoporosis_or_steroids", "immunosuppressed_or_injects_drugs")
+           "osteoporosis_or_steroids", "immunosuppressed_or_injects_drugs", "sudden_onset",
+           "recent_infection_or_spinal_procedure", "walking_unsteady", "thoracic_pain", "morning_stiffness_over_30_min")
 
 
 def sign_up(page: Any, base: str, role: str = "person", code: str | None = None, name: str = "Alex") -> str:

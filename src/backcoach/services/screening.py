@@ -20,6 +20,21 @@ def screen_answers(answers: Mapping[str, Any]) -> Any:
     return screen(parse_answers(answers), thresholds())
 
 
+def screening_questions() -> tuple[Any, ...]:
+    """The safety-check questions as every surface shows them (time frames from the thresholds file)."""
+    from backcoach.domain.screening import questions
+
+    return questions(thresholds())
+
+
+def stored_result(rec: m.Screening) -> dict[str, Any]:
+    """A stored screen's result exactly as it was decided, with the rule version that decided it.
+
+    Old answers are never screened again with newer rules: a version 1 screen stays version 1.
+    """
+    return {**(rec.result or {}), "rule_version": rec.rule_version if rec.rule_version is not None else 1}
+
+
 @dataclass(frozen=True)
 class ScreeningRecorded:
     """What record_screening stored: the result and the gate it leads to now."""
@@ -54,6 +69,7 @@ def record_screening(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any]
         get_person(uow, person_id)
         rec = uow.screenings.add(m.Screening(
             person_id=person_id, at=now, answers=parsed.to_dict(), level=result.level.code, result=result.to_dict(),
+            rule_version=result.rule_version,
         ))
         info = gate_for(uow, person_id, now)
         uow.commit()
@@ -144,7 +160,7 @@ def record_clearance(
             raise ClearanceRefused(
                 f"Nothing to clear: the latest screen ({latest.level.replace('_', ' ')}) does not pause the program."
             )
-        if latest.at < now - dt.timedelta(days=7):
+        if latest.at < now - dt.timedelta(days=thresholds().monitoring.rescreen_days):  # the weekly re-screen
             raise ClearanceRefused(
                 "The latest screen is more than a week old. Answer the screening questions again first, "
                 "then record the clearance against the new screen."

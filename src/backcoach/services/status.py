@@ -9,6 +9,7 @@ from typing import Any, Optional
 from backcoach.services.access import require_clinician
 from backcoach.services.common import GateInfo, clearance_dict, gate_for, get_person, local, require_aware
 from backcoach.services.program import program_of
+from backcoach.services.screening import stored_result
 from backcoach.services.sessions import _monitor
 from backcoach.storage import models as m
 from backcoach.storage.unit_of_work import UnitOfWork
@@ -216,7 +217,8 @@ def person_overview(uow: UnitOfWork, clinician_user_id: Optional[int], person_id
         return PersonOverview(
             status=st, attention=attention_for(uow, st, now),
             screenings=tuple({"id": s.id, "at": s.at.isoformat(), "level": s.level, "answers": s.answers,
-                              "result": s.result} for s in uow.screenings.list_for(person_id, limit=20)),
+                              "result": stored_result(s), "rule_version": stored_result(s)["rule_version"]}
+                             for s in uow.screenings.list_for(person_id, limit=20)),
             assessments=tuple({"id": a.id, "at": a.at.isoformat(), "answers": a.answers, "result": a.result}
                               for a in uow.assessments.list_for(person_id, limit=5)),
             sessions=tuple({"id": s.id, "performed_on": s.performed_on.isoformat(), "at": s.at.isoformat(),

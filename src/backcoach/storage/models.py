@@ -101,6 +101,9 @@ class Screening(Base):
     answers: Mapped[dict[str, Any]]
     level: Mapped[str] = mapped_column(String(20))
     result: Mapped[dict[str, Any]]
+    # The version of the red-flag rules that decided it (DESIGN §2); screens stored before
+    # version 2 are version 1 and are shown as they were decided.
+    rule_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Assessment(Base):

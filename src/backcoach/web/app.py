@@ -315,6 +315,9 @@ def _purge_deleted_accounts(app: FastAPI) -> None:
     try:
         with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
             n = data_rights.purge_deleted(uow.session, app.state.clock(), app.state.settings.deletion_grace_days)
+            from backcoach.web.idempotency import purge_old
+
+            purge_old(uow.session, app.state.clock())
             uow.commit()
         if n:
             log.info("removed %d account(s) past their deletion grace period", n)

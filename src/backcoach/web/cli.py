@@ -82,6 +82,9 @@ def register(app: typer.Typer) -> None:
         now = dt.datetime.now(dt.timezone.utc)
         with SqlAlchemyUnitOfWork(settings.database_url) as uow:
             n = data_rights.purge_deleted(uow.session, now, settings.deletion_grace_days)
+            from backcoach.web.idempotency import purge_old
+
+            purge_old(uow.session, now)  # old idempotency records (a retry comes within minutes, not weeks)
             uow.commit()
         typer.echo(f"{n} account{'s' if n != 1 else ''} removed (grace period: {settings.deletion_grace_days} days).")
 

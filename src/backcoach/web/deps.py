@@ -156,7 +156,8 @@ class Ctx:
         On SQLite a writing call takes the write lock (threads and worker processes) first;
         a read-only call (write=False) does not need it: WAL readers never wait for the
         writer. A service that reads first and writes in one short phase (`uow.begin_write()`,
-        e.g. log_session) takes it only for that phase (write_phase_only=True).
+        e.g. log_session) takes it only for that phase (write_phase_only=True). Inside a keyed
+        write (api_once, form_once) every call shares that write's one transaction instead.
         """
         if self.held is not None:
             return self.held

@@ -12,6 +12,7 @@ import json
 from typing import Any, Optional
 
 from backcoach.services.common import catalog, thresholds
+from backcoach.services.screening import stored_result
 from backcoach.web import charts
 
 LADDER_TITLES = {"hip_extension": "Hip extension (gluteus maximus)",
@@ -91,7 +92,8 @@ def decision_rows(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def screening_history(ctx: Any, person_id: int, limit: int = 50) -> list[dict[str, Any]]:
     return [
         {"id": s.id, "at": s.at.isoformat(), "level": s.level, "reasons": (s.result or {}).get("reasons", []),
-         "next_step": (s.result or {}).get("next_step"), "answers": s.answers}
+         "next_step": (s.result or {}).get("next_step"), "answers": s.answers,
+         "rule_version": stored_result(s)["rule_version"]}
         for s in ctx.uow.screenings.list_for(person_id, limit=limit)
     ]
 

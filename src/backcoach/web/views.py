@@ -4,26 +4,32 @@ do exactly the same thing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from backcoach.web.forms import FormProblems
 
 SCREENING_GROUPS = (
-    ("About you and your pain", ("age", "pain_now", "pain_worst_24h", "onset_weeks", "first_episode")),
-    ("Your legs", ("radiation", "legs_affected", "leg_numbness_or_tingling", "leg_weakness")),
+    ("About you and your pain", ("age", "pain_now", "pain_worst_24h", "onset_weeks", "first_episode", "sudden_onset")),
+    ("Where you feel it", ("radiation", "legs_affected", "thoracic_pain")),
+    ("Your legs and walking", ("leg_numbness_or_tingling", "leg_weakness", "walking_unsteady")),
     ("Bladder, bowel and numbness", ("bladder_change", "bowel_control_loss", "saddle_numbness", "new_sexual_dysfunction")),
-    ("How the pain behaves", ("relieved_by_rest", "worse_at_night")),
-    ("Your health", ("fever_or_chills", "cancer_history", "unexplained_weight_loss", "recent_trauma",
-                     "osteoporosis_or_steroids", "immunosuppressed_or_injects_drugs")),
+    ("How the pain behaves", ("relieved_by_rest", "worse_at_night", "morning_stiffness_over_30_min")),
+    ("Your health", ("fever_or_chills", "recent_infection_or_spinal_procedure", "cancer_history",
+                     "unexplained_weight_loss", "recent_trauma", "osteoporosis_or_steroids",
+                     "immunosuppressed_or_injects_drugs")),
 )
+# The group whose questions can mean cauda equina syndrome: the page puts the "call your
+# emergency number" line right there, not only after the form.
+EMERGENCY_GROUP = "Bladder, bowel and numbness"
 
 CHOICE_LABELS = {
     "none": "No / none",
     "buttock": "Into the buttock",
     "thigh": "Into the thigh",
     "below_knee": "Below the knee (calf, ankle or foot)",
-    "one": "One leg",
-    "both": "Both legs",
+    "one": "One side",
+    "both": "Both sides",
     "stable": "Yes, and it is staying the same",
     "worsening": "Yes, and it is getting worse",
     "minor": "A minor fall or trip",
@@ -38,9 +44,10 @@ CHOICE_LABELS = {
 
 
 def screening_questions() -> list[Any]:
-    from backcoach.domain.screening import QUESTIONS
+    """The questions with their time frames filled in from the thresholds file."""
+    from backcoach.services.screening import screening_questions as questions
 
-    return list(QUESTIONS)
+    return list(questions())
 
 
 def screening_groups() -> list[dict[str, Any]]:
@@ -57,32 +64,58 @@ def screening_groups() -> list[dict[str, Any]]:
     return groups
 
 
-def screening_answers_from_form(form: dict[str, str]) -> tuple[dict[str, Any], FormProblems]:
+@dataclass
+class ScreeningForm:
+    """A posted safety check: typed answers, and one message per question that needs attention.
+
+    ``errors`` maps a question key to the message shown next to that question (and linked
+    from the summary at the top); ``unanswered`` lists the questions left empty.
+    """
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    unanswered: list[str] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> list[str]:
+        return [k for k in self.errors if k not in self.unanswered]
+
+
+def screening_answers_from_form(form: dict[str, str]) -> ScreeningForm:
     """Form strings -> typed answers; an empty field stays unanswered (never read as "no")."""
-    problems = FormProblems()
-    answers: dict[str, Any] = {}
+    result = ScreeningForm()
     for q in screening_questions():
-        label = q.text
+        if form.get(q.key, "") == "":
+            result.unanswered.append(q.key)
+            result.errors[q.key] = ("Please answer this question. An unanswered safety question is never taken "
+                                    "as “no”.")
+            continue
+        problems = FormProblems()
+        label = "This answer"
         if q.kind == "bool":
-            v = problems.bool_field(form, q.key, label, required=False)
+            v = problems.bool_field(form, q.key, label)
         elif q.kind == "int":
             v = problems.int_field(form, q.key, label, int(q.min if q.min is not None else 0),
-                                   int(q.max if q.max is not None else 10_000), required=False)
+                                   int(q.max if q.max is not None else 10_000))
         elif q.kind == "number":
             v = problems.float_field(form, q.key, label, float(q.min if q.min is not None else 0),
-                                     float(q.max if q.max is not None else 1e6), required=False)
+                                     float(q.max if q.max is not None else 1e6))
         else:
-            v = problems.choice_field(form, q.key, label, tuple(q.choices), required=False)
-        if v is not None:
-            answers[q.key] = v
-    unanswered = [q for q in screening_questions() if q.serious and q.key not in answers and form.get(q.key, "") == ""]
-    if unanswered:
-        problems.append(
-            f"{len(unanswered)} safety question(s) are not answered yet: "
-            + "; ".join(q.text for q in unanswered[:3]) + ("…" if len(unanswered) > 3 else "")
-            + " Unanswered safety questions are never taken as “no”."
-        )
-    return answers, problems
+            v = problems.choice_field(form, q.key, label, tuple(q.choices))
+        if problems:
+            result.errors[q.key] = problems[0]
+        elif v is not None:
+            result.answers[q.key] = v
+    return result
+
+
+def screening_error_summary(checked: ScreeningForm) -> list[dict[str, str]]:
+    """The summary at the top of the form: one link per question that needs attention, in page order."""
+    from backcoach.domain.screening import short_label
+
+    return [{"href": f"#q-{key}", "text": short_label(key)[:1].upper() + short_label(key)[1:],
+             "message": "not answered yet" if key in checked.unanswered else message}
+            for key, message in checked.errors.items()]
 
 
 def reasons_of(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -96,15 +129,15 @@ SELF_TEST_FIELDS = (
         "match": "bridge_hold", "title": "Bridge hold",
         "instructions": "Lie on your back, knees bent, feet flat and hip-width apart. Squeeze your buttocks and lift "
                         "your hips until shoulders, hips and knees make a straight line. Hold as long as you can keep "
-                        "that line without arching your lower back (stop at 60 seconds). Stop if it hurts more than a little.",
-        "fields": (("bridge_hold_s", "Seconds held (0 to 60)", "number", 0, 60),),
+                        "that line without arching your lower back (stop at {cap} seconds). Stop if it hurts more than a little.",
+        "fields": (("bridge_hold_s", "Seconds held (0 to {cap})", "number", 0, "cap"),),
     },
     {
         "match": "single_leg_bridge", "title": "Single-leg bridge",
         "instructions": "From the bridge position, straighten one leg and lift your hips using the other leg. Count "
-                        "clean repetitions until your hips drop, twist or your back takes over (stop at 25). Then swap sides.",
-        "fields": (("single_leg_bridge_reps_left", "Repetitions, standing on the left leg (0 to 25)", "int", 0, 25),
-                   ("single_leg_bridge_reps_right", "Repetitions, standing on the right leg (0 to 25)", "int", 0, 25)),
+                        "clean repetitions until your hips drop, twist or your back takes over (stop at {cap}). Then swap sides.",
+        "fields": (("single_leg_bridge_reps_left", "Repetitions, standing on the left leg (0 to {cap})", "int", 0, "cap"),
+                   ("single_leg_bridge_reps_right", "Repetitions, standing on the right leg (0 to {cap})", "int", 0, "cap")),
     },
     {
         "match": "stance", "title": "Single-leg stance",
@@ -117,9 +150,9 @@ SELF_TEST_FIELDS = (
         "match": "side_lying", "title": "Side-lying leg raise hold",
         "instructions": "Lie on your side with the bottom knee bent. Keep the top leg straight and in line with your body, "
                         "toes pointing forward, and lift it about a foot. Hold as long as you can without rolling "
-                        "backwards (stop at 60 seconds). Then swap sides.",
-        "fields": (("side_lying_hold_s_left", "Seconds held, lifting the left leg (0 to 60)", "number", 0, 60),
-                   ("side_lying_hold_s_right", "Seconds held, lifting the right leg (0 to 60)", "number", 0, 60)),
+                        "backwards (stop at {cap} seconds). Then swap sides.",
+        "fields": (("side_lying_hold_s_left", "Seconds held, lifting the left leg (0 to {cap})", "number", 0, "cap"),
+                   ("side_lying_hold_s_right", "Seconds held, lifting the right leg (0 to {cap})", "number", 0, "cap")),
     },
 )
 
@@ -140,15 +173,35 @@ ASSESSMENT_PATTERN = (
 BRIDGE_FELT = ("bridge_felt", "When you do a bridge, where do you feel it most?", ("glutes", "hamstrings", "lower_back"))
 
 
-def self_tests() -> list[dict[str, Any]]:
-    """Our field layout, with the domain's instructions (SELF_TESTS) where it has them."""
-    try:
-        from backcoach.domain.assessment import SELF_TESTS
-    except ImportError:
-        SELF_TESTS = ()
+def _with_caps() -> list[dict[str, Any]]:
+    """SELF_TEST_FIELDS with "{cap}" and the "cap" bounds filled in from the loaded thresholds."""
+    from backcoach.domain.assessment import self_test_cap
+    from backcoach.services.common import thresholds
+
     out = []
     for t in SELF_TEST_FIELDS:
-        domain = next((s for s in SELF_TESTS if t["match"] in str(s[0])), None)
+        fields, caps = [], []
+        for key, label, kind, lo, hi in t["fields"]:
+            if hi == "cap":
+                cap = self_test_cap(key, thresholds())
+                caps.append(cap)
+                hi = int(cap) if kind == "int" else cap
+                label = label.format(cap=f"{cap:g}")
+            fields.append((key, label, kind, lo, hi))
+        text = t["instructions"].format(cap=f"{caps[0]:g}") if caps else t["instructions"]
+        out.append({**t, "fields": tuple(fields), "instructions": text})
+    return out
+
+
+def self_tests() -> list[dict[str, Any]]:
+    """Our field layout, with the domain's instructions (SELF_TESTS) where it has them."""
+    from backcoach.domain.assessment import self_tests as domain_self_tests
+    from backcoach.services.common import thresholds
+
+    tests = domain_self_tests(thresholds())
+    out = []
+    for t in _with_caps():
+        domain = next((s for s in tests if t["match"] in str(s[0])), None)
         out.append({**t, "title": domain[1] if domain else t["title"],
                     "instructions": domain[2] if domain else t["instructions"]})
     return out
@@ -164,7 +217,7 @@ def assessment_answers_from_form(form: dict[str, str]) -> tuple[dict[str, Any], 
     for key, label in ASSESSMENT_PATTERN:
         a[key] = p.bool_field(form, key, label, required=False)
     a[BRIDGE_FELT[0]] = p.choice_field(form, BRIDGE_FELT[0], BRIDGE_FELT[1], BRIDGE_FELT[2], required=False)
-    for t in SELF_TEST_FIELDS:
+    for t in _with_caps():
         for key, label, kind, lo, hi in t["fields"]:
             if kind == "bool":
                 a[key] = p.bool_field(form, key, label, required=False)

@@ -37,6 +37,44 @@ def test_screen_json_for_each_level(cli, tmp_path, level):
         assert {r["level"] for r in data["reasons"]} >= {level}
 
 
+V2_VIGNETTES = [
+    # (answers changed from all-clear, level): the issue 8 mis-triages and each new key
+    ({"cancer_history": True, "leg_numbness_or_tingling": True, "radiation": "thigh", "legs_affected": "one"},
+     "emergency"),
+    ({"immunosuppressed_or_injects_drugs": True, "fever_or_chills": True}, "emergency"),
+    ({"fever_or_chills": True, "recent_infection_or_spinal_procedure": True}, "emergency"),
+    ({"walking_unsteady": True, "legs_affected": "both"}, "emergency"),
+    ({"age": 81, "recent_trauma": "minor"}, "urgent"),
+    ({"age": 72, "sudden_onset": True}, "urgent"),
+    ({"radiation": "thigh", "legs_affected": "one", "leg_weakness": "stable"}, "urgent"),
+    ({"walking_unsteady": True}, "urgent"),
+    ({"recent_infection_or_spinal_procedure": True}, "urgent"),
+    ({"pain_now": 6, "pain_worst_24h": 6, "relieved_by_rest": False, "worse_at_night": True}, "see_clinician"),
+    ({"age": 13}, "see_clinician"),
+    ({"radiation": "buttock", "legs_affected": "both"}, "see_clinician"),
+    ({"thoracic_pain": True}, "see_clinician"),
+    ({"morning_stiffness_over_30_min": True}, "see_clinician"),
+    ({"sudden_onset": True}, "clear"),
+]
+
+
+@pytest.mark.parametrize(("changes", "level"), V2_VIGNETTES)
+def test_screen_json_gives_the_version_2_level_and_rule_version(cli, tmp_path, changes, level):
+    result = cli("screen", "--answers", str(write(tmp_path, "v.json", {**CLEAR, **changes})), "--json", "--no-save")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["level"] == level
+    assert data["rule_version"] == 2
+    assert set(data) == {"level", "program_allowed", "reasons", "next_step", "rule_version"}
+
+
+def test_screen_json_with_the_new_keys_missing_is_not_clear_and_names_them(cli, tmp_path):
+    old = {k: v for k, v in CLEAR.items() if k not in ("walking_unsteady", "thoracic_pain")}
+    data = json.loads(cli("screen", "--answers", str(write(tmp_path, "o.json", old)), "--json", "--no-save").stdout)
+    assert data["level"] == "see_clinician"
+    assert {r["item"] for r in data["reasons"]} == {"walking_unsteady", "thoracic_pain"}
+
+
 def test_screen_text_says_what_to_do(cli, tmp_path):
     result = cli("screen", "--answers", str(write(tmp_path, "a.json", LEVELS["urgent"])))
     assert result.exit_code == 0
@@ -296,6 +334,34 @@ def test_simulate_each_example_course(cli, tmp_path):
     assert text.exit_code == 0 and "day   1 2026-03-02" in text.stdout and "Summary" in text.stdout
 
 
+@pytest.mark.parametrize("ref", ["course_flare_up.json", "course_flare_up", "flare_up.json", "flare_up"])
+def test_simulate_takes_an_example_by_its_file_name_or_name(cli, ref):
+    result = cli("simulate", "--days", "5", "--profile", ref, "--json", now=MON)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["name"] == "flare-up with regressions"
+
+
+def test_the_shipped_example_answer_files_are_accepted(cli):
+    from importlib import resources
+
+    from backcoach.domain.screening import ALL_KEYS
+
+    folder = resources.files("backcoach.catalog").joinpath("examples")
+    screening = folder.joinpath("screening_answers.json")
+    assert set(json.loads(screening.read_text())) == set(ALL_KEYS)  # every question answered
+    result = cli("screen", "--answers", str(screening), "--json", "--no-save")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "clear" and json.loads(result.stdout)["rule_version"] == 2
+    result = cli("assess", "--answers", str(folder.joinpath("assessment.json")), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["starting_levels"]
+
+
+def test_screen_never_takes_a_bare_example_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "not found" in one_error_line(cli("screen", "--answers", "screening_answers.json", "--json", "--no-save"))
+
+
 def test_simulate_bad_profiles(cli, tmp_path):
     assert "not found" in one_error_line(cli("simulate", "--profile", str(tmp_path / "none.json")))
     assert "needs 'assessment'" in one_error_line(
@@ -363,3 +429,21 @@ def test_screen_still_shows_the_result_when_the_database_is_down(cli, env, tmp_p
 def test_bad_database_urls_are_one_line(cli, env, url, fragment):
     env["DATABASE_URL"] = url
     assert fragment in one_error_line(cli("status"))
+
+
+def test_today_shows_a_step_back_and_a_resting_exercise(cli, tmp_path):
+    # A step back at the gentlest step rests the exercise; `today` says so, and the week
+    # count agrees with "already logged a session today".
+    start(cli, tmp_path)
+    today_json = json.loads(cli("today", "--json", now=at(0, 9)).stdout)
+    logged = cli("log", "--file", str(session_file(tmp_path, today_json, pain=8)), "--json", now=at(0, 18))
+    assert logged.exit_code == 0, logged.stderr
+    text = cli("today", now=at(1, 9))
+    assert text.exit_code == 0, text.stderr
+    assert "Resting today:" in text.stdout and "comes back on" in text.stdout
+    assert "Changed after your last session:" in text.stdout
+    same_day = cli("today", now=at(0, 19))
+    assert "(1 of 5 sessions done this week)" in same_day.stdout and "already logged a session today" in same_day.stdout
+    rested = json.loads(cli("today", "--json", now=at(1, 9)).stdout)
+    assert {r["exercise_id"] for r in rested["resting"]} == {"glute_bridge", "clamshell"}
+    assert not {"glute_bridge", "clamshell"} & {e["exercise_id"] for e in rested["exercises"]}

@@ -160,7 +160,9 @@ def admin_user(app: Any) -> User:
 
 NO_KEYS = ("bladder_change", "bowel_control_loss", "saddle_numbness", "new_sexual_dysfunction", "worse_at_night",
            "fever_or_chills", "cancer_history", "unexplained_weight_loss", "osteoporosis_or_steroids",
-           "immunosuppressed_or_injects_drugs", "first_episode", "leg_numbness_or_tingling")
+           "immunosuppressed_or_injects_drugs", "first_episode", "leg_numbness_or_tingling",
+           "sudden_onset", "recent_infection_or_spinal_procedure", "walking_unsteady", "thoracic_pain",
+           "morning_stiffness_over_30_min")
 
 
 def screening_answers(level: str = "clear") -> dict[str, Any]:

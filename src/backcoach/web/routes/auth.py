@@ -38,17 +38,20 @@ def signup_page(ctx: Ctx = Depends(ctx_optional)):
 async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
     f = await form_data(request)
     values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code")}
+    role = f.get("role", "person")
     try:
-        account = accounts.sign_up(
+        accounts.sign_up(
             ctx.db, email=f.get("email", ""), password=f.get("password", ""), display_name=f.get("display_name", ""),
-            role=f.get("role", "person"), hash_password=request.app.state.hasher.hash, now=ctx.now,
+            role=role, hash_password=request.app.state.hasher.hash, now=ctx.now,
             invitation_code=f.get("invitation_code") or None,
         )
         ctx.commit()
+    except accounts.EmailTaken:  # answered as a new account, so sign-up does not tell who has one
+        ctx.uow.rollback()
     except accounts.AccountError as exc:
         return ctx.render("auth/signup.html", status_code=400, values=values, problems=[str(exc)])
-    ctx.login(account)
-    return redirect("/screening?msg=welcome" if account.role == "person" else "/clinic")
+    first_page = "%2Fscreening%3Fmsg%3Dwelcome" if role == "person" else "%2Fclinic"
+    return redirect(f"/login?msg=signedup&next={first_page}")
 
 
 @router.get("/login")
@@ -69,10 +72,13 @@ async def login(request: Request, ctx: Ctx = Depends(ctx_optional)):
         account = accounts.authenticate(
             ctx.db, email=f.get("email", ""), password=f.get("password", ""), client=client,
             verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now,
+            dummy_hash=request.app.state.dummy_hash,
         )
     except accounts.TooManyAttempts as exc:
-        return ctx.render("auth/login.html", status_code=429, values={"email": f.get("email", "")},
+        page = ctx.render("auth/login.html", status_code=429, values={"email": f.get("email", "")},
                           problems=[str(exc)], next=nxt)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     ctx.commit()
     if account is None:
         return ctx.render("auth/login.html", status_code=400, values={"email": f.get("email", "")},

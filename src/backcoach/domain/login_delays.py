@@ -61,6 +61,7 @@ def seconds_to_wait(failures: dict[str, tuple[int, dt.datetime]], now: dt.dateti
     login_keys to (failures within WINDOW, time of the last one)."""
     wait = 0.0
     for name, (count, last) in failures.items():
-        until = last + dt.timedelta(seconds=POLICY[name].wait_s(count))
-        wait = max(wait, (until - now).total_seconds())
+        step = POLICY[name].wait_s(count)
+        if step > 0:  # never more than one step, even if another server's clock runs ahead
+            wait = max(wait, min(step, (last - now).total_seconds() + step))
     return wait

@@ -51,3 +51,6 @@ def test_the_wait_runs_from_the_last_failure():
     assert login_delays.seconds_to_wait({"pair": (6, last)}, now) == 5  # 8 s after the sixth failure
     assert login_delays.seconds_to_wait({"pair": (6, last - dt.timedelta(seconds=60))}, now) <= 0
     assert login_delays.seconds_to_wait({"pair": (2, last), "address": (500, last)}, now) == 7
+    ahead = now + dt.timedelta(seconds=30)  # a failure stamped by a server whose clock runs ahead
+    assert login_delays.seconds_to_wait({"pair": (2, ahead)}, now) == 0
+    assert login_delays.seconds_to_wait({"pair": (3, ahead)}, now) == 1

@@ -186,9 +186,14 @@ def _locked(reasons: Any, as_json: bool, extra: Optional[dict[str, Any]] = None)
         out.print("Your program is paused for your safety.", style="bold red")
         for r in reasons:
             out.print(f"  • {r}")
-        out.print("What you can do: answer the safety questions again with `backcoach screen` (weekly, and after "
-                  "anything new). After an urgent result, once a clinician has checked you, record their go-ahead "
-                  "with `backcoach clearance --by NAME --note TEXT`. If you were told to seek emergency care, do so now.")
+        if any("paused until a clinician has checked you" in r for r in reasons):
+            out.print("What you can do: see a clinician as the screen advised. Once they have checked you, they "
+                      "record that you were assessed (`backcoach clearance`), and the program continues. Answering "
+                      "the safety questions again does not lift this pause. If you were told to seek emergency care, "
+                      "do so now.")
+        else:
+            out.print("What you can do: answer the safety questions again with `backcoach screen` (weekly, and after "
+                      "anything new). If you were told to seek emergency care, do so now.")
         _disclaimer()
     raise typer.Exit(EXIT_LOCKED)
 
@@ -366,10 +371,13 @@ def ask_assessment() -> dict[str, Any]:
 
 
 def render_assessment(result: dict[str, Any]) -> None:
+    """Plain words for the person first; the technical profile (what a clinician reads) after."""
     profile = result.get("profile", {})
-    table = Table(title="Weakness profile", show_header=True)
+    for line in result.get("for_person", ()):
+        out.print(f"  • {line}")
+    table = Table(title="Details for your clinician", show_header=True)
     table.add_column("muscle / finding")
-    table.add_column("severity")
+    table.add_column("grade")
     for key, value in profile.items():
         if key == "reasons" or isinstance(value, (list, dict)):
             continue
@@ -732,10 +740,96 @@ def checkin(
         out.print("Because something new has started, answer the safety questions again: `backcoach screen`.", style="yellow")
 
 
+# ----------------------------------------------------------------------------- outcome questionnaires
+
+outcomes_app = typer.Typer(cls=TyperGroup, help="Outcome questionnaires: what is due, answering, and trends.",
+                           invoke_without_command=True, rich_markup_mode=None)
+app.add_typer(outcomes_app, name="outcomes")
+
+
+@outcomes_app.callback()
+def outcomes_overview(ctx: typer.Context, person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
+    """What is due today and how each score changed (`backcoach outcomes answer ID` to answer one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from backcoach import services
+
+    pid = services.resolve_person(uow(), person)
+    overview = services.outcomes_overview(uow(), pid, now())
+    if as_json:
+        print_json(overview.to_dict())
+        return
+    if overview.due:
+        out.print("Due now: " + ", ".join(f"{d.instrument_id} ({d.label})" for d in overview.due))
+        out.print("Answer with `backcoach outcomes answer ID` (or `--answers FILE`).")
+    else:
+        nxt = f" Next on {overview.next_due:%d %b %Y}." if overview.next_due else ""
+        out.print(f"Nothing is due today.{nxt}")
+    for t in overview.trends:
+        out.print(f"- {t.summary}")
+
+
+@outcomes_app.command("answer")
+def outcomes_answer(
+    instrument_id: str = typer.Argument(..., metavar="ID", help="psfs, pain_interference or pain_score (see `backcoach outcomes --json`)."),
+    answers: Optional[Path] = typer.Option(None, "--answers", help="A JSON file: item id -> answer (otherwise asked)."),
+    person: Optional[str] = PersonOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Answer one questionnaire; prints its score and how it compares with your first answer."""
+    from backcoach import services
+    from backcoach.services.outcomes import instrument
+
+    which = instrument(instrument_id)
+    pid = services.resolve_person(uow(), person)
+    given = load_json(answers, "answers") if answers is not None else _ask_outcome(which)
+    rec = services.record_outcome(uow(), pid, which.id, given, now())
+    if as_json:
+        print_json(rec.to_dict())
+        return
+    band = f" ({rec.score.band})" if rec.score.band else ""
+    out.print(f"{which.short_title}: {rec.score.score:g}{band}. Saved.")
+    out.print(rec.trend.summary)
+
+
+def _ask_outcome(which: Any) -> dict[str, Any]:
+    """Ask a questionnaire's items at the prompt (the domain checks the answers)."""
+    out.print(which.title)
+    if which.intro:
+        out.print(which.intro)
+    answers: dict[str, Any] = {}
+    for item in which.items:
+        if item.kind == "activities":
+            rows = []
+            for n in range(1, 6):
+                name = typer.prompt(f"Activity {n} (leave empty to finish)", default="", show_default=False).strip()
+                if not name:
+                    break
+                rows.append({"name": name, "rating": _ask_required(
+                    f"How well can you do it today, {item.min} ({item.min_label}) to {item.max} ({item.max_label})?",
+                    "int", item.min, item.max)})
+            answers[item.id] = rows
+        elif item.kind == "scale":
+            answers[item.id] = _ask_required(f"{item.text} {item.min} = {item.min_label}, {item.max} = {item.max_label}",
+                                             "int", item.min, item.max)
+        else:
+            labels = "; ".join(f"{c.value} = {c.label}" for c in item.choices)
+            answers[item.id] = _ask_required(f"{item.text} ({labels})", "int",
+                                             min(c.value for c in item.choices), max(c.value for c in item.choices))
+    return answers
+ALERT_STYLE = {"bad": "red", "warn": "yellow", "info": "none"}
+
+
+def _alert_line(a: dict[str, Any], indent: str = "") -> None:
+    """One alert, coloured by domain.triage.tone_of (the one rule every renderer uses)."""
+    from backcoach.domain.triage import tone_of
+
+    out.print(f"{indent}! {a.get('message', a.get('code'))}", style=ALERT_STYLE[tone_of(str(a.get("code", "")))])
+
+
 def _render_alerts(alerts: list[dict[str, Any]]) -> None:
     for a in alerts:
-        colour = "red" if a.get("severity", 0) >= 3 else "yellow"
-        out.print(f"! {a.get('message', a.get('code'))}", style=colour)
+        _alert_line(a)
 
 
 # ----------------------------------------------------------------------------- status / clearance
@@ -757,6 +851,9 @@ def status(person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
     latest = gate.get("latest_screening")
     if latest:
         out.print(f"Last safety screen: {latest['at'][:10]} ({latest['level'].replace('_', ' ')})")
+    if gate.get("lock"):
+        lock = gate["lock"]
+        out.print(f"Paused until a clinician has checked you ({lock['level']} screen on {lock['on']})", style="bold red")
     if gate["allowed"]:
         out.print("Program: allowed", style="green")
     else:
@@ -781,7 +878,7 @@ def status(person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
     if data["decisions"]:
         out.print("Latest decisions", style="bold")
         for d in data["decisions"][:6]:
-            who = "clinician" if d["source"] == "clinician" else "rules"
+            who = f"by {d.get('by_name') or 'a clinician'}" if d["source"] == "clinician" else "rules"
             out.print(f"  {d['at'][:10]} {d['action']} {d['exercise_id']} ({who})")
             for r in d["reasons"]:
                 out.print(f"      {r}")
@@ -796,14 +893,17 @@ def _fmt(x: Any) -> str:
 def clearance(
     by: str = typer.Option(..., "--by", help="Name of the clinician who checked you."),
     note: str = typer.Option(..., "--note", help="What they said (e.g. 'examined, no serious cause, exercise OK')."),
+    ruled_out: str = typer.Option(..., "--ruled-out", help="What the clinician ruled out (e.g. 'cauda equina syndrome')."),
+    seen_where: str = typer.Option(..., "--seen-where", help="Where you were assessed (e.g. 'emergency department')."),
     person: Optional[str] = PersonOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Record a clinician's go-ahead after an urgent screen (never against an emergency screen)."""
+    """Record that a clinician assessed you after an urgent or emergency screen; it lifts the pause
+    (after an emergency screen, answer the safety questions again first)."""
     from backcoach import services
 
     pid = services.resolve_person(uow(), person)
-    done = services.record_clearance(uow(), pid, by, note, now())
+    done = services.record_clearance(uow(), pid, by, note, now(), ruled_out=ruled_out, seen_where=seen_where)
     if as_json:
         print_json(done.to_dict())
         return
@@ -911,7 +1011,7 @@ def render_simulation(data: dict[str, Any]) -> None:
             for r in d.get("reasons", []):
                 out.print(f"               {r}", style="dim")
         for a in day["alerts"]:
-            out.print(f"      ! {a.get('message', a.get('code'))}", style="red" if a.get("severity", 0) >= 50 else "yellow")
+            _alert_line(a, indent="      ")
     s = data["summary"]
     out.print()
     out.print("Summary", style="bold")

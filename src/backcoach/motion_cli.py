@@ -18,11 +18,11 @@ EXIT_INTERNAL_ERROR = 1
 
 def analyze(
     video: Path = typer.Argument(..., help="The video of one set (MP4 or MOV from a phone is fine)."),
-    exercise: str = typer.Option("auto", "--exercise", "-e", help="Catalog exercise id, or 'auto' to recognise it."),
+    exercise: str = typer.Option("auto", "--exercise", "-e", help="Catalog exercise id, or 'auto' to recognise it (a movement not in the catalog is answered 'not recognised', exit status 2)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of a report."),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write the video with skeleton, angle, counter and faults drawn (MP4)."),
     keyframes: Optional[Path] = typer.Option(None, "--keyframes", help="Write one PNG per repetition, at its top, into this folder."),
-    hold_seconds: Optional[float] = typer.Option(None, "--hold-seconds", min=0, help="Prescribed squeeze at the top of a bridge (or of each marching lift), in seconds [default: from catalog/motion.yaml, 2]."),
+    hold_seconds: Optional[float] = typer.Option(None, "--hold-seconds", min=0, help="Prescribed squeeze at the top of each repetition, in seconds (from your program's dose). Without it, holds are not judged."),
     prescribed_hold: Optional[float] = typer.Option(None, "--prescribed-hold", help="Prescribed time for a timed hold (side plank, bird dog, dead bug), in seconds."),
     fps: Optional[float] = typer.Option(None, "--fps", min=1, max=60, help="Frames per second analysed (the video is sampled down to this) [default: from catalog/motion.yaml, 8]."),
 ) -> None:
@@ -36,10 +36,9 @@ def analyze(
     from backcoach.motion.config import motion_config  # noqa: PLC0415
 
     config = motion_config()
-    hold_seconds = config.options.hold_target_s if hold_seconds is None else hold_seconds
     fps = config.sampling.sample_fps if fps is None else fps
     err = Console(stderr=True)
-    options = CheckOptions(hold_target_s=hold_seconds, prescribed_hold_s=prescribed_hold)
+    options = CheckOptions(hold_target_s=hold_seconds or None, prescribed_hold_s=prescribed_hold)
     try:
         with Progress(TextColumn("Analysing {task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                       TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:

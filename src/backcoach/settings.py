@@ -14,6 +14,7 @@ Environment variables (each also accepted with a `BACKCOACH_` prefix):
                  (default: {"/api/videos": 209715200}, the exercise video upload)
   HSTS           "auto" (send Strict-Transport-Security on https requests), "always" or "never"
   BACKCOACH_DATA_DIR  overrides the data directory itself
+  DELETION_GRACE_DAYS days before a deleted account is removed (7; logging in cancels)
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class Settings(BaseSettings):
     hsts: Literal["auto", "always", "never"] = Field(default="auto", validation_alias=_alias("HSTS"))
     # A folder of extra outcome questionnaire definitions (licensed ones whose wording we do not ship).
     outcomes_dir: Optional[Path] = Field(default=None, validation_alias=_alias("OUTCOMES_DIR"))
+    # days between a person asking to delete their account and its removal (logging in cancels)
+    deletion_grace_days: int = Field(default=7, ge=0, le=365, validation_alias=_alias("DELETION_GRACE_DAYS"))
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

@@ -26,6 +26,7 @@ def sign_up(page: Any, base: str, role: str = "person", code: str | None = None,
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.check(f'input[name="role"][value="{role}"]')
+    page.check('input[name="accept_privacy_notice"]')
     if code:
         page.get_by_label("Invitation code from your clinician (optional)").fill(code)
     page.get_by_role("button", name="Create account").click()
@@ -162,11 +163,11 @@ def test_see_clinician_urgent_and_emergency_results(server, new_page):
     sign_up(page, server)
     answer_screening(page, server, "urgent")
     assert page.get_by_role("heading", name="Please see a doctor within 24 hours").is_visible()
-    assert page.get_by_text("stays locked until a clinician").is_visible()
+    assert page.get_by_text("stays paused until a clinician").is_visible()
     assert page.get_by_role("link", name="Continue to the glute assessment").count() == 0
     shot(page, "phone-08-result-urgent")
     page.goto(f"{server}/today")
-    assert page.get_by_role("heading", name="Your program is paused").is_visible()
+    assert page.get_by_role("heading", name="Paused until a clinician has checked you").is_visible()
 
     page = new_page(phone=True)
     sign_up(page, server)
@@ -176,7 +177,7 @@ def test_see_clinician_urgent_and_emergency_results(server, new_page):
     assert page.get_by_role("link", name="Go to today's session").count() == 0
     shot(page, "phone-09-result-emergency")
     page.goto(f"{server}/assessment")
-    assert page.get_by_role("heading", name="Your program is paused").is_visible()
+    assert page.get_by_role("heading", name="Paused until a clinician has checked you").is_visible()
 
 
 def test_clinician_sees_the_alert_and_records_clearance(server, new_page):
@@ -199,15 +200,17 @@ def test_clinician_sees_the_alert_and_records_clearance(server, new_page):
     shot(clinician, "desktop-10-clinic-list")
     entry.get_by_role("link").first.click()
     clinician.wait_for_load_state()
-    assert clinician.get_by_text("Program paused.").is_visible()
-    clinician.get_by_label("Note").first.fill("Examined today: no neurological deficit, fever explained by flu.")
-    clinician.get_by_role("button", name="Record clearance").click()
+    assert clinician.get_by_text("Paused until a clinician has checked them").is_visible()
+    clinician.get_by_label("What you ruled out").fill("Spinal infection")
+    clinician.get_by_label("Where they were seen").fill("My clinic")
+    clinician.get_by_label("What you concluded").fill("Examined today: no neurological deficit, fever explained by flu.")
+    clinician.get_by_role("button", name="Record the assessment").click()
     clinician.wait_for_load_state()
-    assert clinician.get_by_text("The clearance is saved").is_visible()
+    assert clinician.get_by_text("The assessment is saved").is_visible()
     shot(clinician, "desktop-11-clinic-person")
     clinician.goto(f"{server}/clinic/audit")
-    assert clinician.get_by_role("cell", name="person.viewed").first.is_visible()
-    assert clinician.get_by_role("cell", name="clearance.recorded").first.is_visible()
+    assert clinician.get_by_role("cell", name="Viewed the person's record").first.is_visible()
+    assert clinician.get_by_role("cell", name="Recorded an assessment (lifted the pause)").first.is_visible()
 
     person.goto(f"{server}/assessment")
     assert person.get_by_text("Step 3 of 3").is_visible()

@@ -17,19 +17,16 @@ import yaml
 
 from backcoach.domain.catalog import Catalog
 from backcoach.domain.errors import InvalidCatalog
+from backcoach.domain.education import Topic, topics_from_dict
 from backcoach.domain.outcomes import Instrument, instrument_from_dict
 from backcoach.domain.thresholds import Thresholds
 
 __all__ = ["load_catalog", "load_thresholds", "load_example_course", "example_course_names",
-           "load_outcome_instruments"]
+           "load_outcome_instruments", "load_education"]
 
 
 def _read_yaml(name: str) -> Any:
-    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise InvalidCatalog(f"{name} is not valid YAML: {error}") from None
+    return _parse(resources.files(__name__).joinpath(name).read_text(encoding="utf-8"), name)
 
 
 @cache
@@ -78,6 +75,12 @@ def load_outcome_instruments(extra_dir: str | None = None) -> tuple[Instrument, 
             found_one = instrument_from_dict(_parse(file.read_text(encoding="utf-8"), file.name), file.name)
             found[found_one.id] = found_one
     return tuple(found.values())
+
+
+@cache
+def load_education() -> tuple[Topic, ...]:
+    """The short reads for the first weeks (``education.yaml``)."""
+    return topics_from_dict(_read_yaml("education.yaml"))
 
 
 def _parse(text: str, name: str) -> Any:

@@ -81,7 +81,7 @@ class AssessmentAnswers:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
-# key -> (kind, choices or (min, max), required, cap)
+# key -> (kind, choices or (min, max), required, unused); the self-test caps come from the thresholds
 _SPEC: dict[str, tuple[str, Any, bool, float | None]] = {
     "pain_now": ("int", (0, 10), True, None),
     "pain_worst_24h": ("int", (0, 10), True, None),
@@ -92,21 +92,23 @@ _SPEC: dict[str, tuple[str, Any, bool, float | None]] = {
     "worse_standing_walking": ("bool", None, False, None),
     "swayback": ("bool", None, False, None),
     "bridge_felt": ("choice", ("glutes", "hamstrings", "lower_back"), False, None),
-    "bridge_hold_s": ("number", (0, math.inf), False, 60),
-    "single_leg_bridge_reps_left": ("int", (0, math.inf), False, 25),
-    "single_leg_bridge_reps_right": ("int", (0, math.inf), False, 25),
+    "bridge_hold_s": ("number", (0, math.inf), False, None),
+    "single_leg_bridge_reps_left": ("int", (0, math.inf), False, None),
+    "single_leg_bridge_reps_right": ("int", (0, math.inf), False, None),
     "stance_hip_drop_left": ("bool", None, False, None),
     "stance_hip_drop_right": ("bool", None, False, None),
     "stance_drop_angle_left": ("number", (-45, 45), False, None),
     "stance_drop_angle_right": ("number", (-45, 45), False, None),
-    "side_lying_hold_s_left": ("number", (0, math.inf), False, 60),
-    "side_lying_hold_s_right": ("number", (0, math.inf), False, 60),
+    "side_lying_hold_s_left": ("number", (0, math.inf), False, None),
+    "side_lying_hold_s_right": ("number", (0, math.inf), False, None),
 }
 
 
-def parse_assessment(mapping: Mapping[str, object], thresholds: Thresholds | None = None) -> AssessmentAnswers:
-    """Check and convert the answers (same keys as the assessment JSON file); never guesses."""
-    t = (thresholds or Thresholds()).assessment
+def parse_assessment(mapping: Mapping[str, object], thresholds: Thresholds) -> AssessmentAnswers:
+    """Check and convert the answers (same keys as the assessment JSON file); never guesses.
+
+    ``thresholds``: loaded from ``catalog/thresholds.yaml``; the self-test caps come from there."""
+    t = thresholds.assessment
     caps = {
         "bridge_hold_s": t.bridge_hold_s.cap,
         "single_leg_bridge_reps_left": t.single_leg_bridge_reps.cap,
@@ -177,13 +179,17 @@ class WeaknessProfile:
 
 @dataclass(frozen=True)
 class AssessmentResult:
+    """``reasons`` are the clinician's words (muscle names, test names, grades); ``for_person``
+    says the same in plain words for the person, without grades like "severe" or eponyms."""
+
     profile: WeaknessProfile
     starting_levels: dict[str, str]
     reasons: tuple[str, ...]
+    for_person: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"profile": self.profile.to_dict(), "starting_levels": dict(self.starting_levels),
-                "reasons": list(self.reasons)}
+                "reasons": list(self.reasons), "for_person": list(self.for_person)}
 
 
 class SelfTest(NamedTuple):
@@ -234,9 +240,9 @@ def _drop_grade(angle: float, t: Any) -> Severity:
     return Severity.NONE
 
 
-def assess(answers: AssessmentAnswers, thresholds: Thresholds | None = None) -> AssessmentResult:
-    """Weakness profile and starting levels, each with its reasons."""
-    t = (thresholds or Thresholds()).assessment
+def assess(answers: AssessmentAnswers, thresholds: Thresholds) -> AssessmentResult:
+    """Weakness profile and starting levels, each with its reasons (``thresholds`` from the YAML)."""
+    t = thresholds.assessment
     a = answers
     reasons: list[str] = []
     tested: list[str] = []
@@ -281,11 +287,12 @@ def assess(answers: AssessmentAnswers, thresholds: Thresholds | None = None) -> 
             reasons.append(f"Standing on the {side} leg the other hip dropped {angle:g}° (measured): gluteus "
                            f"medius {side} {grade.code}.")
         elif dropped is not None:
-            grade = Severity.MODERATE if dropped else Severity.NONE
+            # Seen by the person themselves: a possible sign, not a measurement (graded mild at most).
+            grade = Severity.MILD if dropped else Severity.NONE
             severity = max(severity, grade)
             if dropped:
-                reasons.append(f"Standing on the {side} leg the other hip dropped (a positive Trendelenburg "
-                               f"sign): gluteus medius {side} moderate.")
+                reasons.append(f"Standing on the {side} leg the other hip dropped, as the person saw it (possible "
+                               f"Trendelenburg sign, not measured): gluteus medius {side} mild.")
             else:
                 reasons.append(f"Standing on the {side} leg the hips stayed level.")
         if hold is not None:
@@ -297,17 +304,13 @@ def assess(answers: AssessmentAnswers, thresholds: Thresholds | None = None) -> 
             tested.append(f"gluteus_medius_{side}")
         gmed[side] = severity
 
-    painful_sides = {"left": ("left",), "right": ("right",)}.get(a.side, ("left", "right"))
     if a.one_sided_ache and a.side in ("left", "right"):
         gmed[a.side] = max(gmed[a.side], Severity.MILD)
         reasons.append(f"A one-sided ache on the {a.side} often goes with a weak gluteus medius on that side "
                        "(at least mild).")
     if a.worse_standing_walking:
-        for side in painful_sides:
-            gmed[side] = max(gmed[side], Severity.MILD)
-        where = f"the {painful_sides[0]} side" if len(painful_sides) == 1 else "both sides"
-        reasons.append(f"Pain worse with standing and walking points to the hip muscles that keep the pelvis "
-                       f"level (gluteus medius on {where} at least mild).")
+        reasons.append("Pain worse with standing and walking: not used to grade gluteus medius (it points at "
+                       "least as much to lumbar spinal stenosis); worth a clinician's look with leg symptoms.")
 
     asymmetry = _asymmetry(a, gmed, t.asymmetry_ratio, reasons)
     overall = max(gmax, gmed["left"], gmed["right"])
@@ -321,7 +324,52 @@ def assess(answers: AssessmentAnswers, thresholds: Thresholds | None = None) -> 
     )
     starting_levels, start_reasons = _starting_levels(a, profile, t)
     return AssessmentResult(profile=profile, starting_levels=starting_levels,
-                            reasons=tuple(reasons) + tuple(start_reasons))
+                            reasons=tuple(reasons) + tuple(start_reasons),
+                            for_person=tuple(_for_person(a, profile, starting_levels)))
+
+
+PLAIN_STRENGTH = {
+    Severity.NONE: "the tests showed no weakness",
+    Severity.MILD: "a little room to get stronger",
+    Severity.MODERATE: "clear room to get stronger",
+    Severity.SEVERE: "plenty of room to get stronger, so its exercises start gently",
+}
+PLAIN_MUSCLE = {
+    "gluteus_maximus": "Your main buttock muscle (it straightens the hip when you stand up or climb stairs)",
+    "gluteus_medius_left": "The muscle at the side of your left hip (it keeps your pelvis level on the left leg)",
+    "gluteus_medius_right": "The muscle at the side of your right hip (it keeps your pelvis level on the right leg)",
+}
+
+
+def _for_person(a: AssessmentAnswers, profile: WeaknessProfile, levels: Mapping[str, str]) -> list[str]:
+    """The profile in plain, encouraging words: what each muscle showed and where the program starts."""
+    out = []
+    for muscle in ("gluteus_maximus", "gluteus_medius_left", "gluteus_medius_right"):
+        if muscle in profile.tested:
+            out.append(f"{PLAIN_MUSCLE[muscle]}: {PLAIN_STRENGTH[getattr(profile, muscle)]}.")
+        else:
+            out.append(f"{PLAIN_MUSCLE[muscle]}: not tested, so its exercises start at the first step.")
+    if a.bridge_felt in ("hamstrings", "lower_back"):
+        where = "the back of your thighs" if a.bridge_felt == "hamstrings" else "your lower back"
+        out.append(f"You feel the bridge in {where}: the first weeks teach your buttocks to take over the work.")
+    if profile.asymmetry != "none":
+        side = "left" if profile.asymmetry == "left_weaker" else "right"
+        out.append(f"Your {side} side is the weaker one. You work both sides; the {side} may tire first.")
+    if a.worse_standing_walking:
+        out.append("You said standing and walking make the pain worse. Mention it to your clinician if it comes "
+                   "with leg symptoms; the program does not change because of it.")
+    if a.pain_now is not None and a.radiation is not None:
+        gentle = all(levels[ladder] == steps[0] for ladder, steps in _ladders().items())
+        out.append("Every exercise starts at its gentlest version, and steps up as you get stronger."
+                   if gentle else "Some exercises start one step up, because the tests went well and your pain is "
+                                  "low.")
+    return out
+
+
+def _ladders() -> Mapping[str, tuple[str, ...]]:
+    from .catalog import LADDERS
+
+    return LADDERS
 
 
 def _asymmetry(a: AssessmentAnswers, gmed: dict[str, Severity], ratio: float, reasons: list[str]) -> str:

@@ -9,9 +9,16 @@ people sees who needs attention.
 
 Decisions taken here:
 
-* Baseline and the 7-day mean use resting pain ("daily" and "next_morning" entries);
-  pain during exercise is judged by the progression rules. With fewer than three entries
-  the baseline is provisional (the mean of what there is); "daily" entries come first.
+* Three separate series: daily pain ("daily"), pain during a session ("during") and pain
+  the morning after a session ("next_morning"). The daily figures (baseline, usual pain,
+  7-day mean, best week) use the "daily" series only: pain during exercise is judged by
+  the progression rules and never enters them. With fewer than three daily entries the
+  baseline is provisional (the mean of what there is) and no trend is drawn.
+* Usual pain (for the next-morning rule) is the median of the daily entries of the 7 days
+  before the morning in question; with none in that week it falls back to the baseline.
+* Worsening compares the 7-day mean with the lower of the baseline and the best 7-day
+  mean of the last 28 days, so someone who improved from 6/10 to 2/10 and is back at
+  4/10 is worsening even though 4 is below their first scores.
 * The six-week reminder is raised on every report while the rule holds; ``Alert.due_on``
   names the weekly checkpoint it belongs to (onset + 6 weeks, + 7 days, ...), so a caller
   can notify once a week.
@@ -30,11 +37,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal, Sequence
 
 from .screening import Level
-from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+from .thresholds import Thresholds
 
 __all__ = [
-    "PainEntry", "baseline_pain", "mean_pain", "clinically_important", "Alert", "WeekAdherence",
-    "MonitoringReport", "monitor", "ALERT_SEVERITY", "weekly_adherence",
+    "PainEntry", "baseline_pain", "usual_pain", "mean_pain", "best_weekly_mean", "worsening_reference",
+    "is_worsening", "clinically_important", "Alert", "WeekAdherence", "MonitoringReport", "monitor",
+    "ALERT_SEVERITY", "weekly_adherence",
 ]
 
 PainKind = Literal["daily", "during", "next_morning"]
@@ -57,31 +65,70 @@ class PainEntry:
         return {"at": self.at.isoformat(), "nprs": self.nprs, "kind": self.kind}
 
 
-_RESTING = ("daily", "next_morning")
+def _daily(entries: Sequence[PainEntry]) -> list[PainEntry]:
+    return sorted((e for e in entries if e.kind == "daily"), key=lambda e: e.at)
 
 
-def baseline_pain(entries: Sequence[PainEntry], thresholds: Thresholds | None = None) -> float | None:
-    """Mean of the first three pain entries, daily ones first (then next-morning, then during)."""
-    n = (thresholds or DEFAULT_THRESHOLDS).monitoring.baseline_entries
-    ordered: list[PainEntry] = []
-    for kind in ("daily", "next_morning", "during"):
-        ordered += sorted((e for e in entries if e.kind == kind), key=lambda e: e.at)
-    first = ordered[:n]
+def baseline_pain(entries: Sequence[PainEntry], thresholds: Thresholds) -> float | None:
+    """Mean of the first three daily pain entries (pain during or after exercise never counts)."""
+    first = _daily(entries)[:thresholds.monitoring.baseline_entries]
     if not first:
         return None
     return sum(e.nprs for e in first) / len(first)
 
 
-def mean_pain(entries: Sequence[PainEntry], end: date, days: int = 7) -> float | None:
-    """Mean resting pain over the ``days`` days ending on ``end`` (inclusive)."""
+def usual_pain(entries: Sequence[PainEntry], on: date, thresholds: Thresholds) -> float | None:
+    """Median of the daily entries of the ``usual_pain_window_days`` days before ``on``
+    (rolling, for the next-morning rule); the baseline when that week has none."""
+    window = thresholds.monitoring.usual_pain_window_days
+    start = on - timedelta(days=window)
+    values = sorted(e.nprs for e in entries if e.kind == "daily" and start <= e.at.date() < on)
+    if not values:
+        return baseline_pain([e for e in entries if e.at.date() < on], thresholds)
+    middle = len(values) // 2
+    return float(values[middle]) if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def mean_pain(entries: Sequence[PainEntry], end: date, days: int) -> float | None:
+    """Mean daily pain over the ``days`` days ending on ``end`` (inclusive)."""
     start = end - timedelta(days=days - 1)
-    values = [e.nprs for e in entries if e.kind in _RESTING and start <= e.at.date() <= end]
+    values = [e.nprs for e in entries if e.kind == "daily" and start <= e.at.date() <= end]
     return sum(values) / len(values) if values else None
 
 
-def clinically_important(before: float, after: float, thresholds: Thresholds | None = None) -> bool:
+def best_weekly_mean(entries: Sequence[PainEntry], today: date, thresholds: Thresholds) -> float | None:
+    """The lowest 7-day mean among the windows ending on each of the last 28 days (today included)."""
+    m = thresholds.monitoring
+    means = [mean_pain(entries, today - timedelta(days=back), m.mean_window_days)
+             for back in range(m.worsening_best_window_days)]
+    known = [value for value in means if value is not None]
+    return min(known) if known else None
+
+
+def worsening_reference(entries: Sequence[PainEntry], today: date, thresholds: Thresholds) -> float | None:
+    """What worsening is measured against: the lower of the baseline and the best recent week."""
+    candidates = [v for v in (baseline_pain(entries, thresholds), best_weekly_mean(entries, today, thresholds))
+                  if v is not None]
+    return min(candidates) if candidates else None
+
+
+def _established(entries: Sequence[PainEntry], thresholds: Thresholds) -> bool:
+    return len(_daily(entries)) >= thresholds.monitoring.baseline_entries
+
+
+def is_worsening(entries: Sequence[PainEntry], today: date, thresholds: Thresholds) -> bool:
+    """7-day mean >= reference + worsening_delta, once the baseline is established (DESIGN.md §5)."""
+    entries = [e for e in entries if e.at.date() <= today]
+    m = thresholds.monitoring
+    mean_7d = mean_pain(entries, today, m.mean_window_days)
+    reference = worsening_reference(entries, today, thresholds)
+    return (_established(entries, thresholds) and mean_7d is not None and reference is not None
+            and mean_7d >= reference + m.worsening_delta - 1e-9)
+
+
+def clinically_important(before: float, after: float, thresholds: Thresholds) -> bool:
     """A change of at least 2 points or at least 30 % (either direction)."""
-    m = (thresholds or DEFAULT_THRESHOLDS).monitoring
+    m = thresholds.monitoring
     change = abs(after - before)
     if change >= m.important_change_points - 1e-9:
         return True
@@ -170,7 +217,7 @@ def monitor(
     session_dates: Sequence[date],
     days_per_week: int,
     program_started: date | None,
-    thresholds: Thresholds | None = None,
+    thresholds: Thresholds,
     urgent_cleared: bool = False,
 ) -> MonitoringReport:
     """Everything that should change what the person or the clinician does next, with reasons.
@@ -180,21 +227,21 @@ def monitor(
     worsening rule) needs an established baseline: fewer entries than the baseline takes
     would compare a score with itself and call noise a change.
     """
-    m = (thresholds or DEFAULT_THRESHOLDS).monitoring
+    m = thresholds.monitoring
     entries = [e for e in entries if e.at.date() <= today]
     baseline = baseline_pain(entries, thresholds)
     mean_7d = mean_pain(entries, today, m.mean_window_days)
     alerts: list[Alert] = []
     reasons: list[str] = []
     pause = False
-    established = len(entries) >= m.baseline_entries
+    established = _established(entries, thresholds)
 
     if baseline is None or mean_7d is None or not established:
         trend = "unknown"
-        reasons.append(f"Not enough pain entries yet to see a trend (the baseline takes {m.baseline_entries}).")
+        reasons.append(f"Not enough daily pain scores yet to see a trend (the baseline takes {m.baseline_entries}).")
     else:
-        reasons.append(f"Baseline pain {baseline:.1f}/10 (first entries); last {m.mean_window_days} days "
-                       f"{mean_7d:.1f}/10.")
+        reasons.append(f"Baseline pain {baseline:.1f}/10 (first {m.baseline_entries} daily scores); last "
+                       f"{m.mean_window_days} days {mean_7d:.1f}/10.")
         if clinically_important(baseline, mean_7d, thresholds):
             trend = "improving" if mean_7d < baseline else "worsening"
         else:
@@ -214,13 +261,16 @@ def monitor(
                                               "physiotherapist."))
 
     # Worsening: pause progression, step back, recommend a review.
-    if established and baseline is not None and mean_7d is not None and mean_7d >= baseline + m.worsening_delta - 1e-9:
+    reference = worsening_reference(entries, today, thresholds)
+    if is_worsening(entries, today, thresholds) and reference is not None and mean_7d is not None:
         pause = True
+        against = ("your baseline" if baseline is not None and reference >= baseline - 1e-9
+                   else f"your best week of the last {m.worsening_best_window_days} days")
         alerts.append(_alert("worsening", f"Pain over the last {m.mean_window_days} days ({mean_7d:.1f}/10) is "
-                                          f"{m.worsening_delta:g} or more points above your baseline "
-                                          f"({baseline:.1f}/10). Progression is paused and the exercises step "
+                                          f"{m.worsening_delta:g} or more points above {against} "
+                                          f"({reference:.1f}/10). Progression is paused and the exercises step "
                                           "back; please arrange a review with a doctor or physiotherapist."))
-        reasons.append("Pain is worse than at the start: progression paused.")
+        reasons.append("Pain is clearly worse than before: progression paused.")
 
     # Six-week rule, repeated weekly.
     six_weeks = onset + timedelta(weeks=m.six_week_rule_weeks)

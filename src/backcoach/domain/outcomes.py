@@ -380,7 +380,7 @@ def trend(instrument: Instrument, points: Sequence[tuple[dt.datetime, float]]) -
     latest = ordered[-1][1]
     if len(ordered) == 1:
         return Trend(instrument.id, ordered, baseline, low, high, latest, "baseline_only",
-                     f"{instrument.short_title}: {_fmt(baseline)} (your first answer; later answers are compared "
+                     f"{instrument.short_title}: {_fmt(baseline)} (the first answer; later answers are compared "
                      "with it).")
     diff = latest - baseline
     improved = diff if instrument.direction == "higher_is_better" else -diff
@@ -395,7 +395,7 @@ def trend(instrument: Instrument, points: Sequence[tuple[dt.datetime, float]]) -
     else:
         change = "worse"
         summary = (f"{instrument.short_title}: {_fmt(latest)}, from {_fmt(baseline)} at the start: meaningfully "
-                   "worse. Worth talking over with your clinician.")
+                   "worse.")
     return Trend(instrument.id, ordered, baseline, low, high, latest, change, summary)
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 from .catalog import BANDS, PHASES, Catalog, DoseRange, Exercise
 from .errors import InvalidAnswers, ProgramLocked
 from .screening import NEXT_STEPS, Level
-from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+from .thresholds import Thresholds
 
 if TYPE_CHECKING:  # pragma: no cover
     from .assessment import AssessmentResult
@@ -37,7 +37,7 @@ Phase = Literal["activation", "strengthening", "integration"]
 __all__ = [
     "Phase", "Prescription", "Program", "ScreeningGate", "screening_gate", "require_program_allowed",
     "build_program", "phase_for", "advance_program", "todays_session", "dose_range_for",
-    "starting_prescription", "clamp_to_range", "apply_decisions",
+    "starting_prescription", "clamp_to_range", "apply_decisions", "resting",
 ]
 
 
@@ -53,6 +53,11 @@ class Prescription:
     per_side: bool = False
     phase: str | None = None
     """The phase whose dose caps apply when progressing (set by the program; None = the exercise's range)."""
+    rest_until: date | None = None
+    """After a step back at the gentlest step: the exercise rests up to and including this day."""
+
+    def resting_on(self, day: date) -> bool:
+        return self.rest_until is not None and day <= self.rest_until
 
     def describe(self) -> str:
         side = " per side" if self.per_side else ""
@@ -65,8 +70,11 @@ class Prescription:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"exercise_id": self.exercise_id, "sets": self.sets, "reps": self.reps, "hold_s": self.hold_s,
-                "band": self.band, "per_side": self.per_side, "phase": self.phase}
+        out = {"exercise_id": self.exercise_id, "sets": self.sets, "reps": self.reps, "hold_s": self.hold_s,
+               "band": self.band, "per_side": self.per_side, "phase": self.phase}
+        if self.rest_until is not None:
+            out["rest_until"] = self.rest_until.isoformat()
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Prescription":
@@ -78,9 +86,13 @@ class Prescription:
             phase = data.get("phase")
             if phase is not None and phase not in PHASES:
                 raise ValueError(f"phase {phase!r}")
+            rest_until = data.get("rest_until")
+            if rest_until is not None and not isinstance(rest_until, date):
+                rest_until = date.fromisoformat(rest_until)
             return cls(exercise_id=str(data["exercise_id"]), sets=int(data["sets"]),
                        reps=None if reps is None else int(reps), hold_s=int(data["hold_s"]),
-                       band=band, per_side=bool(data.get("per_side", False)), phase=phase)
+                       band=band, per_side=bool(data.get("per_side", False)), phase=phase,
+                       rest_until=rest_until)
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidAnswers(f"A prescription is incomplete or malformed ({error}).") from None
 
@@ -154,14 +166,14 @@ def screening_gate(
     now: datetime,
     clearance_at: datetime | None,
     new_symptoms_since: datetime | None,
-    thresholds: Thresholds | None = None,
+    thresholds: Thresholds,
 ) -> ScreeningGate:
     """The single gate every path uses before producing or continuing a program.
 
     Emergency never opens; urgent opens only with a clinician's clearance recorded after
     that screening; a missing, week-old, or pre-new-symptom screening closes the gate.
     """
-    max_age = timedelta(days=(thresholds or DEFAULT_THRESHOLDS).monitoring.rescreen_days)
+    max_age = timedelta(days=thresholds.monitoring.rescreen_days)
     if latest_level is None or screened_at is None:
         return ScreeningGate(False, ("No safety screening has been done yet: please answer the screening "
                                      "questions first.",))
@@ -218,7 +230,9 @@ def dose_range_for(exercise: Exercise, phase: str | None, thresholds: Thresholds
     dose = exercise.dose
     if phase is None:
         return dose
-    caps = getattr((thresholds or DEFAULT_THRESHOLDS).phases, phase)
+    if thresholds is None:
+        raise ValueError("Phase caps need the thresholds loaded from catalog/thresholds.yaml.")
+    caps = getattr(thresholds.phases, phase)
     sets = _intersect(dose.sets_min, dose.sets_max, caps.sets_min, caps.sets_max)
     if dose.unit == "reps":
         reps = _intersect(dose.reps_min, dose.reps_max, caps.reps_min, caps.reps_max)  # type: ignore[arg-type]
@@ -254,6 +268,14 @@ def clamp_to_range(prescription: Prescription, exercise: Exercise, phase: str | 
 
 # ---- building and advancing ----------------------------------------------------------------
 
+def _thresholds(catalog: Catalog, thresholds: Thresholds | None) -> Thresholds:
+    """The thresholds passed in, else the ones the catalog was loaded with; never a code copy."""
+    chosen = thresholds or catalog.thresholds
+    if chosen is None:
+        raise ValueError("No thresholds: pass the ones loaded from catalog/thresholds.yaml.")
+    return chosen
+
+
 _PHASE_TEXT = {
     "activation": "Activation phase: wake the glutes up without loading the back; feel the glutes, not the back. "
                   "Low effort, a squeeze at the top of each repetition.",
@@ -266,7 +288,7 @@ def build_program(assessment: "AssessmentResult", catalog: Catalog, gate: Screen
                   thresholds: Thresholds | None = None) -> Program:
     """A new program in the activation phase, from the assessment's starting levels (bottom of the range)."""
     require_program_allowed(gate)
-    t = thresholds or catalog.thresholds or DEFAULT_THRESHOLDS
+    t = _thresholds(catalog, thresholds)
     levels = dict(assessment.starting_levels)
     phase: Phase = "activation"
     prescriptions: list[Prescription] = []
@@ -290,16 +312,19 @@ def build_program(assessment: "AssessmentResult", catalog: Catalog, gate: Screen
 
 
 def phase_for(program: Program, weeks_since_start: float, recent_decisions: Sequence[Any],
-              thresholds: Thresholds | None = None, pause_progression: bool = False) -> tuple[Phase, tuple[str, ...]]:
+              thresholds: Thresholds, pause_progression: bool = False,
+              at_phase_top: bool = False) -> tuple[Phase, tuple[str, ...]]:
     """The phase the program should be in now: a minimum week and criteria (not only the calendar).
 
-    ``recent_decisions`` are the latest progression decisions (oldest first; anything with
-    an ``action``). To move on: at least ``min_progressions_to_advance`` progressions among
+    ``recent_decisions`` are the latest progression decisions (oldest first; actions, or
+    anything with an ``action``). To move on: at least ``min_progressions_to_advance`` progressions among
     them and no regression among the last ``recent_decisions_without_regress``.
     Phases never go back here; a flare-up is handled by regressing the exercises. While
     monitoring pauses progression (worsening pain) the phase does not move on either.
+    ``at_phase_top``: every exercise is at the top of this phase's doses, which counts as
+    the progress needed (otherwise someone who got there would hold, and stay, for ever).
     """
-    p = (thresholds or DEFAULT_THRESHOLDS).phases
+    p = thresholds.phases
     current: Phase = program.phase
     if current == "integration":
         return current, ("Integration is the last phase; the exercises keep progressing along their ladders.",)
@@ -310,8 +335,8 @@ def phase_for(program: Program, weeks_since_start: float, recent_decisions: Sequ
         reasons.append(f"Week {int(weeks_since_start) + 1} of the program: the {target} phase starts from week "
                        f"{from_week:g} at the earliest, when your sessions go well.")
         return current, tuple(reasons)
-    actions = [getattr(d, "action", None) or (d.get("action") if isinstance(d, Mapping) else None)
-               for d in recent_decisions]
+    actions = [d if isinstance(d, str) else getattr(d, "action", None)
+               or (d.get("action") if isinstance(d, Mapping) else None) for d in recent_decisions]
     last = actions[-p.recent_decisions_without_regress:] if p.recent_decisions_without_regress else []
     progressions = sum(1 for a in actions if a == "progress")
     if pause_progression:
@@ -326,12 +351,16 @@ def phase_for(program: Program, weeks_since_start: float, recent_decisions: Sequ
         reasons.append(f"An exercise was stepped back recently: staying in the {current} phase until sessions go "
                        "well again.")
         return current, tuple(reasons)
-    if progressions < p.min_progressions_to_advance:
+    if progressions < p.min_progressions_to_advance and not at_phase_top:
         reasons.append(f"Not enough progress yet ({progressions} of {p.min_progressions_to_advance} needed): "
                        f"staying in the {current} phase.")
         return current, tuple(reasons)
-    reasons.append(f"Week {int(weeks_since_start) + 1}, sessions going well ({progressions} progression(s), no "
-                   f"recent step back): moving on to the {target} phase.")
+    if progressions < p.min_progressions_to_advance:
+        reasons.append(f"Week {int(weeks_since_start) + 1}: every exercise is at the top of the {current} phase's "
+                       f"doses with no recent step back: moving on to the {target} phase.")
+    else:
+        reasons.append(f"Week {int(weeks_since_start) + 1}, sessions going well ({progressions} progression(s), no "
+                       f"recent step back): moving on to the {target} phase.")
     return target, tuple(reasons)
 
 
@@ -340,7 +369,7 @@ def advance_program(program: Program, catalog: Catalog, phase: Phase, today: dat
     """The program in its new phase: the doses fitted to the phase, the core routine added at integration."""
     if phase == program.phase:
         return program
-    t = thresholds or catalog.thresholds or DEFAULT_THRESHOLDS
+    t = _thresholds(catalog, thresholds)
     prescriptions = [clamp_to_range(p, catalog.get(p.exercise_id), phase, t) for p in program.prescriptions]
     new_reasons = list(reasons) + [_PHASE_TEXT[phase]]
     if phase == "integration" and not any(catalog.get(p.exercise_id).ladder == "core_stability"
@@ -391,4 +420,9 @@ def todays_session(program: Program, catalog: Catalog, today: date, sessions_thi
     if (last_session_on is not None and program.days_per_week <= 3 and last_session_on == today - timedelta(days=1)
             and remaining_sessions < days_left):
         return ()
-    return program.prescriptions
+    return tuple(p for p in program.prescriptions if not p.resting_on(today))
+
+
+def resting(program: Program, today: date) -> tuple[Prescription, ...]:
+    """The exercises resting today after a step back at the gentlest step (shown on Today, not done)."""
+    return tuple(p for p in program.prescriptions if p.resting_on(today))

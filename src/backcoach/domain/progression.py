@@ -18,7 +18,13 @@ Decisions taken here:
   dose moves within the phase caps and progression does not move onto an exercise of a
   later phase; without one, the exercise's own range applies.
 * Regression goes one notch back in the reverse order: hold time, sets, repetitions, band,
-  then the previous exercise at the bottom of its range.
+  then the previous exercise at the bottom of its range. At the gentlest step (the first
+  exercise of a ladder at the bottom of its range) a step back rests that exercise for
+  ``rest_days_at_bottom`` days: a step back always changes what is prescribed next.
+* The next-morning rule and "settled" compare with the person's usual pain (the rolling
+  median of their daily scores, :func:`backcoach.domain.monitoring.usual_pain`).
+* One session a day counts: several logs of an exercise on one day count as one day
+  toward the run of qualifying sessions.
 
 Rule numbers come from ``catalog/thresholds.yaml`` (``progression``).
 """
@@ -26,13 +32,13 @@ Rule numbers come from ``catalog/thresholds.yaml`` (``progression``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal, Mapping, Sequence
 
 from .catalog import BANDS, PHASES, Catalog
 from .errors import InvalidAnswers
 from .program import Prescription, dose_range_for, starting_prescription
-from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+from .thresholds import Thresholds
 
 __all__ = [
     "FormRating", "ExerciseLog", "Action", "Decision", "progress_decision", "progress_prescription",
@@ -146,7 +152,11 @@ class Decision:
 
 
 def _t(catalog: Catalog, thresholds: Thresholds | None) -> Thresholds:
-    return thresholds or catalog.thresholds or DEFAULT_THRESHOLDS
+    """The thresholds passed in, else the ones the catalog was loaded with; never a code copy."""
+    chosen = thresholds or catalog.thresholds
+    if chosen is None:
+        raise ValueError("No thresholds: pass the ones loaded from catalog/thresholds.yaml.")
+    return chosen
 
 
 def _key(p: Prescription) -> tuple[Any, ...]:
@@ -199,19 +209,20 @@ def progress_prescription(prescription: Prescription, catalog: Catalog, phase: s
 
 
 def regress_prescription(prescription: Prescription, catalog: Catalog, phase: str | None = None,
-                         thresholds: Thresholds | None = None) -> Prescription:
+                         thresholds: Thresholds | None = None, today: date | None = None) -> Prescription:
     """One notch down, in the reverse order: hold time, sets, reps, band, previous exercise.
 
-    At the very bottom of the first exercise the prescription is returned unchanged.
+    At the very bottom of the first exercise: with ``today``, the exercise rests (``rest_until``);
+    without it (a clinician's manual step back) the prescription is returned unchanged.
     """
-    return _regress(prescription, catalog, phase, thresholds)[0]
+    return _regress(prescription, catalog, phase, thresholds, today)[0]
 
 
 regress = regress_prescription
 
 
 def _regress(prescription: Prescription, catalog: Catalog, phase: str | None,
-             thresholds: Thresholds | None) -> tuple[Prescription, str]:
+             thresholds: Thresholds | None, today: date | None = None) -> tuple[Prescription, str]:
     t = _t(catalog, thresholds).progression
     phase = phase if phase is not None else prescription.phase
     exercise = catalog.get(prescription.exercise_id)
@@ -233,8 +244,15 @@ def _regress(prescription: Prescription, catalog: Catalog, phase: str | None,
         return replace(p, band=band, phase=phase), f"Lighter band: {p.band} → {band}."
     previous = catalog.previous_on_ladder(exercise.id)
     if previous is None:
-        return p, (f"{exercise.name} at this dose is already the gentlest step: rest from it until the pain "
-                   "settles, and see a clinician if it does not.")
+        if today is None:
+            return p, (f"{exercise.name} at this dose is already the gentlest step: rest from it until the pain "
+                       "settles, and see a clinician if it does not.")
+        days = t.rest_days_at_bottom
+        rest_until = today + timedelta(days=days)
+        back_on = rest_until + timedelta(days=1)
+        return (replace(p, phase=phase, rest_until=rest_until),
+                f"{exercise.name} at this dose is already the gentlest step: it rests for {days} day(s) and comes "
+                f"back on {back_on.isoformat()} at this dose. See a clinician if the pain does not settle.")
     after = starting_prescription(previous, phase, _t(catalog, thresholds))
     return after, f"Back one step on the ladder: {exercise.name} → {previous.name}, at the bottom of its range."
 
@@ -251,7 +269,7 @@ def _settled(log: ExerciseLog, baseline: float | None, t: Any) -> bool | None:
 
 
 def _morning_flare(log: ExerciseLog, baseline: float | None, t: Any) -> str | None:
-    """The next-morning rule: pain the morning after at least ``delta`` above the baseline."""
+    """The next-morning rule: pain the morning after at least ``delta`` above usual pain."""
     if log.next_morning_pain is None or baseline is None:
         return None
     if log.next_morning_pain >= baseline + t.regress_next_morning_delta:
@@ -262,7 +280,7 @@ def _morning_flare(log: ExerciseLog, baseline: float | None, t: Any) -> str | No
 
 def next_morning_decision(current: Prescription, session_log: ExerciseLog, baseline_pain: float | None,
                           catalog: Catalog, phase: str | None = None,
-                          thresholds: Thresholds | None = None) -> Decision | None:
+                          thresholds: Thresholds | None = None, today: date | None = None) -> Decision | None:
     """The morning after a session, once its next-morning pain is known: step back at once on a flare.
 
     ``current`` is the prescription now in the program for that exercise (it may already
@@ -272,7 +290,8 @@ def next_morning_decision(current: Prescription, session_log: ExerciseLog, basel
     flare = _morning_flare(session_log, baseline_pain, _t(catalog, thresholds).progression)
     if flare is None:
         return None
-    after, change = _regress(current, catalog, phase, thresholds)
+    after, change = _regress(current, catalog, phase, thresholds,
+                             today if today is not None else session_log.performed_on + timedelta(days=1))
     return Decision(current.exercise_id, "regress", current, after, (flare, change))
 
 
@@ -295,8 +314,12 @@ def history_needed(catalog: Catalog, thresholds: Thresholds | None = None) -> in
 
 def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], baseline_pain: float | None,
                       catalog: Catalog, phase: str | None = None,
-                      thresholds: Thresholds | None = None) -> Decision:
-    """Regress, hold or progress this exercise after the latest session, with the reasons."""
+                      thresholds: Thresholds | None = None, today: date | None = None) -> Decision:
+    """Regress, hold or progress this exercise after the latest session, with the reasons.
+
+    ``baseline_pain``: the person's usual pain (what next-morning pain is compared with);
+    ``today``: the day the decision is taken (a rest at the gentlest step counts from it;
+    default the latest session's day)."""
     th = _t(catalog, thresholds)
     t = th.progression
     phase = phase if phase is not None else prescription.phase
@@ -327,7 +350,7 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
         regress_reasons.append(f"Only {latest.dose_fraction:.0%} of the dose was done (less than "
                                f"{t.regress_dose_fraction_below:.0%}).")
     if regress_reasons:
-        after, change = _regress(prescription, catalog, phase, th)
+        after, change = _regress(prescription, catalog, phase, th, today if today is not None else latest.performed_on)
         return Decision(prescription.exercise_id, "regress", prescription, after, tuple(regress_reasons + [change]))
 
     # Hold.
@@ -351,14 +374,15 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
     settled = _settled(latest, baseline_pain, t)
     if settled is False:
         hold_reasons.append(f"Pain the next morning ({latest.next_morning_pain}/10) had not settled.")
-    qualifying = 0
+    qualifying_days: set[date] = set()
     for index in range(len(logs) - 1, -1, -1):
         log = logs[index]
         if _key(log.prescription) != _key(prescription):
             break
         if not _qualifies(log, baseline_pain, t, latest=index == len(logs) - 1):
             break
-        qualifying += 1
+        qualifying_days.add(log.performed_on)  # one session a day counts
+    qualifying = len(qualifying_days)
     if not hold_reasons and qualifying < t.qualifying_sessions:
         previous = logs[-2] if len(logs) >= 2 else None
         if (previous is not None and _key(previous.prescription) == _key(prescription)
@@ -380,7 +404,7 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
 
 
 def worsening_decision(decision: Decision, catalog: Catalog, step_back: bool, phase: str | None = None,
-                       thresholds: Thresholds | None = None) -> Decision:
+                       thresholds: Thresholds | None = None, today: date | None = None) -> Decision:
     """Adjust a decision while monitoring reports worsening pain (DESIGN.md §5).
 
     Progression is paused (a progress becomes a hold); when ``step_back`` is true (the
@@ -391,10 +415,10 @@ def worsening_decision(decision: Decision, catalog: Catalog, step_back: bool, ph
         return decision
     p = decision.before
     if step_back:
-        after = regress_prescription(p, catalog, phase, thresholds)
+        after, change = _regress(p, catalog, phase, thresholds, today)
         if after != p:
-            return Decision(p.exercise_id, "regress", p, after, (WORSENING_STEP,))
-        return Decision(p.exercise_id, "hold", p, p, (WORSENING_STEP, _regress(p, catalog, phase, thresholds)[1]))
+            return Decision(p.exercise_id, "regress", p, after, (WORSENING_STEP, change))
+        return Decision(p.exercise_id, "hold", p, p, (WORSENING_STEP, change))
     if decision.action == "progress":
         return Decision(p.exercise_id, "hold", p, p, (WORSENING_PAUSE,))
     return decision

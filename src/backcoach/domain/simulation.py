@@ -3,8 +3,9 @@
 Why: a clinician, a tester or a person can see what backcoach would do over weeks — when
 it progresses, when it steps back, when it stops and sends someone to a doctor — without
 waiting weeks. Nothing here has its own rules: every step calls the same functions the
-product uses (``screen``, ``screening_gate``, ``assess``, ``build_program``, ``phase_for``,
-``progress_decision``, ``monitor``).
+product uses (``screen``, ``screening_gate``, ``assess``, ``build_program``, ``monitor``,
+and for sessions and next-morning pain ``after_session.after_session`` and
+``after_session.after_next_morning``, exactly as ``services.sessions`` does).
 
 The course (a JSON object; examples ship as ``backcoach/catalog/examples/course_*.json``)::
 
@@ -34,11 +35,10 @@ The course (a JSON object; examples ship as ``backcoach/catalog/examples/course_
 How a day runs: the morning-after pain of the previous day is recorded (a flare steps the
 exercises back at once), then today's pain; the screening is repeated when new answers
 are given, and otherwise weekly with the latest answers (assumed unchanged); the gate is
-checked; the program is built on the first open day and its phase re-evaluated; a
-scripted session is logged only if the gate is open, and each exercise gets its
-decision; monitoring runs last. Worsening pain (monitoring) turns progressions into
-holds and steps every exercise back at most once a week. A session scripted on a planned
-rest day is still done, with a note. Every calendar day from 1 to the last scripted day
+checked; the program is built on the first open day; a scripted session is logged only
+if the gate is open, and ``after_session`` decides (each exercise's decision, worsening,
+the phase); monitoring runs last. A session scripted on a planned rest day is still
+done, with a note; an exercise resting after a step back at its gentlest step is left out. Every calendar day from 1 to the last scripted day
 (or ``days``) gives one :class:`SimulatedDay`.
 """
 
@@ -51,19 +51,12 @@ from typing import Any, Mapping, Sequence
 from .assessment import assess, parse_assessment
 from .catalog import Catalog
 from .errors import InvalidAnswers
-from .monitoring import Alert, PainEntry, baseline_pain, monitor
-from .program import (
-    Program,
-    advance_program,
-    apply_decisions,
-    build_program,
-    phase_for,
-    screening_gate,
-    todays_session,
-)
-from .progression import Decision, ExerciseLog, next_morning_decision, progress_decision, worsening_decision
+from .after_session import after_next_morning, after_session, with_next_morning
+from .monitoring import Alert, PainEntry, monitor
+from .program import Program, build_program, screening_gate, todays_session
+from .progression import Decision, ExerciseLog
 from .screening import Level, parse_answers, screen
-from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+from .thresholds import Thresholds
 
 __all__ = ["SimulatedDay", "simulate", "parse_course"]
 
@@ -182,7 +175,9 @@ def _log_for(prescription: Any, spec: Mapping[str, Any], performed_on: date, exe
 def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds | None, start: date,
              days: int | None = None) -> list[SimulatedDay]:
     """Run the course from ``start`` (day 1); one :class:`SimulatedDay` per calendar day."""
-    t = thresholds or catalog.thresholds or DEFAULT_THRESHOLDS
+    t = thresholds or catalog.thresholds
+    if t is None:
+        raise ValueError("No thresholds: pass the ones loaded from catalog/thresholds.yaml.")
     script = parse_course(course)
     onset_weeks = course.get("onset_weeks", 0)
     if isinstance(onset_weeks, bool) or not isinstance(onset_weeks, (int, float)) or onset_weeks < 0:
@@ -194,7 +189,7 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
 
     entries: list[PainEntry] = []
     history: dict[str, list[ExerciseLog]] = {}
-    decisions_log: list[tuple[date, Decision]] = []
+    actions: list[str] = []
     session_dates: list[date] = []
     program: Program | None = None
     level: Level | None = None
@@ -248,21 +243,17 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
         # Morning after the previous session: record it; a flare steps back at once.
         if previous_morning is not None:
             entries.append(PainEntry(at(today, 7), previous_morning, "next_morning"))
+            yesterday = today - timedelta(days=1)
+            for exercise_id in {log.exercise_id for log, _ in previous_logs}:
+                history[exercise_id] = with_next_morning(history[exercise_id], yesterday, previous_morning)
             if program is not None and previous_logs:
-                baseline = baseline_pain(entries, t)
-                flare: list[Decision] = []
-                for log, current_id in previous_logs:
-                    logs = history[log.exercise_id]
-                    logs[-1] = replace(logs[-1], next_morning_pain=previous_morning)
-                    current = program.prescription_for(current_id)
-                    if current is None or any(d.exercise_id == current_id for d in flare):
-                        continue  # gone, or merged into a track already stepped back
-                    d = next_morning_decision(current, logs[-1], baseline, catalog, program.phase, t)
-                    if d is not None:
-                        flare.append(d)
-                if flare:
-                    program = apply_decisions(program, flare, catalog)
-                    decisions.extend(flare)
+                morning = after_next_morning(
+                    program, [(replace(log, next_morning_pain=previous_morning), current_id)
+                              for log, current_id in previous_logs],
+                    entries, t, catalog, at(today, 7))
+                program = morning.program
+                decisions.extend(morning.decisions)
+                actions.extend(d.action for d in morning.decisions)
         previous_logs, previous_morning = [], None
 
         if spec.get("pain_now") is not None:
@@ -278,13 +269,6 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
             notes.append("Program built from the assessment.")
         report = monitor(entries, onset, today, screened_at, level, session_dates,
                          program.days_per_week if program else 0, program.started_on if program else None, t)
-        if program is not None and gate.allowed:
-            weeks = (today - program.started_on).days / 7
-            recent = [d for day, d in decisions_log if (today - day).days <= 14]
-            phase, why = phase_for(program, weeks, recent, t, pause_progression=report.pause_progression)
-            if phase != program.phase:
-                program = advance_program(program, catalog, phase, today, why, t)
-                notes.extend(why)
 
         session_done = False
         session = spec.get("session")
@@ -295,41 +279,41 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
                                      session_dates[-1] if session_dates else None)
             if not planned:
                 notes.append("A rest day was planned; the session was done anyway.")
-            baseline = baseline_pain(entries, t)
-            worsening = report.pause_progression and level is not None and level < Level.URGENT
-            step_back = worsening and (last_worsening_step is None
-                                       or (today - last_worsening_step).days >= 7)
-            todays: list[Decision] = []
             logs_today: list[ExerciseLog] = []
             for p in program.prescriptions:
                 entry = session.get(p.exercise_id, session.get("all"))
                 if entry is None:
                     continue
+                if p.resting_on(today):
+                    notes.append(f"{p.exercise_id} is resting after a step back: left out today.")
+                    continue
                 exercise = catalog.get(p.exercise_id)
-                log = _log_for(p, entry, today, exercise, f"day {number} session.{p.exercise_id}")
-                history.setdefault(p.exercise_id, []).append(log)
-                logs_today.append(log)
-                d = progress_decision(p, history[p.exercise_id], baseline, catalog, phase=program.phase,
-                                      thresholds=t)
-                if worsening:
-                    d = worsening_decision(d, catalog, step_back, program.phase, t)
-                todays.append(d)
+                logs_today.append(_log_for(p, entry, today, exercise, f"day {number} session.{p.exercise_id}"))
             unknown = [k for k in session if k != "all" and program.prescription_for(k) is None]
             if unknown:
                 notes.append(f"Not in the program today, ignored: {', '.join(unknown)}.")
-            if step_back and todays:
-                last_worsening_step = today
             if logs_today:
+                now = at(today, 10)
+                entries.append(PainEntry(now, max(log.pain_during for log in logs_today), "during"))
+                outcome = after_session(program, history, logs_today, entries, t, catalog, now,
+                                        counted_days=session_dates, recent_actions=actions,
+                                        last_worsening_step=last_worsening_step)
+                for log in logs_today:
+                    history.setdefault(log.exercise_id, []).append(log)
+                if outcome.worsening_step:
+                    last_worsening_step = today
                 session_done = True
-                session_dates.append(today)
-                program = apply_decisions(program, todays, catalog)
-                decisions.extend(todays)
-                previous_logs = [(log, d.after.exercise_id) for log, d in zip(logs_today, todays)]
+                if outcome.counted:
+                    session_dates.append(today)
+                program = outcome.program
+                decisions.extend(outcome.decisions)
+                actions.extend(d.action for d in outcome.decisions)
+                notes.extend(outcome.phase_reasons)
+                previous_logs = [(log, d.after.exercise_id) for log, d in zip(logs_today, outcome.decisions)]
                 previous_morning = spec.get("next_morning_pain")
             report = monitor(entries, onset, today, screened_at, level, session_dates, program.days_per_week,
                              program.started_on, t)
 
-        decisions_log.extend((today, d) for d in decisions)
         out.append(SimulatedDay(
             day=number, date=today, pain=spec.get("pain_now"), decisions=tuple(decisions), alerts=report.alerts,
             phase=program.phase if program else None, locked=locked, lock_reason=lock_reason,

@@ -1,16 +1,17 @@
 """Every number a clinician might change, as one value object.
 
 The numbers themselves, with the source of each, live in ``catalog/thresholds.yaml``;
-``backcoach.catalog.load_thresholds()`` reads that file into :class:`Thresholds`.
-The defaults below are the same numbers, so that a rule called without thresholds
-behaves exactly like one called with the shipped file (a unit test keeps them equal).
+``backcoach.catalog.load_thresholds()`` reads that file once into :class:`Thresholds`,
+and every rule gets them passed in. Outside the screening section the classes below
+hold no numbers: a missing setting in the file is refused, so there is never a second
+copy in code that could silently win over the file.
 ``Thresholds`` is re-exported from :mod:`backcoach.domain.assessment`, as the contract says.
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
-from typing import Any, Mapping
+from dataclasses import MISSING, dataclass, fields, is_dataclass
+from typing import Any, Mapping, get_type_hints
 
 from .errors import InvalidCatalog
 
@@ -35,49 +36,54 @@ class Cutoffs:
 
 @dataclass(frozen=True)
 class AssessmentThresholds:
-    bridge_hold_s: Cutoffs = Cutoffs(cap=60, none=45, mild=30, moderate=15)
-    single_leg_bridge_reps: Cutoffs = Cutoffs(cap=25, none=20, mild=15, moderate=10)
-    side_lying_hold_s: Cutoffs = Cutoffs(cap=60, none=45, mild=30, moderate=15)
-    hip_drop_mild_deg: float = 2.0
-    hip_drop_moderate_deg: float = 5.0
-    hip_drop_severe_deg: float = 8.0
-    asymmetry_ratio: float = 0.8
-    high_pain_nprs: int = 6
-    advanced_start_max_pain_now: int = 3
-    advanced_start_max_pain_worst: int = 5
+    bridge_hold_s: Cutoffs
+    single_leg_bridge_reps: Cutoffs
+    side_lying_hold_s: Cutoffs
+    hip_drop_mild_deg: float
+    hip_drop_moderate_deg: float
+    hip_drop_severe_deg: float
+    asymmetry_ratio: float
+    high_pain_nprs: int
+    advanced_start_max_pain_now: int
+    advanced_start_max_pain_worst: int
 
 
 @dataclass(frozen=True)
 class ProgressionThresholds:
-    regress_pain_during_above: int = 5
-    regress_next_morning_delta: float = 2
-    regress_serious_fault_fraction: float = 0.3
-    regress_dose_fraction_below: float = 0.5
-    hold_pain_during_min: int = 3
-    hold_rpe_min: int = 8
-    progress_pain_during_max: int = 2
-    progress_rpe_max: int = 7
-    qualifying_sessions: int = 2
-    settled_margin: float = 1
-    reps_step: int = 2
-    sets_step: int = 1
-    squeeze_step_s: int = 1
-    timed_hold_step_s: int = 5
+    regress_pain_during_above: int
+    regress_next_morning_delta: float
+    regress_serious_fault_fraction: float
+    regress_dose_fraction_below: float
+    hold_pain_during_min: int
+    hold_rpe_min: int
+    progress_pain_during_max: int
+    progress_rpe_max: int
+    qualifying_sessions: int
+    settled_margin: float
+    reps_step: int
+    sets_step: int
+    squeeze_step_s: int
+    timed_hold_step_s: int
+    rest_days_at_bottom: int
 
 
 @dataclass(frozen=True)
 class MonitoringThresholds:
-    baseline_entries: int = 3
-    important_change_points: float = 2
-    important_change_fraction: float = 0.3
-    mean_window_days: int = 7
-    six_week_rule_weeks: float = 6
-    six_week_mean_at_least: float = 2
-    six_week_repeat_days: int = 7
-    worsening_delta: float = 2
-    rescreen_days: int = 7
-    low_adherence_below: float = 0.5
-    no_activity_days: int = 7
+    baseline_entries: int
+    usual_pain_window_days: int
+    important_change_points: float
+    important_change_fraction: float
+    mean_window_days: int
+    six_week_rule_weeks: float
+    six_week_mean_at_least: float
+    six_week_repeat_days: int
+    worsening_delta: float
+    worsening_best_window_days: int
+    worsening_step_every_days: int
+    rescreen_days: int
+    rescreen_remind_days_before: int
+    low_adherence_below: float
+    no_activity_days: int
 
 
 @dataclass(frozen=True)
@@ -93,64 +99,78 @@ class PhaseDose:
 
 @dataclass(frozen=True)
 class PhaseThresholds:
-    activation: PhaseDose = PhaseDose(5, 2, 2, 8, 12, 2, 3)
-    strengthening: PhaseDose = PhaseDose(3, 2, 3, 8, 15, 2, 5)
-    integration: PhaseDose = PhaseDose(3, 2, 3, 8, 15, 2, 5)
-    strengthening_from_week: float = 2
-    integration_from_week: float = 6
-    min_progressions_to_advance: int = 1
-    recent_decisions_without_regress: int = 3
+    activation: PhaseDose
+    strengthening: PhaseDose
+    integration: PhaseDose
+    strengthening_from_week: float
+    integration_from_week: float
+    min_progressions_to_advance: int
+    recent_decisions_without_regress: int
+    recent_decisions_considered: int
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    screening: ScreeningThresholds = ScreeningThresholds()
-    assessment: AssessmentThresholds = AssessmentThresholds()
-    progression: ProgressionThresholds = ProgressionThresholds()
-    monitoring: MonitoringThresholds = MonitoringThresholds()
-    phases: PhaseThresholds = PhaseThresholds()
+    screening: ScreeningThresholds
+    assessment: AssessmentThresholds
+    progression: ProgressionThresholds
+    monitoring: MonitoringThresholds
+    phases: PhaseThresholds
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Thresholds":
-        """Build from the parsed YAML; unknown keys and wrong types are refused, missing keys keep defaults."""
+        """Build from the parsed YAML; unknown keys, missing keys and wrong types are refused
+        (the screening section alone still has built-in values for missing keys)."""
         return _build(cls, data, "thresholds")
 
     def to_dict(self) -> dict[str, Any]:
         return _dump(self)
 
 
-DEFAULT_THRESHOLDS = Thresholds()
+class _ScreeningDefaultsOnly:
+    """Transitional: ``screening.screen()`` called without thresholds still falls back to the
+    screening section's built-in values (that section is maintained with the screening rules).
+    Every other section exists only in ``catalog/thresholds.yaml``: asking here for one is a
+    programming error, reported as such instead of answered with a second copy."""
+
+    screening = ScreeningThresholds()
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"No built-in {name!r} thresholds: pass the thresholds loaded from "
+                             "catalog/thresholds.yaml (backcoach.catalog.load_thresholds()).")
+
+
+DEFAULT_THRESHOLDS: Any = _ScreeningDefaultsOnly()
 
 
 def _build(cls: type, data: Any, where: str) -> Any:
-    """A dataclass from a mapping: nested dataclasses recursively, numbers checked by the default's type."""
+    """A dataclass from a mapping: nested dataclasses recursively, numbers checked by the field's type."""
     if not isinstance(data, Mapping):
         raise InvalidCatalog(f"{where} must be a mapping of names to values.")
     known = {f.name: f for f in fields(cls)}
+    hints = get_type_hints(cls)
     unknown = set(data) - set(known)
     if unknown:
         raise InvalidCatalog(f"{where}: unknown setting(s) {', '.join(sorted(map(str, unknown)))}.")
-    has_defaults = all(f.default is not MISSING for f in known.values())
-    defaults = cls() if has_defaults else None
     values: dict[str, Any] = {}
     for name, f in known.items():
+        kind = hints[name]
         if name not in data:
-            if defaults is None:
+            if f.default is MISSING:
                 raise InvalidCatalog(f"{where}: missing setting {name!r}.")
             continue
         value = data[name]
-        default = getattr(defaults, name) if defaults is not None else None
-        if is_dataclass(default):
-            values[name] = _build(type(default), value, f"{where}.{name}")
+        if is_dataclass(kind):
+            values[name] = _build(kind, value, f"{where}.{name}")
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InvalidCatalog(f"{where}.{name} must be a number (got {value!r}).")
-        if f.type == "int" or f.type is int:
+        if kind is int:
             if float(value) != int(value):
                 raise InvalidCatalog(f"{where}.{name} must be a whole number (got {value!r}).")
             value = int(value)
         values[name] = value
-    return replace(defaults, **values) if defaults is not None else cls(**values)
+    return cls(**values)
 
 
 def _dump(obj: Any) -> Any:

@@ -13,9 +13,10 @@ from backcoach.domain.errors import BackcoachError
 
 def screen_answers(answers: dict[str, Any]) -> dict[str, Any]:
     """Screen a set of red-flag answers (cheap; used to check that workers are alive and agree)."""
+    from backcoach.catalog import load_thresholds
     from backcoach.domain.screening import parse_answers, screen
 
-    return screen(parse_answers(answers)).to_dict()
+    return screen(parse_answers(answers), load_thresholds()).to_dict()
 
 
 def analyze_video(path: str, exercise: str = "auto") -> dict[str, Any]:

@@ -14,11 +14,12 @@ from .analysis import (
     analyze_video,
     extract_landmarks,
 )
-from .checks import EXERCISES, FAMILIES, CheckOptions, get_check
+from .checks import EXERCISES, FAMILIES, CheckOptions, Finding, get_check, options_from_dose
 from .errors import (
     ExerciseMismatchError,
     MotionError,
     NoPersonError,
+    NotRecognisedError,
     NotVisibleError,
     UnknownExerciseError,
     VideoError,
@@ -30,7 +31,7 @@ from .pose import MediaPipePose, PoseEstimator
 from .recognise import recognise_exercise
 
 __all__ = [
-    "AnalysisResult", "CheckOptions", "EXERCISES", "ExerciseMismatchError", "FAMILIES", "Landmark", "LandmarkFrame", "LandmarkSequence",
+    "AnalysisResult", "CheckOptions", "EXERCISES", "Finding", "NotRecognisedError", "options_from_dose", "ExerciseMismatchError", "FAMILIES", "Landmark", "LandmarkFrame", "LandmarkSequence",
     "MediaPipePose", "MotionError", "NoPersonError", "NotVisibleError", "PoseEstimator", "Repetition",
     "StreamUpdate", "StreamingAnalyzer", "UnknownExerciseError", "VideoError", "VisionExtraMissing",
     "WrongViewError", "analyze_landmarks", "analyze_video", "extract_landmarks", "frame_from_coco17",

@@ -65,6 +65,7 @@ class View:
     upright_deg: float
     upright_share: float
     both_hips_visible_ratio: float
+    feet_view_min_ratio: float
     orientation_min_frames: int
 
 
@@ -101,8 +102,38 @@ class Segmentation:
 
 @dataclass(frozen=True)
 class Options:
-    hold_target_s: float
     hold_tolerance: float
+
+
+@dataclass(frozen=True)
+class Tempo:
+    lift_s: float
+    lower_s: float
+    rushed_share: float
+    overlong_factor: float
+    overlong_min_s: float
+
+
+@dataclass(frozen=True)
+class Trust:
+    cut_hist_distance: float
+    cut_body_jump_torso: float
+    cut_body_scale_ratio: float
+    impossible_share: float
+    second_person_share: float
+    start_window_s: float
+    roll_noise_floor: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one fault rule measures, from which camera views, and which body landmarks it
+    needs seen with at least `min_confidence` (``rules`` in motion.yaml)."""
+
+    measures: str
+    views: tuple[str, ...]
+    landmarks: tuple[str, ...]
+    min_confidence: float
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,9 @@ class Recognition:
     clamshell_straight_knee_deg: float
     mismatch_weight: float
     angled_bridge_weight: float
+    min_confidence: float
+    min_rep_score: float
+    posture_min_share: float
 
 
 @dataclass(frozen=True)
@@ -135,7 +169,6 @@ class BridgeThresholds:
     knee_target_deg: float
     knee_tolerance_deg: float
     hold_band_deg: float
-    min_move_s: float
     bridge_max_knee_deg: float
     pelvis_drop_deg: float
 
@@ -148,7 +181,6 @@ class MarchingThresholds:
     knee_tolerance_deg: float
     in_bridge_min_deg: float
     hold_band_deg: float
-    min_move_s: float
     pelvis_drop_deg: float
 
 
@@ -157,7 +189,7 @@ class ClamshellThresholds:
     min_opening_deg: float
     feet_apart_ratio: float
     pelvis_roll_deg: float
-    min_duration_s: float
+    hold_band_deg: float
 
 
 @dataclass(frozen=True)
@@ -167,7 +199,7 @@ class LegRaiseThresholds:
     hip_flexion_deg: float
     toes_up_ratio: float
     trunk_roll_deg: float
-    min_duration_s: float
+    hold_band_deg: float
 
 
 @dataclass(frozen=True)
@@ -181,10 +213,16 @@ class HoldThresholds:
     limb_straight_deg: float
     trunk_max_incline_deg: float
     bird_dog_lift_deg: float
-    dead_bug_low_leg_deg: float
     bird_dog_hip_drop_deg: float
-    min_controlled_hold_s: float
     hold_tolerance: float
+
+
+@dataclass(frozen=True)
+class DeadBugThresholds:
+    limb_straight_deg: float
+    dead_bug_low_leg_deg: float
+    hold_band_deg: float
+    fault_fraction: float
 
 
 @dataclass(frozen=True)
@@ -223,12 +261,20 @@ class HoldCheck:
 
 
 @dataclass(frozen=True)
+class DeadBugCheck:
+    max_trunk_incline_deg: float
+    segmenter: Segmenter
+    thresholds: DeadBugThresholds
+
+
+@dataclass(frozen=True)
 class Checks:
     bridge: BridgeCheck
     marching_bridge: MarchingCheck
     clamshell: ClamshellCheck
     leg_raise: LegRaiseCheck
     hold: HoldCheck
+    dead_bug: DeadBugCheck
 
 
 @dataclass(frozen=True)
@@ -241,8 +287,12 @@ class MotionConfig:
     visibility: Visibility
     segmentation: Segmentation
     options: Options
+    tempo: Tempo
+    trust: Trust
     recognition: Recognition
     checks: Checks
+    limits: dict[str, dict[str, tuple[float, ...]]]
+    rules: dict[str, dict[str, Rule]]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -297,6 +347,19 @@ def _build(cls: type, data: Any, where: str, source: str) -> Any:
 def _value(kind: Any, value: Any, key: str, source: str) -> Any:
     if is_dataclass(kind):
         return _build(kind, value, key, source)
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise MotionConfigError(f"{source}: '{key}' must be a mapping, not {value!r}")
+        return {str(k): _value(args[1], v, _key(key, str(k)), source) for k, v in value.items()}
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise MotionConfigError(f"{source}: '{key}' must be a list, not {value!r}")
+        return tuple(_value(args[0], v, f"{key}[{i}]", source) for i, v in enumerate(value))
+    if kind is str:
+        if not isinstance(value, str) or not value.strip():
+            raise MotionConfigError(f"{source}: '{key}' must be a non-empty text, not {value!r}")
+        return value.strip()
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise MotionConfigError(f"{source}: '{key}' must be a number, not {value!r}")

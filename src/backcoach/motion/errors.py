@@ -33,6 +33,11 @@ class UnknownExerciseError(MotionError):
     """The exercise id has no camera check."""
 
 
+class NotRecognisedError(UnknownExerciseError):
+    """`--exercise auto`: the movement in the video is not one of the catalog's exercises
+    (or not clearly enough to name it); the message says what was seen."""
+
+
 class NoRepetitionsError(MotionError):
     """Reserved for callers that require at least one repetition; the analysis itself reports zero."""
 

@@ -223,6 +223,33 @@ def roll_deg(v_start: np.ndarray, v_now: np.ndarray) -> float:
     return float(np.degrees(np.arccos(np.clip(min(la, lb) / max(la, lb), 0.0, 1.0))))
 
 
+def start_window(t: np.ndarray, start: int, seconds: float = _CONFIG.trust.start_window_s) -> slice:
+    """The person's own starting frames before sample `start`: the last `seconds` up to it."""
+    lo = int(np.searchsorted(t, t[start] - seconds - 1e-9))
+    return slice(max(0, min(lo, start)), start + 1)
+
+
+def roll_against_start(length: np.ndarray, start: slice, top: slice,
+                       noise_floor: float = _CONFIG.trust.roll_noise_floor) -> float | None:
+    """Roll (degrees) of a left-right line about the body's long axis, seen from the front.
+
+    `length` is the line's length over a length the roll does not change (the trunk), so
+    camera distance cancels. The baseline is the person's own starting frames; shortening
+    within the jitter of those frames (or `noise_floor`) is not a roll. None: not measurable.
+    """
+    base = np.asarray(length[start], float)
+    top_v = np.asarray(length[top], float)
+    base, top_v = base[np.isfinite(base)], top_v[np.isfinite(top_v)]
+    if len(base) < 2 or not len(top_v):
+        return None
+    l0 = float(np.median(base))
+    if l0 <= 1e-9:
+        return None
+    spread = float(np.percentile(base, 90) - np.percentile(base, 10)) / l0
+    ratio = float(np.median(top_v)) / l0 + max(noise_floor, spread)
+    return float(np.degrees(np.arccos(np.clip(ratio, 0.0, 1.0))))
+
+
 def around(x: np.ndarray, i: int, half: int = 1) -> np.ndarray:
     """Mean of x over i-half..i+half (ignoring NaN): a steadier reading at one moment."""
     lo, hi = max(0, i - half), min(len(x), i + half + 1)

@@ -42,6 +42,9 @@ class VideoInfo:
     width: int
     height: int
     rotation: int
+    cuts_s: tuple[float, ...] = ()  # camera cuts found while decoding (seconds)
+    warnings: tuple[str, ...] = ()  # what the person should know about the file (cut short, ...)
+    decoded_s: float | None = None  # how much of the video was actually decoded
 
     @property
     def duration_s(self) -> float:

@@ -22,6 +22,7 @@ from backcoach.services.common import (
 from backcoach.services.outcomes import OutcomeRecorded, OutcomesOverview, outcomes_overview, record_outcome
 from backcoach.services.people import create_person, list_people, resolve_person
 from backcoach.services.program import (
+    AdjustmentNeedsConfirmation,
     AdjustmentRecorded,
     InvalidAdjustment,
     ProgramStarted,
@@ -49,8 +50,9 @@ from backcoach.services.status import (
 )
 
 __all__ = [
-    "AdjustmentRecorded", "AssessmentRecorded", "CheckinRecorded", "ClearanceRecorded", "ClearanceRefused",
-    "GateInfo", "InvalidAdjustment", "NoProgram", "NotPermitted", "OutcomeRecorded", "OutcomesOverview", "PersonNotFound", "PersonOverview",
+    "AdjustmentNeedsConfirmation", "AdjustmentRecorded", "AssessmentRecorded", "CheckinRecorded",
+    "ClearanceRecorded", "ClearanceRefused", "GateInfo", "InvalidAdjustment", "NoProgram", "NotPermitted",
+    "OutcomeRecorded", "OutcomesOverview", "PersonNotFound", "PersonOverview",
     "PersonSummary", "ProgramStarted", "ScreeningRecorded", "SessionLogged", "Status", "TodaysSession",
     "adjust_program", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",
     "list_people", "log_session", "outcomes_overview", "parse_session", "people_for_clinician", "person_overview",

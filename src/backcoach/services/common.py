@@ -27,6 +27,7 @@ __all__ = [
     "catalog",
     "thresholds",
     "gate_for",
+    "lock_message",
     "require_aware",
 ]
 
@@ -91,15 +92,34 @@ def level_of(code: Optional[str]) -> Any:
     return None if code is None else Level.from_code(code)
 
 
+LOCK_LEVELS = ("urgent", "emergency")
+LOCK_FINDINGS = {
+    "emergency": "signs that need emergency care",
+    "urgent": "signs that need a doctor within 24 hours",
+}
+
+
+def lock_message(level: str, on: dt.date, later_screen_on: Optional[dt.date] = None) -> str:
+    """The one sentence every surface (pages, API, CLI) uses for a standing lock, in the person's voice."""
+    text = (f"Your program is paused until a clinician has checked you: the {level} safety screen on "
+            f"{on.isoformat()} found {LOCK_FINDINGS.get(level, 'signs that need a doctor')}.")
+    if later_screen_on is not None:
+        text += (f" Your later answers (on {later_screen_on.isoformat()}) do not lift this; only a clinician "
+                 "who has checked you can, by recording that you were assessed.")
+    return text
+
+
 @dataclass(frozen=True)
 class GateInfo:
     """The gate's verdict plus what the services looked at to reach it."""
 
     gate: Any  # domain.program.ScreeningGate
     latest_screening: Optional[m.Screening]
-    effective_level: Any  # Level | None: the latest level, raised to urgent while an earlier lock is not cleared
+    effective_level: Any  # Level | None: the latest level, raised to the level of a lock that is not cleared yet
     lock_screening: Optional[m.Screening]  # the urgent/emergency screen that is not cleared yet
     clearance: Optional[m.Clearance]
+    lock_on: Optional[dt.date] = None  # the lock screen's date in the caller's time zone
+    latest_on: Optional[dt.date] = None  # the latest screen's date in the caller's time zone
 
     @property
     def allowed(self) -> bool:
@@ -113,6 +133,28 @@ class GateInfo:
     def reminder(self) -> Optional[str]:
         return self.gate.reminder
 
+    @property
+    def locked(self) -> bool:
+        """An urgent/emergency screen holds the program until a clinician records an assessment."""
+        return self.lock_screening is not None
+
+    def lock_dict(self) -> Optional[dict[str, Any]]:
+        """The standing lock as every surface shows it: level, date, cause, and the sentence to show."""
+        s = self.lock_screening
+        if s is None:
+            return None
+        on = self.lock_on or s.at.date()
+        latest = self.latest_screening
+        later = latest if latest is not None and latest.id != s.id else None
+        return {
+            "screening_id": s.id, "level": s.level, "at": s.at.isoformat(), "on": on.isoformat(),
+            "findings": [{"item": r.get("item", ""), "level": r.get("level", ""), "message": r.get("message", "")}
+                         for r in (s.result or {}).get("reasons", []) if r.get("level") in LOCK_LEVELS],
+            "later_screening": None if later is None else {"id": later.id, "at": later.at.isoformat(),
+                                                           "level": later.level},
+            "message": lock_message(s.level, on, None if later is None else (self.latest_on or later.at.date())),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         s = self.latest_screening
         return {
@@ -122,10 +164,15 @@ class GateInfo:
             "latest_screening": None if s is None else {"id": s.id, "at": s.at.isoformat(), "level": s.level},
             "effective_level": None if self.effective_level is None else self.effective_level.code,
             "locked_by_screening_id": None if self.lock_screening is None else self.lock_screening.id,
-            "clearance": None if self.clearance is None else {
-                "at": self.clearance.at.isoformat(), "by": self.clearance.by_name, "note": self.clearance.note,
-            },
+            "lock": self.lock_dict(),
+            "clearance": None if self.clearance is None else clearance_dict(self.clearance),
         }
+
+
+def clearance_dict(c: m.Clearance) -> dict[str, Any]:
+    """A clearance as JSON-ready data: who recorded it, what they ruled out, where the person was seen."""
+    return {"id": c.id, "at": c.at.isoformat(), "by": c.by_name, "by_user_id": c.by_user_id, "note": c.note,
+            "ruled_out": c.ruled_out, "seen_where": c.seen_where, "screening_id": c.screening_id}
 
 
 def _serious_items(screening: m.Screening) -> set[str]:
@@ -147,41 +194,52 @@ def clearance_covers(cleared: m.Screening, screening: m.Screening) -> bool:
 
 def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[m.Screening]] = None,
                     ) -> tuple[Optional[m.Screening], Optional[m.Clearance]]:
-    """The newest urgent/emergency screen that no clinician's clearance covers, and the latest clearance.
+    """The urgent/emergency screen that holds the program (none of the clinicians' clearances
+    covers it), and the latest clearance. Of several, the highest level wins (an emergency
+    outranks a later urgent screen), then the newest.
 
     Why: a lock is lifted only by a clinician, never by simply answering the
-    questions again (a person in a hurry could answer differently).
+    questions again (a person in a hurry could answer differently); and a clinician
+    clearing a later urgent finding must still see the emergency before it.
     `screenings`: the person's screenings, newest first, if already read.
     """
     clearance = uow.clearances.latest(person_id)
     cleared = uow.screenings.get(clearance.screening_id) if clearance and clearance.screening_id else None
+    held: list[m.Screening] = []
     for s in (screenings if screenings is not None else uow.screenings.list_for(person_id)):
         if cleared is not None and (s.at, s.id) < (cleared.at, cleared.id):
             break  # older than the cleared screen: covered by the clearance
-        if s.level not in ("urgent", "emergency"):
+        if s.level not in LOCK_LEVELS:
             continue
         if cleared is not None and (s.id == cleared.id or clearance_covers(cleared, s)):
             continue
-        return s, clearance
-    return None, clearance
+        held.append(s)
+    if not held:
+        return None, clearance
+    return max(held, key=lambda s: (LOCK_LEVELS.index(s.level), s.at, s.id)), clearance
 
 
 def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
              new_symptoms_reported_at: Optional[dt.datetime] = None) -> GateInfo:
     """Evaluate `domain.program.screening_gate` for this person at `now`.
 
+    A standing lock (an urgent/emergency screen no clearance covers) closes the gate
+    whatever the later screens say, and leads the reasons with `lock_message`, so the
+    pages, the API and the CLI all say the same thing; the effective level is the
+    higher of the latest screen and the lock.
     `new_symptoms_reported_at`: a check-in being saved reports new symptoms (it counts as
     stored: the gate closes for it)."""
     from backcoach.domain.program import screening_gate
-    from backcoach.domain.screening import Level
+    from backcoach.domain.screening import NEXT_STEPS
 
     now = require_aware(now)
     screenings = uow.screenings.list_for(person_id)  # newest first
     latest = screenings[0] if screenings else None
     lock, clearance = unresolved_lock(uow, person_id, screenings)
-    level = level_of(latest.level) if latest else None
-    if lock is not None and level is not None and level < Level.URGENT:
-        level = Level.URGENT  # an earlier urgent/emergency screen still needs a clinician's clearance
+    latest_level = level_of(latest.level) if latest else None
+    level = latest_level
+    if lock is not None and (level is None or level < level_of(lock.level)):
+        level = level_of(lock.level)
     clearance_at = None
     if lock is None and clearance is not None and latest is not None and latest.level == "urgent":
         # the clearance was recorded for this screen, or covers all its findings
@@ -195,28 +253,26 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
         if reported_at is not None and reported_at > latest.at:
             new_symptoms_since = reported_at
     gate = screening_gate(
-        latest_level=level,
+        latest_level=latest_level,
         screened_at=local(latest.at, now) if latest else None,
         now=now,
         clearance_at=local(clearance_at, now) if clearance_at else None,
         new_symptoms_since=local(new_symptoms_since, now) if new_symptoms_since else None,
+        thresholds=thresholds(),
     )
-    if lock is not None and latest is not None and lock.id != latest.id and not gate.allowed:
-        extra = (
-            f"An earlier screen on {local(lock.at, now).date().isoformat()} found signs that need a doctor "
-            f"({lock.level.replace('_', ' ')}). Your program stays paused until a clinician who has checked you "
-            "records their go-ahead (backcoach clearance), even though your latest answers look better."
+    lock_on = local(lock.at, now).date() if lock is not None else None
+    latest_on = local(latest.at, now).date() if latest is not None else None
+    if lock is not None and latest is not None:
+        import dataclasses
+
+        # The domain gate's first reason describes the latest screen's level; the lock replaces it.
+        later_on = latest_on if lock.id != latest.id else None
+        gate = dataclasses.replace(
+            gate, allowed=False, level=level, reminder=NEXT_STEPS[level],
+            reasons=(lock_message(lock.level, lock_on, later_on),) + tuple(gate.reasons[1:]),
         )
-        gate = _with_reason(gate, extra)
-    return GateInfo(gate=gate, latest_screening=latest, effective_level=level, lock_screening=lock, clearance=clearance)
-
-
-def _with_reason(gate: Any, reason: str) -> Any:
-    import dataclasses
-
-    if reason in gate.reasons:
-        return gate
-    return dataclasses.replace(gate, reasons=tuple(gate.reasons) + (reason,))
+    return GateInfo(gate=gate, latest_screening=latest, effective_level=level, lock_screening=lock, clearance=clearance,
+                    lock_on=lock_on, latest_on=latest_on)
 
 
 def require_allowed(info: GateInfo) -> None:
@@ -246,10 +302,13 @@ def exercise_summary(exercise: Any) -> dict[str, Any]:
 
 def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[m.PainEntryRecord]:
     """The pain entries the monitoring rules read: the first few of each kind (the baseline)
-    and the recent window (the 7-day mean). Reading only these keeps every call fast,
-    however long the history grows."""
+    and the recent window: the best 7-day mean of the last 28 days (worsening) needs the 28
+    days plus a week before them, which also covers usual pain (the week before a session
+    logged up to a week late). Reading only these keeps every call fast, however long the
+    history grows."""
     t = thresholds().monitoring
-    since = dt.datetime.combine(now.date() - dt.timedelta(days=t.mean_window_days + 1), dt.time.min, now.tzinfo)
+    days = t.worsening_best_window_days + max(t.mean_window_days, 2 * t.usual_pain_window_days)
+    since = dt.datetime.combine(now.date() - dt.timedelta(days=days), dt.time.min, now.tzinfo)
     return uow.pain.first_of_each_kind(person_id, t.baseline_entries, since=since)
 
 

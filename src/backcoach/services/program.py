@@ -86,7 +86,7 @@ def start_program(uow: UnitOfWork, person_id: int, now: dt.datetime, assessment_
             raise NoProgram("There is no assessment yet: answer the assessment first (backcoach start --assessment FILE).")
         # Re-assess from the stored answers: the rules are pure, so this is the stored result.
         result = assess(parse_assessment(record.answers, thresholds()), thresholds())
-        program = build_program(result, catalog(), info.gate, now.date())
+        program = build_program(result, catalog(), info.gate, now.date(), thresholds())
         for old in uow.programs.list_for(person_id):
             old.active = False
         rec = uow.programs.add(m.ProgramRecord(person_id=person_id, created_at=now, updated_at=now, active=True,
@@ -120,12 +120,14 @@ class TodaysSession:
     sessions_this_week: int
     days_per_week: int
     gate: GateInfo
+    clinician_note: Optional[dict[str, Any]] = None  # the latest note a clinician wrote with an adjustment
 
     def to_dict(self) -> dict[str, Any]:
         from backcoach.domain.screening import DISCLAIMER
 
         return {
             "person_id": self.person_id, "date": self.day.isoformat(), "phase": self.phase,
+            "clinician_note": self.clinician_note,
             "rest_day": self.rest_day, "done_today": self.done_today,
             "sessions_this_week": self.sessions_this_week, "days_per_week": self.days_per_week,
             "exercises": [i.to_dict() for i in self.items],
@@ -158,7 +160,25 @@ def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysS
         items = tuple(SessionItem(p, exercise_summary(catalog().get(p.exercise_id))) for p in prescriptions)
         return TodaysSession(person_id=person_id, day=today, phase=program.phase, items=items,
                              rest_day=not items, done_today=done_today, sessions_this_week=before_today,
-                             days_per_week=program.days_per_week, gate=info)
+                             days_per_week=program.days_per_week, gate=info,
+                             clinician_note=latest_clinician_note(uow, person_id, now))
+
+
+NOTE_SHOWN_DAYS = 28  # how long a clinician's note stays on the person's Today
+
+
+def latest_clinician_note(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Optional[dict[str, Any]]:
+    """The newest note a clinician wrote to the person with an adjustment (shown on Today for
+    NOTE_SHOWN_DAYS days), with who wrote it and what changed."""
+    since = now - dt.timedelta(days=NOTE_SHOWN_DAYS)
+    for d in uow.decisions.list_for(person_id, limit=60):
+        if d.at < since:
+            break
+        if d.source == "clinician" and d.note:
+            name = getattr(d, "by_name", None) or "your clinician"
+            return {"at": d.at.isoformat(), "by": name, "note": d.note, "exercise_id": d.exercise_id,
+                    "action": d.action}
+    return None
 
 
 ADJUST_ACTIONS = ("swap", "regress", "progress", "dose")
@@ -166,6 +186,16 @@ ADJUST_ACTIONS = ("swap", "regress", "progress", "dose")
 
 class InvalidAdjustment(BackcoachError):
     """A clinician's adjustment that cannot be applied as asked."""
+
+
+class AdjustmentNeedsConfirmation(BackcoachError):
+    """The adjustment goes beyond the program's rules: saved only when the clinician confirms it."""
+
+    def __init__(self, warnings: tuple[str, ...]) -> None:
+        from backcoach.domain.adjustment import describe_warnings
+
+        super().__init__(describe_warnings(warnings))
+        self.warnings = tuple(warnings)
 
 
 @dataclass(frozen=True)
@@ -178,11 +208,13 @@ class AdjustmentRecorded:
     before: Any
     after: Any
     reasons: tuple[str, ...]
+    by_name: str = ""
+    warnings: tuple[str, ...] = ()  # what the clinician confirmed going beyond
 
     def to_dict(self) -> dict[str, Any]:
         return {"decision_id": self.decision_id, "exercise_id": self.exercise_id, "action": self.action,
                 "before": self.before.to_dict(), "after": self.after.to_dict(), "reasons": list(self.reasons),
-                "source": "clinician"}
+                "source": "clinician", "by_name": self.by_name, "warnings": list(self.warnings)}
 
 
 
@@ -201,12 +233,16 @@ def adjust_program(
     reps: Optional[int] = None,
     hold_s: Optional[int] = None,
     band: Optional[str] = None,
+    confirm: bool = False,
 ) -> AdjustmentRecorded:
     """A clinician changes one prescription: swap it for another exercise, move it one step
     down or up its ladder, or change the dose. Kept as a decision with source 'clinician',
     attributed (by_user_id / by_name) and with the clinician's note as its reason.
 
-    Goes through the gate like every path that continues a program.
+    A change beyond the program's rules (domain.adjustment: a muscle group left without
+    an exercise, a jump up a ladder or phase, a dose above the range, a ladder trained
+    twice) raises AdjustmentNeedsConfirmation unless `confirm`; confirmed, the warnings are
+    kept with the change. Goes through the gate like every path that continues a program.
     """
     now = require_aware(now)
     note = (note or "").strip()
@@ -234,23 +270,31 @@ def adjust_program(
             raise InvalidAdjustment(f"{exercise_id!r} is not in this program (it has: {ids}).")
         after = _adjusted(current, action, cat, program.phase, new_exercise_id, sets, reps, hold_s, band)
         if after.exercise_id != current.exercise_id and any(p.exercise_id == after.exercise_id for p in program.prescriptions):
-            raise InvalidAdjustment(f"{after.exercise_id!r} is already in the program.")
+            raise InvalidAdjustment(f"{cat.get(after.exercise_id).name} is already in the program: choose another "
+                                    "exercise, or change the dose of that one instead.")
+        from backcoach.domain.adjustment import adjustment_warnings
+
+        warnings = adjustment_warnings(program.prescriptions, current, after, cat, program.phase, thresholds())
+        if warnings and not confirm:
+            raise AdjustmentNeedsConfirmation(warnings)
         new_program = dataclasses.replace(
             program, prescriptions=tuple(after if p.exercise_id == exercise_id else p for p in program.prescriptions)
         )
         store_program(record, new_program, now)
         who = by_name or "a clinician"
-        reasons = (f"Changed by {who}: {note}",)
+        reasons = (f"Changed by {who}: {note}",) + tuple(f"Confirmed beyond the rules: {w}" for w in warnings)
         rec = uow.decisions.add(m.DecisionRecord(
             person_id=person_id, at=now, exercise_id=exercise_id, action=action, before=current.to_dict(),
             after=after.to_dict(), reasons=list(reasons), source="clinician", by_user_id=by_user_id, note=note,
+            by_name=who,
         ))
         uow.audit.add(m.AuditEntry(at=now, actor_user_id=by_user_id, person_id=person_id, action="program.adjusted",
                                    detail={"exercise_id": exercise_id, "action": action, "note": note, "by_name": who,
+                                           "warnings": list(warnings),
                                            "before": current.to_dict(), "after": after.to_dict()}))
         uow.commit()
         return AdjustmentRecorded(decision_id=rec.id, exercise_id=exercise_id, action=action, before=current,
-                                  after=after, reasons=reasons)
+                                  after=after, reasons=reasons, by_name=who, warnings=warnings)
 
 
 def _adjusted(current: Any, action: str, cat: Any, phase: str, new_exercise_id: Optional[str], sets: Optional[int],
@@ -261,14 +305,14 @@ def _adjusted(current: Any, action: str, cat: Any, phase: str, new_exercise_id: 
     if action == "swap":
         if not new_exercise_id:
             raise InvalidAdjustment("Say which exercise to swap in (new_exercise_id).")
-        return starting_prescription(cat.get(new_exercise_id), phase)
+        return starting_prescription(cat.get(new_exercise_id), phase, thresholds())
     if action == "regress":
-        after = regress_prescription(current, cat, phase)
+        after = regress_prescription(current, cat, phase, thresholds())
         if after == current:
             raise InvalidAdjustment(f"{current.exercise_id} at this dose is already the gentlest step.")
         return after
     if action == "progress":
-        after, why = progress_prescription(current, cat, phase)
+        after, why = progress_prescription(current, cat, phase, thresholds())
         if after is None:
             raise InvalidAdjustment(why)
         return after

@@ -68,10 +68,15 @@ class ClearanceRecorded:
     by_name: str
     at: dt.datetime
     gate: GateInfo
+    ruled_out: str = ""
+    seen_where: str = ""
+    lifted_screening_id: Optional[int] = None  # the urgent/emergency screen whose lock this lifted
 
     def to_dict(self) -> dict[str, Any]:
         return {"clearance_id": self.clearance_id, "person_id": self.person_id, "screening_id": self.screening_id,
-                "by": self.by_name, "at": self.at.isoformat(), "gate": self.gate.to_dict()}
+                "by": self.by_name, "at": self.at.isoformat(), "ruled_out": self.ruled_out,
+                "seen_where": self.seen_where, "lifted_screening_id": self.lifted_screening_id,
+                "gate": self.gate.to_dict()}
 
 
 CLINICAL_ROLES = ("clinician", "admin")
@@ -84,24 +89,37 @@ def record_clearance(
     note: str,
     now: dt.datetime,
     by_user_id: Optional[int] = None,
+    ruled_out: str = "",
+    seen_where: str = "",
 ) -> ClearanceRecorded:
-    """Record a clinician's go-ahead after an urgent screen, tied to the latest screen.
+    """Record that a clinician assessed the person after an urgent or emergency screen,
+    tied to the latest screen; it lifts the standing lock.
 
     Conservative by design:
     - only when the latest screen, or an earlier one not yet cleared, was urgent or emergency;
-    - never against an emergency screen: after emergency care the person answers the
-      questions again, and only if that new screen is below emergency can a clinician
-      record a clearance (tied to the new screen);
-    - the clinician's name and a note are required; with `by_user_id` the account
-      must be a clinician (or admin) assigned to this person.
+    - never against an emergency screen itself: after emergency care the person answers the
+      questions again, and only if that new screen is below emergency can the clinician
+      record the assessment (tied to the new screen; it lifts the emergency lock too);
+    - the clinician's name, what was ruled out, where the person was seen and a note are
+      required and kept; with `by_user_id` the account must be a clinician (or admin)
+      assigned to this person.
     """
     now = require_aware(now)
     by_name = (by_name or "").strip()
     note = (note or "").strip()
+    ruled_out = (ruled_out or "").strip()
+    seen_where = (seen_where or "").strip()
     if not by_name:
-        raise ClearanceRefused("Give the name of the clinician who checked you (--by NAME).")
-    if not note:
-        raise ClearanceRefused("Add a short note of what the clinician said (--note TEXT).")
+        raise ClearanceRefused("Give the name of the clinician who assessed the person.")
+    missing = [label for label, value in (("what was ruled out (for example: cauda equina syndrome, infection)",
+                                           ruled_out),
+                                          ("where the person was seen (for example: emergency department, clinic)",
+                                           seen_where),
+                                          ("a note of what was concluded", note)) if not value]
+    if missing:
+        raise ClearanceRefused("To lift the pause, record " + "; ".join(missing) + ".")
+    if len(seen_where) > 300:
+        raise ClearanceRefused("Where the person was seen: 300 characters at most.")
     with uow:
         get_person(uow, person_id)
         if by_user_id is not None:
@@ -115,9 +133,10 @@ def record_clearance(
             raise ClearanceRefused("There is no screen to clear yet: answer the screening questions first (backcoach screen).")
         if latest.level == "emergency":
             raise ClearanceRefused(
-                "The latest screen found signs that need emergency care, so a clearance cannot be recorded against it. "
-                "Get emergency care first. Afterwards, answer the screening questions again (backcoach screen); "
-                "if that new screen finds no emergency sign, the clinician who checked you can record a clearance."
+                f"The latest safety screen ({latest.at.date().isoformat()}) still reports signs that need emergency "
+                "care, so the assessment cannot be recorded against it. Once the person has been assessed, they "
+                "answer the safety questions again (backcoach screen, or the safety check page); if that new screen "
+                "finds no emergency sign, record the assessment then: it lifts the pause."
             )
         info = gate_for(uow, person_id, now)
         if info.lock_screening is None:
@@ -131,11 +150,15 @@ def record_clearance(
             )
         rec = uow.clearances.add(m.Clearance(
             person_id=person_id, at=now, by_user_id=by_user_id, by_name=by_name, note=note, screening_id=latest.id,
+            ruled_out=ruled_out, seen_where=seen_where,
         ))
         uow.audit.add(m.AuditEntry(at=now, actor_user_id=by_user_id, person_id=person_id, action="clearance.recorded",
-                                   detail={"by_name": by_name, "note": note, "screening_id": latest.id,
-                                           "locked_by_screening_id": info.lock_screening.id}))
+                                   detail={"by_name": by_name, "note": note, "ruled_out": ruled_out,
+                                           "seen_where": seen_where, "screening_id": latest.id,
+                                           "locked_by_screening_id": info.lock_screening.id,
+                                           "lock_level": info.lock_screening.level}))
         after = gate_for(uow, person_id, now)
         uow.commit()
         return ClearanceRecorded(clearance_id=rec.id, person_id=person_id, screening_id=latest.id,
-                                 by_name=by_name, at=now, gate=after)
+                                 by_name=by_name, at=now, gate=after, ruled_out=ruled_out, seen_where=seen_where,
+                                 lifted_screening_id=info.lock_screening.id)

@@ -22,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
+from backcoach.domain.after_session import after_next_morning, after_session
 from backcoach.domain.errors import InvalidAnswers
 from backcoach.services.common import (
     GateInfo,
@@ -33,6 +34,7 @@ from backcoach.services.common import (
     pain_entries,
     require_allowed,
     require_aware,
+    thresholds,
 )
 from backcoach.services.program import active_program, program_of, store_program
 from backcoach.storage import models as m
@@ -127,6 +129,9 @@ def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tupl
             raise InvalidAnswers(f"{where}: {ex_id} appears twice; log each exercise once.")
         seen.add(ex_id)
         prescription = prescribed[ex_id]
+        if prescription.resting_on(performed_on):
+            raise InvalidAnswers(f"{where}: {ex_id} is resting after a step back until "
+                                 f"{prescription.rest_until.isoformat()}; leave it out of this session.")
         exercise = cat.get(ex_id)
         sets = _int(entry["sets"], f"{where}.sets", 0, 20)
         if exercise.dose.unit == "reps":
@@ -185,22 +190,30 @@ def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence
     """The stored logs of each exercise that the progression rules read, oldest first, with
     their next-morning pain attached (`extra_mornings`: entries not stored yet).
 
-    Why newest first and stop early: the rules look only at the newest `history_needed` logs
-    of an exercise, so a person with months of sessions costs no more than one with a week.
+    Why newest first and stop early: the rules look only at the logs of the newest
+    `history_needed` days of an exercise (one session a day counts), so a person with
+    months of sessions costs no more than one with a week.
     """
     from backcoach.domain.progression import ExerciseLog, history_needed
 
-    needed = history_needed(catalog())
-    limit: Optional[int] = needed + 2  # enough when every session logs every exercise
+    needed = history_needed(catalog(), thresholds())
+    limit: Optional[int] = needed + 2  # enough when every session logs every exercise, once a day
     while True:
         rows = uow.sessions.recent_entries(person_id, since, limit)
         found: dict[str, list[Any]] = {ex_id: [] for ex_id in exercise_ids}
-        for _, entries in rows:
+        days: dict[str, set[Any]] = {ex_id: set() for ex_id in exercise_ids}
+        complete: dict[str, bool] = {ex_id: False for ex_id in exercise_ids}
+        for day, entries in rows:
             for entry in entries:
-                logs = found.get(entry.get("exercise_id"))
-                if logs is not None and len(logs) < needed:
-                    logs.append(entry)
-        if limit is None or len(rows) < limit or all(len(v) >= needed for v in found.values()):
+                ex_id = entry.get("exercise_id")
+                if ex_id not in found:
+                    continue
+                if len(days[ex_id]) >= needed and day not in days[ex_id]:
+                    complete[ex_id] = True  # an older day: every log of the newest `needed` days is in
+                    continue
+                found[ex_id].append(entry)
+                days[ex_id].add(day)
+        if limit is None or len(rows) < limit or all(complete.values()):
             break
         limit = None if limit >= 64 else limit * 4
     mornings: dict[dt.date, int] = {}
@@ -255,9 +268,11 @@ def log_session(
     now: dt.datetime,
     idempotency_key: Optional[str] = None,
 ) -> SessionLogged:
-    """Gate -> store the session -> for each exercise, `progress_decision` with its history and the
-    pain baseline -> worsening pain (monitoring) pauses progression and regresses once a week ->
-    store the decisions -> update the program. Returns the decisions with their reasons.
+    """Gate -> read the program, each exercise's history and the pain series ->
+    `domain.after_session.after_session` decides (the same function `backcoach simulate`
+    runs: each exercise's decision, one counted session a day, worsening, the phase) ->
+    store the session, its pain entries and the decisions, and the new program. Returns the
+    decisions with their reasons.
 
     The same idempotency key twice (a form posted twice) stores nothing new and returns
     the first result.
@@ -289,9 +304,7 @@ def log_session(
 
 def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any], now: dt.datetime,
                       key: Optional[str]) -> SessionLogged:
-    from backcoach.domain.monitoring import baseline_pain
-    from backcoach.domain.progression import progress_decision
-
+    t = thresholds()
     with uow:
         # -- reads (one read transaction; on SQLite, no lock that blocks anyone)
         if key:
@@ -317,21 +330,16 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         # what the monitoring rules read once this session's entries are stored (they are the newest)
         pain_records = sorted(monitoring_pain(uow, person_id, now) + new_pain, key=lambda r: r.at)
         session_days = uow.sessions.dates_for(person_id)
+        recent_actions, last_worsening_step = _rule_history(uow, person_id, now, t)
 
-        # -- the rules, in plain Python
-        baseline = baseline_pain(pain_entries(pain_records, now))
-        decisions = []
-        for log in logs:
-            history = stored_logs[log.exercise_id] + [log]
-            decisions.append(progress_decision(log.prescription, history, baseline, catalog(), phase=program.phase))
-
-        report = _monitor(uow, person, program, info, now, extra_session_day=performed_on, pain_records=pain_records,
-                          session_days=session_days)
-        if report.pause_progression and "worsening" in {a.code for a in report.alerts}:
-            decisions = _apply_worsening(uow, person_id, decisions, now, program.phase)
-
-        new_program = apply_decisions(program, decisions, catalog())
-        new_program, phase_reasons = _maybe_advance_phase(uow, person_id, new_program, decisions, now.date())
+        # -- the rules, in plain Python (the one implementation, shared with `simulate`)
+        outcome = after_session(program, stored_logs, logs, pain_entries(pain_records, now), t, catalog(), now,
+                                counted_days=session_days, recent_actions=recent_actions,
+                                last_worsening_step=last_worsening_step)
+        decisions = list(outcome.decisions)
+        new_program, phase_reasons = outcome.program, outcome.phase_reasons
+        report = _monitor(uow, person, new_program, info, now, extra_session_day=performed_on,
+                          pain_records=pain_records, session_days=session_days)
 
         # -- one short write transaction: re-check what could have changed, then insert
         uow.begin_write()
@@ -357,46 +365,17 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
                              phase=new_program.phase, phase_reasons=phase_reasons)
 
 
-def apply_decisions(program: Any, decisions: Sequence[Any], cat: Any) -> Any:
-    """The program after the decisions (the domain's rule, which merges ladder tracks that meet)."""
-    from backcoach.domain.program import apply_decisions as domain_apply
+def _rule_history(uow: UnitOfWork, person_id: int, now: dt.datetime, t: Any) -> tuple[list[str], Optional[dt.date]]:
+    """What `after_session` needs from earlier decisions: the rules' newest actions (oldest
+    first, for the phase criteria) and the day of the last step back for worsening pain."""
+    from backcoach.domain.progression import WORSENING_STEP
 
-    return domain_apply(program, decisions, cat)
-
-
-RECENT_DECISIONS_FOR_PHASE = 12
-
-
-def _maybe_advance_phase(uow: UnitOfWork, person_id: int, program: Any, decisions: Sequence[Any],
-                         today: dt.date) -> tuple[Any, tuple[str, ...]]:
-    """Criteria-based phase change (domain.program.phase_for); returns the program and why it moved."""
-    from backcoach.domain.program import advance_program, phase_for
-
-    stored = [{"action": action} for source, action in uow.decisions.recent_actions(person_id, RECENT_DECISIONS_FOR_PHASE)
-              if source == "rule"]
-    recent = list(reversed(stored)) + [{"action": d.action} for d in decisions]
-    weeks = max((today - program.started_on).days, 0) / 7
-    phase, reasons = phase_for(program, weeks, recent[-RECENT_DECISIONS_FOR_PHASE:])
-    if phase == program.phase:
-        return program, ()
-    return advance_program(program, catalog(), phase, today, reasons), tuple(reasons)
-
-
-WORSENING_STEP_EVERY_DAYS = 7
-
-
-def _apply_worsening(uow: UnitOfWork, person_id: int, decisions: list[Any], now: dt.datetime,
-                     phase: Optional[str]) -> list[Any]:
-    """Monitoring says worsening: no progression, and every exercise steps back at most once a week
-    (`domain.progression.worsening_decision` holds the rule; this only finds the last step back)."""
-    from backcoach.domain.progression import WORSENING_STEP, worsening_decision
-
-    since = now - dt.timedelta(days=WORSENING_STEP_EVERY_DAYS)
-    stepped_recently = any(
-        d.at > since and d.source == "rule" and WORSENING_STEP in d.reasons
-        for d in uow.decisions.list_for(person_id, limit=60)
-    )
-    return [worsening_decision(d, catalog(), step_back=not stepped_recently, phase=phase) for d in decisions]
+    n = t.phases.recent_decisions_considered
+    stored = [action for source, action in uow.decisions.recent_actions(person_id, 2 * n) if source == "rule"][:n]
+    since = now - dt.timedelta(days=t.monitoring.worsening_step_every_days + 1)
+    steps = [local(d.at, now).date() for d in uow.decisions.list_for(person_id, limit=60)
+             if d.at >= since and d.source == "rule" and WORSENING_STEP in d.reasons]
+    return list(reversed(stored)), max(steps, default=None)
 
 
 def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, now: dt.datetime,
@@ -404,6 +383,7 @@ def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, no
              session_days: Optional[list[dt.date]] = None) -> Any:
     from backcoach.domain.monitoring import monitor
 
+    t = thresholds()
     records = pain_records if pain_records is not None else monitoring_pain(uow, person.id, now)
     days = list(session_days) if session_days is not None else uow.sessions.dates_for(person.id)
     if extra_session_day is not None:
@@ -415,6 +395,7 @@ def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, no
         last_screened_at=local(latest.at, now) if latest else None, latest_level=info.effective_level,
         session_dates=sorted(days), days_per_week=program.days_per_week if program is not None else 0,
         program_started=program.started_on if program is not None else None,
+        thresholds=t,
         urgent_cleared=bool(latest and latest.level == "urgent" and info.lock_screening is None
                             and info.clearance is not None),
     )
@@ -452,13 +433,11 @@ def check_in_pain(
 ) -> CheckinRecorded:
     """Store a pain score (always allowed, even while the program is locked).
 
-    A next-morning score is matched to yesterday's session: if it is 2 or more above the
-    person's baseline, the rules step those exercises back at once. Reporting new
-    symptoms closes the gate until the screening questions are answered again.
+    A next-morning score is matched to yesterday's sessions: if it is 2 or more above the
+    person's usual pain, `domain.after_session.after_next_morning` steps those exercises
+    back at once. Reporting new symptoms closes the gate until the screening questions are
+    answered again.
     """
-    from backcoach.domain.monitoring import baseline_pain
-    from backcoach.domain.progression import progress_decision
-
     now = require_aware(now)
     nprs = _int(nprs, "pain", 0, 10)
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -473,8 +452,7 @@ def check_in_pain(
 def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime, next_morning: bool,
                    new_symptoms: bool, note: Optional[str]) -> CheckinRecorded:
     """Like log_session: read and decide with the new entry counted in, then one short write."""
-    from backcoach.domain.monitoring import baseline_pain
-    from backcoach.domain.progression import progress_decision
+    from backcoach.domain.progression import ExerciseLog
 
     kind = "next_morning" if next_morning else "daily"
     with uow:
@@ -490,21 +468,19 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
         program = program_of(program_rec) if program_rec is not None else None
         if next_morning and program is not None and info.allowed:
             yesterday = now.date() - dt.timedelta(days=1)
-            # the newest session of yesterday (sessions logged since then come first)
-            last = next((entries for day, entries in uow.sessions.recent_entries(person_id, yesterday, None)
-                         if day == yesterday), None)
-            if last:
-                baseline = baseline_pain(pain_entries(pain_records, now))
-                current = {p.exercise_id: p for p in program.prescriptions}
-                ex_ids = [e.get("exercise_id") for e in last if e.get("exercise_id") in current]
-                histories = recent_exercise_logs(uow, person_id, ex_ids, yesterday - dt.timedelta(days=HISTORY_DAYS),
-                                                 now, extra_mornings=[entry])
-                for ex_id in ex_ids:
-                    d = progress_decision(current[ex_id], histories[ex_id], baseline, catalog(), phase=program.phase)
-                    if d.action == "regress":
-                        decisions.append(d)
+            sessions = [s for s in uow.sessions.list_for(person_id, since=yesterday) if s.performed_on == yesterday]
+            morning: list[tuple[Any, str]] = []
+            for s in sessions:  # oldest first: follow each track through that day's decisions
+                moved = {d.get("exercise_id"): (d.get("after") or {}).get("exercise_id") for d in s.decisions or ()}
+                for e in s.entries:
+                    log = dataclasses.replace(ExerciseLog.from_dict(e), next_morning_pain=nprs)
+                    morning.append((log, moved.get(log.exercise_id) or log.exercise_id))
+            if morning:
+                outcome = after_next_morning(program, morning, pain_entries(pain_records, now),
+                                             thresholds(), catalog(), now)
+                decisions = list(outcome.decisions)
                 if decisions:
-                    new_program = apply_decisions(program, decisions, catalog())
+                    new_program = outcome.program
         report = _monitor(uow, person, program, info, now, pain_records=pain_records)
 
         uow.begin_write()

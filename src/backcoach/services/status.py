@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from backcoach.services.common import GateInfo, NotPermitted, gate_for, get_person, require_aware
+from backcoach.services.common import GateInfo, NotPermitted, clearance_dict, gate_for, get_person, local, require_aware
 from backcoach.services.program import program_of
 from backcoach.services.sessions import _monitor
 from backcoach.storage import models as m
@@ -14,10 +14,14 @@ from backcoach.storage.unit_of_work import UnitOfWork
 
 
 def decision_dict(d: m.DecisionRecord) -> dict[str, Any]:
-    """A stored decision as JSON-ready data (with who made it: the rules or a clinician)."""
+    """A stored decision as JSON-ready data (with who made it: the rules or a named clinician)."""
+    by_name = getattr(d, "by_name", None)
+    if d.source == "clinician" and not by_name:  # kept before names were stored: "Changed by NAME: note"
+        first = (list(d.reasons) or [""])[0]
+        by_name = first[len("Changed by "):].split(":", 1)[0] if first.startswith("Changed by ") else "a clinician"
     return {"id": d.id, "at": d.at.isoformat(), "exercise_id": d.exercise_id, "action": d.action,
             "before": d.before, "after": d.after, "reasons": list(d.reasons), "source": d.source,
-            "by_user_id": d.by_user_id, "note": d.note}
+            "by_user_id": d.by_user_id, "by_name": by_name, "note": d.note}
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,14 @@ def _status(uow: UnitOfWork, person: m.Person, now: dt.datetime, decisions_limit
     rec = uow.programs.active_for(person.id)
     program = program_of(rec) if rec is not None else None
     report = _monitor(uow, person, program, info, now)
+    lock = info.lock_dict()
+    if lock is not None and lock["later_screening"] is not None:
+        # the screen alert comes from the lock, not from the latest (better) screen: say so
+        import dataclasses
+
+        report = dataclasses.replace(report, alerts=tuple(
+            dataclasses.replace(a, message=lock["message"]) if a.code in ("emergency", "urgent") else a
+            for a in report.alerts))
     session_days = uow.sessions.dates_for(person.id)
     since = now - dt.timedelta(days=14)
     pain = [{"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in uow.pain.list_for(person.id, since=since)]
@@ -94,31 +106,69 @@ def _check_clinician(uow: UnitOfWork, clinician_user_id: int, person_id: Optiona
     return user
 
 
+def attention_for(uow: UnitOfWork, st: Status, now: dt.datetime) -> Any:
+    """What the clinician should know about this person, most pressing first (domain.triage)."""
+    from backcoach.domain.triage import LockSummary, NewSymptoms, clinician_attention
+
+    info = st.gate
+    lock = None
+    if info.lock_screening is not None:
+        s = info.lock_screening
+        latest = info.latest_screening
+        later = latest if latest is not None and latest.id != s.id else None
+        lock = LockSummary(
+            level=s.level, on=info.lock_on or s.at.date(),
+            findings=tuple(dict.fromkeys(  # the answer keys, short for the list: "bladder change; saddle numbness"
+                (r.get("item") or r.get("message", "")).replace("_", " ") for r in (s.result or {}).get("reasons", [])
+                if r.get("level") in ("urgent", "emergency"))),
+            later_level=later.level if later is not None else None,
+            later_on=info.latest_on if later is not None else None,
+        )
+    new_symptoms = None
+    latest = info.latest_screening
+    reported = uow.pain.latest_new_symptoms(st.person_id)
+    if reported is not None and (latest is None or reported.at > latest.at):
+        new_symptoms = NewSymptoms(on=local(reported.at, now).date(), nprs=reported.nprs, note=reported.note)
+    paused = () if info.allowed else info.reasons
+    return clinician_attention(lock, new_symptoms, paused, st.alerts)
+
+
 @dataclass(frozen=True)
 class PersonSummary:
     """One line of the clinician's list: how much attention the person needs, and why."""
 
     person_id: int
     display_name: str
-    attention: int  # highest alert severity (0 = nothing to look at)
+    attention: Any  # domain.triage.Attention: items most pressing first (empty = nothing to look at)
     alerts: tuple[Any, ...]
     latest_level: Optional[str]
+    latest_on: Optional[dt.date]
+    lock: Optional[dict[str, Any]]  # the standing lock (GateInfo.lock_dict), or None
     program_allowed: bool
     phase: Optional[str]
     last_session_on: Optional[dt.date]
     mean_7d: Optional[float]
     trend: str
 
+    @property
+    def rank(self) -> int:
+        return self.attention.rank
+
     def to_dict(self) -> dict[str, Any]:
-        return {"person_id": self.person_id, "display_name": self.display_name, "attention": self.attention,
+        return {"person_id": self.person_id, "display_name": self.display_name,
+                "rank": self.attention.rank, "attention": [i.to_dict() for i in self.attention.items],
                 "alerts": [a.to_dict() for a in self.alerts], "latest_level": self.latest_level,
-                "program_allowed": self.program_allowed, "phase": self.phase,
+                "latest_on": None if self.latest_on is None else self.latest_on.isoformat(),
+                "lock": self.lock, "program_allowed": self.program_allowed, "phase": self.phase,
                 "last_session_on": None if self.last_session_on is None else self.last_session_on.isoformat(),
                 "mean_7d": self.mean_7d, "trend": self.trend}
 
 
 def people_for_clinician(uow: UnitOfWork, clinician_user_id: int, now: dt.datetime) -> list[PersonSummary]:
-    """The people a clinician follows (an admin: everyone), most in need of attention first."""
+    """The people a clinician follows (an admin: everyone), in the order of domain.triage:
+    an unresolved emergency first, then urgent, new symptoms, worsening pain or a paused
+    program, the six-week rule, ... low adherence, inactivity; the oldest lock first within
+    a level (it has waited longest)."""
     now = require_aware(now)
     with uow:
         user = _check_clinician(uow, clinician_user_id)
@@ -129,16 +179,15 @@ def people_for_clinician(uow: UnitOfWork, clinician_user_id: int, now: dt.dateti
             if person is None:
                 continue
             st = _status(uow, person, now, decisions_limit=1)
-            alerts = st.alerts
             latest = st.gate.latest_screening
             out.append(PersonSummary(
-                person_id=pid, display_name=person.display_name,
-                attention=max((a.severity for a in alerts), default=0), alerts=alerts,
-                latest_level=latest.level if latest else None, program_allowed=st.gate.allowed,
+                person_id=pid, display_name=person.display_name, attention=attention_for(uow, st, now),
+                alerts=st.alerts, latest_level=latest.level if latest else None, latest_on=st.gate.latest_on,
+                lock=st.gate.lock_dict(), program_allowed=st.gate.allowed,
                 phase=st.program.phase if st.program else None, last_session_on=st.last_session_on,
                 mean_7d=st.report.mean_7d, trend=st.report.trend,
             ))
-        out.sort(key=lambda s: (-s.attention, s.display_name.casefold(), s.person_id))
+        out.sort(key=lambda s: (s.rank, s.lock["at"] if s.lock else "", s.display_name.casefold(), s.person_id))
         return out
 
 
@@ -147,6 +196,7 @@ class PersonOverview:
     """One person's full record for the clinician."""
 
     status: Status
+    attention: Any  # domain.triage.Attention
     screenings: tuple[dict[str, Any], ...]
     assessments: tuple[dict[str, Any], ...]
     sessions: tuple[dict[str, Any], ...]
@@ -154,7 +204,7 @@ class PersonOverview:
     pain: tuple[dict[str, Any], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.status.to_dict(), "screenings": list(self.screenings), "assessments": list(self.assessments),
+        return {**self.status.to_dict(), "attention": self.attention.to_dict(), "screenings": list(self.screenings), "assessments": list(self.assessments),
                 "sessions": list(self.sessions), "clearances": list(self.clearances), "pain": list(self.pain)}
 
 
@@ -168,7 +218,7 @@ def person_overview(uow: UnitOfWork, clinician_user_id: Optional[int], person_id
         person = get_person(uow, person_id)
         st = _status(uow, person, now, decisions_limit=50)
         return PersonOverview(
-            status=st,
+            status=st, attention=attention_for(uow, st, now),
             screenings=tuple({"id": s.id, "at": s.at.isoformat(), "level": s.level, "answers": s.answers,
                               "result": s.result} for s in uow.screenings.list_for(person_id, limit=20)),
             assessments=tuple({"id": a.id, "at": a.at.isoformat(), "answers": a.answers, "result": a.result}
@@ -176,8 +226,7 @@ def person_overview(uow: UnitOfWork, clinician_user_id: Optional[int], person_id
             sessions=tuple({"id": s.id, "performed_on": s.performed_on.isoformat(), "at": s.at.isoformat(),
                             "entries": s.entries, "decisions": s.decisions}
                            for s in uow.sessions.list_for(person_id)[-30:]),
-            clearances=tuple({"id": c.id, "at": c.at.isoformat(), "by": c.by_name, "note": c.note,
-                              "screening_id": c.screening_id} for c in uow.clearances.list_for(person_id)),
+            clearances=tuple(clearance_dict(c) for c in uow.clearances.list_for(person_id)),
             pain=tuple({"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind, "new_symptoms": p.new_symptoms}
                        for p in uow.pain.list_for(person_id, since=now - dt.timedelta(days=90))),
         )

@@ -181,12 +181,14 @@ class DecisionRecord(Base):
     reasons: Mapped[list[Any]]
     source: Mapped[str] = mapped_column(String(20), default="rule")
     by_user_id: Mapped[Optional[int]] = mapped_column(USER_FK(), nullable=True)
+    by_name: Mapped[Optional[str]] = mapped_column(String(200), nullable=True)  # the clinician, as shown
     note: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
     session_log_id: Mapped[Optional[int]] = mapped_column(ForeignKey("session_logs.id", ondelete="SET NULL"), nullable=True)
 
 
 class Clearance(Base):
-    """A clinician's clearance to continue after an urgent screen (tied to that screen)."""
+    """A clinician's record that the person was assessed after an urgent or emergency screen
+    (tied to the newest screen at that time): what was ruled out, where, and a note."""
 
     __tablename__ = "clearances"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -196,6 +198,8 @@ class Clearance(Base):
     by_name: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text)
     screening_id: Mapped[Optional[int]] = mapped_column(ForeignKey("screenings.id", ondelete="SET NULL"), nullable=True)
+    ruled_out: Mapped[Optional[str]] = mapped_column(Text, nullable=True)  # what the clinician ruled out
+    seen_where: Mapped[Optional[str]] = mapped_column(String(300), nullable=True)  # where the person was assessed
 
 
 class OutcomeResponse(Base):

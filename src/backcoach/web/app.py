@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -290,6 +291,8 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     from backcoach.web import stall
 
     stall.install(app)
+    if web.run_migrations:
+        _purge_deleted_accounts(app)
     app.add_middleware(SessionCookieMiddleware, signer=app.state.signer, secure=web.cookie_secure)
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        body_limits=settings.body_limits)
@@ -298,7 +301,23 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     return app
 
 
-PUBLIC_API = ("/api/auth/csrf", "/api/auth/signup", "/api/auth/login", "/api/auth/token")
+def _purge_deleted_accounts(app: FastAPI) -> None:
+    """Accounts past their deletion grace period go at start-up too (services/data_rights.py);
+    a failure here only delays that, it does not stop the server."""
+    from backcoach.services import data_rights
+    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+
+    try:
+        with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
+            n = data_rights.purge_deleted(uow.session, app.state.clock(), app.state.settings.deletion_grace_days)
+            uow.commit()
+        if n:
+            log.info("removed %d account(s) past their deletion grace period", n)
+    except Exception:  # noqa: BLE001 - logged; the next start, log-in or `backcoach purge-deleted` retries
+        log.exception("could not remove the accounts past their deletion grace period")
+
+
+PUBLIC_API = ("/api/auth/csrf", "/api/auth/signup", "/api/auth/login", "/api/auth/token", "/api/privacy-notice")
 
 
 def _install_openapi_security(app: FastAPI) -> None:
@@ -371,8 +390,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(request, status, str(exc),
                               headers={"Retry-After": str(retry_after)} if retry_after is not None else None)
 
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException):
+    # Starlette's own HTTPException (an unknown address, a wrong method) as well as FastAPI's:
+    # the web gets an HTML page, the API JSON.
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
         headers = getattr(exc, "headers", None)
         if wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)

@@ -42,12 +42,13 @@ class PainPoint:
     kind: str = "daily"
 
 
-def pain_chart(points: Sequence[PainPoint], baseline: float | None) -> str:
-    """Pain (0-10) over time, one line per kind, with the baseline as a dashed line."""
+def pain_chart(points: Sequence[PainPoint], baseline: float | None, whose: str = "your") -> str:
+    """Pain (0-10) over time, one line per kind, with the baseline as a dashed line.
+    ``whose``: "your" on the person's pages, "their" on the clinician's."""
     title = "Pain over time"
     pts = sorted(points, key=lambda p: p.on)
     if not pts:
-        return _empty(title, "No pain entries yet. Your first check-in starts this chart.", "pain-chart")
+        return _empty(title, f"No pain entries yet. {whose.capitalize()} first check-in starts this chart.", "pain-chart")
     first, last = pts[0].on, pts[-1].on
     span = max((last - first).days, 1)
     plot_w, plot_h = W - PAD_L - PAD_R, H - PAD_T - PAD_B
@@ -129,12 +130,12 @@ def adherence_chart(weeks: Sequence[WeekBar]) -> str:
     return _svg(title, desc, "".join(parts), cls="adherence-chart")
 
 
-def ladder_chart(ladders: Sequence[tuple[str, Sequence[tuple[str, str]], str | None]]) -> str:
+def ladder_chart(ladders: Sequence[tuple[str, Sequence[tuple[str, str]], str | None]], whose: str = "your") -> str:
     """Position on each ladder: a row of steps per ladder, the current one large and filled.
 
     ``ladders``: (ladder title, [(exercise id, exercise name)...], current exercise id).
     """
-    title = "Where you are on each exercise ladder"
+    title = "Where you are on each exercise ladder" if whose == "your" else "Where they are on each exercise ladder"
     if not ladders:
         return _empty(title, "No program yet.", "ladder-chart")
     row_h = 78
@@ -144,7 +145,7 @@ def ladder_chart(ladders: Sequence[tuple[str, Sequence[tuple[str, str]], str | N
         y0 = 8 + r * row_h
         n = max(len(steps), 1)
         cur_idx = next((i for i, (sid, _) in enumerate(steps) if sid == current), None)
-        cur_name = steps[cur_idx][1] if cur_idx is not None else "not in your program"
+        cur_name = steps[cur_idx][1] if cur_idx is not None else f"not in {whose} program"
         parts.append(f'<text x="8" y="{y0 + 16}" class="label">{escape(name)}</text>')
         parts.append(f'<text x="8" y="{y0 + 36}" class="axis">{escape(cur_name)}'
                      f'{f" · step {cur_idx + 1} of {n}" if cur_idx is not None else ""}</text>')
@@ -174,11 +175,11 @@ class DecisionMark:
     action: str  # progress | hold | regress
 
 
-def decisions_chart(marks: Sequence[DecisionMark]) -> str:
+def decisions_chart(marks: Sequence[DecisionMark], whose: str = "your") -> str:
     """Decisions over time: one row per exercise, ▲ progress, ● hold, ▼ regress."""
     title = "Decisions over time"
     if not marks:
-        return _empty(title, "No decisions yet. They appear after your first logged session.", "decisions-chart")
+        return _empty(title, f"No decisions yet. They appear after {whose} first logged session.", "decisions-chart")
     marks = sorted(marks, key=lambda m: m.on)
     rows = list(dict.fromkeys(m.exercise for m in marks))
     left, row_h = 16, 52

@@ -74,3 +74,20 @@ def register(app: typer.Typer) -> None:
             user.role = "admin"
             uow.commit()
         typer.echo(f"Administrator {acc.email} created.")
+
+    @app.command("purge-deleted")
+    def purge_deleted() -> None:
+        """Remove the accounts whose deletion grace period has passed, with all their data
+        (run it daily from cron or a job runner; the web server also runs it at start-up)."""
+        import datetime as dt
+
+        from backcoach.services import data_rights
+        from backcoach.settings import get_settings
+        from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+
+        settings = get_settings()
+        now = dt.datetime.now(dt.timezone.utc)
+        with SqlAlchemyUnitOfWork(settings.database_url) as uow:
+            n = data_rights.purge_deleted(uow.session, now, settings.deletion_grace_days)
+            uow.commit()
+        typer.echo(f"{n} account{'s' if n != 1 else ''} removed (grace period: {settings.deletion_grace_days} days).")

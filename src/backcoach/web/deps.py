@@ -220,6 +220,7 @@ class Ctx:
         """
         if self.session.user_id is not None:
             sessions.end(self.db, self.session.sid)
+        self._after_login(account)
         sid = sessions.new_id()
         sessions.purge_expired(self.db)
         sessions.start(self.db, account.id, sid, sessions.COOKIE, self.signer.session_max_age)
@@ -230,8 +231,22 @@ class Ctx:
         self.account = account
         self.sid = sid
 
+    def _after_login(self, account: accounts.Account) -> None:
+        """Accounts past their deletion grace period are removed (this one too: then the log-in
+        fails); logging in within it cancels the deletion (services/data_rights.py)."""
+        from backcoach.services import data_rights
+
+        data_rights.purge_deleted(self.db, self.now, self.settings.deletion_grace_days)
+        if data_rights.pending_deletion(self.db, account.id) is not None:
+            data_rights.cancel_deletion(self.db, account.id, self.now)
+            self.extra["deletion_cancelled"] = True
+        elif accounts.get_account(self.db, account.id) is None:
+            self.commit()
+            raise accounts.AccountError(accounts.WRONG_LOGIN)
+
     def issue_token(self, account: accounts.Account) -> str:
         """A new API bearer token with its own server-side record (committed here)."""
+        self._after_login(account)
         sid = sessions.new_id()
         sessions.start(self.db, account.id, sid, sessions.TOKEN, self.signer.token_max_age)
         self.commit()
@@ -276,14 +291,19 @@ class Ctx:
 FLASH = {
     "expired": ("warn", "Your session ended, so you were logged out. Please log in again; nothing was lost."),
     "loggedout": ("ok", "You are logged out."),
+    "deletion-requested": ("ok", "Your account is marked for deletion, and you are logged out everywhere. It and all "
+                           "your data will be removed when the waiting period ends. Changed your mind? Just log in "
+                           "again before then."),
+    "deletion-cancelled": ("ok", "Welcome back. Logging in cancelled the deletion of your account; nothing was removed."),
     "loggedout-everywhere": ("ok", "You are logged out on every device and every app that used your account."),
     "welcome": ("ok", "Welcome to backcoach. First, a few safety questions."),
     "signedup": ("ok", "Your account is ready: log in with your e-mail address and password. If this address "
                        "already had an account, log in with the password you chose then."),
     "checkin": ("ok", "Thank you. Your pain check-in is saved."),
-    "adjusted": ("ok", "The change is saved and recorded with your name."),
-    "cleared": ("ok", "The clearance is saved and recorded with your name."),
+    "adjusted": ("ok", "The change is saved and recorded with your name; the person sees your note on their Today page."),
+    "cleared": ("ok", "The assessment is saved and recorded with your name."),
     "joined": ("ok", "You are now connected with your clinician."),
+    "assigned": ("ok", "The person is now connected to that clinician."),
 }
 
 

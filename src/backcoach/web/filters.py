@@ -55,7 +55,30 @@ def humanise(value: Any) -> str:
     return str(value or "").replace("_", " ")
 
 
+def exercise_name(exercise_id: Any) -> str:
+    from backcoach.web.usecases import exercise_name as name
+
+    return name(str(exercise_id or ""))
+
+
+def their(text: Any) -> str:
+    """A message written to the person, in the clinician's voice (for clinician pages)."""
+    from backcoach.domain.triage import clinician_voice
+
+    return clinician_voice(str(text or ""))
+
+
+def tone(code: Any) -> str:
+    """'bad', 'warn' or 'info' for an alert code: the one rule (domain.triage.tone_of) every page uses."""
+    from backcoach.domain.triage import tone_of
+
+    return tone_of(str(code or ""))
+
+
 def install(env: Any) -> None:
+    env.filters["exercise_name"] = exercise_name
+    env.filters["their"] = their
+    env.filters["tone"] = tone
     env.filters["nice_date"] = nice_date
     env.filters["humanise"] = humanise
     env.filters["short_date"] = short_date

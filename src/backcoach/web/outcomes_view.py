@@ -49,7 +49,16 @@ class Chart:
     rows: list[tuple[str, str]]
 
 
-def trend_chart(instrument: o.Instrument, trend: o.Trend, width: int = 320, height: int = 120) -> Chart | None:
+def trend_charts(trends: Any) -> list[tuple[o.Instrument, o.Trend, "Chart | None"]]:
+    """(instrument, trend, chart) for each offered instrument, in the order they are offered."""
+    from backcoach.services.outcomes import instruments
+
+    offered = {i.id: i for i in instruments()}
+    return [(offered[t.instrument_id], t, trend_chart(offered[t.instrument_id], t))
+            for t in trends if t.instrument_id in offered]
+
+
+def trend_chart(instrument: o.Instrument, trend: o.Trend, width: int = 320, height: int = 160) -> Chart | None:
     """An inline SVG: the scores over time, the baseline and the band of changes too small to
     tell from day-to-day variation. Its text alternative is the trend's summary; the table of
     points beside it carries the numbers."""

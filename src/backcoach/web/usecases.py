@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any, Optional
 
-from backcoach.services.common import catalog
+from backcoach.services.common import catalog, thresholds
 from backcoach.web import charts
 
 LADDER_TITLES = {"hip_extension": "Hip extension (gluteus maximus)",
@@ -111,13 +111,37 @@ def daily_checkin_done(ctx: Any, person_id: int) -> bool:
     return any(p.kind == "daily" for p in ctx.uow.pain.list_for(person_id, since=since))
 
 
+def outcomes_due(ctx: Any, person_id: int) -> bool:
+    """Whether an outcome questionnaire is due today (Today shows a prompt)."""
+    from backcoach.services.outcomes import outcomes_overview
+
+    return bool(outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).due)
+
+
+def short_read(ctx: Any, person_id: int) -> Any:
+    """The short read offered today, in the program's first weeks (None after them)."""
+    from backcoach.catalog import load_education
+    from backcoach.domain.education import topic_for_day
+    from backcoach.services.outcomes import schedule_start
+
+    topics = load_education()
+    with ctx.service_uow(write=False) as uow:
+        day = (ctx.today - schedule_start(uow, person_id)).days
+    topic = topic_for_day(topics, day)
+    return topic if topic is not None and day <= topics[-1].day + 7 else None
+
+
 def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
+    """The weekly re-screen falls due within `rescreen_remind_days_before` days (thresholds.yaml)."""
+    m = thresholds().monitoring
     latest = gate.latest_screening
-    return latest is not None and (now - latest.at) >= dt.timedelta(days=6)
+    return latest is not None and (now - latest.at) >= dt.timedelta(days=m.rescreen_days - m.rescreen_remind_days_before)
 
 
-def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True) -> dict[str, Any]:
-    """Everything the progress page draws: four SVG charts, their data tables and the messages."""
+def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True, voice: str = "person") -> dict[str, Any]:
+    """Everything the progress page draws: four SVG charts, their data tables and the messages.
+    ``voice``: "person" (your ...) or "clinician" (their ...), for the wording of empty charts."""
+    whose = "their" if voice == "clinician" else "your"
     report = status.report
     pain_records = ctx.uow.pain.list_for(person_id, kinds=("daily", "next_morning"))
     pain_points = [charts.PainPoint(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in pain_records]
@@ -140,10 +164,10 @@ def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True) -> di
     from backcoach.services.status import decision_dict
 
     return {
-        "pain_svg": charts.pain_chart(pain_points, report.baseline) if svg else None,
+        "pain_svg": charts.pain_chart(pain_points, report.baseline, whose=whose) if svg else None,
         "adherence_svg": charts.adherence_chart(weeks) if svg else None,
-        "ladder_svg": charts.ladder_chart(ladders) if svg else None,
-        "decisions_svg": charts.decisions_chart(marks) if svg else None,
+        "ladder_svg": charts.ladder_chart(ladders, whose=whose) if svg else None,
+        "decisions_svg": charts.decisions_chart(marks, whose=whose) if svg else None,
         "pain_table": sorted(pain_points, key=lambda p: p.on, reverse=True)[:30],
         "weeks": weeks,
         "ladders": [(name, dict(steps).get(cur, "not started") if cur else "not in program") for name, steps, cur in ladders],

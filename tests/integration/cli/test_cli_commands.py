@@ -189,8 +189,10 @@ def test_urgent_screen_locks_until_clearance(cli, tmp_path):
     assert json.loads(locked.stdout)["program_allowed"] is False
     assert cli("log", "--file", str(write(tmp_path, "x.json", {"exercises": []})), now=at(1, 9)).exit_code == 3
     assert json.loads(cli("status", "--json", now=at(1, 9)).stdout)["program_allowed"] is False
-    one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", " ", now=at(1, 12)))
-    cleared = cli("clearance", "--by", "Dr Rivera", "--note", "Examined; no infection.", now=at(1, 12))
+    one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", " ", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 12)))
+    assert "ruled out" in one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", "ok", "--ruled-out", " ",
+                                             "--seen-where", "GP", now=at(1, 12)))
+    cleared = cli("clearance", "--by", "Dr Rivera", "--note", "Examined; no infection.", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 12))
     assert cleared.exit_code == 0 and "may continue" in cleared.stdout
     assert cli("today", now=at(1, 13)).exit_code == 0
 
@@ -206,12 +208,17 @@ def test_start_with_an_urgent_screen_stops_before_the_program(cli, tmp_path):
 def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, tmp_path):
     start(cli, tmp_path)
     cli("screen", "--answers", str(write(tmp_path, "e.json", LEVELS["emergency"])), now=at(1))
-    assert "emergency care" in one_error_line(cli("clearance", "--by", "Dr A", "--note", "seen", now=at(1, 2)))
+    assert "emergency care" in one_error_line(cli("clearance", "--by", "Dr A", "--note", "seen", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 2)))
     assert cli("today", now=at(1, 3)).exit_code == 3
     cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
     still = cli("today", "--json", now=at(2, 1))
-    assert still.exit_code == 3 and "earlier screen" in " ".join(json.loads(still.stdout)["reasons"])
-    assert cli("clearance", "--by", "Dr A", "--note", "MRI normal.", now=at(2, 2)).exit_code == 0
+    reasons = " ".join(json.loads(still.stdout)["reasons"])
+    assert still.exit_code == 3 and "paused until a clinician has checked you" in reasons and "emergency" in reasons
+    text = cli("today", now=at(2, 1)).stdout
+    assert "paused until a clinician has checked you" in text and "You can start" not in text
+    status = cli("status", now=at(2, 1)).stdout
+    assert "Paused until a clinician has checked you (emergency screen on" in status
+    assert cli("clearance", "--by", "Dr A", "--note", "MRI normal.", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(2, 2)).exit_code == 0
     assert cli("today", now=at(2, 3)).exit_code == 0
 
 

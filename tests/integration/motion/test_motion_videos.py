@@ -69,25 +69,55 @@ def real_landmarks():
     return out
 
 
+def _expected(label: dict) -> tuple[int | None, int | None]:
+    """(exact count, approximate count) from a label: reps or holds are exact, reps_approx is not."""
+    if "reps" in label:
+        return label["reps"], None
+    if "holds" in label:
+        return label["holds"], None
+    return None, label.get("reps_approx")
+
+
+EXACT = sorted(n for n, lab in LABELS.items() if _expected(lab)[0] is not None)
+
+
 @needs_videos
 @pytest.mark.video
 @pytest.mark.parametrize("name", sorted(LABELS))
 def test_repetitions_on_real_videos(real_landmarks, name):
     label = LABELS[name]
     frames, info = real_landmarks[name]
-    result = analyze_landmarks(frames, label["exercise"], seconds=info.duration_s)
-    if "reps" in label:
-        assert result.reps == label["reps"], result.to_dict()
+    result = analyze_landmarks(frames, label["exercise"], seconds=info.duration_s, cuts_s=info.cuts_s)
+    exact, approx = _expected(label)
+    if exact is not None:
+        assert result.reps == exact, result.to_dict()
     else:
-        assert abs(result.reps - label["reps_approx"]) <= 1, result.to_dict()
+        assert abs(result.reps - approx) <= 1, result.to_dict()
     assert result.view == label["view"]
+    forbidden = set(label.get("not_faults", ())) & set(result.fault_counts)
+    assert not forbidden, (forbidden, result.to_dict())
+    assert not result.cuts_s, "no camera cut in a continuous clip"
+
+
+@needs_videos
+@pytest.mark.video
+@pytest.mark.parametrize("name", EXACT)
+def test_same_count_and_faults_at_8_12_and_15_frames_per_second(name):
+    """Stability: the analysed frame rate does not change the count or which faults are found."""
+    label = LABELS[name]
+    seen = {}
+    for fps in (8.0, 12.0, 15.0):
+        result = analyze_video(str(VIDEOS / name), label["exercise"], sample_fps=fps)
+        seen[fps] = (result.reps, tuple(sorted(result.fault_counts)))
+    assert len(set(seen.values())) == 1, seen
+    assert seen[8.0][0] == _expected(label)[0]
 
 
 @needs_videos
 @pytest.mark.video
 def test_exact_count_rate_on_labelled_clips(real_landmarks):
-    exact = [n for n, lab in LABELS.items() if "reps" in lab]
-    hits = sum(analyze_landmarks(real_landmarks[n][0], LABELS[n]["exercise"]).reps == LABELS[n]["reps"] for n in exact)
+    exact = EXACT
+    hits = sum(analyze_landmarks(real_landmarks[n][0], LABELS[n]["exercise"]).reps == _expected(LABELS[n])[0] for n in exact)
     assert hits / len(exact) >= 0.95
 
 
@@ -97,6 +127,7 @@ def test_exact_count_rate_on_labelled_clips(real_landmarks):
 def test_auto_recognises_the_exercise_family(real_landmarks, name):
     result = analyze_landmarks(real_landmarks[name][0], "auto")
     assert family_of(result.exercise) == family_of(LABELS[name]["exercise"])
+    assert result.recognition["confidence"] >= 0.6
 
 
 @needs_videos
@@ -106,7 +137,10 @@ def test_good_real_bridge_has_no_form_faults_beyond_the_short_hold(real_landmark
     if name not in real_landmarks:
         pytest.skip(f"{name} not present")
     result = analyze_landmarks(real_landmarks[name][0], "glute_bridge")
-    assert set(result.fault_counts) <= {"no_hold"}  # a demonstration with a brief (< 2 s) squeeze
+    # a quick demonstration (about 2 s a repetition): faster than the cue "two seconds up, two down";
+    # no hold was prescribed, so the brief squeeze is not judged
+    assert set(result.fault_counts) <= {"rushed"}
+    assert "no_hold" not in result.not_judged
     for rep in result.repetitions:
         assert rep.metrics["peak_hip_angle_deg"] == pytest.approx(180, abs=8)
         assert rep.metrics["knee_angle_at_top_deg"] == pytest.approx(90, abs=15)

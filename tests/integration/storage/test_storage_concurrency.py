@@ -34,17 +34,18 @@ def _pause_first_call_until(monkeypatch: pytest.MonkeyPatch, release: threading.
                             paused: threading.Event) -> list[int]:
     """Make the first log_session stop after its reads and decisions, before it writes,
     until `release` is set. Returns a list that counts how often the rules ran."""
-    real = sessions_svc.apply_decisions
+    real = sessions_svc.after_session
     calls: list[int] = []
 
-    def apply_decisions(*args: Any) -> Any:
+    def after_session(*args: Any, **kwargs: Any) -> Any:
+        outcome = real(*args, **kwargs)
         calls.append(1)
         if len(calls) == 1:
             paused.set()
             assert release.wait(20)
-        return real(*args)
+        return outcome
 
-    monkeypatch.setattr(sessions_svc, "apply_decisions", apply_decisions)
+    monkeypatch.setattr(sessions_svc, "after_session", after_session)
     return calls
 
 

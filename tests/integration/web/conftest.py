@@ -109,7 +109,8 @@ def sign_up(app: Any, role: str = "person", invitation_code: str | None = None, 
     client = new_client(app)
     csrf = client.get("/api/auth/csrf").json()["csrf_token"]
     email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
-    body = {"email": email, "password": PASSWORD, "display_name": name or f"Test {role}", "role": role}
+    body = {"email": email, "password": PASSWORD, "display_name": name or f"Test {role}", "role": role,
+            "accept_privacy_notice": True}
     if invitation_code:
         body["invitation_code"] = invitation_code
     r = client.post("/api/auth/signup", json=body, headers={"X-CSRF-Token": csrf})

@@ -12,8 +12,8 @@ def test_login_sets_a_secure_httponly_samesite_cookie(app):
     client = new_client(app)
     csrf = client.get("/api/auth/csrf").json()["csrf_token"]
     email = f"c-{uuid.uuid4().hex[:6]}@example.org"
-    r = client.post("/api/auth/signup", json={"email": email, "password": PASSWORD,
-                                              "display_name": "Cee"}, headers={"X-CSRF-Token": csrf})
+    r = client.post("/api/auth/signup", json={"email": email, "password": PASSWORD, "display_name": "Cee",
+                                              "accept_privacy_notice": True}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 202, r.text
     assert client.get("/api/auth/me").status_code == 401  # sign-up does not log in
     r = client.post("/api/auth/login", json={"email": email, "password": PASSWORD}, headers={"X-CSRF-Token": csrf})
@@ -33,9 +33,10 @@ def test_signup_rejects_bad_input_and_duplicates(app):
     assert r.status_code == 400
     assert "email" in r.json()["detail"] and "password" in r.json()["detail"]
     new = client.post("/api/auth/signup", json={"email": f"n-{uuid.uuid4().hex[:6]}@example.org",
-                                                "password": "another long passphrase", "display_name": "X"}, headers=h)
+                                                "password": "another long passphrase", "display_name": "X",
+                                                "accept_privacy_notice": True}, headers=h)
     again = client.post("/api/auth/signup", json={"email": user.email, "password": "another long passphrase",
-                                                  "display_name": "X"}, headers=h)
+                                                  "display_name": "X", "accept_privacy_notice": True}, headers=h)
     assert again.status_code == new.status_code == 202 and again.json() == new.json()  # nothing tells who has one
     assert new_client(app).post("/api/auth/token", json={"email": user.email, "password": PASSWORD}).status_code == 200
     r = client.post("/api/auth/signup", json={"email": "a@b.org", "password": PASSWORD, "display_name": "X", "role": "admin"}, headers=h)
@@ -143,7 +144,8 @@ def test_page_sign_up_and_log_in_with_forms(app):
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     email = f"form-{uuid.uuid4().hex[:6]}@example.org"
     r = client.post("/signup", data={"csrf_token": csrf, "email": email, "password": PASSWORD,
-                                     "display_name": "Form", "role": "person"}, follow_redirects=False)
+                                     "display_name": "Form", "role": "person", "accept_privacy_notice": "yes"},
+                    follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login?msg=signedup")
     page = client.get(r.headers["location"])
     assert "Your account is ready" in page.text and 'name="next" value="/screening?msg=welcome"' in page.text

@@ -31,7 +31,8 @@ def test_a_person_never_reads_another_persons_data(team):
     pid = patient.account["person_id"]
     assert stranger.get(f"/api/clinician/people/{pid}").status_code == 403
     assert stranger.get("/api/clinician/people").status_code == 403
-    assert stranger.post(f"/api/clinician/people/{pid}/clearance", json={"note": "x"}).status_code == 403
+    assert stranger.post(f"/api/clinician/people/{pid}/clearance",
+                         json={"note": "x", "ruled_out": "x", "seen_where": "x"}).status_code == 403
     # and the pages
     page = stranger.client.get(f"/sessions/{team['session_id']}")
     assert page.status_code == 403 and "do not have access" in page.text
@@ -70,13 +71,22 @@ def test_adjustment_is_attributed_kept_and_audited(team):
     pid = patient.account["person_id"]
     program = patient.get("/api/program").json()["program"]
     exercise_id = program["items"][0]["exercise_id"]
+    # 3 sets is above the activation phase's range: a warning first, saved once confirmed
     r = clinician.post(f"/api/clinician/people/{pid}/adjustments",
                        json={"exercise_id": exercise_id, "action": "dose", "sets": 3, "note": "Tolerating well."})
+    assert r.status_code == 409 and r.json()["confirm_required"] and "3 sets" in r.json()["warnings"][0]
+    r = clinician.post(f"/api/clinician/people/{pid}/adjustments",
+                       json={"exercise_id": exercise_id, "action": "dose", "sets": 3, "note": "Tolerating well.",
+                             "confirm": True})
     assert r.status_code == 201, r.text
-    assert r.json()["after"]["sets"] == 3
+    assert r.json()["after"]["sets"] == 3 and r.json()["by_name"] == "Dr Okafor" and r.json()["warnings"]
     decisions = patient.get("/api/progress").json()["decisions"]
     mine = [d for d in decisions if d["source"] == "clinician"]
     assert mine and mine[0]["by_user_id"] == clinician.account["id"] and "Tolerating well." in mine[0]["note"]
+    assert mine[0]["by_name"] == "Dr Okafor"
+    today = patient.get("/api/today").json()
+    assert today["clinician_note"]["note"] == "Tolerating well." and today["clinician_note"]["by"] == "Dr Okafor"
+    assert "A note from Dr Okafor" in patient.client.get("/today").text
     bad = clinician.post(f"/api/clinician/people/{pid}/adjustments",
                          json={"exercise_id": exercise_id, "action": "dose", "sets": 0, "note": "x"})
     assert bad.status_code == 422
@@ -96,12 +106,21 @@ def test_clearance_unlocks_after_an_urgent_screen(app):
     assert person.post("/api/screenings", json={"answers": screening_answers("urgent")}).status_code == 201
     pid = person.account["person_id"]
     listing = clinician.get("/api/clinician/people").json()
-    assert listing[0]["person_id"] == pid and listing[0]["attention"] > 0
+    assert listing[0]["person_id"] == pid and listing[0]["attention"][0]["code"] == "urgent"
+    assert listing[0]["lock"]["level"] == "urgent"
     assert any(a["code"] == "urgent" for a in listing[0]["alerts"])
     assert clinician.post(f"/api/clinician/people/{pid}/clearance", json={"note": ""}).status_code == 422
+    # what was ruled out and where the person was seen are required
     r = clinician.post(f"/api/clinician/people/{pid}/clearance", json={"note": "Seen in clinic; fine to continue."})
+    assert r.status_code == 422 and "ruled_out" in r.text and "seen_where" in r.text
+    r = clinician.post(f"/api/clinician/people/{pid}/clearance",
+                       json={"note": "Seen in clinic; fine to continue.", "ruled_out": "Spinal infection",
+                             "seen_where": "My clinic"})
     assert r.status_code == 201, r.text
     assert r.json()["gate"]["allowed"] is True
+    assert (r.json()["ruled_out"], r.json()["seen_where"]) == ("Spinal infection", "My clinic")
+    shown = clinician.get(f"/api/clinician/people/{pid}").json()["clearances"][0]
+    assert shown["ruled_out"] == "Spinal infection" and shown["seen_where"] == "My clinic" and shown["by"]
     assert person.get("/api/auth/me").json()["person_id"] == pid
     audit = clinician.get("/api/clinician/audit").json()
     assert any(a["action"] == "clearance.recorded" and a["person_id"] == pid for a in audit)

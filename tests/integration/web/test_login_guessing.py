@@ -106,7 +106,7 @@ def test_sign_up_answers_the_same_for_an_address_that_has_an_account(app):
         client = new_client(app)
         csrf = client.get("/api/auth/csrf").json()["csrf_token"]
         return client.post("/api/auth/signup", json={"email": email, "password": "a different passphrase",
-                                                     "display_name": "Someone"}, headers={"X-CSRF-Token": csrf})
+                                                     "display_name": "Someone", "accept_privacy_notice": True}, headers={"X-CSRF-Token": csrf})
 
     taken, free = attempt(user.email), attempt(f"free-{uuid.uuid4().hex[:8]}@example.org")
     assert (taken.status_code, taken.json()) == (free.status_code, free.json()) == (202, taken.json())
@@ -117,7 +117,8 @@ def test_sign_up_answers_the_same_for_an_address_that_has_an_account(app):
         client = new_client(app)
         csrf = client.get("/signup").text.split('name="csrf_token" value="')[1].split('"')[0]
         r = client.post("/signup", data={"csrf_token": csrf, "email": email, "password": "a different passphrase",
-                                         "display_name": "Someone", "role": "person"}, follow_redirects=False)
+                                         "display_name": "Someone", "role": "person",
+                                         "accept_privacy_notice": "yes"}, follow_redirects=False)
         pages.append((r.status_code, r.headers["location"]))
     assert pages[0] == pages[1]
     # and the existing account keeps its password
@@ -132,7 +133,8 @@ def test_log_in_takes_as_long_for_an_unknown_address(tmp_path):
     client = new_client(app)
     csrf = client.get("/api/auth/csrf").json()["csrf_token"]
     known = "known@example.org"
-    assert client.post("/api/auth/signup", json={"email": known, "password": PASSWORD, "display_name": "K"},
+    assert client.post("/api/auth/signup", json={"email": known, "password": PASSWORD, "display_name": "K",
+                                                           "accept_privacy_notice": True},
                        headers={"X-CSRF-Token": csrf}).status_code == 202
 
     def timed(email: str, i: int) -> float:
@@ -157,11 +159,12 @@ def test_weak_passwords_are_refused_at_sign_up_with_a_clear_message(app):
     email = f"weak-{uuid.uuid4().hex[:6]}@example.org"
     for password, words in (("aaaaaaaaaaaa", "pattern"), ("123456789012", "pattern"), ("password1234", "common"),
                             ("short1", "at least 12"), (email, "e-mail"), ("1234567890", "at least 12")):
-        r = client.post("/api/auth/signup", json={"email": email, "password": password, "display_name": "W"},
+        r = client.post("/api/auth/signup", json={"email": email, "password": password, "display_name": "W",
+                                                        "accept_privacy_notice": True},
                         headers={"X-CSRF-Token": csrf})
         assert r.status_code == 400 and words in r.json()["detail"], (password, r.text)
     page = client.get("/signup")
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     r = client.post("/signup", data={"csrf_token": csrf, "email": email, "password": "password1234",
-                                     "display_name": "W", "role": "person"})
+                                     "display_name": "W", "role": "person", "accept_privacy_notice": "yes"})
     assert r.status_code == 400 and "most common" in r.text and email in r.text  # what was typed is kept

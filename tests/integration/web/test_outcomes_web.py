@@ -3,7 +3,7 @@ and an assigned clinician's read (audited); another person or an unlinked clinic
 
 from __future__ import annotations
 
-from .conftest import person_with_program, sign_up
+from .conftest import person_with_program, screening_answers, sign_up
 
 PEG = {"average_pain": 6, "enjoyment": 5, "activity": 7}
 
@@ -38,7 +38,7 @@ def test_the_questionnaires_page_saves_a_form_and_shows_the_trend(app):
                                                  "activity_rating_2": "5"}, follow_redirects=False)
     assert r.status_code == 303, r.text
     after = user.client.get(r.headers["location"])
-    assert "Your answers are saved" in after.text and "Activities score: 4 (your first answer" in after.text
+    assert "Your answers are saved" in after.text and "Activities score: 4 (the first answer" in after.text
     assert '<svg class="trend"' in after.text
 
 
@@ -72,3 +72,40 @@ def test_only_an_assigned_clinician_reads_a_persons_outcomes(app):
     assert sign_up(app, "clinician").get(f"/api/clinician/people/{pid}/outcomes").status_code in (403, 404)
     other = sign_up(app)
     assert other.get(f"/api/clinician/people/{pid}/outcomes").status_code == 403
+
+
+def test_today_prompts_for_due_questionnaires_until_answered(app):
+    user = person_with_program(app)
+    assert "Answer the questions" in user.client.get("/today").text
+    for instrument, answers in (("pain_interference", PEG), ("pain_score", {"usual_pain": 4}),
+                                ("psfs", {"activities": [{"name": "Walking", "rating": 6}]})):
+        assert user.post(f"/api/outcomes/{instrument}", json={"answers": answers}).status_code == 201
+    assert "Answer the questions" not in user.client.get("/today").text
+
+
+def test_the_clinician_person_page_shows_outcome_trends(app):
+    clinician = sign_up(app, "clinician")
+    code = clinician.post("/api/clinician/invitations", json={}).json()["code"]
+    person = person_with_program(app, invitation_code=code)
+    person.post("/api/outcomes/pain_interference", json={"answers": PEG})
+    page = clinician.client.get(f"/clinic/people/{person.account['person_id']}")
+    assert page.status_code == 200
+    assert "Outcome questionnaires" in page.text and "Pain and interference score: 6 (the first answer" in page.text
+    assert '<svg class="trend"' in page.text
+
+
+def test_the_short_reads_are_open_to_anyone_and_offered_on_today_in_the_first_weeks(app, clock):
+    from .conftest import new_client
+
+    page = new_client(app).get("/learn")
+    assert page.status_code == 200 and "What back pain usually is" in page.text and "When to get help" in page.text
+    user = person_with_program(app)
+    assert "short read: What back pain usually is" in user.client.get("/today").text
+    clock.advance(days=4)
+    try:
+        assert "short read: Soreness after exercise" in user.client.get("/today").text
+        clock.advance(days=20)
+        user.post("/api/screenings", json={"answers": screening_answers("clear")})
+        assert "short read" not in user.client.get("/today").text
+    finally:
+        clock.advance(days=-24)

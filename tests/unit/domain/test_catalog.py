@@ -181,9 +181,21 @@ def test_validation_refuses(raw: dict, name: str) -> None:
 # ---- thresholds ------------------------------------------------------------------------------
 
 
-def test_the_shipped_thresholds_equal_the_built_in_defaults() -> None:
-    # Rules called without thresholds use the defaults; keep both in step when changing one.
-    assert load_thresholds() == DEFAULT_THRESHOLDS
+def test_no_second_copy_of_the_thresholds_in_code() -> None:
+    # Outside the screening section the numbers live only in thresholds.yaml: asking the
+    # code for a built-in copy is an error, and a file missing a setting is refused.
+    with pytest.raises(AttributeError):
+        DEFAULT_THRESHOLDS.progression
+    with pytest.raises(AttributeError):
+        DEFAULT_THRESHOLDS.monitoring
+    with pytest.raises(TypeError):
+        Thresholds()  # type: ignore[call-arg]
+    shipped = load_thresholds().to_dict()
+    for section in ("assessment", "progression", "monitoring", "phases"):
+        for key in shipped[section]:
+            partial = {**shipped, section: {k: v for k, v in shipped[section].items() if k != key}}
+            with pytest.raises(InvalidCatalog, match=key):
+                Thresholds.from_dict(partial)
 
 
 def test_every_threshold_has_a_source_comment() -> None:
@@ -212,12 +224,17 @@ def test_every_threshold_has_a_source_comment() -> None:
     ],
 )
 def test_thresholds_refuse_bad_values(data: dict) -> None:
+    shipped = load_thresholds().to_dict()
+    merged = {**shipped, **{k: ({**shipped[k], **v} if k in shipped else v) for k, v in data.items()}}
+    if "assessment" in data:
+        merged["assessment"]["bridge_hold_s"] = data["assessment"]["bridge_hold_s"]  # a cut-off left out
     with pytest.raises(InvalidCatalog):
-        Thresholds.from_dict(data)
+        Thresholds.from_dict(merged)
 
 
-def test_thresholds_partial_file_keeps_defaults() -> None:
-    t = Thresholds.from_dict({"progression": {"regress_pain_during_above": 4}})
+def test_thresholds_round_trip_and_take_a_changed_value() -> None:
+    shipped = load_thresholds().to_dict()
+    t = Thresholds.from_dict({**shipped, "progression": {**shipped["progression"], "regress_pain_during_above": 4}})
     assert t.progression.regress_pain_during_above == 4
-    assert t.monitoring == DEFAULT_THRESHOLDS.monitoring
+    assert t.monitoring == load_thresholds().monitoring
     assert Thresholds.from_dict(t.to_dict()) == t

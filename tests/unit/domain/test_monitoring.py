@@ -8,17 +8,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backcoach.catalog import load_thresholds
 from backcoach.domain.monitoring import (
     PainEntry,
     baseline_pain,
+    best_weekly_mean,
     clinically_important,
+    is_worsening,
     mean_pain,
     monitor,
+    usual_pain,
 )
 from backcoach.domain.screening import Level
 
 from .support import FAST
 
+T = load_thresholds()
 START = date(2026, 10, 5)  # a Monday
 
 
@@ -38,23 +43,66 @@ def report(entries, today_day: int, *, onset_day: int = 0, screened_day: int | N
                    last_screened_at=screened, latest_level=level,
                    session_dates=[START + timedelta(days=d) for d in sessions], days_per_week=days_per_week,
                    program_started=None if program_day is None else START + timedelta(days=program_day),
-                   urgent_cleared=urgent_cleared)
+                   thresholds=T, urgent_cleared=urgent_cleared)
 
 
 def test_baseline_is_the_mean_of_the_first_three_daily_entries() -> None:
     entries = [PainEntry(at(0, 7), 9, "during"), *daily([4, 5, 6, 1, 1])]
-    assert baseline_pain(entries) == pytest.approx(5.0)
-    assert baseline_pain(list(reversed(entries))) == pytest.approx(5.0)  # by time, not by list order
-    assert baseline_pain(daily([3])) == 3.0  # provisional
-    assert baseline_pain([PainEntry(at(0), 4, "next_morning"), *daily([2, 2])]) == pytest.approx(8 / 3)
-    assert baseline_pain([]) is None
+    assert baseline_pain(entries, T) == pytest.approx(5.0)
+    assert baseline_pain(list(reversed(entries)), T) == pytest.approx(5.0)  # by time, not by list order
+    assert baseline_pain(daily([3]), T) == 3.0  # provisional
+    # next-morning and during-exercise pain are their own series: never part of the baseline
+    assert baseline_pain([PainEntry(at(0), 4, "next_morning"), *daily([2, 2])], T) == pytest.approx(2.0)
+    assert baseline_pain([], T) is None
 
 
-def test_mean_pain_uses_the_last_seven_days_of_resting_pain() -> None:
-    entries = daily([9] * 3 + [2] * 7) + [PainEntry(at(9, 18), 8, "during")]
-    assert mean_pain(entries, START + timedelta(days=9)) == pytest.approx(2.0)
-    assert mean_pain(entries, START + timedelta(days=3)) == pytest.approx((9 * 3 + 2) / 4)
-    assert mean_pain(entries, START + timedelta(days=40)) is None
+def test_pain_during_exercise_never_enters_the_daily_figures() -> None:
+    # The case: exercise pain 2, 6, 3 and one daily entry of 4 gave "baseline 3.7".
+    entries = [PainEntry(at(0, 10), 2, "during"), PainEntry(at(1, 10), 6, "during"),
+               PainEntry(at(2, 10), 3, "during"), PainEntry(at(2, 8), 4, "daily")]
+    assert baseline_pain(entries, T) == 4.0
+    assert mean_pain(entries, START + timedelta(days=2), 7) == 4.0
+    assert baseline_pain([e for e in entries if e.kind == "during"], T) is None
+    assert report(entries, 2).baseline == 4.0
+
+
+def test_mean_pain_uses_the_last_seven_days_of_daily_pain() -> None:
+    entries = daily([9] * 3 + [2] * 7) + [PainEntry(at(9, 18), 8, "during"), PainEntry(at(9, 7), 8, "next_morning")]
+    assert mean_pain(entries, START + timedelta(days=9), 7) == pytest.approx(2.0)
+    assert mean_pain(entries, START + timedelta(days=3), 7) == pytest.approx((9 * 3 + 2) / 4)
+    assert mean_pain(entries, START + timedelta(days=40), 7) is None
+
+
+def test_usual_pain_is_the_rolling_median_of_the_previous_week() -> None:
+    # Improved from 6/10 to 2/10: usual pain follows, the baseline (6) does not.
+    entries = daily([6, 6, 6, 5, 4, 3, 2, 2, 2, 2, 2, 2, 2])
+    assert baseline_pain(entries, T) == 6.0
+    assert usual_pain(entries, START + timedelta(days=13), T) == 2.0
+    assert usual_pain(entries, START + timedelta(days=7), T) == 5.0  # days 0-6: 6 6 6 5 4 3 2
+    assert usual_pain(daily([1, 3]), START + timedelta(days=2), T) == 2.0  # even count: mean of the middle two
+    # today's entry and pain during exercise are not part of it
+    assert usual_pain([*daily([2, 2]), PainEntry(at(2), 9, "daily"), PainEntry(at(1, 10), 9, "during")],
+                      START + timedelta(days=2), T) == 2.0
+    # no daily entry in the week before: the baseline
+    assert usual_pain(daily([4, 4, 4]), START + timedelta(days=20), T) == 4.0
+    assert usual_pain([], START, T) is None
+
+
+def test_worsening_is_measured_against_the_best_recent_week_too() -> None:
+    # 6/10 at the start, 2/10 for a fortnight, then 4-5/10 for a week: below the baseline (6)
+    # but 2+ above the best week of the last 28 days (2.0).
+    entries = daily([6, 6, 6] + [2] * 14 + [5] * 7)
+    today = START + timedelta(days=23)
+    assert best_weekly_mean(entries, today, T) == pytest.approx(2.0)
+    assert is_worsening(entries, today, T)
+    result = report(entries, 23)
+    assert "worsening" in result.alert_codes and result.pause_progression
+    assert any("best week" in a.message for a in result.alerts if a.code == "worsening")
+    # a week of 3/10 after the 2s is not worsening (1 point)
+    assert not is_worsening(daily([6, 6, 6] + [2] * 14 + [3] * 7), today, T)
+    # the best week counts only within the last 28 days
+    old = daily([6, 6, 6] + [1] * 7 + [5] * 40)
+    assert not is_worsening(old, START + timedelta(days=49), T)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +111,7 @@ def test_mean_pain_uses_the_last_seven_days_of_resting_pain() -> None:
      (0, 2, True), (6, 4.5, False)],
 )
 def test_clinically_important(before, after, expected) -> None:
-    assert clinically_important(before, after) is expected
+    assert clinically_important(before, after, T) is expected
 
 
 def test_trend() -> None:
@@ -150,7 +198,7 @@ def test_screening_level_alerts(level, code, pause) -> None:
 def test_rescreen_due_weekly() -> None:
     assert "rescreen_due" not in report(daily([3]), 10, screened_day=4, sessions=[9]).alert_codes
     assert "rescreen_due" in report(daily([3]), 10, screened_day=3, sessions=[9]).alert_codes
-    no_screen = monitor(daily([3]), START, START, None, None, [], 3, None)
+    no_screen = monitor(daily([3]), START, START, None, None, [], 3, None, T)
     assert "rescreen_due" in no_screen.alert_codes
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backcoach.catalog import load_catalog
+from backcoach.catalog import load_catalog, load_thresholds
 from backcoach.domain.assessment import assess, parse_assessment
 from backcoach.domain.errors import ProgramLocked
 from backcoach.domain.program import (
@@ -28,6 +28,8 @@ from backcoach.domain.screening import Level
 
 from .support import FAST
 
+T = load_thresholds()
+
 CATALOG = load_catalog()
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 TODAY = NOW.date()
@@ -35,7 +37,7 @@ E, U, S, C = Level.EMERGENCY, Level.URGENT, Level.SEE_CLINICIAN, Level.CLEAR
 
 
 def gate(level=C, screened=NOW - timedelta(days=1), clearance=None, symptoms=None):
-    return screening_gate(level, screened, NOW, clearance, symptoms)
+    return screening_gate(level, screened, NOW, clearance, symptoms, T)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,7 @@ def test_screening_gate(kwargs, allowed, reminder) -> None:
 
 def assessment(**answers):
     base = {"pain_now": 3, "pain_worst_24h": 4, "side": "left", "radiation": "none", "onset_weeks": 2}
-    return assess(parse_assessment({**base, **answers}))
+    return assess(parse_assessment({**base, **answers}, T), T)
 
 
 STRONG = dict(bridge_hold_s=60, single_leg_bridge_reps_left=25, single_leg_bridge_reps_right=25,
@@ -126,14 +128,14 @@ class D:
 )
 def test_phase_for(phase, weeks, actions, expected) -> None:
     program = Program(phase=phase, prescriptions=(), days_per_week=5, started_on=TODAY, reasons=())
-    new_phase, reasons = phase_for(program, weeks, [D(a) for a in actions])
+    new_phase, reasons = phase_for(program, weeks, [D(a) for a in actions], T)
     assert new_phase == expected
     assert reasons
 
 
 def test_phase_for_accepts_decision_dicts() -> None:
     program = Program(phase="activation", prescriptions=(), days_per_week=5, started_on=TODAY, reasons=())
-    assert phase_for(program, 2.5, [{"action": "progress"}])[0] == "strengthening"
+    assert phase_for(program, 2.5, [{"action": "progress"}], T)[0] == "strengthening"
 
 
 def test_advance_to_strengthening_then_integration() -> None:
@@ -190,7 +192,7 @@ def test_prescription_describe_and_round_trip() -> None:
 
 def test_phase_does_not_move_on_while_progression_is_paused() -> None:
     program = Program(phase="activation", prescriptions=(), days_per_week=5, started_on=TODAY, reasons=())
-    phase, reasons = phase_for(program, 3.0, [D("progress")], pause_progression=True)
+    phase, reasons = phase_for(program, 3.0, [D("progress")], T, pause_progression=True)
     assert phase == "activation" and "paused" in reasons[0]
 
 
@@ -200,7 +202,7 @@ moments = st.one_of(st.none(), st.integers(-20 * 24, 2 * 24).map(lambda h: NOW +
 @FAST
 @given(level=st.sampled_from([None, *Level]), screened=moments, clearance=moments, symptoms=moments)
 def test_the_gate_never_opens_for_emergency_or_an_uncleared_urgent(level, screened, clearance, symptoms) -> None:
-    result = screening_gate(level, screened, NOW, clearance, symptoms)
+    result = screening_gate(level, screened, NOW, clearance, symptoms, T)
     assert result.reasons
     if result.allowed:
         assert level is not None and screened is not None and level is not Level.EMERGENCY

@@ -236,12 +236,28 @@ def test_regress_order(before, after) -> None:
     assert decision.action == "regress" and decision.after == after
 
 
-def test_regress_at_the_very_bottom_stays_and_says_so() -> None:
+def test_regress_at_the_very_bottom_rests_the_exercise_for_the_stated_days() -> None:
+    # A step back must change what is prescribed next: at the gentlest step it rests the exercise.
     bottom = rx(sets=2, reps=8, hold_s=2)
     decision = decide(bottom, log(bottom, pain=8))
+    days = CATALOG.thresholds.progression.rest_days_at_bottom
     assert decision.action == "regress"
-    assert decision.after == bottom
-    assert any("gentlest" in r for r in decision.reasons)
+    assert decision.after != bottom
+    assert decision.after.rest_until == DAY + timedelta(days=days)
+    assert replace(decision.after, rest_until=None) == bottom  # same dose when it comes back
+    assert decision.after.resting_on(DAY + timedelta(days=days)) and not decision.after.resting_on(
+        DAY + timedelta(days=days + 1))
+    assert any("gentlest" in r and f"rests for {days} day" in r for r in decision.reasons)
+    # a clinician's manual step back (no day given) still reports there is nowhere to go
+    from backcoach.domain.progression import regress_prescription
+    assert regress_prescription(bottom, CATALOG) == bottom
+
+
+def test_the_run_of_good_sessions_counts_one_session_a_day() -> None:
+    p = rx(sets=2, reps=10, hold_s=3)
+    first, second = log(p, 0, morning=2), log(p, 0)
+    assert decide(p, first, second).action == "hold"  # two logs on one day: one good day
+    assert decide(p, first, log(p, 1)).action == "progress"
 
 
 # ---- logs ------------------------------------------------------------------------------------
@@ -345,12 +361,12 @@ def test_worsening_pauses_progression_and_steps_back_when_asked() -> None:
     assert paused.action == "hold" and paused.after == p and paused.reasons == (WORSENING_PAUSE,)
     stepped = worsening_decision(progress, CATALOG, step_back=True)
     assert stepped.action == "regress" and stepped.after == rx(sets=2, reps=10, hold_s=2)
-    assert stepped.reasons == (WORSENING_STEP,)
+    assert stepped.reasons[0] == WORSENING_STEP
     regress = decide(p, log(p, pain=7))
     assert worsening_decision(regress, CATALOG, step_back=True) is regress
     bottom = rx(sets=2, reps=8, hold_s=2)
-    held = worsening_decision(decide(bottom, log(bottom)), CATALOG, step_back=True)
-    assert held.action == "hold" and held.after == bottom and len(held.reasons) == 2
+    rested = worsening_decision(decide(bottom, log(bottom)), CATALOG, step_back=True, today=DAY)
+    assert rested.action == "regress" and rested.after.rest_until is not None and len(rested.reasons) == 2
 
 
 def test_the_morning_after_steps_the_current_prescription_back_on_a_flare() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import itertools
 
 import pytest
@@ -19,6 +21,7 @@ from backcoach.domain.screening import (
     parse_answers,
     screen,
 )
+from backcoach.catalog import load_thresholds
 from backcoach.domain.thresholds import ScreeningThresholds, Thresholds
 
 from .support import ALL_CLEAR, FAST
@@ -296,7 +299,7 @@ def test_disclaimer_says_it_does_not_replace_a_clinician() -> None:
 
 
 def test_screening_cut_offs_come_from_thresholds() -> None:
-    stricter = Thresholds(screening=ScreeningThresholds(severe_pain_nprs=6, long_episode_weeks=4,
+    stricter = dataclasses.replace(load_thresholds(), screening=ScreeningThresholds(severe_pain_nprs=6, long_episode_weeks=4,
                                                         first_episode_age_over=45, first_episode_age_under=18))
     answers = parse_answers({**ALL_CLEAR, "pain_now": 6, "relieved_by_rest": False})
     assert screen(answers).level is C

@@ -308,7 +308,7 @@ def march_pose(u: float, lift_side: str = "left", hip_sag: float = 0.0) -> dict:
     return pose
 
 
-def march_timeline(lifts: int, fps: float, up_s: float = 0.8, hold_s: float = 2.2, down_s: float = 0.8,
+def march_timeline(lifts: int, fps: float, up_s: float = 2.0, hold_s: float = 2.2, down_s: float = 2.0,
                    rest_s: float = 0.8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Alternating lifts (left, right, ...): t, u, and which side is up per frame (+1 left, -1 right, 0 none)."""
     t, u, which = rep_timeline(lifts, Tempo(up_s=up_s, hold_s=hold_s, down_s=down_s, rest_s=rest_s), fps)

@@ -23,7 +23,7 @@ from backcoach.motion.config import (
 )
 from backcoach.motion.segmentation import HoldSettings, RepetitionCounter, SegmenterSettings
 
-SECTION = {"bridge": "bridge", "clamshell": "clamshell", "leg_raise": "leg_raise", "hold": "hold"}
+SECTION = {"bridge": "bridge", "clamshell": "clamshell", "leg_raise": "leg_raise", "hold": "hold", "dead_bug": "dead_bug"}
 
 
 def _section(exercise_id: str) -> str:
@@ -58,7 +58,9 @@ def test_module_constants_come_from_the_file():
     assert S.MAX_GAP_S == config.cleaning.max_gap_s
     assert S.CUTOFF_HZ == config.cleaning.cutoff_hz
     assert S.UPRIGHT_SHARE == config.view.upright_share
-    assert CheckOptions().hold_target_s == config.options.hold_target_s
+    assert CheckOptions().hold_target_s is None  # a hold is judged only when prescribed
+    assert CheckOptions().hold_tolerance == config.options.hold_tolerance
+    assert (CheckOptions().lift_s, CheckOptions().lower_s) == (config.tempo.lift_s, config.tempo.lower_s)
     assert HoldSettings().min_hold_s == config.segmentation.hold.min_hold_s
     assert SegmenterSettings(1.0, 2.0).rest_window_s == config.segmentation.repetition_defaults.rest_window_s
 
@@ -94,13 +96,14 @@ BRIDGE_REP = {"peak_hip_angle_deg": 170.0, "hold_s": 2.0, "duration_s": 4.0, "kn
     ("marching_bridge", "straight_min_deg", 175.0,
      {**BRIDGE_REP, "support_hip_angle_deg": 170.0, "peak_hip_angle_deg": 172.0}, "incomplete_extension"),
     ("clamshell", "min_opening_deg", 50.0,
-     {"knee_opening_deg": 40.0, "feet_gap_ratio": 0.1, "pelvis_roll_deg": 5.0, "duration_s": 2.0}, "small_range"),
+     {"opening_gained_deg": 40.0, "feet_gap_ratio": 0.1, "pelvis_roll_deg": 5.0, "lift_s": 2.0, "lower_s": 2.0},
+     "small_range"),
     ("side_lying_leg_raise", "max_abduction_deg", 30.0,
      {"abduction_deg": 40.0, "trunk_bend_deg": 2.0, "trunk_roll_deg": 2.0, "hip_flexion_deg": 2.0,
       "toe_rise_ratio": 0.0, "duration_s": 2.0}, "excess_range"),
     ("side_plank", "fault_fraction", 0.1, {"hold_s": 20.0, "sag_share": 0.2}, "hip_sag"),
-    ("bird_dog", "min_controlled_hold_s", 5.0,
-     {"hold_s": 3.0, "lift_share_high": 0.0, "hip_drop_share": 0.0}, "rushed"),
+    ("bird_dog", "bird_dog_hip_drop_deg", 5.0,
+     {"hold_s": 3.0, "lift_share_high": 0.0, "trunk_drop_deg": 8.0}, "hip_sag"),
 ])
 def test_changing_a_number_in_the_config_changes_the_decision(exercise_id, key, value, metrics, fault):
     before, after = _decisions(exercise_id, key, value, metrics)

@@ -10,7 +10,7 @@ from backcoach.motion import LandmarkFrame, analyze_video
 
 cv2 = pytest.importorskip("cv2", reason="needs the vision extra (opencv)")
 
-TEMPO = Tempo(up_s=1.0, hold_s=2.2, down_s=1.0, rest_s=0.8, lead_s=1.0, tail_s=1.0)
+TEMPO = Tempo(up_s=2.0, hold_s=2.2, down_s=2.0, rest_s=0.8, lead_s=1.0, tail_s=1.0)
 
 
 class ScriptedPose:

@@ -12,6 +12,7 @@ from backcoach.motion import (
     MotionError,
     NoPersonError,
     NotVisibleError,
+    NotRecognisedError,
     UnknownExerciseError,
     WrongViewError,
     analyze_landmarks,
@@ -92,8 +93,9 @@ def test_unrecognisable_movement():
         pts = base.copy()
         pts[:, :2] += rng.normal(0, 0.002, (33, 2))
         frames.append(LandmarkFrame(t=i / 12, points=pts, width=1280, height=720))
-    result = analyze_landmarks(frames, "auto")
-    assert result.reps == 0
+    with pytest.raises(NotRecognisedError, match="not recognised") as caught:
+        analyze_landmarks(frames, "auto")
+    assert "lying on the back" in str(caught.value)  # says what it saw
 
 
 def test_mirrored_person_counts_the_same():

@@ -20,7 +20,7 @@ from motion_synth import (
 
 from backcoach.motion import LandmarkFrame, StreamingAnalyzer, UnknownExerciseError, analyze_landmarks
 
-TEMPO = Tempo(up_s=1.0, hold_s=2.2, down_s=1.0, rest_s=1.0)
+TEMPO = Tempo(up_s=2.0, hold_s=2.2, down_s=2.0, rest_s=1.0)
 MODELS = {"glute_bridge": bridge_pose, "clamshell": clamshell_pose, "side_lying_leg_raise": leg_raise_pose}
 
 
@@ -46,7 +46,7 @@ def test_stream_counts_like_the_recording(exercise):
 
 def test_stream_reports_faults_when_the_repetition_ends():
     t, u, _ = rep_timeline(3, TEMPO, 15.0)
-    frames = make_frames(lambda x: bridge_pose(x, top_angle=202.0), u, t, Noise(sigma_px=2.0))
+    frames = make_frames(lambda x: bridge_pose(x, top_angle=196.0), u, t, Noise(sigma_px=2.0))
     stream = StreamingAnalyzer("glute_bridge")
     updates = [stream.push(f) for f in frames]
     faults = [upd.repetition.faults for upd in updates if upd.repetition]

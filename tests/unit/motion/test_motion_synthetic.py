@@ -21,8 +21,8 @@ from motion_synth import (
 from backcoach.motion import CheckOptions, analyze_landmarks
 
 FPS = 12.0
-SLOW = Tempo(up_s=1.2, hold_s=2.2, down_s=1.2, rest_s=1.0)
-LIGHT = Tempo(up_s=1.0, hold_s=0.6, down_s=1.0, rest_s=0.8)
+SLOW = Tempo(up_s=2.0, hold_s=2.2, down_s=2.0, rest_s=1.0)  # the catalog cue: two seconds up, two down
+LIGHT = Tempo(up_s=2.0, hold_s=0.6, down_s=2.0, rest_s=0.8)
 
 REP_MODELS = {
     "glute_bridge": (bridge_pose, SLOW),
@@ -73,7 +73,8 @@ def test_repetition_spans_match_the_movement():
         assert abs(rep.start_s - moving[0]) < 0.6
         assert moving[0] < rep.peak_s < moving[-1]
         assert rep.end_s <= moving[-1] + 0.2
-        assert rep.metrics["hold_s"] == pytest.approx(SLOW.hold_s, abs=0.6)
+        # the top band also holds the slow approach to and departure from the top
+        assert rep.metrics["hold_s"] == pytest.approx(SLOW.hold_s, abs=1.0)
 
 
 def test_bridge_metrics_are_measured():
@@ -85,7 +86,7 @@ def test_bridge_metrics_are_measured():
 
 BRIDGE_FAULTS = [
     ("incomplete_extension", {"top_angle": 150.0}),
-    ("lumbar_hyperextension", {"top_angle": 202.0}),
+    ("lumbar_hyperextension", {"top_angle": 196.0}),
     ("feet_position", {"knee_top": 135.0}),
 ]
 
@@ -99,9 +100,25 @@ def test_bridge_faults_are_found(fault, change):
 
 def test_short_top_hold_is_no_hold_and_fast_reps_are_rushed():
     fast = Tempo(up_s=0.3, hold_s=0.2, down_s=0.3, rest_s=0.8)
-    result = analyze_landmarks(frames_for("glute_bridge", 4, Noise(sigma_px=1.0), tempo=fast, fps=15), "glute_bridge")
+    frames = frames_for("glute_bridge", 4, Noise(sigma_px=1.0), tempo=fast, fps=15)
+    result = analyze_landmarks(frames, "glute_bridge", CheckOptions(hold_target_s=2.0))
     assert result.reps == 4
     assert result.fault_counts == {"no_hold": 4, "rushed": 4}
+    # without a prescribed hold the hold is not judged at all (DESIGN §6, Trust v2)
+    assert analyze_landmarks(frames, "glute_bridge").fault_counts == {"rushed": 4}
+
+
+def test_tempo_is_judged_against_the_cue_lift_and_lower_separately():
+    """Two seconds up and a quick drop: the lowering alone is rushed, and its time is reported."""
+    tempo = Tempo(up_s=2.0, hold_s=1.0, down_s=0.4, rest_s=1.5)
+    result = analyze_landmarks(frames_for("glute_bridge", 3, Noise(sigma_px=1.0), tempo=tempo, fps=15), "glute_bridge")
+    assert result.fault_counts == {"rushed": 3}
+    for rep in result.repetitions:
+        assert rep.metrics["lift_s"] == pytest.approx(2.0, abs=0.5)
+        assert rep.metrics["lower_s"] < 1.0
+        rushed = next(f for f in rep.findings if f.fault == "rushed")
+        assert rushed.measured == "time to lower" and rushed.limit == pytest.approx(1.0)
+        assert rep.cue.startswith("Slow down")
 
 
 def test_hold_target_comes_from_the_prescription():
@@ -131,7 +148,6 @@ def test_clamshell_opening_is_measured():
 
 
 RAISE_FAULTS = [
-    ("hip_flexion", {"hip_flexion": 40.0}),
     ("toes_up", {"toes_up": 1.0}),
     ("trunk_roll", {"trunk_roll": 50.0}),
     ("excess_range", {"top_abduction": 68.0}),
@@ -144,6 +160,17 @@ def test_leg_raise_faults_are_found(fault, change):
     result = analyze_landmarks(frames_for("side_lying_leg_raise", 5, NOISES["jitter"], **change), "side_lying_leg_raise")
     assert result.reps == 5
     assert result.fault_counts == {fault: 5}
+
+
+def test_leg_raise_hip_flexion_is_not_judged_from_the_front():
+    """A leg swinging forward moves towards the camera from the front: not in the picture, and the
+    pose model's depth guess is not used, so it cannot be judged (never a fault) and the reason says where
+    the camera would have to be."""
+    result = analyze_landmarks(frames_for("side_lying_leg_raise", 3, NOISES["jitter"], hip_flexion=40.0),
+                               "side_lying_leg_raise")
+    assert result.reps == 3 and "hip_flexion" not in result.fault_counts
+    assert result.not_judged["hip_flexion"]["repetitions"] == 3
+    assert "feet" in result.not_judged["hip_flexion"]["reason"]
 
 
 def test_leg_raise_abduction_is_measured():
@@ -163,8 +190,39 @@ HOLD_MODELS = {
     "side_plank": (side_plank_pose, {}, ("sag", 0.12, "hip_sag")),
     "side_plank_knees": (lambda u, **k: side_plank_pose(u, knees=True, **k), {}, ("sag", 0.12, "hip_sag")),
     "bird_dog": (bird_dog_pose, {}, ("lift", 30.0, "lumbar_hyperextension")),
-    "dead_bug": (dead_bug_pose, {}, ("low", True, "lumbar_hyperextension")),
 }
+
+
+def _dead_bug_frames(reps: int, noise, **kw):
+    """Alternating reaches: odd repetitions the left leg reaches, even ones the right."""
+    t, u, which = rep_timeline(reps, SLOW, FPS)
+    signed = np.where(which % 2 == 0, -1.0, 1.0) * (u + 1.0)
+
+    def pose(x):
+        p = dead_bug_pose(abs(x) - 1.0, **kw)
+        return p if x > 0 else {"left": p["right"], "right": p["left"]}
+
+    return make_frames(pose, signed, t, noise)
+
+
+@pytest.mark.parametrize("noise", ["clean", "jitter", "dropped"])
+def test_dead_bug_counts_alternating_reaches_per_side(noise):
+    result = analyze_landmarks(_dead_bug_frames(4, NOISES[noise]), "dead_bug")
+    assert result.mode == "reps" and result.reps == 4
+    assert result.to_dict()["per_side"] == {"left": 2, "right": 2}
+    assert result.fault_counts == {}
+    assert all(r.good and r.cue.startswith("Good repetition") for r in result.repetitions)
+
+
+def test_dead_bug_leg_lowered_to_the_floor():
+    result = analyze_landmarks(_dead_bug_frames(2, NOISES["jitter"], low=True), "dead_bug")
+    assert result.reps == 2 and result.fault_counts == {"lumbar_hyperextension": 2}
+
+
+def test_auto_recognises_a_dead_bug_as_repetitions():
+    result = analyze_landmarks(_dead_bug_frames(4, NOISES["jitter"]), "auto")
+    assert result.exercise == "dead_bug" and result.reps == 4
+    assert result.recognition["confidence"] >= 0.6
 
 
 @pytest.mark.parametrize("exercise", sorted(HOLD_MODELS))
@@ -185,9 +243,14 @@ def test_bird_dog_hip_sag_and_quick_reaches():
     result = analyze_landmarks(make_frames(lambda x: bird_dog_pose(x, hip_drop=25.0), u, t, NOISES["jitter"]), "bird_dog")
     # with the hips dropped and the leg kept level, the leg is also above the trunk line
     assert result.fault_counts.get("hip_sag") == 1
-    t, u = hold_timeline([1.2, 1.2], FPS)
-    result = analyze_landmarks(make_frames(dead_bug_pose, u, t, Noise(sigma_px=1.0)), "dead_bug")
-    assert result.fault_counts == {"rushed": 2}
+    assert "hip_sag" in result.repetitions[0].cue or "flat like a table" in result.repetitions[0].cue
+
+
+def test_bird_dog_level_trunk_is_not_hip_sag_and_short_holds_only_count_when_prescribed():
+    t, u = hold_timeline([1.5], FPS)
+    frames = make_frames(bird_dog_pose, u, t, NOISES["jitter"])
+    assert analyze_landmarks(frames, "bird_dog").fault_counts == {}
+    assert analyze_landmarks(frames, "bird_dog", CheckOptions(hold_target_s=3.0)).fault_counts == {"no_hold": 1}
 
 
 @pytest.mark.parametrize("exercise", sorted(HOLD_MODELS))
@@ -218,7 +281,7 @@ def test_auto_recognises_the_rep_exercises(exercise, expected):
     assert result.reps == 4
 
 
-@pytest.mark.parametrize("exercise", ["side_plank", "bird_dog", "dead_bug"])
+@pytest.mark.parametrize("exercise", ["side_plank", "bird_dog"])
 def test_auto_recognises_the_holds(exercise):
     pose, kw, _ = HOLD_MODELS[exercise]
     t, u = hold_timeline([5.0], FPS)
@@ -248,7 +311,7 @@ def test_reported_faults_are_declared_by_the_check():
     from backcoach.motion import get_check
 
     for exercise, (pose, tempo) in REP_MODELS.items():
-        for change in ({"top_angle": 202.0}, {"top_angle": 150.0}) if "bridge" in exercise else ({},):
+        for change in ({"top_angle": 196.0}, {"top_angle": 150.0}) if "bridge" in exercise else ({},):
             result = analyze_landmarks(frames_for(exercise, 2, Noise(sigma_px=1.0), **change), exercise)
             assert set(result.fault_counts) <= set(get_check(exercise).faults)
 

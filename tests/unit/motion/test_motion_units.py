@@ -126,8 +126,11 @@ def test_fault_ids_match_the_catalog():
 
 
 def _bridge_result(**kw):
-    t, u, _ = rep_timeline(3, Tempo(hold_s=0.5), 12.0)
-    return analyze_landmarks(make_frames(lambda x: bridge_pose(x, **kw), u, t, Noise(sigma_px=1.0)), "glute_bridge")
+    from backcoach.motion import CheckOptions
+
+    t, u, _ = rep_timeline(3, Tempo(up_s=2.0, hold_s=0.5, down_s=2.0), 12.0)
+    return analyze_landmarks(make_frames(lambda x: bridge_pose(x, **kw), u, t, Noise(sigma_px=1.0)), "glute_bridge",
+                             CheckOptions(hold_target_s=2.0))
 
 
 def test_json_has_the_documented_shape():
@@ -138,10 +141,14 @@ def test_json_has_the_documented_shape():
     assert {"start_s", "end_s", "metrics", "faults"} <= set(rep)
     assert {"peak_hip_angle_deg", "hold_s"} <= set(rep["metrics"])
     assert data["faults"] == {"no_hold": 3}
+    no_hold = next(c for c in rep["checks"] if c["fault"] == "no_hold")
+    assert no_hold["status"] == "fault" and no_hold["limit"] == 1.5 and no_hold["value"] < 1.5  # value next to its limit
+    assert rep["cue"].startswith("Pause at the top") and rep["good"] is False
+    assert "pelvis_drop" not in rep["not_judged"]  # not a rule of the two-leg bridge
 
 
 def test_cues_put_the_back_first():
-    result = _bridge_result(top_angle=204.0)
+    result = _bridge_result(top_angle=196.0)
     cues = top_cues(result)
     assert len(cues) == 2
     assert "lower back" in cues[0]

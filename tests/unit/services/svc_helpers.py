@@ -47,3 +47,6 @@ def session_for(uow: Any, person_id: int, when: dt.datetime, *, pain: int = 1, r
     if pain_now is not None:
         data["pain_now"] = pain_now
     return data
+
+# What a clinician records when lifting a pause (both are required).
+SEEN = {"ruled_out": "Cauda equina syndrome and infection ruled out", "seen_where": "Emergency department, St Mary's"}

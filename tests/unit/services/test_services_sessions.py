@@ -168,8 +168,13 @@ def test_clinician_adjustment_is_attributed_and_kept(onboarded, uow):
         d = uow.decisions.list_for(onboarded)[0]
         assert d.source == "clinician" and d.by_user_id == doc and "Dr Lee" in d.reasons[0]
         assert uow.audit.list(person_id=onboarded)[0].action == "program.adjusted"
+    # the banded clamshell belongs to the strengthening phase: a warning, saved once confirmed
+    with pytest.raises(services.AdjustmentNeedsConfirmation, match="strengthening phase"):
+        services.adjust_program(uow, onboarded, "clamshell", "swap", "Try the band.", days(0, 2),
+                                by_user_id=doc, new_exercise_id="banded_clamshell")
     swapped = services.adjust_program(uow, onboarded, "clamshell", "swap", "Try the band.", days(0, 2),
-                                      by_user_id=doc, new_exercise_id="banded_clamshell")
+                                      by_user_id=doc, new_exercise_id="banded_clamshell", confirm=True)
+    assert swapped.warnings and swapped.by_name == "Dr Lee"
     assert swapped.after.exercise_id == "banded_clamshell"
     ids = [i.prescription.exercise_id for i in services.todays_session(uow, onboarded, days(0, 3)).items]
     assert "banded_clamshell" in ids and "clamshell" not in ids
@@ -202,7 +207,7 @@ def test_clinician_list_puts_the_person_needing_attention_first(uow):
         uow.commit()
     listed = services.people_for_clinician(uow, doc, days(1, 1))
     assert [s.person_id for s in listed] == [flagged, calm]
-    assert listed[0].attention > listed[1].attention and not listed[0].program_allowed
+    assert listed[0].rank < listed[1].rank and not listed[0].program_allowed
     overview = services.person_overview(uow, doc, flagged, days(1, 1)).to_dict()
     assert [s["level"] for s in overview["screenings"]] == ["urgent", "clear"]
 

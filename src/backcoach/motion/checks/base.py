@@ -7,27 +7,130 @@ hold) into metrics and fault ids. Fault ids are the catalog's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..config import MotionConfig, motion_config
+from ..config import MotionConfig, Rule, motion_config
 from ..config import Segmenter as SegmenterConfig
 from ..landmarks import LandmarkSequence
 from ..segmentation import HoldSettings, Segment, SegmenterSettings
 
 Signals = dict[str, np.ndarray]
-_OPTIONS = motion_config().options
+_CONFIG = motion_config()
+_OPTIONS = _CONFIG.options
+_TEMPO = _CONFIG.tempo
 
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """Per-session prescription that changes how faults are judged."""
+    """Per-session prescription that changes how faults are judged.
 
-    hold_target_s: float = _OPTIONS.hold_target_s  # prescribed squeeze at the top of a bridge
+    A hold is judged only when one is prescribed (the program's dose or
+    ``--hold-seconds``); tempo is judged against the cue the person was given.
+    """
+
+    hold_target_s: float | None = None  # prescribed squeeze at the top of each repetition (None: not prescribed)
     hold_tolerance: float = _OPTIONS.hold_tolerance  # a hold shorter than tolerance * target is `no_hold`
-    prescribed_hold_s: float | None = None  # for timed holds (side plank, bird dog, ...)
+    prescribed_hold_s: float | None = None  # for timed holds (side plank), seconds
+    lift_s: float = _TEMPO.lift_s  # the tempo cue: seconds to lift ...
+    lower_s: float = _TEMPO.lower_s  # ... and to lower
+
+    @property
+    def hold_s(self) -> float | None:
+        """The prescribed hold, whichever way it was given (None: no hold prescribed)."""
+        for value in (self.prescribed_hold_s, self.hold_target_s):
+            if value:
+                return float(value)
+        return None
+
+
+def options_from_dose(dose: Mapping[str, Any] | None, **overrides: Any) -> CheckOptions:
+    """Options from a program's dose (catalog ``dose``: unit, hold_s as a number or [min, max]).
+
+    The lower end of a range is what the person must at least reach.
+    """
+    hold = None
+    if dose:
+        raw = dose.get("hold_s")
+        if isinstance(raw, (list, tuple)) and raw:
+            raw = raw[0]
+        if isinstance(raw, (int, float)) and raw > 0:
+            hold = float(raw)
+    if dose and dose.get("unit") == "hold":
+        return CheckOptions(prescribed_hold_s=hold, **overrides)
+    return CheckOptions(hold_target_s=hold, **overrides)
+
+
+FAULT, OK, CANNOT_JUDGE = "fault", "ok", "cannot_judge"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fault rule applied to one repetition: what was measured, against which limit,
+    and the verdict (a fault, fine, or cannot judge with the reason)."""
+
+    fault: str
+    status: str  # fault | ok | cannot_judge
+    value: float | None = None
+    limit: float | None = None
+    unit: str = ""
+    reason: str = ""  # why it cannot be judged (plain words)
+    measured: str = ""  # what the value is, in a few words
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"fault": self.fault, "status": self.status}
+        if self.measured:
+            out["measured"] = self.measured
+        if self.value is not None:
+            out["value"] = round(float(self.value), 2)
+        if self.limit is not None:
+            out["limit"] = round(float(self.limit), 2)
+        if self.unit:
+            out["unit"] = self.unit
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+    def cannot(self, reason: str) -> "Finding":
+        return replace(self, status=CANNOT_JUDGE, reason=reason)
+
+
+def above(fault: str, value: float | None, limit: float, unit: str, measured: str) -> Finding:
+    """A fault when `value` is above `limit`; cannot judge when it was not measured."""
+    if value is None or not np.isfinite(value):
+        return Finding(fault, CANNOT_JUDGE, None, limit, unit, "it could not be measured in this repetition", measured)
+    return Finding(fault, FAULT if value > limit else OK, float(value), limit, unit, "", measured)
+
+
+def below(fault: str, value: float | None, limit: float, unit: str, measured: str) -> Finding:
+    """A fault when `value` is below `limit`; cannot judge when it was not measured."""
+    if value is None or not np.isfinite(value):
+        return Finding(fault, CANNOT_JUDGE, None, limit, unit, "it could not be measured in this repetition", measured)
+    return Finding(fault, FAULT if value < limit else OK, float(value), limit, unit, "", measured)
+
+
+def hold_finding(m: dict, opts: CheckOptions, key: str = "hold_s") -> Finding | None:
+    """`no_hold` only when a hold was prescribed; otherwise the rule does not apply (None)."""
+    target = opts.hold_s
+    if not target:
+        return None
+    return below("no_hold", m.get(key), target * opts.hold_tolerance, "s", "time held at the top")
+
+
+def tempo_findings(m: dict, opts: CheckOptions) -> list[Finding]:
+    """`rushed` from the lift and the lowering, timed separately against the cue; the
+    quicker of the two (relative to its cue) is the one reported."""
+    share = _TEMPO.rushed_share
+    lift = below("rushed", m.get("lift_s"), opts.lift_s * share, "s", "time to lift")
+    lower = below("rushed", m.get("lower_s"), opts.lower_s * share, "s", "time to lower")
+    for f in (lift, lower):
+        if f.status == FAULT:
+            return [f]
+    if lift.status == OK and lower.status == OK:
+        return [lift if (lift.value / opts.lift_s) <= (lower.value / opts.lower_s) else lower]
+    return [lift if lift.status == OK else lower] if OK in (lift.status, lower.status) else [lift]
 
 
 @dataclass(frozen=True)
@@ -44,7 +147,7 @@ class Thresholds:
 @dataclass(frozen=True)
 class ExerciseCheck:
     exercise_id: str
-    family: str  # bridge | clamshell | leg_raise | hold
+    family: str  # bridge | clamshell | leg_raise | hold | dead_bug
     mode: str  # reps | hold
     views: tuple[str, ...]  # camera views the check works from
     required: tuple[str, ...]  # body parts that must be in the picture
@@ -56,23 +159,46 @@ class ExerciseCheck:
     make_signals: Callable[[LandmarkSequence, dict], Signals]
     choose_layout: Callable[[LandmarkSequence], dict]
     rep_metrics: Callable[[Signals, np.ndarray, Segment, "ExerciseCheck"], dict]
-    rep_faults: Callable[[dict, "ExerciseCheck", CheckOptions], list[str]]
+    judge: Callable[[dict, "ExerciseCheck", CheckOptions], list[Finding]]
     in_position: Callable[[Signals, "ExerciseCheck"], np.ndarray] | None = None
     faults: tuple[str, ...] = ()  # every fault id this check can report (the catalog's ids)
     max_trunk_incline_deg: float | None = None  # lying exercises: a steeper trunk = sitting or standing
+    rules: dict[str, Rule] = field(default_factory=dict)  # per fault: views, landmarks, confidence (motion.yaml)
+    limits: dict[str, tuple[float, ...]] = field(default_factory=dict)  # signal -> what a body can do
+    rule_group: str = ""
+
+    def rep_faults(self, m: dict, check: "ExerciseCheck | None" = None, opts: CheckOptions = CheckOptions()) -> list[str]:
+        """The fault ids the rules find in one repetition's metrics (before the view and
+        confidence gates of the analysis)."""
+        check = check or self
+        return [f.fault for f in check.judge(m, check, opts) if f.status == FAULT]
 
     def signals(self, seq: LandmarkSequence, layout: dict | None = None) -> Signals:
         """Named signals; the counted one is blanked while the person is not lying down
-        (getting into position, sitting up, standing up), so those moves are never counted."""
+        (getting into position, sitting up, standing up), so those moves are never counted.
+        Values a body cannot show (``limits``) are blanked too and marked in `impossible`."""
         sig = self.make_signals(seq, layout if layout is not None else self.choose_layout(seq))
-        if self.max_trunk_incline_deg is not None:
-            from .. import signals as S  # noqa: PLC0415
+        from .. import signals as S  # noqa: PLC0415
 
+        if self.max_trunk_incline_deg is not None:
             incline = S.incline(S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip"))
             with np.errstate(invalid="ignore"):
                 upright = incline > self.max_trunk_incline_deg
             sig[self.primary] = np.where(upright, np.nan, sig[self.primary])
             sig["trunk_incline"] = incline
+        impossible = np.full(len(seq), np.nan)
+        which = np.full(len(seq), -1.0)
+        for k, (name, bounds) in enumerate(self.limits.items()):
+            x = sig[name]
+            with np.errstate(invalid="ignore"):
+                bad = (x < bounds[0]) | (x > bounds[1])
+            fresh = bad & ~np.isfinite(impossible)
+            impossible = np.where(fresh, x, impossible)
+            which = np.where(fresh, float(k), which)
+            sig[name] = np.where(bad, np.nan, x)
+        sig["impossible"] = impossible
+        sig["impossible_which"] = which
+        sig["visibility"] = np.asarray(seq.vis, dtype=float)
         return sig
 
 
@@ -147,3 +273,78 @@ def movement_s(primary: np.ndarray, t: np.ndarray, seg: Segment, settings: Segme
 
 def nan_round(v: float, nd: int = 1) -> float | None:
     return None if v is None or not np.isfinite(v) else round(float(v), nd)
+
+
+def _first_at_or_above(x: np.ndarray, lo: int, hi: int, level: float) -> int | None:
+    for i in range(lo, hi + 1):
+        if np.isfinite(x[i]) and x[i] >= level:
+            return i
+    return None
+
+
+def _last_at_or_above(x: np.ndarray, lo: int, hi: int, level: float) -> int | None:
+    for i in range(hi, lo - 1, -1):
+        if np.isfinite(x[i]) and x[i] >= level:
+            return i
+    return None
+
+
+# Share of a smooth (half-cosine) movement's time spent between 10 % and 90 % of its range:
+# (acos(-0.8) - acos(0.8)) / pi. Geometry, not a setting.
+MIDDLE_80_SHARE = float((np.arccos(-0.8) - np.arccos(0.8)) / np.pi)
+
+
+def phase_times(primary: np.ndarray, t: np.ndarray, seg: Segment, settings: SegmenterSettings) -> dict[str, float | None]:
+    """Lift and lowering times of one repetition, timed separately.
+
+    Both are timed over the middle 80 % of the repetition's range (10 % to 90 % of the
+    way from rest to the top), where the ends are clear of pose jitter, interpolated
+    between samples, then scaled to the whole movement as a smooth start-and-stop
+    movement covers that middle part in 59 % of its time (`MIDDLE_80_SHARE`). A
+    repetition is reported as soon as it has come down part of the way (the live stream
+    cannot wait), so the lowering is timed over the part seen and scaled to the same 80 %.
+    """
+    amp = seg.peak_value - seg.rest
+    out: dict[str, float | None] = {"lift_s": None, "lower_s": None}
+    if not (np.isfinite(amp) and amp > 0):
+        return out
+    lo_level, hi_level = seg.rest + 0.1 * amp, seg.rest + 0.9 * amp
+    i_lo = _last_below(primary, seg.start, seg.peak, lo_level)
+    i_hi = _first_at_or_above(primary, seg.start, seg.peak, hi_level)
+    if i_lo is not None and i_hi is not None and i_hi > i_lo:
+        t0 = _crossing(t, primary, i_lo, i_lo + 1, lo_level)
+        t1 = _crossing(t, primary, i_hi - 1, i_hi, hi_level)
+        out["lift_s"] = max(0.0, t1 - t0) / MIDDLE_80_SHARE
+    if seg.complete:
+        end_level = seg.peak_value - max(settings.enter_delta, settings.drop_fraction * amp)
+        j_hi = _last_at_or_above(primary, seg.peak, seg.end, hi_level)
+        if j_hi is not None and j_hi < seg.end and end_level < hi_level:
+            t0 = _crossing(t, primary, j_hi + 1, j_hi, hi_level)
+            t1 = _crossing(t, primary, seg.end, seg.end - 1, end_level)
+            covered = (hi_level - max(end_level, lo_level)) / (hi_level - lo_level)
+            out["lower_s"] = max(0.0, t1 - t0) / max(covered, 1e-6) / MIDDLE_80_SHARE
+    return out
+
+
+def _last_below(x: np.ndarray, lo: int, hi: int, level: float) -> int | None:
+    for i in range(hi, lo - 1, -1):
+        if np.isfinite(x[i]) and x[i] < level:
+            return i
+    return lo if np.isfinite(x[lo]) else None
+
+
+def top_phase(primary: np.ndarray, seg: Segment, band: float) -> slice:
+    """Frames of the repetition within `band` of its peak around the peak: the top phase."""
+    level = seg.peak_value - band
+    lo = hi = seg.peak
+    while lo - 1 >= seg.start and not (primary[lo - 1] < level):
+        lo -= 1
+    while hi + 1 <= seg.end and not (primary[hi + 1] < level):
+        hi += 1
+    return slice(lo, hi + 1)
+
+
+def median_or_none(x: np.ndarray, nd: int = 1) -> float | None:
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    return round(float(np.median(x)), nd) if len(x) else None

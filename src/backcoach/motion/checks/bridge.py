@@ -10,7 +10,22 @@ import numpy as np
 from .. import signals as S
 from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
-from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, segmenter_settings, top_hold_s
+from .base import (
+    CheckOptions,
+    ExerciseCheck,
+    Finding,
+    above,
+    at,
+    below,
+    hold_finding,
+    median_or_none,
+    nan_round,
+    phase_times,
+    segmenter_settings,
+    tempo_findings,
+    top_hold_s,
+    top_phase,
+)
 
 # Numbers: catalog/motion.yaml, ``checks.bridge`` (and ``view.both_hips_visible_ratio``).
 
@@ -48,46 +63,47 @@ def make_signals(seq: LandmarkSequence, layout: dict, config: MotionConfig) -> d
 def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     th = check.thresholds
     hold = top_hold_s(sig["hip_angle"], t, seg, th["hold_band_deg"])
-    duration = movement_s(sig["hip_angle"], t, seg, check.segmenter)
-    tilt = sig["pelvis_tilt"][seg.start : seg.end + 1]
+    tilt = sig["pelvis_tilt"][top_phase(sig["hip_angle"], seg, th["hold_band_deg"])]
     out = {
         "peak_hip_angle_deg": nan_round(seg.peak_value),
         "start_hip_angle_deg": nan_round(seg.rest),
         "hold_s": round(hold, 2),
         "knee_angle_at_top_deg": nan_round(at(sig["knee_angle"], seg.peak)),
-        "duration_s": round(duration, 2),
-        "pelvis_drop_deg": nan_round(float(np.nanmax(tilt))) if np.isfinite(tilt).any() else None,
+        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "pelvis_drop_deg": median_or_none(tilt),
+        **{k: (None if v is None else round(v, 2)) for k, v in phase_times(sig["hip_angle"], t, seg, check.segmenter).items()},
     }
     if check.exercise_id == "single_leg_glute_bridge":
         out["side"] = "left" if at(sig["working_left"], seg.peak) > 0.5 else "right"  # the leg on the floor
     return out
 
 
-def bridge_faults(m: dict, th: dict, opts: CheckOptions, *, lowest_hip_deg: float | None,
-                  highest_hip_deg: float | None, check_pelvis: bool) -> list[str]:
-    """The bridge family's faults from one repetition's metrics (shared with the marching bridge,
+def bridge_findings(m: dict, th: dict, opts: CheckOptions, *, lowest_hip_deg: float | None,
+                    highest_hip_deg: float | None, check_pelvis: bool) -> list[Finding]:
+    """The bridge family's rules on one repetition's metrics (shared with the marching bridge,
     which judges extension on the supporting leg's lowest hip angle)."""
-    faults = []
-    if lowest_hip_deg is not None and lowest_hip_deg < th["straight_min_deg"]:
-        faults.append("incomplete_extension")
-    if highest_hip_deg is not None and highest_hip_deg > th["arch_deg"]:
-        faults.append("lumbar_hyperextension")
-    if m["hold_s"] < opts.hold_target_s * opts.hold_tolerance:
-        faults.append("no_hold")
-    if m["duration_s"] - m["hold_s"] < th["min_move_s"]:
-        faults.append("rushed")
+    findings = [
+        below("incomplete_extension", lowest_hip_deg, th["straight_min_deg"], "deg", "shoulder-hip-knee angle at the top"),
+        above("lumbar_hyperextension", highest_hip_deg, th["arch_deg"], "deg", "shoulder-hip-knee angle at the top"),
+    ]
+    hold = hold_finding(m, opts)
+    if hold is not None:
+        findings.append(hold)
+    findings += tempo_findings(m, opts)
     knee = m["knee_angle_at_top_deg"]
-    if knee is not None and abs(knee - th["knee_target_deg"]) > th["knee_tolerance_deg"]:
-        faults.append("feet_position")
-    if check_pelvis and (m.get("pelvis_drop_deg") or 0) > th["pelvis_drop_deg"]:
-        faults.append("pelvis_drop")
-    return faults
+    off = None if knee is None else abs(knee - th["knee_target_deg"])
+    findings.append(above("feet_position", off, th["knee_tolerance_deg"], "deg",
+                          f"knee angle at the top, away from {th['knee_target_deg']:g} degrees"))
+    if check_pelvis:
+        findings.append(above("pelvis_drop", m.get("pelvis_drop_deg"), th["pelvis_drop_deg"], "deg",
+                              "hip line tilted against the shoulder line"))
+    return findings
 
 
-def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
     peak = m["peak_hip_angle_deg"]
-    return bridge_faults(m, check.thresholds, opts, lowest_hip_deg=peak, highest_hip_deg=peak,
-                         check_pelvis=check.exercise_id == "single_leg_glute_bridge")
+    return bridge_findings(m, check.thresholds, opts, lowest_hip_deg=peak, highest_hip_deg=peak,
+                           check_pelvis=check.exercise_id == "single_leg_glute_bridge")
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
@@ -108,7 +124,10 @@ def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
         max_trunk_incline_deg=cfg.max_trunk_incline_deg,
         choose_layout=partial(choose_layout, config=config),
         rep_metrics=rep_metrics,
-        rep_faults=rep_faults,
+        judge=judge,
+        rules=config.rules["bridge"],
+        limits=config.limits["bridge"],
+        rule_group="bridge",
         faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position")
         + (("pelvis_drop",) if exercise_id == "single_leg_glute_bridge" else ()),
     )

@@ -9,7 +9,20 @@ import numpy as np
 from .. import signals as S
 from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
-from .base import CheckOptions, ExerciseCheck, movement_s, nan_round, segmenter_settings, window
+from .base import (
+    CheckOptions,
+    ExerciseCheck,
+    Finding,
+    above,
+    below,
+    median_or_none,
+    nan_round,
+    phase_times,
+    segmenter_settings,
+    tempo_findings,
+    top_hold_s,
+    top_phase,
+)
 
 # Numbers: catalog/motion.yaml, ``checks.clamshell``.
 
@@ -23,44 +36,48 @@ def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
     la, ra = S.point(seq, "ankle", "left"), S.point(seq, "ankle", "right")
     lh, rh = S.point(seq, "hip", "left"), S.point(seq, "hip", "right")
     shin = (np.linalg.norm(lk - la, axis=-1) + np.linalg.norm(rk - ra, axis=-1)) / 2.0
-    hip_line = rh - lh
+    trunk = np.linalg.norm(S.midpoint(seq, "shoulder") - S.midpoint(seq, "hip"), axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return {
             "knee_opening": S.angle(lk, (la + ra) / 2.0, rk),
             "feet_gap": np.linalg.norm(la - ra, axis=-1) / shin,
-            "hip_line": hip_line,
+            "hip_line": np.linalg.norm(rh - lh, axis=-1) / trunk,
             "left_knee_higher": (lk[..., 1] < rk[..., 1]).astype(float),
         }
 
 
 def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
-    gap = window(sig["feet_gap"], seg)
+    th = check.thresholds
+    top = top_phase(sig["knee_opening"], seg, th["hold_band_deg"])
+    gained = seg.peak_value - seg.rest
     return {
         "knee_opening_deg": nan_round(seg.peak_value),
         "start_opening_deg": nan_round(seg.rest),
-        "feet_gap_ratio": nan_round(float(np.nanmax(gap)), 2) if np.isfinite(gap).any() else None,
-        "pelvis_roll_deg": nan_round(S.roll_deg(S.around(sig["hip_line"], seg.start), S.around(sig["hip_line"], seg.peak))),
-        "duration_s": round(movement_s(sig[check.primary], t, seg, check.segmenter), 2),
+        "opening_gained_deg": nan_round(gained),
+        "feet_gap_ratio": median_or_none(sig["feet_gap"][top], 2),
+        "pelvis_roll_deg": nan_round(S.roll_against_start(sig["hip_line"], S.start_window(t, seg.start), top)),
+        "hold_s": round(top_hold_s(sig["knee_opening"], t, seg, th["hold_band_deg"]), 2),
+        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        **{k: (None if v is None else round(v, 2)) for k, v in phase_times(sig["knee_opening"], t, seg, check.segmenter).items()},
         "side": "left" if sig["left_knee_higher"][seg.peak] > 0.5 else "right",  # the knee that opens
     }
 
 
-def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
     th = check.thresholds
-    faults = []
-    if (m["feet_gap_ratio"] or 0) > th["feet_apart_ratio"]:
-        faults.append("feet_apart")
-    if (m["pelvis_roll_deg"] or 0) > th["pelvis_roll_deg"]:
-        faults.append("pelvis_roll_back")
-    if m["knee_opening_deg"] is not None and m["knee_opening_deg"] < th["min_opening_deg"]:
-        faults.append("small_range")
-    if m["duration_s"] < th["min_duration_s"]:
-        faults.append("rushed")
-    return faults
+    findings = [
+        above("feet_apart", m["feet_gap_ratio"], th["feet_apart_ratio"], "shin lengths",
+              "gap between the feet at the top"),
+        above("pelvis_roll_back", m["pelvis_roll_deg"], th["pelvis_roll_deg"], "deg",
+              "pelvis turned back since the start"),
+        below("small_range", m["opening_gained_deg"], th["min_opening_deg"], "deg", "knee opening gained"),
+    ]
+    return findings + tempo_findings(m, opts)
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
-    cfg = (config or motion_config()).checks.clamshell
+    config = config or motion_config()
+    cfg = config.checks.clamshell
     return ExerciseCheck(
         exercise_id=exercise_id,
         family="clamshell",
@@ -76,6 +93,9 @@ def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
         max_trunk_incline_deg=cfg.max_trunk_incline_deg,
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
-        rep_faults=rep_faults,
+        judge=judge,
+        rules=config.rules["clamshell"],
+        limits=config.limits["clamshell"],
+        rule_group="clamshell",
         faults=("feet_apart", "pelvis_roll_back", "small_range", "rushed"),
     )

@@ -1,4 +1,4 @@
-"""Timed holds: side planks (front view), bird dog and dead bug (side view).
+"""Timed holds: side planks (front view) and the bird dog's reach (side view).
 
 A hold is a stretch of time in the exercise position; its length is the hold time.
 Faults are judged over the whole hold, not one frame, so a wobble does not count.
@@ -13,7 +13,7 @@ import numpy as np
 from .. import signals as S
 from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
-from .base import CheckOptions, ExerciseCheck, hold_settings, nan_round
+from .base import CheckOptions, ExerciseCheck, Finding, above, hold_finding, hold_settings, median_or_none, nan_round
 
 # Numbers: catalog/motion.yaml, ``checks.hold`` and ``segmentation.hold``.
 
@@ -60,17 +60,11 @@ def plank_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     }
 
 
-def plank_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
-    faults = []
-    if m["sag_share"] >= check.thresholds["fault_fraction"]:
-        faults.append("hip_sag")
-    return faults + _hold_short(m, opts, check)
-
-
-def _hold_short(m: dict, opts: CheckOptions, check: ExerciseCheck) -> list[str]:
-    if opts.prescribed_hold_s and m["hold_s"] < opts.prescribed_hold_s * check.thresholds["hold_tolerance"]:
-        return ["no_hold"]
-    return []
+def plank_judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
+    findings = [above("hip_sag", m["sag_share"], check.thresholds["fault_fraction"], "share of the hold",
+                      "time with the hips sagging")]
+    hold = hold_finding(m, opts)
+    return findings + ([hold] if hold is not None else [])
 
 
 def _limbs(seq: LandmarkSequence) -> dict:
@@ -106,32 +100,35 @@ def limb_in_position(sig: dict, check: ExerciseCheck) -> np.ndarray:
 
 
 def limb_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
-    lift = sig["leg_lift"][seg.start : seg.end + 1]
+    th = check.thresholds
+    win = slice(seg.start, seg.end + 1)
+    lift = sig["leg_lift"][win]
+    # the trunk against the person's own start on all fours (before the reach; when the
+    # recording starts mid-reach, the first half second of the hold)
+    before = S.start_window(t, seg.start)
+    base = sig["hip_drop"][before.start:seg.start]
+    if np.isfinite(base).sum() < 2:
+        base = sig["hip_drop"][seg.start : int(np.searchsorted(t, t[seg.start] + 0.5)) + 1]
+    base_v = median_or_none(base)
+    during = median_or_none(sig["hip_drop"][win])
     return {
         "hold_s": round(float(t[seg.end] - t[seg.start]), 2),
-        "median_leg_lift_deg": nan_round(float(np.nanmedian(lift))) if np.isfinite(lift).any() else None,
-        "lift_share_high": round(float(np.mean(lift > check.thresholds["bird_dog_lift_deg"])), 2),
-        "lift_share_low": round(float(np.mean(np.abs(lift) < check.thresholds["dead_bug_low_leg_deg"])), 2),
-        "hip_drop_share": round(float(np.mean(sig["hip_drop"][seg.start : seg.end + 1] > check.thresholds["bird_dog_hip_drop_deg"])), 2),
+        "median_leg_lift_deg": median_or_none(lift),
+        "lift_share_high": round(float(np.mean(lift > th["bird_dog_lift_deg"])), 2),
+        "trunk_drop_deg": None if base_v is None or during is None else round(during - base_v, 1),
     }
 
 
-def _rushed(m: dict, check: ExerciseCheck) -> list[str]:
-    return ["rushed"] if m["hold_s"] < check.thresholds["min_controlled_hold_s"] else []
-
-
-def bird_dog_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
-    faults = ["lumbar_hyperextension"] if m["lift_share_high"] >= check.thresholds["fault_fraction"] else []
-    if m["hip_drop_share"] >= check.thresholds["fault_fraction"]:
-        faults.append("hip_sag")
-    return faults + _hold_short(m, opts, check) + _rushed(m, check)
-
-
-def dead_bug_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
-    # A straight leg lowered almost to the floor is where the lower back lifts off the mat;
-    # the lumbar curve itself cannot be seen reliably in 2D, so this is the proxy we judge.
-    faults = ["lumbar_hyperextension"] if m["lift_share_low"] >= check.thresholds["fault_fraction"] else []
-    return faults + _hold_short(m, opts, check) + _rushed(m, check)
+def bird_dog_judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
+    th = check.thresholds
+    findings = [
+        above("lumbar_hyperextension", m["lift_share_high"], th["fault_fraction"], "share of the hold",
+              "time with the leg lifted above the trunk"),
+        above("hip_sag", m["trunk_drop_deg"], th["bird_dog_hip_drop_deg"], "deg",
+              "trunk tipped towards the hips since the start"),
+    ]
+    hold = hold_finding(m, opts)
+    return findings + ([hold] if hold is not None else [])
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
@@ -144,16 +141,16 @@ def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
             required=("shoulder", "hip", end), primary="body_line", primary_label="body line",
             segmenter=None, hold=hold_settings(config), thresholds=dict(thresholds),
             make_signals=lambda seq, layout: plank_signals(seq, layout, end), choose_layout=choose_layout,
-            rep_metrics=plank_metrics, rep_faults=plank_faults, in_position=plank_in_position,
-            faults=("hip_sag", "no_hold"),
+            rep_metrics=plank_metrics, judge=plank_judge, in_position=plank_in_position,
+            faults=("hip_sag", "no_hold"), rules=config.rules["side_plank"], limits=config.limits["side_plank"],
+            rule_group="side_plank",
         )
-    faults = bird_dog_faults if exercise_id == "bird_dog" else dead_bug_faults
     return ExerciseCheck(
         exercise_id=exercise_id, family="hold", mode="hold", views=("side",),
         required=("shoulder", "hip", "knee", "ankle", "wrist"), primary="extension", primary_label="reach",
         segmenter=None, hold=hold_settings(config), thresholds=dict(thresholds),
         make_signals=limb_signals, choose_layout=choose_layout,
-        rep_metrics=limb_metrics, rep_faults=faults, in_position=limb_in_position,
-        faults=("lumbar_hyperextension", "hip_sag", "no_hold", "rushed") if exercise_id == "bird_dog"
-        else ("lumbar_hyperextension", "no_hold", "rushed"),
+        rep_metrics=limb_metrics, judge=bird_dog_judge, in_position=limb_in_position,
+        faults=("lumbar_hyperextension", "hip_sag", "no_hold"), rules=config.rules["bird_dog"],
+        limits=config.limits["bird_dog"], rule_group="bird_dog",
     )

@@ -9,8 +9,21 @@ import numpy as np
 
 from .. import signals as S
 from ..config import MotionConfig, motion_config
-from ..landmarks import LandmarkSequence, side_landmark
-from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, segmenter_settings
+from ..landmarks import LandmarkSequence
+from .base import (
+    CheckOptions,
+    ExerciseCheck,
+    Finding,
+    above,
+    at,
+    median_or_none,
+    nan_round,
+    phase_times,
+    segmenter_settings,
+    tempo_findings,
+    top_hold_s,
+    top_phase,
+)
 
 # Numbers: catalog/motion.yaml, ``checks.leg_raise``.
 
@@ -36,21 +49,19 @@ def _dir(v: np.ndarray) -> np.ndarray:
 
 def make_signals(seq: LandmarkSequence, layout: dict) -> dict:
     leg = layout["leg"]
-    other = "right" if leg == "left" else "left"
     msh, mhp = S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip")
     hp, kn, an = S.point(seq, "hip", leg), S.point(seq, "knee", leg), S.point(seq, "ankle", leg)
     heel, toe = S.point(seq, "heel", leg), S.point(seq, "foot_index", leg)
     trunk = mhp - msh
+    trunk_len = np.linalg.norm(trunk, axis=-1)
     leg_v = an - hp
     shin = np.linalg.norm(kn - an, axis=-1)
-    z = seq.z
-    dz = z[:, side_landmark("ankle", leg)] - z[:, side_landmark("hip", leg)]
+    shoulders = S.point(seq, "shoulder", "left") - S.point(seq, "shoulder", "right")
     with np.errstate(invalid="ignore", divide="ignore"):
         return {
             "abduction": S.vector_angle(trunk, leg_v),
             "trunk_dir": _dir(trunk),
-            "shoulder_line": S.point(seq, "shoulder", other) - S.point(seq, "shoulder", leg),
-            "forward_deg": np.degrees(np.arctan2(-dz, np.linalg.norm(leg_v, axis=-1))),
+            "shoulder_line": np.linalg.norm(shoulders, axis=-1) / trunk_len,
             "toe_rise": (heel[..., 1] - toe[..., 1]) / shin,
             "working_left": np.full(len(seq), 1.0 if leg == "left" else 0.0),
         }
@@ -62,32 +73,34 @@ def _turn(a: float, b: float) -> float:
 
 def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     p, s = seg.peak, seg.start
+    top = top_phase(sig["abduction"], seg, check.thresholds["hold_band_deg"])
     return {
         "abduction_deg": nan_round(seg.peak_value),
         "start_abduction_deg": nan_round(seg.rest),
         "trunk_bend_deg": nan_round(_turn(at(sig["trunk_dir"], p), at(sig["trunk_dir"], s))),
-        "trunk_roll_deg": nan_round(S.roll_deg(S.around(sig["shoulder_line"], s), S.around(sig["shoulder_line"], p))),
-        "hip_flexion_deg": nan_round(at(sig["forward_deg"], p) - at(sig["forward_deg"], s)),
-        "toe_rise_ratio": nan_round(at(sig["toe_rise"], p), 2),
-        "duration_s": round(movement_s(sig[check.primary], t, seg, check.segmenter), 2),
+        "trunk_roll_deg": nan_round(S.roll_against_start(sig["shoulder_line"], S.start_window(t, s), top)),
+        # forward drift of the leg lies in depth from the front: not measured (the pose
+        # model's depth guess is not trusted); the rule needs a view from the feet
+        "hip_flexion_deg": None,
+        "toe_rise_ratio": median_or_none(sig["toe_rise"][top], 2),
+        "hold_s": round(top_hold_s(sig["abduction"], t, seg, check.thresholds["hold_band_deg"]), 2),
+        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        **{k: (None if v is None else round(v, 2)) for k, v in phase_times(sig["abduction"], t, seg, check.segmenter).items()},
         "side": "left" if at(sig["working_left"], p) > 0.5 else "right",  # the leg that lifts
     }
 
 
-def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
     th = check.thresholds
-    faults = []
-    if (m["hip_flexion_deg"] or 0) > th["hip_flexion_deg"]:
-        faults.append("hip_flexion")
-    if (m["toe_rise_ratio"] or 0) > th["toes_up_ratio"]:
-        faults.append("toes_up")
-    if (m["trunk_roll_deg"] or 0) > th["trunk_roll_deg"]:
-        faults.append("trunk_roll")
-    if (m["abduction_deg"] or 0) > th["max_abduction_deg"] or (m["trunk_bend_deg"] or 0) > th["trunk_bend_deg"]:
-        faults.append("excess_range")
-    if m["duration_s"] < th["min_duration_s"]:
-        faults.append("rushed")
-    return faults
+    excess = above("excess_range", m["abduction_deg"], th["max_abduction_deg"], "deg", "leg lift at the top")
+    bend = above("excess_range", m["trunk_bend_deg"], th["trunk_bend_deg"], "deg", "trunk side-bending")
+    findings = [
+        above("hip_flexion", m["hip_flexion_deg"], th["hip_flexion_deg"], "deg", "leg swung forward of the trunk line"),
+        above("toes_up", m["toe_rise_ratio"], th["toes_up_ratio"], "shin lengths", "toes raised above the heel"),
+        above("trunk_roll", m["trunk_roll_deg"], th["trunk_roll_deg"], "deg", "shoulders turned since the start"),
+        bend if bend.status == "fault" and excess.status != "fault" else excess,
+    ]
+    return findings + tempo_findings(m, opts)
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
@@ -108,6 +121,9 @@ def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
         max_trunk_incline_deg=cfg.max_trunk_incline_deg,
         choose_layout=partial(choose_layout, config=config),
         rep_metrics=rep_metrics,
-        rep_faults=rep_faults,
+        judge=judge,
+        rules=config.rules["leg_raise"],
+        limits=config.limits["leg_raise"],
+        rule_group="leg_raise",
         faults=("hip_flexion", "toes_up", "trunk_roll", "excess_range", "rushed"),
     )

@@ -16,8 +16,19 @@ import numpy as np
 from .. import signals as S
 from ..config import MotionConfig, motion_config
 from ..landmarks import LandmarkSequence
-from .base import CheckOptions, ExerciseCheck, at, movement_s, nan_round, segmenter_settings, top_hold_s
-from .bridge import bridge_faults
+from .base import (
+    CheckOptions,
+    ExerciseCheck,
+    Finding,
+    at,
+    median_or_none,
+    nan_round,
+    phase_times,
+    segmenter_settings,
+    top_hold_s,
+    top_phase,
+)
+from .bridge import bridge_findings
 
 # Numbers: catalog/motion.yaml, ``checks.marching_bridge`` (and ``view.both_hips_visible_ratio``).
 
@@ -56,7 +67,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     th = check.thresholds
     win = slice(seg.start, seg.end + 1)
     support = sig["support_hip_angle"][win]
-    tilt = sig["pelvis_tilt"][win]
+    tilt = sig["pelvis_tilt"][top_phase(sig["thigh_opening"], seg, th["hold_band_deg"])]
     return {
         "side": "left" if at(sig["left_up"], seg.peak) > 0.5 else "right",
         "lift_angle_deg": nan_round(seg.peak_value),
@@ -64,15 +75,16 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "support_hip_angle_deg": nan_round(float(np.nanmin(support))) if np.isfinite(support).any() else None,
         "peak_hip_angle_deg": nan_round(float(np.nanmax(support))) if np.isfinite(support).any() else None,
         "knee_angle_at_top_deg": nan_round(at(sig["support_knee_angle"], seg.peak)),
-        "duration_s": round(movement_s(sig[check.primary], t, seg, check.segmenter), 2),
-        "pelvis_drop_deg": nan_round(float(np.nanmax(tilt))) if np.isfinite(tilt).any() else None,
+        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        "pelvis_drop_deg": median_or_none(tilt),
+        **{k: (None if v is None else round(v, 2)) for k, v in phase_times(sig["thigh_opening"], t, seg, check.segmenter).items()},
     }
 
 
-def rep_faults(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[str]:
+def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
     # incomplete_extension here means the hips sank while the foot was up
-    return bridge_faults(m, check.thresholds, opts, lowest_hip_deg=m["support_hip_angle_deg"],
-                         highest_hip_deg=m["peak_hip_angle_deg"], check_pelvis=True)
+    return bridge_findings(m, check.thresholds, opts, lowest_hip_deg=m["support_hip_angle_deg"],
+                           highest_hip_deg=m["peak_hip_angle_deg"], check_pelvis=True)
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
@@ -92,7 +104,10 @@ def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
         make_signals=partial(make_signals, config=config),
         choose_layout=choose_layout,
         rep_metrics=rep_metrics,
-        rep_faults=rep_faults,
+        judge=judge,
+        rules=config.rules["marching_bridge"],
+        limits=config.limits["marching_bridge"],
+        rule_group="marching_bridge",
         faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position", "pelvis_drop"),
         max_trunk_incline_deg=cfg.max_trunk_incline_deg,
     )

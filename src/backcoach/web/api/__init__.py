@@ -6,7 +6,7 @@ declare its shape with ``response_model=``, so FastAPI neither validates nor re-
 
 from fastapi import APIRouter
 
-from backcoach.web.api import auth, clinician, exports, outcomes, person
+from backcoach.web.api import auth, clinician, data_rights, exports, outcomes, person
 from backcoach.web.blocking import BlockingRoute
 
 router = APIRouter(prefix="/api", route_class=BlockingRoute)
@@ -15,3 +15,4 @@ router.include_router(person.router)
 router.include_router(clinician.router)
 router.include_router(exports.router)
 router.include_router(outcomes.router)
+router.include_router(data_rights.router)

@@ -7,6 +7,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from backcoach.services import data_rights
 from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, api_ctx, api_ctx_anonymous, ctx_optional
@@ -21,6 +22,8 @@ class SignUp(BaseModel):
     display_name: str = Field(max_length=100)
     role: Literal["person", "clinician"] = "person"
     invitation_code: Optional[str] = Field(default=None, max_length=100)
+    accept_privacy_notice: bool = Field(default=False, description="Must be true: the person has read and agrees to "
+                                        "the privacy notice at /privacy (its version is kept with the account)")
 
 
 class Credentials(BaseModel):
@@ -69,12 +72,18 @@ def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)
     """The same answer whether or not the address already had an account, so that sign-up
     does not tell anyone which addresses have one; so it does not log in either."""
     try:
-        accounts.sign_up(ctx.db, email=body.email, password=body.password, display_name=body.display_name,
-                         role=body.role, hash_password=request.app.state.hasher.hash, now=ctx.now,
-                         invitation_code=body.invitation_code)
-        ctx.commit()
+        account = accounts.sign_up(ctx.db, email=body.email, password=body.password,
+                                   display_name=body.display_name, role=body.role,
+                                   hash_password=request.app.state.hasher.hash, now=ctx.now,
+                                   invitation_code=body.invitation_code)
     except accounts.EmailTaken:
+        account = None
+    data_rights.require_consent(body.accept_privacy_notice)  # nothing is kept without it
+    if account is None:
         ctx.uow.rollback()
+    else:
+        data_rights.record_consent(ctx.db, account.id, ctx.now)
+        ctx.commit()
     return SignedUp(detail=accounts.SIGNED_UP)
 
 

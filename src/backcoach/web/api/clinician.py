@@ -53,17 +53,23 @@ def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONRespons
 
 class ClearanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: str = Field(min_length=1, max_length=2000, description="What you checked and concluded")
+    ruled_out: str = Field(min_length=1, max_length=2000,
+                           description="What you ruled out (e.g. cauda equina syndrome, infection, fracture)")
+    seen_where: str = Field(min_length=1, max_length=300,
+                            description="Where the person was assessed (e.g. emergency department, your clinic)")
+    note: str = Field(min_length=1, max_length=2000, description="What you concluded; kept with your name")
 
 
-@router.post("/people/{person_id}/clearance", status_code=201, summary="Record clearance after an urgent screen",
+@router.post("/people/{person_id}/clearance", status_code=201,
+             summary="Record that the person was assessed after an urgent or emergency screen (lifts the pause)",
              response_model=dict[str, Any])
 def clearance(person_id: RecordId, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
               idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     clinician = _access(ctx, person_id)
     return ctx.api_once(idempotency_key, lambda: services.record_clearance(
         ctx.service_uow(), person_id, by_name=clinician.display_name, note=body.note, now=ctx.now,
-        by_user_id=clinician.id), lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
+        by_user_id=clinician.id, ruled_out=body.ruled_out, seen_where=body.seen_where),
+        lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
 
 
 class AdjustmentIn(BaseModel):
@@ -76,17 +82,26 @@ class AdjustmentIn(BaseModel):
     reps: Optional[int] = Field(default=None, ge=1, le=40)
     hold_s: Optional[int] = Field(default=None, ge=0, le=120)
     band: Optional[Literal["light", "medium", "heavy"]] = None
+    confirm: bool = Field(default=False, description="Save a change that goes beyond the program's rules "
+                                                     "(answered 409 with its warnings when false)")
 
 
-@router.post("/people/{person_id}/adjustments", status_code=201, summary="Swap, regress, progress or change the dose, with a note",
+@router.post("/people/{person_id}/adjustments", status_code=201,
+             summary="Swap, regress, progress or change the dose, with a note (409 with warnings when it goes "
+                     "beyond the program's rules and `confirm` is false)",
              response_model=dict[str, Any])
 def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
            idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     clinician = _access(ctx, person_id)
-    return ctx.api_once(idempotency_key, lambda: services.adjust_program(
-        ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
-        by_name=clinician.display_name, new_exercise_id=body.new_exercise_id, sets=body.sets, reps=body.reps,
-        hold_s=body.hold_s, band=body.band), lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
+    try:
+        return ctx.api_once(idempotency_key, lambda: services.adjust_program(
+            ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
+            by_name=clinician.display_name, new_exercise_id=body.new_exercise_id, sets=body.sets, reps=body.reps,
+            hold_s=body.hold_s, band=body.band, confirm=body.confirm),
+            lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
+    except services.AdjustmentNeedsConfirmation as exc:
+        return PlainJSONResponse({"detail": str(exc), "warnings": list(exc.warnings), "confirm_required": True},
+                                 status_code=409)
 
 
 @router.post("/invitations", status_code=201, summary="Create a one-time invitation code for a person",

@@ -98,7 +98,15 @@ def get_program(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 def get_today(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     from backcoach import services
 
-    session = services.todays_session(ctx.service_uow(write=False), person_of(ctx), ctx.now)
+    from backcoach.domain.errors import ProgramLocked
+    from backcoach.services.common import gate_for
+
+    try:
+        session = services.todays_session(ctx.service_uow(write=False), person_of(ctx), ctx.now)
+    except ProgramLocked as exc:  # 409 with the reasons and, while one holds, the lock (level, date, findings)
+        info = gate_for(ctx.uow, person_of(ctx), ctx.now)
+        return PlainJSONResponse({"detail": str(exc), "program_allowed": False, "reasons": list(info.reasons),
+                                  "lock": info.lock_dict()}, status_code=409)
     out = session.to_dict()
     out["cards"] = [{k: v for k, v in c.items() if k != "keyframes_json"} for c in usecases.exercise_cards(session)]
     return PlainJSONResponse(out)

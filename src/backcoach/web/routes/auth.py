@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
+from backcoach.services import data_rights
 from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import Ctx, check_csrf_form, ctx_optional, page_ctx, redirect
@@ -36,20 +37,33 @@ def signup_page(ctx: Ctx = Depends(ctx_optional)):
 
 @router.post("/signup", dependencies=[Depends(check_csrf_form)])
 async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
+    """Answers the same whether or not the address already had an account (it then keeps its
+    password), so sign-up does not tell who has one; so it does not log in either."""
     f = await form_data(request)
     values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code")}
+    values["accept_privacy_notice"] = f.get("accept_privacy_notice")
     role = f.get("role", "person")
     try:
-        accounts.sign_up(
-            ctx.db, email=f.get("email", ""), password=f.get("password", ""), display_name=f.get("display_name", ""),
-            role=role, hash_password=request.app.state.hasher.hash, now=ctx.now,
-            invitation_code=f.get("invitation_code") or None,
-        )
-        ctx.commit()
-    except accounts.EmailTaken:  # answered as a new account, so sign-up does not tell who has one
-        ctx.uow.rollback()
-    except accounts.AccountError as exc:
-        return ctx.render("auth/signup.html", status_code=400, values=values, problems=[str(exc)])
+        try:
+            account = accounts.sign_up(
+                ctx.db, email=f.get("email", ""), password=f.get("password", ""),
+                display_name=f.get("display_name", ""), role=role, hash_password=request.app.state.hasher.hash,
+                now=ctx.now, invitation_code=f.get("invitation_code") or None,
+            )
+        except accounts.EmailTaken:
+            account = None
+        data_rights.require_consent(f.get("accept_privacy_notice"))
+        if account is None:
+            ctx.db.rollback()
+        else:
+            data_rights.record_consent(ctx.db, account.id, ctx.now)
+            ctx.commit()
+    except (accounts.AccountError, data_rights.ConsentRequired) as exc:
+        ctx.db.rollback()
+        problems = [str(exc)]
+        if isinstance(exc, accounts.AccountError) and not data_rights.consented(f.get("accept_privacy_notice")):
+            problems.append(data_rights.CONSENT_MESSAGE)
+        return ctx.render("auth/signup.html", status_code=400, values=values, problems=problems)
     first_page = "%2Fscreening%3Fmsg%3Dwelcome" if role == "person" else "%2Fclinic"
     return redirect(f"/login?msg=signedup&next={first_page}")
 
@@ -84,6 +98,8 @@ async def login(request: Request, ctx: Ctx = Depends(ctx_optional)):
         return ctx.render("auth/login.html", status_code=400, values={"email": f.get("email", "")},
                           problems=[accounts.WRONG_LOGIN], next=nxt)
     ctx.login(account)
+    if ctx.extra.get("deletion_cancelled"):
+        return redirect("/account?msg=deletion-cancelled")
     return redirect(nxt or home_for(account))
 
 
@@ -99,10 +115,37 @@ def logout_everywhere(ctx: Ctx = Depends(page_ctx)):
     return redirect("/login?msg=loggedout-everywhere")
 
 
+def _account_page(ctx: Ctx, problems: list[str] | None = None, delete_problems: list[str] | None = None,
+                  status_code: int = 200):
+    clinicians = accounts.clinicians_of(ctx.db, ctx.account.person_id) if ctx.account.person_id else []
+    return ctx.render("auth/account.html", status_code=status_code, clinicians=clinicians, problems=problems or [],
+                      delete_problems=delete_problems or [], grace_days=ctx.settings.deletion_grace_days)
+
+
 @router.get("/account")
 def account_page(ctx: Ctx = Depends(page_ctx)):
-    clinicians = accounts.clinicians_of(ctx.db, ctx.account.person_id) if ctx.account.person_id else []
-    return ctx.render("auth/account.html", clinicians=clinicians, problems=[])
+    return _account_page(ctx)
+
+
+@router.get("/privacy")
+def privacy_page(ctx: Ctx = Depends(ctx_optional)):
+    return ctx.render("auth/privacy.html", notice_version=data_rights.PRIVACY_NOTICE_VERSION,
+                      grace_days=ctx.settings.deletion_grace_days)
+
+
+@router.post("/account/delete", dependencies=[Depends(check_csrf_form)])
+async def delete_account(request: Request, ctx: Ctx = Depends(page_ctx)):
+    from backcoach.web.security import verify_password
+
+    f = await form_data(request)
+    try:
+        data_rights.request_deletion(ctx.db, ctx.account.id, f.get("password", ""),
+                                     lambda h, p: verify_password(request.app.state.hasher, h, p), ctx.now)
+    except data_rights.DeletionRefused as exc:
+        ctx.db.rollback()
+        return _account_page(ctx, delete_problems=[str(exc)], status_code=400)
+    ctx.logout_everywhere()
+    return redirect("/login?msg=deletion-requested")
 
 
 @router.post("/account/join", dependencies=[Depends(check_csrf_form)])
@@ -112,6 +155,6 @@ async def join_clinician(request: Request, ctx: Ctx = Depends(page_ctx)):
         accounts.redeem_invitation(ctx.db, ctx.account, f.get("code", ""), ctx.now)
         ctx.commit()
     except accounts.AccountError as exc:
-        clinicians = accounts.clinicians_of(ctx.db, ctx.account.person_id) if ctx.account.person_id else []
-        return ctx.render("auth/account.html", status_code=400, clinicians=clinicians, problems=[str(exc)])
+        ctx.db.rollback()
+        return _account_page(ctx, problems=[str(exc)], status_code=400)
     return redirect("/account?msg=joined")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from backcoach import services
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
-from backcoach.web import usecases
+from backcoach.web import audit_view, usecases
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
 from backcoach.web.idempotency import FormTokenInvalid
@@ -49,16 +49,17 @@ async def admin_assign(request: Request, ctx: Ctx = Depends(page_ctx)):
     f = await form_data(request)
     accounts.admin_assign(ctx.db, admin, f.get("clinician_email", ""), f.get("person_email", ""), ctx.now)
     ctx.commit()
-    return redirect("/clinic?msg=adjusted")
+    return redirect("/clinic?msg=assigned")
 
 
-def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, status_code: int = 200, values=None):
+def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, status_code: int = 200, values=None,
+                 adjust_warnings: tuple = ()):
     clinician = _clinician(ctx)
     accounts.require_access(ctx.db, clinician, person_id)
     overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed", detail={}, now=ctx.now)
     ctx.commit()
-    view = usecases.progress_view(ctx, overview.status, person_id)
+    view = usecases.progress_view(ctx, overview.status, person_id, voice="clinician")
     program = usecases.program_view(ctx, person_id)
     from backcoach.services.common import catalog
 
@@ -68,8 +69,17 @@ def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, st
         sessions=[{**s, "rows": [{**e, "name": usecases.exercise_name(e.get("exercise_id", ""))} for e in s["entries"]]}
                   for s in reversed(overview.sessions)],
         all_exercises=[(e.id, e.name) for e in catalog().exercises.values()],
-        audit=accounts.audit_entries(ctx.db, clinician, person_id, limit=30),
+        audit=audit_view.readable(ctx.db, accounts.audit_entries(ctx.db, clinician, person_id, limit=30)),
+        adjust_warnings=adjust_warnings,
+        charts=_outcome_charts(ctx, person_id),
     )
+
+
+def _outcome_charts(ctx: Ctx, person_id: int) -> list:
+    from backcoach.services.outcomes import outcomes_overview
+    from backcoach.web.outcomes_view import trend_charts
+
+    return trend_charts(outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).trends)
 
 
 @router.get("/people/{person_id}")
@@ -85,7 +95,8 @@ async def clearance(person_id: RecordId, request: Request, ctx: Ctx = Depends(pa
     try:
         return ctx.form_once(f, lambda: services.record_clearance(
             ctx.service_uow(), person_id, by_name=clinician.display_name, note=f.get("note", ""), now=ctx.now,
-            by_user_id=clinician.id), lambda _: redirect(f"/clinic/people/{person_id}?msg=cleared"))
+            by_user_id=clinician.id, ruled_out=f.get("ruled_out", ""), seen_where=f.get("seen_where", "")),
+            lambda _: redirect(f"/clinic/people/{person_id}?msg=cleared"))
     except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
@@ -109,16 +120,46 @@ async def adjust(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_
         return ctx.form_once(f, lambda: services.adjust_program(
             ctx.service_uow(), person_id, f.get("exercise_id", ""), action, f.get("note", ""), ctx.now,
             by_user_id=clinician.id, by_name=clinician.display_name, new_exercise_id=f.get("new_exercise_id") or None,
-            sets=sets, reps=reps, hold_s=hold_s, band=band), lambda _: redirect(f"/clinic/people/{person_id}?msg=adjusted"))
+            sets=sets, reps=reps, hold_s=hold_s, band=band, confirm=f.get("confirm") == "yes"),
+            lambda _: redirect(f"/clinic/people/{person_id}?msg=adjusted"))
     except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
+    except services.AdjustmentNeedsConfirmation as exc:
+        return _person_page(ctx, person_id, [], 409, f, adjust_warnings=exc.warnings)
     except BackcoachError as exc:
         return _person_page(ctx, person_id, [str(exc)], 400, f)
 
 
 @router.get("/audit")
 def audit_log(ctx: Ctx = Depends(page_ctx)):
+    import datetime as dt
+
     clinician = _clinician(ctx)
-    entries = accounts.audit_entries(ctx.db, clinician, limit=300)
-    names = accounts.display_names(ctx.db, sorted({e["person_id"] for e in entries if e["person_id"]}))
-    return ctx.render("clinician/audit.html", entries=entries, names=names)
+    q = ctx.request.query_params
+    problems: list[str] = []
+
+    def day(key: str, label: str):
+        raw = (q.get(key) or "").strip()
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            problems.append(f"{label}: use a date like 2026-11-29 (this filter was left out).")
+            return None
+
+    person_raw = (q.get("person") or "").strip()
+    person_id = int(person_raw) if person_raw.isdigit() and len(person_raw) < 12 else None
+    if person_raw and person_id is None:
+        problems.append("Person: choose someone from the list (this filter was left out).")
+    day_from, day_to = day("from", "From"), day("to", "To")
+    everything = audit_view.readable(ctx.db, accounts.audit_entries(ctx.db, clinician, limit=audit_view.READ_LIMIT))
+    entries = audit_view.filtered(everything, person_id=person_id, actor=(q.get("clinician") or "").strip() or None,
+                                  action=(q.get("action") or "").strip() or None, day_from=day_from, day_to=day_to)
+    people = sorted({(e["person_id"], e["whom"]) for e in everything if e.get("person_id")}, key=lambda p: p[1].casefold())
+    actors = sorted({(e["actor"], e["who"]) for e in everything}, key=lambda a: a[1].casefold())
+    actions = sorted({(e["action"], e["what"]) for e in everything}, key=lambda a: a[1])
+    return ctx.render("clinician/audit.html", entries=entries[:audit_view.SHOWN], total=len(entries),
+                      shown=audit_view.SHOWN, people=people, actors=actors, actions=actions, problems=problems,
+                      f={"person": person_id, "clinician": q.get("clinician") or "", "action": q.get("action") or "",
+                         "from": day_from.isoformat() if day_from else "", "to": day_to.isoformat() if day_to else ""})

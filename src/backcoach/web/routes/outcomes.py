@@ -1,4 +1,5 @@
-"""The person's questionnaires page: what is due, the forms, and how the scores changed."""
+"""The person's questionnaires page (what is due, the forms, how the scores changed) and the
+short reads about back pain."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from backcoach.domain.errors import BackcoachError
 from backcoach.services import outcomes as outcomes_svc
 from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, check_csrf_form, page_ctx, redirect, role_required
+from backcoach.web.deps import Ctx, check_csrf_form, ctx_optional, page_ctx, redirect, role_required
 from backcoach.web.forms import form_data
 from backcoach.web.idempotency import FormTokenInvalid
-from backcoach.web.outcomes_view import ACTIVITY_SLOTS, answers_from_form, trend_chart
+from backcoach.web.outcomes_view import ACTIVITY_SLOTS, answers_from_form, trend_charts
 
 router = APIRouter(route_class=BlockingRoute)
 
@@ -21,10 +22,18 @@ def _page(ctx: Ctx, pid: int, problems: dict[str, list[str]] | None = None, valu
     overview = outcomes_svc.outcomes_overview(ctx.service_uow(write=False), pid, ctx.now)
     offered = {i.id: i for i in outcomes_svc.instruments()}
     due_ids = [d.instrument_id for d in overview.due]
-    charts = [(offered[t.instrument_id], t, trend_chart(offered[t.instrument_id], t)) for t in overview.trends]
+    charts = trend_charts(overview.trends)
     return ctx.render("person/outcomes.html", status_code=status_code, overview=overview, offered=offered,
                       due_ids=due_ids, charts=charts, problems=problems or {}, values=values or {},
                       activity_slots=ACTIVITY_SLOTS, saved=saved)
+
+
+@router.get("/learn")
+def learn_page(ctx: Ctx = Depends(ctx_optional)):
+    """The short reads; open to anyone (they hold no one's data)."""
+    from backcoach.catalog import load_education
+
+    return ctx.render("learn.html", topics=load_education())
 
 
 @router.get("/outcomes")

@@ -61,9 +61,13 @@ def screening_result(screening_id: RecordId, ctx: Ctx = Depends(page_ctx)):
     rec = ctx.uow.screenings.get(screening_id)
     if rec is None or rec.person_id != pid:
         raise accounts.NotAllowed("You do not have access to this screening.")
+    from backcoach.services.common import gate_for
+
     result = dict(rec.result)
     result["at"] = rec.at
-    return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid))
+    lock = gate_for(ctx.uow, pid, ctx.now).lock_dict()
+    return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid),
+                      lock=lock, screening_id=screening_id)
 
 
 def _locked(ctx: Ctx, exc: Exception, info=None):
@@ -75,7 +79,7 @@ def _locked(ctx: Ctx, exc: Exception, info=None):
     rescreen = level not in ("urgent", "emergency")
     reasons = list(info.reasons) or [str(exc)]
     return ctx.render("person/locked.html", status_code=409, reasons=reasons, rescreen=rescreen,
-                      title="A safety check is due" if rescreen else "Your program is paused")
+                      title="A safety check is due" if rescreen else "Your program is paused", lock=info.lock_dict())
 
 
 # -- assessment and program -----------------------------------------------------------
@@ -132,8 +136,11 @@ async def assessment_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
 
 @router.get("/program")
 def program_page(ctx: Ctx = Depends(page_ctx)):
+    from backcoach.services.common import gate_for
+
     pid = _person(ctx)
-    return ctx.render("person/program.html", **usecases.program_view(ctx, pid))
+    return ctx.render("person/program.html", **usecases.program_view(ctx, pid),
+                      lock=gate_for(ctx.uow, pid, ctx.now).lock_dict())
 
 
 # -- today's session and the log --------------------------------------------------------
@@ -154,6 +161,13 @@ def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: i
     elif not usecases.daily_checkin_done(ctx, pid):
         prompts.append({"kind": "info", "text": "You have not checked in your pain today.",
                         "href": "/checkin", "action": "Pain check-in"})
+    read = usecases.short_read(ctx, pid)
+    if read is not None:
+        prompts.append({"kind": "info", "text": f"Today's short read: {read.title}.", "href": f"/learn#{read.id}",
+                        "action": "Read it (1 minute)"})
+    if usecases.outcomes_due(ctx, pid):
+        prompts.append({"kind": "info", "text": "A few short questions about how your back affects your life are "
+                        "due. They take about two minutes.", "href": "/outcomes", "action": "Answer the questions"})
     if usecases.rescreen_soon(session.gate, ctx.now):
         prompts.append({"kind": "warn", "text": "Your weekly safety check is due. It keeps your program safe.",
                         "href": "/screening", "action": "Do the safety check"})

@@ -1,0 +1,102 @@
+"""Quality gates before anything is counted: is a person there, are the needed body parts in
+the picture, is the camera where the exercise can be seen from, is the picture upright.
+
+Each gate either passes, adds a warning, or raises a `MotionError` whose message says
+what to do next.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import signals as S
+from .checks import ExerciseCheck
+from .config import motion_config
+from .errors import NoPersonError, NotVisibleError, WrongViewError
+from .landmarks import LandmarkSequence, side_landmark
+
+# Numbers: catalog/motion.yaml (``visibility``, ``view``).
+_CONFIG = motion_config()
+MIN_PERSON_FRAMES = _CONFIG.visibility.min_person_frames
+MIN_PERSON_SHARE = _CONFIG.visibility.min_person_share  # below this share of frames with a person: nobody there
+MIN_VISIBLE_SHARE = _CONFIG.visibility.min_visible_share  # below this share with the needed body parts in view: refuse
+WARN_VISIBLE_SHARE = _CONFIG.visibility.warn_visible_share
+FRONT_VIEW_REFUSE_RATIO = _CONFIG.view.front_view_refuse_ratio  # a side-view exercise filmed with this width ratio is refused
+ORIENTATION_MIN_FRAMES = _CONFIG.view.orientation_min_frames
+
+
+def check_person(raw: LandmarkSequence, warnings: list[str]) -> None:
+    """Refuse when nobody (or hardly anybody) is in the video."""
+    person = raw.person_found if len(raw) else np.zeros(0, bool)
+    if len(raw) == 0 or person.sum() < MIN_PERSON_FRAMES or person.mean() < MIN_PERSON_SHARE:
+        raise NoPersonError(
+            "No person was found in the video. Make sure your whole body is in the picture, "
+            "the room is well lit and the camera is steady, then film again."
+        )
+    if person.mean() < WARN_VISIBLE_SHARE:
+        warnings.append(f"No person was seen in {100 * (1 - person.mean()):.0f}% of the frames.")
+
+
+PART_NAMES = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet", "wrist": "hands"}
+
+
+def check_visibility(raw: LandmarkSequence, check: ExerciseCheck, warnings: list[str]) -> None:
+    """Refuse when the body parts this exercise needs are out of the picture most of the time."""
+    person = raw.person_found
+    n = int(person.sum())
+    missing = []
+    for part in check.required:
+        idx = [side_landmark(part, "left"), side_landmark(part, "right")]
+        seen = S.in_picture(raw, idx).any(axis=1)[person]
+        share = float(seen.mean()) if n else 0.0
+        if share < MIN_VISIBLE_SHARE:
+            missing.append(PART_NAMES[part])
+        elif share < WARN_VISIBLE_SHARE:
+            warnings.append(f"Your {PART_NAMES[part]} were out of view for {100 * (1 - share):.0f}% of the video; "
+                            "results for those moments are less certain.")
+    if missing:
+        raise NotVisibleError(
+            f"Your {' and '.join(missing)} are out of the picture for most of the video, so the "
+            f"{check.exercise_id.replace('_', ' ')} cannot be checked. Move the camera back so your whole body "
+            "is in view from head to feet, then film again."
+        )
+
+
+def check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[str]) -> None:
+    if view == "unknown" or view in check.views:
+        return
+    needed = " or ".join(check.views)
+    if check.views == ("side",) and ratio >= FRONT_VIEW_REFUSE_RATIO:
+        raise WrongViewError(
+            f"This {check.exercise_id.replace('_', ' ')} was filmed from the front or the feet, but it can only be "
+            f"checked from the {needed}. Put the camera at hip height, level with your body, about 2-3 m to your side."
+        )
+    warnings.append(f"The camera angle looks more like a {view} view than a {needed} view; "
+                    "angles may be less accurate.")
+
+
+def check_orientation(cleaned: LandmarkSequence, check: ExerciseCheck, sig: dict) -> None:
+    """A lying exercise seen with the body upright or upside down: the picture is turned
+    (no rotation setting in the file) or the person is not doing this exercise."""
+    name = check.exercise_id.replace("_", " ")
+    if check.max_trunk_incline_deg is not None:
+        if S.upright_share(cleaned) >= S.UPRIGHT_SHARE:
+            raise WrongViewError(
+                f"The body looks upright in this video, but a {name} is done lying down. If you were lying down, "
+                "the video is turned on its side: record it again holding the phone the other way, or turn the file upright."
+            )
+    if check.family == "bridge":
+        knee_up = np.fmin(S.point(cleaned, "knee", "left")[:, 1], S.point(cleaned, "knee", "right")[:, 1])
+        hips = np.fmax(S.point(cleaned, "hip", "left")[:, 1], S.point(cleaned, "hip", "right")[:, 1])
+        feet = np.fmax(S.point(cleaned, "ankle", "left")[:, 1], S.point(cleaned, "ankle", "right")[:, 1])
+        with np.errstate(invalid="ignore"):
+            # in a bridge the knees point to the ceiling; upside down they point to the bottom of the picture
+            flipped = (knee_up > hips) & (knee_up > feet)
+        finite = np.isfinite(knee_up) & np.isfinite(hips) & np.isfinite(feet)
+        if finite.sum() >= ORIENTATION_MIN_FRAMES and float(np.mean(flipped[finite])) >= S.UPRIGHT_SHARE:
+            raise WrongViewError(
+                f"The video appears to be upside down (your knees point to the bottom of the picture), so the "
+                f"{name} cannot be judged. Turn the video upright, or record it again."
+            )
+
+

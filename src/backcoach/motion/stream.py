@@ -1,0 +1,219 @@
+"""The live path: landmarks one frame at a time (a camera in the browser), each repetition
+reported, with its cue, as soon as it ends.
+
+Uses the same checks, counters and trust gates as a recorded video; only the smoothing
+differs (causal here, as a stream cannot look ahead).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import signals as S
+from .checks import CheckOptions, get_check
+from .config import motion_config
+from .errors import UnknownExerciseError
+from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence
+from .recording import hold_segment
+from .result import Repetition
+from .segmentation import HoldTracker, RepetitionCounter, Segment
+from .trust import JudgeContext, judge_repetition
+
+_CONFIG = motion_config()
+
+
+@dataclass(frozen=True)
+class StreamUpdate:
+    """What a live display needs after each frame."""
+
+    t: float
+    reps: int
+    value: float | None  # the counted angle now (degrees), None when not seen
+    in_repetition: bool
+    repetition: Repetition | None = None  # set on the frame a repetition (or hold) ends
+    person_found: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON for a live display (e.g. sent back to the browser after each frame)."""
+        return {
+            "t": round(self.t, 3),
+            "reps": self.reps,
+            "value": None if self.value is None else round(self.value, 1),
+            "in_repetition": self.in_repetition,
+            "person_found": self.person_found,
+            "repetition": None if self.repetition is None else self.repetition.to_dict(),
+            "cue": None if self.repetition is None else (self.repetition.cue or None),
+        }
+
+
+class StreamingAnalyzer:
+    """Analyse landmarks one frame at a time (live camera).
+
+    Smoothing is causal (3-frame median, then a one-pole low-pass per landmark). The side
+    of the body and the leg to follow are re-decided from recent frames until the first
+    repetition starts, then kept.
+    """
+
+    LAYOUT_FRAMES = _CONFIG.stream.layout_every_frames
+    LAYOUT_WINDOW = _CONFIG.stream.layout_window_frames
+    MAX_BUFFER = _CONFIG.stream.max_buffer_frames
+    RESTART_AFTER_S = _CONFIG.stream.restart_after_s
+
+    def __init__(self, exercise: str, options: CheckOptions = CheckOptions(),
+                 cutoff_hz: float = _CONFIG.stream.cutoff_hz) -> None:
+        if exercise == "auto":
+            raise UnknownExerciseError("A live stream needs the exercise named up front (not 'auto').")
+        self.check = get_check(exercise)
+        self.options = options
+        self.cutoff_hz = cutoff_hz
+        self.repetitions: list[Repetition] = []
+        self._counter = RepetitionCounter(self.check.segmenter) if self.check.mode == "reps" else None
+        self._tracker = HoldTracker(self.check.hold) if self.check.mode == "hold" else None
+        self._state: np.ndarray | None = None  # smoothed (33, 4) in square units
+        self._recent: list[np.ndarray] = []
+        self._last_seen: float | None = None
+        self._last_t: float | None = None
+        self._frames: list[LandmarkFrame] = []
+        self._t: list[float] = []
+        self._rows: list[dict[str, np.ndarray]] = []
+        self._offset = 0  # absolute index of _t[0]
+        self._layout: dict | None = None
+        self._layout_fixed = False  # decided from the frames before the first repetition, then kept
+        self._seen = 0
+        self._view = "unknown"  # camera view, decided with the layout from the frames before the first repetition
+        self._size = (1, 1)
+        self._n = 0
+
+    @property
+    def reps(self) -> int:
+        return len(self.repetitions)
+
+    def _smooth(self, frame: LandmarkFrame) -> np.ndarray | None:
+        """Causal smoothing: median of the last three frames (kills one-frame spikes), then a one-pole low-pass."""
+        if frame.points is None:
+            # a short loss of the person: keep the last pose, as the recording path fills short gaps
+            if self._state is not None and self._last_seen is not None and frame.t - self._last_seen <= S.MAX_GAP_S:
+                return self._state
+            return None
+        self._last_seen = frame.t
+        w, h = frame.width, frame.height
+        scale = np.array([w, h], float) / max(w, h)
+        cur = frame.points.copy()
+        cur[:, :2] *= scale
+        cur[:, 2] *= scale[0]
+        if self._last_t is not None and frame.t - self._last_t > self.RESTART_AFTER_S:
+            self._recent.clear()
+            self._state = None
+        self._recent.append(cur)
+        if len(self._recent) > 3:
+            self._recent.pop(0)
+        med = np.median(np.stack(self._recent), axis=0) if len(self._recent) == 3 else cur
+        if self._state is None or self._last_t is None:
+            self._state = med
+        else:
+            dt = max(frame.t - self._last_t, 1e-3)
+            alpha = 1.0 - math.exp(-2.0 * math.pi * self.cutoff_hz * dt)
+            ok = np.isfinite(med) & np.isfinite(self._state)
+            self._state = np.where(ok, self._state + alpha * (med - self._state), med)
+        self._last_t = frame.t
+        return self._state
+
+    def _one(self, pts: np.ndarray | None, t: float) -> LandmarkSequence:
+        seq = LandmarkSequence(
+            t=np.array([t]), xy=np.full((1, N_LANDMARKS, 2), np.nan), z=np.full((1, N_LANDMARKS), np.nan),
+            vis=np.zeros((1, N_LANDMARKS)), width=self._size[0], height=self._size[1])
+        if pts is not None:
+            seq.xy[0] = pts[:, :2]
+            seq.z[0] = pts[:, 2]
+            seq.vis[0] = pts[:, 3]
+            low = seq.vis[0] < S.MIN_VISIBILITY
+            seq.xy[0][low] = np.nan
+        return seq
+
+    def _choose_layout(self) -> dict:
+        seq = LandmarkSequence.from_frames(self._frames[-self.LAYOUT_WINDOW:])
+        self._view = S.estimate_view(seq)[0]
+        return self.check.choose_layout(seq)
+
+    def _context(self) -> JudgeContext:
+        return JudgeContext(view=self._view, layout=self._layout or {})
+
+    def push(self, frame: LandmarkFrame | dict) -> StreamUpdate:
+        if isinstance(frame, dict):
+            frame = LandmarkFrame.from_dict(frame)
+        if frame.points is not None:
+            self._size = (frame.width, frame.height)
+            self._seen += 1
+            if not self._layout_fixed:
+                self._frames.append(frame)
+                del self._frames[:-self.LAYOUT_WINDOW]
+        pts = self._smooth(frame)
+        busy_now = self._counter.in_repetition if self._counter is not None else self._tracker.in_hold
+        if not self._layout_fixed and self._frames and (self._layout is None or self._seen % self.LAYOUT_FRAMES == 0):
+            self._layout = self._choose_layout()
+        if not self._layout_fixed and (self.reps > 0 or busy_now):
+            self._layout_fixed = self._layout is not None
+        layout = self._layout or {"side": "left", "leg": "left"}
+        row = {k: v[0] for k, v in self.check.signals(self._one(pts, frame.t), layout).items()}
+        self._t.append(frame.t)
+        self._rows.append(row)
+        value = float(row[self.check.primary])
+        done: Repetition | None = None
+        if self._counter is not None:
+            seg = self._counter.update(frame.t, value)
+            if seg is not None:
+                done = self._finish_segment(seg)
+            busy = self._counter.in_repetition
+        else:
+            flag = bool(self.check.in_position({k: np.atleast_1d(v) for k, v in row.items()}, self.check)[0])
+            bout = self._tracker.update(frame.t, flag)
+            if bout is not None:
+                done = self._finish_bout(bout)
+            busy = self._tracker.in_hold
+        self._trim(busy)
+        return StreamUpdate(t=frame.t, reps=self.reps, value=value if np.isfinite(value) else None,
+                            in_repetition=busy, repetition=done, person_found=frame.points is not None)
+
+    def _arrays(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        keys = self._rows[0].keys()
+        return {k: np.array([r[k] for r in self._rows]) for k in keys}, np.array(self._t)
+
+    def _finish_segment(self, seg: Segment) -> Repetition:
+        sig, t = self._arrays()
+        rep = judge_repetition(self.check, sig, t, seg, self.options, self.reps + 1, offset=self._offset, ctx=self._context())
+        self.repetitions.append(rep)
+        return rep
+
+    def _finish_bout(self, bout: tuple[int, int]) -> Repetition:
+        sig, t = self._arrays()
+        start, end = bout[0] - self._offset, bout[1] - self._offset
+        seg = hold_segment(sig, self.check, max(start, 0), end)
+        rep = judge_repetition(self.check, sig, t, seg, self.options, self.reps + 1, ctx=self._context())
+        self.repetitions.append(rep)
+        return rep
+
+    def _trim(self, busy: bool) -> None:
+        if len(self._t) > self.MAX_BUFFER and not busy:
+            drop = len(self._t) // 2
+            del self._t[:drop]
+            del self._rows[:drop]
+            self._offset += drop
+
+    def finish(self) -> list[Repetition]:
+        """Close what is still open when the camera stops; returns all repetitions."""
+        if self._rows:
+            if self._counter is not None:
+                seg = self._counter.finish()
+                if seg is not None:
+                    self._finish_segment(seg)
+            elif self._tracker is not None:
+                bout = self._tracker.finish()
+                if bout is not None:
+                    self._finish_bout(bout)
+        return list(self.repetitions)
+
+

@@ -1,0 +1,214 @@
+"""When not to judge (DESIGN §6, "Trust (v2)").
+
+A fault is reported only where it can be measured: each rule states the camera views it
+works from and the landmarks it needs seen with some confidence (catalog/motion.yaml,
+``rules``). A repetition containing a measurement no body can make, one far longer than
+the tempo the person was given, or a camera cut, is "cannot judge" (a cut: not counted
+either), never a fault. Every verdict carries the measured value and its limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .checks import CheckOptions, ExerciseCheck
+from .checks.base import CANNOT_JUDGE, FAULT, OK, Finding
+from .config import motion_config
+from .cues import PRAISE, PRAISE_DEFAULT, PRAISE_PARTIAL, cue_for, most_important
+from .landmarks import side_landmark
+from .result import Repetition
+from .segmentation import Segment
+
+_CONFIG = motion_config()
+TIMING_FAULTS = ("rushed", "no_hold")
+LEG_PARTS = ("knee", "ankle", "heel", "foot_index")
+PART_WORDS = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet", "wrist": "hands",
+              "heel": "heels", "foot_index": "toes"}
+SIGNAL_WORDS = {
+    "hip_angle": "shoulder-hip-knee angle", "support_hip_angle": "shoulder-hip-knee angle",
+    "thigh_opening": "angle between the thighs", "knee_opening": "knee opening", "abduction": "leg lift",
+}
+
+# Where to put the phone for each view (said when a rule needs a view the video does not have).
+VIEW_WHERE = {
+    "side": "from the side: phone at hip height, level with your body, about 2-3 m to your side",
+    "front": "facing you as you lie on your side: phone at hip height about 2 m away, in front of your tummy",
+    "feet": "from your feet: phone on the floor about 1.5 m beyond your feet, propped up to hip height and "
+            "looking along your body towards your head",
+}
+VIEW_NAMES = {"side": "the side", "front": "the front", "feet": "the feet end", "unknown": "an unclear angle"}
+
+
+@dataclass(frozen=True)
+class JudgeContext:
+    """What the gates need beyond one repetition's signals."""
+
+    view: str = "unknown"
+    layout: dict = field(default_factory=dict)
+    cuts_s: tuple[float, ...] = ()
+
+
+def _landmark_indices(spec: str, layout: dict) -> tuple[str, list[int]]:
+    if spec.startswith("both:"):
+        part = spec[5:]
+        return part, [side_landmark(part, "left"), side_landmark(part, "right")]
+    side = layout.get("leg", layout.get("side", "left")) if spec in LEG_PARTS else layout.get("side", "left")
+    return spec, [side_landmark(spec, side)]
+
+
+def _confidence_gate(finding: Finding, check: ExerciseCheck, vis: np.ndarray | None, ctx: JudgeContext) -> Finding:
+    rule = check.rules.get(finding.fault)
+    if rule is None or vis is None or not len(vis):
+        return finding
+    for spec in rule.landmarks:
+        part, idx = _landmark_indices(spec, ctx.layout)
+        conf = float(np.min(np.median(vis[:, idx], axis=0)))
+        if conf < rule.min_confidence:
+            return finding.cannot(f"your {PART_WORDS.get(part, part)} were not seen clearly enough "
+                                  f"(confidence {conf:.2f}, needs {rule.min_confidence:.2f})")
+    return finding
+
+
+def _view_gate(finding: Finding, check: ExerciseCheck, ctx: JudgeContext) -> Finding:
+    rule = check.rules.get(finding.fault)
+    if rule is None or ctx.view == "unknown" or ctx.view in rule.views:
+        return finding
+    if finding.status == CANNOT_JUDGE and "view" in finding.reason:
+        return finding
+    where = "; or ".join(VIEW_WHERE[v] for v in rule.views if v in VIEW_WHERE)
+    return finding.cannot(f"it cannot be seen from {VIEW_NAMES.get(ctx.view, ctx.view)}; it needs the camera {where}")
+
+
+def cut_inside(start_s: float, end_s: float, cuts_s: tuple[float, ...]) -> float | None:
+    for c in cuts_s:
+        if start_s < c <= end_s:
+            return c
+    return None
+
+
+def overlong_limit_s(opts: CheckOptions) -> float:
+    tempo = _CONFIG.tempo
+    return max(tempo.overlong_min_s, tempo.overlong_factor * (opts.lift_s + (opts.hold_s or 0.0) + opts.lower_s))
+
+
+def judge_repetition(check: ExerciseCheck, sig: dict, t: np.ndarray, seg: Segment, opts: CheckOptions, index: int,
+                     offset: int = 0, ctx: JudgeContext = JudgeContext()) -> Repetition:
+    """Measure one repetition (or hold), apply the fault rules, then the trust gates."""
+    local = Segment(seg.start - offset, seg.peak - offset, seg.end - offset, seg.rest, seg.peak_value, seg.complete)
+    win = slice(local.start, local.end + 1)
+    metrics = check.rep_metrics(sig, t, local, check)
+    findings = list(check.judge(metrics, check, opts))
+    start_s, end_s = float(t[local.start]), float(t[local.end])
+    whole_reason = ""
+    impossible = sig.get("impossible")
+    if impossible is not None:
+        bad = impossible[win]
+        bad_share = float(np.mean(np.isfinite(bad))) if len(bad) else 0.0
+        if bad_share > _CONFIG.trust.impossible_share:
+            which = int(np.nanmax(sig["impossible_which"][win]))
+            name = list(check.limits)[which] if 0 <= which < len(check.limits) else check.primary
+            lo, hi = check.limits.get(name, (float("nan"), float("nan")))[:2]
+            worst = float(bad[np.isfinite(bad)][np.argmax(np.abs(bad[np.isfinite(bad)] - (lo + hi) / 2))])
+            whole_reason = (f"the {SIGNAL_WORDS.get(name, name.replace('_', ' '))} measured {worst:.0f} degrees, "
+                            f"which a body cannot do (limits {lo:.0f}-{hi:.0f}): a body point was probably misplaced "
+                            "(equipment, clothing or a close-up)")
+    if not whole_reason and seg.complete and end_s - start_s > overlong_limit_s(opts):
+        whole_reason = (f"it lasted {end_s - start_s:.1f} s, far longer than the tempo you were given "
+                        f"(about {opts.lift_s:g} s up{f', {opts.hold_s:g} s hold' if opts.hold_s else ''} and "
+                        f"{opts.lower_s:g} s down): it may contain a pause or a change of shot")
+    vis = sig.get("visibility")
+    vis = None if vis is None else np.asarray(vis)[win]
+    gated = []
+    for f in findings:
+        f = _view_gate(f, check, ctx)  # first: "cannot be seen from here" says more than "not measured"
+        if whole_reason and f.status != CANNOT_JUDGE:
+            f = f.cannot(whole_reason)
+        if f.status != CANNOT_JUDGE:
+            f = _confidence_gate(f, check, vis, ctx)
+        if f.status != CANNOT_JUDGE and not seg.complete and f.fault in TIMING_FAULTS:
+            f = f.cannot("the video ended before this repetition was finished")
+        gated.append(f)
+    gated = _one_per_fault(gated)
+    faults = [f.fault for f in gated if f.status == FAULT]
+    judged = any(f.status == OK for f in gated)
+    good = judged and not faults
+    return Repetition(index=index, start_s=start_s, end_s=end_s, peak_s=float(t[local.peak]), metrics=metrics,
+                      faults=faults, complete=seg.complete, findings=tuple(gated),
+                      cue=_cue(check, faults, gated, opts), good=good)
+
+
+def _one_per_fault(findings: list[Finding]) -> list[Finding]:
+    """A fault id appears once: a fault wins over fine, fine over cannot judge."""
+    rank = {FAULT: 0, OK: 1, CANNOT_JUDGE: 2}
+    best: dict[str, Finding] = {}
+    for f in findings:
+        if f.fault not in best or rank[f.status] < rank[best[f.fault].status]:
+            best[f.fault] = f
+    return list(best.values())
+
+
+def _cue(check: ExerciseCheck, faults: list[str], findings: list[Finding], opts: CheckOptions) -> str:
+    first = most_important(faults)
+    if first is not None:
+        return cue_for(first, check.exercise_id, opts.hold_s)
+    if not any(f.status == OK for f in findings):
+        return ""
+    praise = PRAISE.get(check.family, PRAISE_DEFAULT)
+    if any(f.status == CANNOT_JUDGE for f in findings):
+        praise = praise.rstrip(".") + PRAISE_PARTIAL + "."
+    return praise
+
+
+def repetition_with_index(rep: Repetition, index: int) -> Repetition:
+    return replace(rep, index=index)
+
+
+# ---------------------------------------------------------------- camera cuts and people, from the landmarks
+
+
+def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = 3) -> tuple[list[float], list[float]]:
+    """Moments the followed body jumps: (jumps that stay = a cut or a new shot; jumps that come
+    back = the pose model switching between two people).
+
+    `xy` are raw (uncleaned) landmarks in square units. A jump: the hips move more than
+    ``trust.cut_body_jump_torso`` torso lengths, or the torso changes size by more than
+    ``trust.cut_body_scale_ratio``, between the `settle` frames before and after.
+    """
+    trust = _CONFIG.trust
+    hip = (xy[:, 23] + xy[:, 24]) / 2.0
+    sh = (xy[:, 11] + xy[:, 12]) / 2.0
+    torso = np.linalg.norm(sh - hip, axis=-1)
+    ok = np.flatnonzero(np.isfinite(hip).all(axis=1) & np.isfinite(torso) & (torso > 1e-6))
+    stays: list[float] = []
+    returns: list[float] = []
+    if len(ok) < 2 * settle + 1:
+        return stays, returns
+
+    def state(idx: np.ndarray) -> tuple[np.ndarray, float]:
+        return np.median(hip[idx], axis=0), float(np.median(torso[idx]))
+
+    k = settle
+    while k <= len(ok) - settle:
+        a_idx, b_idx = ok[k - settle:k], ok[k:k + settle]
+        (ha, ta), (hb, tb) = state(a_idx), state(b_idx)
+        jump = float(np.linalg.norm(hb - ha)) / max(min(ta, tb), 1e-6)
+        scale = max(ta, tb) / max(min(ta, tb), 1e-6)
+        step_jump = float(np.linalg.norm(hip[ok[k]] - hip[ok[k - 1]])) / max(min(torso[ok[k]], torso[ok[k - 1]]), 1e-6)
+        step_scale = max(torso[ok[k]], torso[ok[k - 1]]) / max(min(torso[ok[k]], torso[ok[k - 1]]), 1e-6)
+        sudden = step_jump > trust.cut_body_jump_torso or step_scale > trust.cut_body_scale_ratio
+        if sudden and (jump > trust.cut_body_jump_torso or scale > trust.cut_body_scale_ratio):
+            later = ok[k + settle:]
+            if len(later):
+                hl, tl = state(later[-min(len(later), 3 * settle):])
+                back = float(np.linalg.norm(hl - ha)) / max(min(ta, tl), 1e-6) < trust.cut_body_jump_torso / 2
+            else:
+                back = False
+            (returns if back else stays).append(float((t[ok[k - 1]] + t[ok[k]]) / 2))
+            k += settle
+            continue
+        if sudden:  # a one-frame glitch that settled: look again one frame on
+            pass
+        k += 1
+    return stays, returns

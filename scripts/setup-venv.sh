@@ -17,3 +17,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${extras}]"
   touch "$stamp"
 fi
+# The in-browser pose model (npm @mediapipe/pose, integrity-checked), served by the app for live coaching.
+.venv/bin/python scripts/fetch_pose_assets.py \
+  || echo "warning: the in-browser pose model is missing; live coaching will say so (run scripts/fetch_pose_assets.py)." >&2

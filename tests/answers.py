@@ -11,4 +11,6 @@ CLEAR: dict[str, object] = {
     "fever_or_chills": False, "cancer_history": False, "unexplained_weight_loss": False,
     "recent_trauma": "none", "osteoporosis_or_steroids": False,
     "immunosuppressed_or_injects_drugs": False, "first_episode": False,
+    "sudden_onset": False, "recent_infection_or_spinal_procedure": False, "walking_unsteady": False,
+    "thoracic_pain": False, "morning_stiffness_over_30_min": False,
 }

@@ -188,7 +188,7 @@ def _locked(reasons: Any, as_json: bool, extra: Optional[dict[str, Any]] = None)
             out.print(f"  • {r}")
         if any("paused until a clinician has checked you" in r for r in reasons):
             out.print("What you can do: see a clinician as the screen advised. Once they have checked you, they "
-                      "record that you were assessed (`backcoach clearance`), and the program continues. Answering "
+                      "record that you were assessed (`backcoach clearance --clinician EMAIL ...`; they type their password), and the program continues. Answering "
                       "the safety questions again does not lift this pause. If you were told to seek emergency care, "
                       "do so now.")
         else:
@@ -210,12 +210,12 @@ def _gated(as_json: bool, fn: Callable[[], Any]) -> Any:
 
 def ask_screening() -> dict[str, Any]:
     """Ask the red-flag questions one by one; Enter skips (an unanswered serious question is never 'no')."""
-    from backcoach.domain.screening import QUESTIONS
+    from backcoach import services
 
     out.print("Safety check: a few questions about warning signs. Press Enter to skip a question; "
-              "a skipped serious question means we cannot tell you that you are clear.\n")
+              "a skipped question means we cannot tell you that you are clear.\n")
     answers: dict[str, Any] = {}
-    for q in QUESTIONS:
+    for q in services.screening_questions():
         value = _ask(q.text, q.kind, q.choices, q.min, q.max, q.help)
         if value is not None:
             answers[q.key] = value
@@ -257,9 +257,15 @@ def render_screening(result: dict[str, Any]) -> None:
     if result["reasons"]:
         out.print("Why:")
         for r in result["reasons"]:
-            out.print(f"  • [{r['level']}] {r['message']}")
-    out.print(f"What to do next: {result.get('next_step', '')}")
+            out.print(f"  • [{r['level'].replace('_', ' ')}] {r['message']}")
+    lock = result.get("lock")
+    if lock:  # an earlier urgent/emergency screen still holds: this result never reads as "you can start"
+        out.print(lock["message"], style="bold red")
+    else:
+        out.print(f"What to do next: {result.get('next_step', '')}")
     out.print(f"Program allowed: {'yes' if result['program_allowed'] else 'no'}")
+    if result.get("rule_version") is not None:
+        out.print(f"Checked with the safety rules, version {result['rule_version']}.", style="dim")
     _disclaimer()
 
 
@@ -288,7 +294,10 @@ def screen(
     result = services.screen_answers(data).to_dict()  # shown first, whatever happens to storage
     if person_id is not None:
         try:
-            services.record_screening(uow(), person_id, data, now())
+            recorded = services.record_screening(uow(), person_id, data, now())
+            lock = recorded.gate.lock_dict()
+            if lock is not None and lock["screening_id"] != recorded.screening_id:
+                result = {**result, "program_allowed": False, "lock": lock}
         except StorageError as exc:
             storage_problem = exc
     if as_json:
@@ -891,19 +900,39 @@ def _fmt(x: Any) -> str:
 
 @app.command()
 def clearance(
-    by: str = typer.Option(..., "--by", help="Name of the clinician who checked you."),
+    clinician: str = typer.Option(..., "--clinician", envvar="BACKCOACH_CLINICIAN_EMAIL",
+                                  help="Email of the clinician's approved backcoach account."),
     note: str = typer.Option(..., "--note", help="What they said (e.g. 'examined, no serious cause, exercise OK')."),
     ruled_out: str = typer.Option(..., "--ruled-out", help="What the clinician ruled out (e.g. 'cauda equina syndrome')."),
     seen_where: str = typer.Option(..., "--seen-where", help="Where you were assessed (e.g. 'emergency department')."),
+    password: str = typer.Option(..., "--clinician-password", envvar="BACKCOACH_CLINICIAN_PASSWORD",
+                                 prompt="Clinician's password", hide_input=True,
+                                 help="The clinician's password (asked for when not given; the clinician types it)."),
     person: Optional[str] = PersonOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Record that a clinician assessed you after an urgent or emergency screen; it lifts the pause
-    (after an emergency screen, answer the safety questions again first)."""
+    """A clinician records that they assessed you after an urgent or emergency screen; it lifts the
+    pause (after an emergency screen, answer the safety questions again first).
+
+    The clinician types the email and password of their own backcoach account, which an
+    administrator has approved (`backcoach clinicians approve EMAIL`); the clearance is
+    recorded with their account and name."""
     from backcoach import services
+    from backcoach.services import web_accounts as accounts
+    from backcoach.web.security import make_hasher, verify_password
 
     pid = services.resolve_person(uow(), person)
-    done = services.record_clearance(uow(), pid, by, note, now(), ruled_out=ruled_out, seen_where=seen_where)
+    hasher = make_hasher()
+    with uow() as u:
+        try:
+            who = accounts.clinician_at_the_terminal(u.session, email=clinician, password=password, person_id=pid,
+                                                     verify=lambda h, p: verify_password(hasher, h, p), now=now())
+        except accounts.AccountError:
+            u.commit()  # a wrong password counts towards the log-in limit
+            raise
+        u.commit()
+    done = services.record_clearance(uow(), pid, who.display_name, note, now(), by_user_id=who.id,
+                                     ruled_out=ruled_out, seen_where=seen_where)
     if as_json:
         print_json(done.to_dict())
         return
@@ -922,8 +951,8 @@ def clearance(
 @app.command()
 def simulate(
     profile: str = typer.Option(..., "--profile",
-                                help="A scripted course (JSON file), or the name of an example course "
-                                     "(steady_improvement, flare_up, red_flag)."),
+                                help="A scripted course (JSON file), or an example course by name or file "
+                                     "name (steady_improvement, flare_up, red_flag; e.g. course_flare_up.json)."),
     days: int = typer.Option(60, "--days", min=1, max=730, help="How many days to replay."),
     start_on: Optional[str] = typer.Option(None, "--start", help="Date of day 1 (default: today)."),
     as_json: bool = JsonOpt,
@@ -932,15 +961,17 @@ def simulate(
 
     Nothing is stored: the rules run in memory, exactly as they do for a real person.
     """
-    from backcoach.catalog import example_course_names, load_example_course
+    from backcoach.catalog import example_course_name, example_course_names, load_example_course
     from backcoach.domain.simulation import simulate as run
     from backcoach.services.common import catalog, thresholds
 
     path = Path(profile)
-    if not path.exists() and profile in example_course_names():
-        course = load_example_course(profile)
+    example = example_course_name(profile)
+    if not path.exists() and example is not None:
+        course = load_example_course(example)
     elif not path.exists():
-        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())})")
+        raise InputError(f"profile file not found: {profile} (or use an example: {', '.join(example_course_names())}, "
+                         "by name or file name, e.g. course_flare_up.json)")
     else:
         course = load_json(path, "profile")
     try:

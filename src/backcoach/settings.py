@@ -9,6 +9,7 @@ Environment variables (each also accepted with a `BACKCOACH_` prefix):
   HOST, PORT     where `backcoach serve` listens (127.0.0.1:8000)
   JOBS_BACKEND   "inprocess" (default) or "celery"
   REDIS_URL      broker/result backend for Celery
+  VIDEO_MAX_MB, VIDEO_MAX_SECONDS  limits of an uploaded video of a set (200 MB, 180 s)
   MAX_BODY_BYTES largest request body the web app reads (65536: forms and JSON are small)
   BODY_LIMITS    larger limits for a few paths, as JSON {"path prefix": bytes}
                  (default: {"/api/videos": 209715200}, the exercise video upload)
@@ -34,7 +35,8 @@ from backcoach.domain.errors import BackcoachError
 APP_NAME = "backcoach"
 # Request bodies larger than MAX_BODY_BYTES are refused (413) while they are read; only these
 # path prefixes may send more: an exercise video of a few minutes from a phone.
-DEFAULT_BODY_LIMITS = {"/api/videos": 200 * 1024 * 1024}
+# the video upload; the landmarks of a recorded set analysed on the device (up to 3,600 frames)
+DEFAULT_BODY_LIMITS = {"/api/videos": 200 * 1024 * 1024, "/api/coach/landmarks": 6 * 1024 * 1024}
 SECRET_KEY_FILE = "secret_key"
 
 
@@ -63,8 +65,12 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", repr=False, validation_alias=_alias("SECRET_KEY"))
     host: str = Field(default="127.0.0.1", validation_alias=_alias("HOST"))
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=_alias("PORT"))
-    jobs_backend: Literal["inprocess", "celery"] = Field(default="inprocess", validation_alias=_alias("JOBS_BACKEND"))
+    jobs_backend: Literal["inprocess", "celery"] = Field(
+        default="inprocess", validation_alias=AliasChoices("JOBS_BACKEND", "BACKCOACH_JOBS_BACKEND", "BACKCOACH_JOBS", "jobs_backend"))
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=_alias("REDIS_URL"))
+    video_max_mb: float = Field(default=200.0, gt=0, le=4096, validation_alias=_alias("VIDEO_MAX_MB"))
+    video_max_seconds: float = Field(default=180.0, gt=0, le=3600, validation_alias=_alias("VIDEO_MAX_SECONDS"))
+
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, validation_alias=_alias("MAX_BODY_BYTES"))
     body_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_BODY_LIMITS),
                                         validation_alias=_alias("BODY_LIMITS"))
@@ -81,6 +87,11 @@ class Settings(BaseSettings):
         if not self.secret_key:
             self.secret_key = _load_or_create_secret(self.data_dir)
         return self
+
+    @property
+    def upload_dir(self) -> Path:
+        """Uploaded videos waiting for (or kept after) analysis; Celery workers must see the same folder."""
+        return self.data_dir / "uploads"
 
 
 def _load_or_create_secret(data_dir: Path) -> str:

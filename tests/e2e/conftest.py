@@ -25,14 +25,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The SQLite file the e2e server uses (tests reach it to do what the command line does)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e')}/e2e.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def server(server_database: str) -> Iterator[str]:
     import uvicorn
 
     from backcoach.settings import Settings
     from backcoach.web import WebOptions, create_app
 
-    data = tmp_path_factory.mktemp("e2e")
-    settings = Settings(database_url=f"sqlite:///{data}/e2e.sqlite3", secret_key="e2e-secret", data_dir=data)
+    data = Path(server_database.removeprefix("sqlite:///")).parent
+    settings = Settings(database_url=server_database, secret_key="e2e-secret", data_dir=data)
     app = create_app(settings, WebOptions(fast_password_hash=True))
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
@@ -88,6 +94,23 @@ def new_page(browser: Any) -> Iterator[Any]:
     # 4xx pages are expected in some tests; script errors and CSP refusals are not
     problems = [e for e in console_errors if "status of 4" not in e]
     assert problems == [], problems
+
+
+def run_cli(database_url: str, *args: str, input: str | None = None) -> Any:
+    """`backcoach ARGS` on the server's database, in process (e.g. `clinicians approve EMAIL`)."""
+    from typer.testing import CliRunner
+
+    from backcoach.cli import app
+
+    result = CliRunner().invoke(app, list(args), env={"DATABASE_URL": database_url}, input=input)
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+@pytest.fixture(scope="session")
+def approve_clinician(server_database: str) -> Any:
+    """What an administrator does: `backcoach clinicians approve EMAIL` on the server's database."""
+    return lambda email: run_cli(server_database, "clinicians", "approve", email)
 
 
 def shot(page: Any, name: str) -> None:

@@ -58,9 +58,9 @@ def answer_all(page: Any, base: str, yes: tuple[str, ...] = ()) -> None:
     page.wait_for_load_state()
 
 
-def clinician_with_code(new_page: Any, server: str, name: str) -> tuple[Any, str]:
+def clinician_with_code(new_page: Any, server: str, name: str, approve: Any) -> tuple[Any, str]:
     page = new_page()
-    sign_up(page, server, role="clinician", name=name)
+    approve(sign_up(page, server, role="clinician", name=name))
     page.goto(f"{server}/clinic")
     page.get_by_role("button", name="Create an invitation code").click()
     page.wait_for_load_state()
@@ -88,8 +88,8 @@ def first_card(clinician: Any, server: str) -> Any:
     return clinician.locator("ul.people > li").first
 
 
-def test_emergency_then_no_keeps_the_lock_everywhere(server, new_page):
-    clinician, code = clinician_with_code(new_page, server, "Dr Amara Osei")
+def test_emergency_then_no_keeps_the_lock_everywhere(server, new_page, approve_clinician):
+    clinician, code = clinician_with_code(new_page, server, "Dr Amara Osei", approve_clinician)
     person_with_program(new_page, server, code, "Calm Casey")
     robin = person_with_program(new_page, server, new_code(clinician, server), "Robin Flagged")
 
@@ -129,9 +129,9 @@ def test_emergency_then_no_keeps_the_lock_everywhere(server, new_page):
     assert robin.locator("section.exercise-card").count() >= 1
 
 
-def test_new_symptoms_reach_the_top_of_the_list_with_their_reason(server, new_page):
-    clinician, code = clinician_with_code(new_page, server, "Dr Lena Park")
-    person_with_program(new_page, server, code, "Aaron Steady")
+def test_new_symptoms_reach_the_top_of_the_list_with_their_reason(server, new_page, approve_clinician):
+    clinician, code = clinician_with_code(new_page, server, "Dr Lena Park", approve_clinician)
+    aaron = person_with_program(new_page, server, code, "Aaron Steady")
     jo = person_with_program(new_page, server, new_code(clinician, server), "Zoe Tingling")
     jo.goto(f"{server}/checkin")
     jo.check('input[name="nprs"][value="6"]')
@@ -150,3 +150,26 @@ def test_new_symptoms_reach_the_top_of_the_list_with_their_reason(server, new_pa
     table = clinician.locator("main table").inner_text()
     assert "Opened the list of people" in table and "people.listed" not in table  # plain words, not codes
     check_both_sizes(clinician, "25-clinic-audit")
+
+
+    # a change beyond the rules asks for confirmation; the note reaches the person's Today
+    clinician.goto(f"{server}/clinic")
+    clinician.get_by_role("link", name="Aaron Steady").click()
+    clinician.wait_for_load_state()
+    clinician.select_option("#adj-ex", "glute_bridge")
+    clinician.select_option("#adj-action", "swap")
+    clinician.select_option("#adj-new", "single_leg_glute_bridge")
+    clinician.get_by_label("Note to the person").fill("You are ready for single-leg work; stop if it pinches.")
+    clinician.get_by_role("button", name="Save change").click()
+    clinician.wait_for_load_state()
+    warnings = clinician.locator("#adj-warnings")
+    assert warnings.is_visible() and "step(s) up its ladder" in warnings.inner_text()
+    check_both_sizes(clinician, "26-clinic-adjust-warnings")
+    clinician.get_by_label("I have read these warnings").check()
+    clinician.get_by_role("button", name="Save change").click()
+    clinician.wait_for_load_state()
+    assert clinician.get_by_text("The change is saved").is_visible()
+    aaron.goto(f"{server}/today")
+    assert aaron.get_by_role("heading", name="A note from Dr Lena Park").is_visible()
+    assert "ready for single-leg work" in aaron.locator(".clinician-note").inner_text()
+    check_both_sizes(aaron, "27-today-clinician-note")

@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from .conftest import shot
+from .conftest import run_cli, shot
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
 NO_KEYS = ("first_episode", "leg_numbness_or_tingling", "bladder_change", "bowel_control_loss", "saddle_numbness",
            "new_sexual_dysfunction", "worse_at_night", "fever_or_chills", "cancer_history", "unexplained_weight_loss",
-           "osteoporosis_or_steroids", "immunosuppressed_or_injects_drugs")
+           "osteoporosis_or_steroids", "immunosuppressed_or_injects_drugs", "sudden_onset",
+           "recent_infection_or_spinal_procedure", "walking_unsteady", "thoracic_pain", "morning_stiffness_over_30_min")
 
 
 def sign_up(page: Any, base: str, role: str = "person", code: str | None = None, name: str = "Alex") -> str:
@@ -27,6 +28,9 @@ def sign_up(page: Any, base: str, role: str = "person", code: str | None = None,
     page.get_by_label("Password").fill(PASSWORD)
     page.check(f'input[name="role"][value="{role}"]')
     page.check('input[name="accept_privacy_notice"]')
+    if role == "clinician":
+        page.get_by_label("Profession", exact=True).select_option("Physiotherapist")
+        page.get_by_label("Professional registration number").fill("PH 123456")
     if code:
         page.get_by_label("Invitation code from your clinician (optional)").fill(code)
     page.get_by_role("button", name="Create account").click()
@@ -180,10 +184,13 @@ def test_see_clinician_urgent_and_emergency_results(server, new_page):
     assert page.get_by_role("heading", name="Paused until a clinician has checked you").is_visible()
 
 
-def test_clinician_sees_the_alert_and_records_clearance(server, new_page):
+def test_clinician_sees_the_alert_and_records_clearance(server, server_database, new_page):
     clinician = new_page()
-    sign_up(clinician, server, role="clinician", name="Dr Rivera")
+    email = sign_up(clinician, server, role="clinician", name="Dr Rivera")
     assert clinician.url.endswith("/clinic")
+    assert clinician.get_by_role("heading", name="Your clinician account is waiting for approval").is_visible()
+    run_cli(server_database, "clinicians", "approve", email)
+    clinician.goto(f"{server}/clinic")
     clinician.get_by_role("button", name="Create an invitation code").click()
     clinician.wait_for_load_state()
     code = clinician.locator("#new-code").inner_text().strip()

@@ -21,7 +21,7 @@ from backcoach.domain.education import Topic, topics_from_dict
 from backcoach.domain.outcomes import Instrument, instrument_from_dict
 from backcoach.domain.thresholds import Thresholds
 
-__all__ = ["load_catalog", "load_thresholds", "load_example_course", "example_course_names",
+__all__ = ["load_catalog", "load_thresholds", "load_example_course", "example_course_name", "example_course_names",
            "load_outcome_instruments", "load_education"]
 
 
@@ -46,6 +46,16 @@ def example_course_names() -> tuple[str, ...]:
     folder = resources.files(__name__).joinpath("examples")
     return tuple(sorted(p.name[len("course_"):-len(".json")] for p in folder.iterdir()
                         if p.name.startswith("course_") and p.name.endswith(".json")))
+
+
+def example_course_name(ref: str) -> str | None:
+    """The example course a bare name refers to, if any: ``flare_up``, ``course_flare_up`` and
+    ``course_flare_up.json`` all name ``flare_up`` (a path with a folder never does)."""
+    if "/" in ref or "\\" in ref:
+        return None
+    name = ref[:-len(".json")] if ref.endswith(".json") else ref
+    name = name[len("course_"):] if name.startswith("course_") else name
+    return name if name in example_course_names() else None
 
 
 def load_example_course(name: str) -> dict[str, Any]:

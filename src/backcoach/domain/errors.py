@@ -19,3 +19,15 @@ class UnknownExercise(BackcoachError):
 
 class InvalidCatalog(BackcoachError):
     """The catalog or thresholds data file is inconsistent; the message names the entry."""
+
+
+class NotAllowed(BackcoachError):
+    """The account may not see or do this (the same message whether or not the record exists)."""
+
+
+class ClinicianNotApproved(NotAllowed):
+    """A clinician account that an administrator has not approved (pending or refused)."""
+
+    def __init__(self, message: str, approval: str) -> None:
+        super().__init__(message)
+        self.approval = approval

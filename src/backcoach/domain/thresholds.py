@@ -2,9 +2,9 @@
 
 The numbers themselves, with the source of each, live in ``catalog/thresholds.yaml``;
 ``backcoach.catalog.load_thresholds()`` reads that file once into :class:`Thresholds`,
-and every rule gets them passed in. Outside the screening section the classes below
-hold no numbers: a missing setting in the file is refused, so there is never a second
-copy in code that could silently win over the file.
+and every rule gets them passed in. The classes below hold no numbers: a missing setting
+in the file is refused, so there is never a second copy in code that could silently win
+over the file.
 ``Thresholds`` is re-exported from :mod:`backcoach.domain.assessment`, as the contract says.
 """
 
@@ -18,10 +18,18 @@ from .errors import InvalidCatalog
 
 @dataclass(frozen=True)
 class ScreeningThresholds:
-    severe_pain_nprs: int = 7
-    long_episode_weeks: float = 6
-    first_episode_age_over: int = 50
-    first_episode_age_under: int = 20
+    """The red-flag screen's numbers (DESIGN §2 v2), including the time frames its questions name."""
+
+    severe_pain_nprs: int
+    long_episode_weeks: float
+    first_episode_age_over: int
+    first_episode_age_under: int
+    fracture_risk_age: int
+    adult_age: int
+    morning_stiffness_minutes: int
+    new_symptom_weeks: int
+    recent_months: int
+    long_term_steroid_months: int
 
 
 @dataclass(frozen=True)
@@ -119,28 +127,11 @@ class Thresholds:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Thresholds":
-        """Build from the parsed YAML; unknown keys, missing keys and wrong types are refused
-        (the screening section alone still has built-in values for missing keys)."""
+        """Build from the parsed YAML; unknown keys, missing keys and wrong types are refused."""
         return _build(cls, data, "thresholds")
 
     def to_dict(self) -> dict[str, Any]:
         return _dump(self)
-
-
-class _ScreeningDefaultsOnly:
-    """Transitional: ``screening.screen()`` called without thresholds still falls back to the
-    screening section's built-in values (that section is maintained with the screening rules).
-    Every other section exists only in ``catalog/thresholds.yaml``: asking here for one is a
-    programming error, reported as such instead of answered with a second copy."""
-
-    screening = ScreeningThresholds()
-
-    def __getattr__(self, name: str) -> Any:
-        raise AttributeError(f"No built-in {name!r} thresholds: pass the thresholds loaded from "
-                             "catalog/thresholds.yaml (backcoach.catalog.load_thresholds()).")
-
-
-DEFAULT_THRESHOLDS: Any = _ScreeningDefaultsOnly()
 
 
 def _build(cls: type, data: Any, where: str) -> Any:

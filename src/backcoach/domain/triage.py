@@ -57,6 +57,9 @@ _VOICE = (
     (r"\bYou reported\b", "They reported"),
     (r"\byour\b", "their"),
     (r"\bYour\b", "Their"),
+    (r"\b(for|to|with|tell|ask|help) you\b", r"\1 them"),
+    (r"\bYou\b", "They"),
+    (r"\byou\b", "they"),
 )
 
 

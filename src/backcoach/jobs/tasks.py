@@ -26,9 +26,21 @@ def analyze_video(path: str, exercise: str = "auto") -> dict[str, Any]:
     return run_analysis(path, exercise).to_dict()
 
 
+def analyze_upload(video_id: int, database_url: str | None = None) -> dict[str, Any]:
+    """Analyse an uploaded video of a set and write progress and result into its record.
+
+    The in-process runner passes its app's database URL; a Celery worker uses its own
+    settings (DATABASE_URL), so no credentials travel through the broker."""
+    from backcoach.services.videos import run_analysis, session_factory
+    from backcoach.settings import get_settings
+
+    return run_analysis(session_factory(database_url or get_settings().database_url), int(video_id))
+
+
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "screen_answers": screen_answers,
     "analyze_video": analyze_video,
+    "analyze_upload": analyze_upload,
 }
 
 INTERNAL_ERROR = "The job failed unexpectedly. Please try again; if it keeps failing, report it."

@@ -46,11 +46,12 @@ def analyze_video(
     frames, info, timings = extract_landmarks(path, estimator, sample_fps, max_side, progress, workers=workers)
     if not frames:
         raise NoPersonError("The video has no frames that could be analysed.")
-    result = analyze_landmarks(frames, exercise, options, seconds=info.duration_s, cuts_s=info.cuts_s)
+    seconds = info.decoded_s if info.decoded_s is not None else info.duration_s
+    result = analyze_landmarks(frames, exercise, options, seconds=seconds, cuts_s=info.cuts_s)
     result.warnings.extend(info.warnings)
     result.timings.update(timings)
     result.timings["total_s"] = time.perf_counter() - t0
-    result.timings["video_s"] = info.duration_s
+    result.timings["video_s"] = seconds
     if info.rotation:
         result.warnings.append(f"The video was turned upright ({info.rotation} degrees) using the phone's rotation setting.")
     result.video = info

@@ -10,7 +10,8 @@ import numpy as np
 from .analysis import AnalysisResult
 from .errors import VideoError
 from .landmarks import SKELETON
-from .report import FAULT_LABELS
+from .checks.base import FAULT
+from .report import FAULT_LABELS, finding_text
 from .video import VideoInfo, _cv2, _prepare
 
 GREEN = (80, 200, 80)
@@ -63,9 +64,20 @@ def draw_frame(img: np.ndarray, result: AnalysisResult, t: float) -> np.ndarray:
         _text(cv2, img, f"{result.primary_label} {val[i]:.0f} deg", (int(20 * scale), int(90 * scale)), 0.9 * scale)
     if current is not None:
         y = int(135 * scale)
-        for f in current.faults:
-            _text(cv2, img, FAULT_LABELS.get(f, f), (int(20 * scale), y), 0.8 * scale, RED)
+        for f in current.findings:
+            if f.status == FAULT:  # the measured value next to its limit
+                _text(cv2, img, finding_text(f), (int(20 * scale), y), 0.7 * scale, RED)
+                y += int(32 * scale)
+        if not current.findings:  # a result built without findings (older callers)
+            for f in current.faults:
+                _text(cv2, img, FAULT_LABELS.get(f, f), (int(20 * scale), y), 0.8 * scale, RED)
+                y += int(35 * scale)
+        if current.good:
+            _text(cv2, img, "good repetition", (int(20 * scale), y), 0.8 * scale, GREEN)
             y += int(35 * scale)
+        skipped = len(current.not_judged)
+        if skipped:
+            _text(cv2, img, f"{skipped} check(s) not judged from this view", (int(20 * scale), y), 0.6 * scale)
     return img
 
 

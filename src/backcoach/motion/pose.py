@@ -11,6 +11,7 @@ shipped inside the `mediapipe==0.10.14` wheel, so nothing is downloaded at run t
 from __future__ import annotations
 
 import contextlib
+import re
 import os
 import sys
 import threading
@@ -92,6 +93,10 @@ class MediaPipePose:
         pts = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=float)
         return LandmarkFrame(t=t, points=pts, width=w, height=h)
 
+    def reset(self) -> None:
+        """Forget the tracked person (after a camera cut): the next frame is searched afresh."""
+        self._pose.reset()
+
     def close(self) -> None:
         self._pose.close()
 
@@ -138,3 +143,63 @@ def _quiet_native_stderr():
 
 def default_estimator() -> PoseEstimator:
     return MediaPipePose()
+
+
+# Native log lines of MediaPipe/TFLite/absl: "W0000 00:00:1795954333.066262 5838 file.cc:114] ..."
+# (absl/glog format), and TFLite's own INFO lines.
+_NATIVE_LINE = re.compile(rb"^([IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\]|INFO: Created TensorFlow Lite|"
+                          rb"WARNING: All log messages before absl::InitializeLog|\[\w+ @ 0x[0-9a-f]+\] )")
+_filter_lock = threading.Lock()
+_filter_state: dict = {"depth": 0}
+
+
+@contextlib.contextmanager
+def native_log_filter():
+    """While pose models run (in worker threads, which start their models lazily), drop the
+    native log lines they print on stderr and pass everything else through unchanged.
+
+    Process-wide (file descriptor 2 goes through a pipe read by a small thread) and
+    re-entrant; the last one out restores stderr.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    with _filter_lock:
+        if _filter_state["depth"] == 0:
+            sys.stderr.flush()
+            saved = os.dup(fd)
+            read_end, write_end = os.pipe()
+            os.dup2(write_end, fd)
+            os.close(write_end)
+
+            def pump() -> None:
+                with os.fdopen(read_end, "rb", buffering=0) as src:
+                    pending = b""
+                    while True:
+                        chunk = src.read(4096)
+                        if not chunk:
+                            break
+                        pending += chunk
+                        *lines, pending = pending.split(b"\n")
+                        out = b"".join(line + b"\n" for line in lines if not _NATIVE_LINE.match(line))
+                        if out:
+                            os.write(saved, out)
+                    if pending and not _NATIVE_LINE.match(pending):
+                        os.write(saved, pending)
+
+            thread = threading.Thread(target=pump, name="backcoach-stderr-filter", daemon=True)
+            thread.start()
+            _filter_state.update(saved=saved, thread=thread, fd=fd)
+        _filter_state["depth"] += 1
+    try:
+        yield
+    finally:
+        with _filter_lock:
+            _filter_state["depth"] -= 1
+            if _filter_state["depth"] == 0:
+                sys.stderr.flush()
+                os.dup2(_filter_state["saved"], _filter_state["fd"])  # closes the pipe's last write end
+                _filter_state["thread"].join(timeout=5)
+                os.close(_filter_state["saved"])

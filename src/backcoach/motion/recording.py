@@ -4,6 +4,7 @@ each measured, judged and given its cue."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Iterable
 
 import numpy as np
@@ -52,7 +53,8 @@ def analyze_landmarks(
     warnings: list[str] = []
     check_person(raw, warnings)
     person = raw.person_found
-    cleaned = S.clean(raw)
+    cuts = _cuts(raw, tuple(cuts_s), warnings)
+    cleaned = _clean_per_shot(raw, cuts)
     recognised = False
     recognition = None
     if exercise == "auto":
@@ -60,7 +62,7 @@ def analyze_landmarks(
         recognised = True
         recognition = {"exercise": exercise, "confidence": round(confidence, 2)}
         warnings.append(f"Exercise recognised from the video as {exercise.replace('_', ' ')} "
-                        f"(confidence {confidence:.0%}).")
+                        f"(confidence {confidence:.0%}); name it with --exercise if this is wrong.")
     check = get_check(exercise)
     check_visibility(raw, check, warnings)
     view, ratio = S.estimate_view(cleaned)
@@ -70,7 +72,6 @@ def analyze_landmarks(
     layout = check.choose_layout(cleaned)
     sig = check.signals(cleaned, layout)
     check_orientation(cleaned, check, sig)
-    cuts = _cuts(raw, tuple(cuts_s), warnings)
     ctx = JudgeContext(view=view, layout=layout, cuts_s=cuts)
     late = float(raw.t[person][0] - raw.t[0]) if person.any() else 0.0
     reps = _segment(check, sig, cleaned.t, options, warnings,
@@ -107,6 +108,18 @@ def _cuts(raw: LandmarkSequence, picture_cuts: tuple[float, ...], warnings: list
                         + f"): more than one person may be in view, or the shot changed. The analysis followed the "
                         f"person seen {where}; film with only the exercising person in view.")
     return tuple(sorted(set(picture_cuts) | set(body_only) | set(returns)))
+
+
+def _clean_per_shot(raw: LandmarkSequence, cuts: tuple[float, ...]) -> LandmarkSequence:
+    """Gap filling and smoothing within each shot, never across a camera cut (which would
+    blend two shots into a made-up movement)."""
+    if not cuts or len(raw) < 2:
+        return S.clean(raw)
+    edges = [0] + [int(np.searchsorted(raw.t, c)) for c in cuts] + [len(raw)]
+    parts = [S.clean(replace(raw, t=raw.t[a:b], xy=raw.xy[a:b], z=raw.z[a:b], vis=raw.vis[a:b]))
+             for a, b in zip(edges[:-1], edges[1:]) if b > a]
+    return replace(raw, t=np.concatenate([p.t for p in parts]), xy=np.concatenate([p.xy for p in parts]),
+                   z=np.concatenate([p.z for p in parts]), vis=np.concatenate([p.vis for p in parts]))
 
 
 def _followed_position(raw: LandmarkSequence) -> str:

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from .analysis import AnalysisResult
+from .checks.base import FAULT, Finding
 from .cues import CUES, CUES_BY_EXERCISE, FAULT_LABELS, PRIORITY, cue_for  # noqa: F401 - re-exported
 
 EXERCISE_NAMES = {
@@ -38,13 +39,17 @@ METRIC_LABELS = {
     "median_hip_sag_deg": ("hip sag", "°"),
     "median_leg_lift_deg": ("leg height vs trunk", "°"),
     "pelvis_drop_deg": ("pelvis tilt", "°"),
+    "reach_deg": ("reach", "°"),
+    "lift_s": ("lift", " s"),
+    "lower_s": ("lower", " s"),
 }
 KEY_METRICS = {
-    "marching": ("lift_angle_deg", "support_hip_angle_deg", "hold_s"),
-    "bridge": ("peak_hip_angle_deg", "hold_s"),
-    "clamshell": ("knee_opening_deg",),
-    "leg_raise": ("abduction_deg",),
+    "marching": ("lift_angle_deg", "support_hip_angle_deg", "hold_s", "lift_s", "lower_s"),
+    "bridge": ("peak_hip_angle_deg", "hold_s", "lift_s", "lower_s"),
+    "clamshell": ("knee_opening_deg", "lift_s", "lower_s"),
+    "leg_raise": ("abduction_deg", "lift_s", "lower_s"),
     "hold": ("hold_s",),
+    "dead_bug": ("reach_deg", "lift_s", "lower_s"),
 }
 
 DISCLAIMER = ("This is feedback on technique from a camera, not a medical assessment. If an exercise "
@@ -68,7 +73,25 @@ def top_cues(result: AnalysisResult, limit: int = 2) -> list[str]:
         return share * weight, -PRIORITY.index(f) if f in PRIORITY else 0
 
     ranked = sorted(counts, key=score, reverse=True)
-    return [cue_for(f, result.exercise, result.options.hold_target_s) for f in ranked[:limit]]
+    return [cue_for(f, result.exercise, result.options.hold_s) for f in ranked[:limit]]
+
+
+UNITS = {"deg": "°", "s": " s"}
+
+
+def value_text(value: float | None, unit: str) -> str:
+    if value is None:
+        return "not measured"
+    u = UNITS.get(unit, f" {unit}")
+    return f"{value:.2g}{u}" if unit not in ("deg", "s") else (f"{value:.0f}{u}" if unit == "deg" else f"{value:.1f}{u}")
+
+
+def finding_text(f: Finding) -> str:
+    """A fault with what was measured next to its limit, e.g. "moved too fast (time to lower 0.6 s; limit 1.0 s)"."""
+    label = FAULT_LABELS.get(f.fault, f.fault)
+    if f.value is None or f.limit is None:
+        return label
+    return f"{label} ({f.measured} {value_text(f.value, f.unit)}; limit {value_text(f.limit, f.unit)})"
 
 
 def _metric_text(metrics: dict[str, Any], family: str) -> str:
@@ -104,14 +127,26 @@ def render_text(result: AnalysisResult) -> str:
         lines.append(f"Total time in position: {total:.1f} s")
     lines.append("")
     for rep in result.repetitions:
-        faults = "; ".join(FAULT_LABELS.get(f, f) for f in rep.faults) or "good"
+        found = [f for f in rep.findings if f.status == FAULT]
+        faults = "; ".join(finding_text(f) for f in found) or ("good" if rep.good else "not judged")
         cut = " (cut off by the end of the video)" if not rep.complete else ""
         lines.append(f"  {rep.index:>2}. {rep.start_s:5.1f}-{rep.end_s:5.1f} s  {_metric_text(rep.metrics, family)}{cut}")
         lines.append(f"      form: {faults}")
+        if rep.cue:
+            lines.append(f"      cue: {rep.cue}")
     if result.repetitions:
         lines.append("")
+    for moved in result.not_counted:
+        lines.append(f"Not counted: {moved['start_s']:.1f}-{moved['end_s']:.1f} s, because {moved['reason']}.")
+    not_judged = result.not_judged
+    if not_judged:
+        lines.append("Could not judge (never counted as a fault):")
+        for fault, entry in not_judged.items():
+            lines.append(f"  - {FAULT_LABELS.get(fault, fault)} ({entry['repetitions']} of {n}): {entry['reason']}.")
+        lines.append("")
     counts = result.fault_counts
-    if n:
+    judged_any = any(r.good or r.faults for r in result.repetitions)
+    if n and judged_any:
         if counts:
             summary = ", ".join(f"{FAULT_LABELS.get(f, f)} ({c} of {n})" for f, c in
                                 sorted(counts.items(), key=lambda kv: -kv[1]))

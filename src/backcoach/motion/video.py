@@ -68,6 +68,10 @@ def probe(path: str | os.PathLike, max_duration_s: float = MAX_DURATION_S) -> Vi
         raise VideoError(f"{p} is a folder, not a video file.")
     if p.stat().st_size == 0:
         raise VideoError(f"{p.name} is empty (0 bytes). Record the set again or pick another file.")
+    no_video = _audio_only(p)
+    if no_video:
+        raise VideoError(f"{p.name} has no video track (it looks like {no_video}). Film the set with the camera "
+                         "and pick the video file.")
     cap = cv2.VideoCapture(str(p))
     try:
         if not cap.isOpened():
@@ -101,11 +105,34 @@ def probe(path: str | os.PathLike, max_duration_s: float = MAX_DURATION_S) -> Vi
     return info
 
 
+_AUDIO_MAGIC = ((b"ID3", "an MP3 sound file"), (b"\xff\xfb", "an MP3 sound file"), (b"\xff\xf3", "an MP3 sound file"),
+                (b"\xff\xf2", "an MP3 sound file"), (b"OggS", "an Ogg sound file"), (b"fLaC", "a FLAC sound file"))
+
+
+def _audio_only(p: Path) -> str:
+    """What the file is when it holds sound but no picture ("" when it may have a video track)."""
+    with p.open("rb") as fh:
+        head = fh.read(4 * 1024 * 1024)
+    for magic, what in _AUDIO_MAGIC:
+        if head.startswith(magic):
+            return what
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "a WAV sound file"
+    if head[4:8] == b"ftyp":  # MP4 / MOV / M4A: the track handlers say what the tracks are
+        if head[8:12] in (b"M4A ", b"M4B "):
+            return "an M4A sound file"
+        handlers = {head[i + 12 : i + 16] for i in range(len(head)) if head.startswith(b"hdlr", i)} if b"hdlr" in head else set()
+        if handlers and b"soun" in handlers and b"vide" not in handlers:
+            return "a sound-only recording"
+    return ""
+
+
 @dataclass(frozen=True)
 class SampledFrame:
     index: int
     t: float
     image: np.ndarray  # BGR, upright, downscaled
+    cut: bool = False  # the shot changed just before this frame (camera cut)
 
 
 def _prepare(cv2, frame: np.ndarray, rotation: int, auto_rotated: bool, max_side: int) -> np.ndarray:
@@ -118,6 +145,18 @@ def _prepare(cv2, frame: np.ndarray, rotation: int, auto_rotated: bool, max_side
     if scale < 1.0:
         frame = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     return frame
+
+
+CUT_HIST_DISTANCE = motion_config().trust.cut_hist_distance
+
+
+def _histogram(cv2, image: np.ndarray) -> np.ndarray:
+    """Grey-level histogram of a small copy of the frame: a camera cut changes it at once,
+    a person moving in a still shot hardly does."""
+    small = cv2.resize(image, (64, 36), interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    hist = cv2.calcHist([grey], [0], None, [32], [0, 256])
+    return cv2.normalize(hist, hist).astype(np.float32)
 
 
 def iter_frames(
@@ -155,12 +194,20 @@ def _decode(info: VideoInfo, step: float, max_side: int, stats: dict, start_s: f
         cap.set(cv2.CAP_PROP_POS_FRAMES, index)
     next_t = index / info.fps
     last_t = -1.0
+    prev_hist = None
     try:
         while cap.grab():
             stats["decoded"] += 1
+            # the decoder's own timestamp of this frame: right for variable frame rates and
+            # GIF frame delays, where index / fps drifts; the frame count only as a fallback
             pos = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-            t = pos if index > 0 and pos > last_t and abs(pos - index / info.fps) < 1.0 else index / info.fps
+            if np.isfinite(pos) and pos >= 0.0 and (pos > last_t or index == 0):
+                t = pos
+            else:
+                t = (last_t + 1.0 / info.fps) if last_t >= 0 else index / info.fps
             last_t = t
+            stats["last_t"] = max(stats.get("last_t", 0.0), t)
+            stats["frame_s"] = 1.0 / info.fps
             if end_s is not None and t >= end_s - 1e-6:
                 break
             if t + 1e-6 >= next_t:
@@ -170,7 +217,12 @@ def _decode(info: VideoInfo, step: float, max_side: int, stats: dict, start_s: f
                 except cv2.error:  # a damaged frame: skip it, the gap is filled or reported later
                     image = None
                 if image is not None:
-                    yield SampledFrame(index, t, image)
+                    hist = _histogram(cv2, image)
+                    cut = prev_hist is not None and cv2.compareHist(prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA) > CUT_HIST_DISTANCE
+                    if cut:
+                        stats.setdefault("cuts", []).append(t)
+                    prev_hist = hist
+                    yield SampledFrame(index, t, image, cut)
                 next_t = max(next_t + step, t) if step else t
             index += 1
     finally:

@@ -38,6 +38,8 @@ from backcoach.services.screening import (
     record_clearance,
     record_screening,
     screen_answers,
+    screening_questions,
+    stored_result,
 )
 from backcoach.services.sessions import CheckinRecorded, SessionLogged, check_in_pain, log_session, parse_session
 from backcoach.services.status import (
@@ -57,5 +59,5 @@ __all__ = [
     "adjust_program", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",
     "list_people", "log_session", "outcomes_overview", "parse_session", "people_for_clinician", "person_overview",
     "record_assessment", "record_clearance", "record_outcome", "record_screening", "resolve_person", "screen_answers",
-    "start_program", "todays_session",
+    "screening_questions", "start_program", "stored_result", "todays_session",
 ]

@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked
+from backcoach.domain.errors import BackcoachError, InvalidAnswers, NotAllowed, ProgramLocked
 from backcoach.storage import models as m
 from backcoach.storage.unit_of_work import UnitOfWork
 
@@ -40,8 +40,7 @@ class NoProgram(BackcoachError):
     """The person has no active program yet."""
 
 
-class NotPermitted(BackcoachError):
-    """The account may not do this for this person."""
+NotPermitted = NotAllowed  # the one "not allowed" error (domain/errors.py), under the services' older name
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,13 +9,14 @@ unless the person logs in again before then, which cancels it.
 
 What deletion removes: every row that belongs to the person or the account, in every
 table (found through their foreign keys, so a table added later is covered too), their
-log-in attempts, and every identifier in the audit log; the audit log then keeps only
+log-in attempts, the files kept for them (videos), and every identifier in the audit log; the audit log then keeps only
 that an account was deleted, and when.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any, Callable, Optional
 
 from sqlalchemy import delete, select, update
@@ -167,6 +168,7 @@ def delete_account_now(db: Session, user_id: int, now: dt.datetime) -> None:
     if person_id is not None:
         who = who | (audit.c.person_id == person_id)
     db.execute(update(audit).where(who).values(actor_user_id=None, person_id=None, detail={}))
+    files: list[str] = []
     for table in reversed(m.Base.metadata.sorted_tables):
         if table.name in ("audit_log", "users", "people"):
             continue
@@ -181,6 +183,8 @@ def delete_account_now(db: Session, user_id: int, now: dt.datetime) -> None:
             if fk.ondelete == "SET NULL" and fk.parent.nullable:
                 db.execute(update(table).where(fk.parent == ref).values({fk.parent.name: None}))
             else:
+                if "file_path" in table.c:  # files kept on disk for these rows (a kept exercise video)
+                    files += [p for p in db.scalars(select(table.c.file_path).where(fk.parent == ref)) if p]
                 db.execute(delete(table).where(fk.parent == ref))
     db.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{email}"))
     db.execute(delete(m.User.__table__).where(m.User.id == user_id))
@@ -188,6 +192,11 @@ def delete_account_now(db: Session, user_id: int, now: dt.datetime) -> None:
         db.execute(delete(m.Person.__table__).where(m.Person.id == person_id))
     db.add(m.AuditEntry(actor_user_id=None, person_id=None, action="account.deleted", detail={}, at=now))
     db.flush()
+    for path in files:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
 
 
 def purge_deleted(db: Session, now: dt.datetime, grace_days: int = DEFAULT_GRACE_DAYS) -> int:

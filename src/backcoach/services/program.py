@@ -14,7 +14,6 @@ from backcoach.domain.errors import BackcoachError, InvalidAnswers
 from backcoach.services.common import (
     GateInfo,
     NoProgram,
-    NotPermitted,
     catalog,
     exercise_summary,
     gate_for,
@@ -23,6 +22,7 @@ from backcoach.services.common import (
     require_aware,
     thresholds,
 )
+from backcoach.services.access import require_clinician
 from backcoach.storage import models as m
 from backcoach.storage.unit_of_work import UnitOfWork
 
@@ -177,7 +177,7 @@ def latest_clinician_note(uow: UnitOfWork, person_id: int, now: dt.datetime) -> 
         if d.source == "clinician" and d.note:
             name = getattr(d, "by_name", None) or "your clinician"
             return {"at": d.at.isoformat(), "by": name, "note": d.note, "exercise_id": d.exercise_id,
-                    "action": d.action}
+                    "after_exercise_id": (d.after or {}).get("exercise_id") or d.exercise_id, "action": d.action}
     return None
 
 
@@ -254,11 +254,7 @@ def adjust_program(
     with uow:
         get_person(uow, person_id)
         if by_user_id is not None:
-            user = uow.users.get(by_user_id)
-            if user is None or user.role not in ("clinician", "admin"):
-                raise NotPermitted("Only a clinician can adjust a program.")
-            if user.role != "admin" and not uow.assignments.exists(by_user_id, person_id):
-                raise NotPermitted("Only a clinician following this person can adjust their program.")
+            user = require_clinician(uow, by_user_id, person_id)
             by_name = by_name or user.display_name or user.email
         info = gate_for(uow, person_id, now)
         require_allowed(info)

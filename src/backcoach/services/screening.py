@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from backcoach.domain.errors import BackcoachError
-from backcoach.services.common import GateInfo, NotPermitted, gate_for, get_person, require_aware, thresholds
+from backcoach.services.access import require_clinician
+from backcoach.services.common import GateInfo, gate_for, get_person, require_aware, thresholds
 from backcoach.storage import models as m
 from backcoach.storage.unit_of_work import UnitOfWork
 
@@ -17,6 +18,21 @@ def screen_answers(answers: Mapping[str, Any]) -> Any:
     from backcoach.domain.screening import parse_answers, screen
 
     return screen(parse_answers(answers), thresholds())
+
+
+def screening_questions() -> tuple[Any, ...]:
+    """The safety-check questions as every surface shows them (time frames from the thresholds file)."""
+    from backcoach.domain.screening import questions
+
+    return questions(thresholds())
+
+
+def stored_result(rec: m.Screening) -> dict[str, Any]:
+    """A stored screen's result exactly as it was decided, with the rule version that decided it.
+
+    Old answers are never screened again with newer rules: a version 1 screen stays version 1.
+    """
+    return {**(rec.result or {}), "rule_version": rec.rule_version if rec.rule_version is not None else 1}
 
 
 @dataclass(frozen=True)
@@ -30,8 +46,13 @@ class ScreeningRecorded:
     gate: GateInfo
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.result.to_dict(), "screening_id": self.screening_id, "person_id": self.person_id,
-                "at": self.at.isoformat(), "gate": self.gate.to_dict()}
+        out = {**self.result.to_dict(), "screening_id": self.screening_id, "person_id": self.person_id,
+               "at": self.at.isoformat(), "gate": self.gate.to_dict()}
+        lock = self.gate.lock_dict()
+        if lock is not None and lock["screening_id"] != self.screening_id:
+            # an earlier urgent/emergency screen still holds: this answer never reads as "you can start"
+            out.update(program_allowed=False, next_step=lock["message"], lock=lock)
+        return out
 
 
 def record_screening(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any], now: dt.datetime) -> ScreeningRecorded:
@@ -48,6 +69,7 @@ def record_screening(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any]
         get_person(uow, person_id)
         rec = uow.screenings.add(m.Screening(
             person_id=person_id, at=now, answers=parsed.to_dict(), level=result.level.code, result=result.to_dict(),
+            rule_version=result.rule_version,
         ))
         info = gate_for(uow, person_id, now)
         uow.commit()
@@ -79,7 +101,6 @@ class ClearanceRecorded:
                 "gate": self.gate.to_dict()}
 
 
-CLINICAL_ROLES = ("clinician", "admin")
 
 
 def record_clearance(
@@ -123,11 +144,7 @@ def record_clearance(
     with uow:
         get_person(uow, person_id)
         if by_user_id is not None:
-            user = uow.users.get(by_user_id)
-            if user is None or user.role not in CLINICAL_ROLES:
-                raise NotPermitted("Only a clinician can record a clearance.")
-            if user.role != "admin" and not uow.assignments.exists(by_user_id, person_id):
-                raise NotPermitted("Only a clinician following this person can record a clearance.")
+            require_clinician(uow, by_user_id, person_id)
         latest = uow.screenings.latest(person_id)
         if latest is None:
             raise ClearanceRefused("There is no screen to clear yet: answer the screening questions first (backcoach screen).")

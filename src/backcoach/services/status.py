@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from backcoach.services.common import GateInfo, NotPermitted, clearance_dict, gate_for, get_person, local, require_aware
+from backcoach.services.access import require_clinician
+from backcoach.services.common import GateInfo, clearance_dict, gate_for, get_person, local, require_aware
 from backcoach.services.program import program_of
+from backcoach.services.screening import stored_result
 from backcoach.services.sessions import _monitor
 from backcoach.storage import models as m
 from backcoach.storage.unit_of_work import UnitOfWork
@@ -98,12 +100,7 @@ def get_status(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Status:
 
 
 def _check_clinician(uow: UnitOfWork, clinician_user_id: int, person_id: Optional[int] = None) -> m.User:
-    user = uow.users.get(clinician_user_id)
-    if user is None or user.role not in ("clinician", "admin"):
-        raise NotPermitted("This view is for clinicians.")
-    if person_id is not None and user.role != "admin" and not uow.assignments.exists(clinician_user_id, person_id):
-        raise NotPermitted("You are not following this person.")
-    return user
+    return require_clinician(uow, clinician_user_id, person_id)
 
 
 def attention_for(uow: UnitOfWork, st: Status, now: dt.datetime) -> Any:
@@ -220,7 +217,8 @@ def person_overview(uow: UnitOfWork, clinician_user_id: Optional[int], person_id
         return PersonOverview(
             status=st, attention=attention_for(uow, st, now),
             screenings=tuple({"id": s.id, "at": s.at.isoformat(), "level": s.level, "answers": s.answers,
-                              "result": s.result} for s in uow.screenings.list_for(person_id, limit=20)),
+                              "result": stored_result(s), "rule_version": stored_result(s)["rule_version"]}
+                             for s in uow.screenings.list_for(person_id, limit=20)),
             assessments=tuple({"id": a.id, "at": a.at.isoformat(), "answers": a.answers, "result": a.result}
                               for a in uow.assessments.list_for(person_id, limit=5)),
             sessions=tuple({"id": s.id, "performed_on": s.performed_on.isoformat(), "at": s.at.isoformat(),

@@ -1,6 +1,6 @@
-"""Web accounts: sign-up, log-in with rate limiting, clinician invitations and
-assignments, one-time form tokens, and the audit log of who viewed or changed
-whose data.
+"""Web accounts: sign-up, log-in with rate limiting, the approval of clinician
+accounts, clinician invitations and assignments, one-time form tokens, and the
+audit log of who viewed or changed whose data.
 
 Owned by the web app (issue 3). Each function takes the SQLAlchemy session of
 the current unit of work and a clock value, so tests pass fixed times.
@@ -19,9 +19,11 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backcoach.domain import access as rule
 from backcoach.domain import login_delays
-from backcoach.domain.errors import BackcoachError
+from backcoach.domain.errors import BackcoachError, NotAllowed
 from backcoach.domain.passwords import MIN_LENGTH, password_problems
+from backcoach.services import access as clinical_access
 from backcoach.storage.models import AuditEntry, ClinicianAssignment, Invitation, Person, User
 from backcoach.web.models import LoginAttempt
 
@@ -34,6 +36,9 @@ WRONG_LOGIN = "That email address and password do not match an account."
 SIGNED_UP = ("Your account is ready: log in with your e-mail address and password. If this address already "
              "had an account, log in with the password you chose then.")
 INVITATION_DAYS = 30
+# What a clinician signing up says they are; an administrator checks it before approving.
+PROFESSIONS = ("Physiotherapist", "Doctor", "Nurse", "Osteopath", "Chiropractor", "Sports therapist")
+REGISTRATION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{2,39}$")
 
 
 class AccountError(BackcoachError):
@@ -52,8 +57,7 @@ class EmailTaken(AccountError):
     """Sign-up with an address that has an account; the web answers as for a new account."""
 
 
-class NotAllowed(BackcoachError):
-    """The account may not see or change this person's data."""
+__all__ = ["NotAllowed"]  # re-exported: the one "not allowed" error, from domain/errors.py
 
 
 class AlreadySubmitted(BackcoachError):
@@ -67,11 +71,18 @@ class Account:
     role: str
     person_id: int | None
     display_name: str
+    approval: str | None = None  # clinicians only: pending | approved | refused
+
+    @property
+    def approved_clinician(self) -> bool:
+        """May use the clinician pages (an administrator always may)."""
+        return self.role == "admin" or (self.role == "clinician" and self.approval == rule.APPROVED)
 
 
 def _account(u: Any) -> Account:
     """An account from a user record or a row with the same columns."""
-    return Account(id=u.id, email=u.email, role=u.role, person_id=u.person_id, display_name=u.display_name or u.email)
+    return Account(id=u.id, email=u.email, role=u.role, person_id=u.person_id, display_name=u.display_name or u.email,
+                   approval=u.approval)
 
 
 def normalise_email(email: str) -> str:
@@ -88,18 +99,33 @@ def sign_up(
     hash_password: Callable[[str], str],
     now: dt.datetime,
     invitation_code: str | None = None,
+    profession: str | None = None,
+    registration_number: str | None = None,
+    administrator: bool = False,
 ) -> Account:
-    """Create an account; a person account gets its Person record (and a clinician if invited)."""
+    """Create an account; a person account gets its Person record (and a clinician if invited).
+
+    A clinician account starts pending, with the profession and registration number an
+    administrator checks before approving it. `administrator` (role "admin") is for the
+    command line only, never for a form."""
     email = normalise_email(email)
     display_name = (display_name or "").strip()
+    profession = (profession or "").strip()
+    registration_number = " ".join((registration_number or "").split())
     problems = []
     if not EMAIL_RE.match(email):
         problems.append("Enter an email address like name@example.org.")
     problems += password_problems(password, email)
     if not display_name or len(display_name) > 100:
         problems.append("Enter the name you would like us to use (up to 100 characters).")
-    if role not in ("person", "clinician"):
+    if role not in (("admin",) if administrator else ("person", "clinician")):
         problems.append("Choose whether this account is for a person with back pain or for a clinician.")
+    if role == "clinician":
+        if profession not in PROFESSIONS:
+            problems.append("Choose your profession (" + ", ".join(PROFESSIONS) + ").")
+        if not REGISTRATION_RE.match(registration_number):
+            problems.append("Enter your professional registration number (3 to 40 letters, digits, spaces, "
+                            "dots, slashes or dashes), as your registering body shows it.")
     if problems:
         raise AccountError(" ".join(problems))
     invitation = None
@@ -107,6 +133,7 @@ def sign_up(
         if role != "person":
             raise AccountError("Invitation codes are for people joining a clinician; leave it empty for a clinician account.")
         invitation = _valid_invitation(session, invitation_code, now)
+        _not_self(session, invitation.clinician_user_id, email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         hash_password(password)  # as long as a new account takes, so the time does not tell either
         raise EmailTaken("An account with this email address already exists. Log in instead.")
@@ -116,8 +143,11 @@ def sign_up(
         session.add(person)
         session.flush()
         person_id = person.id
+    clinician = role == "clinician"
     user = User(email=email, password_hash=hash_password(password), role=role, person_id=person_id,
-                display_name=display_name, created_at=now, active=True)
+                display_name=display_name, created_at=now, active=True,
+                approval=rule.PENDING if clinician else None, profession=profession if clinician else None,
+                registration_number=registration_number if clinician else None)
     session.add(user)
     try:
         session.flush()
@@ -190,7 +220,7 @@ def _recent_failures(session: Session, keys: dict[str, str], now: dt.datetime) -
 
 # Every authenticated request runs this: a prebuilt Core select of the few columns needed is
 # several times cheaper than loading the ORM object.
-_ACCOUNT_BY_ID = (select(User.id, User.email, User.role, User.person_id, User.display_name)
+_ACCOUNT_BY_ID = (select(User.id, User.email, User.role, User.person_id, User.display_name, User.approval)
                   .where(User.id == bindparam("user_id"), User.active.is_(True)))
 
 
@@ -200,11 +230,130 @@ def get_account(session: Session, user_id: int) -> Account | None:
     return None if row is None else _account(row)
 
 
+# -- approving clinician accounts -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClinicianAccount:
+    """What an administrator sees to decide on a clinician account."""
+
+    id: int
+    email: str
+    display_name: str
+    profession: str
+    registration_number: str
+    approval: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+    person_email: str | None  # a person's account on the same mailbox (alice+x@ is alice@)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "email": self.email, "display_name": self.display_name, "profession": self.profession,
+                "registration_number": self.registration_number, "approval": self.approval,
+                "created_at": self.created_at.isoformat(),
+                "decided_at": None if self.decided_at is None else self.decided_at.isoformat(),
+                "decided_by": self.decided_by, "person_email": self.person_email}
+
+
+def _require_admin(admin: Account | None) -> None:
+    if admin is not None and admin.role != "admin":
+        raise NotAllowed("Only an administrator can approve or refuse clinician accounts.")
+
+
+def clinician_accounts(session: Session, admin: Account | None) -> list[ClinicianAccount]:
+    """Every clinician account, pending first (oldest first), then the decided ones (newest decision first).
+
+    `admin` is None for the command line, which is trusted like the database itself."""
+    _require_admin(admin)
+    users = list(session.scalars(select(User).where(User.role == "clinician")))
+    person_emails = list(session.scalars(select(User.email).where(User.person_id.is_not(None))))
+    deciders = dict(session.execute(select(User.id, User.email)
+                                    .where(User.id.in_({u.approval_decided_by for u in users} - {None}))).all())
+    out = [ClinicianAccount(
+        id=u.id, email=u.email, display_name=u.display_name or u.email, profession=u.profession or "not given",
+        registration_number=u.registration_number or "not given", approval=u.approval or rule.PENDING,
+        created_at=u.created_at, decided_at=u.approval_decided_at,
+        decided_by=deciders.get(u.approval_decided_by) if u.approval_decided_by else
+        ("command line" if u.approval_decided_at else None),
+        person_email=next((e for e in person_emails if rule.same_mailbox(e, u.email)), None),
+    ) for u in users]
+    pending = sorted((c for c in out if c.approval == rule.PENDING), key=lambda c: (c.created_at, c.id))
+    decided = sorted((c for c in out if c.approval != rule.PENDING),
+                     key=lambda c: (c.decided_at or c.created_at, c.id), reverse=True)
+    return pending + decided
+
+
+def decide_clinician(session: Session, admin: Account | None, *, approve: bool, now: dt.datetime,
+                     user_id: int | None = None, email: str | None = None) -> ClinicianAccount:
+    """Approve or refuse a clinician account (found by id or email); audited.
+
+    A decision can be changed later: a refused account approved after all, or an approval
+    withdrawn. Refused: an account that is also a person's (one login cannot be both), or
+    whose mailbox is a person's account (the self-clearance attack: a second account "as a
+    clinician" for oneself)."""
+    _require_admin(admin)
+    if user_id is not None:
+        user = session.get(User, user_id)
+    else:
+        user = session.scalar(select(User).where(User.email == normalise_email(email or "")))
+    if user is None or user.role != "clinician":
+        raise AccountError("No clinician account has that email address." if user_id is None
+                           else "That clinician account was not found.")
+    if approve:
+        if user.person_id is not None:
+            raise AccountError(rule.BOTH_ROLES)
+        person_emails = session.scalars(select(User.email).where(User.person_id.is_not(None)))
+        same = next((e for e in person_emails if rule.same_mailbox(e, user.email)), None)
+        if same is not None:
+            raise AccountError(f"{user.email} is the same mailbox as the person's account {same}. Nobody acts as a "
+                               "clinician for themselves, so this account cannot be approved.")
+    user.approval = rule.APPROVED if approve else rule.REFUSED
+    user.approval_decided_by = admin.id if admin is not None else None
+    user.approval_decided_at = now
+    session.flush()
+    audit(session, actor_user_id=admin.id if admin is not None else None, person_id=None,
+          action="clinician.approved" if approve else "clinician.refused",
+          detail={"clinician_user_id": user.id, "email": user.email, "via": "web" if admin else "command line"},
+          now=now)
+    return next(c for c in clinician_accounts(session, admin) if c.id == user.id)
+
+
 # -- clinicians and the people they look after --------------------------------------
 
+def require_clinician(session: Session, account: Account | None, person_id: int | None = None) -> Account:
+    """The one access check for clinician work (services/access.py) from a web request's session."""
+    clinical_access.require_clinician(clinical_access.repositories(session),
+                                      account.id if account is not None else None, person_id)
+    return account  # type: ignore[return-value]
+
+
+def clinician_at_the_terminal(session: Session, *, email: str, password: str, person_id: int,
+                              verify: Callable[[str, str], bool], now: dt.datetime) -> Account:
+    """The command line's `clearance`: the clinician types the email and password of their
+    approved account at the person's terminal; the caller commits.
+
+    Log-in failures count towards the same limits as on the web. A person set up only on
+    the command line has no account to join a clinician with, so a clinician who proves who
+    they are here starts following them (audited). A person with a web account must have
+    joined this clinician (invitation code) or been assigned by an administrator."""
+    account = authenticate(session, email=email, password=password, client="command line", verify=verify, now=now)
+    if account is None:
+        raise AccountError(WRONG_LOGIN)
+    require_clinician(session, account)
+    person_has_account = session.scalar(select(User.id).where(User.person_id == person_id)) is not None
+    if not person_has_account and account.role == "clinician" and session.get(Person, person_id) is not None:
+        follows = session.scalar(select(ClinicianAssignment.id).where(
+            ClinicianAssignment.clinician_user_id == account.id, ClinicianAssignment.person_id == person_id))
+        if follows is None:
+            assign(session, clinician_user_id=account.id, person_id=person_id, now=now)
+            audit(session, actor_user_id=account.id, person_id=person_id, action="assignment.created",
+                  detail={"clinician_user_id": account.id, "via": "command line"}, now=now)
+    require_clinician(session, account, person_id)
+    return account
+
+
 def create_invitation(session: Session, clinician: Account, now: dt.datetime) -> str:
-    if clinician.role not in ("clinician", "admin"):
-        raise NotAllowed("Only a clinician can create an invitation code.")
+    require_clinician(session, clinician)
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     session.add(Invitation(code=code, clinician_user_id=clinician.id, created_at=now,
                            expires_at=now + dt.timedelta(days=INVITATION_DAYS)))
@@ -221,7 +370,18 @@ def _valid_invitation(session: Session, code: str, now: dt.datetime) -> Invitati
         raise AccountError("That invitation code has already been used. Ask your clinician for a new one.")
     if inv.expires_at is not None and inv.expires_at < now:
         raise AccountError("That invitation code has expired. Ask your clinician for a new one.")
+    try:
+        require_clinician(session, get_account(session, inv.clinician_user_id))
+    except NotAllowed:
+        raise AccountError("That invitation code is no longer valid: the clinician's account is not approved. "
+                           "Ask your clinician.") from None
     return inv
+
+
+def _not_self(session: Session, clinician_user_id: int, person_email: str) -> None:
+    clinician = session.get(User, clinician_user_id)
+    if clinician is not None and rule.same_mailbox(clinician.email, person_email):
+        raise AccountError(rule.OWN_RECORD)
 
 
 def _use_invitation(session: Session, inv: Invitation, person_id: int, now: dt.datetime) -> None:
@@ -232,9 +392,10 @@ def _use_invitation(session: Session, inv: Invitation, person_id: int, now: dt.d
 
 def redeem_invitation(session: Session, person: Account, code: str, now: dt.datetime) -> int:
     """A person joins a clinician with a code; returns the clinician's user id."""
-    if person.person_id is None:
+    if person.role != "person" or person.person_id is None:
         raise NotAllowed("Only a person's account can join a clinician.")
     inv = _valid_invitation(session, code, now)
+    _not_self(session, inv.clinician_user_id, person.email)
     _use_invitation(session, inv, person.person_id, now)
     audit(session, actor_user_id=person.id, person_id=person.person_id, action="invitation.redeemed",
           detail={"clinician_user_id": inv.clinician_user_id}, now=now)
@@ -256,8 +417,11 @@ def admin_assign(session: Session, admin: Account, clinician_email: str, person_
     per = session.scalar(select(User).where(User.email == normalise_email(person_email)))
     if clin is None or clin.role != "clinician":
         raise AccountError("No clinician account has that email address.")
+    if clin.approval != rule.APPROVED:
+        raise AccountError("That clinician account is not approved yet; approve it first (Clinicians page).")
     if per is None or per.person_id is None:
         raise AccountError("No person's account has that email address.")
+    _not_self(session, clin.id, per.email)
     assign(session, clinician_user_id=clin.id, person_id=per.person_id, now=now)
     audit(session, actor_user_id=admin.id, person_id=per.person_id, action="assignment.created",
           detail={"clinician_user_id": clin.id}, now=now)
@@ -272,7 +436,8 @@ def assigned_person_ids(session: Session, clinician: Account) -> list[int]:
 
 
 def require_access(session: Session, account: Account, person_id: int) -> None:
-    """A person reads only their own data; a clinician only the people assigned to them.
+    """A person reads only their own data; anyone else only as an approved clinician following
+    the person (the one clinician rule, services/access.py).
 
     Raises NotAllowed with the same message whether or not the person exists, so an
     account cannot probe which ids exist.
@@ -280,15 +445,8 @@ def require_access(session: Session, account: Account, person_id: int) -> None:
     if account.role == "person":
         if account.person_id == person_id:
             return
-    elif account.role == "admin":
-        if session.get(Person, person_id) is not None:
-            return
-    elif account.role == "clinician":
-        ok = session.scalar(select(ClinicianAssignment.id).where(
-            ClinicianAssignment.clinician_user_id == account.id, ClinicianAssignment.person_id == person_id))
-        if ok is not None:
-            return
-    raise NotAllowed("You do not have access to this person's data.")
+        raise NotAllowed(rule.NO_ACCESS)
+    require_clinician(session, account, person_id)
 
 
 def clinicians_of(session: Session, person_id: int) -> list[Account]:
@@ -313,6 +471,8 @@ def audit(session: Session, *, actor_user_id: int | None, person_id: int | None,
 def audit_entries(session: Session, account: Account, person_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """The audit log a clinician may read: entries about their assigned people (all for an admin)."""
     q = select(AuditEntry, User.email).outerjoin(User, User.id == AuditEntry.actor_user_id)
+    if account.role != "person":
+        require_clinician(session, account)  # a pending or refused clinician reads nothing
     if person_id is not None:
         require_access(session, account, person_id)
         q = q.where(AuditEntry.person_id == person_id)

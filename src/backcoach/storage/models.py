@@ -101,6 +101,9 @@ class Screening(Base):
     answers: Mapped[dict[str, Any]]
     level: Mapped[str] = mapped_column(String(20))
     result: Mapped[dict[str, Any]]
+    # The version of the red-flag rules that decided it (DESIGN §2); screens stored before
+    # version 2 are version 1 and are shown as they were decided.
+    rule_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Assessment(Base):
@@ -237,6 +240,14 @@ class User(Base):
     # set when the person asks to delete the account; it is removed after the grace period
     # unless they log in again before (services/data_rights.py)
     deletion_requested_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+    # A clinician account: what an administrator checks before approving it (DESIGN §8).
+    # approval is pending | approved | refused for clinicians, NULL for other roles.
+    approval: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    profession: Mapped[Optional[str]] = mapped_column(String(100), nullable=True)
+    registration_number: Mapped[Optional[str]] = mapped_column(String(60), nullable=True)
+    approval_decided_by: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    approval_decided_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
 
 
 class ClinicianAssignment(Base):
@@ -272,3 +283,26 @@ class AuditEntry(Base):
     person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), nullable=True)
     action: Mapped[str] = mapped_column(String(100))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class VideoAnalysis(Base):
+    """An uploaded video of a set and its analysis job: status, progress, then the result
+    (the JSON of `backcoach analyze --json`) or a message saying why it could not be done.
+    The file itself is deleted after analysis unless the person asked to keep it."""
+
+    __tablename__ = "video_analyses"
+    __table_args__ = (Index("ix_video_analyses_person_created", "person_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(PERSON_FK())
+    exercise_id: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    result: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON, nullable=True)
+    error: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    file_path: Mapped[Optional[str]] = mapped_column(String(500), nullable=True)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    keep_video: Mapped[bool] = mapped_column(Boolean, default=False)
+    hold_s: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    job_id: Mapped[Optional[str]] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)

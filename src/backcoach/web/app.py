@@ -33,7 +33,7 @@ try:
 except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
-from backcoach.domain.errors import BackcoachError, InvalidAnswers, ProgramLocked, UnknownExercise
+from backcoach.domain.errors import BackcoachError, ClinicianNotApproved, InvalidAnswers, ProgramLocked, UnknownExercise
 from backcoach.services import web_accounts as accounts
 from backcoach.domain.text import InvalidText, printable
 from backcoach.web.deps import CsrfFailed, LoginRequired, utcnow
@@ -274,6 +274,9 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     from backcoach.web import filters
 
     filters.install(templates.env)
+    from backcoach.web.routes import coach
+
+    coach.install(templates.env)
     app.state.templates = templates
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -283,6 +286,9 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(pages_router)
+    from backcoach.web.live import router as live_router
+
+    app.include_router(live_router)
 
     _install_openapi_security(app)
     _install_error_handlers(app)
@@ -310,6 +316,9 @@ def _purge_deleted_accounts(app: FastAPI) -> None:
     try:
         with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
             n = data_rights.purge_deleted(uow.session, app.state.clock(), app.state.settings.deletion_grace_days)
+            from backcoach.web.idempotency import purge_old
+
+            purge_old(uow.session, app.state.clock())
             uow.commit()
         if n:
             log.info("removed %d account(s) past their deletion grace period", n)
@@ -378,6 +387,22 @@ def _install_error_handlers(app: FastAPI) -> None:
         if request.method == "GET" and nxt not in ("/", "/login"):
             target += ("&" if "?" in target else "?") + "next=" + nxt
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(ClinicianNotApproved)
+    async def _not_approved(request: Request, exc: ClinicianNotApproved):
+        """A pending or refused clinician: 403, and on a page the plain reason (waiting or refused)."""
+        if wants_json(request):
+            return JSONResponse({"detail": str(exc), "approval": exc.approval}, status_code=403)
+        from backcoach.web.deps import DISCLAIMER
+
+        session = getattr(request.state, "session", None) or Session.anonymous()
+        return request.app.state.templates.TemplateResponse(
+            request, "auth/pending.html",
+            {"request": request, "approval": exc.approval, "error_message": str(exc),
+             "account": getattr(request.state, "account", None),
+             "csrf_token": request.app.state.signer.csrf_token(session), "disclaimer": DISCLAIMER,
+             "path": request.url.path, "message": None, "form_token": ""},
+            status_code=403)
 
     @app.exception_handler(BackcoachError)
     async def _domain_error(request: Request, exc: BackcoachError):

@@ -156,7 +156,8 @@ class Ctx:
         On SQLite a writing call takes the write lock (threads and worker processes) first;
         a read-only call (write=False) does not need it: WAL readers never wait for the
         writer. A service that reads first and writes in one short phase (`uow.begin_write()`,
-        e.g. log_session) takes it only for that phase (write_phase_only=True).
+        e.g. log_session) takes it only for that phase (write_phase_only=True). Inside a keyed
+        write (api_once, form_once) every call shares that write's one transaction instead.
         """
         if self.held is not None:
             return self.held
@@ -304,6 +305,8 @@ FLASH = {
     "cleared": ("ok", "The assessment is saved and recorded with your name."),
     "joined": ("ok", "You are now connected with your clinician."),
     "assigned": ("ok", "The person is now connected to that clinician."),
+    "approved": ("ok", "The clinician account is approved. They can now invite people and see those who join them."),
+    "refused": ("ok", "The clinician account is refused. It cannot see anyone's data."),
 }
 
 
@@ -368,6 +371,7 @@ def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
         else:
             sid = session.sid
     db.rollback()  # release the connection until the route needs it again
+    request.state.account = account  # for the error pages
     return Ctx(request=request, uow=uow, session=session, account=account, via_token=via_token, sid=sid)
 
 
@@ -424,6 +428,13 @@ def role_required(ctx: Ctx, *roles: str) -> accounts.Account:
     if ctx.account is None or ctx.account.role not in roles:
         raise accounts.NotAllowed("This page is not available to your account.")
     return ctx.account
+
+
+def clinician_required(ctx: Ctx, person_id: int | None = None) -> accounts.Account:
+    """Every clinician page and API call asks this (the one rule, services/access.py): an
+    approved clinician or an administrator, following `person_id` when given, never on
+    their own record. A pending or refused clinician gets ClinicianNotApproved (403)."""
+    return accounts.require_clinician(ctx.db, ctx.account, person_id)
 
 
 def redirect(url: str) -> RedirectResponse:

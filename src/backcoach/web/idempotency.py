@@ -33,7 +33,7 @@ from backcoach.web.models import IdempotencyRecord
 T = TypeVar("T")
 
 MAX_ATTEMPTS = 5
-KEEP_DAYS = 30  # records older than this are dropped by `backcoach purge-deleted`
+KEEP_DAYS = 30  # records older than this are dropped by `backcoach purge-deleted` and at start-up
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 

@@ -24,7 +24,7 @@ from backcoach.storage.database import BUSY_MESSAGE, DatabaseBusy, is_busy_error
 log = logging.getLogger("backcoach.web")
 
 RETRY_AFTER_S = 2
-PAUSE_S = 1.0
+PAUSE_S = float(RETRY_AFTER_S)  # as long as Retry-After tells the clients to wait
 BUSY_TEXT = "The service is very busy right now, so nothing was changed. Please try again in a moment."
 
 

@@ -12,6 +12,7 @@ import json
 from typing import Any, Optional
 
 from backcoach.services.common import catalog, thresholds
+from backcoach.services.screening import stored_result
 from backcoach.web import charts
 
 LADDER_TITLES = {"hip_extension": "Hip extension (gluteus maximus)",
@@ -91,7 +92,8 @@ def decision_rows(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def screening_history(ctx: Any, person_id: int, limit: int = 50) -> list[dict[str, Any]]:
     return [
         {"id": s.id, "at": s.at.isoformat(), "level": s.level, "reasons": (s.result or {}).get("reasons", []),
-         "next_step": (s.result or {}).get("next_step"), "answers": s.answers}
+         "next_step": (s.result or {}).get("next_step"), "answers": s.answers,
+         "rule_version": stored_result(s)["rule_version"]}
         for s in ctx.uow.screenings.list_for(person_id, limit=limit)
     ]
 
@@ -252,6 +254,18 @@ def session_log_from_form(form: dict[str, str]) -> tuple[dict[str, Any], list[st
         if holds is None and fields["holds"] == "":
             problems.append(f"{name}: enter the seconds held (the squeeze at the top, or the hold).")
         entry["hold_s"] = holds
+        camera_faults = [f for f in form.get(f"ex{i - 1}_faults", "").split(",") if f.strip()]
+        if camera_faults:  # filled in from the camera coach (hidden field); the services check the ids
+            entry["faults"] = [f.strip() for f in camera_faults[:20]]
+        share = form.get(f"ex{i - 1}_serious", "").strip()
+        if share:
+            try:
+                value = float(share)
+                if value != value:
+                    raise ValueError(share)
+                entry["serious_fault_fraction"] = min(max(value, 0.0), 1.0)
+            except ValueError:
+                problems.append(f"{name}: the camera's share of repetitions with a serious mistake is not a number.")
         exercises.append(entry)
     if not exercises and not problems:
         problems.append("Fill in at least one exercise you did today.")

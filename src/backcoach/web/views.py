@@ -4,26 +4,32 @@ do exactly the same thing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from backcoach.web.forms import FormProblems
 
 SCREENING_GROUPS = (
-    ("About you and your pain", ("age", "pain_now", "pain_worst_24h", "onset_weeks", "first_episode")),
-    ("Your legs", ("radiation", "legs_affected", "leg_numbness_or_tingling", "leg_weakness")),
+    ("About you and your pain", ("age", "pain_now", "pain_worst_24h", "onset_weeks", "first_episode", "sudden_onset")),
+    ("Where you feel it", ("radiation", "legs_affected", "thoracic_pain")),
+    ("Your legs and walking", ("leg_numbness_or_tingling", "leg_weakness", "walking_unsteady")),
     ("Bladder, bowel and numbness", ("bladder_change", "bowel_control_loss", "saddle_numbness", "new_sexual_dysfunction")),
-    ("How the pain behaves", ("relieved_by_rest", "worse_at_night")),
-    ("Your health", ("fever_or_chills", "cancer_history", "unexplained_weight_loss", "recent_trauma",
-                     "osteoporosis_or_steroids", "immunosuppressed_or_injects_drugs")),
+    ("How the pain behaves", ("relieved_by_rest", "worse_at_night", "morning_stiffness_over_30_min")),
+    ("Your health", ("fever_or_chills", "recent_infection_or_spinal_procedure", "cancer_history",
+                     "unexplained_weight_loss", "recent_trauma", "osteoporosis_or_steroids",
+                     "immunosuppressed_or_injects_drugs")),
 )
+# The group whose questions can mean cauda equina syndrome: the page puts the "call your
+# emergency number" line right there, not only after the form.
+EMERGENCY_GROUP = "Bladder, bowel and numbness"
 
 CHOICE_LABELS = {
     "none": "No / none",
     "buttock": "Into the buttock",
     "thigh": "Into the thigh",
     "below_knee": "Below the knee (calf, ankle or foot)",
-    "one": "One leg",
-    "both": "Both legs",
+    "one": "One side",
+    "both": "Both sides",
     "stable": "Yes, and it is staying the same",
     "worsening": "Yes, and it is getting worse",
     "minor": "A minor fall or trip",
@@ -38,9 +44,10 @@ CHOICE_LABELS = {
 
 
 def screening_questions() -> list[Any]:
-    from backcoach.domain.screening import QUESTIONS
+    """The questions with their time frames filled in from the thresholds file."""
+    from backcoach.services.screening import screening_questions as questions
 
-    return list(QUESTIONS)
+    return list(questions())
 
 
 def screening_groups() -> list[dict[str, Any]]:
@@ -57,32 +64,58 @@ def screening_groups() -> list[dict[str, Any]]:
     return groups
 
 
-def screening_answers_from_form(form: dict[str, str]) -> tuple[dict[str, Any], FormProblems]:
+@dataclass
+class ScreeningForm:
+    """A posted safety check: typed answers, and one message per question that needs attention.
+
+    ``errors`` maps a question key to the message shown next to that question (and linked
+    from the summary at the top); ``unanswered`` lists the questions left empty.
+    """
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    unanswered: list[str] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> list[str]:
+        return [k for k in self.errors if k not in self.unanswered]
+
+
+def screening_answers_from_form(form: dict[str, str]) -> ScreeningForm:
     """Form strings -> typed answers; an empty field stays unanswered (never read as "no")."""
-    problems = FormProblems()
-    answers: dict[str, Any] = {}
+    result = ScreeningForm()
     for q in screening_questions():
-        label = q.text
+        if form.get(q.key, "") == "":
+            result.unanswered.append(q.key)
+            result.errors[q.key] = ("Please answer this question. An unanswered safety question is never taken "
+                                    "as “no”.")
+            continue
+        problems = FormProblems()
+        label = "This answer"
         if q.kind == "bool":
-            v = problems.bool_field(form, q.key, label, required=False)
+            v = problems.bool_field(form, q.key, label)
         elif q.kind == "int":
             v = problems.int_field(form, q.key, label, int(q.min if q.min is not None else 0),
-                                   int(q.max if q.max is not None else 10_000), required=False)
+                                   int(q.max if q.max is not None else 10_000))
         elif q.kind == "number":
             v = problems.float_field(form, q.key, label, float(q.min if q.min is not None else 0),
-                                     float(q.max if q.max is not None else 1e6), required=False)
+                                     float(q.max if q.max is not None else 1e6))
         else:
-            v = problems.choice_field(form, q.key, label, tuple(q.choices), required=False)
-        if v is not None:
-            answers[q.key] = v
-    unanswered = [q for q in screening_questions() if q.serious and q.key not in answers and form.get(q.key, "") == ""]
-    if unanswered:
-        problems.append(
-            f"{len(unanswered)} safety question(s) are not answered yet: "
-            + "; ".join(q.text for q in unanswered[:3]) + ("…" if len(unanswered) > 3 else "")
-            + " Unanswered safety questions are never taken as “no”."
-        )
-    return answers, problems
+            v = problems.choice_field(form, q.key, label, tuple(q.choices))
+        if problems:
+            result.errors[q.key] = problems[0]
+        elif v is not None:
+            result.answers[q.key] = v
+    return result
+
+
+def screening_error_summary(checked: ScreeningForm) -> list[dict[str, str]]:
+    """The summary at the top of the form: one link per question that needs attention, in page order."""
+    from backcoach.domain.screening import short_label
+
+    return [{"href": f"#q-{key}", "text": short_label(key)[:1].upper() + short_label(key)[1:],
+             "message": "not answered yet" if key in checked.unanswered else message}
+            for key, message in checked.errors.items()]
 
 
 def reasons_of(result: dict[str, Any]) -> list[dict[str, Any]]:

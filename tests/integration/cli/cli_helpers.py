@@ -40,3 +40,26 @@ def session_file(dir_: Path, today_json: dict[str, Any], *, pain: int = 1, rpe: 
             entry["reps"] = p["reps"]
         entries.append(entry)
     return write(dir_, name, {"exercises": entries, **extra})
+
+
+CLINICIAN_PASSWORD = "a long clinician password"
+
+
+def clinician_account(database_url: str, email: str = "rivera@clinic.example", name: str = "Dr Rivera",
+                      approval: str | None = "approved") -> str:
+    """A clinician's web account in the CLI's database (signed up, then approved or refused as asked)."""
+    import datetime as dt
+
+    from backcoach.services import web_accounts
+    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+    from backcoach.web.security import make_hasher
+
+    now = dt.datetime.now(dt.timezone.utc)
+    with SqlAlchemyUnitOfWork(database_url) as uow:
+        web_accounts.sign_up(uow.session, email=email, password=CLINICIAN_PASSWORD, display_name=name,
+                             role="clinician", profession="Doctor", registration_number="GMC 7654321",
+                             hash_password=make_hasher(fast=True).hash, now=now)
+        if approval in ("approved", "refused"):
+            web_accounts.decide_clinician(uow.session, None, approve=approval == "approved", email=email, now=now)
+        uow.commit()
+    return email

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import ASSESSMENT, CLEAR, LEVELS, session_file, write
+from cli_helpers import ASSESSMENT, CLEAR, CLINICIAN_PASSWORD, LEVELS, clinician_account, session_file, write
 
 MON = "2026-03-02T08:00:00+00:00"
 
@@ -35,6 +35,44 @@ def test_screen_json_for_each_level(cli, tmp_path, level):
     assert data["reasons"] and all(set(r) >= {"item", "level", "message"} for r in data["reasons"])
     if level != "clear":
         assert {r["level"] for r in data["reasons"]} >= {level}
+
+
+V2_VIGNETTES = [
+    # (answers changed from all-clear, level): the issue 8 mis-triages and each new key
+    ({"cancer_history": True, "leg_numbness_or_tingling": True, "radiation": "thigh", "legs_affected": "one"},
+     "emergency"),
+    ({"immunosuppressed_or_injects_drugs": True, "fever_or_chills": True}, "emergency"),
+    ({"fever_or_chills": True, "recent_infection_or_spinal_procedure": True}, "emergency"),
+    ({"walking_unsteady": True, "legs_affected": "both"}, "emergency"),
+    ({"age": 81, "recent_trauma": "minor"}, "urgent"),
+    ({"age": 72, "sudden_onset": True}, "urgent"),
+    ({"radiation": "thigh", "legs_affected": "one", "leg_weakness": "stable"}, "urgent"),
+    ({"walking_unsteady": True}, "urgent"),
+    ({"recent_infection_or_spinal_procedure": True}, "urgent"),
+    ({"pain_now": 6, "pain_worst_24h": 6, "relieved_by_rest": False, "worse_at_night": True}, "see_clinician"),
+    ({"age": 13}, "see_clinician"),
+    ({"radiation": "buttock", "legs_affected": "both"}, "see_clinician"),
+    ({"thoracic_pain": True}, "see_clinician"),
+    ({"morning_stiffness_over_30_min": True}, "see_clinician"),
+    ({"sudden_onset": True}, "clear"),
+]
+
+
+@pytest.mark.parametrize(("changes", "level"), V2_VIGNETTES)
+def test_screen_json_gives_the_version_2_level_and_rule_version(cli, tmp_path, changes, level):
+    result = cli("screen", "--answers", str(write(tmp_path, "v.json", {**CLEAR, **changes})), "--json", "--no-save")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["level"] == level
+    assert data["rule_version"] == 2
+    assert set(data) == {"level", "program_allowed", "reasons", "next_step", "rule_version"}
+
+
+def test_screen_json_with_the_new_keys_missing_is_not_clear_and_names_them(cli, tmp_path):
+    old = {k: v for k, v in CLEAR.items() if k not in ("walking_unsteady", "thoracic_pain")}
+    data = json.loads(cli("screen", "--answers", str(write(tmp_path, "o.json", old)), "--json", "--no-save").stdout)
+    assert data["level"] == "see_clinician"
+    assert {r["item"] for r in data["reasons"]} == {"walking_unsteady", "thoracic_pain"}
 
 
 def test_screen_text_says_what_to_do(cli, tmp_path):
@@ -181,19 +219,26 @@ def test_the_same_session_twice_with_a_key_changes_nothing(cli, tmp_path):
     assert json.loads(cli("status", "--json", now=at(0, 19)).stdout)["sessions_logged"] == 1
 
 
-def test_urgent_screen_locks_until_clearance(cli, tmp_path):
+def clear_as(cli, email: str, note: str, now: str, ruled_out: str = "Spinal infection", seen_where: str = "GP surgery"):
+    """`backcoach clearance` by the clinician's account (password as an option, so stdout stays clean)."""
+    return cli("clearance", "--clinician", email, "--clinician-password", CLINICIAN_PASSWORD, "--note", note,
+               "--ruled-out", ruled_out, "--seen-where", seen_where, now=now)
+
+
+def test_urgent_screen_locks_until_clearance(cli, env, tmp_path):
     start(cli, tmp_path)
+    doc = clinician_account(env["DATABASE_URL"])
     cli("screen", "--answers", str(write(tmp_path, "u.json", LEVELS["urgent"])), now=at(1))
     locked = cli("today", "--json", now=at(1, 9))
     assert locked.exit_code == 3
     assert json.loads(locked.stdout)["program_allowed"] is False
     assert cli("log", "--file", str(write(tmp_path, "x.json", {"exercises": []})), now=at(1, 9)).exit_code == 3
     assert json.loads(cli("status", "--json", now=at(1, 9)).stdout)["program_allowed"] is False
-    one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", " ", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 12)))
-    assert "ruled out" in one_error_line(cli("clearance", "--by", "Dr Rivera", "--note", "ok", "--ruled-out", " ",
-                                             "--seen-where", "GP", now=at(1, 12)))
-    cleared = cli("clearance", "--by", "Dr Rivera", "--note", "Examined; no infection.", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 12))
+    one_error_line(clear_as(cli, doc, " ", at(1, 12)))
+    assert "ruled out" in one_error_line(clear_as(cli, doc, "ok", at(1, 12), ruled_out=" ", seen_where="GP"))
+    cleared = clear_as(cli, doc, "Examined; no infection.", at(1, 12))
     assert cleared.exit_code == 0 and "may continue" in cleared.stdout
+    assert "Clearance by Dr Rivera recorded." in cleared.stdout
     assert cli("today", now=at(1, 13)).exit_code == 0
 
 
@@ -205,12 +250,15 @@ def test_start_with_an_urgent_screen_stops_before_the_program(cli, tmp_path):
     assert json.loads(cli("status", "--json", now=at(0, 9)).stdout)["program"] is None
 
 
-def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, tmp_path):
+def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, env, tmp_path):
     start(cli, tmp_path)
+    doc = clinician_account(env["DATABASE_URL"])
     cli("screen", "--answers", str(write(tmp_path, "e.json", LEVELS["emergency"])), now=at(1))
-    assert "emergency care" in one_error_line(cli("clearance", "--by", "Dr A", "--note", "seen", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(1, 2)))
+    assert "emergency care" in one_error_line(clear_as(cli, doc, "seen", at(1, 2)))
     assert cli("today", now=at(1, 3)).exit_code == 3
-    cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
+    rescreen = cli("screen", "--answers", str(write(tmp_path, "c.json", CLEAR)), now=at(2))
+    assert "paused until a clinician has checked you" in rescreen.stdout and "You can start" not in rescreen.stdout
+    assert "Program allowed: no" in rescreen.stdout
     still = cli("today", "--json", now=at(2, 1))
     reasons = " ".join(json.loads(still.stdout)["reasons"])
     assert still.exit_code == 3 and "paused until a clinician has checked you" in reasons and "emergency" in reasons
@@ -218,7 +266,7 @@ def test_emergency_cannot_be_cleared_until_a_new_screen_below_emergency(cli, tmp
     assert "paused until a clinician has checked you" in text and "You can start" not in text
     status = cli("status", now=at(2, 1)).stdout
     assert "Paused until a clinician has checked you (emergency screen on" in status
-    assert cli("clearance", "--by", "Dr A", "--note", "MRI normal.", "--ruled-out", "Spinal infection", "--seen-where", "GP surgery", now=at(2, 2)).exit_code == 0
+    assert clear_as(cli, doc, "MRI normal.", at(2, 2)).exit_code == 0
     assert cli("today", now=at(2, 3)).exit_code == 0
 
 
@@ -284,6 +332,34 @@ def test_simulate_each_example_course(cli, tmp_path):
             assert data["summary"]["decisions"]["progress"] > 0
     text = cli("simulate", "--days", "20", "--profile", "flare_up", now=MON)
     assert text.exit_code == 0 and "day   1 2026-03-02" in text.stdout and "Summary" in text.stdout
+
+
+@pytest.mark.parametrize("ref", ["course_flare_up.json", "course_flare_up", "flare_up.json", "flare_up"])
+def test_simulate_takes_an_example_by_its_file_name_or_name(cli, ref):
+    result = cli("simulate", "--days", "5", "--profile", ref, "--json", now=MON)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["name"] == "flare-up with regressions"
+
+
+def test_the_shipped_example_answer_files_are_accepted(cli):
+    from importlib import resources
+
+    from backcoach.domain.screening import ALL_KEYS
+
+    folder = resources.files("backcoach.catalog").joinpath("examples")
+    screening = folder.joinpath("screening_answers.json")
+    assert set(json.loads(screening.read_text())) == set(ALL_KEYS)  # every question answered
+    result = cli("screen", "--answers", str(screening), "--json", "--no-save")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "clear" and json.loads(result.stdout)["rule_version"] == 2
+    result = cli("assess", "--answers", str(folder.joinpath("assessment.json")), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["starting_levels"]
+
+
+def test_screen_never_takes_a_bare_example_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "not found" in one_error_line(cli("screen", "--answers", "screening_answers.json", "--json", "--no-save"))
 
 
 def test_simulate_bad_profiles(cli, tmp_path):

@@ -406,3 +406,103 @@ def test_pose_model_loads_offline_from_the_wheel(monkeypatch):
         assert frame.points is None and (frame.width, frame.height) == (320, 240)
     finally:
         pose.close()
+
+
+# ------------------------------------------------------------------ trust on real files (DESIGN §6, v2)
+
+
+def _read_frames(src: Path, size=(640, 360)) -> tuple[list[np.ndarray], float]:
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    frames = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(cv2.resize(frame, size))
+    cap.release()
+    return frames, fps
+
+
+@needs_videos
+@pytest.mark.video
+def test_a_repetition_across_a_camera_cut_is_not_counted_or_judged(tmp_path):
+    """Two real bridge clips spliced in the middle of a repetition: the cut is found in the
+    pictures and the movement across it is neither counted nor judged."""
+    a, fps = _read_frames(VIDEOS / "glute_bridge_side_real.mp4")
+    b, _ = _read_frames(VIDEOS / "frog_pump_rendered.mp4")
+    whole = analyze_video(str(VIDEOS / "glute_bridge_side_real.mp4"), "glute_bridge")
+    third = whole.repetitions[2]
+    cut_at = int(round(third.peak_s * fps))
+    spliced = _write(tmp_path / "spliced.mp4", a[:cut_at] + b, fps=fps)
+    result = analyze_video(str(spliced), "glute_bridge")
+    assert result.cuts_s and abs(result.cuts_s[0] - cut_at / fps) < 0.3
+    assert all(not (r.start_s < result.cuts_s[0] <= r.end_s) for r in result.repetitions)
+    assert result.reps == 2 + LABELS["frog_pump_rendered.mp4"]["reps"]
+    assert any("changes shot" in w for w in result.warnings)
+
+
+def test_sound_only_file_says_no_video_track(tmp_path):
+    import wave
+
+    p = tmp_path / "voice_note.mp4"
+    with wave.open(str(tmp_path / "note.wav"), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x01" * 8000)
+    p.write_bytes((tmp_path / "note.wav").read_bytes())
+    with pytest.raises(VideoError, match="no video track"):
+        analyze_video(str(p), "glute_bridge")
+    res = CliRunner().invoke(motion_app, [str(p)])
+    assert res.exit_code == 2 and "no video track" in res.output
+
+
+@needs_videos
+@pytest.mark.video
+def test_truncated_file_is_analysed_with_a_warning_and_the_decoded_duration(tmp_path):
+    """A file cut short (a streamable container keeps its first part readable): the header's
+    duration is not reported as if it had all been seen."""
+    frames, fps = _read_frames(VIDEOS / "glute_bridge_side_real.mp4", size=(480, 270))
+    whole = tmp_path / "whole.avi"
+    writer = cv2.VideoWriter(str(whole), cv2.VideoWriter_fourcc(*"MJPG"), fps, (480, 270))
+    for f in frames:
+        writer.write(f)
+    writer.release()
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(whole.read_bytes()[: int(whole.stat().st_size * 0.6)])
+    result = analyze_video(str(cut), "glute_bridge")
+    warning = next(w for w in result.warnings if "cut short" in w)
+    assert f"{len(frames) / fps:.1f} s" in warning
+    assert result.seconds < 0.7 * len(frames) / fps
+    assert result.reps >= 2
+
+
+def test_gif_frame_delays_give_the_times(tmp_path):
+    from PIL import Image
+
+    from backcoach.motion.video import iter_frames, probe
+
+    images = [Image.fromarray(np.full((60, 80, 3), 20 * i, np.uint8)) for i in range(10)]
+    path = tmp_path / "anim.gif"
+    images[0].save(path, save_all=True, append_images=images[1:], duration=[100] * 5 + [300] * 5, loop=0)
+    times = [f.t for f in iter_frames(probe(path), sample_fps=None, threaded=False)]
+    assert times == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.8, 1.1, 1.4, 1.7], abs=0.02)
+
+
+def test_auto_on_a_movement_outside_the_catalog_exits_2_with_what_it_saw(monkeypatch, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "unit" / "motion"))
+    from motion_synth import Noise, Tempo, make_frames, plank_leg_raise_pose, rep_timeline
+
+    t, u, _ = rep_timeline(4, Tempo(up_s=2.0, hold_s=1.0, down_s=2.0), 12.0)
+    frames = make_frames(plank_leg_raise_pose, u, t, Noise(sigma_px=1.5))
+
+    def fake_video(path, exercise, options, sample_fps, progress):
+        return analyze_landmarks(frames, exercise, options)
+
+    monkeypatch.setattr("backcoach.motion.analyze_video", fake_video)
+    res = CliRunner().invoke(motion_app, [str(tmp_path / "plank.mp4"), "--exercise", "auto", "--json"])
+    assert res.exit_code == 2
+    assert "not recognised" in res.output and "It saw a person" in res.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from typing import Any, Callable
 
@@ -50,6 +51,35 @@ def test_migrations_go_down_and_up_again(tmp_path: Any) -> None:
     command.downgrade(alembic_config(url, get_engine(url)), "base")
     assert not ALL_TABLES & set(inspect(get_engine(url)).get_table_names())
     assert upgrade(url) == head_revision()
+
+
+def test_screens_stored_before_version_2_keep_rule_version_1_and_are_shown_as_decided(tmp_path: Any) -> None:
+    """An old screen (v1 rules: both legs alone was urgent) is never re-screened with the v2 rules."""
+    from alembic import command
+
+    from backcoach.services.screening import stored_result
+    from backcoach.storage.database import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = get_engine(url)
+    command.upgrade(alembic_config(url, engine), "0003")
+    old_result = {"level": "urgent", "program_allowed": False, "next_step": "See a doctor within 24 hours.",
+                  "reasons": [{"item": "legs_affected", "level": "urgent", "message": "Both legs."}]}
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO people (id, display_name, created_at, onset_date) "
+                          "VALUES (1, 'Old', '2026-01-01 09:00:00', '2026-01-01')"))
+        conn.execute(text("INSERT INTO screenings (person_id, at, answers, level, result) VALUES "
+                          "(1, '2026-01-02 09:00:00', :answers, 'urgent', :result)"),
+                     {"answers": '{"legs_affected": "both", "radiation": "buttock"}',
+                      "result": json.dumps(old_result)})
+    assert upgrade(url) == head_revision()
+    with SqlAlchemyUnitOfWork(url) as uow:
+        rec = uow.screenings.latest(1)
+        assert rec.rule_version == 1
+        shown = stored_result(rec)
+        assert shown["rule_version"] == 1 and shown["level"] == "urgent" and shown["reasons"] == old_result["reasons"]
+        rows = uow.screenings.list_for(1)
+        assert rows[0].rule_version == 1
 
 
 def test_the_models_match_the_migrations(sql_url: str) -> None:

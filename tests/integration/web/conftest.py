@@ -105,16 +105,32 @@ class User:
         return out
 
 
-def sign_up(app: Any, role: str = "person", invitation_code: str | None = None, name: str | None = None) -> User:
+def decide_clinician(app: Any, email: str, approve: bool = True) -> None:
+    """What an administrator does (`backcoach clinicians approve EMAIL`), straight on the app's database."""
+    from backcoach.services import web_accounts
+
+    with app.state.sessionmaker() as db:
+        web_accounts.decide_clinician(db, None, approve=approve, email=email,
+                                      now=dt.datetime.now(dt.timezone.utc))
+        db.commit()
+
+
+def sign_up(app: Any, role: str = "person", invitation_code: str | None = None, name: str | None = None,
+            approved: bool = True, email: str | None = None) -> User:
+    """A new account; a clinician's is approved by an administrator unless `approved=False`."""
     client = new_client(app)
     csrf = client.get("/api/auth/csrf").json()["csrf_token"]
-    email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+    email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
     body = {"email": email, "password": PASSWORD, "display_name": name or f"Test {role}", "role": role,
             "accept_privacy_notice": True}
     if invitation_code:
         body["invitation_code"] = invitation_code
+    if role == "clinician":
+        body.update(profession="Physiotherapist", registration_number="PH 123456")
     r = client.post("/api/auth/signup", json=body, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 202, r.text  # sign-up does not log in (it must not tell who has an account)
+    if role == "clinician" and approved:
+        decide_clinician(app, email)
     r = client.post("/api/auth/login", json={"email": email, "password": PASSWORD}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200, r.text
     user = User(client=client, email=email, role=role, account=r.json())
@@ -125,9 +141,30 @@ def sign_up(app: Any, role: str = "person", invitation_code: str | None = None, 
     return user
 
 
+def admin_user(app: Any) -> User:
+    """An administrator (made as `backcoach create-admin` does), logged in with a cookie and a token."""
+    from backcoach.services import web_accounts
+
+    email = f"admin-{uuid.uuid4().hex[:8]}@example.org"
+    with app.state.sessionmaker() as db:
+        web_accounts.sign_up(db, email=email, password=PASSWORD, display_name="Admin", role="admin", administrator=True,
+                             hash_password=app.state.hasher.hash, now=dt.datetime.now(dt.timezone.utc))
+        db.commit()
+    client = new_client(app)
+    csrf = client.get("/api/auth/csrf").json()["csrf_token"]
+    r = client.post("/api/auth/login", json={"email": email, "password": PASSWORD}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text
+    user = User(client=client, email=email, role="admin", account=r.json())
+    user.csrf = client.get("/api/auth/csrf").json()["csrf_token"]
+    user.token = new_client(app).post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["access_token"]
+    return user
+
+
 NO_KEYS = ("bladder_change", "bowel_control_loss", "saddle_numbness", "new_sexual_dysfunction", "worse_at_night",
            "fever_or_chills", "cancer_history", "unexplained_weight_loss", "osteoporosis_or_steroids",
-           "immunosuppressed_or_injects_drugs", "first_episode", "leg_numbness_or_tingling")
+           "immunosuppressed_or_injects_drugs", "first_episode", "leg_numbness_or_tingling",
+           "sudden_onset", "recent_infection_or_spinal_procedure", "walking_unsteady", "thoracic_pain",
+           "morning_stiffness_over_30_min")
 
 
 def screening_answers(level: str = "clear") -> dict[str, Any]:

@@ -33,6 +33,8 @@ def clinic(app, clock):
     clock.advance(minutes=1)
     r = flagged.post("/api/screenings", json={"answers": screening_answers("clear")})
     assert r.status_code == 201 and r.json()["level"] == "clear"
+    assert r.json()["program_allowed"] is False and r.json()["lock"]["level"] == "emergency"
+    assert "You can start" not in r.json()["next_step"]
     r = tingling.post("/api/pain", json={"nprs": 6, "new_symptoms": True, "note": "New tingling in my left leg"})
     assert r.status_code == 201, r.text
     clock.advance(minutes=1)
@@ -95,6 +97,8 @@ def test_every_person_surface_says_paused_with_level_and_date(clinic, clock):
     assert api_today.status_code == 409 and api_today.json()["lock"]["level"] == "emergency"
     assert api_today.json()["lock"]["on"] == day
     assert "paused until a clinician has checked you" in api_today.json()["detail"]
+    again = p.get(f"/api/screenings/{clinic['second_screen_id']}").json()
+    assert again["level"] == "clear" and again["program_allowed"] is False and again["lock"]["level"] == "emergency"
     status = p.get("/api/progress").json()
     assert status["program_allowed"] is False and status["gate"]["lock"]["level"] == "emergency"
     assert status["gate"]["effective_level"] == "emergency"

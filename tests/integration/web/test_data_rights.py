@@ -93,13 +93,21 @@ def test_deleting_needs_the_password_and_logging_in_within_the_grace_period_canc
     assert login.get("/api/auth/me").status_code == 200
 
 
-def test_after_the_grace_period_the_account_and_all_its_data_are_gone(app, clock):
+def test_after_the_grace_period_the_account_and_all_its_data_are_gone(app, clock, tmp_path):
     clinician = sign_up(app, "clinician")
     code = clinician.post("/api/clinician/invitations").json()["code"]
     user = person_with_program(app, invitation_code=code)
     person_id = user.account["person_id"]
     user_id = user.account["id"]
     user.post("/api/pain", json={"nprs": 4, "note": "stairs"}, headers={"Idempotency-Key": "del-1"})
+    video = tmp_path / "kept-video.mp4"
+    video.write_bytes(b"not really a video")
+    engine = _db(app)
+    with engine.begin() as conn:  # a video the person chose to keep
+        conn.execute(text("INSERT INTO video_analyses (person_id, exercise_id, status, progress, file_path, size_bytes, "
+                          "keep_video, created_at) VALUES (:p, 'glute_bridge', 'done', 1.0, :f, 18, :t, :at)"),
+                     {"p": person_id, "f": str(video), "t": True, "at": clock()})
+    engine.dispose()
     assert clinician.get(f"/api/clinician/people/{person_id}/export/fhir").status_code == 200  # audited
     html = user.client.get("/account").text
     tokens = user.page_tokens(html)
@@ -122,6 +130,8 @@ def test_after_the_grace_period_the_account_and_all_its_data_are_gone(app, clock
                   "clearances", "clinician_assignments"):
         assert _count(app, f"SELECT count(*) FROM {table} WHERE person_id = :p", p=person_id) == 0, table
     assert _count(app, "SELECT count(*) FROM web_sessions WHERE user_id = :u", u=user_id) == 0
+    assert _count(app, "SELECT count(*) FROM video_analyses WHERE person_id = :p", p=person_id) == 0
+    assert not video.exists()
     assert _count(app, "SELECT count(*) FROM web_idempotency WHERE account_id = :u", u=user_id) == 0
     assert _count(app, "SELECT count(*) FROM invitations WHERE used_by_person_id = :p", p=person_id) == 0
     assert _count(app, "SELECT count(*) FROM audit_log WHERE person_id = :p OR actor_user_id = :u",

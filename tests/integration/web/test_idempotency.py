@@ -135,3 +135,35 @@ def test_a_page_form_sent_twice_answers_with_the_first_result(app):
     again = user.client.post("/screening", data={**tokens, **answers}, follow_redirects=False)
     assert again.status_code == 303 and again.headers["location"] == first.headers["location"]
     assert len(user.get("/api/screenings").json()) == 1
+
+
+def test_the_same_key_sent_twice_at_once_is_saved_once(app):
+    """Two copies of one request racing (a double tap on a slow network): one write, one answer."""
+    import concurrent.futures
+
+    user = person_with_program(app)
+    clients = [new_client(app) for _ in range(4)]
+
+    def send(client):
+        return client.post("/api/pain", json={"nprs": 5, "note": "race"},
+                           headers={**user.bearer, "Idempotency-Key": "race-1"})
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(send, clients))
+    assert [r.status_code for r in answers] == [201] * 4, [r.text for r in answers]
+    assert len({r.text for r in answers}) == 1
+    assert len(user.get("/api/pain").json()) == 1
+
+
+def test_old_idempotency_records_are_dropped_after_30_days(app, clock):
+    import datetime as dt
+
+    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+    from backcoach.web.idempotency import KEEP_DAYS, purge_old
+
+    user = person_with_program(app)
+    assert user.post("/api/pain", json={"nprs": 1}, headers={"Idempotency-Key": "old-1"}).status_code == 201
+    with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
+        assert purge_old(uow.session, clock() + dt.timedelta(days=KEEP_DAYS + 1)) >= 1
+        uow.commit()
+    assert _key_rows_visible_elsewhere(app, "old-1") == 0

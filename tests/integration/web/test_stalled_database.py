@@ -41,10 +41,11 @@ def _check_stall_and_recovery(base: str, auth: dict[str, str], stall, release) -
             assert static.status_code == 200 and static_took < 2, static_took
 
             # meanwhile the worker answers at once: 503 for the database, static files fast
+            # (1 s: a busy shared test machine; unloaded these take a few milliseconds)
             r, took = _timed(http, "GET", "/api/today", headers=auth)
-            assert r.status_code == 503 and took < 0.5, (r.status_code, took)
+            assert r.status_code == 503 and took < 1, (r.status_code, took)
             r, took = _timed(other, "GET", STATIC)
-            assert r.status_code == 200 and took < 0.5, took
+            assert r.status_code == 200 and took < 1, took
         finally:
             release()
         deadline = time.monotonic() + 10

@@ -106,3 +106,5 @@ def test_order_and_tone_are_one_rule():
     assert tone_of("emergency") == "bad" and tone_of("six_week_rule") == "warn" and tone_of("low_adherence") == "info"
     assert clinician_voice("since your back pain began. We will remind you every week") == \
         "since their back pain began. We will remind them every week"
+    assert clinician_voice("You feel the bridge in your lower back; tell you when you started.") == \
+        "They feel the bridge in their lower back; tell them when they started."

@@ -314,3 +314,16 @@ def march_timeline(lifts: int, fps: float, up_s: float = 2.0, hold_s: float = 2.
     t, u, which = rep_timeline(lifts, Tempo(up_s=up_s, hold_s=hold_s, down_s=down_s, rest_s=rest_s), fps)
     side = np.where(which == 0, 0, np.where(which % 2 == 1, 1, -1))
     return t, u, side
+
+
+def plank_leg_raise_pose(u: float) -> dict:
+    """A plank on the forearms seen from the side; u lifts one straight leg (a "plank leg raise")."""
+    S, Hp = np.array([0.35, 0.30]), np.array([-0.15, 0.26])
+    A = np.array([-0.95, 0.04])
+    j = {"shoulder": S, "hip": Hp, "knee": (Hp + A) / 2, "ankle": A, "elbow": np.array([0.35, 0.02]),
+         "wrist": np.array([0.6, 0.02]), "toe": A + np.array([-0.02, -0.03]), "heel": A + np.array([-0.03, 0.05]),
+         "nose": S + np.array([0.2, 0.05])}
+    lifted = dict(j)
+    A2 = A + np.array([0.0, 0.35 * u])
+    lifted.update(knee=(Hp + A2) / 2, ankle=A2, toe=A2 + np.array([-0.02, -0.03]), heel=A2 + np.array([-0.03, 0.05]))
+    return {"left": lifted, "right": j}

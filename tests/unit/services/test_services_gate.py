@@ -136,7 +136,8 @@ def test_new_symptoms_close_the_gate_until_the_next_screen(onboarded, uow):
 def test_clearance_by_an_account_must_be_an_assigned_clinician(uow, person):
     services.record_screening(uow, person, URGENT, T0)
     with uow:
-        stranger = uow.users.add(m.User(email="c@x.org", password_hash="x", role="clinician", created_at=T0))
+        stranger = uow.users.add(m.User(email="c@x.org", password_hash="x", role="clinician", created_at=T0,
+                                        approval="approved"))
         patient = uow.users.add(m.User(email="p@x.org", password_hash="x", role="person", created_at=T0))
         uow.commit()
     with pytest.raises(NotPermitted):
@@ -147,6 +148,37 @@ def test_clearance_by_an_account_must_be_an_assigned_clinician(uow, person):
         uow.assignments.add(m.ClinicianAssignment(clinician_user_id=stranger.id, person_id=person, created_at=T0))
         uow.commit()
     assert services.record_clearance(uow, person, "Dr C", "ok", days(0, 1), **SEEN, by_user_id=stranger.id).gate.allowed
+
+
+@pytest.mark.parametrize("approval", ["pending", "refused", None])
+def test_clearance_needs_an_approved_clinician_account(uow, person, approval):
+    from backcoach.domain.errors import ClinicianNotApproved
+
+    services.record_screening(uow, person, URGENT, T0)
+    with uow:
+        doc = uow.users.add(m.User(email="d@x.org", password_hash="x", role="clinician", created_at=T0,
+                                   approval=approval))
+        uow.commit()
+        uow.assignments.add(m.ClinicianAssignment(clinician_user_id=doc.id, person_id=person, created_at=T0))
+        uow.commit()
+    with pytest.raises(ClinicianNotApproved):
+        services.record_clearance(uow, person, "Dr D", "ok", days(0, 1), by_user_id=doc.id, **SEEN)
+    assert not services.get_status(uow, person, days(0, 2)).gate.allowed
+
+
+def test_nobody_clears_their_own_record_from_a_second_account_on_the_same_mailbox(uow, person):
+    """The self-clearance attack: alice@ signs up again as alice+doc@ "a clinician" and is followed."""
+    services.record_screening(uow, person, URGENT, T0)
+    with uow:
+        uow.users.add(m.User(email="alice@x.org", password_hash="x", role="person", person_id=person, created_at=T0))
+        doc = uow.users.add(m.User(email="Alice+doc@x.org", password_hash="x", role="clinician", created_at=T0,
+                                   approval="approved"))
+        uow.commit()
+        uow.assignments.add(m.ClinicianAssignment(clinician_user_id=doc.id, person_id=person, created_at=T0))
+        uow.commit()
+    with pytest.raises(NotPermitted, match="own record"):
+        services.record_clearance(uow, person, "Dr Alice", "I feel fine", days(0, 1), by_user_id=doc.id, **SEEN)
+    assert not services.get_status(uow, person, days(0, 2)).gate.allowed
 
 
 def test_status_after_clearance_shows_the_cleared_screen_not_an_open_urgent_alert(uow, person):

@@ -152,7 +152,8 @@ def test_worsening_pain_pauses_progression_and_steps_back(onboarded, uow):
 def _clinician(uow, person_id, assign=True, role="clinician"):
     with uow:
         user = uow.users.add(m.User(email=f"{role}{person_id}{assign}@x.org", password_hash="x", role=role,
-                                    display_name="Dr Lee", created_at=T0))
+                                    display_name="Dr Lee", created_at=T0,
+                                    approval="approved" if role == "clinician" else None))
         if assign:
             uow.assignments.add(m.ClinicianAssignment(clinician_user_id=user.id, person_id=person_id, created_at=T0))
         uow.commit()
@@ -191,6 +192,19 @@ def test_only_assigned_clinicians_adjust_or_view(onboarded, uow):
     with pytest.raises(NotPermitted):
         services.person_overview(uow, stranger, onboarded, days(0, 1))
     assert services.people_for_clinician(uow, stranger, days(0, 1)) == []
+
+
+def test_a_pending_clinician_sees_no_one_even_when_assigned(onboarded, uow):
+    doc = _clinician(uow, onboarded)
+    with uow:
+        uow.users.get(doc).approval = "pending"
+        uow.commit()
+    for call in (lambda: services.people_for_clinician(uow, doc, days(0, 1)),
+                 lambda: services.person_overview(uow, doc, onboarded, days(0, 1)),
+                 lambda: services.adjust_program(uow, onboarded, "glute_bridge", "regress", "x", days(0, 1),
+                                                 by_user_id=doc)):
+        with pytest.raises(NotPermitted, match="waiting for an administrator"):
+            call()
 
 
 def test_clinician_list_puts_the_person_needing_attention_first(uow):

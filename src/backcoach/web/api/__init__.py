@@ -6,7 +6,7 @@ declare its shape with ``response_model=``, so FastAPI neither validates nor re-
 
 from fastapi import APIRouter
 
-from backcoach.web.api import auth, clinician, data_rights, exports, outcomes, person
+from backcoach.web.api import admin, auth, clinician, data_rights, exports, outcomes, person, videos
 from backcoach.web.blocking import BlockingRoute
 
 router = APIRouter(prefix="/api", route_class=BlockingRoute)
@@ -16,3 +16,5 @@ router.include_router(clinician.router)
 router.include_router(exports.router)
 router.include_router(outcomes.router)
 router.include_router(data_rights.router)
+router.include_router(videos.router)
+router.include_router(admin.router)

@@ -24,6 +24,10 @@ class SignUp(BaseModel):
     invitation_code: Optional[str] = Field(default=None, max_length=100)
     accept_privacy_notice: bool = Field(default=False, description="Must be true: the person has read and agrees to "
                                         "the privacy notice at /privacy (its version is kept with the account)")
+    profession: Optional[str] = Field(default=None, max_length=100,
+                                      description="Clinicians: one of " + ", ".join(accounts.PROFESSIONS))
+    registration_number: Optional[str] = Field(default=None, max_length=60,
+                                               description="Clinicians: professional registration number")
 
 
 class Credentials(BaseModel):
@@ -37,6 +41,8 @@ class AccountOut(BaseModel):
     role: str
     person_id: Optional[int]
     display_name: str
+    approval: Optional[Literal["pending", "approved", "refused"]] = Field(
+        default=None, description="Clinicians: an administrator approves the account before it can see anyone's data")
 
 
 class TokenOut(BaseModel):
@@ -52,7 +58,8 @@ class CsrfOut(BaseModel):
 
 
 def account_out(a: accounts.Account) -> AccountOut:
-    return AccountOut(id=a.id, email=a.email, role=a.role, person_id=a.person_id, display_name=a.display_name)
+    return AccountOut(id=a.id, email=a.email, role=a.role, person_id=a.person_id, display_name=a.display_name,
+                      approval=a.approval)
 
 
 @router.get("/csrf", response_model=CsrfOut, summary="The CSRF token for this cookie session")
@@ -75,7 +82,8 @@ def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)
         account = accounts.sign_up(ctx.db, email=body.email, password=body.password,
                                    display_name=body.display_name, role=body.role,
                                    hash_password=request.app.state.hasher.hash, now=ctx.now,
-                                   invitation_code=body.invitation_code)
+                                   invitation_code=body.invitation_code, profession=body.profession,
+                                   registration_number=body.registration_number)
     except accounts.EmailTaken:
         account = None
     data_rights.require_consent(body.accept_privacy_notice)  # nothing is kept without it

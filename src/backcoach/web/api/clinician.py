@@ -13,24 +13,14 @@ from backcoach import services
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
 from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, role_required
+from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, clinician_required, role_required
 
 router = APIRouter(prefix="/clinician", tags=["clinician"], route_class=BlockingRoute)
 
 
-def clinician_of(ctx: Ctx) -> accounts.Account:
-    return role_required(ctx, "clinician", "admin")
-
-
-def _access(ctx: Ctx, person_id: int) -> accounts.Account:
-    clinician = clinician_of(ctx)
-    accounts.require_access(ctx.db, clinician, person_id)
-    return clinician
-
-
 @router.get("/people", summary="Assigned people, most in need of attention first", response_model=list[dict[str, Any]])
 def people(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    clinician = clinician_of(ctx)
+    clinician = clinician_required(ctx)
     out = [s.to_dict() for s in services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)]
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
                    detail={"count": len(out), "via": "api"}, now=ctx.now)
@@ -41,7 +31,7 @@ def people(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 @router.get("/people/{person_id}", summary="One person's record: screenings, assessment, program, decisions, pain, sessions",
             response_model=dict[str, Any])
 def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    clinician = _access(ctx, person_id)
+    clinician = clinician_required(ctx, person_id)
     overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
                    detail={"via": "api"}, now=ctx.now)
@@ -65,7 +55,7 @@ class ClearanceIn(BaseModel):
              response_model=dict[str, Any])
 def clearance(person_id: RecordId, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
               idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
-    clinician = _access(ctx, person_id)
+    clinician = clinician_required(ctx, person_id)
     return ctx.api_once(idempotency_key, lambda: services.record_clearance(
         ctx.service_uow(), person_id, by_name=clinician.display_name, note=body.note, now=ctx.now,
         by_user_id=clinician.id, ruled_out=body.ruled_out, seen_where=body.seen_where),
@@ -92,7 +82,7 @@ class AdjustmentIn(BaseModel):
              response_model=dict[str, Any])
 def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
            idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
-    clinician = _access(ctx, person_id)
+    clinician = clinician_required(ctx, person_id)
     try:
         return ctx.api_once(idempotency_key, lambda: services.adjust_program(
             ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
@@ -107,7 +97,7 @@ def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
 @router.post("/invitations", status_code=201, summary="Create a one-time invitation code for a person",
              response_model=dict[str, Any])
 def invitation(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    code = accounts.create_invitation(ctx.db, clinician_of(ctx), ctx.now)
+    code = accounts.create_invitation(ctx.db, clinician_required(ctx), ctx.now)
     ctx.commit()
     return PlainJSONResponse({"code": code, "valid_days": accounts.INVITATION_DAYS}, status_code=201)
 
@@ -115,7 +105,7 @@ def invitation(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 @router.get("/audit", summary="Who viewed or changed the data of the people you follow",
             response_model=list[dict[str, Any]])
 def audit(ctx: Ctx = Depends(api_ctx), person_id: Optional[int] = Query(default=None, ge=1, le=MAX_ID)) -> PlainJSONResponse:
-    return PlainJSONResponse(accounts.audit_entries(ctx.db, clinician_of(ctx), person_id))
+    return PlainJSONResponse(accounts.audit_entries(ctx.db, clinician_required(ctx), person_id))
 
 
 class AssignmentIn(BaseModel):

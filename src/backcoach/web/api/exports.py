@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from backcoach.services import exports
 from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, RecordId, api_ctx, role_required
+from backcoach.web.deps import Ctx, RecordId, api_ctx, clinician_required, role_required
 
 router = APIRouter(tags=["exports"], route_class=BlockingRoute)
 
@@ -34,8 +34,7 @@ def _pdf(ctx: Ctx, person_id: int) -> Response:
 
 
 def _clinician_access(ctx: Ctx, person_id: int, what: str) -> None:
-    clinician = role_required(ctx, "clinician", "admin")
-    accounts.require_access(ctx.db, clinician, person_id)
+    clinician = clinician_required(ctx, person_id)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.exported",
                    detail={"format": what}, now=ctx.now)
     ctx.commit()

@@ -12,7 +12,7 @@ from backcoach.domain import outcomes as o
 from backcoach.services import outcomes as outcomes_svc
 from backcoach.services import web_accounts as accounts
 from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, PlainJSONResponse, RecordId, api_ctx, role_required
+from backcoach.web.deps import Ctx, PlainJSONResponse, RecordId, api_ctx, clinician_required, role_required
 
 router = APIRouter(tags=["outcomes"], route_class=BlockingRoute)
 
@@ -130,8 +130,7 @@ def answer(instrument_id: str, body: AnswersIn, ctx: Ctx = Depends(api_ctx),
 @router.get("/clinician/people/{person_id}/outcomes", tags=["clinician"],
             summary="An assigned person's questionnaires: due, scores and trends", response_model=OverviewOut)
 def person_outcomes(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> Any:
-    clinician = role_required(ctx, "clinician", "admin")
-    accounts.require_access(ctx.db, clinician, person_id)
+    clinician = clinician_required(ctx, person_id)
     out = outcomes_svc.outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).to_dict()
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="outcomes.viewed",
                    detail={"via": "api"}, now=ctx.now)

@@ -57,8 +57,14 @@ def get_screening(screening_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJ
     rec = ctx.uow.screenings.get(screening_id)
     if rec is None or rec.person_id != pid:
         raise HTTPException(404, "There is no screening with this id in your record.")
-    return PlainJSONResponse({"id": rec.id, "at": rec.at.isoformat(), "level": rec.level, "answers": rec.answers,
-                              **(rec.result or {})})
+    from backcoach.services.common import gate_for
+
+    out = {"id": rec.id, "at": rec.at.isoformat(), "level": rec.level, "answers": rec.answers,
+           **screening_svc.stored_result(rec)}
+    lock = gate_for(ctx.uow, pid, ctx.now).lock_dict()
+    if lock is not None and lock["screening_id"] != rec.id:  # a standing lock: never "you can start"
+        out.update(program_allowed=False, next_step=lock["message"], lock=lock)
+    return PlainJSONResponse(out)
 
 
 # -- assessment and program ---------------------------------------------------------------

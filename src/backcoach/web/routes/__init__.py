@@ -3,11 +3,13 @@
 from fastapi import APIRouter
 
 from backcoach.web.blocking import BlockingRoute
-from backcoach.web.routes import auth, clinic, docs, outcomes, person
+from backcoach.web.routes import admin, auth, clinic, coach, docs, outcomes, person
 
 router = APIRouter(include_in_schema=False, route_class=BlockingRoute)
 router.include_router(auth.router)
 router.include_router(person.router)
 router.include_router(outcomes.router)
 router.include_router(clinic.router)
+router.include_router(admin.router)
 router.include_router(docs.router)
+router.include_router(coach.router)

@@ -32,7 +32,7 @@ def home(ctx: Ctx = Depends(ctx_optional)):
 
 @router.get("/signup")
 def signup_page(ctx: Ctx = Depends(ctx_optional)):
-    return ctx.render("auth/signup.html", values={"role": "person"}, problems=[])
+    return ctx.render("auth/signup.html", values={"role": "person"}, problems=[], professions=accounts.PROFESSIONS)
 
 
 @router.post("/signup", dependencies=[Depends(check_csrf_form)])
@@ -40,7 +40,8 @@ async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
     """Answers the same whether or not the address already had an account (it then keeps its
     password), so sign-up does not tell who has one; so it does not log in either."""
     f = await form_data(request)
-    values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code")}
+    values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code", "profession",
+                                        "registration_number")}
     values["accept_privacy_notice"] = f.get("accept_privacy_notice")
     role = f.get("role", "person")
     try:
@@ -48,7 +49,8 @@ async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
             account = accounts.sign_up(
                 ctx.db, email=f.get("email", ""), password=f.get("password", ""),
                 display_name=f.get("display_name", ""), role=role, hash_password=request.app.state.hasher.hash,
-                now=ctx.now, invitation_code=f.get("invitation_code") or None,
+                now=ctx.now, invitation_code=f.get("invitation_code") or None, profession=f.get("profession") or None,
+                registration_number=f.get("registration_number") or None,
             )
         except accounts.EmailTaken:
             account = None
@@ -63,7 +65,8 @@ async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
         problems = [str(exc)]
         if isinstance(exc, accounts.AccountError) and not data_rights.consented(f.get("accept_privacy_notice")):
             problems.append(data_rights.CONSENT_MESSAGE)
-        return ctx.render("auth/signup.html", status_code=400, values=values, problems=problems)
+        return ctx.render("auth/signup.html", status_code=400, values=values, problems=problems,
+                          professions=accounts.PROFESSIONS)
     first_page = "%2Fscreening%3Fmsg%3Dwelcome" if role == "person" else "%2Fclinic"
     return redirect(f"/login?msg=signedup&next={first_page}")
 

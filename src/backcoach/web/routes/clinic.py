@@ -9,15 +9,11 @@ from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
 from backcoach.web import audit_view, usecases
 from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
+from backcoach.web.deps import RecordId, Ctx, check_csrf_form, clinician_required, page_ctx, redirect, role_required
 from backcoach.web.idempotency import FormTokenInvalid
 from backcoach.web.forms import FormProblems, form_data
 
 router = APIRouter(prefix="/clinic", route_class=BlockingRoute)
-
-
-def _clinician(ctx: Ctx) -> accounts.Account:
-    return role_required(ctx, "clinician", "admin")
 
 
 def _invitations(ctx: Ctx, clinician: accounts.Account) -> list:
@@ -26,7 +22,7 @@ def _invitations(ctx: Ctx, clinician: accounts.Account) -> list:
 
 @router.get("")
 def people(ctx: Ctx = Depends(page_ctx)):
-    clinician = _clinician(ctx)
+    clinician = clinician_required(ctx)
     summaries = services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
                    detail={"count": len(summaries)}, now=ctx.now)
@@ -37,7 +33,7 @@ def people(ctx: Ctx = Depends(page_ctx)):
 
 @router.post("/invitations", dependencies=[Depends(check_csrf_form)])
 def new_invitation(ctx: Ctx = Depends(page_ctx)):
-    clinician = _clinician(ctx)
+    clinician = clinician_required(ctx)
     code = accounts.create_invitation(ctx.db, clinician, ctx.now)
     ctx.commit()
     return redirect(f"/clinic?code={code}")
@@ -54,8 +50,7 @@ async def admin_assign(request: Request, ctx: Ctx = Depends(page_ctx)):
 
 def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, status_code: int = 200, values=None,
                  adjust_warnings: tuple = ()):
-    clinician = _clinician(ctx)
-    accounts.require_access(ctx.db, clinician, person_id)
+    clinician = clinician_required(ctx, person_id)
     overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed", detail={}, now=ctx.now)
     ctx.commit()
@@ -89,8 +84,7 @@ def person(person_id: RecordId, ctx: Ctx = Depends(page_ctx)):
 
 @router.post("/people/{person_id}/clearance", dependencies=[Depends(check_csrf_form)])
 async def clearance(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_ctx)):
-    clinician = _clinician(ctx)
-    accounts.require_access(ctx.db, clinician, person_id)
+    clinician = clinician_required(ctx, person_id)
     f = await form_data(request)
     try:
         return ctx.form_once(f, lambda: services.record_clearance(
@@ -105,8 +99,7 @@ async def clearance(person_id: RecordId, request: Request, ctx: Ctx = Depends(pa
 
 @router.post("/people/{person_id}/adjust", dependencies=[Depends(check_csrf_form)])
 async def adjust(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_ctx)):
-    clinician = _clinician(ctx)
-    accounts.require_access(ctx.db, clinician, person_id)
+    clinician = clinician_required(ctx, person_id)
     f = await form_data(request)
     p = FormProblems()
     action = p.choice_field(f, "action", "Change", ("swap", "regress", "progress", "dose"))
@@ -134,7 +127,7 @@ async def adjust(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_
 def audit_log(ctx: Ctx = Depends(page_ctx)):
     import datetime as dt
 
-    clinician = _clinician(ctx)
+    clinician = clinician_required(ctx)
     q = ctx.request.query_params
     problems: list[str] = []
 

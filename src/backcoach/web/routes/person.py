@@ -27,32 +27,48 @@ def _has_program(ctx: Ctx, person_id: int) -> bool:
 
 # -- safety check (red-flag screening) -------------------------------------------------
 
+def _screening_form(ctx: Ctx, values: dict, checked=None, problems=(), status_code: int = 200):
+    return ctx.render("person/screening.html", status_code=status_code, groups=views.screening_groups(),
+                      values=values, choice_labels=views.CHOICE_LABELS, emergency_group=views.EMERGENCY_GROUP,
+                      field_errors=checked.errors if checked else {},
+                      summary=views.screening_error_summary(checked) if checked else [], problems=list(problems))
+
+
 @router.get("/screening")
 def screening_page(ctx: Ctx = Depends(page_ctx)):
     _person(ctx)
-    return ctx.render("person/screening.html", groups=views.screening_groups(), values={},
-                      choice_labels=views.CHOICE_LABELS, problems=[])
+    return _screening_form(ctx, {})
 
 
 @router.post("/screening", dependencies=[Depends(check_csrf_form)])
 async def screening_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
+    """Store the safety check, or show the form again with each question that needs attention marked.
+
+    Unanswered questions send the form back, except when the answers given already point to
+    urgent or emergency care: that result is stored and shown at once (listing what was not
+    answered), because the person must not be held on the form with a warning sign found.
+    """
+    from backcoach.domain.screening import Level
+
     pid = _person(ctx)
     f = await form_data(request)
-    answers, problems = views.screening_answers_from_form(f)
-
-    def again(status: int, msgs: list[str]):
-        return ctx.render("person/screening.html", status_code=status, groups=views.screening_groups(), values=f,
-                          choice_labels=views.CHOICE_LABELS, problems=msgs)
-
-    if problems:
-        return again(400, list(problems))
+    checked = views.screening_answers_from_form(f)
+    if checked.invalid:
+        return _screening_form(ctx, f, checked, status_code=400)
+    if checked.unanswered:
+        try:
+            found = screening_svc.screen_answers(checked.answers).level
+        except BackcoachError as exc:
+            return _screening_form(ctx, f, checked, [str(exc)], status_code=400)
+        if found < Level.URGENT:
+            return _screening_form(ctx, f, checked, status_code=400)
     try:
-        return ctx.form_once(f, lambda: screening_svc.record_screening(ctx.service_uow(), pid, answers, ctx.now),
+        return ctx.form_once(f, lambda: screening_svc.record_screening(ctx.service_uow(), pid, checked.answers, ctx.now),
                              lambda rec: redirect(f"/screening/{rec.screening_id}"))
     except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:
-        return again(400, [str(exc)])
+        return _screening_form(ctx, f, None, [str(exc)], status_code=400)
 
 
 @router.get("/screening/{screening_id}")
@@ -63,7 +79,7 @@ def screening_result(screening_id: RecordId, ctx: Ctx = Depends(page_ctx)):
         raise accounts.NotAllowed("You do not have access to this screening.")
     from backcoach.services.common import gate_for
 
-    result = dict(rec.result)
+    result = screening_svc.stored_result(rec)  # as it was decided, never re-screened with newer rules
     result["at"] = rec.at
     lock = gate_for(ctx.uow, pid, ctx.now).lock_dict()
     return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid),

@@ -1,0 +1,234 @@
+"""Recorded sets: an uploaded video becomes a job, the job fills in its record.
+
+Why a record in the database rather than the job runner's own state: the web servers
+stay stateless and a Celery worker on another machine reports progress the same way the
+in-process runner does, so `GET /api/videos/{id}` reads one place whatever ran the job.
+A failed or finished job leaves no half-done result, and the video file is deleted
+after analysis unless the person asked to keep it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from backcoach.domain.errors import BackcoachError
+from backcoach.storage import models as m
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY_S = 0.5  # how often a running job writes its progress
+
+
+class VideoRejected(BackcoachError):
+    """The upload is not a video we can analyse (wrong kind, too big, too long)."""
+
+
+class VideoTooLarge(VideoRejected):
+    pass
+
+
+class VideoNotFound(BackcoachError):
+    pass
+
+
+# What the first bytes of a video file look like (we never trust the name or the browser's type).
+def sniff_container(head: bytes) -> Optional[str]:
+    """'mp4' (MP4, MOV, 3GP: an ISO media 'ftyp' box), 'webm' (Matroska/WebM), 'avi', or None."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "mp4"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "webm"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "avi"
+    return None
+
+
+@dataclass(frozen=True)
+class VideoLimits:
+    max_bytes: int
+    max_seconds: float
+
+    def too_large(self, size: int) -> str:
+        return (f"The video is too large ({size / 1e6:.0f} MB). The most we take is {self.max_bytes / 1e6:.0f} MB: "
+                "film just one set, or choose a lower video quality on your phone.")
+
+
+def probe_duration(path: str) -> float:
+    """Seconds of video, read by OpenCV (the `vision` extra). Raises VideoRejected if unreadable."""
+    try:
+        import cv2  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise BackcoachError("Video analysis is not installed on this server (the `vision` extra).") from None
+    cap = cv2.VideoCapture(path)
+    try:
+        if not cap.isOpened():
+            raise VideoRejected("This file could not be opened as a video. Please choose an MP4, MOV or WebM video.")
+        fps = cap.get(cv2.CAP_PROP_FPS) or 0.0
+        frames = cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0.0
+        ok, _ = cap.read()
+        if not ok:
+            raise VideoRejected("This file has no picture we can read. Please choose an MP4, MOV or WebM video.")
+        return float(frames / fps) if fps > 0 and frames > 0 else 0.0
+    finally:
+        cap.release()
+
+
+def store_upload(db: Session, person_id: int, exercise_id: str, temp_path: Path, size: int, upload_dir: Path,
+                 limits: VideoLimits, keep: bool, hold_s: float | None, now: dt.datetime) -> m.VideoAnalysis:
+    """Check a received file (content, size, duration), move it into the upload folder and
+    add its record (queued). On any refusal the file is deleted and nothing is stored."""
+    try:
+        if size > limits.max_bytes:
+            raise VideoTooLarge(limits.too_large(size))
+        if size == 0:
+            raise VideoRejected("The file is empty. Please choose the video again.")
+        with open(temp_path, "rb") as fh:
+            kind = sniff_container(fh.read(64))
+        if kind is None:
+            raise VideoRejected("This file is not a video we can read (we take MP4, MOV, WebM or AVI). "
+                                "Nothing was stored.")
+        seconds = probe_duration(str(temp_path))
+        if seconds > limits.max_seconds:
+            raise VideoRejected(f"The video is {seconds:.0f} seconds long; the most we analyse is "
+                                f"{limits.max_seconds:.0f} seconds. Film just one set, or trim the video.")
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        final = upload_dir / f"{uuid.uuid4().hex}.{kind}"
+        os.replace(temp_path, final)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+    try:
+        rec = m.VideoAnalysis(person_id=person_id, exercise_id=exercise_id, status="queued", progress=0.0,
+                              file_path=str(final), size_bytes=size, keep_video=keep, hold_s=hold_s, created_at=now)
+        db.add(rec)
+        db.commit()
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
+    return rec
+
+
+def video_for(db: Session, person_id: int, video_id: int) -> m.VideoAnalysis:
+    rec = db.get(m.VideoAnalysis, video_id)
+    if rec is None or rec.person_id != person_id:
+        raise VideoNotFound("There is no video analysis with this number in your account.")
+    return rec
+
+
+def video_dict(rec: m.VideoAnalysis) -> dict[str, Any]:
+    """What `GET /api/videos/{id}` answers: the result is exactly `backcoach analyze --json`."""
+    from backcoach.services import coaching
+    from backcoach.services.common import catalog
+
+    out: dict[str, Any] = {"id": rec.id, "exercise_id": rec.exercise_id, "status": rec.status,
+                           "progress": round(float(rec.progress or 0.0), 3), "error": rec.error,
+                           "video_kept": bool(rec.keep_video and rec.file_path),
+                           "created_at": rec.created_at.isoformat(),
+                           "finished_at": rec.finished_at.isoformat() if rec.finished_at else None,
+                           "result": rec.result}
+    if rec.result is not None:
+        try:
+            ex = catalog().get(rec.exercise_id)
+            known, serious = [f.id for f in ex.faults], list(ex.serious_fault_ids)
+        except BackcoachError:
+            known, serious = [], []
+        hold = rec.hold_s or 2.0
+        out["log"] = coaching.log_fields(rec.result, known, serious)
+        out["cues"] = [coaching.cue_for_repetition(r, rec.exercise_id, hold)
+                       for r in rec.result.get("repetitions") or []]
+    return out
+
+
+def _finish_file(rec: m.VideoAnalysis) -> None:
+    if rec.file_path and not rec.keep_video:
+        Path(rec.file_path).unlink(missing_ok=True)
+        rec.file_path = None
+
+
+def run_analysis(factory: Callable[[], Session], video_id: int,
+                 analyze: Callable[..., Any] | None = None, clock: Callable[[], dt.datetime] | None = None) -> dict[str, Any]:
+    """The job: analyse the stored video, writing progress, then the result or a plain error.
+
+    `analyze` defaults to `backcoach.motion.analyze_video` (tests pass a fake)."""
+    from backcoach.motion import CheckOptions, MotionError
+
+    if analyze is None:
+        from backcoach.motion import analyze_video as analyze
+    clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+    with factory() as db:
+        rec = db.get(m.VideoAnalysis, video_id)
+        if rec is None:
+            raise VideoNotFound(f"Video analysis {video_id} is not in the database this worker uses.")
+        if rec.status in ("done", "failed"):
+            return {"id": video_id, "status": rec.status}
+        rec.status, rec.progress = "running", 0.0
+        db.commit()
+        path, exercise, hold = rec.file_path, rec.exercise_id, rec.hold_s
+    last = [0.0]
+
+    def progress(done: float, total: float) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY_S:
+            return
+        last[0] = now
+        with factory() as db2:
+            r = db2.get(m.VideoAnalysis, video_id)
+            if r is not None and r.status == "running":
+                r.progress = min(0.99, done / total) if total > 0 else 0.0
+                db2.commit()
+
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    try:
+        if not path or not Path(path).exists():
+            raise VideoRejected("The uploaded video is no longer there; please upload it again.")
+        options = CheckOptions(hold_target_s=hold) if hold else CheckOptions()
+        result = analyze(path, exercise, options=options, progress=progress).to_dict()
+    except (MotionError, BackcoachError) as exc:
+        error = str(exc)
+    except Exception:  # noqa: BLE001 - a bug: logged, the person gets a plain message
+        log.exception("video analysis %s failed", video_id)
+        error = "The analysis failed unexpectedly. Please try again; if it keeps failing, report it."
+    with factory() as db:
+        rec = db.get(m.VideoAnalysis, video_id)
+        if rec is None:
+            return {"id": video_id, "status": "gone"}
+        rec.status = "done" if result is not None else "failed"
+        rec.result, rec.error = result, error
+        rec.progress = 1.0 if result is not None else rec.progress
+        rec.finished_at = clock()
+        if result is None:
+            rec.keep_video = False  # nothing half-done is kept
+        _finish_file(rec)
+        db.commit()
+        return {"id": video_id, "status": rec.status}
+
+
+def session_factory(database_url: str) -> sessionmaker[Session]:
+    from backcoach.storage.database import ensure_schema, get_engine
+
+    ensure_schema(database_url)
+    return sessionmaker(bind=get_engine(database_url), expire_on_commit=False)
+
+
+def delete_video(db: Session, person_id: int, video_id: int) -> None:
+    """The person no longer wants the kept video (the analysis result stays)."""
+    rec = video_for(db, person_id, video_id)
+    if rec.file_path and rec.status in ("done", "failed"):
+        Path(rec.file_path).unlink(missing_ok=True)
+        rec.file_path = None
+        rec.keep_video = False
+        db.commit()
+
+
+__all__ = ["VideoLimits", "VideoNotFound", "VideoRejected", "VideoTooLarge", "delete_video", "run_analysis",
+           "session_factory", "sniff_container", "store_upload", "video_dict", "video_for"]

@@ -1,0 +1,255 @@
+"""Recorded sets over the API.
+
+Two ways to analyse a set, both giving the JSON of `backcoach analyze --json`:
+- `POST /api/coach/landmarks/{exercise_id}`: the page ran the pose model on the person's
+  device, stepping through the video by its media time, and sends only the landmarks;
+  the answer comes straight back (the video never leaves the device).
+- `POST /api/videos`: the video itself is uploaded and analysed by a background job
+  (in-process, or Celery workers when JOBS_BACKEND=celery); poll `GET /api/videos/{id}`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from backcoach.domain.errors import BackcoachError
+from backcoach.services import videos as videos_svc
+from backcoach.web.blocking import BlockingRoute, run_blocking
+from backcoach.web.deps import Ctx, PlainJSONResponse, RecordId, api_ctx, role_required
+
+router = APIRouter(tags=["camera coach"], route_class=BlockingRoute)
+
+MAX_LANDMARK_FRAMES = 3600  # 6 minutes at 10 frames/s of media time
+MULTIPART_OVERHEAD = 64 * 1024
+CHUNK = 1024 * 1024
+_runner_lock = threading.Lock()
+
+
+STATUS = ((videos_svc.VideoTooLarge, 413), (videos_svc.VideoRejected, 415), (videos_svc.VideoNotFound, 404))
+
+
+def http_error(exc: BackcoachError) -> HTTPException:
+    """This module's errors with their HTTP status (the app's table stays as it is)."""
+    return HTTPException(next((code for cls, code in STATUS if isinstance(exc, cls)), 400), str(exc))
+
+
+def person_of(ctx: Ctx) -> int:
+    role_required(ctx, "person")
+    return ctx.person_id
+
+
+def _camera_exercise(exercise_id: str) -> str:
+    from backcoach.motion import EXERCISES
+
+    if exercise_id not in EXERCISES:
+        raise HTTPException(404, "The camera cannot check this exercise.")
+    return exercise_id
+
+
+def job_runner(app: Any) -> Any:
+    """One runner per app: the in-process pool lives as long as the app."""
+    with _runner_lock:
+        runner = getattr(app.state, "jobs", None)
+        if runner is None:
+            from backcoach.jobs import get_runner
+
+            runner = app.state.jobs = get_runner(app.state.settings)
+        return runner
+
+
+def limits_of(settings: Any) -> videos_svc.VideoLimits:
+    return videos_svc.VideoLimits(max_bytes=int(settings.video_max_mb * 1_000_000), max_seconds=settings.video_max_seconds)
+
+
+# -- in the browser: landmarks only ---------------------------------------------------------
+
+class LandmarkFrameIn(BaseModel):
+    t: float = Field(ge=0, le=86400, description="The frame's media time in seconds")
+    width: int = Field(ge=1, le=10000)
+    height: int = Field(ge=1, le=10000)
+    landmarks: list[list[float]] | None = Field(default=None, description="33 rows of [x, y, z, visibility], or null")
+
+
+class LandmarksIn(BaseModel):
+    frames: list[LandmarkFrameIn] = Field(max_length=MAX_LANDMARK_FRAMES)
+    seconds: float | None = Field(default=None, ge=0, le=86400, description="Length of the video")
+    hold_s: float | None = Field(default=None, ge=0, le=120, description="Prescribed squeeze at the top")
+
+
+def _analyse_landmarks(exercise_id: str, body: LandmarksIn) -> dict[str, Any]:
+    from backcoach.motion import CheckOptions, LandmarkFrame, MotionError, analyze_landmarks
+    from backcoach.services.common import catalog
+    from backcoach.services import coaching
+
+    frames = []
+    last = -1.0
+    for f in body.frames:
+        if f.t <= last:
+            raise HTTPException(422, "The frames must be in the order of their media time.")
+        last = f.t
+        if f.landmarks is not None and (len(f.landmarks) != 33 or any(len(p) != 4 for p in f.landmarks)):
+            raise HTTPException(422, "Each frame needs 33 landmarks of [x, y, z, visibility].")
+        frames.append(LandmarkFrame(t=f.t, points=f.landmarks, width=f.width, height=f.height))
+    if not frames:
+        raise HTTPException(422, "No frames were sent.")
+    hold = body.hold_s
+    options = CheckOptions(hold_target_s=hold) if hold else CheckOptions()
+    try:
+        result = analyze_landmarks(frames, exercise_id, options, seconds=body.seconds).to_dict()
+    except MotionError as exc:
+        raise HTTPException(422, str(exc)) from None
+    ex = catalog().get(exercise_id)
+    return {"exercise_id": exercise_id, "result": result,
+            "log": coaching.log_fields(result, [f.id for f in ex.faults], list(ex.serious_fault_ids)),
+            "cues": [coaching.cue_for_repetition(r, exercise_id, hold)
+                     for r in result.get("repetitions") or []]}
+
+
+@router.post("/coach/landmarks/{exercise_id}", summary="Analyse a set from landmarks found on the device",
+             response_model=dict[str, Any])
+def post_landmarks(exercise_id: str, body: LandmarksIn, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
+    person_of(ctx)
+    return PlainJSONResponse(_analyse_landmarks(_camera_exercise(exercise_id), body))
+
+
+# -- upload: a background job ---------------------------------------------------------------
+
+async def _receive_file(request: Request, upload_dir: Path, limits: videos_svc.VideoLimits) -> tuple[dict[str, str], Path, int]:
+    """Parse the multipart form, copying the file part to a temporary file in the upload
+    folder in chunks and stopping as soon as it passes the size limit."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limits.max_bytes + MULTIPART_OVERHEAD:
+        raise videos_svc.VideoTooLarge(limits.too_large(int(declared) - MULTIPART_OVERHEAD))
+    if "multipart/form-data" not in request.headers.get("content-type", ""):
+        raise HTTPException(415, "Send the video as multipart/form-data, in a field called 'file'.")
+    form = await request.form(max_files=1, max_fields=10)
+    try:
+        upload = form.get("file")
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        if upload is None or isinstance(upload, str):
+            raise HTTPException(422, "Choose a video file to upload (the form field 'file').")
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=upload_dir)
+        temp = Path(name)
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := await upload.read(CHUNK):
+                    size += len(chunk)
+                    if size > limits.max_bytes:
+                        raise videos_svc.VideoTooLarge(limits.too_large(size))
+                    out.write(chunk)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return fields, temp, size
+    finally:
+        await form.close()
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@router.post("/videos", status_code=202, summary="Upload a video of a set; it is analysed in the background",
+             response_model=dict[str, Any])
+async def post_video(request: Request, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
+    pid = person_of(ctx)
+    settings = ctx.settings
+    limits = limits_of(settings)
+    try:
+        fields, temp, size = await _receive_file(request, settings.upload_dir, limits)
+    except videos_svc.VideoRejected as exc:
+        raise http_error(exc) from None
+    try:
+        exercise_id = _camera_exercise(fields.get("exercise_id", ""))
+        hold = None
+        if fields.get("hold_s"):
+            try:
+                hold = min(max(float(fields["hold_s"]), 0.0), 120.0)
+            except ValueError:
+                raise HTTPException(422, "hold_s must be a number of seconds.") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+    def store() -> Any:
+        uow = ctx.service_uow()
+        with uow:
+            return videos_svc.store_upload(uow.session, pid, exercise_id, temp, size, settings.upload_dir, limits,
+                                           _flag(fields.get("keep")), hold, ctx.now)
+
+    try:
+        rec = await run_blocking(store)
+    except (videos_svc.VideoRejected, videos_svc.VideoNotFound) as exc:
+        raise http_error(exc) from None
+    runner = job_runner(request.app)
+    try:
+        kwargs: dict[str, Any] = {"video_id": rec.id}
+        if settings.jobs_backend != "celery":
+            kwargs["database_url"] = settings.database_url
+        job_id = await run_blocking(lambda: runner.submit("analyze_upload", **kwargs))
+    except Exception as exc:  # the broker is down: say so, keep nothing
+        await run_blocking(_abandon, ctx, rec.id)
+        raise BackcoachError("The video could not be queued for analysis (the job service is not reachable). "
+                             "Nothing was kept; please try again later.") from exc
+    await run_blocking(_set_job, ctx, rec.id, job_id)
+    return PlainJSONResponse(await run_blocking(_get, ctx, pid, rec.id), status_code=202)
+
+
+def _abandon(ctx: Ctx, video_id: int) -> None:
+    from backcoach.storage import models as m
+
+    uow = ctx.service_uow()
+    with uow:
+        rec = uow.session.get(m.VideoAnalysis, video_id)
+        if rec is not None:
+            if rec.file_path:
+                Path(rec.file_path).unlink(missing_ok=True)
+            uow.session.delete(rec)
+            uow.session.commit()
+
+
+def _set_job(ctx: Ctx, video_id: int, job_id: str) -> None:
+    from backcoach.storage import models as m
+
+    uow = ctx.service_uow()
+    with uow:
+        rec = uow.session.get(m.VideoAnalysis, video_id)
+        if rec is not None:
+            rec.job_id = job_id
+            uow.session.commit()
+
+
+def _get(ctx: Ctx, pid: int, video_id: int) -> dict[str, Any]:
+    uow = ctx.service_uow(write=False)
+    with uow:
+        try:
+            return videos_svc.video_dict(videos_svc.video_for(uow.session, pid, video_id))
+        except videos_svc.VideoNotFound as exc:
+            raise http_error(exc) from None
+
+
+@router.get("/videos/{video_id}", summary="Status, progress and result of an uploaded video's analysis",
+            response_model=dict[str, Any])
+def get_video(video_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
+    return PlainJSONResponse(_get(ctx, person_of(ctx), video_id))
+
+
+@router.delete("/videos/{video_id}/file", status_code=204, summary="Delete a kept video (the result stays)")
+def delete_video_file(video_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
+    pid = person_of(ctx)
+    uow = ctx.service_uow()
+    with uow:
+        try:
+            videos_svc.delete_video(uow.session, pid, video_id)
+        except videos_svc.VideoNotFound as exc:
+            raise http_error(exc) from None
+    return PlainJSONResponse(None, status_code=204)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import http.client
 import json
 import os
@@ -57,8 +58,8 @@ def sign_up(port: int, i: int, run_id: int) -> str:
         return r.status, json.loads(data or b"null"), r.headers
 
     email = f"live-{run_id}-{i}@example.org"
-    s, b, _ = call("POST", "/api/auth/signup", {"email": email, "password": PASSWORD, "display_name": f"Live {i}"}, {})
-    assert s == 201, (s, b)
+    s, b, _ = call("POST", "/api/auth/signup", {"email": email, "password": PASSWORD, "display_name": f"Live {i}", "accept_privacy_notice": True}, {})
+    assert s == 202, (s, b)
     s, b, _ = call("POST", "/api/auth/token", {"email": email, "password": PASSWORD}, {})
     auth = {"Authorization": f"Bearer {b['access_token']}"}
     assert call("POST", "/api/screenings", {"answers": SCREENING}, auth)[0] == 201
@@ -76,49 +77,103 @@ def login_cookie(port: int, email: str) -> str:
     return r.getheader("set-cookie", "").split(";")[0]
 
 
+class RawSocket:
+    """A minimal WebSocket client on asyncio streams, so the load client costs little CPU.
+
+    Frames are sent with an all-zero masking key (allowed by RFC 6455: the payload is
+    XORed with zeros), so a message is its header plus the text as is."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def connect(cls, port: int, path: str, cookie: str, timeout: float = 30.0) -> "RawSocket":
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nCookie: {cookie}\r\n\r\n").encode())
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise ConnectionError(head.split(b"\r\n", 1)[0].decode(errors="replace"))
+        return cls(reader, writer)
+
+    def send(self, text: str) -> None:
+        data = text.encode()
+        n = len(data)
+        head = bytes([0x81, 0x80 | n]) if n < 126 else bytes([0x81, 0xFE]) + n.to_bytes(2, "big")
+        self.writer.write(head + b"\x00\x00\x00\x00" + data)
+
+    async def recv(self) -> tuple[int, bytes]:
+        b0, b1 = await self.reader.readexactly(2)
+        n = b1 & 0x7F
+        if n == 126:
+            n = int.from_bytes(await self.reader.readexactly(2), "big")
+        elif n == 127:
+            n = int.from_bytes(await self.reader.readexactly(8), "big")
+        return b0 & 0x0F, await self.reader.readexactly(n)
+
+    async def close(self) -> None:
+        try:
+            self.writer.write(b"\x88\x82\x00\x00\x00\x00\x03\xe8")
+            await self.writer.drain()
+            self.writer.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
 async def stream(port: int, cookie: str, frames: list[str], period: float, duration: float, start_at: float,
                  latencies: list[float], problems: list[str], counts: dict[str, int]) -> None:
-    from websockets.asyncio.client import connect
-
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     sent: list[float] = []
     offset = random.randrange(len(frames))
+    ws = None
     try:
-        async with connect(f"ws://127.0.0.1:{port}/ws/live/glute_bridge", additional_headers={"Cookie": cookie},
-                           max_size=2**16, compression=None, ping_interval=None) as ws:
-            ready = json.loads(await ws.recv())
-            if ready.get("type") != "ready":
-                problems.append(f"refused: {ready}")
-                return
+        ws = await RawSocket.connect(port, "/ws/live/glute_bridge", cookie)
+        opcode, ready = await ws.recv()
+        if b'"ready"' not in ready:
+            problems.append(f"refused: {ready[:200]!r}")
+            return
+        closed = asyncio.Event()
 
-            async def receiver() -> None:
-                async for msg in ws:
+        async def receiver() -> None:
+            try:
+                while True:
+                    opcode, msg = await ws.recv()
+                    if opcode == 8:
+                        closed.set()
+                        return
                     now = time.monotonic()
                     if sent:
                         latencies.append(now - sent.pop(0))
-                    if '"repetition": {' in msg:
+                    if b'"repetition": {' in msg:
                         counts["reps"] += 1
+            except (asyncio.IncompleteReadError, ConnectionError):
+                closed.set()
 
-            rx = asyncio.create_task(receiver())
-            t0 = time.monotonic()
-            k = 0
-            while True:
-                due = t0 + k * period
-                if due - t0 >= duration:
-                    break
-                await asyncio.sleep(max(0.0, due - time.monotonic()))
-                i = (offset + k) % len(frames)
-                sent.append(time.monotonic())
-                await ws.send('{"t":%.4f,%s' % (k * period, frames[i]))
-                counts["frames"] += 1
-                k += 1
-            deadline = time.monotonic() + 5
-            while sent and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            counts["unanswered"] += len(sent)
-            rx.cancel()
+        rx = asyncio.create_task(receiver())
+        t0 = time.monotonic()
+        k = 0
+        while not closed.is_set():
+            due = t0 + k * period
+            if due - t0 >= duration:
+                break
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            sent.append(time.monotonic())
+            ws.send('{"t":%.4f,%s' % (k * period, frames[(offset + k) % len(frames)]))
+            counts["frames"] += 1
+            k += 1
+        if closed.is_set():
+            problems.append("the server closed the connection")
+        deadline = time.monotonic() + 5
+        while sent and time.monotonic() < deadline and not closed.is_set():
+            await asyncio.sleep(0.05)
+        counts["unanswered"] += len(sent)
+        rx.cancel()
     except Exception as exc:  # noqa: BLE001 - a dropped or refused connection is what we count
         problems.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        if ws is not None:
+            await ws.close()
 
 
 async def load(port: int, cookies: list[str], frames: list[str], streams: int, duration: float, ramp: float
@@ -154,9 +209,11 @@ def main() -> None:
         emails = [sign_up(port, i, run_id) for i in range(args.accounts)]
         cookies = [login_cookie(port, e) for e in emails]
         cpu_before = server_cpu_seconds(proc)
+        client_before = time.process_time()
         t0 = time.monotonic()
         latencies, problems, counts = run(load(port, cookies, frames, args.streams, args.duration, args.ramp))
         elapsed = time.monotonic() - t0
+        client_cpu = time.process_time() - client_before
         cpu_after = server_cpu_seconds(proc)
     finally:
         stop_server(proc)
@@ -168,7 +225,8 @@ def main() -> None:
     if cpu_before is not None and cpu_after is not None:
         used = cpu_after - cpu_before
         print(f"server CPU: {used:.1f} s in {elapsed:.1f} s ({used / elapsed:.2f} of {os.cpu_count()} cores), "
-              f"{1000 * used / max(1, len(latencies)):.2f} ms per frame")
+              f"{1000 * used / max(1, len(latencies)):.2f} ms per frame; load client CPU: {client_cpu:.1f} s; "
+              f"machine load average now: {os.getloadavg()[0]:.1f}")
     for p in problems[:5]:
         print("  problem:", p)
     print(f"live streams: {args.streams} at {FPS:g} fps, p95 {pct(latencies, .95):.0f} ms, dropped {dropped}")

@@ -348,20 +348,39 @@ ASSESSMENT_QUESTIONS: tuple[tuple[str, str, str, tuple[str, ...], Any, Any], ...
     ("worse_standing_walking", "Is it worse when standing or walking for a while?", "bool", (), None, None),
     ("swayback", "Have you noticed a strong arch (swayback) in your lower back?", "bool", (), None, None),
     ("bridge_felt", "In a glute bridge, where do you feel it most?", "choice", ("glutes", "hamstrings", "lower_back"), None, None),
-    ("bridge_hold_s", "Bridge hold: seconds you can hold shoulders-hips-knees in a straight line (max 60)?", "number", (), 0, 60),
-    ("single_leg_bridge_reps_left", "Single-leg bridges on the LEFT leg before form is lost (max 25)?", "int", (), 0, 25),
-    ("single_leg_bridge_reps_right", "Single-leg bridges on the RIGHT leg (max 25)?", "int", (), 0, 25),
+    ("bridge_hold_s", "Bridge hold: seconds you can hold shoulders-hips-knees in a straight line (max {cap})?", "number", (), 0, "cap"),
+    ("single_leg_bridge_reps_left", "Single-leg bridges on the LEFT leg before form is lost (max {cap})?", "int", (), 0, "cap"),
+    ("single_leg_bridge_reps_right", "Single-leg bridges on the RIGHT leg (max {cap})?", "int", (), 0, "cap"),
     ("stance_hip_drop_left", "Standing 30 s on the LEFT leg, did the right hip drop?", "bool", (), None, None),
     ("stance_hip_drop_right", "Standing 30 s on the RIGHT leg, did the left hip drop?", "bool", (), None, None),
-    ("side_lying_hold_s_left", "Side-lying leg raise hold, LEFT leg up, seconds (max 60)?", "number", (), 0, 60),
-    ("side_lying_hold_s_right", "Side-lying leg raise hold, RIGHT leg up, seconds (max 60)?", "number", (), 0, 60),
+    ("side_lying_hold_s_left", "Side-lying leg raise hold, LEFT leg up, seconds (max {cap})?", "number", (), 0, "cap"),
+    ("side_lying_hold_s_right", "Side-lying leg raise hold, RIGHT leg up, seconds (max {cap})?", "number", (), 0, "cap"),
 )
+"""A "cap" upper bound is where the self-test stops, from thresholds.yaml (see assessment_questions)."""
+
+
+def assessment_questions() -> list[tuple[str, str, str, tuple[str, ...], Any, Any]]:
+    """The questions with the self-test caps filled in from the loaded thresholds (no copy here)."""
+    from backcoach.domain.assessment import self_test_cap
+    from backcoach.services.common import thresholds
+
+    out = []
+    for key, text, kind, choices, lo, hi in ASSESSMENT_QUESTIONS:
+        if hi == "cap":
+            cap = self_test_cap(key, thresholds())
+            hi = int(cap) if kind == "int" else cap
+            text = text.format(cap=f"{cap:g}")
+        out.append((key, text, kind, choices, lo, hi))
+    return out
 
 
 def ask_assessment() -> dict[str, Any]:
     """The assessment questions and guided self-tests; Enter skips an optional one."""
     try:
-        from backcoach.domain.assessment import SELF_TESTS
+        from backcoach.domain.assessment import self_tests
+        from backcoach.services.common import thresholds
+
+        SELF_TESTS = self_tests(thresholds())
     except ImportError:  # pragma: no cover - contract says it exists
         SELF_TESTS = ()
     out.print("Glute assessment: a few questions, then simple self-tests. Stop any test that hurts.\n", style="bold")
@@ -372,7 +391,7 @@ def ask_assessment() -> dict[str, Any]:
         except (IndexError, TypeError):
             pass
     answers: dict[str, Any] = {}
-    for key, text, kind, choices, lo, hi in ASSESSMENT_QUESTIONS:
+    for key, text, kind, choices, lo, hi in assessment_questions():
         value = _ask(text, kind, choices, lo, hi)
         if value is not None:
             answers[key] = value
@@ -579,6 +598,10 @@ def today(person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
         out.print(f"Reminder: {session.gate.reminder}", style="yellow")
     if session.done_today:
         out.print("You have already logged a session today.", style="green")
+    for change in session.stepped_back:
+        out.print(f"Changed after your last session: {change.text()}", style="yellow")
+    for rest in session.resting:
+        out.print(f"Resting today: {rest.text()}", style="yellow")
     if session.rest_day:
         out.print("Rest day: nothing planned. Gentle walking is fine.")
     for item in session.items:

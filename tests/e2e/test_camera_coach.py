@@ -185,6 +185,7 @@ def test_recorded_set_analysed_in_the_browser_fills_the_log(coach_server: tuple[
     reps = _wait_attr(page, "data-result-reps", lambda v: v != "", 420)
     assert reps == "5", page.locator("[data-recorded-problem]").inner_text()
     assert page.locator("ol.reps li").count() == 5
+    page.locator("ol.reps li canvas.rep-keyframe").nth(4).wait_for()  # each repetition with a keyframe
     shot(page, "coach-recorded")
     page.get_by_role("button", name="Add this set to today's log").click()
     page.get_by_role("link", name="Go to today's log").click()
@@ -255,3 +256,34 @@ def test_uploaded_set_analysed_by_a_celery_worker(coach_server: tuple[str, Any],
     assert body["status"] == "done" and body["result"]["reps"] == 5 and body["video_kept"] is False
     upload_dir = app.state.settings.upload_dir
     assert not any(upload_dir.iterdir())  # the worker deleted the video after analysing it
+
+
+def test_phone_today_starts_the_guided_session_above_the_fold_and_it_fills_the_log(
+        coach_server: tuple[str, Any], camera_browser: Any) -> None:
+    server, _app = coach_server
+    ctx = camera_browser.new_context(viewport={"width": 390, "height": 844})  # one Playwright per module
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_up(page, server)
+    answer_screening(page, server, "clear")
+    do_assessment(page, server)
+    page.goto(f"{server}/today")
+    start = page.get_by_role("link", name="Start guided session")
+    box = start.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844  # visible without scrolling on a 390x844 phone
+    start.click()
+    page.wait_for_url("**/guided")
+    step = page.locator("[data-step='0']")
+    for _ in range(3):
+        step.get_by_role("button", name="+1 repetition").click()
+    assert step.locator("[data-rep-count]").inner_text() == "3"
+    step.get_by_role("button", name="Set done, rest").click()
+    assert step.locator("[data-rest-box]").is_visible()  # the rest timer runs
+    assert "3 repetitions" in step.locator("[data-step-logged]").inner_text()
+    shot(page, "guided-phone")
+    page.goto(f"{server}/today")
+    assert page.locator('input[name="ex0_reps"]').input_value() == "3"
+    assert page.locator('input[name="ex0_sets"]').input_value() == "1"
+    assert errors == []
+    ctx.close()

@@ -36,6 +36,11 @@ def sign_up(page: Any, base: str, role: str = "person", code: str | None = None,
         page.get_by_label("Invitation code from your clinician (optional)").fill(code)
     page.get_by_role("button", name="Create account").click()
     page.wait_for_load_state()
+    # sign-up does not log in (it answers the same for an address that has an account): log in now
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
     return email
 
 

@@ -30,7 +30,7 @@ from .thresholds import Cutoffs, Thresholds
 
 __all__ = [
     "Side", "Severity", "AssessmentAnswers", "parse_assessment", "Thresholds", "WeaknessProfile",
-    "AssessmentResult", "assess", "SELF_TESTS", "SelfTest",
+    "AssessmentResult", "assess", "SELF_TESTS", "SelfTest", "self_tests", "self_test_cap",
 ]
 
 Side = Literal["left", "right", "central", "both"]
@@ -109,13 +109,7 @@ def parse_assessment(mapping: Mapping[str, object], thresholds: Thresholds) -> A
 
     ``thresholds``: loaded from ``catalog/thresholds.yaml``; the self-test caps come from there."""
     t = thresholds.assessment
-    caps = {
-        "bridge_hold_s": t.bridge_hold_s.cap,
-        "single_leg_bridge_reps_left": t.single_leg_bridge_reps.cap,
-        "single_leg_bridge_reps_right": t.single_leg_bridge_reps.cap,
-        "side_lying_hold_s_left": t.side_lying_hold_s.cap,
-        "side_lying_hold_s_right": t.side_lying_hold_s.cap,
-    }
+    caps = {key: getattr(t, test).cap for key, test in _CAPPED.items()}
     if not isinstance(mapping, Mapping):
         raise InvalidAnswers("The assessment answers must be a set of keys with their answers.")
     values: dict[str, object] = {}
@@ -204,10 +198,10 @@ SELF_TESTS: tuple[SelfTest, ...] = (
     SelfTest("bridge_hold_s", "Bridge hold",
              "Lie on your back, knees bent, feet flat. Lift your hips until shoulders, hips and knees are in a "
              "straight line and hold. Stop the clock when your hips drop, your back arches or it hurts more than "
-             "a little; stop at 60 seconds. Enter the seconds."),
+             "a little; stop at {cap} seconds. Enter the seconds."),
     SelfTest("single_leg_bridge_reps", "Single-leg bridge",
              "Lie on your back with one knee bent and the other leg straight. Lift your hips to a straight line "
-             "and lower, as many times as you can with good form (hips level, no arching), up to 25. Enter the "
+             "and lower, as many times as you can with good form (hips level, no arching), up to {cap}. Enter the "
              "number for each side."),
     SelfTest("single_leg_stance", "Standing on one leg",
              "Stand on one leg for 30 seconds, near a wall for safety, in front of a mirror or camera. Watch the "
@@ -216,8 +210,32 @@ SELF_TESTS: tuple[SelfTest, ...] = (
     SelfTest("side_lying_hold_s", "Side-lying leg raise hold",
              "Lie on your side, bottom knee bent. Lift the straight top leg a little, slightly behind your body, "
              "toes forward, and hold. Stop when the leg drops, drifts forward or it hurts more than a little; "
-             "stop at 60 seconds. Enter the seconds for each side."),
+             "stop at {cap} seconds. Enter the seconds for each side."),
 )
+"""Instructions with ``{cap}`` where the test stops; :func:`self_tests` fills in the caps from the thresholds."""
+
+
+_CAPPED = {"bridge_hold_s": "bridge_hold_s", "single_leg_bridge_reps_left": "single_leg_bridge_reps",
+           "single_leg_bridge_reps_right": "single_leg_bridge_reps", "side_lying_hold_s_left": "side_lying_hold_s",
+           "side_lying_hold_s_right": "side_lying_hold_s"}
+
+
+def self_test_cap(key: str, thresholds: Thresholds) -> float | None:
+    """Where a self-test answer stops (``thresholds.yaml``, ``assessment.<test>.cap``); None if uncapped.
+
+    ``key``: an answer key (``single_leg_bridge_reps_left``) or a test id (``single_leg_bridge_reps``)."""
+    test = _CAPPED.get(key, key)
+    cutoffs = getattr(thresholds.assessment, test, None)
+    return cutoffs.cap if isinstance(cutoffs, Cutoffs) else None
+
+
+def self_tests(thresholds: Thresholds) -> tuple[SelfTest, ...]:
+    """The self-tests with their instructions, the caps filled in from the thresholds."""
+    out = []
+    for test in SELF_TESTS:
+        cap = self_test_cap(test[0], thresholds)
+        out.append(SelfTest(test[0], test[1], test[2].format(cap=f"{cap:g}") if cap is not None else test[2]))
+    return tuple(out)
 
 
 def _grade(value: float, cutoffs: Cutoffs) -> Severity:

@@ -21,6 +21,7 @@ _SCREENING_RISK = {
     "see_clinician": ("moderate", "Book a review with a clinician"),
     "clear": ("low", "No warning sign found"),
 }
+SURVEY = [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}]
 _PAIN_KIND_TEXT = {
     "daily": "Pain now (daily check-in)",
     "during": "Pain during exercise",
@@ -57,14 +58,9 @@ def person_bundle(record: PersonRecord) -> dict[str, Any]:
     ]
     for index, screening in enumerate(record.screenings):
         response_url = _urn(ns, "screening", index)
-        entries.append(_entry(response_url, {
-            "resourceType": "QuestionnaireResponse",
-            "status": "completed",
-            "questionnaire": f"{BACKCOACH_SYSTEM}/Questionnaire/red-flag-screening",
-            "subject": subject,
-            "authored": _iso(screening.at),
-            "item": [_answer_item(key, value) for key, value in sorted(screening.answers.items())],
-        }))
+        entries.append(_entry(response_url, _questionnaire_response(
+            "red-flag-screening", subject, screening.at,
+            [_answer_item(key, value) for key, value in sorted(screening.answers.items())])))
         risk, text = _SCREENING_RISK[screening.level]
         entries.append(_entry(_urn(ns, "risk", index), {
             "resourceType": "RiskAssessment",
@@ -85,8 +81,7 @@ def person_bundle(record: PersonRecord) -> dict[str, Any]:
         entries.append(_entry(_urn(ns, "pain", index), {
             "resourceType": "Observation",
             "status": "final",
-            "category": [{"coding": [{
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}],
+            "category": SURVEY,
             "code": {
                 "coding": [{"system": LOINC, "code": PAIN_LOINC,
                             "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}],
@@ -98,14 +93,8 @@ def person_bundle(record: PersonRecord) -> dict[str, Any]:
         }))
     for index, outcome in enumerate(record.outcomes):
         response_url = _urn(ns, "outcome", index)
-        entries.append(_entry(response_url, {
-            "resourceType": "QuestionnaireResponse",
-            "status": "completed",
-            "questionnaire": f"{BACKCOACH_SYSTEM}/Questionnaire/{outcome.instrument}|{outcome.version}",
-            "subject": subject,
-            "authored": _iso(outcome.at),
-            "item": _outcome_items(outcome.answers),
-        }))
+        entries.append(_entry(response_url, _questionnaire_response(
+            f"{outcome.instrument}|{outcome.version}", subject, outcome.at, _outcome_items(outcome.answers))))
         code = {"coding": [{"system": f"{BACKCOACH_SYSTEM}/outcome", "code": outcome.instrument,
                             "display": outcome.title}], "text": outcome.title}
         if outcome.instrument == "pain_score":
@@ -113,8 +102,7 @@ def person_bundle(record: PersonRecord) -> dict[str, Any]:
         observation: dict[str, Any] = {
             "resourceType": "Observation",
             "status": "final",
-            "category": [{"coding": [{
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}],
+            "category": SURVEY,
             "code": code,
             "subject": subject,
             "effectiveDateTime": _iso(outcome.at),
@@ -143,6 +131,13 @@ def person_bundle(record: PersonRecord) -> dict[str, Any]:
         "timestamp": _iso(record.generated_at),
         "entry": entries,
     }
+
+
+def _questionnaire_response(questionnaire: str, subject: dict[str, Any], at: datetime,
+                            items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"resourceType": "QuestionnaireResponse", "status": "completed",
+            "questionnaire": f"{BACKCOACH_SYSTEM}/Questionnaire/{questionnaire}", "subject": subject,
+            "authored": _iso(at), "item": items}
 
 
 def _answer_item(key: str, value: Any) -> dict[str, Any]:

@@ -107,9 +107,56 @@ class SessionItem:
                 "dose": self.prescription.describe(), "exercise": self.exercise}
 
 
+def _day(day: dt.date) -> str:
+    """A date as people read it ("Wed 2 Dec 2026")."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+@dataclass(frozen=True)
+class RestingItem:
+    """An exercise resting after a step back at its gentlest step: not done today, and when it returns."""
+
+    prescription: Any  # domain.program.Prescription (with rest_until)
+    name: str
+
+    @property
+    def back_on(self) -> dt.date:
+        return self.prescription.rest_until + dt.timedelta(days=1)
+
+    def text(self) -> str:
+        return (f"{self.name} is resting after a step back (it was already at its gentlest level). It comes back on "
+                f"{_day(self.back_on)} at {self.prescription.describe()}.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise_id": self.prescription.exercise_id, "name": self.name,
+                "rest_until": self.prescription.rest_until.isoformat(), "back_on": self.back_on.isoformat(),
+                "text": self.text()}
+
+
+@dataclass(frozen=True)
+class StepBack:
+    """A step back the rules took since the last session, shown on Today so the change is seen."""
+
+    exercise_id: str
+    name: str
+    before: str
+    after: str
+    reason: str
+
+    def text(self) -> str:
+        return f"{self.name}: stepped back from {self.before} to {self.after}. {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise_id": self.exercise_id, "name": self.name, "before": self.before, "after": self.after,
+                "reason": self.reason, "text": self.text()}
+
+
 @dataclass(frozen=True)
 class TodaysSession:
-    """Today's session, or a rest day, with the gate's standing reminder."""
+    """Today's session, or a rest day, with the gate's standing reminder.
+
+    `sessions_this_week` counts days with a session this week, today included (one session
+    a day counts), so it agrees with `done_today`."""
 
     person_id: int
     day: dt.date
@@ -120,6 +167,8 @@ class TodaysSession:
     sessions_this_week: int
     days_per_week: int
     gate: GateInfo
+    resting: tuple[RestingItem, ...] = ()
+    stepped_back: tuple[StepBack, ...] = ()
     clinician_note: Optional[dict[str, Any]] = None  # the latest note a clinician wrote with an adjustment
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,6 +180,8 @@ class TodaysSession:
             "rest_day": self.rest_day, "done_today": self.done_today,
             "sessions_this_week": self.sessions_this_week, "days_per_week": self.days_per_week,
             "exercises": [i.to_dict() for i in self.items],
+            "resting": [r.to_dict() for r in self.resting],
+            "stepped_back": [s.to_dict() for s in self.stepped_back],
             "reminder": self.gate.reminder, "gate": self.gate.to_dict(), "disclaimer": DISCLAIMER,
         }
 
@@ -140,28 +191,57 @@ def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysS
 
     Raises ProgramLocked (with the gate's reasons) when the program may not continue.
     """
+    from backcoach.domain.program import resting
     from backcoach.domain.program import todays_session as domain_todays_session
 
     now = require_aware(now)
     today = now.date()
+    cat = catalog()
     with uow:
         get_person(uow, person_id)
         info = gate_for(uow, person_id, now)
         require_allowed(info)
         record = active_program(uow, person_id)
         program = program_of(record)
-        logs = uow.sessions.list_for(person_id, since=week_start(today))
-        before_today = sum(1 for s in logs if s.performed_on < today)
-        done_today = any(s.performed_on == today for s in logs)
-        earlier = [s.performed_on for s in uow.sessions.list_for(person_id, since=today - dt.timedelta(days=7))
-                   if s.performed_on < today]
-        prescriptions = tuple(domain_todays_session(program, catalog(), today, before_today,
+        days = set(uow.sessions.dates_for(person_id, since=min(week_start(today), today - dt.timedelta(days=7))))
+        this_week = {d for d in days if week_start(today) <= d <= today}
+        before_today = sum(1 for d in this_week if d < today)  # one session a day counts
+        done_today = today in days
+        earlier = [d for d in days if d < today]
+        prescriptions = tuple(domain_todays_session(program, cat, today, before_today,
                                                     last_session_on=max(earlier) if earlier else None))
-        items = tuple(SessionItem(p, exercise_summary(catalog().get(p.exercise_id))) for p in prescriptions)
+        items = tuple(SessionItem(p, exercise_summary(cat.get(p.exercise_id))) for p in prescriptions)
+        rests = tuple(RestingItem(p, cat.get(p.exercise_id).name) for p in resting(program, today))
         return TodaysSession(person_id=person_id, day=today, phase=program.phase, items=items,
-                             rest_day=not items, done_today=done_today, sessions_this_week=before_today,
-                             days_per_week=program.days_per_week, gate=info,
+                             rest_day=not items, done_today=done_today, sessions_this_week=len(this_week),
+                             days_per_week=program.days_per_week, gate=info, resting=rests,
+                             stepped_back=_recent_step_backs(uow, person_id, now, max(days) if days else None),
                              clinician_note=latest_clinician_note(uow, person_id, now))
+
+
+def _recent_step_backs(uow: UnitOfWork, person_id: int, now: dt.datetime,
+                       last_session_on: Optional[dt.date]) -> tuple[StepBack, ...]:
+    """The rules' step backs since the latest session day began (after it, or the morning after)."""
+    from backcoach.domain.program import Prescription
+
+    if last_session_on is None:
+        return ()
+    cat = catalog()
+    out: list[StepBack] = []
+    for d in uow.decisions.list_for(person_id, limit=40):  # newest first
+        if d.at.astimezone(now.tzinfo).date() < last_session_on:
+            break
+        if d.source != "rule" or d.action != "regress" or any(s.exercise_id == d.exercise_id for s in out):
+            continue
+        before, after = Prescription.from_dict(d.before), Prescription.from_dict(d.after)
+        name = cat.get(before.exercise_id).name
+        after_text = after.describe() if after.exercise_id == before.exercise_id else \
+            f"{cat.get(after.exercise_id).name}, {after.describe()}"
+        if after.rest_until is not None and after.rest_until >= now.date():
+            after_text = f"a rest until {_day(after.rest_until)}"
+        reason = next((r for r in d.reasons if r), "")
+        out.append(StepBack(d.exercise_id, name, before.describe(), after_text, reason))
+    return tuple(reversed(out))
 
 
 NOTE_SHOWN_DAYS = 28  # how long a clinician's note stays on the person's Today

@@ -160,7 +160,7 @@ def record_clearance(
             raise ClearanceRefused(
                 f"Nothing to clear: the latest screen ({latest.level.replace('_', ' ')}) does not pause the program."
             )
-        if latest.at < now - dt.timedelta(days=7):
+        if latest.at < now - dt.timedelta(days=thresholds().monitoring.rescreen_days):  # the weekly re-screen
             raise ClearanceRefused(
                 "The latest screen is more than a week old. Answer the screening questions again first, "
                 "then record the clearance against the new screen."

@@ -129,15 +129,15 @@ SELF_TEST_FIELDS = (
         "match": "bridge_hold", "title": "Bridge hold",
         "instructions": "Lie on your back, knees bent, feet flat and hip-width apart. Squeeze your buttocks and lift "
                         "your hips until shoulders, hips and knees make a straight line. Hold as long as you can keep "
-                        "that line without arching your lower back (stop at 60 seconds). Stop if it hurts more than a little.",
-        "fields": (("bridge_hold_s", "Seconds held (0 to 60)", "number", 0, 60),),
+                        "that line without arching your lower back (stop at {cap} seconds). Stop if it hurts more than a little.",
+        "fields": (("bridge_hold_s", "Seconds held (0 to {cap})", "number", 0, "cap"),),
     },
     {
         "match": "single_leg_bridge", "title": "Single-leg bridge",
         "instructions": "From the bridge position, straighten one leg and lift your hips using the other leg. Count "
-                        "clean repetitions until your hips drop, twist or your back takes over (stop at 25). Then swap sides.",
-        "fields": (("single_leg_bridge_reps_left", "Repetitions, standing on the left leg (0 to 25)", "int", 0, 25),
-                   ("single_leg_bridge_reps_right", "Repetitions, standing on the right leg (0 to 25)", "int", 0, 25)),
+                        "clean repetitions until your hips drop, twist or your back takes over (stop at {cap}). Then swap sides.",
+        "fields": (("single_leg_bridge_reps_left", "Repetitions, standing on the left leg (0 to {cap})", "int", 0, "cap"),
+                   ("single_leg_bridge_reps_right", "Repetitions, standing on the right leg (0 to {cap})", "int", 0, "cap")),
     },
     {
         "match": "stance", "title": "Single-leg stance",
@@ -150,9 +150,9 @@ SELF_TEST_FIELDS = (
         "match": "side_lying", "title": "Side-lying leg raise hold",
         "instructions": "Lie on your side with the bottom knee bent. Keep the top leg straight and in line with your body, "
                         "toes pointing forward, and lift it about a foot. Hold as long as you can without rolling "
-                        "backwards (stop at 60 seconds). Then swap sides.",
-        "fields": (("side_lying_hold_s_left", "Seconds held, lifting the left leg (0 to 60)", "number", 0, 60),
-                   ("side_lying_hold_s_right", "Seconds held, lifting the right leg (0 to 60)", "number", 0, 60)),
+                        "backwards (stop at {cap} seconds). Then swap sides.",
+        "fields": (("side_lying_hold_s_left", "Seconds held, lifting the left leg (0 to {cap})", "number", 0, "cap"),
+                   ("side_lying_hold_s_right", "Seconds held, lifting the right leg (0 to {cap})", "number", 0, "cap")),
     },
 )
 
@@ -173,15 +173,35 @@ ASSESSMENT_PATTERN = (
 BRIDGE_FELT = ("bridge_felt", "When you do a bridge, where do you feel it most?", ("glutes", "hamstrings", "lower_back"))
 
 
-def self_tests() -> list[dict[str, Any]]:
-    """Our field layout, with the domain's instructions (SELF_TESTS) where it has them."""
-    try:
-        from backcoach.domain.assessment import SELF_TESTS
-    except ImportError:
-        SELF_TESTS = ()
+def _with_caps() -> list[dict[str, Any]]:
+    """SELF_TEST_FIELDS with "{cap}" and the "cap" bounds filled in from the loaded thresholds."""
+    from backcoach.domain.assessment import self_test_cap
+    from backcoach.services.common import thresholds
+
     out = []
     for t in SELF_TEST_FIELDS:
-        domain = next((s for s in SELF_TESTS if t["match"] in str(s[0])), None)
+        fields, caps = [], []
+        for key, label, kind, lo, hi in t["fields"]:
+            if hi == "cap":
+                cap = self_test_cap(key, thresholds())
+                caps.append(cap)
+                hi = int(cap) if kind == "int" else cap
+                label = label.format(cap=f"{cap:g}")
+            fields.append((key, label, kind, lo, hi))
+        text = t["instructions"].format(cap=f"{caps[0]:g}") if caps else t["instructions"]
+        out.append({**t, "fields": tuple(fields), "instructions": text})
+    return out
+
+
+def self_tests() -> list[dict[str, Any]]:
+    """Our field layout, with the domain's instructions (SELF_TESTS) where it has them."""
+    from backcoach.domain.assessment import self_tests as domain_self_tests
+    from backcoach.services.common import thresholds
+
+    tests = domain_self_tests(thresholds())
+    out = []
+    for t in _with_caps():
+        domain = next((s for s in tests if t["match"] in str(s[0])), None)
         out.append({**t, "title": domain[1] if domain else t["title"],
                     "instructions": domain[2] if domain else t["instructions"]})
     return out
@@ -197,7 +217,7 @@ def assessment_answers_from_form(form: dict[str, str]) -> tuple[dict[str, Any], 
     for key, label in ASSESSMENT_PATTERN:
         a[key] = p.bool_field(form, key, label, required=False)
     a[BRIDGE_FELT[0]] = p.choice_field(form, BRIDGE_FELT[0], BRIDGE_FELT[1], BRIDGE_FELT[2], required=False)
-    for t in SELF_TEST_FIELDS:
+    for t in _with_caps():
         for key, label, kind, lo, hi in t["fields"]:
             if kind == "bool":
                 a[key] = p.bool_field(form, key, label, required=False)

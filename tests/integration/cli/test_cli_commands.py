@@ -429,3 +429,21 @@ def test_screen_still_shows_the_result_when_the_database_is_down(cli, env, tmp_p
 def test_bad_database_urls_are_one_line(cli, env, url, fragment):
     env["DATABASE_URL"] = url
     assert fragment in one_error_line(cli("status"))
+
+
+def test_today_shows_a_step_back_and_a_resting_exercise(cli, tmp_path):
+    # A step back at the gentlest step rests the exercise; `today` says so, and the week
+    # count agrees with "already logged a session today".
+    start(cli, tmp_path)
+    today_json = json.loads(cli("today", "--json", now=at(0, 9)).stdout)
+    logged = cli("log", "--file", str(session_file(tmp_path, today_json, pain=8)), "--json", now=at(0, 18))
+    assert logged.exit_code == 0, logged.stderr
+    text = cli("today", now=at(1, 9))
+    assert text.exit_code == 0, text.stderr
+    assert "Resting today:" in text.stdout and "comes back on" in text.stdout
+    assert "Changed after your last session:" in text.stdout
+    same_day = cli("today", now=at(0, 19))
+    assert "(1 of 5 sessions done this week)" in same_day.stdout and "already logged a session today" in same_day.stdout
+    rested = json.loads(cli("today", "--json", now=at(1, 9)).stdout)
+    assert {r["exercise_id"] for r in rested["resting"]} == {"glute_bridge", "clamshell"}
+    assert not {"glute_bridge", "clamshell"} & {e["exercise_id"] for e in rested["exercises"]}

@@ -139,3 +139,26 @@ def test_a_new_person_without_screening_gets_a_clear_page_everywhere(app, url):
     assert page.status_code in (200, 409), (url, page.status_code)
     if page.status_code == 409:
         assert "safety check" in page.text.lower()
+
+
+def test_a_step_back_at_the_gentlest_step_shows_on_today_with_the_week_count(app):
+    # Bug: a step back could leave Today unchanged, and the week said "0 of 5" next to
+    # "you already logged a session today".
+    user = person_with_program(app)
+    data, before = _log_form(user)
+    for key in [k for k in data if k.endswith("_pain")]:
+        data[key] = "8"
+    r = user.client.post("/today/log", data=data, follow_redirects=False)
+    assert r.status_code == 303
+    page = user.client.get("/today")
+    assert page.status_code == 200
+    assert "sessions this week: 1 of" in page.text and "you already logged a session today" in page.text
+    assert "Resting today:" in page.text and "comes back on" in page.text
+    assert "Changed after your last session:" in page.text
+    api = user.get("/api/today")
+    assert api.status_code == 200, api.text
+    shown_before = set(re.findall(r'name="ex\d+_id" value="([^"]+)"', before))
+    shown_after = set(re.findall(r'name="ex\d+_id" value="([^"]+)"', page.text))
+    assert shown_before and not (shown_after & shown_before)
+    # the first steps of their ladders rest; the others moved one step down
+    assert {r["exercise_id"] for r in api.json()["resting"]} == {"glute_bridge", "clamshell"} & shown_before

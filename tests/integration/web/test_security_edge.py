@@ -75,7 +75,8 @@ def test_the_per_path_limits_are_a_settings_table(monkeypatch, tmp_path):
 # -- 6: control characters ------------------------------------------------------------------
 
 def _signup_body(**overrides):
-    body = {"email": f"nul-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD, "display_name": "Nul Test"}
+    body = {"email": f"nul-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD, "display_name": "Nul Test",
+            "accept_privacy_notice": True}
     body.update(overrides)
     return body
 
@@ -103,7 +104,7 @@ def test_control_characters_in_a_key_the_query_or_a_page_form_are_refused(app):
     page = client.get("/signup")
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     r = client.post("/signup", data={"csrf_token": csrf, "email": "p@example.org", "password": PASSWORD,
-                                     "display_name": f"Ana{NUL}", "role": "person"})
+                                     "display_name": f"Ana{NUL}", "role": "person", "accept_privacy_notice": "yes"})
     assert r.status_code == 422 and "display_name" in r.text and "text/html" in r.headers["content-type"]
     r = client.post("/signup", files={"x": ("a.txt", b"...")},
                     data={"csrf_token": csrf, "display_name": f"Ana{NUL}"})

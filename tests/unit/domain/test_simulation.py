@@ -84,6 +84,21 @@ def test_flare_up_steps_back_pauses_and_recovers(courses) -> None:
     assert "progress" in later
     dues = sorted({a.due_on for d in days for a in d.alerts if a.code == "six_week_rule"})
     assert len(dues) >= 3 and all((b - a).days == 7 for a, b in zip(dues, dues[1:]))
+    # Corrected rules (issue 8): the phase is judged after each session and never moves on
+    # while worsening pauses progression; before, the simulator moved to strengthening at the
+    # start of day 15, the very day of the flare, and the live service disagreed with it.
+    assert all(d.phase == "activation" for d in days[14:max(worsening_days)])
+
+
+def test_the_shipped_examples_run_through_the_cli_for_60_days() -> None:
+    from typer.testing import CliRunner
+
+    from backcoach.cli import app
+
+    for name in ("steady_improvement", "flare_up", "red_flag"):
+        result = CliRunner().invoke(app, ["simulate", "--profile", name, "--days", "60", "--start", "2026-11-02"])
+        assert result.exit_code == 0, result.output
+        assert "final phase:" in result.output
 
 
 def test_red_flag_locks_at_once_and_for_good(courses) -> None:

@@ -388,6 +388,31 @@
     var body = await res.json().catch(function () { return {}; });
     if (!res.ok) { problem("[data-recorded-problem]", body.detail || "The analysis failed. Please try again."); return; }
     showResult(body);
+    await keyframes(v, frames, body);
+  }
+
+  /* One picture per repetition, at its top, with the skeleton found there (drawn on this device). */
+  async function keyframes(v, frames, body) {
+    var items = root.querySelectorAll("ol.reps li");
+    var reps = (body.result && body.result.repetitions) || [];
+    for (var i = 0; i < reps.length && i < items.length; i++) {
+      var peak = reps[i].peak_s;
+      if (peak == null) continue;
+      var best = frames[0];
+      frames.forEach(function (f) { if (Math.abs(f.t - peak) < Math.abs(best.t - peak)) best = f; });
+      await seek(v, best.t);
+      var c = document.createElement("canvas");
+      var w = 160, h = Math.round(160 * (v.videoHeight || 9) / (v.videoWidth || 16));
+      c.width = w; c.height = h;
+      c.className = "rep-keyframe";
+      c.setAttribute("role", "img");
+      c.setAttribute("aria-label", "Repetition " + (i + 1) + " at its top");
+      c.getContext("2d").drawImage(v, 0, 0, w, h);
+      var overlay = document.createElement("canvas");
+      drawSkeleton(overlay, { width: w, height: h, landmarks: best.landmarks });
+      c.getContext("2d").drawImage(overlay, 0, 0);
+      items[i].insertBefore(c, items[i].firstChild);
+    }
   }
 
   // ---------------------------------------------------------------- recorded set, uploaded

@@ -65,7 +65,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/static"): R(api(307)),  # the folder itself (redirected to /static/); its files are public
     # accounts
     ("GET", "/api/auth/csrf"): R(api(200)),
-    ("POST", "/api/auth/signup"): R(api(201)),
+    ("POST", "/api/auth/signup"): R(api(202)),  # the same answer whether or not the address is taken
     ("POST", "/api/auth/login"): R(api(200)),
     ("POST", "/api/auth/token"): R(api(200)),
     ("POST", "/api/auth/logout"): R(api(204, SIGNED_IN), fresh=True),

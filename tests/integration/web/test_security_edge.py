@@ -206,3 +206,31 @@ def test_hsts_is_sent_over_https_only_unless_configured(app, tmp_path):
     settings = Settings(database_url=f"sqlite:///{tmp_path}/h.sqlite3", secret_key="k", data_dir=tmp_path, hsts="always")
     always = TestClient(create_app(settings, WebOptions(fast_password_hash=True)), base_url="http://testserver")
     assert "strict-transport-security" in always.get("/login").headers
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgresql_gives_a_clear_503_also_for_log_in(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from postgres_support import fresh_postgres_database
+
+    from backcoach.storage.database import dispose_engines, make_engine
+
+    with fresh_postgres_database("backcoach_ro") as url:
+        writer = create_app(Settings(database_url=url, secret_key="k", data_dir=tmp_path),
+                            WebOptions(fast_password_hash=True))
+        user = sign_up(writer)
+        dispose_engines()
+        admin = make_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{make_url(url).database}" SET default_transaction_read_only = on'))
+        admin.dispose()
+        app = create_app(Settings(database_url=url, secret_key="k", data_dir=tmp_path),
+                         WebOptions(fast_password_hash=True, run_migrations=False))
+        client = new_client(app)
+        r = client.post("/api/auth/login", json={"email": user.email, "password": "not the password at all"})
+        assert r.status_code == 503, r.text
+        assert "read-only or full" in r.json()["detail"] and "postgres" not in r.text.lower()
+        r = client.post("/api/pain", json={"nprs": 2}, headers=user.bearer)
+        assert r.status_code == 503 and "nothing was changed" in r.json()["detail"]

@@ -59,7 +59,7 @@ def sign_up(port: int, i: int, run_id: int) -> str:
 
     email = f"live-{run_id}-{i}@example.org"
     s, b, _ = call("POST", "/api/auth/signup", {"email": email, "password": PASSWORD, "display_name": f"Live {i}", "accept_privacy_notice": True}, {})
-    assert s == 201, (s, b)
+    assert s == 202, (s, b)
     s, b, _ = call("POST", "/api/auth/token", {"email": email, "password": PASSWORD}, {})
     auth = {"Authorization": f"Bearer {b['access_token']}"}
     assert call("POST", "/api/screenings", {"answers": SCREENING}, auth)[0] == 201

@@ -84,7 +84,7 @@ def person_with_program(base: str, email: str) -> dict[str, str]:
 
     with httpx.Client(base_url=base, timeout=30) as http:
         r = http.post("/api/auth/signup", json=signup_body(email))
-        assert r.status_code == 201, r.text
+        assert r.status_code == 202, r.text
     with httpx.Client(base_url=base, timeout=30) as http:
         r = http.post("/api/auth/token", json={"email": email, "password": PASSWORD})
         assert r.status_code == 200, r.text

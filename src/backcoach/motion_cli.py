@@ -24,6 +24,8 @@ def analyze(
     keyframes: Optional[Path] = typer.Option(None, "--keyframes", help="Write one PNG per repetition, at its top, into this folder."),
     hold_seconds: Optional[float] = typer.Option(None, "--hold-seconds", min=0, help="Prescribed squeeze at the top of each repetition, in seconds (from your program's dose). Without it, holds are not judged."),
     prescribed_hold: Optional[float] = typer.Option(None, "--prescribed-hold", help="Prescribed time for a timed hold (side plank, bird dog, dead bug), in seconds."),
+    lift_seconds: Optional[float] = typer.Option(None, "--lift-seconds", min=0.1, help="The tempo cue you were given for lifting, in seconds [default: from catalog/motion.yaml, 2]."),
+    lower_seconds: Optional[float] = typer.Option(None, "--lower-seconds", min=0.1, help="The tempo cue you were given for lowering, in seconds [default: from catalog/motion.yaml, 2]."),
     fps: Optional[float] = typer.Option(None, "--fps", min=1, max=60, help="Frames per second analysed (the video is sampled down to this) [default: from catalog/motion.yaml, 8]."),
 ) -> None:
     """Count repetitions in a video of one set and say what to fix, repetition by repetition."""
@@ -38,7 +40,8 @@ def analyze(
     config = motion_config()
     fps = config.sampling.sample_fps if fps is None else fps
     err = Console(stderr=True)
-    options = CheckOptions(hold_target_s=hold_seconds or None, prescribed_hold_s=prescribed_hold)
+    tempo = {k: v for k, v in (("lift_s", lift_seconds), ("lower_s", lower_seconds)) if v is not None}
+    options = CheckOptions(hold_target_s=hold_seconds or None, prescribed_hold_s=prescribed_hold, **tempo)
     try:
         with Progress(TextColumn("Analysing {task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                       TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:

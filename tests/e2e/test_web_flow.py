@@ -20,8 +20,9 @@ NO_KEYS = ("first_episode", "leg_numbness_or_tingling", "bladder_change", "bowel
            "recent_infection_or_spinal_procedure", "walking_unsteady", "thoracic_pain", "morning_stiffness_over_30_min")
 
 
-def sign_up(page: Any, base: str, role: str = "person", code: str | None = None, name: str = "Alex") -> str:
-    email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+def sign_up(page: Any, base: str, role: str = "person", code: str | None = None, name: str = "Alex",
+            email: str | None = None) -> str:
+    email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
     page.goto(f"{base}/signup")
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Email address").fill(email)
@@ -34,6 +35,11 @@ def sign_up(page: Any, base: str, role: str = "person", code: str | None = None,
     if code:
         page.get_by_label("Invitation code from your clinician (optional)").fill(code)
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_load_state()
+    # sign-up does not log in (it answers the same for an address that has an account): log in now
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
     return email
 

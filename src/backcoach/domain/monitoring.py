@@ -99,10 +99,20 @@ def mean_pain(entries: Sequence[PainEntry], end: date, days: int) -> float | Non
 def best_weekly_mean(entries: Sequence[PainEntry], today: date, thresholds: Thresholds) -> float | None:
     """The lowest 7-day mean among the windows ending on each of the last 28 days (today included)."""
     m = thresholds.monitoring
-    means = [mean_pain(entries, today - timedelta(days=back), m.mean_window_days)
-             for back in range(m.worsening_best_window_days)]
-    known = [value for value in means if value is not None]
-    return min(known) if known else None
+    span = m.worsening_best_window_days + m.mean_window_days - 1
+    first = today - timedelta(days=span - 1)
+    sums, counts = [0] * span, [0] * span  # per day, oldest first: one pass over the entries
+    for e in entries:
+        if e.kind == "daily" and first <= e.at.date() <= today:
+            sums[(e.at.date() - first).days] += e.nprs
+            counts[(e.at.date() - first).days] += 1
+    best: float | None = None
+    for end in range(m.mean_window_days - 1, span):  # each 7-day window ending on one of the 28 days
+        n = sum(counts[end - m.mean_window_days + 1:end + 1])
+        if n:
+            mean = sum(sums[end - m.mean_window_days + 1:end + 1]) / n
+            best = mean if best is None else min(best, mean)
+    return best
 
 
 def worsening_reference(entries: Sequence[PainEntry], today: date, thresholds: Thresholds) -> float | None:

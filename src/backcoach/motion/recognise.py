@@ -64,14 +64,6 @@ def recognise(cleaned: LandmarkSequence) -> tuple[str, float]:
     return exercise, confidence
 
 
-def _recognise(cleaned: LandmarkSequence) -> tuple[str, bool]:
-    """(exercise, confident) for the posture check of a named exercise."""
-    exercise, confidence = _recognise_scored(cleaned)[:2]
-    if exercise is None:
-        raise UnknownExerciseError("not recognised")
-    return exercise, confidence >= motion_config().recognition.min_confidence
-
-
 def _share(flags: np.ndarray, valid: np.ndarray) -> float:
     return float(np.mean(flags[valid])) if valid.any() else 0.0
 

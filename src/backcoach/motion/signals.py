@@ -210,19 +210,6 @@ def in_picture(seq: LandmarkSequence, idx: list[int],
     return inside & (seq.vis[:, idx] >= min_visibility)
 
 
-def roll_deg(v_start: np.ndarray, v_now: np.ndarray) -> float:
-    """How far a left-right line (shoulders or hips) has turned about the body's long axis.
-
-    Seen from the front, a body lying on its side that rolls backwards or forwards turns
-    this line in depth, so it looks shorter (or longer): the turn is the arc-cosine of the
-    length ratio. Turning within the picture is side-bending, judged elsewhere.
-    """
-    la, lb = float(np.linalg.norm(v_start)), float(np.linalg.norm(v_now))
-    if not (np.isfinite(la) and np.isfinite(lb)) or min(la, lb) < 1e-9:
-        return float("nan")
-    return float(np.degrees(np.arccos(np.clip(min(la, lb) / max(la, lb), 0.0, 1.0))))
-
-
 def start_window(t: np.ndarray, start: int, seconds: float = _CONFIG.trust.start_window_s) -> slice:
     """The person's own starting frames before sample `start`: the last `seconds` up to it."""
     lo = int(np.searchsorted(t, t[start] - seconds - 1e-9))

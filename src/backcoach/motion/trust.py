@@ -208,7 +208,5 @@ def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = 3) -> tuple[list[flo
             (returns if back else stays).append(float((t[ok[k - 1]] + t[ok[k]]) / 2))
             k += settle
             continue
-        if sudden:  # a one-frame glitch that settled: look again one frame on
-            pass
         k += 1
     return stays, returns

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
 from backcoach.domain.after_session import after_next_morning, after_session
+from backcoach.domain.monitoring import is_worsening
 from backcoach.domain.errors import InvalidAnswers
 from backcoach.services.common import (
     GateInfo,
@@ -330,10 +331,12 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         # what the monitoring rules read once this session's entries are stored (they are the newest)
         pain_records = sorted(monitoring_pain(uow, person_id, now) + new_pain, key=lambda r: r.at)
         session_days = uow.sessions.dates_for(person_id)
-        recent_actions, last_worsening_step = _rule_history(uow, person_id, now, t)
+        pain = pain_entries(pain_records, now)
+        recent_actions, last_worsening_step = _rule_history(uow, person_id, now, t,
+                                                            worsening=is_worsening(pain, now.date(), t))
 
         # -- the rules, in plain Python (the one implementation, shared with `simulate`)
-        outcome = after_session(program, stored_logs, logs, pain_entries(pain_records, now), t, catalog(), now,
+        outcome = after_session(program, stored_logs, logs, pain, t, catalog(), now,
                                 counted_days=session_days, recent_actions=recent_actions,
                                 last_worsening_step=last_worsening_step)
         decisions = list(outcome.decisions)
@@ -365,13 +368,17 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
                              phase=new_program.phase, phase_reasons=phase_reasons)
 
 
-def _rule_history(uow: UnitOfWork, person_id: int, now: dt.datetime, t: Any) -> tuple[list[str], Optional[dt.date]]:
+def _rule_history(uow: UnitOfWork, person_id: int, now: dt.datetime, t: Any,
+                  worsening: bool) -> tuple[list[str], Optional[dt.date]]:
     """What `after_session` needs from earlier decisions: the rules' newest actions (oldest
-    first, for the phase criteria) and the day of the last step back for worsening pain."""
+    first, for the phase criteria) and, only while pain is worsening (the one case that
+    reads it), the day of the last step back for worsening pain."""
     from backcoach.domain.progression import WORSENING_STEP
 
     n = t.phases.recent_decisions_considered
     stored = [action for source, action in uow.decisions.recent_actions(person_id, 2 * n) if source == "rule"][:n]
+    if not worsening:
+        return list(reversed(stored)), None
     since = now - dt.timedelta(days=t.monitoring.worsening_step_every_days + 1)
     steps = [local(d.at, now).date() for d in uow.decisions.list_for(person_id, limit=60)
              if d.at >= since and d.source == "rule" and WORSENING_STEP in d.reasons]

@@ -9,6 +9,7 @@ the current unit of work and a clock value, so tests pass fixed times.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,18 +20,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backcoach.domain import access as rule
+from backcoach.domain import login_delays
 from backcoach.domain.errors import BackcoachError, NotAllowed
+from backcoach.domain.passwords import MIN_LENGTH, password_problems
 from backcoach.services import access as clinical_access
 from backcoach.storage.models import AuditEntry, ClinicianAssignment, Invitation, Person, User
 from backcoach.web.models import LoginAttempt
 
 ROLES = ("person", "clinician", "admin")
 EMAIL_RE = re.compile(r"^[^@\s]{1,200}@[^@\s]{1,100}\.[^@\s]{1,60}$")
-MIN_PASSWORD = 10
-LOGIN_WINDOW = dt.timedelta(minutes=15)
-LOGIN_MAX_FAILURES = 5  # per email address
-LOGIN_MAX_FAILURES_PER_CLIENT = 100  # per client address (many people can share one address)
+MIN_PASSWORD = MIN_LENGTH
 WRONG_LOGIN = "That email address and password do not match an account."
+# What sign-up answers whether or not the address already had an account, so that it does
+# not tell anyone which addresses have one (there is no e-mail to send a link with instead).
+SIGNED_UP = ("Your account is ready: log in with your e-mail address and password. If this address already "
+             "had an account, log in with the password you chose then.")
 INVITATION_DAYS = 30
 # What a clinician signing up says they are; an administrator checks it before approving.
 PROFESSIONS = ("Physiotherapist", "Doctor", "Nurse", "Osteopath", "Chiropractor", "Sports therapist")
@@ -42,7 +46,15 @@ class AccountError(BackcoachError):
 
 
 class TooManyAttempts(AccountError):
-    """Too many failed log-ins for this address recently."""
+    """Failed log-ins from here came fast: the next try must wait ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class EmailTaken(AccountError):
+    """Sign-up with an address that has an account; the web answers as for a new account."""
 
 
 __all__ = ["NotAllowed"]  # re-exported: the one "not allowed" error, from domain/errors.py
@@ -103,10 +115,7 @@ def sign_up(
     problems = []
     if not EMAIL_RE.match(email):
         problems.append("Enter an email address like name@example.org.")
-    if len(password or "") < MIN_PASSWORD:
-        problems.append(f"Choose a password of at least {MIN_PASSWORD} characters.")
-    if len(password or "") > 200:
-        problems.append("That password is too long (200 characters at most).")
+    problems += password_problems(password, email)
     if not display_name or len(display_name) > 100:
         problems.append("Enter the name you would like us to use (up to 100 characters).")
     if role not in (("admin",) if administrator else ("person", "clinician")):
@@ -119,14 +128,15 @@ def sign_up(
                             "dots, slashes or dashes), as your registering body shows it.")
     if problems:
         raise AccountError(" ".join(problems))
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("An account with this email address already exists. Log in instead.")
     invitation = None
     if invitation_code:
         if role != "person":
             raise AccountError("Invitation codes are for people joining a clinician; leave it empty for a clinician account.")
         invitation = _valid_invitation(session, invitation_code, now)
         _not_self(session, invitation.clinician_user_id, email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        hash_password(password)  # as long as a new account takes, so the time does not tell either
+        raise EmailTaken("An account with this email address already exists. Log in instead.")
     person_id = None
     if role == "person":
         person = Person(display_name=display_name, created_at=now)
@@ -142,7 +152,7 @@ def sign_up(
     try:
         session.flush()
     except IntegrityError as exc:
-        raise AccountError("An account with this email address already exists. Log in instead.") from exc
+        raise EmailTaken("An account with this email address already exists. Log in instead.") from exc
     if invitation is not None and person_id is not None:
         _use_invitation(session, invitation, person_id, now)
     audit(session, actor_user_id=user.id, person_id=person_id, action="account.created", detail={"role": role}, now=now)
@@ -157,28 +167,55 @@ def authenticate(
     client: str,
     verify: Callable[[str, str], bool],
     now: dt.datetime,
+    dummy_hash: str | None = None,
 ) -> Account | None:
     """Check the password; None when it does not match (the failure is recorded, so the
-    caller must commit). More than LOGIN_MAX_FAILURES failures per address (or per
-    client address) within LOGIN_WINDOW blocks further tries until the window passes."""
+    caller must commit).
+
+    Failed tries make the next ones wait a little longer (domain/login_delays.py: growing
+    delays per account and address, never a lock-out); a try during a wait raises
+    TooManyAttempts with the seconds left. An unknown address is checked against
+    ``dummy_hash`` (a hash made by the same hasher), so it takes as long as a known one.
+    """
     email = normalise_email(email)
-    keys = [f"email:{email}", f"client:{client}"]
-    since = now - LOGIN_WINDOW
-    for key in keys:
-        n = session.scalar(select(func.count(LoginAttempt.id)).where(LoginAttempt.key == key, LoginAttempt.at >= since))
-        limit = LOGIN_MAX_FAILURES if key.startswith("email:") else LOGIN_MAX_FAILURES_PER_CLIENT
-        if (n or 0) >= limit:
-            raise TooManyAttempts(
-                "Too many unsuccessful log-in attempts. For your safety, wait 15 minutes and try again."
-            )
+    keys = login_delays.login_keys(email, client)
+    wait = login_delays.seconds_to_wait(_recent_failures(session, keys, now), now)
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        raise TooManyAttempts(f"Several log-ins failed in a row, so the next try has to wait a little. "
+                              f"Please wait {seconds} second{'s' if seconds != 1 else ''} and try again.",
+                              retry_after=seconds)
     user = session.scalar(select(User).where(User.email == email))
-    if user is None or not user.active or not verify(user.password_hash, password or ""):
-        for key in keys:
+    if user is None or not user.active:
+        if dummy_hash is not None:
+            verify(dummy_hash, password or "")
+        ok = False
+    else:
+        ok = verify(user.password_hash, password or "")
+    if not ok:
+        for key in keys.values():
             session.add(LoginAttempt(key=key, at=now))
         return None
-    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys["pair"]))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - login_delays.WINDOW))
     return _account(user)
+
+
+def _recent_failures(session: Session, keys: dict[str, str], now: dt.datetime) -> dict[str, tuple[int, dt.datetime]]:
+    """For each counter of login_keys with failures within the window: (how many, the last one's time)."""
+    by_key = {key: name for name, key in keys.items()}
+    rows = session.execute(
+        select(LoginAttempt.key, func.count(LoginAttempt.id), func.max(LoginAttempt.at))
+        .where(LoginAttempt.key.in_(list(by_key)), LoginAttempt.at >= now - login_delays.WINDOW)
+        .group_by(LoginAttempt.key)).all()
+    out = {}
+    for key, count, last in rows:
+        if isinstance(last, str):  # SQLite's max() of a text column
+            last = dt.datetime.fromisoformat(last)
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=dt.timezone.utc)
+        out[by_key[key]] = (count, last)
+    return out
 
 
 # Every authenticated request runs this: a prebuilt Core select of the few columns needed is

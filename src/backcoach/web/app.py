@@ -41,7 +41,7 @@ from backcoach.web.errors import (RETRY_AFTER_SECONDS, ErrorMiddleware, error_pa
                                   wants_json)
 from backcoach.web.limits import RequestGuardMiddleware
 from backcoach.web.idempotency import FormTokenInvalid, KeyReused
-from backcoach.web.security import SESSION_COOKIE, Session, Signer, make_hasher
+from backcoach.web.security import SESSION_COOKIE, Session, Signer, dummy_hash, make_hasher
 
 HERE = Path(__file__).parent
 log = logging.getLogger("backcoach.web")
@@ -269,6 +269,7 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     app.state.db_paused_until = 0.0
     app.state.signer = Signer(settings.secret_key, int(web.session_hours * 3600), int(web.token_hours * 3600))
     app.state.hasher = make_hasher(web.fast_password_hash)
+    app.state.dummy_hash = dummy_hash(app.state.hasher)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     from backcoach.web import filters
 
@@ -410,7 +411,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             log.error("database not usable on %s %s: %s", request.method, request.url.path, exc)
             return error_response(request, 503, unusable, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         status = next((code for cls, code in _status_table() if isinstance(exc, cls)), 400)
-        return error_response(request, status, str(exc))
+        retry_after = getattr(exc, "retry_after", None)
+        return error_response(request, status, str(exc),
+                              headers={"Retry-After": str(retry_after)} if retry_after is not None else None)
 
     # Starlette's own HTTPException (an unknown address, a wrong method) as well as FastAPI's:
     # the web gets an HTML page, the API JSON.

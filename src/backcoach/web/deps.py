@@ -298,6 +298,8 @@ FLASH = {
     "deletion-cancelled": ("ok", "Welcome back. Logging in cancelled the deletion of your account; nothing was removed."),
     "loggedout-everywhere": ("ok", "You are logged out on every device and every app that used your account."),
     "welcome": ("ok", "Welcome to backcoach. First, a few safety questions."),
+    "signedup": ("ok", "Your account is ready: log in with your e-mail address and password. If this address "
+                       "already had an account, log in with the password you chose then."),
     "checkin": ("ok", "Thank you. Your pain check-in is saved."),
     "adjusted": ("ok", "The change is saved and recorded with your name; the person sees your note on their Today page."),
     "cleared": ("ok", "The assessment is saved and recorded with your name."),

@@ -26,6 +26,12 @@ def make_hasher(fast: bool = False) -> PasswordHasher:
     return PasswordHasher()
 
 
+def dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of a random password, made by ``hasher``: a log-in for an unknown address is
+    checked against it, so that it takes as long as one for a known address."""
+    return hasher.hash(secrets.token_urlsafe(24))
+
+
 def verify_password(hasher: PasswordHasher, stored_hash: str, password: str) -> bool:
     try:
         return hasher.verify(stored_hash, password)

@@ -506,3 +506,20 @@ def test_auto_on_a_movement_outside_the_catalog_exits_2_with_what_it_saw(monkeyp
     res = CliRunner().invoke(motion_app, [str(tmp_path / "plank.mp4"), "--exercise", "auto", "--json"])
     assert res.exit_code == 2
     assert "not recognised" in res.output and "It saw a person" in res.output
+
+
+def test_analyze_command_passes_the_prescription_and_tempo_cue(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake_video(path, exercise, options, sample_fps, progress):
+        seen["options"] = options
+        raise VideoError("stop here")
+
+    monkeypatch.setattr("backcoach.motion.analyze_video", fake_video)
+    res = CliRunner().invoke(motion_app, [str(tmp_path / "x.mp4"), "--hold-seconds", "3", "--lift-seconds", "1.5",
+                                          "--lower-seconds", "3"])
+    assert res.exit_code == 2
+    opts = seen["options"]
+    assert (opts.hold_s, opts.lift_s, opts.lower_s) == (3.0, 1.5, 3.0)
+    CliRunner().invoke(motion_app, [str(tmp_path / "x.mp4")])
+    assert seen["options"].hold_s is None  # no hold prescribed: holds are not judged

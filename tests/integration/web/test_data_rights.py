@@ -35,7 +35,7 @@ def test_sign_up_needs_consent_and_keeps_its_version_and_time(app, clock):
     assert r.status_code == 400 and "privacy notice" in r.json()["detail"]
     assert _count(app, "SELECT count(*) FROM users WHERE email = :e", e=email) == 0
     r = client.post("/api/auth/signup", json={**body, "accept_privacy_notice": True}, headers={"X-CSRF-Token": csrf})
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text
     version = client.get("/api/privacy-notice").json()["version"]
     engine = _db(app)
     with engine.connect() as conn:

@@ -75,7 +75,8 @@ def test_the_per_path_limits_are_a_settings_table(monkeypatch, tmp_path):
 # -- 6: control characters ------------------------------------------------------------------
 
 def _signup_body(**overrides):
-    body = {"email": f"nul-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD, "display_name": "Nul Test"}
+    body = {"email": f"nul-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD, "display_name": "Nul Test",
+            "accept_privacy_notice": True}
     body.update(overrides)
     return body
 
@@ -103,7 +104,7 @@ def test_control_characters_in_a_key_the_query_or_a_page_form_are_refused(app):
     page = client.get("/signup")
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     r = client.post("/signup", data={"csrf_token": csrf, "email": "p@example.org", "password": PASSWORD,
-                                     "display_name": f"Ana{NUL}", "role": "person"})
+                                     "display_name": f"Ana{NUL}", "role": "person", "accept_privacy_notice": "yes"})
     assert r.status_code == 422 and "display_name" in r.text and "text/html" in r.headers["content-type"]
     r = client.post("/signup", files={"x": ("a.txt", b"...")},
                     data={"csrf_token": csrf, "display_name": f"Ana{NUL}"})
@@ -205,3 +206,31 @@ def test_hsts_is_sent_over_https_only_unless_configured(app, tmp_path):
     settings = Settings(database_url=f"sqlite:///{tmp_path}/h.sqlite3", secret_key="k", data_dir=tmp_path, hsts="always")
     always = TestClient(create_app(settings, WebOptions(fast_password_hash=True)), base_url="http://testserver")
     assert "strict-transport-security" in always.get("/login").headers
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgresql_gives_a_clear_503_also_for_log_in(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from postgres_support import fresh_postgres_database
+
+    from backcoach.storage.database import dispose_engines, make_engine
+
+    with fresh_postgres_database("backcoach_ro") as url:
+        writer = create_app(Settings(database_url=url, secret_key="k", data_dir=tmp_path),
+                            WebOptions(fast_password_hash=True))
+        user = sign_up(writer)
+        dispose_engines()
+        admin = make_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{make_url(url).database}" SET default_transaction_read_only = on'))
+        admin.dispose()
+        app = create_app(Settings(database_url=url, secret_key="k", data_dir=tmp_path),
+                         WebOptions(fast_password_hash=True, run_migrations=False))
+        client = new_client(app)
+        r = client.post("/api/auth/login", json={"email": user.email, "password": "not the password at all"})
+        assert r.status_code == 503, r.text
+        assert "read-only or full" in r.json()["detail"] and "postgres" not in r.text.lower()
+        r = client.post("/api/pain", json={"nprs": 2}, headers=user.bearer)
+        assert r.status_code == 503 and "nothing was changed" in r.json()["detail"]

@@ -17,7 +17,6 @@ import pytest
 from motion_synth import (
     Noise,
     Tempo,
-    W,
     bridge_pose,
     clamshell_pose,
     make_frames,

@@ -215,10 +215,6 @@ def hold_settings(config: MotionConfig) -> HoldSettings:
     return HoldSettings(min_hold_s=hold.min_hold_s, debounce_s=hold.debounce_s)
 
 
-def window(sig: np.ndarray, seg: Segment) -> np.ndarray:
-    return sig[seg.start : seg.end + 1]
-
-
 def at(sig: np.ndarray, i: int) -> float:
     v = float(sig[i]) if 0 <= i < len(sig) else float("nan")
     return v
@@ -258,17 +254,6 @@ def _crossing(t: np.ndarray, x: np.ndarray, i_out: int, i_in: int, level: float)
         return float(t[i_out] + t[i_in]) / 2.0
     w = float(np.clip((level - a) / (b - a), 0.0, 1.0))
     return float(t[i_out] + w * (t[i_in] - t[i_out]))
-
-
-def movement_s(primary: np.ndarray, t: np.ndarray, seg: Segment, settings: SegmenterSettings) -> float:
-    """Duration of a repetition from leaving rest to the point where it counts as lowered,
-    with both ends interpolated between samples (same levels as the counter uses)."""
-    amp = seg.peak_value - seg.rest
-    start_level = seg.rest + settings.start_fraction * amp
-    end_level = seg.peak_value - max(settings.enter_delta, settings.drop_fraction * amp)
-    t0 = _crossing(t, primary, seg.start, seg.start + 1, start_level) if seg.start + 1 <= seg.peak else float(t[seg.start])
-    t1 = _crossing(t, primary, seg.end, seg.end - 1, end_level) if seg.end - 1 >= seg.peak and seg.complete else float(t[seg.end])
-    return max(0.0, t1 - t0)
 
 
 def nan_round(v: float, nd: int = 1) -> float | None:

@@ -69,23 +69,37 @@ def csrf(ctx: Ctx = Depends(ctx_optional)) -> CsrfOut:
     return CsrfOut(csrf_token=ctx.csrf_token())
 
 
-@router.post("/signup", response_model=AccountOut, status_code=201, summary="Create an account and log in (cookie)")
-def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> AccountOut:
-    account = accounts.sign_up(ctx.db, email=body.email, password=body.password, display_name=body.display_name,
-                               role=body.role, hash_password=request.app.state.hasher.hash, now=ctx.now,
-                               invitation_code=body.invitation_code, profession=body.profession,
-                               registration_number=body.registration_number)
+class SignedUp(BaseModel):
+    detail: str
+
+
+@router.post("/signup", response_model=SignedUp, status_code=202,
+             summary="Create an account; then log in (POST /api/auth/login or /api/auth/token)")
+def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> SignedUp:
+    """The same answer whether or not the address already had an account, so that sign-up
+    does not tell anyone which addresses have one; so it does not log in either."""
+    try:
+        account = accounts.sign_up(ctx.db, email=body.email, password=body.password,
+                                   display_name=body.display_name, role=body.role,
+                                   hash_password=request.app.state.hasher.hash, now=ctx.now,
+                                   invitation_code=body.invitation_code, profession=body.profession,
+                                   registration_number=body.registration_number)
+    except accounts.EmailTaken:
+        account = None
     data_rights.require_consent(body.accept_privacy_notice)  # nothing is kept without it
-    data_rights.record_consent(ctx.db, account.id, ctx.now)
-    ctx.commit()
-    ctx.login(account)
-    return account_out(account)
+    if account is None:
+        ctx.uow.rollback()
+    else:
+        data_rights.record_consent(ctx.db, account.id, ctx.now)
+        ctx.commit()
+    return SignedUp(detail=accounts.SIGNED_UP)
 
 
 def _authenticate(body: Credentials, request: Request, ctx: Ctx) -> accounts.Account:
     client = request.client.host if request.client else "unknown"
     account = accounts.authenticate(ctx.db, email=body.email, password=body.password, client=client,
-                                    verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now)
+                                    verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now,
+                                    dummy_hash=request.app.state.dummy_hash)
     ctx.commit()
     if account is None:
         raise accounts.AccountError(accounts.WRONG_LOGIN)

@@ -37,20 +37,29 @@ def signup_page(ctx: Ctx = Depends(ctx_optional)):
 
 @router.post("/signup", dependencies=[Depends(check_csrf_form)])
 async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
+    """Answers the same whether or not the address already had an account (it then keeps its
+    password), so sign-up does not tell who has one; so it does not log in either."""
     f = await form_data(request)
     values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code", "profession",
                                         "registration_number")}
     values["accept_privacy_notice"] = f.get("accept_privacy_notice")
+    role = f.get("role", "person")
     try:
-        account = accounts.sign_up(
-            ctx.db, email=f.get("email", ""), password=f.get("password", ""), display_name=f.get("display_name", ""),
-            role=f.get("role", "person"), hash_password=request.app.state.hasher.hash, now=ctx.now,
-            invitation_code=f.get("invitation_code") or None, profession=f.get("profession") or None,
-            registration_number=f.get("registration_number") or None,
-        )
+        try:
+            account = accounts.sign_up(
+                ctx.db, email=f.get("email", ""), password=f.get("password", ""),
+                display_name=f.get("display_name", ""), role=role, hash_password=request.app.state.hasher.hash,
+                now=ctx.now, invitation_code=f.get("invitation_code") or None, profession=f.get("profession") or None,
+                registration_number=f.get("registration_number") or None,
+            )
+        except accounts.EmailTaken:
+            account = None
         data_rights.require_consent(f.get("accept_privacy_notice"))
-        data_rights.record_consent(ctx.db, account.id, ctx.now)
-        ctx.commit()
+        if account is None:
+            ctx.db.rollback()
+        else:
+            data_rights.record_consent(ctx.db, account.id, ctx.now)
+            ctx.commit()
     except (accounts.AccountError, data_rights.ConsentRequired) as exc:
         ctx.db.rollback()
         problems = [str(exc)]
@@ -58,8 +67,8 @@ async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
             problems.append(data_rights.CONSENT_MESSAGE)
         return ctx.render("auth/signup.html", status_code=400, values=values, problems=problems,
                           professions=accounts.PROFESSIONS)
-    ctx.login(account)
-    return redirect("/screening?msg=welcome" if account.role == "person" else "/clinic")
+    first_page = "%2Fscreening%3Fmsg%3Dwelcome" if role == "person" else "%2Fclinic"
+    return redirect(f"/login?msg=signedup&next={first_page}")
 
 
 @router.get("/login")
@@ -80,10 +89,13 @@ async def login(request: Request, ctx: Ctx = Depends(ctx_optional)):
         account = accounts.authenticate(
             ctx.db, email=f.get("email", ""), password=f.get("password", ""), client=client,
             verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now,
+            dummy_hash=request.app.state.dummy_hash,
         )
     except accounts.TooManyAttempts as exc:
-        return ctx.render("auth/login.html", status_code=429, values={"email": f.get("email", "")},
+        page = ctx.render("auth/login.html", status_code=429, values={"email": f.get("email", "")},
                           problems=[str(exc)], next=nxt)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     ctx.commit()
     if account is None:
         return ctx.render("auth/login.html", status_code=400, values={"email": f.get("email", "")},

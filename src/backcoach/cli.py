@@ -785,6 +785,7 @@ def outcomes_overview(ctx: typer.Context, person: Optional[str] = PersonOpt, as_
     if ctx.invoked_subcommand is not None:
         return
     from backcoach import services
+    from backcoach.services.outcomes import instruments
 
     pid = services.resolve_person(uow(), person)
     overview = services.outcomes_overview(uow(), pid, now())
@@ -797,8 +798,9 @@ def outcomes_overview(ctx: typer.Context, person: Optional[str] = PersonOpt, as_
     else:
         nxt = f" Next on {overview.next_due:%d %b %Y}." if overview.next_due else ""
         out.print(f"Nothing is due today.{nxt}")
+    titles = {i.id: i.short_title for i in instruments()}
     for t in overview.trends:
-        out.print(f"- {t.summary}")
+        out.print(f"- {t.summary}" if t.points else f"- {titles.get(t.instrument_id, t.instrument_id)}: {t.summary}")
 
 
 @outcomes_app.command("answer")
@@ -1003,6 +1005,7 @@ def simulate(
         raise InputError(f"--start must be a date like 2026-03-02 (got {start_on!r})") from None
     simulated = run(course, catalog(), thresholds(), day1, days=days)
     data = simulation_dict(course, day1, simulated)
+    _add_outcome_schedule(data)
     if as_json:
         print_json(data)
     else:
@@ -1031,6 +1034,20 @@ def simulation_dict(course: Any, day1: dt.date, simulated: list[Any]) -> dict[st
     }
     return {"name": course.get("name"), "description": course.get("description"), "start": day1.isoformat(),
             "summary": summary, "days": days}
+
+
+def _add_outcome_schedule(data: dict[str, Any]) -> None:
+    """Mark the days the outcome questionnaires would be asked (from the day the program starts)."""
+    from backcoach.domain.outcomes import schedule_by_date
+    from backcoach.services.outcomes import instruments
+
+    started = next((d["date"] for d in data["days"] if d.get("phase")), None)
+    if started is None:
+        return
+    due = schedule_by_date(instruments(), dt.date.fromisoformat(started), dt.date.fromisoformat(data["days"][-1]["date"]))
+    for day in data["days"]:
+        day["questionnaires"] = [d.to_dict() for d in due.get(dt.date.fromisoformat(day["date"]), [])]
+    data["summary"]["questionnaire_days"] = [d.isoformat() for d in due]
 
 
 def render_simulation(data: dict[str, Any]) -> None:
@@ -1066,6 +1083,9 @@ def render_simulation(data: dict[str, Any]) -> None:
                 out.print(f"               {r}", style="dim")
         for a in day["alerts"]:
             _alert_line(a, indent="      ")
+        if day.get("questionnaires"):
+            out.print(f"      questionnaires due ({day['questionnaires'][0]['label']}): "
+                      + ", ".join(q["instrument"] for q in day["questionnaires"]), style="cyan")
     s = data["summary"]
     out.print()
     out.print("Summary", style="bold")

@@ -336,6 +336,16 @@ def due_outcomes(instruments: Sequence[Instrument], start: dt.date, today: dt.da
     return due
 
 
+def schedule_by_date(instruments: Sequence[Instrument], start: dt.date, until: dt.date) -> dict[dt.date, list[DueOutcome]]:
+    """Every schedule point from ``start`` to ``until``, by date (what a simulated course shows)."""
+    out: dict[dt.date, list[DueOutcome]] = {}
+    for instrument in instruments:
+        for week, on in schedule_points(instrument, start):
+            if on <= until:
+                out.setdefault(on, []).append(DueOutcome(instrument.id, week, on, _point_label(week)))
+    return dict(sorted(out.items()))
+
+
 def next_point(instrument: Instrument, start: dt.date, today: dt.date) -> tuple[int, dt.date] | None:
     """The next schedule point after today, if any (for "next questionnaire on ...")."""
     return next(((w, d) for w, d in schedule_points(instrument, start) if d > today), None)

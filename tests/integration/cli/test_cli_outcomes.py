@@ -47,3 +47,20 @@ def test_bad_outcome_answers_are_one_line_and_exit_2(cli, tmp_path):
     unknown = cli("outcomes", "answer", "oswestry", "--answers", str(bad), now=MON)
     assert unknown.exit_code == 2 and "no questionnaire 'oswestry'" in unknown.stderr
     assert json.loads(cli("outcomes", "--json", now=MON).stdout)["trends"][0]["points"] == []
+
+
+def test_simulate_shows_the_outcome_schedule_over_twelve_weeks(cli):
+    result = cli("simulate", "--days", "85", "--profile", "steady_improvement", "--start", "2026-03-02", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    weeks = sorted({q["week"] for d in data["days"] for q in d.get("questionnaires", [])})
+    assert weeks == [0, 2, 4, 6, 8, 10, 12]
+    assert len(data["summary"]["questionnaire_days"]) == 7
+    text = cli("simulate", "--days", "15", "--profile", "steady_improvement", "--start", "2026-03-02").stdout
+    assert "questionnaires due (baseline): " in text and "questionnaires due (week 2)" in text
+
+
+def test_outcomes_text_names_each_questionnaire_before_any_answer(cli, tmp_path):
+    onboard(cli, tmp_path)
+    text = cli("outcomes", now=MON).stdout
+    assert "- Activities score: No answers yet." in text

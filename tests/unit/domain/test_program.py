@@ -76,7 +76,7 @@ def assessment(**answers):
     return assess(parse_assessment({**base, **answers}, T), T)
 
 
-STRONG = dict(bridge_hold_s=60, single_leg_bridge_reps_left=25, single_leg_bridge_reps_right=25,
+STRONG = dict(bridge_hold_s=180, single_leg_bridge_reps_left=25, single_leg_bridge_reps_right=25,
               stance_hip_drop_left=False, stance_hip_drop_right=False, side_lying_hold_s_left=60,
               side_lying_hold_s_right=60)
 

@@ -196,8 +196,8 @@ def test_the_self_test_caps_come_from_the_file_in_the_rules_the_cli_and_the_web(
         return stored.get("bridge_hold_s"), cli[1], cli[5], web[1], web[4], bool(problems), text
 
     stored, cli_text, cli_max, web_label, web_max, refused, instructions = state()
-    assert (stored, cli_max, web_max, refused) == (55, 60, 60, False)
-    assert "(max 60)" in cli_text and "(0 to 60)" in web_label and "60 seconds" in instructions
+    assert (stored, cli_max, web_max, refused) == (55, 180, 180, False)
+    assert "(max 180)" in cli_text and "(0 to 180)" in web_label and "180 seconds" in instructions
     use_yaml(**{"assessment.bridge_hold_s": {"cap": 40, "none": 35, "mild": 25, "moderate": 10}})
     stored, cli_text, cli_max, web_label, web_max, refused, instructions = state()
     assert (stored, cli_max, web_max, refused) == (40, 40, 40, True)

@@ -25,6 +25,8 @@ def test_person_pages_render_with_the_disclaimer(app, url):
     assert page.status_code == 200
     assert "does not replace a clinician" in page.text
     assert 'lang="en"' in page.text and "Skip to content" in page.text
+    title = re.search(r"<title>(.*?)</title>", page.text, re.S).group(1)
+    assert "<" not in title and len(title) < 80, title  # a block that swallowed markup shows as the tab's name
     assert "Content-Security-Policy" in page.headers or "content-security-policy" in page.headers
 
 

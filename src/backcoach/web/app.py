@@ -342,6 +342,14 @@ def _install_openapi_security(app: FastAPI) -> None:
             "cookie": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
                        "description": "Session cookie; writes also need the X-CSRF-Token header"},
         }
+        # Our 422 (and every error) is {"detail": "what is wrong, for a person", "errors": [...]},
+        # not FastAPI's list of validation records (web/errors.py): document what is sent.
+        schema["components"].setdefault("schemas", {})["HTTPValidationError"] = {
+            "title": "Error", "type": "object", "required": ["detail"],
+            "properties": {"detail": {"type": "string", "description": "What is wrong, in plain words"},
+                           "errors": {"type": "array", "items": {"type": "object",
+                                                                  "additionalProperties": {"type": "string"}}}},
+        }
         for path, item in schema.get("paths", {}).items():
             if path.startswith("/api/") and path not in PUBLIC_API:
                 for op in item.values():

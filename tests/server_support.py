@@ -3,14 +3,16 @@ sockets (a stalled database, kill -9 under load); the in-process TestClient hide
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 SRC = os.environ.get("BACKCOACH_SERVER_SRC") or str(Path(__file__).resolve().parents[1] / "src")
 
@@ -19,6 +21,29 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def app_in_thread(app: Any, log_level: str = "warning") -> Iterator[int]:
+    """Serve an in-process app with uvicorn on a free loopback port (a daemon thread); yields the port.
+    For tests that need a real socket (a browser, keep-alive) but not a separate process."""
+    import pytest
+    import uvicorn
+
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level, access_log=False))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the web app did not start")
+        time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
 
 
 def start_server(database_url: str, port: int, workers: int = 1, env: Optional[dict[str, str]] = None,

@@ -4,24 +4,17 @@ Debian's headless Chromium driven by Playwright (never `playwright install`)."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from server_support import app_in_thread
 
 CHROMIUM = os.environ.get("BACKCOACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = os.environ.get("BACKCOACH_SCREENSHOTS")  # a folder to keep page screenshots in (optional)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -32,28 +25,14 @@ def server_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def server(server_database: str) -> Iterator[str]:
-    import uvicorn
-
     from backcoach.settings import Settings
     from backcoach.web import WebOptions, create_app
 
     data = Path(server_database.removeprefix("sqlite:///")).parent
     settings = Settings(database_url=server_database, secret_key="e2e-secret", data_dir=data)
     app = create_app(settings, WebOptions(fast_password_hash=True))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start")
-        time.sleep(0.05)
-    try:
+    with app_in_thread(app) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

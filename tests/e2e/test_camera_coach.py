@@ -15,16 +15,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from server_support import app_in_thread
 
 from .camera_support import BRIDGE_CLIP, make_y4m
-from .conftest import CHROMIUM, _free_port, shot
+from .conftest import CHROMIUM, shot
 from .test_web_flow import answer_screening, do_assessment, sign_up
 
 pytestmark = pytest.mark.browser
@@ -42,28 +42,14 @@ def _need(condition: bool, why: str) -> None:
 
 @pytest.fixture(scope="module")
 def coach_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    import uvicorn
-
     from backcoach.settings import Settings
     from backcoach.web import WebOptions, create_app
 
     data = tmp_path_factory.mktemp("coach-e2e")
     settings = Settings(database_url=f"sqlite:///{data}/coach.sqlite3", secret_key="coach-e2e", data_dir=data)
     app = create_app(settings, WebOptions(fast_password_hash=True))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start")
-        time.sleep(0.05)
-    try:
+    with app_in_thread(app) as port:
         yield f"http://127.0.0.1:{port}", app
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,11 @@ the client has sent it all."""
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from typing import Any, Iterator
 
 import httpx
 import pytest
+from server_support import app_in_thread
 
 from backcoach.settings import Settings
 from backcoach.web import WebOptions, create_app
@@ -30,29 +29,13 @@ async def _async_boom() -> None:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    import uvicorn
-
     data = tmp_path_factory.mktemp("keepalive")
     settings = Settings(database_url=f"sqlite:///{data}/k.sqlite3", secret_key="k", data_dir=data)
     app = create_app(settings, WebOptions(fast_password_hash=True))
     app.router.routes.insert(0, BlockingRoute("/api/test-boom", _boom, methods=["GET"]))
     app.router.routes.insert(0, BlockingRoute("/test-boom", _async_boom, methods=["GET"]))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start")
-        time.sleep(0.05)
-    try:
+    with app_in_thread(app, log_level="critical") as port:
         yield "127.0.0.1", port
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_the_connection_survives_a_500(served: tuple[str, int]) -> None:

@@ -36,17 +36,8 @@ from typing import Any, Optional
 
 SRC = os.environ.get("BACKCOACH_SERVER_SRC") or str(Path(__file__).resolve().parents[1] / "src")
 PASSWORD = "reliability Kq8 pass 3!"
-NO_KEYS = ("bladder_change", "bowel_control_loss", "saddle_numbness", "new_sexual_dysfunction", "worse_at_night",
-           "fever_or_chills", "cancer_history", "unexplained_weight_loss", "osteoporosis_or_steroids",
-           "immunosuppressed_or_injects_drugs", "first_episode", "leg_numbness_or_tingling")
-SCREENING = {"age": 40, "pain_now": 3, "pain_worst_24h": 4, "onset_weeks": 3, "radiation": "none",
-             "legs_affected": "none", "leg_weakness": "none", "relieved_by_rest": True, "recent_trauma": "none",
-             **{k: False for k in NO_KEYS}}
-ASSESSMENT = {"pain_now": 3, "pain_worst_24h": 4, "onset_weeks": 3, "side": "left", "radiation": "none",
-              "one_sided_ache": True, "worse_standing_walking": True, "swayback": False, "bridge_felt": "hamstrings",
-              "bridge_hold_s": 25, "single_leg_bridge_reps_left": 5, "single_leg_bridge_reps_right": 9,
-              "stance_hip_drop_left": True, "stance_hip_drop_right": False,
-              "side_lying_hold_s_left": 15, "side_lying_hold_s_right": 30}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_web import ASSESSMENT, SCREENING  # noqa: E402  (the same simulated person as the load benchmark)
 
 
 def free_port() -> int:

@@ -377,7 +377,7 @@ def _screen_input(answers: dict) -> list[str]:
 
 
 def test_start_and_log_interactively(cli):
-    from backcoach.cli import ASSESSMENT_QUESTIONS
+    from backcoach.cli.prompts import ASSESSMENT_QUESTIONS
 
     assessment = [str(ASSESSMENT.get(key, "")) if not isinstance(ASSESSMENT.get(key), bool)
                   else ("y" if ASSESSMENT[key] else "n") for key, *_ in ASSESSMENT_QUESTIONS]

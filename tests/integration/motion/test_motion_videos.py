@@ -38,7 +38,7 @@ from backcoach.motion import (  # noqa: E402
     extract_landmarks,
 )
 from backcoach.motion.checks import family_of  # noqa: E402
-from backcoach.motion_cli import app as motion_app  # noqa: E402
+from backcoach.cli import app as backcoach_app  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
 VIDEOS = REPO.parent / "shared" / "data" / "videos"
@@ -239,7 +239,7 @@ def test_analyze_command_json_annotation_and_keyframes(tmp_path):
         pytest.skip(f"{video.name} not present")
     out = tmp_path / "annotated.mp4"
     keys = tmp_path / "keys"
-    res = CliRunner().invoke(motion_app, [str(video), "--exercise", "glute_bridge", "--json",
+    res = CliRunner().invoke(backcoach_app, ["analyze", str(video), "--exercise", "glute_bridge", "--json",
                                           "--annotate", str(out), "--keyframes", str(keys)])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout[res.stdout.index("{"):])
@@ -264,7 +264,7 @@ def test_analyze_command_text_report(real_landmarks, monkeypatch):
         return analyze_landmarks(frames, exercise, options, seconds=info.duration_s)
 
     monkeypatch.setattr("backcoach.motion.analyze_video", fake_video)
-    res = CliRunner().invoke(motion_app, [str(VIDEOS / name), "--exercise", "glute_bridge"])
+    res = CliRunner().invoke(backcoach_app, ["analyze", str(VIDEOS / name), "--exercise", "glute_bridge"])
     assert res.exit_code == 0, res.output
     assert "Glute bridge: 5 repetitions found" in res.stdout
     assert "What to work on" in res.stdout
@@ -279,7 +279,7 @@ def test_analyze_command_user_errors_exit_2(tmp_path):
         ([str(tmp_path)], "folder"),
         ([str(empty), "--exercise", "squat"], "no camera check"),
     ]:
-        res = CliRunner().invoke(motion_app, args)
+        res = CliRunner().invoke(backcoach_app, ["analyze", *args])
         assert res.exit_code == 2, (args, res.output)
         lines = [ln for ln in res.output.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith("Error:") and words in lines[0], res.output
@@ -383,7 +383,7 @@ def test_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("backcoach.motion.analyze_video", broken)
-    res = CliRunner().invoke(motion_app, [str(tmp_path / "x.mp4")])
+    res = CliRunner().invoke(backcoach_app, ["analyze", str(tmp_path / "x.mp4")])
     assert res.exit_code == 1
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and "failed unexpectedly" in lines[0] and "boom" in lines[0]
@@ -454,7 +454,7 @@ def test_sound_only_file_says_no_video_track(tmp_path):
     p.write_bytes((tmp_path / "note.wav").read_bytes())
     with pytest.raises(VideoError, match="no video track"):
         analyze_video(str(p), "glute_bridge")
-    res = CliRunner().invoke(motion_app, [str(p)])
+    res = CliRunner().invoke(backcoach_app, ["analyze", str(p)])
     assert res.exit_code == 2 and "no video track" in res.output
 
 
@@ -503,7 +503,7 @@ def test_auto_on_a_movement_outside_the_catalog_exits_2_with_what_it_saw(monkeyp
         return analyze_landmarks(frames, exercise, options)
 
     monkeypatch.setattr("backcoach.motion.analyze_video", fake_video)
-    res = CliRunner().invoke(motion_app, [str(tmp_path / "plank.mp4"), "--exercise", "auto", "--json"])
+    res = CliRunner().invoke(backcoach_app, ["analyze", str(tmp_path / "plank.mp4"), "--exercise", "auto", "--json"])
     assert res.exit_code == 2
     assert "not recognised" in res.output and "It saw a person" in res.output
 
@@ -516,10 +516,10 @@ def test_analyze_command_passes_the_prescription_and_tempo_cue(monkeypatch, tmp_
         raise VideoError("stop here")
 
     monkeypatch.setattr("backcoach.motion.analyze_video", fake_video)
-    res = CliRunner().invoke(motion_app, [str(tmp_path / "x.mp4"), "--hold-seconds", "3", "--lift-seconds", "1.5",
+    res = CliRunner().invoke(backcoach_app, ["analyze", str(tmp_path / "x.mp4"), "--hold-seconds", "3", "--lift-seconds", "1.5",
                                           "--lower-seconds", "3"])
     assert res.exit_code == 2
     opts = seen["options"]
     assert (opts.hold_s, opts.lift_s, opts.lower_s) == (3.0, 1.5, 3.0)
-    CliRunner().invoke(motion_app, [str(tmp_path / "x.mp4")])
+    CliRunner().invoke(backcoach_app, ["analyze", str(tmp_path / "x.mp4")])
     assert seen["options"].hold_s is None  # no hold prescribed: holds are not judged

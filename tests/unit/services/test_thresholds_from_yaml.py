@@ -178,7 +178,7 @@ def test_the_earliest_week_of_a_phase_comes_from_the_file(use_yaml) -> None:
 
 
 def test_the_self_test_caps_come_from_the_file_in_the_rules_the_cli_and_the_web(use_yaml) -> None:
-    from backcoach.cli import assessment_questions
+    from backcoach.cli.prompts import assessment_questions
     from backcoach.web import views
 
     def state() -> tuple[Any, ...]:

@@ -12,10 +12,13 @@ from typing import Optional
 
 import typer
 
+from backcoach.cli.root import app
+
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 
 
+@app.command("analyze")
 def analyze(
     video: Path = typer.Argument(..., help="The video of one set (MP4 or MOV from a phone is fine)."),
     exercise: str = typer.Option("auto", "--exercise", "-e", help="Catalog exercise id, or 'auto' to recognise it (a movement not in the catalog is answered 'not recognised', exit status 2)."),
@@ -73,12 +76,3 @@ def analyze(
         sys.stdout.write(to_json(result) + "\n")
     else:
         typer.echo(render_text(result))
-
-
-def register(app: typer.Typer) -> None:
-    """Add the `analyze` command to the main CLI."""
-    app.command("analyze")(analyze)
-
-
-app = typer.Typer(help="Camera form coach.", add_completion=False)
-register(app)

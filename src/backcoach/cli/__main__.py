@@ -1,0 +1,5 @@
+"""`python -m backcoach.cli` runs the `backcoach` command."""
+
+from backcoach.cli import main
+
+main()

@@ -1,0 +1,36 @@
+"""`backcoach checkin`: a pain check-in."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from backcoach.cli.render import out, print_json, render_alerts, render_decisions
+from backcoach.cli.root import JsonOpt, PersonOpt, app, now, uow
+
+
+@app.command()
+def checkin(
+    pain: int = typer.Option(..., "--pain", help="Back pain now, 0 (none) to 10 (worst imaginable)."),
+    next_morning: bool = typer.Option(False, "--next-morning", help="This is the morning after a session."),
+    new_symptoms: bool = typer.Option(False, "--new-symptoms", help="Something new has started (you will be asked to screen again)."),
+    note: Optional[str] = typer.Option(None, "--note", help="Anything to add, in your words."),
+    person: Optional[str] = PersonOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """A pain check-in (daily, or the morning after a session)."""
+    from backcoach import services
+
+    pid = services.resolve_person(uow(), person)
+    done = services.check_in_pain(uow(), pid, pain, now(), next_morning=next_morning, new_symptoms=new_symptoms, note=note)
+    if as_json:
+        print_json(done.to_dict())
+        return
+    out.print(f"Pain {done.nprs}/10 saved ({done.kind.replace('_', ' ')}).")
+    if done.decisions:
+        out.print("Because of this morning's pain:")
+        render_decisions([d.to_dict() for d in done.decisions])
+    render_alerts([a.to_dict() for a in done.alerts])
+    if new_symptoms:
+        out.print("Because something new has started, answer the safety questions again: `backcoach screen`.", style="yellow")

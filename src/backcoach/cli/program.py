@@ -1,0 +1,102 @@
+"""`backcoach start` (onboarding) and `backcoach today` (today's session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from backcoach.cli.files import load_json
+from backcoach.cli.prompts import ask_assessment, ask_screening
+from backcoach.cli.render import disclaimer, out, print_json, render_assessment, render_program, render_screening
+from backcoach.cli.root import JsonOpt, PersonOpt, app, exit_locked, gated, now, uow
+
+
+@app.command()
+def start(
+    screening: Optional[Path] = typer.Option(None, "--screening", help="Screening answers JSON (otherwise asked)."),
+    assessment: Optional[Path] = typer.Option(None, "--assessment", help="Assessment answers JSON (otherwise asked)."),
+    name: Optional[str] = typer.Option(None, "--name", help="Your name or a nickname (for a new person)."),
+    person: Optional[str] = PersonOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Onboarding: safety screen → assessment → your program (stored on this machine)."""
+    from backcoach import services
+
+    screening_data = load_json(screening, "screening") if screening is not None else None
+    assessment_data = load_json(assessment, "assessment") if assessment is not None else None
+    if screening_data is not None:
+        services.screen_answers(screening_data)  # refuse bad answers before anything is stored
+    if assessment_data is not None:
+        services.assess_answers(assessment_data)
+
+    people = services.list_people(uow())
+    if person:
+        person_id = services.resolve_person(uow(), person)
+    elif name:
+        same = [pid for pid, display in people if display.casefold() == name.strip().casefold()]
+        person_id = same[0] if len(same) == 1 else services.create_person(uow(), name, now())
+    elif len(people) == 1:
+        person_id = people[0][0]
+    elif people:
+        person_id = services.resolve_person(uow(), None)  # several: asks for --person
+    else:
+        name = "me" if screening_data is not None else typer.prompt("What should we call you?", default="me")
+        person_id = services.create_person(uow(), name, now())
+
+    if screening_data is None:
+        screening_data = ask_screening()
+    screened = services.record_screening(uow(), person_id, screening_data, now())
+    result = screened.result.to_dict()
+    if not as_json:
+        render_screening(result)
+    if not screened.gate.allowed:
+        exit_locked(screened.gate.reasons, as_json, {"person_id": person_id, "screening": result})
+
+    if assessment_data is None:
+        assessment_data = ask_assessment()
+    assessed = services.record_assessment(uow(), person_id, assessment_data, now())
+    started = gated(as_json, lambda: services.start_program(uow(), person_id, now(), assessed.assessment_id))
+    if as_json:
+        print_json({"person_id": person_id, "screening": result, "assessment": assessed.result.to_dict(),
+                    "program_id": started.program_id, "program": started.program.to_dict(),
+                    "reminder": started.gate.reminder})
+        return
+    out.print()
+    render_assessment(assessed.result.to_dict())
+    render_program(started.program)
+    if started.gate.reminder:
+        out.print(f"Reminder: {started.gate.reminder}", style="yellow")
+    out.print("Next: `backcoach today` shows today's session.")
+
+
+@app.command()
+def today(person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
+    """Today's session: exercises, dose and cues (or why the program is paused)."""
+    from backcoach import services
+
+    pid = services.resolve_person(uow(), person)
+    session = gated(as_json, lambda: services.todays_session(uow(), pid, now()))
+    if as_json:
+        print_json(session.to_dict())
+        return
+    out.print(f"Today, {session.day.isoformat()} — phase: {session.phase} "
+              f"({session.sessions_this_week} of {session.days_per_week} sessions done this week)")
+    if session.gate.reminder:
+        out.print(f"Reminder: {session.gate.reminder}", style="yellow")
+    if session.done_today:
+        out.print("You have already logged a session today.", style="green")
+    for change in session.stepped_back:
+        out.print(f"Changed after your last session: {change.text()}", style="yellow")
+    for rest in session.resting:
+        out.print(f"Resting today: {rest.text()}", style="yellow")
+    if session.rest_day:
+        out.print("Rest day: nothing planned. Gentle walking is fine.")
+    for item in session.items:
+        ex = item.exercise
+        out.print(f"\n{ex['name']} ({ex['id']}): {item.prescription.describe()}", style="bold")
+        for cue in ex["cues"][:4]:
+            out.print(f"  • {cue}")
+    out.print("\nStop an exercise if pain goes above 5 out of 10. Afterwards: `backcoach log`.")
+    disclaimer()

@@ -1,0 +1,52 @@
+"""`backcoach serve`: the web app (migrations run first).
+
+The web stack (FastAPI, uvicorn) is imported only when the command runs, so that other
+commands start quickly.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from backcoach.cli.root import app
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="Address to listen on (default: HOST or 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, min=1, max=65535, help="Port (default: PORT or 8000)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes (each is stateless)."),
+    migrate: bool = typer.Option(True, help="Run the database migrations before starting."),
+) -> None:
+    """Start the web app (migrations run first). DATABASE_URL selects SQLite or PostgreSQL."""
+    import uvicorn
+
+    from backcoach.settings import get_settings
+    from backcoach.storage import upgrade
+    from backcoach.storage.database import safe_url
+    from backcoach.web.workers import PortUnavailable, WorkersFailing, can_reuse_port, run_workers
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    if migrate:
+        revision = upgrade(settings.database_url)
+        typer.echo(f"Database {safe_url(settings.database_url)} is at revision {revision}.")
+    typer.echo(f"backcoach is running at http://{host}:{port}  (Ctrl+C to stop)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo("Session cookies are marked Secure: serve over HTTPS (or a TLS proxy) when not on this machine.")
+    options = {"log_level": "warning", "proxy_headers": True, "access_log": False}
+    if workers > 1 and can_reuse_port():
+        try:
+            run_workers("backcoach.web.asgi:app", host, port, workers, **options)
+        except PortUnavailable as exc:
+            typer.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Is backcoach (or another program) "
+                       "already running there? Stop it or choose another --port.", err=True)
+            raise typer.Exit(1) from exc
+        except WorkersFailing as exc:
+            typer.echo(f"backcoach stopped: {exc}.", err=True)
+            raise typer.Exit(1) from exc
+    else:
+        uvicorn.run("backcoach.web.asgi:app", host=host, port=port, workers=workers, **options)

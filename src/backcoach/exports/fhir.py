@@ -3,6 +3,14 @@
 Other clinical systems read FHIR, so a clinician can bring backcoach data into the
 record they already keep. Codes: pain scores use LOINC 72514-3 (pain severity 0-10,
 reported); everything backcoach-specific uses codes under our own system URL.
+
+The resources are built with `fhir.resources` models, so every element is checked
+against the FHIR definitions as it is built (required elements, types, no empty
+strings or arrays); a record that cannot be exported correctly fails here with a
+validation error rather than reaching another system malformed. The models are the
+library's R4B (4.3.0) package: the library ships no plain R4 (4.0.1) package for
+pydantic 2, and R4B changed none of the resources emitted here (Patient,
+QuestionnaireResponse, RiskAssessment, Observation, CarePlan, Flag, Bundle).
 """
 from __future__ import annotations
 
@@ -10,18 +18,39 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from backcoach.exports.record import PersonRecord
+from fhir.resources.R4B.annotation import Annotation
+from fhir.resources.R4B.bundle import Bundle, BundleEntry
+from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActivityDetail
+from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.flag import Flag
+from fhir.resources.R4B.humanname import HumanName
+from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.period import Period
+from fhir.resources.R4B.quantity import Quantity
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse,
+    QuestionnaireResponseItem,
+    QuestionnaireResponseItemAnswer,
+)
+from fhir.resources.R4B.reference import Reference
+from fhir.resources.R4B.resource import Resource
+from fhir.resources.R4B.riskassessment import RiskAssessment, RiskAssessmentPrediction
+
+from backcoach.exports.record import OutcomeEntry, PersonRecord
 
 BACKCOACH_SYSTEM = "https://backcoach.example/fhir/CodeSystem"
 LOINC = "http://loinc.org"
 PAIN_LOINC = "72514-3"
+PAIN_LOINC_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 _SCREENING_RISK = {
     "emergency": ("high", "Seek emergency care now"),
     "urgent": ("high", "See a doctor within 24 hours"),
     "see_clinician": ("moderate", "Book a review with a clinician"),
     "clear": ("low", "No warning sign found"),
 }
-SURVEY = [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}]
 _PAIN_KIND_TEXT = {
     "daily": "Pain now (daily check-in)",
     "during": "Pain during exercise",
@@ -29,8 +58,9 @@ _PAIN_KIND_TEXT = {
 }
 
 
-def _iso(at: datetime) -> str:
-    return at.isoformat()
+def _survey() -> list[CodeableConcept]:
+    return [CodeableConcept(coding=[Coding(
+        system="http://terminology.hl7.org/CodeSystem/observation-category", code="survey")])]
 
 
 def _urn(namespace: str, *parts: object) -> str:
@@ -38,154 +68,150 @@ def _urn(namespace: str, *parts: object) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join([namespace, *map(str, parts)])))
 
 
-def _entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
-    return {"fullUrl": full_url, "resource": resource}
+def _text(value: Any) -> str | None:
+    """FHIR forbids empty strings: an empty text is left out rather than sent as ""."""
+    text = "" if value is None else str(value)
+    return text if text.strip() else None
 
 
 def person_bundle(record: PersonRecord) -> dict[str, Any]:
-    """Build the Bundle: Patient, screenings (QuestionnaireResponse + RiskAssessment),
-    pain scores (Observation), outcome questionnaires (QuestionnaireResponse + an Observation
-    of the score), the program (CarePlan) and open alerts (Flag)."""
+    """The Bundle as JSON-ready data: Patient, screenings (QuestionnaireResponse +
+    RiskAssessment), pain scores (Observation), outcome questionnaires (QuestionnaireResponse +
+    an Observation of the score), the program (CarePlan) and open alerts (Flag)."""
+    return person_bundle_model(record).model_dump(mode="json")
+
+
+def person_bundle_model(record: PersonRecord) -> Bundle:
+    """The Bundle as a validated `fhir.resources` model."""
     ns = f"backcoach/person/{record.person_id}"
     patient_url = _urn(ns, "patient")
-    subject = {"reference": patient_url, "display": record.display_name}
-    entries = [
-        _entry(patient_url, {
-            "resourceType": "Patient",
-            "identifier": [{"system": f"{BACKCOACH_SYSTEM}/person-id", "value": str(record.person_id)}],
-            "name": [{"text": record.display_name}],
-        })
-    ]
+    subject = Reference(reference=patient_url, display=_text(record.display_name))
+    entries: list[tuple[str, Resource]] = [(patient_url, Patient(
+        identifier=[Identifier(system=f"{BACKCOACH_SYSTEM}/person-id", value=str(record.person_id))],
+        name=[HumanName(text=_text(record.display_name))] if _text(record.display_name) else None,
+    ))]
     for index, screening in enumerate(record.screenings):
         response_url = _urn(ns, "screening", index)
-        entries.append(_entry(response_url, _questionnaire_response(
+        entries.append((response_url, _questionnaire_response(
             "red-flag-screening", subject, screening.at,
             [_answer_item(key, value) for key, value in sorted(screening.answers.items())])))
         risk, text = _SCREENING_RISK[screening.level]
-        entries.append(_entry(_urn(ns, "risk", index), {
-            "resourceType": "RiskAssessment",
-            "status": "final",
-            "subject": subject,
-            "occurrenceDateTime": _iso(screening.at),
-            "basis": [{"reference": response_url}],
-            "prediction": [{
-                "outcome": {"text": "Serious spinal pathology needing medical care"},
-                "qualitativeRisk": {
-                    "coding": [{"system": "http://terminology.hl7.org/CodeSystem/risk-probability", "code": risk}],
-                    "text": text,
-                },
-            }],
-            "note": [{"text": f"[{r['level']}] {r['item']}: {r['message']}"} for r in screening.reasons],
-        }))
+        entries.append((_urn(ns, "risk", index), RiskAssessment(
+            status="final",
+            subject=subject,
+            occurrenceDateTime=screening.at,
+            basis=[Reference(reference=response_url)],
+            prediction=[RiskAssessmentPrediction(
+                outcome=CodeableConcept(text="Serious spinal pathology needing medical care"),
+                qualitativeRisk=CodeableConcept(
+                    coding=[Coding(system="http://terminology.hl7.org/CodeSystem/risk-probability", code=risk)],
+                    text=text),
+            )],
+            note=[Annotation(text=f"[{r['level']}] {r['item']}: {r['message']}") for r in screening.reasons] or None,
+        )))
     for index, point in enumerate(record.pain):
-        entries.append(_entry(_urn(ns, "pain", index), {
-            "resourceType": "Observation",
-            "status": "final",
-            "category": SURVEY,
-            "code": {
-                "coding": [{"system": LOINC, "code": PAIN_LOINC,
-                            "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}],
-                "text": _PAIN_KIND_TEXT.get(point.kind, "Pain score"),
-            },
-            "subject": subject,
-            "effectiveDateTime": _iso(point.at),
-            "valueInteger": point.nprs,
-        }))
+        entries.append((_urn(ns, "pain", index), Observation(
+            status="final",
+            category=_survey(),
+            code=CodeableConcept(
+                coding=[Coding(system=LOINC, code=PAIN_LOINC, display=PAIN_LOINC_DISPLAY)],
+                text=_PAIN_KIND_TEXT.get(point.kind, "Pain score")),
+            subject=subject,
+            effectiveDateTime=point.at,
+            valueInteger=point.nprs,
+        )))
     for index, outcome in enumerate(record.outcomes):
         response_url = _urn(ns, "outcome", index)
-        entries.append(_entry(response_url, _questionnaire_response(
+        entries.append((response_url, _questionnaire_response(
             f"{outcome.instrument}|{outcome.version}", subject, outcome.at, _outcome_items(outcome.answers))))
-        code = {"coding": [{"system": f"{BACKCOACH_SYSTEM}/outcome", "code": outcome.instrument,
-                            "display": outcome.title}], "text": outcome.title}
-        if outcome.instrument == "pain_score":
-            code["coding"].append({"system": LOINC, "code": PAIN_LOINC})
-        observation: dict[str, Any] = {
-            "resourceType": "Observation",
-            "status": "final",
-            "category": SURVEY,
-            "code": code,
-            "subject": subject,
-            "effectiveDateTime": _iso(outcome.at),
-            "valueQuantity": {"value": outcome.score, "unit": "score", "system": "http://unitsofmeasure.org",
-                              "code": "{score}"},
-            "derivedFrom": [{"reference": response_url}],
-        }
-        if outcome.band:
-            observation["interpretation"] = [{"text": outcome.band}]
-        entries.append(_entry(_urn(ns, "outcome-score", index), observation))
+        entries.append((_urn(ns, "outcome-score", index), _outcome_score(outcome, subject, response_url)))
     if record.phase is not None:
-        entries.append(_entry(_urn(ns, "careplan"), _care_plan(record, subject)))
+        entries.append((_urn(ns, "careplan"), _care_plan(record, subject)))
     for index, alert in enumerate(record.alerts):
-        entries.append(_entry(_urn(ns, "flag", index), {
-            "resourceType": "Flag",
-            "status": "active",
-            "code": {
-                "coding": [{"system": f"{BACKCOACH_SYSTEM}/alert", "code": str(alert.get("code", "alert"))}],
-                "text": str(alert.get("message", "")),
-            },
-            "subject": subject,
-        }))
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "timestamp": _iso(record.generated_at),
-        "entry": entries,
-    }
+        entries.append((_urn(ns, "flag", index), Flag(
+            status="active",
+            code=CodeableConcept(
+                coding=[Coding(system=f"{BACKCOACH_SYSTEM}/alert", code=str(alert.get("code") or "alert"))],
+                text=_text(alert.get("message"))),
+            subject=subject,
+        )))
+    return Bundle(
+        type="collection",
+        timestamp=record.generated_at,
+        entry=[BundleEntry(fullUrl=url, resource=resource) for url, resource in entries],
+    )
 
 
-def _questionnaire_response(questionnaire: str, subject: dict[str, Any], at: datetime,
-                            items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"resourceType": "QuestionnaireResponse", "status": "completed",
-            "questionnaire": f"{BACKCOACH_SYSTEM}/Questionnaire/{questionnaire}", "subject": subject,
-            "authored": _iso(at), "item": items}
+def _outcome_score(outcome: OutcomeEntry, subject: Reference, response_url: str) -> Observation:
+    coding = [Coding(system=f"{BACKCOACH_SYSTEM}/outcome", code=outcome.instrument, display=_text(outcome.title))]
+    if outcome.instrument == "pain_score":
+        coding.append(Coding(system=LOINC, code=PAIN_LOINC))
+    return Observation(
+        status="final",
+        category=_survey(),
+        code=CodeableConcept(coding=coding, text=_text(outcome.title)),
+        subject=subject,
+        effectiveDateTime=outcome.at,
+        valueQuantity=Quantity(value=outcome.score, unit="score", system="http://unitsofmeasure.org", code="{score}"),
+        derivedFrom=[Reference(reference=response_url)],
+        interpretation=[CodeableConcept(text=outcome.band)] if _text(outcome.band) else None,
+    )
 
 
-def _answer_item(key: str, value: Any) -> dict[str, Any]:
+def _questionnaire_response(questionnaire: str, subject: Reference, at: datetime,
+                            items: list[QuestionnaireResponseItem]) -> QuestionnaireResponse:
+    return QuestionnaireResponse(status="completed", questionnaire=f"{BACKCOACH_SYSTEM}/Questionnaire/{questionnaire}",
+                                 subject=subject, authored=at, item=items or None)
+
+
+def _answer_item(key: str, value: Any) -> QuestionnaireResponseItem:
+    """One answer, keeping its type. A question left unanswered (None or empty text) is an
+    item without an answer, as FHIR has it (not the text "None" or an empty string)."""
     if isinstance(value, bool):
-        answer = {"valueBoolean": value}
+        answer = QuestionnaireResponseItemAnswer(valueBoolean=value)
     elif isinstance(value, int):
-        answer = {"valueInteger": value}
+        answer = QuestionnaireResponseItemAnswer(valueInteger=value)
     elif isinstance(value, float):
-        answer = {"valueDecimal": value}
+        answer = QuestionnaireResponseItemAnswer(valueDecimal=value)
+    elif _text(value) is None:
+        return QuestionnaireResponseItem(linkId=key)
     else:
-        answer = {"valueString": str(value)}
-    return {"linkId": key, "answer": [answer]}
+        answer = QuestionnaireResponseItemAnswer(valueString=str(value))
+    return QuestionnaireResponseItem(linkId=key, answer=[answer])
 
 
-def _outcome_items(answers: dict[str, Any]) -> list[dict[str, Any]]:
+def _outcome_items(answers: dict[str, Any]) -> list[QuestionnaireResponseItem]:
     """Questionnaire items; the activities questionnaire nests each named activity with its rating."""
     items = []
     for key, value in answers.items():
         if isinstance(value, list):
-            items.append({"linkId": key, "item": [
-                {"linkId": f"{key}.{n}", "text": str(a["name"]), "answer": [{"valueInteger": int(a["rating"])}]}
-                for n, a in enumerate(value, start=1)]})
+            items.append(QuestionnaireResponseItem(linkId=key, item=[
+                QuestionnaireResponseItem(linkId=f"{key}.{n}", text=_text(a["name"]), answer=[
+                    QuestionnaireResponseItemAnswer(valueInteger=int(a["rating"]))])
+                for n, a in enumerate(value, start=1)] or None))
         else:
             items.append(_answer_item(key, value))
     return items
 
 
-def _care_plan(record: PersonRecord, subject: dict[str, Any]) -> dict[str, Any]:
-    plan: dict[str, Any] = {
-        "resourceType": "CarePlan",
-        "status": "active",
-        "intent": "plan",
-        "title": f"Glute rehabilitation, {record.phase} phase",
-        "subject": subject,
-        "activity": [
-            {"detail": {
-                "status": "in-progress",
-                "code": {"coding": [{"system": f"{BACKCOACH_SYSTEM}/exercise",
-                                     "code": str(p.get("exercise_id"))}]},
-                "description": str(p.get("description") or p.get("exercise_id")),
-            }}
+def _care_plan(record: PersonRecord, subject: Reference) -> CarePlan:
+    return CarePlan(
+        status="active",
+        intent="plan",
+        title=f"Glute rehabilitation, {record.phase} phase",
+        subject=subject,
+        period=Period(start=record.program_started) if record.program_started is not None else None,
+        activity=[
+            CarePlanActivity(detail=CarePlanActivityDetail(
+                status="in-progress",
+                code=CodeableConcept(coding=[Coding(system=f"{BACKCOACH_SYSTEM}/exercise",
+                                                    code=str(p.get("exercise_id")))]),
+                description=str(p.get("description") or p.get("exercise_id")),
+            ))
             for p in record.prescriptions
-        ],
-        "note": [
-            {"time": _iso(d.at), "text": f"{d.exercise_id}: {d.action} ({d.source}) - " + "; ".join(d.reasons)}
+        ] or None,
+        note=[
+            Annotation(time=d.at, text=f"{d.exercise_id}: {d.action} ({d.source}) - " + "; ".join(d.reasons))
             for d in record.decisions
-        ],
-    }
-    if record.program_started is not None:
-        plan["period"] = {"start": record.program_started.isoformat()}
-    return plan
+        ] or None,
+    )

@@ -32,6 +32,9 @@ def test_signup_rejects_bad_input_and_duplicates(app):
     r = client.post("/api/auth/signup", json={"email": "not-an-email", "password": "short", "display_name": ""}, headers=h)
     assert r.status_code == 400
     assert "email" in r.json()["detail"] and "password" in r.json()["detail"]
+    r = client.post("/api/auth/signup", json={"email": "two..dots@example.org", "password": PASSWORD,
+                                              "display_name": "X", "accept_privacy_notice": True}, headers=h)
+    assert r.status_code == 400 and r.json()["detail"] == "Enter an email address like name@example.org."
     new = client.post("/api/auth/signup", json={"email": f"n-{uuid.uuid4().hex[:6]}@example.org",
                                                 "password": "another long passphrase", "display_name": "X",
                                                 "accept_privacy_notice": True}, headers=h)

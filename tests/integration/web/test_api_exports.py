@@ -30,6 +30,9 @@ def test_a_person_downloads_their_own_fhir_bundle_and_pdf(team):
     bundle = r.json()
     assert bundle["resourceType"] == "Bundle"
     assert {"Patient", "QuestionnaireResponse", "RiskAssessment", "CarePlan", "Observation"} <= _resource_types(bundle)
+    from fhir.resources.R4B.bundle import Bundle
+
+    assert Bundle.model_validate_json(r.content).model_dump(mode="json") == bundle  # the bytes sent are valid FHIR
     pdf = patient.client.get("/api/me/export/report.pdf")  # with the page's cookie, as the link does
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert "attachment" in pdf.headers["content-disposition"]

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime, timedelta, timezone
+
+import pytest
 
 from backcoach.exports import fhir, report
 from backcoach.exports.record import (
@@ -90,6 +93,34 @@ def test_screening_answers_keep_their_types_and_risk_follows_level():
     assert risk["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == "moderate"
 
 
+def _empties(value, path="$"):
+    """Paths of empty strings, arrays and objects: FHIR JSON allows none of them."""
+    if value in ("", [], {}) or (isinstance(value, str) and not value.strip()):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _empties(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            yield from _empties(item, f"{path}[{n}]")
+
+
+def test_an_unanswered_question_is_an_item_without_an_answer():
+    """An answer of None used to be sent as the text "None", and an empty one as "" (invalid)."""
+    screening = ScreeningEntry(T0, {"age": 40, "radiation": None, "notes": "  "}, "clear", ())
+    bundle = fhir.person_bundle(make_record(screenings=(screening,)))
+    response = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse")
+    assert response["item"] == [{"linkId": "age", "answer": [{"valueInteger": 40}]},
+                                {"linkId": "notes"}, {"linkId": "radiation"}]
+
+
+def test_a_record_fhir_cannot_carry_fails_loudly_instead_of_exporting_malformed_data():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="effectiveDateTime"):
+        fhir.person_bundle(make_record(pain=(PainPoint(datetime(2026, 11, 2, 8, 0), 4),)))  # no time zone
+
+
 def test_export_is_stable_and_omits_care_plan_without_program():
     assert fhir.person_bundle(make_record()) == fhir.person_bundle(make_record())
     bundle = fhir.person_bundle(make_record(phase=None, alerts=()))
@@ -160,3 +191,25 @@ def test_pdf_report_draws_outcome_trends():
     with_outcomes = report.report_pdf(make_record(outcomes=OUTCOMES, outcome_series=SERIES))
     without = report.report_pdf(make_record())
     assert with_outcomes.startswith(b"%PDF") and len(with_outcomes) > len(without)
+
+
+EMPTY = dict(screenings=(), pain=(), decisions=(), phase=None, prescriptions=(), adherence=(), alerts=(),
+             baseline=None, program_started=None)
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"outcomes": OUTCOMES, "outcome_series": SERIES},
+    EMPTY,
+    {"decisions": (), "prescriptions": ()},
+], ids=["full", "with-outcomes", "empty", "program-without-decisions"])
+def test_every_bundle_parses_as_fhir_and_holds_no_empty_element(overrides):
+    """The bundle read back by an independent parse (fhir.resources' Bundle from the JSON text)
+    gives the same data, and has no empty string or array (a program with no decisions yet
+    used to send `"note": []`, which FHIR JSON forbids)."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    bundle = fhir.person_bundle(make_record(**overrides))
+    text = json.dumps(bundle)
+    assert Bundle.model_validate_json(text).model_dump(mode="json") == bundle
+    assert list(_empties(bundle)) == []

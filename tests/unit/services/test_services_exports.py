@@ -27,6 +27,9 @@ def test_fhir_bundle_reflects_an_urgent_screen_as_high_risk_and_an_alert(uow, on
     flags = [e["resource"]["code"]["coding"][0]["code"] for e in bundle["entry"]
              if e["resource"]["resourceType"] == "Flag"]
     assert "urgent" in flags
+    from fhir.resources.R4B.bundle import Bundle
+
+    assert Bundle.model_validate(bundle).model_dump(mode="json") == bundle  # valid FHIR, nothing lost
 
 
 def test_pdf_report_for_a_stored_person(uow, onboarded):

@@ -62,6 +62,7 @@ class OutcomeSeries:
     band_low: float | None
     band_high: float | None
     summary: str
+    baseline: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,159 +1,297 @@
-"""Progress reports as PDF (for the clinician's file) and PNG charts.
+"""Progress reports as PDF (for the clinician's file) and the pain chart as PNG.
 
-Figures are built with matplotlib's object API (no pyplot), so rendering is
-thread-safe inside a web server and needs no display.
+The PDF is a flowing document (reportlab Platypus): headings, paragraphs, tables and
+charts flow onto as many pages as they need, a long table repeats its header, and
+nothing is placed by hand, so nothing runs off a page or is cut. The charts are the
+shared chart models (`exports.charts`), the ones the pages draw as SVG, drawn here as
+reportlab drawings; the PNG export draws the same pain chart model with matplotlib,
+imported only there (the command line's `export chart`), never in a web request.
 """
 from __future__ import annotations
 
+import importlib.util
 import io
-import textwrap
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
+from reportlab.graphics import shapes as rl
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import DateFormatter
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
-
-from backcoach.exports.record import PersonRecord
+from backcoach.exports import charts
+from backcoach.exports.record import OutcomeSeries, PersonRecord
 
 DISCLAIMER = (
     "backcoach supports self-management of mechanical lower back pain. "
     "It does not replace a clinician's assessment or advice."
 )
+MARGIN = 18 * mm
 
 
-def _pain_axes(fig: Figure, record: PersonRecord, rect=(0.1, 0.15, 0.85, 0.7)) -> None:
-    ax = fig.add_axes(rect)
-    daily = [p for p in record.pain if p.kind == "daily"] or list(record.pain)
-    if daily:
-        ax.plot([p.at for p in daily], [p.nprs for p in daily], marker="o", color="#1f5f8b", label="Pain now")
-    during = [p for p in record.pain if p.kind == "during"]
-    if during:
-        ax.plot([p.at for p in during], [p.nprs for p in during], marker="x", linestyle="none",
-                color="#b5541c", label="Pain during exercise")
-    if record.baseline is not None:
-        ax.axhline(record.baseline, color="#555555", linestyle="--", label=f"Baseline {record.baseline:.1f}")
-    ax.set_ylim(0, 10)
-    ax.set_ylabel("Pain (0 = none, 10 = worst)")
-    ax.set_title("Pain over time")
-    ax.grid(alpha=0.3)
-    if daily or during:
-        ax.legend(loc="upper right", fontsize=8)
-        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[str, str]:
+    """(regular, bold) font names. DejaVu Sans (shipped inside matplotlib, found without
+    importing it) prints names in most scripts; the PDF core fonts cover Latin-1 only."""
+    spec = importlib.util.find_spec("matplotlib")
+    folder = Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" if spec and spec.submodule_search_locations else None
+    if folder is None or not (folder / "DejaVuSans.ttf").is_file():
+        return "Helvetica", "Helvetica-Bold"
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(folder / "DejaVuSans-Bold.ttf")))
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
+@lru_cache(maxsize=1)
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9.5, leading=13, alignment=TA_LEFT)
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18, leading=22, alignment=TA_LEFT),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13, leading=16, spaceBefore=10),
+        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=bold, fontSize=11, leading=14, spaceBefore=8),
+        "body": body,
+        "muted": ParagraphStyle("muted", parent=body, textColor=colors.HexColor(charts.MUTED)),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=11),
+        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=bold, fontSize=8.5, leading=11),
+        "note": ParagraphStyle("note", parent=body, leftIndent=6, rightIndent=6, borderColor=colors.HexColor(charts.GRID), borderWidth=1,
+                               borderPadding=6, backColor=colors.HexColor("#f6f8fb"), spaceBefore=12),
+    }
+
+
+def _p(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of text as typed: names and notes are people's words, never markup."""
+    return Paragraph(escape(text), _styles()[style])
+
+
+def _drawing(chart: charts.Chart, width: float) -> rl.Drawing:
+    """The chart model at ``width`` points wide; the model's y runs down, the PDF's up."""
+    scale = width / chart.width
+    drawing = rl.Drawing(width, chart.height * scale)
+    regular, bold = _fonts()
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return x * scale, (chart.height - y) * scale
+
+    for shape in chart.shapes:
+        if isinstance(shape, charts.Line):
+            drawing.add(rl.Line(*at(shape.x1, shape.y1), *at(shape.x2, shape.y2),
+                                strokeColor=colors.HexColor(shape.stroke), strokeWidth=shape.width * scale,
+                                strokeDashArray=[d * scale for d in shape.dash] or None))
+        elif isinstance(shape, charts.Polyline):
+            drawing.add(rl.PolyLine([c for point in shape.points for c in at(*point)],
+                                    strokeColor=colors.HexColor(shape.stroke), strokeWidth=shape.width * scale,
+                                    strokeDashArray=[d * scale for d in shape.dash if d] or None))
+        elif isinstance(shape, charts.Circle):
+            drawing.add(rl.Circle(*at(shape.cx, shape.cy), shape.r * scale,
+                                  fillColor=colors.HexColor(shape.fill), strokeColor=None))
+        elif isinstance(shape, charts.Rect):
+            x, y = at(shape.x, shape.y + shape.height)
+            drawing.add(rl.Rect(x, y, shape.width * scale, shape.height * scale,
+                                fillColor=colors.HexColor(shape.fill), strokeColor=None))
+        else:
+            size, is_bold, colour = charts.TEXT_STYLES[shape.role]
+            drawing.add(rl.String(*at(shape.x, shape.y), shape.text, fontName=bold if is_bold else regular,
+                                  fontSize=size * scale, fillColor=colors.HexColor(shape.fill or colour),
+                                  textAnchor=shape.anchor))
+    return drawing
+
+
+def _legend(chart: charts.Chart) -> rl.Drawing | None:
+    """The chart's keys in a row: a swatch (outlined, so a pale band still shows) and its label."""
+    if not chart.legend:
+        return None
+    regular, _ = _fonts()
+    size, gap, x = 8.0, 12.0, 0.0
+    drawing = rl.Drawing(0, size + 6)
+    for colour, label in chart.legend:
+        drawing.add(rl.Rect(x, 2, size, size, fillColor=colors.HexColor(colour),
+                            strokeColor=colors.HexColor(charts.MUTED), strokeWidth=0.3))
+        drawing.add(rl.String(x + size + 3, 3, label, fontName=regular, fontSize=size,
+                              fillColor=colors.HexColor(charts.MUTED)))
+        x += size + 3 + pdfmetrics.stringWidth(label, regular, size) + gap
+    drawing.width = x
+    return drawing
+
+
+def _chart(chart: charts.Chart, width: float) -> list[Flowable]:
+    """A chart with its legend, kept on one page."""
+    return [KeepTogether([part for part in (_drawing(chart, width), _legend(chart)) if part is not None])]
+
+
+def _bullets(lines: list[str]) -> ListFlowable:
+    return ListFlowable([_p(line) for line in lines], bulletType="bullet", start="\u2022", leftIndent=12,
+                        bulletFontName=_fonts()[0])
+
+
+def _table(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+    """A table that wraps its cells, splits long rows across pages and repeats its header."""
+    data = [[_p(h, "cell_bold") for h in header]] + [[_p(cell, "cell") for cell in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(charts.INK)),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(charts.GRID)),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def _summary(record: PersonRecord, width: float) -> list[Flowable]:
+    story: list[Flowable] = [
+        _p(f"backcoach report: {record.display_name}", "title"),
+        _p(f"Generated {record.generated_at:%d %b %Y %H:%M} UTC", "muted"),
+        _p("Safety screening", "h2"),
+    ]
+    if record.screenings:
+        latest = record.screenings[-1]
+        story.append(_p(f"Latest screening ({latest.at:%d %b %Y}): {latest.level.replace('_', ' ')}"))
+        if latest.reasons:
+            story.append(_bullets([r["message"] for r in latest.reasons]))
     else:
-        ax.text(0.5, 0.5, "No pain entries yet", ha="center", va="center", transform=ax.transAxes)
-
-
-def _adherence_axes(fig: Figure, record: PersonRecord, rect=(0.1, 0.15, 0.85, 0.7)) -> None:
-    ax = fig.add_axes(rect)
-    if record.adherence:
-        labels = [week.strftime("%d %b") for week, _, _ in record.adherence]
-        ax.bar(labels, [planned for _, _, planned in record.adherence], color="#dddddd", label="Planned")
-        ax.bar(labels, [done for _, done, _ in record.adherence], color="#2e7d32", label="Done")
-        ax.legend(loc="upper right", fontsize=8)
+        story.append(_p("No screening recorded."))
+    story.append(_p("Program", "h2"))
+    if record.phase:
+        started = f", started {record.program_started:%d %b %Y}" if record.program_started else ""
+        story.append(_p(f"{record.phase.capitalize()} phase{started}"))
+        if record.prescriptions:
+            story.append(_table(["Exercise", "Dose"],
+                                [[str(p.get("exercise_id")), str(p.get("description", ""))] for p in record.prescriptions],
+                                [width * 0.35, width * 0.65]))
     else:
-        ax.text(0.5, 0.5, "No sessions planned yet", ha="center", va="center", transform=ax.transAxes)
-    ax.set_ylabel("Sessions")
-    ax.set_title("Sessions per week")
+        story.append(_p("No program yet."))
+    if record.alerts:
+        story += [_p("Needs attention", "h2"), _bullets([str(a.get("message") or a.get("code")) for a in record.alerts])]
+    story.append(_p(DISCLAIMER, "note"))
+    return story
 
 
-def _outcome_axes(fig: Figure, record: PersonRecord, top: float, bottom: float) -> None:
-    """One small chart per questionnaire: scores, and the band of changes too small to matter."""
-    from matplotlib.dates import AutoDateLocator
-
-    series = record.outcome_series
-    if not series:
-        fig.text(0.1, top - 0.03, "No questionnaires answered yet.", fontsize=10)
-        return
-    height = (top - bottom) / len(series)
-    for n, s in enumerate(series):
-        slot_top = top - n * height
-        ax = fig.add_axes((0.1, slot_top - height + 0.09, 0.85, height - 0.13))
-        if s.band_low is not None and s.band_high is not None:
-            ax.axhspan(s.band_low, s.band_high, color="#e8f1f8", label="No meaningful change")
-        ax.plot([at for at, _ in s.points], [v for _, v in s.points], marker="o", color="#1d3557", label="Score")
-        ax.set_ylim(s.score_min, s.score_max)
-        better = "higher is better" if s.higher_is_better else "lower is better"
-        ax.set_title(f"{s.title} ({better})", fontsize=10, parse_math=False)
-        ax.xaxis.set_major_locator(AutoDateLocator(maxticks=6))
-        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
-        ax.grid(alpha=0.3)
-        ax.legend(loc="upper right", fontsize=7)
-        for k, line in enumerate(textwrap.wrap(s.summary, 110)[:2]):
-            fig.text(0.1, slot_top - height + 0.035 - k * 0.015, line, fontsize=8, parse_math=False)
+def _pain_and_sessions(record: PersonRecord, width: float) -> list[Flowable]:
+    pain = charts.pain_chart([charts.PainDay(p.at.date(), p.nprs, p.kind) for p in record.pain], record.baseline,
+                             whose="their")
+    weeks = charts.adherence_chart([charts.WeekBar(week, done, planned) for week, done, planned in record.adherence])
+    return [_p("Pain over time", "title"), *_chart(pain, width), Spacer(1, 6 * mm),
+            _p("Sessions per week", "h2"), *_chart(weeks, width)]
 
 
-def pain_chart_png(record: PersonRecord, dpi: int = 100) -> bytes:
-    """The pain-over-time chart with the baseline, as PNG bytes."""
-    fig = Figure(figsize=(7, 3.5))
-    _pain_axes(fig, record, rect=(0.1, 0.12, 0.85, 0.76))
+def _outcome_chart(series: OutcomeSeries) -> charts.Chart | None:
+    band = (series.band_low, series.band_high) if series.band_low is not None and series.band_high is not None else None
+    return charts.trend_chart(series.points, series.score_min, series.score_max, band, series.baseline, series.summary)
+
+
+def _outcomes(record: PersonRecord, width: float) -> list[Flowable]:
+    story: list[Flowable] = [_p("Questionnaires over time", "title")]
+    if not record.outcome_series:
+        return story + [_p("No questionnaires answered yet.")]
+    story.append(_p("The shaded band around the first score holds changes too small to tell from "
+                    "day-to-day variation; a score outside it is a meaningful change.", "muted"))
+    for series in record.outcome_series:
+        better = "higher is better" if series.higher_is_better else "lower is better"
+        chart = _outcome_chart(series)
+        parts: list[Any] = [_p(f"{series.title} ({better})", "h3")]
+        if chart is not None:
+            parts += [_drawing(chart, width * 0.8), _legend(chart)]
+        parts.append(_p(series.summary))
+        parts.append(_p("Scores: " + "; ".join(f"{at:%d %b %Y} {score:g}" for at, score in series.points), "muted"))
+        story.append(KeepTogether([p for p in parts if p is not None]))
+    return story
+
+
+def _decisions(record: PersonRecord, width: float) -> list[Flowable]:
+    story: list[Flowable] = [_p("Program decisions and why", "title")]
+    if not record.decisions:
+        return story + [_p("No decisions yet.")]
+    rows = [[f"{d.at:%d %b %Y}", d.exercise_id,
+             d.action + (" (clinician)" if d.source == "clinician" else ""),
+             f"{d.before} \u2192 {d.after}" if d.before or d.after else "",
+             "; ".join(d.reasons)]
+            for d in record.decisions]
+    return story + [_table(["Date", "Exercise", "Decision", "Change", "Why"], rows,
+                           [width * f for f in (0.13, 0.17, 0.13, 0.2, 0.37)])]
+
+
+def report_pdf(record: PersonRecord) -> bytes:
+    """The report a clinician can file: a summary, the pain and sessions charts, the
+    questionnaire trends, and every program decision with its reasons, each part from a new
+    page. The same record gives the same bytes (no creation time inside)."""
     buffer = io.BytesIO()
-    fig.set_dpi(dpi)
+    title = f"backcoach report: {record.display_name}"
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN + 4 * mm, title=title, author="backcoach", invariant=1)
+    width = doc.width
+    story = [*_summary(record, width), PageBreak(), *_pain_and_sessions(record, width), PageBreak(),
+             *_outcomes(record, width), PageBreak(), *_decisions(record, width)]
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(_fonts()[0], 7.5)
+        canvas.setFillColor(colors.HexColor(charts.MUTED))
+        canvas.drawString(MARGIN, MARGIN - 2 * mm, f"{title[:90]} \u00b7 {record.generated_at:%d %b %Y}")
+        canvas.drawRightString(A4[0] - MARGIN, MARGIN - 2 * mm, f"Page {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def chart_png(chart: charts.Chart, dpi: int = 100) -> bytes:
+    """A chart model as PNG, drawn with matplotlib (the PDF's core fonts cannot rasterise)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Circle, Rectangle
+
+    inches = 7.0
+    fig = Figure(figsize=(inches, inches * chart.height / chart.width), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, chart.width)
+    ax.set_ylim(chart.height, 0)
+    ax.set_axis_off()
+    points_per_unit = inches * 72 / chart.width
+
+    def line(xs: Any, ys: Any, shape: charts.Line | charts.Polyline) -> None:
+        width = shape.width * points_per_unit
+        dash = [d * points_per_unit / width for d in shape.dash if d]  # matplotlib scales dashes by the width
+        ax.plot(xs, ys, color=shape.stroke, linewidth=width, linestyle=(0, dash) if dash else "solid")
+
+    for shape in chart.shapes:
+        if isinstance(shape, charts.Line):
+            line([shape.x1, shape.x2], [shape.y1, shape.y2], shape)
+        elif isinstance(shape, charts.Polyline):
+            line(*zip(*shape.points), shape)
+        elif isinstance(shape, charts.Circle):
+            ax.add_patch(Circle((shape.cx, shape.cy), shape.r, color=shape.fill, zorder=3))
+        elif isinstance(shape, charts.Rect):
+            ax.add_patch(Rectangle((shape.x, shape.y), shape.width, shape.height, color=shape.fill, linewidth=0))
+        else:
+            size, is_bold, colour = charts.TEXT_STYLES[shape.role]
+            ax.text(shape.x, shape.y, shape.text, fontsize=size * points_per_unit, color=shape.fill or colour,
+                    weight="bold" if is_bold else "normal", ha={"start": "left", "middle": "center"}.get(shape.anchor, "right"),
+                    va="baseline", parse_math=False)
+    buffer = io.BytesIO()
     FigureCanvasAgg(fig).print_png(buffer)
     return buffer.getvalue()
 
 
-def _text_page(fig: Figure, title: str, lines: list[str]) -> None:
-    """Names, notes and reasons are typed by people: ``parse_math=False`` prints a ``$…$``
-    pair as typed instead of handing it to matplotlib's formula parser (which fails on it)."""
-    fig.text(0.08, 0.94, title, fontsize=16, weight="bold", parse_math=False)
-    y = 0.89
-    for line in lines:
-        for wrapped in textwrap.wrap(line, 95) or [""]:
-            if y < 0.06:
-                return
-            fig.text(0.08, y, wrapped, fontsize=9, family="DejaVu Sans", parse_math=False)
-            y -= 0.022
-
-
-def report_pdf(record: PersonRecord) -> bytes:
-    """A few pages a clinician can file: summary, charts, decisions with reasons."""
-    buffer = io.BytesIO()
-    with PdfPages(buffer, metadata={"Title": f"backcoach report: {record.display_name}",
-                                    "CreationDate": None}) as pdf:
-        summary = Figure(figsize=(8.27, 11.69))
-        lines = [f"Generated {record.generated_at:%d %b %Y %H:%M} UTC", ""]
-        if record.screenings:
-            latest = record.screenings[-1]
-            lines.append(f"Latest screening ({latest.at:%d %b %Y}): {latest.level.replace('_', ' ')}")
-            lines += [f"  - {r['message']}" for r in latest.reasons]
-        else:
-            lines.append("No screening recorded.")
-        lines.append("")
-        if record.phase:
-            started = f", started {record.program_started:%d %b %Y}" if record.program_started else ""
-            lines.append(f"Program: {record.phase} phase{started}")
-            lines += [f"  - {p.get('exercise_id')}: {p.get('description', '')}" for p in record.prescriptions]
-        else:
-            lines.append("No program yet.")
-        lines.append("")
-        if record.alerts:
-            lines.append("Needs attention:")
-            lines += [f"  - {a.get('message', a.get('code'))}" for a in record.alerts]
-        lines += ["", DISCLAIMER]
-        _text_page(summary, f"backcoach report: {record.display_name}", lines)
-        pdf.savefig(summary)
-
-        charts = Figure(figsize=(8.27, 11.69))
-        _pain_axes(charts, record, rect=(0.1, 0.56, 0.85, 0.36))
-        _adherence_axes(charts, record, rect=(0.1, 0.08, 0.85, 0.36))
-        pdf.savefig(charts)
-
-        outcomes = Figure(figsize=(8.27, 11.69))
-        outcomes.text(0.08, 0.95, "Questionnaires over time", fontsize=16, weight="bold")
-        _outcome_axes(outcomes, record, top=0.92, bottom=0.05)
-        pdf.savefig(outcomes)
-
-        decisions = Figure(figsize=(8.27, 11.69))
-        lines = [
-            f"{d.at:%d %b %Y}  {d.exercise_id}: {d.action}"
-            + (f" ({d.before} -> {d.after})" if d.before or d.after else "")
-            + (" [clinician]" if d.source == "clinician" else "")
-            + " - " + "; ".join(d.reasons)
-            for d in record.decisions[-60:]
-        ] or ["No decisions yet."]
-        _text_page(decisions, "Program decisions and why", lines)
-        pdf.savefig(decisions)
-    return buffer.getvalue()
-
-
+def pain_chart_png(record: PersonRecord, dpi: int = 100) -> bytes:
+    """The pain-over-time chart with the baseline, as PNG bytes: the pages' chart."""
+    return chart_png(charts.pain_chart([charts.PainDay(p.at.date(), p.nprs, p.kind) for p in record.pain],
+                                       record.baseline), dpi)

@@ -83,7 +83,7 @@ def _outcomes(rows: list[Any]) -> tuple[tuple[OutcomeEntry, ...], tuple[OutcomeS
             t = trend(instrument, points)
             series.append(OutcomeSeries(instrument.id, instrument.short_title, instrument.score_min,
                                         instrument.score_max, instrument.direction == "higher_is_better",
-                                        t.points, t.band_low, t.band_high, t.summary))
+                                        t.points, t.band_low, t.band_high, t.summary, t.baseline))
     return entries, tuple(series)
 
 

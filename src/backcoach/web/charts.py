@@ -1,7 +1,9 @@
 """Server-rendered SVG charts: no JavaScript, readable by screen readers.
 
-Each function takes plain values (dates, numbers, ids) and returns an SVG string
-with a <title> and <desc>; the pages put a data table next to each chart, so a
+The pain, adherence and outcome-trend charts are drawn from the shared chart models in
+`backcoach.exports.charts` (the PDF report draws the same models), by `svg` below. The
+ladder and decisions charts exist only on the pages and are written here directly.
+Every chart has a <title> and <desc>; the pages put a data table next to each chart, so a
 person who cannot see the chart reads the same numbers.
 """
 
@@ -12,19 +14,19 @@ from datetime import date
 from html import escape
 from typing import Sequence
 
-W, H = 480, 220
-PAD_L, PAD_R, PAD_T, PAD_B = 34, 12, 14, 36
+from backcoach.exports import charts as model
+from backcoach.exports.charts import BAD, GOOD, HOLD, PAD_R, W, PainDay, WeekBar
 
-PAIN_COLOUR = "#b3261e"
-BASELINE_COLOUR = "#3d5a80"
-GOOD = "#1b7a3d"
-HOLD = "#8a6d00"
-BAD = "#b3261e"
+__all__ = ["PainDay", "WeekBar", "DecisionMark", "pain_chart", "adherence_chart", "ladder_chart", "decisions_chart",
+           "svg"]
+
+# Text roles whose page style is another class's (app.css styles `svg.trend .axis` small).
+_TEXT_CLASS = {"small": "axis"}
 
 
-def _svg(title: str, desc: str, body: str, *, width: int = W, height: int = H, cls: str = "chart") -> str:
+def _svg(title: str, desc: str, body: str, *, width: float = W, height: float = 220, cls: str = "chart") -> str:
     return (
-        f'<svg class="{cls}" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="{cls}" viewBox="0 0 {width:g} {height:g}" role="img" '
         f'aria-labelledby="t-{cls} d-{cls}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
         f'<title id="t-{cls}">{escape(title)}</title><desc id="d-{cls}">{escape(desc)}</desc>{body}</svg>'
     )
@@ -35,99 +37,46 @@ def _empty(title: str, message: str, cls: str) -> str:
     return _svg(title, message, body, height=60, cls=cls)
 
 
-@dataclass(frozen=True)
-class PainPoint:
-    on: date
-    nprs: float
-    kind: str = "daily"
+def _shape(shape: model.Shape) -> str:
+    cls = f' class="{shape.cls}"' if getattr(shape, "cls", "") else ""
+    tip = f"<title>{escape(shape.tip)}</title>" if getattr(shape, "tip", "") else ""
+    if isinstance(shape, model.Line):
+        dash = f' stroke-dasharray="{" ".join(f"{d:g}" for d in shape.dash)}"' if shape.dash else ""
+        return (f'<line x1="{shape.x1:.1f}" x2="{shape.x2:.1f}" y1="{shape.y1:.1f}" y2="{shape.y2:.1f}"{cls} '
+                f'stroke="{shape.stroke}" stroke-width="{shape.width:g}"{dash}/>')
+    if isinstance(shape, model.Polyline):
+        dash = f' stroke-dasharray="{" ".join(f"{d:g}" for d in shape.dash)}"' if shape.dash else ""
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in shape.points)
+        return (f'<polyline points="{points}"{cls} fill="none" stroke="{shape.stroke}" '
+                f'stroke-width="{shape.width:g}"{dash}/>')
+    if isinstance(shape, model.Circle):
+        return f'<circle cx="{shape.cx:.1f}" cy="{shape.cy:.1f}" r="{shape.r:g}"{cls} fill="{shape.fill}">{tip}</circle>'
+    if isinstance(shape, model.Rect):
+        return (f'<rect x="{shape.x:.1f}" y="{shape.y:.1f}" width="{shape.width:.1f}" height="{shape.height:.1f}"'
+                f'{cls} fill="{shape.fill}">{tip}</rect>')
+    fill = f' style="fill:{shape.fill}"' if shape.fill else ""  # inline, so the role's CSS colour does not win
+    return (f'<text x="{shape.x:.1f}" y="{shape.y:.1f}" text-anchor="{shape.anchor}" '
+            f'class="{_TEXT_CLASS.get(shape.role, shape.role)}"{fill}>{escape(shape.text)}</text>')
 
 
-def pain_chart(points: Sequence[PainPoint], baseline: float | None, whose: str = "your") -> str:
-    """Pain (0-10) over time, one line per kind, with the baseline as a dashed line.
-    ``whose``: "your" on the person's pages, "their" on the clinician's."""
-    title = "Pain over time"
-    pts = sorted(points, key=lambda p: p.on)
-    if not pts:
-        return _empty(title, f"No pain entries yet. {whose.capitalize()} first check-in starts this chart.", "pain-chart")
-    first, last = pts[0].on, pts[-1].on
-    span = max((last - first).days, 1)
-    plot_w, plot_h = W - PAD_L - PAD_R, H - PAD_T - PAD_B
-
-    def x(d: date) -> float:
-        return PAD_L + plot_w * ((d - first).days / span) if span else PAD_L + plot_w / 2
-
-    def y(v: float) -> float:
-        return PAD_T + plot_h * (1 - v / 10)
-
-    parts = []
-    for v in range(0, 11, 2):
-        parts.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>')
-        parts.append(f'<text x="{PAD_L - 8}" y="{y(v) + 4:.1f}" text-anchor="end" class="axis">{v}</text>')
-    parts.append(f'<text x="{PAD_L}" y="{H - 10}" class="axis">{first.strftime("%d %b")}</text>')
-    parts.append(f'<text x="{W - PAD_R}" y="{H - 10}" text-anchor="end" class="axis">{last.strftime("%d %b")}</text>')
-    if baseline is not None:
-        parts.append(
-            f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y(baseline):.1f}" y2="{y(baseline):.1f}" '
-            f'stroke="{BASELINE_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>'
-            f'<text x="{W - PAD_R - 4}" y="{y(baseline) - 6:.1f}" text-anchor="end" class="label" '
-            f'fill="{BASELINE_COLOUR}">baseline {baseline:.1f}</text>'
-        )
-    styles = {"daily": (PAIN_COLOUR, ""), "next_morning": ("#6b4fa0", ' stroke-dasharray="2 3"'), "during": ("#8a6d00", ' stroke-dasharray="1 0"')}
-    for kind in ("daily", "next_morning", "during"):
-        series = [p for p in pts if p.kind == kind]
-        if not series:
-            continue
-        colour, dash = styles.get(kind, (PAIN_COLOUR, ""))
-        if len(series) > 1:
-            path = " ".join(f"{x(p.on):.1f},{y(p.nprs):.1f}" for p in series)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
-        for p in series:
-            parts.append(
-                f'<circle cx="{x(p.on):.1f}" cy="{y(p.nprs):.1f}" r="4" fill="{colour}">'
-                f"<title>{p.on.isoformat()}: {kind.replace('_', ' ')} pain {p.nprs:g}</title></circle>"
-            )
-    kinds = sorted({p.kind for p in pts})
-    desc = f"{len(pts)} pain entries from {first.isoformat()} to {last.isoformat()} ({', '.join(k.replace('_', ' ') for k in kinds)})"
-    if baseline is not None:
-        desc += f"; baseline {baseline:.1f} out of 10"
-    return _svg(title, desc, "".join(parts), cls="pain-chart")
+def svg(chart: model.Chart, *, aria_label: bool = False) -> str:
+    """The chart model as inline SVG. ``aria_label``: name the chart by an aria-label rather
+    than by <title>/<desc> ids, for charts shown several times on one page (ids must be unique)."""
+    body = "".join(_shape(s) for s in chart.shapes)
+    if aria_label:
+        return (f'<svg class="{chart.cls}" viewBox="0 0 {chart.width:g} {chart.height:g}" role="img" '
+                f'aria-label="{escape(chart.desc)}">{body}</svg>')
+    return _svg(chart.title, chart.desc, body, width=chart.width, height=chart.height, cls=chart.cls)
 
 
-@dataclass(frozen=True)
-class WeekBar:
-    week_start: date
-    done: int
-    planned: int
+def pain_chart(points: Sequence[PainDay], baseline: float | None, whose: str = "your") -> str:
+    """Pain (0-10) over time with the baseline (see `exports.charts.pain_chart`)."""
+    return svg(model.pain_chart(points, baseline, whose))
 
 
 def adherence_chart(weeks: Sequence[WeekBar]) -> str:
-    """Sessions done versus planned per week, as bars with the plan drawn behind."""
-    title = "Sessions per week"
-    if not weeks:
-        return _empty(title, "No weeks of the program yet.", "adherence-chart")
-    weeks = list(weeks)[-12:]
-    top = max(max(w.planned for w in weeks), max(w.done for w in weeks), 1)
-    plot_w, plot_h = W - PAD_L - PAD_R, H - PAD_T - PAD_B
-    slot = plot_w / len(weeks)
-    bw = min(slot * 0.6, 48)
-    parts = []
-    for v in range(0, top + 1):
-        yy = PAD_T + plot_h * (1 - v / top)
-        parts.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{yy:.1f}" y2="{yy:.1f}" class="grid"/>')
-        parts.append(f'<text x="{PAD_L - 8}" y="{yy + 4:.1f}" text-anchor="end" class="axis">{v}</text>')
-    for i, w in enumerate(weeks):
-        cx = PAD_L + slot * i + slot / 2
-        hp = plot_h * (w.planned / top)
-        hd = plot_h * (w.done / top)
-        colour = GOOD if w.planned and w.done >= w.planned else (HOLD if w.done else BAD)
-        parts.append(
-            f'<rect x="{cx - bw / 2:.1f}" y="{PAD_T + plot_h - hp:.1f}" width="{bw:.1f}" height="{hp:.1f}" class="planned"/>'
-            f'<rect x="{cx - bw / 2 + 4:.1f}" y="{PAD_T + plot_h - hd:.1f}" width="{max(bw - 8, 2):.1f}" height="{hd:.1f}" fill="{colour}">'
-            f"<title>Week of {w.week_start.isoformat()}: {w.done} of {w.planned} sessions</title></rect>"
-            f'<text x="{cx:.1f}" y="{H - 10}" text-anchor="middle" class="axis">{w.week_start.strftime("%d %b")}</text>'
-        )
-    desc = "; ".join(f"week of {w.week_start.isoformat()}: {w.done} of {w.planned}" for w in weeks)
-    return _svg(title, desc, "".join(parts), cls="adherence-chart")
+    """Sessions done versus planned per week (see `exports.charts.adherence_chart`)."""
+    return svg(model.adherence_chart(weeks))
 
 
 def ladder_chart(ladders: Sequence[tuple[str, Sequence[tuple[str, str]], str | None]], whose: str = "your") -> str:

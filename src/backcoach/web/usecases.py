@@ -146,7 +146,7 @@ def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True, voice
     whose = "their" if voice == "clinician" else "your"
     report = status.report
     pain_records = ctx.uow.pain.list_for(person_id, kinds=("daily", "next_morning"))
-    pain_points = [charts.PainPoint(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in pain_records]
+    pain_points = [charts.PainDay(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in pain_records]
     weeks = [charts.WeekBar(week_start=w.week_start, done=w.done, planned=w.planned) for w in report.adherence]
     ladders = []
     current = {}

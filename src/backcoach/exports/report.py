@@ -222,11 +222,17 @@ def _decisions(record: PersonRecord, width: float) -> list[Flowable]:
         return story + [_p("No decisions yet.")]
     rows = [[f"{d.at:%d %b %Y}", d.exercise_id,
              d.action + (" (clinician)" if d.source == "clinician" else ""),
-             f"{d.before} \u2192 {d.after}" if d.before or d.after else "",
+             _change(d.before, d.after),
              "; ".join(d.reasons)]
             for d in record.decisions]
     return story + [_table(["Date", "Exercise", "Decision", "Change", "Why"], rows,
-                           [width * f for f in (0.13, 0.17, 0.13, 0.2, 0.37)])]
+                           [width * f for f in (0.12, 0.2, 0.11, 0.25, 0.32)])]
+
+
+def _change(before: str, after: str) -> str:
+    if before == after:
+        return f"kept at {before}" if before else ""
+    return f"{before or '-'} \u2192 {after or '-'}"
 
 
 def report_pdf(record: PersonRecord) -> bytes:

@@ -35,23 +35,18 @@ TEXT_STYLES = {"axis": (15, False, MUTED), "label": (16, True, INK), "muted": (1
 
 @dataclass(frozen=True)
 class Line:
-    x1: float
-    y1: float
-    x2: float
-    y2: float
+    """A straight line (two points) or a polyline through several."""
+
+    points: tuple[tuple[float, float], ...]
     stroke: str
     width: float = 1.0
     dash: tuple[float, ...] = ()
     cls: str = ""
 
 
-@dataclass(frozen=True)
-class Polyline:
-    points: tuple[tuple[float, float], ...]
-    stroke: str
-    width: float = 2.0
-    dash: tuple[float, ...] = ()
-    cls: str = ""
+def _hline(x1: float, x2: float, y: float, stroke: str, width: float = 1.0, dash: tuple[float, ...] = (),
+           cls: str = "") -> Line:
+    return Line(((x1, y), (x2, y)), stroke, width, dash, cls)
 
 
 @dataclass(frozen=True)
@@ -86,7 +81,7 @@ class Text:
     fill: str = ""  # overrides the role's colour
 
 
-Shape = Union[Line, Polyline, Circle, Rect, Text]
+Shape = Union[Line, Circle, Rect, Text]
 
 
 @dataclass(frozen=True)
@@ -142,13 +137,13 @@ def pain_chart(points: Sequence[PainDay], baseline: float | None, whose: str = "
 
     shapes: list[Shape] = []
     for v in range(0, 11, 2):
-        shapes.append(Line(PAD_L, y(v), W - PAD_R, y(v), GRID, cls="grid"))
+        shapes.append(_hline(PAD_L, W - PAD_R, y(v), GRID, cls="grid"))
         shapes.append(Text(PAD_L - 8, y(v) + 4, str(v), anchor="end"))
     shapes.append(Text(PAD_L, H - 10, first.strftime("%d %b")))
     shapes.append(Text(W - PAD_R, H - 10, last.strftime("%d %b"), anchor="end"))
     legend = []
     if baseline is not None:
-        shapes.append(Line(PAD_L, y(baseline), W - PAD_R, y(baseline), BASELINE_COLOUR, 2, (6, 4)))
+        shapes.append(_hline(PAD_L, W - PAD_R, y(baseline), BASELINE_COLOUR, 2, (6, 4)))
         shapes.append(Text(W - PAD_R - 4, y(baseline) - 6, f"baseline {baseline:.1f}", "label", "end",
                            BASELINE_COLOUR))
     for kind in PAIN_KINDS:
@@ -158,7 +153,7 @@ def pain_chart(points: Sequence[PainDay], baseline: float | None, whose: str = "
         colour, dash, label = PAIN_KINDS[kind]
         legend.append((colour, label))
         if len(series) > 1:
-            shapes.append(Polyline(tuple((x(p.on), y(p.nprs)) for p in series), colour, 2.5, dash))
+            shapes.append(Line(tuple((x(p.on), y(p.nprs)) for p in series), colour, 2.5, dash))
         shapes.extend(Circle(x(p.on), y(p.nprs), 4, colour, f"{p.on.isoformat()}: {kind.replace('_', ' ')} pain {p.nprs:g}")
                       for p in series)
     if baseline is not None:
@@ -191,7 +186,7 @@ def adherence_chart(weeks: Sequence[WeekBar]) -> Chart:
     shapes: list[Shape] = []
     for v in range(0, top + 1):
         yy = PAD_T + plot_h * (1 - v / top)
-        shapes.append(Line(PAD_L, yy, W - PAD_R, yy, GRID, cls="grid"))
+        shapes.append(_hline(PAD_L, W - PAD_R, yy, GRID, cls="grid"))
         shapes.append(Text(PAD_L - 8, yy + 4, str(v), anchor="end"))
     for i, w in enumerate(weeks):
         cx = PAD_L + slot * i + slot / 2
@@ -232,11 +227,11 @@ def trend_chart(points: Sequence[tuple[datetime, float]], score_min: float, scor
         shapes.append(Rect(pad, top, width - 2 * pad, max(bottom - top, 1), BAND, "No meaningful change", "band"))
         legend.append((BAND, "No meaningful change"))
         if baseline is not None:
-            shapes.append(Line(pad, y(baseline), width - pad, y(baseline), ACCENT, 1, (4, 3), "baseline"))
+            shapes.append(_hline(pad, width - pad, y(baseline), ACCENT, 1, (4, 3), "baseline"))
             legend.append((ACCENT, "Baseline"))
     for value in (score_min, score_max):
         shapes.append(Text(2, y(value) + 4, f"{value:g}", "small"))
     if len(points) > 1:
-        shapes.append(Polyline(tuple((x(at), y(score)) for at, score in points), BRAND, 2, cls="line"))
+        shapes.append(Line(tuple((x(at), y(score)) for at, score in points), BRAND, 2, cls="line"))
     shapes.extend(Circle(x(at), y(score), 3.5, BRAND, cls="point") for at, score in points)
     return Chart("trend", width, height, summary, summary, tuple(shapes), tuple(legend))

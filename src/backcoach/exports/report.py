@@ -93,10 +93,6 @@ def _drawing(chart: charts.Chart, width: float) -> rl.Drawing:
 
     for shape in chart.shapes:
         if isinstance(shape, charts.Line):
-            drawing.add(rl.Line(*at(shape.x1, shape.y1), *at(shape.x2, shape.y2),
-                                strokeColor=colors.HexColor(shape.stroke), strokeWidth=shape.width * scale,
-                                strokeDashArray=[d * scale for d in shape.dash] or None))
-        elif isinstance(shape, charts.Polyline):
             drawing.add(rl.PolyLine([c for point in shape.points for c in at(*point)],
                                     strokeColor=colors.HexColor(shape.stroke), strokeWidth=shape.width * scale,
                                     strokeDashArray=[d * scale for d in shape.dash if d] or None))
@@ -273,16 +269,12 @@ def chart_png(chart: charts.Chart, dpi: int = 100) -> bytes:
     ax.set_axis_off()
     points_per_unit = inches * 72 / chart.width
 
-    def line(xs: Any, ys: Any, shape: charts.Line | charts.Polyline) -> None:
-        width = shape.width * points_per_unit
-        dash = [d * points_per_unit / width for d in shape.dash if d]  # matplotlib scales dashes by the width
-        ax.plot(xs, ys, color=shape.stroke, linewidth=width, linestyle=(0, dash) if dash else "solid")
-
     for shape in chart.shapes:
         if isinstance(shape, charts.Line):
-            line([shape.x1, shape.x2], [shape.y1, shape.y2], shape)
-        elif isinstance(shape, charts.Polyline):
-            line(*zip(*shape.points), shape)
+            width = shape.width * points_per_unit
+            dash = [d * points_per_unit / width for d in shape.dash if d]  # matplotlib scales dashes by the width
+            xs, ys = zip(*shape.points)
+            ax.plot(xs, ys, color=shape.stroke, linewidth=width, linestyle=(0, dash) if dash else "solid")
         elif isinstance(shape, charts.Circle):
             ax.add_patch(Circle((shape.cx, shape.cy), shape.r, color=shape.fill, zorder=3))
         elif isinstance(shape, charts.Rect):

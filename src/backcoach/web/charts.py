@@ -42,13 +42,11 @@ def _shape(shape: model.Shape) -> str:
     tip = f"<title>{escape(shape.tip)}</title>" if getattr(shape, "tip", "") else ""
     if isinstance(shape, model.Line):
         dash = f' stroke-dasharray="{" ".join(f"{d:g}" for d in shape.dash)}"' if shape.dash else ""
-        return (f'<line x1="{shape.x1:.1f}" x2="{shape.x2:.1f}" y1="{shape.y1:.1f}" y2="{shape.y2:.1f}"{cls} '
-                f'stroke="{shape.stroke}" stroke-width="{shape.width:g}"{dash}/>')
-    if isinstance(shape, model.Polyline):
-        dash = f' stroke-dasharray="{" ".join(f"{d:g}" for d in shape.dash)}"' if shape.dash else ""
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in shape.points)
-        return (f'<polyline points="{points}"{cls} fill="none" stroke="{shape.stroke}" '
-                f'stroke-width="{shape.width:g}"{dash}/>')
+        paint = f' fill="none" stroke="{shape.stroke}" stroke-width="{shape.width:g}"{dash}'
+        if len(shape.points) == 2:
+            (x1, y1), (x2, y2) = shape.points
+            return f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="{y1:.1f}" y2="{y2:.1f}"{cls}{paint}/>'
+        return f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in shape.points)}"{cls}{paint}/>'
     if isinstance(shape, model.Circle):
         return f'<circle cx="{shape.cx:.1f}" cy="{shape.cy:.1f}" r="{shape.r:g}"{cls} fill="{shape.fill}">{tip}</circle>'
     if isinstance(shape, model.Rect):

@@ -27,8 +27,8 @@ def test_the_pain_chart_shows_day_to_day_pain_against_the_baseline_not_pain_duri
     assert len(_circles(chart)) == 10  # 8 daily + 2 next morning; the 9 during exercise is not drawn
     y_of = {s.tip: s.cy for s in chart.shapes if isinstance(s, charts.Circle)}
     assert y_of["2026-11-02: daily pain 6"] < y_of["2026-11-09: daily pain 3"]  # y runs down: more pain is higher
-    baseline = [s for s in chart.shapes if isinstance(s, charts.Line) and s.dash]
-    assert len(baseline) == 1 and baseline[0].y1 == pytest.approx(y_of["2026-11-02: daily pain 6"])
+    baseline = [s for s in chart.shapes if isinstance(s, charts.Line) and s.dash == (6, 4)]
+    assert len(baseline) == 1 and baseline[0].points[0][1] == pytest.approx(y_of["2026-11-02: daily pain 6"])
     assert [label for _, label in chart.legend] == ["Pain now", "Pain the morning after", "Baseline 6.0"]
     assert "10 pain entries from 2026-11-02 to 2026-11-09" in chart.desc
 
@@ -65,10 +65,10 @@ def test_the_trend_chart_band_holds_the_baseline_and_the_line_is_drawn_only_with
     points = [(at, 4.0), (at + timedelta(weeks=2), 7.0)]
     chart = charts.trend_chart(points, 0, 10, (2.0, 6.0), 4.0, "Better")
     band = next(s for s in chart.shapes if isinstance(s, charts.Rect))
-    baseline = next(s for s in chart.shapes if isinstance(s, charts.Line))
-    assert band.y < baseline.y1 < band.y + band.height
+    baseline = next(s for s in chart.shapes if isinstance(s, charts.Line) and s.cls == "baseline")
+    assert band.y < baseline.points[0][1] < band.y + band.height
     without = charts.trend_chart(points, 0, 10, (2.0, 6.0), None, "Better")
-    assert not [s for s in without.shapes if isinstance(s, charts.Line)]  # was drawn at score 0
+    assert not [s for s in without.shapes if isinstance(s, charts.Line) and s.cls == "baseline"]  # was drawn at 0
 
 
 def test_the_trend_svg_names_itself_by_aria_label_so_several_fit_one_page():

@@ -5,6 +5,12 @@ The pain, adherence and outcome-trend charts are drawn from the shared chart mod
 ladder and decisions charts exist only on the pages and are written here directly.
 Every chart has a <title> and <desc>; the pages put a data table next to each chart, so a
 person who cannot see the chart reads the same numbers.
+
+Why SVG written here rather than by a plotting library: the markup carries the page's CSS
+classes, <title>/<desc> and per-point tooltips for screen readers, and it is cheap enough
+for every progress page: 0.85 ms for the pain and adherence charts of a year's data,
+against 206 ms for the pain chart alone from matplotlib's SVG backend
+(benchmarks/bench_exports.py, 2 cores under a load average of 11).
 """
 
 from __future__ import annotations

@@ -9,8 +9,13 @@ against the FHIR definitions as it is built (required elements, types, no empty
 strings or arrays); a record that cannot be exported correctly fails here with a
 validation error rather than reaching another system malformed. The models are the
 library's R4B (4.3.0) package: the library ships no plain R4 (4.0.1) package for
-pydantic 2, and R4B changed none of the resources emitted here (Patient,
-QuestionnaireResponse, RiskAssessment, Observation, CarePlan, Flag, Bundle).
+pydantic 2, and R4B changed none of the resources and data types used here (Patient,
+QuestionnaireResponse, RiskAssessment, Observation, CarePlan, Flag, Bundle; Coding,
+CodeableConcept, Reference, Identifier, HumanName, Annotation, Quantity, Period): their
+element lists are the same as in fhir.resources 6.4.0's R4 4.0.1 models (compared
+2026-11-29). Cost: building and validating a year of one person's data (395 resources)
+takes about 0.6 s (benchmarks/bench_exports.py), against 15 ms for the unchecked dicts it
+replaced; an export is rare, and a malformed one is worse than a slow one.
 """
 from __future__ import annotations
 

@@ -2,8 +2,12 @@
 plot the same points, from `exports.charts`."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +80,13 @@ def test_the_trend_svg_names_itself_by_aria_label_so_several_fit_one_page():
     chart = charts.trend_chart([(at, 4.0)], 0, 10, None, None, "Activities score: 4")
     svg = web_charts.svg(chart, aria_label=True)
     assert svg.startswith('<svg class="trend"') and 'aria-label="Activities score: 4"' in svg and " id=" not in svg
+
+
+
+def test_the_web_app_and_the_pdf_never_load_matplotlib():
+    """matplotlib costs about 200 ms a chart and a heavy import; only the PNG export uses it."""
+    code = ("import sys; from backcoach.web.app import create_app; from backcoach.exports import report;"
+            "from test_exports import make_record; report.report_pdf(make_record());"
+            "sys.exit('matplotlib' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*sys.path, str(Path(__file__).parent)])}
+    assert subprocess.run([sys.executable, "-c", code], env=env, timeout=120).returncode == 0

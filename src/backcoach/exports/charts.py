@@ -78,7 +78,8 @@ class Text:
     text: str
     role: str = "axis"  # a key of TEXT_STYLES
     anchor: str = "start"  # start | middle | end
-    fill: str = ""  # overrides the role's colour
+    fill: str = ""  # overrides the role's colour (on the pages, by the CSS of ``cls``)
+    cls: str = ""
 
 
 Shape = Union[Line, Circle, Rect, Text]
@@ -145,7 +146,7 @@ def pain_chart(points: Sequence[PainDay], baseline: float | None, whose: str = "
     if baseline is not None:
         shapes.append(_hline(PAD_L, W - PAD_R, y(baseline), BASELINE_COLOUR, 2, (6, 4)))
         shapes.append(Text(W - PAD_R - 4, y(baseline) - 6, f"baseline {baseline:.1f}", "label", "end",
-                           BASELINE_COLOUR))
+                           BASELINE_COLOUR, "baseline"))
     for kind in PAIN_KINDS:
         series = [p for p in pts if p.kind == kind]
         if not series:

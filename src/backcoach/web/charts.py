@@ -58,9 +58,11 @@ def _shape(shape: model.Shape) -> str:
     if isinstance(shape, model.Rect):
         return (f'<rect x="{shape.x:.1f}" y="{shape.y:.1f}" width="{shape.width:.1f}" height="{shape.height:.1f}"'
                 f'{cls} fill="{shape.fill}">{tip}</rect>')
-    fill = f' style="fill:{shape.fill}"' if shape.fill else ""  # inline, so the role's CSS colour does not win
+    # a text's colour on the page comes from the CSS of its classes (the policy allows no inline style)
+    classes = " ".join(c for c in (_TEXT_CLASS.get(shape.role, shape.role), shape.cls) if c)
+    fill = f' fill="{shape.fill}"' if shape.fill else ""
     return (f'<text x="{shape.x:.1f}" y="{shape.y:.1f}" text-anchor="{shape.anchor}" '
-            f'class="{_TEXT_CLASS.get(shape.role, shape.role)}"{fill}>{escape(shape.text)}</text>')
+            f'class="{classes}"{fill}>{escape(shape.text)}</text>')
 
 
 def svg(chart: model.Chart, *, aria_label: bool = False) -> str:

@@ -90,3 +90,9 @@ def test_the_web_app_and_the_pdf_never_load_matplotlib():
             "sys.exit('matplotlib' in sys.modules)")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([*sys.path, str(Path(__file__).parent)])}
     assert subprocess.run([sys.executable, "-c", code], env=env, timeout=120).returncode == 0
+
+
+def test_the_svg_has_no_inline_style_which_the_pages_content_security_policy_blocks():
+    svg = web_charts.pain_chart(PAIN, 6.0) + web_charts.adherence_chart([charts.WeekBar(DAY0, 2, 3)])
+    assert "style=" not in svg
+    assert 'class="label baseline"' in svg  # its colour comes from app.css

@@ -1,1 +1,3 @@
-"""Exporters: FHIR R4 bundles for other clinical systems, PDF/PNG progress reports."""
+"""Exporters: FHIR R4 bundles for other clinical systems (fhir.resources), the PDF progress
+report (reportlab) and the PNG pain chart, and the chart models (`charts`) that the pages,
+the PDF and the PNG all draw."""

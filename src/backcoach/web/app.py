@@ -126,7 +126,13 @@ def _sqlite_write_lock(engine: Any, timeout: float = -1) -> SqliteWriteLock:
 class SessionCookieMiddleware:
     """Reads the signed session cookie into request.state and writes it back when it changed.
 
-    Pure ASGI (no BaseHTTPMiddleware) to keep the per-request cost low.
+    Pure ASGI, not a BaseHTTPMiddleware: 0.22 ms of CPU per request with a cookie and 0.02 ms
+    without, against 1.6 and 1.1 ms for the same code as a BaseHTTPMiddleware
+    (benchmarks/bench_middleware.py, 2 cores under a load average of 10). Not Starlette's
+    `SessionMiddleware` (0.14 ms with a cookie, so not for speed): this one tells an expired
+    cookie from a forged one (`session_problem`), sets no cookie on API calls that did not
+    ask for one (token clients never need a CSRF header), and carries the session id that
+    the server-side session record (web/sessions.py) is keyed by.
     """
 
     def __init__(self, app: ASGIApp, signer: Signer, secure: bool) -> None:

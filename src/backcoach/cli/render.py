@@ -154,18 +154,15 @@ def _rx(p: dict[str, Any]) -> str:
 
 
 ALERT_STYLE = {"bad": "red", "warn": "yellow", "info": "none"}
+"""By domain.triage.tone_of, the rule the web pages use too (not by severity, a 0-100 ordering)."""
 
 
-def alert_line(a: dict[str, Any], indent: str = "") -> None:
-    """One alert, coloured by domain.triage.tone_of (the one rule every renderer uses)."""
+def render_alerts(alerts: list[dict[str, Any]], indent: str = "") -> None:
+    """The alerts, one line each: red when they ask for action now, yellow for soon, plain otherwise."""
     from backcoach.domain.triage import tone_of
 
-    out.print(f"{indent}! {a.get('message', a.get('code'))}", style=ALERT_STYLE[tone_of(str(a.get("code", "")))])
-
-
-def render_alerts(alerts: list[dict[str, Any]]) -> None:
     for a in alerts:
-        alert_line(a)
+        out.print(f"{indent}! {a.get('message', a.get('code'))}", style=ALERT_STYLE[tone_of(str(a.get("code", "")))])
 
 
 def fmt(x: Any) -> str:
@@ -203,8 +200,7 @@ def render_simulation(data: dict[str, Any]) -> None:
                       style={"progress": "green", "hold": "yellow", "regress": "red"}.get(d["action"], "none"))
             for r in d.get("reasons", []):
                 out.print(f"               {r}", style="dim")
-        for a in day["alerts"]:
-            alert_line(a, indent="      ")
+        render_alerts(day["alerts"], indent="      ")
         if day.get("questionnaires"):
             out.print(f"      questionnaires due ({day['questionnaires'][0]['label']}): "
                       + ", ".join(q["instrument"] for q in day["questionnaires"]), style="cyan")

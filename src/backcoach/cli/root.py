@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Any, Callable, Optional
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -22,63 +23,64 @@ class InputError(BackcoachError):
     """A file that cannot be read or is not valid JSON."""
 
 
-# Recent Typer carries its own copy of click; older ones use click itself. Catch both.
-_EXC: list[Any] = []
-try:
-    from typer._click import exceptions as _typer_click_exc
-
-    _EXC.append(_typer_click_exc)
-except ImportError:  # pragma: no cover
-    pass
-try:
-    import click.exceptions as _click_exc
-
-    _EXC.append(_click_exc)
-except ImportError:  # pragma: no cover
-    pass
+# Recent Typer carries its own copy of click (typer._click); older ones use click itself.
+# typer.BadParameter comes from whichever one this Typer uses.
+_click_errors = sys.modules[typer.BadParameter.__module__]
+_NoArgsIsHelp = getattr(_click_errors, "NoArgsIsHelpError", ())  # click < 8.2 shows the help itself
+_ABORTS = tuple({typer.Abort, getattr(_click_errors, "Abort", typer.Abort)})  # recent Typer raises its own from prompts
 
 
-def _catch(name: str) -> tuple[type[BaseException], ...]:
-    return tuple(getattr(mod, name) for mod in _EXC if hasattr(mod, name))
+class OneLineError(_click_errors.ClickException):
+    """An error click shows as one line on stderr (`error: ...`) before exiting with `exit_code`."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(" ".join(str(message).split()))
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        typer.echo(f"error: {self.message}", err=True)
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Turn what a person can cause into a OneLineError: 2 for a mistake in the input,
+    3 for a program locked by the safety screen, 1 when stopped at a prompt."""
+    try:
+        yield
+    except OneLineError:
+        raise
+    except _NoArgsIsHelp as exc:  # `backcoach`, `backcoach export`: the help, as a success
+        typer.echo(exc.ctx.get_help())
+        raise typer.Exit(0) from None
+    except _click_errors.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "backcoach"
+        raise OneLineError(f"{exc.format_message()} (see: {where} --help)", exc.exit_code) from None
+    except _click_errors.ClickException as exc:
+        raise OneLineError(exc.format_message(), exc.exit_code) from None
+    except _ABORTS:
+        raise OneLineError("stopped (nothing more was saved)", 1) from None
+    except ProgramLocked as exc:
+        raise OneLineError(str(exc), EXIT_LOCKED) from None
+    except BackcoachError as exc:
+        raise OneLineError(str(exc), EXIT_INPUT) from None
 
 
 class BackcoachGroup(TyperGroup):
-    """Turns every error a user can cause into one line on stderr and exit code 2."""
+    """The root command: every error a person can cause ends it with one line on stderr.
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
-        try:
-            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                              standalone_mode=False, **extra)
-        except _catch("NoArgsIsHelpError") as exc:
-            ctx = getattr(exc, "ctx", None)
-            typer.echo(ctx.get_help() if ctx else "Try 'backcoach --help'.")
-            rv = 0
-        except _catch("UsageError") as exc:
-            ctx = getattr(exc, "ctx", None)
-            cmd = ctx.command_path if ctx else "backcoach"
-            _one_line(f"{exc.format_message()} (see: {cmd} --help)")
-            rv = exc.exit_code
-        except _catch("ClickException") as exc:
-            _one_line(exc.format_message())
-            rv = exc.exit_code
-        except _catch("Abort"):
-            _one_line("stopped (nothing more was saved)")
-            rv = 1
-        except ProgramLocked as exc:
-            _one_line(str(exc))
-            rv = EXIT_LOCKED
-        except BackcoachError as exc:
-            _one_line(str(exc))
-            rv = EXIT_INPUT
-        if not standalone_mode:
-            return rv
-        sys.exit(rv if isinstance(rv, int) else 0)
+    click shows a `ClickException` by calling its `show()` and exits with its code, so the
+    errors are turned into one (OneLineError) where they arise: while parsing the root's
+    own options, and while invoking a command (which parses the command's options and runs
+    it). click's `main` is not overridden: it keeps its own handling of exit codes, Ctrl+C,
+    broken pipes and shell completion."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        with _one_line_errors():
+            return super().parse_args(ctx, args)
 
-def _one_line(message: str) -> None:
-    text = " ".join(str(message).split())
-    typer.echo(f"error: {text}", err=True)
+    def invoke(self, ctx: Any) -> Any:
+        with _one_line_errors():
+            return super().invoke(ctx)
 
 
 app = typer.Typer(

@@ -31,17 +31,8 @@ def start(
     if assessment_data is not None:
         services.assess_answers(assessment_data)
 
-    people = services.list_people(uow())
-    if person:
-        person_id = services.resolve_person(uow(), person)
-    elif name:
-        same = [pid for pid, display in people if display.casefold() == name.strip().casefold()]
-        person_id = same[0] if len(same) == 1 else services.create_person(uow(), name, now())
-    elif len(people) == 1:
-        person_id = people[0][0]
-    elif people:
-        person_id = services.resolve_person(uow(), None)  # several: asks for --person
-    else:
+    person_id = services.person_for_onboarding(uow(), person, name, now())
+    if person_id is None:
         name = "me" if screening_data is not None else typer.prompt("What should we call you?", default="me")
         person_id = services.create_person(uow(), name, now())
 

@@ -30,7 +30,7 @@ def screen(
     storage_problem: Optional[StorageError] = None
     if save:
         try:
-            person_id = _person_for_screen(person)
+            person_id = services.person_for_screening(uow(), person)
         except StorageError as exc:  # the safety screen must still work without the database
             storage_problem = exc
     if data is None:
@@ -38,9 +38,8 @@ def screen(
     result = services.screen_answers(data).to_dict()  # shown first, whatever happens to storage
     if person_id is not None:
         try:
-            recorded = services.record_screening(uow(), person_id, data, now())
-            lock = recorded.gate.lock_dict()
-            if lock is not None and lock["screening_id"] != recorded.screening_id:
+            lock = services.record_screening(uow(), person_id, data, now()).standing_lock()
+            if lock is not None:
                 result = {**result, "program_allowed": False, "lock": lock}
         except StorageError as exc:
             storage_problem = exc
@@ -54,15 +53,3 @@ def screen(
         kept = keep_unsaved(data, "screening") if answers is None else None
         where = f"; your answers are kept in {kept}" if kept else ""
         raise InputError(f"the screen above was NOT saved: {storage_problem}{where}")
-
-
-def _person_for_screen(ref: Optional[str]) -> Optional[int]:
-    """The person to store a screen for; None when no one is set up (the screen is still shown)."""
-    from backcoach import services
-
-    if ref:
-        return services.resolve_person(uow(), ref)
-    people = services.list_people(uow())
-    if not people:
-        return None
-    return services.resolve_person(uow(), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
@@ -27,8 +27,7 @@ def simulate(
     Nothing is stored: the rules run in memory, exactly as they do for a real person.
     """
     from backcoach.catalog import example_course_name, example_course_names, load_example_course
-    from backcoach.domain.simulation import simulate as run
-    from backcoach.services.common import catalog, thresholds
+    from backcoach.services.simulation import replay_course
 
     path = Path(profile)
     example = example_course_name(profile)
@@ -43,48 +42,8 @@ def simulate(
         day1 = dt.date.fromisoformat(start_on) if start_on else now().date()
     except ValueError:
         raise InputError(f"--start must be a date like 2026-03-02 (got {start_on!r})") from None
-    simulated = run(course, catalog(), thresholds(), day1, days=days)
-    data = simulation_dict(course, day1, simulated)
-    _add_outcome_schedule(data)
+    data = replay_course(course, day1, days)
     if as_json:
         print_json(data)
     else:
         render_simulation(data)
-
-
-def simulation_dict(course: Any, day1: dt.date, simulated: list[Any]) -> dict[str, Any]:
-    """The days plus a summary a person or a clinician can read at a glance."""
-    days = [d.to_dict() for d in simulated]
-    actions = {"progress": 0, "hold": 0, "regress": 0}
-    for d in days:
-        for decision in d["decisions"]:
-            actions[decision["action"]] = actions.get(decision["action"], 0) + 1
-    alert_codes = sorted({a["code"] for d in days for a in d["alerts"]})
-    last = days[-1] if days else {}
-    summary = {
-        "days": len(days),
-        "sessions": sum(1 for d in days if d["session_done"]),
-        "days_locked": sum(1 for d in days if d["locked"]),
-        "first_locked_day": next((d["day"] for d in days if d["locked"]), None),
-        "decisions": actions,
-        "alerts_raised": alert_codes,
-        "final_phase": last.get("phase"),
-        "final_prescriptions": last.get("prescriptions", []),
-        "final_trend": last.get("trend"),
-    }
-    return {"name": course.get("name"), "description": course.get("description"), "start": day1.isoformat(),
-            "summary": summary, "days": days}
-
-
-def _add_outcome_schedule(data: dict[str, Any]) -> None:
-    """Mark the days the outcome questionnaires would be asked (from the day the program starts)."""
-    from backcoach.domain.outcomes import schedule_by_date
-    from backcoach.services.outcomes import instruments
-
-    started = next((d["date"] for d in data["days"] if d.get("phase")), None)
-    if started is None:
-        return
-    due = schedule_by_date(instruments(), dt.date.fromisoformat(started), dt.date.fromisoformat(data["days"][-1]["date"]))
-    for day in data["days"]:
-        day["questionnaires"] = [d.to_dict() for d in due.get(dt.date.fromisoformat(day["date"]), [])]
-    data["summary"]["questionnaire_days"] = [d.isoformat() for d in due]

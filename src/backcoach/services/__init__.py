@@ -20,7 +20,13 @@ from backcoach.services.common import (
     gate_for,
 )
 from backcoach.services.outcomes import OutcomeRecorded, OutcomesOverview, outcomes_overview, record_outcome
-from backcoach.services.people import create_person, list_people, resolve_person
+from backcoach.services.people import (
+    create_person,
+    list_people,
+    person_for_onboarding,
+    person_for_screening,
+    resolve_person,
+)
 from backcoach.services.program import (
     AdjustmentNeedsConfirmation,
     AdjustmentRecorded,
@@ -57,7 +63,8 @@ __all__ = [
     "OutcomeRecorded", "OutcomesOverview", "PersonNotFound", "PersonOverview",
     "PersonSummary", "ProgramStarted", "ScreeningRecorded", "SessionLogged", "Status", "TodaysSession",
     "adjust_program", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",
-    "list_people", "log_session", "outcomes_overview", "parse_session", "people_for_clinician", "person_overview",
+    "list_people", "log_session", "outcomes_overview", "parse_session", "people_for_clinician", "person_for_onboarding",
+    "person_for_screening", "person_overview",
     "record_assessment", "record_clearance", "record_outcome", "record_screening", "resolve_person", "screen_answers",
     "screening_questions", "start_program", "stored_result", "todays_session",
 ]

@@ -52,3 +52,31 @@ def resolve_person(uow: UnitOfWork, ref: Optional[str]) -> int:
     if len(matches) > 1:
         raise PersonNotFound(f"Several people are called {ref!r}; use the id instead.")
     raise PersonNotFound(f"There is no person {ref!r}. Known: " + (", ".join(f"{p.id} ({p.display_name})" for p in people) or "none"))
+
+
+def person_for_screening(uow: UnitOfWork, ref: Optional[str]) -> Optional[int]:
+    """The person a safety screen is stored for: `ref`, else the only person set up.
+
+    None when no one is set up yet: the screen is still shown, just not stored (a safety
+    check must never wait for onboarding). Several people and no `ref` is an error that
+    names them."""
+    if not (ref or "").strip() and not list_people(uow):
+        return None
+    return resolve_person(uow, ref)
+
+
+def person_for_onboarding(uow: UnitOfWork, ref: Optional[str], name: Optional[str], now: dt.datetime) -> Optional[int]:
+    """Who `start` (onboarding) is for: the person `ref` names; else the one called `name`
+    (created when there is none, or when several share it); else the only person set up.
+
+    None when no one is set up and no name is given: the caller asks for a name and
+    creates the person. Several people and neither `ref` nor `name` is an error that names them."""
+    if (ref or "").strip():
+        return resolve_person(uow, ref)
+    people = list_people(uow)
+    if (name or "").strip():
+        same = [pid for pid, display in people if display.casefold() == name.strip().casefold()]
+        return same[0] if len(same) == 1 else create_person(uow, name, now)
+    if not people:
+        return None
+    return resolve_person(uow, None)

@@ -48,11 +48,16 @@ class ScreeningRecorded:
     def to_dict(self) -> dict[str, Any]:
         out = {**self.result.to_dict(), "screening_id": self.screening_id, "person_id": self.person_id,
                "at": self.at.isoformat(), "gate": self.gate.to_dict()}
-        lock = self.gate.lock_dict()
-        if lock is not None and lock["screening_id"] != self.screening_id:
-            # an earlier urgent/emergency screen still holds: this answer never reads as "you can start"
+        lock = self.standing_lock()
+        if lock is not None:
             out.update(program_allowed=False, next_step=lock["message"], lock=lock)
         return out
+
+    def standing_lock(self) -> Optional[dict[str, Any]]:
+        """The lock of an earlier urgent or emergency screen that still holds, if any: then
+        this answer never reads as "you can start", however reassuring it is."""
+        lock = self.gate.lock_dict()
+        return lock if lock is not None and lock["screening_id"] != self.screening_id else None
 
 
 def record_screening(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any], now: dt.datetime) -> ScreeningRecorded:

@@ -410,6 +410,12 @@ def test_exports(cli, tmp_path):
     pdf = tmp_path / "r.pdf"
     assert cli("export", "report", "--out", str(pdf), now=at(0, 9)).exit_code == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+    from fhir.resources.R4B.bundle import Bundle
+
+    assert Bundle.model_validate_json(bundle.stdout).model_dump(mode="json") == json.loads(bundle.stdout)
+    png = tmp_path / "pain.png"
+    assert cli("export", "chart", "--out", str(png), now=at(0, 9)).exit_code == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
     assert "cannot write" in one_error_line(cli("export", "chart", "--out", str(tmp_path / "no" / "x.png"), now=at(0, 9)))
 
 

@@ -7,6 +7,7 @@ estimation is plain NumPy. Other keypoint layouts come in through adapters.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Iterable, Mapping, Sequence
@@ -52,8 +53,9 @@ class Landmark(IntEnum):
     RIGHT_FOOT_INDEX = 32
 
 
+@functools.lru_cache(maxsize=None)
 def side_landmark(part: str, side: str) -> int:
-    """Index of e.g. ("hip", "left") -> 23."""
+    """Index of e.g. ("hip", "left") -> 23 (cached: the live path asks thousands of times a second)."""
     return int(Landmark[f"{side.upper()}_{part.upper()}"])
 
 

@@ -114,14 +114,25 @@ def sampling_rate(t: np.ndarray) -> float:
 # ---------------------------------------------------------------- geometry
 
 
+def _length(v: np.ndarray) -> np.ndarray:
+    """Euclidean length over the last axis (cheaper than np.linalg.norm on a frame at a time)."""
+    return np.sqrt(np.sum(v * v, axis=-1))
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, NaN where den is 0, without a warning. (An errstate block costs more than
+    the division itself on the live path, which analyses one frame at a time.)"""
+    return num / np.where(den == 0, np.nan, den)
+
+
 def angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Angle a-b-c at b in degrees (0..180), vectorised over leading axes."""
+    """Angle a-b-c at b in degrees (0..180), vectorised over leading axes; NaN if a or c is at b."""
     v1 = a - b
     v2 = c - b
-    n = np.linalg.norm(v1, axis=-1) * np.linalg.norm(v2, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cos = np.sum(v1 * v2, axis=-1) / n
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    cross = v1[..., 0] * v2[..., 1] - v1[..., 1] * v2[..., 0]
+    dot = v1[..., 0] * v2[..., 0] + v1[..., 1] * v2[..., 1]
+    # atan2 of (|cross|, dot) is the angle between the vectors, exact near 0 and 180 degrees
+    return np.where((cross == 0) & (dot == 0), np.nan, np.degrees(np.arctan2(np.abs(cross), dot)))
 
 
 def vector_angle(v1: np.ndarray, v2: np.ndarray) -> np.ndarray:
@@ -136,9 +147,7 @@ def cross2(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 def offset_from_line(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Signed distance of p from the line a->b, positive to the image's "up" side."""
     d = b - a
-    length = np.linalg.norm(d, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        side = cross2(d, p - a) / length
+    side = _ratio(cross2(d, p - a), _length(d))
     # Image y points down: make "above the line" positive whatever the line direction.
     sign = np.where(d[..., 0] >= 0, -1.0, 1.0)
     return side * sign
@@ -154,8 +163,7 @@ def straightness(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
 def incline(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Angle of the segment a->b to the horizontal, degrees 0..90 (direction ignored)."""
     d = b - a
-    with np.errstate(invalid="ignore"):
-        return np.degrees(np.arctan2(np.abs(d[..., 1]), np.abs(d[..., 0])))
+    return np.degrees(np.arctan2(np.abs(d[..., 1]), np.abs(d[..., 0])))  # NaN in, NaN out, no warning
 
 
 def point(seq: LandmarkSequence, part: str, side: str) -> np.ndarray:
@@ -180,11 +188,10 @@ def facing_side(seq: LandmarkSequence, parts: tuple[str, ...] = ("shoulder", "hi
 
 def width_ratio(seq: LandmarkSequence) -> np.ndarray:
     """Per frame: shoulder and hip width over torso length. Small = side view, large = front/back."""
-    sh = np.linalg.norm(point(seq, "shoulder", "left") - point(seq, "shoulder", "right"), axis=-1)
-    hp = np.linalg.norm(point(seq, "hip", "left") - point(seq, "hip", "right"), axis=-1)
-    torso = np.linalg.norm(midpoint(seq, "shoulder") - midpoint(seq, "hip"), axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (sh + hp) / 2.0 / torso
+    sh = _length(point(seq, "shoulder", "left") - point(seq, "shoulder", "right"))
+    hp = _length(point(seq, "hip", "left") - point(seq, "hip", "right"))
+    torso = _length(midpoint(seq, "shoulder") - midpoint(seq, "hip"))
+    return _ratio((sh + hp) / 2.0, torso)
 
 
 SIDE_VIEW_MAX_RATIO = _CONFIG.view.side_view_max_ratio

@@ -50,6 +50,12 @@ class StreamUpdate:
         }
 
 
+def _median3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Element-wise median of three arrays (NaN if any is NaN, as np.median), without sorting:
+    the live path runs it on every frame of every stream."""
+    return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+
+
 class StreamingAnalyzer:
     """Analyse landmarks one frame at a time (live camera).
 
@@ -79,13 +85,15 @@ class StreamingAnalyzer:
         self._last_t: float | None = None
         self._frames: list[LandmarkFrame] = []
         self._t: list[float] = []
-        self._rows: list[dict[str, np.ndarray]] = []
+        self._rows: dict[str, list[Any]] = {}  # signal name -> its values, one per frame since _offset
         self._offset = 0  # absolute index of _t[0]
         self._layout: dict | None = None
         self._layout_fixed = False  # decided from the frames before the first repetition, then kept
         self._seen = 0
         self._view = "unknown"  # camera view, decided with the layout from the frames before the first repetition
         self._size = (1, 1)
+        self._scale_for: tuple[int, int] | None = None
+        self._scale = np.ones(4)
         self._n = 0
 
     @property
@@ -100,39 +108,40 @@ class StreamingAnalyzer:
                 return self._state
             return None
         self._last_seen = frame.t
-        w, h = frame.width, frame.height
-        scale = np.array([w, h], float) / max(w, h)
-        cur = frame.points.copy()
-        cur[:, :2] *= scale
-        cur[:, 2] *= scale[0]
+        cur = frame.points * self._square_units(frame.width, frame.height)
         if self._last_t is not None and frame.t - self._last_t > self.RESTART_AFTER_S:
             self._recent.clear()
             self._state = None
         self._recent.append(cur)
         if len(self._recent) > 3:
             self._recent.pop(0)
-        med = np.median(np.stack(self._recent), axis=0) if len(self._recent) == 3 else cur
+        med = _median3(*self._recent) if len(self._recent) == 3 else cur
         if self._state is None or self._last_t is None:
             self._state = med
         else:
             dt = max(frame.t - self._last_t, 1e-3)
             alpha = 1.0 - math.exp(-2.0 * math.pi * self.cutoff_hz * dt)
-            ok = np.isfinite(med) & np.isfinite(self._state)
-            self._state = np.where(ok, self._state + alpha * (med - self._state), med)
+            new = self._state + alpha * (med - self._state)  # not finite where either is missing: take med there
+            self._state = np.where(np.isfinite(new), new, med)
         self._last_t = frame.t
         return self._state
 
+    def _square_units(self, width: int, height: int) -> np.ndarray:
+        """Per-column factors from image fractions to square units (x, y, z by the longer side)."""
+        if self._scale_for != (width, height):
+            sx, sy = width / max(width, height), height / max(width, height)
+            self._scale, self._scale_for = np.array([sx, sy, sx, 1.0]), (width, height)
+        return self._scale
+
     def _one(self, pts: np.ndarray | None, t: float) -> LandmarkSequence:
-        seq = LandmarkSequence(
-            t=np.array([t]), xy=np.full((1, N_LANDMARKS, 2), np.nan), z=np.full((1, N_LANDMARKS), np.nan),
-            vis=np.zeros((1, N_LANDMARKS)), width=self._size[0], height=self._size[1])
-        if pts is not None:
-            seq.xy[0] = pts[:, :2]
-            seq.z[0] = pts[:, 2]
-            seq.vis[0] = pts[:, 3]
-            low = seq.vis[0] < S.MIN_VISIBILITY
-            seq.xy[0][low] = np.nan
-        return seq
+        if pts is None:
+            return LandmarkSequence(t=np.array([t]), xy=np.full((1, N_LANDMARKS, 2), np.nan),
+                                    z=np.full((1, N_LANDMARKS), np.nan), vis=np.zeros((1, N_LANDMARKS)),
+                                    width=self._size[0], height=self._size[1])
+        xy = pts[None, :, :2].copy()
+        xy[0, pts[:, 3] < S.MIN_VISIBILITY] = np.nan
+        return LandmarkSequence(t=np.array([t]), xy=xy, z=pts[None, :, 2].copy(), vis=pts[None, :, 3].copy(),
+                                width=self._size[0], height=self._size[1])
 
     def _choose_layout(self) -> dict:
         seq = LandmarkSequence.from_frames(self._frames[-self.LAYOUT_WINDOW:])
@@ -158,9 +167,11 @@ class StreamingAnalyzer:
         if not self._layout_fixed and (self.reps > 0 or busy_now):
             self._layout_fixed = self._layout is not None
         layout = self._layout or {"side": "left", "leg": "left"}
-        row = {k: v[0] for k, v in self.check.signals(self._one(pts, frame.t), layout).items()}
+        # plain floats (and the visibility row): an array of floats is built far faster than one of numpy scalars
+        row = {k: (float(v[0]) if v.ndim == 1 else v[0]) for k, v in self.check.signals(self._one(pts, frame.t), layout).items()}
         self._t.append(frame.t)
-        self._rows.append(row)
+        for k, v in row.items():
+            self._rows.setdefault(k, [np.nan] * (len(self._t) - 1)).append(v)
         value = float(row[self.check.primary])
         done: Repetition | None = None
         if self._counter is not None:
@@ -179,8 +190,7 @@ class StreamingAnalyzer:
                             in_repetition=busy, repetition=done, person_found=frame.points is not None)
 
     def _arrays(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        keys = self._rows[0].keys()
-        return {k: np.array([r[k] for r in self._rows]) for k in keys}, np.array(self._t)
+        return {k: np.array(v, dtype=float) for k, v in self._rows.items()}, np.array(self._t)
 
     def _finish_segment(self, seg: Segment) -> Repetition:
         sig, t = self._arrays()
@@ -200,7 +210,8 @@ class StreamingAnalyzer:
         if len(self._t) > self.MAX_BUFFER and not busy:
             drop = len(self._t) // 2
             del self._t[:drop]
-            del self._rows[:drop]
+            for column in self._rows.values():
+                del column[:drop]
             self._offset += drop
 
     def finish(self) -> list[Repetition]:

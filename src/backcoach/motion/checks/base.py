@@ -182,16 +182,14 @@ class ExerciseCheck:
 
         if self.max_trunk_incline_deg is not None:
             incline = S.incline(S.midpoint(seq, "shoulder"), S.midpoint(seq, "hip"))
-            with np.errstate(invalid="ignore"):
-                upright = incline > self.max_trunk_incline_deg
+            upright = incline > self.max_trunk_incline_deg  # NaN compares False, without a warning
             sig[self.primary] = np.where(upright, np.nan, sig[self.primary])
             sig["trunk_incline"] = incline
         impossible = np.full(len(seq), np.nan)
         which = np.full(len(seq), -1.0)
         for k, (name, bounds) in enumerate(self.limits.items()):
             x = sig[name]
-            with np.errstate(invalid="ignore"):
-                bad = (x < bounds[0]) | (x > bounds[1])
+            bad = (x < bounds[0]) | (x > bounds[1])
             fresh = bad & ~np.isfinite(impossible)
             impossible = np.where(fresh, x, impossible)
             which = np.where(fresh, float(k), which)

@@ -98,10 +98,16 @@ class RawSocket:
         return cls(reader, writer)
 
     def send(self, text: str) -> None:
-        data = text.encode()
+        self._send(0x1, text.encode())
+
+    def _send(self, opcode: int, data: bytes) -> None:
         n = len(data)
-        head = bytes([0x81, 0x80 | n]) if n < 126 else bytes([0x81, 0xFE]) + n.to_bytes(2, "big")
+        head = bytes([0x80 | opcode, 0x80 | n]) if n < 126 else bytes([0x80 | opcode, 0xFE]) + n.to_bytes(2, "big")
         self.writer.write(head + b"\x00\x00\x00\x00" + data)
+
+    def pong(self, payload: bytes) -> None:
+        """Answer the server's keep-alive ping, as every browser does by itself (RFC 6455 5.5.2)."""
+        self._send(0xA, payload)
 
     async def recv(self) -> tuple[int, bytes]:
         b0, b1 = await self.reader.readexactly(2)
@@ -142,6 +148,9 @@ async def stream(port: int, cookie: str, frames: list[str], period: float, durat
                     if opcode == 8:
                         closed.set()
                         return
+                    if opcode == 9:  # a keep-alive ping: answer it; it is not an answer to a frame
+                        ws.pong(msg)
+                        continue
                     now = time.monotonic()
                     if sent:
                         latencies.append(now - sent.pop(0))

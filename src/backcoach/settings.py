@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=_alias("REDIS_URL"))
     video_max_mb: float = Field(default=200.0, gt=0, le=4096, validation_alias=_alias("VIDEO_MAX_MB"))
     video_max_seconds: float = Field(default=180.0, gt=0, le=3600, validation_alias=_alias("VIDEO_MAX_SECONDS"))
+    # an analysis job with no sign of life for this long is given up as failed (its worker is gone)
+    video_stall_running_s: float = Field(default=120.0, gt=0, validation_alias=_alias("VIDEO_STALL_RUNNING_S"))
+    video_stall_queued_s: float = Field(default=1800.0, gt=0, validation_alias=_alias("VIDEO_STALL_QUEUED_S"))
 
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, validation_alias=_alias("MAX_BODY_BYTES"))
     body_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_BODY_LIMITS),

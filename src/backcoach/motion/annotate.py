@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
-from .analysis import AnalysisResult
+from .analysis import AnalysisResult, Repetition
 from .errors import VideoError
 from .landmarks import SKELETON
 from .checks.base import FAULT
@@ -109,20 +110,41 @@ def write_annotated(result: AnalysisResult, info: VideoInfo, out_path: str | os.
     return out
 
 
-def write_keyframes(result: AnalysisResult, info: VideoInfo, out_dir: str | os.PathLike, max_side: int = 1280) -> list[Path]:
-    """One PNG per repetition, at its peak (or the middle of a hold)."""
+def keyframe_pictures(result: AnalysisResult, info: VideoInfo, max_side: int = 1280
+                      ) -> Iterator[tuple[Repetition, float, np.ndarray]]:
+    """Each repetition's picture, annotated: the frame at its peak (or the middle of a hold),
+    with its media time."""
     from .video import read_frame_at  # noqa: PLC0415
 
-    cv2 = _cv2()
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
     for rep in result.repetitions:
         t = rep.peak_s if result.mode == "reps" else (rep.start_s + rep.end_s) / 2
         img = read_frame_at(info, t, max_side=max_side)
         if img is None:
             continue
-        draw_frame(img, result, t)
+        yield rep, t, draw_frame(img, result, t)
+
+
+def keyframe_jpegs(result: AnalysisResult, info: VideoInfo, max_side: int = 640, quality: int = 80
+                   ) -> list[tuple[Repetition, float, bytes, int, int]]:
+    """(repetition, time, JPEG bytes, width, height) per repetition: small enough to keep in
+    the database after the video itself is deleted."""
+    cv2 = _cv2()
+    out = []
+    for rep, t, img in keyframe_pictures(result, info, max_side=max_side):
+        ok, data = cv2.imencode(".jpg", img, [int(cv2.IMWRITE_JPEG_QUALITY), quality])
+        if not ok:
+            raise VideoError("Could not encode a keyframe picture.")
+        out.append((rep, t, data.tobytes(), img.shape[1], img.shape[0]))
+    return out
+
+
+def write_keyframes(result: AnalysisResult, info: VideoInfo, out_dir: str | os.PathLike, max_side: int = 1280) -> list[Path]:
+    """One PNG per repetition, at its peak (or the middle of a hold)."""
+    cv2 = _cv2()
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for rep, _t, img in keyframe_pictures(result, info, max_side=max_side):
         path = folder / f"rep_{rep.index:02d}.png"
         if not cv2.imwrite(str(path), img):
             raise VideoError(f"Could not write {path}; check the folder is writable.")

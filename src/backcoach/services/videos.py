@@ -25,7 +25,8 @@ from backcoach.storage import models as m
 
 log = logging.getLogger(__name__)
 
-PROGRESS_EVERY_S = 0.5  # how often a running job writes its progress
+PROGRESS_EVERY_S = 0.5  # how often a running job writes its progress (and so shows it is alive)
+STALLED_MESSAGE = "The analysis stopped before finishing; please upload again."
 
 
 class VideoRejected(BackcoachError):
@@ -124,8 +125,9 @@ def video_for(db: Session, person_id: int, video_id: int) -> m.VideoAnalysis:
     return rec
 
 
-def video_dict(rec: m.VideoAnalysis) -> dict[str, Any]:
-    """What `GET /api/videos/{id}` answers: the result is exactly `backcoach analyze --json`."""
+def video_dict(rec: m.VideoAnalysis, db: Session | None = None) -> dict[str, Any]:
+    """What `GET /api/videos/{id}` answers: the result is exactly `backcoach analyze --json`;
+    `keyframes` lists each repetition's picture (given the session to find them)."""
     from backcoach.services import coaching
     from backcoach.services.common import catalog
 
@@ -145,7 +147,54 @@ def video_dict(rec: m.VideoAnalysis) -> dict[str, Any]:
         out["log"] = coaching.log_fields(rec.result, known, serious)
         out["cues"] = [coaching.cue_for_repetition(r, rec.exercise_id, hold)
                        for r in rec.result.get("repetitions") or []]
+        if db is not None:
+            from sqlalchemy import select
+
+            rows = db.execute(select(m.VideoKeyframe.rep_index, m.VideoKeyframe.t_s, m.VideoKeyframe.width,
+                                     m.VideoKeyframe.height).where(m.VideoKeyframe.video_id == rec.id)
+                              .order_by(m.VideoKeyframe.rep_index))
+            out["keyframes"] = [{"index": i, "t": t, "width": w, "height": h,
+                                 "url": f"/api/videos/{rec.id}/keyframes/{i}"} for i, t, w, h in rows]
     return out
+
+
+def poll(uow: Any, person_id: int, video_id: int, now: dt.datetime, limits: "StallLimits") -> dict[str, Any]:
+    """A person asks how their job is doing: a job whose worker is gone is failed first
+    (`uow` writes only then, as `begin_write` says; the caller's uow need not be writing)."""
+    rec = video_for(uow.session, person_id, video_id)
+    if limits.stalled(rec, now):
+        uow.begin_write()
+        fail_stalled(uow.session, now, limits, video_id=video_id)
+        uow.commit()
+    return video_dict(rec, uow.session)
+
+
+def _keyframes(analysis: Any, video_id: int) -> list[tuple[int, float, bytes, int, int]]:
+    """Each repetition's annotated picture, taken while the video is still here, numbered
+    by its place in the result's repetitions (1, 2, ...). Without them the result still
+    stands (the counts and cues): a failure is logged, not shown."""
+    if getattr(analysis, "video", None) is None or not analysis.repetitions:
+        return []
+    try:
+        from backcoach.motion.annotate import keyframe_jpegs
+
+        place = {id(rep): i for i, rep in enumerate(analysis.repetitions, 1)}
+        return [(place[id(rep)], t, image, w, h) for rep, t, image, w, h in keyframe_jpegs(analysis, analysis.video)]
+    except Exception:  # noqa: BLE001 - the analysis is done; only its pictures are missing
+        log.exception("video analysis %s: keyframe pictures could not be made", video_id)
+        return []
+
+
+def keyframe_for(db: Session, person_id: int, video_id: int, rep_index: int) -> m.VideoKeyframe:
+    """A repetition's picture, only for the person whose video it was."""
+    from sqlalchemy import select
+
+    video_for(db, person_id, video_id)
+    frame = db.scalar(select(m.VideoKeyframe).where(m.VideoKeyframe.video_id == video_id,
+                                                    m.VideoKeyframe.rep_index == rep_index))
+    if frame is None:
+        raise VideoNotFound("There is no picture for this repetition.")
+    return frame
 
 
 def _finish_file(rec: m.VideoAnalysis) -> None:
@@ -170,7 +219,7 @@ def run_analysis(factory: Callable[[], Session], video_id: int,
             raise VideoNotFound(f"Video analysis {video_id} is not in the database this worker uses.")
         if rec.status in ("done", "failed"):
             return {"id": video_id, "status": rec.status}
-        rec.status, rec.progress = "running", 0.0
+        rec.status, rec.progress, rec.heartbeat_at = "running", 0.0, clock()
         db.commit()
         path, exercise, hold = rec.file_path, rec.exercise_id, rec.hold_s
     last = [0.0]
@@ -184,15 +233,19 @@ def run_analysis(factory: Callable[[], Session], video_id: int,
             r = db2.get(m.VideoAnalysis, video_id)
             if r is not None and r.status == "running":
                 r.progress = min(0.99, done / total) if total > 0 else 0.0
+                r.heartbeat_at = clock()
                 db2.commit()
 
     result: dict[str, Any] | None = None
     error: str | None = None
+    pictures: list[tuple[int, float, bytes, int, int]] = []
     try:
         if not path or not Path(path).exists():
             raise VideoRejected("The uploaded video is no longer there; please upload it again.")
         options = CheckOptions(hold_target_s=hold) if hold else CheckOptions()
-        result = analyze(path, exercise, options=options, progress=progress).to_dict()
+        analysis = analyze(path, exercise, options=options, progress=progress)
+        result = analysis.to_dict()
+        pictures = _keyframes(analysis, video_id)
     except (MotionError, BackcoachError) as exc:
         error = str(exc)
     except Exception:  # noqa: BLE001 - a bug: logged, the person gets a plain message
@@ -202,15 +255,68 @@ def run_analysis(factory: Callable[[], Session], video_id: int,
         rec = db.get(m.VideoAnalysis, video_id)
         if rec is None:
             return {"id": video_id, "status": "gone"}
+        if rec.status != "running":  # given up on as stalled meanwhile (fail_stalled): that answer stands
+            return {"id": video_id, "status": rec.status}
         rec.status = "done" if result is not None else "failed"
         rec.result, rec.error = result, error
         rec.progress = 1.0 if result is not None else rec.progress
         rec.finished_at = clock()
+        for place, t, image, width, height in pictures if result is not None else ():
+            db.add(m.VideoKeyframe(video_id=video_id, person_id=rec.person_id, rep_index=place, t_s=round(t, 3),
+                                   width=width, height=height, image=image))
         if result is None:
             rec.keep_video = False  # nothing half-done is kept
         _finish_file(rec)
         db.commit()
         return {"id": video_id, "status": rec.status}
+
+
+@dataclass(frozen=True)
+class StallLimits:
+    """How long a job may show no sign of life before we say it stopped.
+
+    A running job writes its progress every PROGRESS_EVERY_S; if its process dies (a
+    restart, a crash, a Celery worker killed) nothing else would ever finish the record,
+    and the person would watch "running" for ever."""
+
+    running_s: float = 120.0  # no progress written for this long: the worker is gone
+    queued_s: float = 1800.0  # never started in this long: nothing is taking the queue
+
+    @classmethod
+    def of(cls, settings: Any) -> "StallLimits":
+        return cls(running_s=settings.video_stall_running_s, queued_s=settings.video_stall_queued_s)
+
+    def stalled(self, rec: m.VideoAnalysis, now: dt.datetime) -> bool:
+        """The same test as `fail_stalled`'s query, for one record already read."""
+        seen = rec.heartbeat_at or rec.created_at
+        limit = {"running": self.running_s, "queued": self.queued_s}.get(rec.status)
+        return limit is not None and seen < now - dt.timedelta(seconds=limit)
+
+
+def fail_stalled(db: Session, now: dt.datetime, limits: StallLimits = StallLimits(),
+                 video_id: int | None = None) -> int:
+    """Mark jobs whose worker is gone as failed with a plain message and delete their
+    files (a kept video too: the analysis must be redone from a fresh upload). Run at
+    start-up and when a person asks for a job's status; returns how many were given up.
+    The caller commits."""
+    from sqlalchemy import and_, func, or_, select
+
+    seen = func.coalesce(m.VideoAnalysis.heartbeat_at, m.VideoAnalysis.created_at)
+    query = select(m.VideoAnalysis).where(or_(
+        and_(m.VideoAnalysis.status == "running", seen < now - dt.timedelta(seconds=limits.running_s)),
+        and_(m.VideoAnalysis.status == "queued", seen < now - dt.timedelta(seconds=limits.queued_s))))
+    if video_id is not None:
+        query = query.where(m.VideoAnalysis.id == video_id)
+    stalled = list(db.scalars(query))
+    for rec in stalled:
+        log.warning("video analysis %s was %s with no sign of life since %s: marked failed", rec.id, rec.status,
+                    rec.heartbeat_at or rec.created_at)
+        rec.status, rec.error, rec.result, rec.finished_at = "failed", STALLED_MESSAGE, None, now
+        rec.keep_video = False
+        _finish_file(rec)
+    if stalled:
+        db.flush()
+    return len(stalled)
 
 
 def session_factory(database_url: str) -> sessionmaker[Session]:
@@ -230,5 +336,6 @@ def delete_video(db: Session, person_id: int, video_id: int) -> None:
         db.commit()
 
 
-__all__ = ["VideoLimits", "VideoNotFound", "VideoRejected", "VideoTooLarge", "delete_video", "run_analysis",
+__all__ = ["STALLED_MESSAGE", "StallLimits", "VideoLimits", "VideoNotFound", "VideoRejected", "VideoTooLarge",
+           "delete_video", "fail_stalled", "keyframe_for", "poll", "run_analysis",
            "session_factory", "sniff_container", "store_upload", "video_dict", "video_for"]

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -306,3 +307,23 @@ class VideoAnalysis(Base):
     job_id: Mapped[Optional[str]] = mapped_column(String(200), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+    # when the job last showed it was alive (started, wrote progress): a job silent for too
+    # long is given up as failed (services/videos.fail_stalled)
+    heartbeat_at: Mapped[Optional[dt.datetime]] = mapped_column(nullable=True)
+
+
+class VideoKeyframe(Base):
+    """One repetition of an analysed upload as a still picture (JPEG): the frame at its top
+    with the skeleton, the count and the faults drawn, so the person can see each repetition
+    with its cue after the video itself is deleted. Shown only to the person."""
+
+    __tablename__ = "video_keyframes"
+    __table_args__ = (UniqueConstraint("video_id", "rep_index", name="uq_video_keyframes_video_rep"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("video_analyses.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(PERSON_FK(), index=True)
+    rep_index: Mapped[int] = mapped_column(Integer)  # the repetition's number in the result (1, 2, ...)
+    t_s: Mapped[float] = mapped_column(Float)  # where in the video the picture was taken
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    image: Mapped[bytes] = mapped_column(LargeBinary)

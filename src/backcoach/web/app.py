@@ -305,6 +305,7 @@ def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     stall.install(app)
     if web.run_migrations:
         _purge_deleted_accounts(app)
+        _fail_stalled_videos(app)
     app.add_middleware(SessionCookieMiddleware, signer=app.state.signer, secure=web.cookie_secure)
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        body_limits=settings.body_limits)
@@ -330,6 +331,23 @@ def _purge_deleted_accounts(app: FastAPI) -> None:
             log.info("removed %d account(s) past their deletion grace period", n)
     except Exception:  # noqa: BLE001 - logged; the next start, log-in or `backcoach purge-deleted` retries
         log.exception("could not remove the accounts past their deletion grace period")
+
+
+def _fail_stalled_videos(app: FastAPI) -> None:
+    """Analysis jobs whose worker died (a restart mid-analysis) are given up at start-up
+    with a plain message, so nobody waits on them for ever (services/videos.fail_stalled;
+    GET /api/videos/{id} does the same for the job asked about)."""
+    from backcoach.services import videos
+    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+
+    try:
+        with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
+            n = videos.fail_stalled(uow.session, app.state.clock(), videos.StallLimits.of(app.state.settings))
+            uow.commit()
+        if n:
+            log.info("gave up %d video analysis job(s) whose worker had stopped", n)
+    except Exception:  # noqa: BLE001 - logged; polling the job does the same later
+        log.exception("could not check for stalled video analysis jobs")
 
 
 PUBLIC_API = ("/api/auth/csrf", "/api/auth/signup", "/api/auth/login", "/api/auth/token", "/api/privacy-notice")

@@ -100,6 +100,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/api/videos"): R(api(415, PERSONS)),  # no file: the upload's own complaint
     ("GET", "/api/videos/{video_id}"): R(api(404, PERSONS)),  # nobody's video has this id
     ("DELETE", "/api/videos/{video_id}/file"): R(api(404, PERSONS)),
+    ("GET", "/api/videos/{video_id}/keyframes/{rep_index}"): R(api(404, PERSONS)),
     # the clinician's side: only an approved clinician following A, or an administrator
     ("GET", "/api/clinician/people"): R(api(200, "OCM")),
     ("GET", "/api/clinician/people/{person_id}"): R(api(200, CLINICAL)),
@@ -225,7 +226,7 @@ def make_world(app: Any, only: str = ACTORS, urgent: bool = False) -> World:
     w.ids = {"person_id": pid, "screening_id": a.get("/api/screenings").json()[0]["id"],
              "session_id": session.json()["session_id"], "user_id": waiting.account["id"],
              "instrument_id": a.get("/api/outcomes/questionnaires").json()[0]["id"],
-             "exercise_id": today["cards"][0]["exercise_id"], "video_id": 2_000_000}
+             "exercise_id": today["cards"][0]["exercise_id"], "video_id": 2_000_000, "rep_index": 1}
     if urgent:
         assert a.post("/api/screenings", json={"answers": screening_answers("urgent")}).status_code == 201
     return w

@@ -184,8 +184,25 @@ def test_uploaded_clip_is_analysed_in_the_background_and_deleted_after(app: Any,
     assert set(result) >= {"exercise", "reps", "repetitions", "faults", "view", "warnings", "frames_analyzed", "seconds"}
     assert body["progress"] == 1.0 and body["log"]["reps"] == 5 and body["video_kept"] is False
     assert _uploads(app) == []  # deleted after analysis
+    # each repetition keeps its annotated picture, served to its owner only
+    assert [k["index"] for k in body["keyframes"]] == [1, 2, 3, 4, 5]  # the place of each in result["repetitions"]
+    for k, rep in zip(body["keyframes"], result["repetitions"]):
+        assert rep["start_s"] <= k["t"] <= rep["end_s"] and k["width"] <= 640 and k["height"] <= 640
+        picture = person.client.get(k["url"])  # as the page's <img> asks: with the session cookie
+        assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
+        assert picture.content[:3] == b"\xff\xd8\xff" and len(picture.content) > 5_000
+        assert picture.headers["cache-control"] == "no-store"  # a picture of the person: never kept by a cache
+    cv2 = pytest.importorskip("cv2")
+    np = pytest.importorskip("numpy")
+    image = cv2.imdecode(np.frombuffer(person.client.get(body["keyframes"][0]["url"]).content, np.uint8), cv2.IMREAD_COLOR)
+    assert image.shape[:2] == (body["keyframes"][0]["height"], body["keyframes"][0]["width"])
     other = person_with_program(app)
     assert other.get(f"/api/videos/{body['id']}").status_code == 404
+    assert other.get(body["keyframes"][0]["url"]).status_code == 404
+    assert new_client(app).get(body["keyframes"][0]["url"]).status_code == 401
+    clinician = sign_up(app, "clinician")
+    assert clinician.get(body["keyframes"][0]["url"]).status_code in (403, 404)
+    assert person.get(f"/api/videos/{body['id']}/keyframes/6").status_code == 404
 
 
 def test_a_video_with_nobody_in_it_fails_with_a_clear_message_and_is_not_kept(app: Any, person: Any, tmp_path: Path) -> None:

@@ -107,6 +107,9 @@ def test_after_the_grace_period_the_account_and_all_its_data_are_gone(app, clock
         conn.execute(text("INSERT INTO video_analyses (person_id, exercise_id, status, progress, file_path, size_bytes, "
                           "keep_video, created_at) VALUES (:p, 'glute_bridge', 'done', 1.0, :f, 18, :t, :at)"),
                      {"p": person_id, "f": str(video), "t": True, "at": clock()})
+        video_id = conn.execute(text("SELECT max(id) FROM video_analyses WHERE person_id = :p"), {"p": person_id}).scalar()
+        conn.execute(text("INSERT INTO video_keyframes (video_id, person_id, rep_index, t_s, width, height, image) "
+                          "VALUES (:v, :p, 1, 2.5, 640, 360, :img)"), {"v": video_id, "p": person_id, "img": b"\xff\xd8\xff"})
     engine.dispose()
     assert clinician.get(f"/api/clinician/people/{person_id}/export/fhir").status_code == 200  # audited
     html = user.client.get("/account").text
@@ -131,6 +134,7 @@ def test_after_the_grace_period_the_account_and_all_its_data_are_gone(app, clock
         assert _count(app, f"SELECT count(*) FROM {table} WHERE person_id = :p", p=person_id) == 0, table
     assert _count(app, "SELECT count(*) FROM web_sessions WHERE user_id = :u", u=user_id) == 0
     assert _count(app, "SELECT count(*) FROM video_analyses WHERE person_id = :p", p=person_id) == 0
+    assert _count(app, "SELECT count(*) FROM video_keyframes WHERE person_id = :p", p=person_id) == 0
     assert not video.exists()
     assert _count(app, "SELECT count(*) FROM web_idempotency WHERE account_id = :u", u=user_id) == 0
     assert _count(app, "SELECT count(*) FROM invitations WHERE used_by_person_id = :p", p=person_id) == 0

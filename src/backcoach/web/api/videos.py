@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from backcoach.domain.errors import BackcoachError
@@ -229,10 +229,10 @@ def _set_job(ctx: Ctx, video_id: int, job_id: str) -> None:
 
 
 def _get(ctx: Ctx, pid: int, video_id: int) -> dict[str, Any]:
-    uow = ctx.service_uow(write=False)
+    uow = ctx.service_uow(write_phase_only=True)  # writes only to give up a stalled job
     with uow:
         try:
-            return videos_svc.video_dict(videos_svc.video_for(uow.session, pid, video_id))
+            return videos_svc.poll(uow, pid, video_id, ctx.now, videos_svc.StallLimits.of(ctx.settings))
         except videos_svc.VideoNotFound as exc:
             raise http_error(exc) from None
 
@@ -241,6 +241,18 @@ def _get(ctx: Ctx, pid: int, video_id: int) -> dict[str, Any]:
             response_model=dict[str, Any])
 def get_video(video_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     return PlainJSONResponse(_get(ctx, person_of(ctx), video_id))
+
+
+@router.get("/videos/{video_id}/keyframes/{rep_index}", summary="A repetition's annotated picture (JPEG)",
+            response_class=Response, responses={200: {"content": {"image/jpeg": {}}}})
+def get_keyframe(video_id: RecordId, rep_index: RecordId, ctx: Ctx = Depends(api_ctx)) -> Response:
+    pid = person_of(ctx)
+    with ctx.service_uow(write=False) as uow:
+        try:
+            frame = videos_svc.keyframe_for(uow.session, pid, video_id, rep_index)
+        except videos_svc.VideoNotFound as exc:
+            raise http_error(exc) from None
+        return Response(frame.image, media_type="image/jpeg")
 
 
 @router.delete("/videos/{video_id}/file", status_code=204, summary="Delete a kept video (the result stays)")

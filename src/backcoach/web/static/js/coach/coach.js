@@ -441,6 +441,24 @@
     if (body.status === "failed") { setProgress(0, ""); problem("[data-recorded-problem]", body.error); return; }
     setProgress(1, "Done.");
     showResult(body);
+    storedKeyframes(body);
+  }
+
+  /* The server keeps one annotated picture per repetition of an uploaded video (the video
+     itself is deleted): show each beside its cue. */
+  function storedKeyframes(body) {
+    var items = root.querySelectorAll("ol.reps li");
+    (body.keyframes || []).forEach(function (k) {
+      var li = items[k.index - 1];
+      if (!li) return;
+      var img = document.createElement("img");
+      img.className = "rep-keyframe";
+      img.src = k.url;
+      img.width = 160;
+      img.height = Math.round(160 * k.height / k.width);
+      img.alt = "Repetition " + k.index + " at its top, with the body's outline and any fault drawn";
+      li.insertBefore(img, li.firstChild);
+    });
   }
 
   var lastResult = null;

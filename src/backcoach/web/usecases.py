@@ -51,6 +51,10 @@ def keyframes(exercise: Any) -> list[dict[str, Any]]:
     return out
 
 
+# Said under a figure drawn from an unusual side, so the person knows how to read it.
+FIGURE_VIEWS = {"feet": "the feet end", "above": "above"}
+
+
 def exercise_cards(session: Any) -> list[dict[str, Any]]:
     """Today's prescriptions as cards: name, dose, cues, faults and the animation keyframes."""
     cards = []
@@ -71,6 +75,7 @@ def exercise_cards(session: Any) -> list[dict[str, Any]]:
             "faults": [{"id": f.id, "name": f.name, "fix": f.fix, "why": f.why_it_matters} for f in ex.faults],
             "keyframes": keyframes(ex),
             "keyframes_json": json.dumps(keyframes(ex), separators=(",", ":")),
+            "figure_seen_from": FIGURE_VIEWS.get(getattr(ex, "illustration_view", "side"), ""),
             "period": 4 if p.reps else max(4, min(p.hold_s or 4, 8)),
         })
     return cards

@@ -23,3 +23,27 @@ def test_leg_raise_figure_lifts_about_30_degrees_with_the_bottom_knee_bent(exerc
         j = dict(k.joints)
         near, far = math.dist(j["hip"], j["ankle"]), math.dist(j["hip_far"], j["ankle_far"])
         assert near < 0.8 * far  # the bottom leg is bent, so it looks shorter than the straight top leg
+
+
+def _opening(j: dict) -> float:
+    """The clam's opening: the angle between the knees seen from the heels (as the camera check measures it)."""
+    heels = ((j["ankle"][0] + j["ankle_far"][0]) / 2, (j["ankle"][1] + j["ankle_far"][1]) / 2)
+    a = math.atan2(j["knee"][1] - heels[1], j["knee"][0] - heels[0])
+    b = math.atan2(j["knee_far"][1] - heels[1], j["knee_far"][0] - heels[0])
+    return abs(math.degrees(a - b))
+
+
+@pytest.mark.parametrize("exercise_id", ["clamshell", "banded_clamshell"])
+def test_clamshell_figure_is_seen_from_the_feet_and_opens_the_top_knee_with_the_feet_together(exercise_id):
+    exercise = load_catalog().get(exercise_id)
+    assert exercise.illustration_view == "feet"  # from the side the knee opening cannot be seen
+    frames = [dict(k.joints) for k in exercise.keyframes]
+    closed, opened = min(frames, key=_opening), max(frames, key=_opening)
+    assert _opening(opened) - _opening(closed) >= 25  # the knee opens visibly
+    assert opened["knee"][1] < closed["knee"][1]  # upwards, towards the ceiling
+    for j in frames:  # only the top knee moves: feet together, hips stacked, bottom leg on the floor
+        for part in ("ankle", "ankle_far", "toe", "toe_far", "hip", "hip_far", "knee_far", "shoulder", "shoulder_far"):
+            assert j[part] == frames[0][part], part
+        assert math.dist(j["ankle"], j["ankle_far"]) < 0.12 < math.dist(j["hip"], j["hip_far"])
+    bottom = max(y for j in frames for _x, y in j.values())
+    assert frames[0]["knee_far"][1] >= bottom - 0.05  # the bottom knee rests on the floor

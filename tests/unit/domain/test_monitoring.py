@@ -18,6 +18,7 @@ from backcoach.domain.monitoring import (
     mean_pain,
     monitor,
     usual_pain,
+    worsening_reference,
 )
 from backcoach.domain.screening import Level
 
@@ -249,7 +250,10 @@ def test_monitor_is_total_and_consistent(entries, today, sessions, level, days_p
     if result.baseline is not None:
         assert 0 <= result.baseline <= 10
     if "worsening" in result.alert_codes:
-        assert result.pause_progression and result.mean_7d >= result.baseline + 2
+        # Measured against the lower of the baseline and the best recent week (DESIGN §5), not the baseline alone.
+        reference = worsening_reference([e for e in entries if e.at.date() <= at(today).date()], at(today).date(), T)
+        assert reference is not None and reference <= result.baseline
+        assert result.pause_progression and result.mean_7d >= reference + T.monitoring.worsening_delta - 1e-9
     if level in (Level.URGENT, Level.EMERGENCY):
         assert result.pause_progression
     assert all(w.planned <= max(days_per_week, 0) and 0 <= w.fraction <= 1 for w in result.adherence)
@@ -273,3 +277,11 @@ def test_a_cleared_urgent_screen_stays_visible_but_no_longer_pauses_or_locks() -
     assert not cleared.pause_progression
     assert "no_recent_activity" in cleared.alert_codes  # a cleared program is expected to be followed
     assert report(daily([3, 3, 3]), 2, level=Level.EMERGENCY, urgent_cleared=True).pause_progression
+
+
+def test_worsening_is_measured_from_the_best_recent_week_when_it_is_below_the_baseline() -> None:
+    # Baseline 0.67 (first three scores), then a pain-free week, then a week at 2/10: 2 points above the best
+    # week, though less than 2 above the baseline (the case hypothesis found against the old assertion).
+    result = report(daily([1, 1, 0] + [0] * 7 + [2] * 7), 16)
+    assert round(result.baseline, 2) == 0.67 and result.mean_7d == 2.0
+    assert "worsening" in result.alert_codes and result.pause_progression

@@ -308,9 +308,13 @@ def test_unreachable_database_is_one_line(cli, env):
     assert "cannot reach the database" in line and "DATABASE_URL" in line
 
 
-def test_db_upgrade(cli):
+def test_db_upgrade(cli, env, tmp_path):
+    from backcoach.storage.database import table_names
+
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
     result = cli("db", "upgrade")
     assert result.exit_code == 0 and "revision" in result.stdout
+    assert {"people", "screenings"} <= set(table_names(env["DATABASE_URL"]))
 
 
 def test_simulate_each_example_course(cli, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import ASSESSMENT, CLEAR, LEVELS, session_file, write
+from cli_helpers import ASSESSMENT, CLEAR, LEVELS, write
 
 SCRIPT = Path(sys.executable).parent / "backcoach"
 
@@ -34,16 +34,22 @@ def _script_installed() -> None:
         pytest.fail(f"the backcoach script is not installed next to {sys.executable} (pip install -e .)")
 
 
-def test_screen_json_uses_the_user_data_directory_by_default(tmp_path):
-    result = run(tmp_path, "start", "--screening", str(write(tmp_path, "s.json", CLEAR)),
-                 "--assessment", str(write(tmp_path, "a.json", ASSESSMENT)), "--json", database_url=None)
-    assert result.returncode == 0, result.stderr
+def test_onboarding_through_the_script_in_the_user_data_directory(tmp_path):
+    """The installed script end to end, as a person runs it: no DATABASE_URL (the database is
+    made in the user data directory), text and JSON through real pipes, exit code 3 when locked.
+    Each command is covered in process (CliRunner) in test_cli_commands.py."""
+    started = run(tmp_path, "start", "--screening", str(write(tmp_path, "s.json", CLEAR)),
+                  "--assessment", str(write(tmp_path, "a.json", ASSESSMENT)), database_url=None,
+                  now="2026-03-02T08:00:00+00:00")
+    assert started.returncode == 0, started.stderr
+    assert "Your program" in started.stdout and "backcoach today" in started.stdout
     assert (tmp_path / "xdg" / "backcoach" / "backcoach.sqlite3").exists()
     screened = run(tmp_path, "screen", "--answers", str(write(tmp_path, "u.json", LEVELS["urgent"])), "--json",
                    database_url=None)
-    assert screened.returncode == 0
+    assert screened.returncode == 0, screened.stderr
     assert json.loads(screened.stdout)["level"] == "urgent"
-    assert run(tmp_path, "today", database_url=None).returncode == 3
+    locked = run(tmp_path, "today", database_url=None)
+    assert locked.returncode == 3 and "paused for your safety" in locked.stdout
 
 
 def test_errors_are_one_line_with_exit_code_2(tmp_path):
@@ -52,17 +58,3 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path):
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error: ")
         assert "Traceback" not in result.stderr
-
-
-def test_onboarding_to_status_through_the_script(tmp_path):
-    now = "2026-03-02T08:00:00+00:00"
-    started = run(tmp_path, "start", "--screening", str(write(tmp_path, "s.json", CLEAR)),
-                  "--assessment", str(write(tmp_path, "a.json", ASSESSMENT)), now=now)
-    assert started.returncode == 0, started.stderr
-    assert "Your program" in started.stdout
-    today = run(tmp_path, "today", "--json", now="2026-03-02T09:00:00+00:00")
-    logged = run(tmp_path, "log", "--file", str(session_file(tmp_path, json.loads(today.stdout))),
-                 now="2026-03-02T18:00:00+00:00")
-    assert logged.returncode == 0 and "Session saved" in logged.stdout
-    status = run(tmp_path, "status", "--json", now="2026-03-02T19:00:00+00:00")
-    assert json.loads(status.stdout)["sessions_logged"] == 1

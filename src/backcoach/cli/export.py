@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -43,13 +43,9 @@ def export_report(
     person: Optional[str] = PersonOpt,
 ) -> None:
     """A PDF progress report: summary, pain and adherence charts, decisions with their reasons."""
-    from backcoach import services
     from backcoach.services import exports
 
-    pid = services.resolve_person(uow(), person)
-    path = out_file or Path(f"backcoach-report-{now().date().isoformat()}.pdf")
-    write_bytes(path, exports.report_pdf(uow(), pid, now()))
-    out.print(f"Report written to {path}")
+    _write_export(person, out_file, "backcoach-report-{date}.pdf", exports.report_pdf, "Report")
 
 
 @export_app.command("chart")
@@ -58,10 +54,17 @@ def export_chart(
     person: Optional[str] = PersonOpt,
 ) -> None:
     """The pain-over-time chart with the baseline (PNG)."""
-    from backcoach import services
     from backcoach.services import exports
 
+    _write_export(person, out_file, "backcoach-pain-{date}.png", exports.pain_chart_png, "Pain chart")
+
+
+def _write_export(person: Optional[str], out_file: Optional[Path], default_name: str,
+                  make: Callable[[Any, int, Any], bytes], what: str) -> None:
+    """Write the person's export to `out_file` (default: `default_name` with today's date) and say where."""
+    from backcoach import services
+
     pid = services.resolve_person(uow(), person)
-    path = out_file or Path(f"backcoach-pain-{now().date().isoformat()}.png")
-    write_bytes(path, exports.pain_chart_png(uow(), pid, now()))
-    out.print(f"Pain chart written to {path}")
+    path = out_file or Path(default_name.format(date=now().date().isoformat()))
+    write_bytes(path, make(uow(), pid, now()))
+    out.print(f"{what} written to {path}")

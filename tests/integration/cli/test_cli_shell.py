@@ -1,4 +1,4 @@
-"""What every `backcoach` command shares: how errors end it, the help, and the colours of alerts."""
+"""What every `backcoach` command shares: how errors end it, the help, the colours of alerts, where files go."""
 
 from __future__ import annotations
 
@@ -84,3 +84,18 @@ def test_a_bad_option_before_the_command_is_one_line(cli):
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: No such option: --bogus (see: ") and line.endswith(" --help)")
+
+
+def test_exports_without_out_are_written_here_with_the_date(cli, tmp_path, monkeypatch):
+    from cli_helpers import ASSESSMENT, CLEAR, write
+
+    started = cli("start", "--screening", str(write(tmp_path, "s.json", CLEAR)),
+                  "--assessment", str(write(tmp_path, "a.json", ASSESSMENT)), now="2026-03-02T08:00:00+00:00")
+    assert started.exit_code == 0, started.stderr
+    monkeypatch.chdir(tmp_path)
+    report = cli("export", "report", now="2026-03-02T09:00:00+00:00")
+    chart = cli("export", "chart", now="2026-03-02T09:00:00+00:00")
+    assert report.stdout.strip() == "Report written to backcoach-report-2026-03-02.pdf"
+    assert chart.stdout.strip() == "Pain chart written to backcoach-pain-2026-03-02.png"
+    assert (tmp_path / "backcoach-report-2026-03-02.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "backcoach-pain-2026-03-02.png").read_bytes().startswith(b"\x89PNG")

@@ -9,7 +9,7 @@ import typer
 
 from backcoach.cli.files import load_json
 from backcoach.cli.prompts import ask_assessment, ask_screening
-from backcoach.cli.render import disclaimer, out, print_json, render_assessment, render_program, render_screening
+from backcoach.cli.render import out, print_json, render_assessment, render_program, render_screening, render_today
 from backcoach.cli.root import JsonOpt, PersonOpt, app, exit_locked, gated, now, uow
 
 
@@ -72,22 +72,4 @@ def today(person: Optional[str] = PersonOpt, as_json: bool = JsonOpt) -> None:
     if as_json:
         print_json(session.to_dict())
         return
-    out.print(f"Today, {session.day.isoformat()} — phase: {session.phase} "
-              f"({session.sessions_this_week} of {session.days_per_week} sessions done this week)")
-    if session.gate.reminder:
-        out.print(f"Reminder: {session.gate.reminder}", style="yellow")
-    if session.done_today:
-        out.print("You have already logged a session today.", style="green")
-    for change in session.stepped_back:
-        out.print(f"Changed after your last session: {change.text()}", style="yellow")
-    for rest in session.resting:
-        out.print(f"Resting today: {rest.text()}", style="yellow")
-    if session.rest_day:
-        out.print("Rest day: nothing planned. Gentle walking is fine.")
-    for item in session.items:
-        ex = item.exercise
-        out.print(f"\n{ex['name']} ({ex['id']}): {item.prescription.describe()}", style="bold")
-        for cue in ex["cues"][:4]:
-            out.print(f"  • {cue}")
-    out.print("\nStop an exercise if pain goes above 5 out of 10. Afterwards: `backcoach log`.")
-    disclaimer()
+    render_today(session)

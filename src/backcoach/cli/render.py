@@ -216,3 +216,103 @@ def render_simulation(data: dict[str, Any]) -> None:
     out.print(f"  final phase: {s['final_phase'] or '—'}; trend: {s['final_trend']}")
     if s["final_prescriptions"]:
         out.print(f"  final program: {'; '.join(s['final_prescriptions'])}")
+
+
+def render_catalog(cat: Any) -> None:
+    """The exercise ladders, one table each."""
+    for ladder, ids in cat.ladders.items():
+        table = Table(title=f"{ladder.replace('_', ' ')} ladder", title_justify="left", show_header=True)
+        table.add_column("step")
+        table.add_column("id", no_wrap=True)
+        table.add_column("name")
+        table.add_column("phase")
+        for ex_id in ids:
+            ex = cat.get(ex_id)
+            table.add_row(str(ex.step + 1), ex.id, ex.name, ex.phase)
+        out.print(table)
+    out.print("Details: backcoach exercises show ID")
+
+
+def render_exercise(ex: Any) -> None:
+    """One exercise: cues, common faults, dose, progression and regression."""
+    out.print(f"{ex.name} ({ex.id}) — {ex.ladder.replace('_', ' ')} ladder, step {ex.step + 1}, {ex.phase}", style="bold")
+    if getattr(ex, "summary", ""):
+        out.print(ex.summary)
+    out.print(f"Targets: {', '.join(ex.targets)}. Position: {ex.position}. "
+              f"Equipment: {', '.join(ex.equipment) or 'none'}{'; each side' if ex.per_side else ''}.")
+    out.print(f"Dose: {dose_text(ex.dose)}")
+    out.print("Cues", style="bold")
+    for c in ex.cues:
+        out.print(f"  • {c}")
+    out.print("Common faults", style="bold")
+    for f in ex.faults:
+        serious = " (serious)" if f.serious else ""
+        out.print(f"  • {f.name}{serious}: {f.why_it_matters} Fix: {f.fix}")
+    out.print(f"Easier (regression): {ex.regression or 'none — this is the first step'}")
+    out.print(f"Harder (progression): {ex.progression or 'none — this is the last step'}")
+    if getattr(ex, "camera_views", ()):
+        out.print(f"Camera view for the form coach: {', '.join(ex.camera_views)}")
+
+
+def render_today(session: Any) -> None:
+    """Today's session (services.TodaysSession): exercises, dose and cues."""
+    out.print(f"Today, {session.day.isoformat()} — phase: {session.phase} "
+              f"({session.sessions_this_week} of {session.days_per_week} sessions done this week)")
+    if session.gate.reminder:
+        out.print(f"Reminder: {session.gate.reminder}", style="yellow")
+    if session.done_today:
+        out.print("You have already logged a session today.", style="green")
+    for change in session.stepped_back:
+        out.print(f"Changed after your last session: {change.text()}", style="yellow")
+    for rest in session.resting:
+        out.print(f"Resting today: {rest.text()}", style="yellow")
+    if session.rest_day:
+        out.print("Rest day: nothing planned. Gentle walking is fine.")
+    for item in session.items:
+        ex = item.exercise
+        out.print(f"\n{ex['name']} ({ex['id']}): {item.prescription.describe()}", style="bold")
+        for cue in ex["cues"][:4]:
+            out.print(f"  • {cue}")
+    out.print("\nStop an exercise if pain goes above 5 out of 10. Afterwards: `backcoach log`.")
+    disclaimer()
+
+
+def render_status(st: Any, data: dict[str, Any], today: Any) -> None:
+    """The status (services.Status and its dict): gate, program, pain, adherence, escalations, decisions."""
+    out.print(f"{st.display_name} — status on {today.isoformat()}", style="bold")
+    gate = data["gate"]
+    latest = gate.get("latest_screening")
+    if latest:
+        out.print(f"Last safety screen: {latest['at'][:10]} ({latest['level'].replace('_', ' ')})")
+    if gate.get("lock"):
+        lock = gate["lock"]
+        out.print(f"Paused until a clinician has checked you ({lock['level']} screen on {lock['on']})", style="bold red")
+    if gate["allowed"]:
+        out.print("Program: allowed", style="green")
+    else:
+        out.print("Program: paused", style="bold red")
+        for r in gate["reasons"]:
+            out.print(f"  • {r}")
+    if gate.get("reminder"):
+        out.print(f"Reminder: {gate['reminder']}", style="yellow")
+    if st.program is not None:
+        render_program(st.program)
+    else:
+        out.print("No program yet (`backcoach start`).")
+    mon = data["monitoring"]
+    out.print(f"Pain: baseline {fmt(mon.get('baseline'))}, last 7 days {fmt(mon.get('mean_7d'))}, trend {mon.get('trend')}")
+    adherence = mon.get("adherence") or []
+    if adherence:
+        out.print("Adherence: " + "; ".join(
+            f"week of {w.get('week_start')}: {w.get('done')}/{w.get('planned')}" for w in adherence[-4:]))
+    if data["escalations"]:
+        out.print("Needs attention", style="bold")
+        render_alerts(data["escalations"])
+    if data["decisions"]:
+        out.print("Latest decisions", style="bold")
+        for d in data["decisions"][:6]:
+            who = f"by {d.get('by_name') or 'a clinician'}" if d["source"] == "clinician" else "rules"
+            out.print(f"  {d['at'][:10]} {d['action']} {d['exercise_id']} ({who})")
+            for r in d["reasons"]:
+                out.print(f"      {r}")
+    disclaimer()

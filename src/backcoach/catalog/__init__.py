@@ -93,8 +93,14 @@ def load_education() -> tuple[Topic, ...]:
     return topics_from_dict(_read_yaml("education.yaml"))
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, about ten times
+# faster (exercises.yaml: ~60 ms instead of ~600 ms on the shared test machine), which every
+# command, worker and test process pays once when it first reads the catalog.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse(text: str, name: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         raise InvalidCatalog(f"{name} is not valid YAML: {error}") from None

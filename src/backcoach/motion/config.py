@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 import yaml
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, ~10x faster
+
 RESOURCE = "motion.yaml"
 
 
@@ -321,7 +323,7 @@ def motion_config() -> MotionConfig:
 
 def _read(text: str, source: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         raise MotionConfigError(f"{source} is not valid YAML: {error}") from error
 

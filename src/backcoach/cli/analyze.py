@@ -1,7 +1,8 @@
 """`backcoach analyze`: the camera form coach on a recorded video.
 
-Thin: parse options, call the motion pipeline, render. Errors a person can cause are
-printed as one plain line and the command exits with status 2.
+Thin: parse options, call the motion pipeline, render. Errors a person can cause (a
+MotionError) end the command like every other one: one line `error: ...`, exit status 2;
+a failure that is a bug says so in one line, exit status 1.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import typer
 
 from backcoach.cli.root import app
 
-EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 
 
@@ -63,13 +63,10 @@ def analyze(
             if keyframes is not None:
                 paths = write_keyframes(result, result.video, keyframes)
                 err.print(f"{len(paths)} key frame(s) written to {keyframes}")
-    except MotionError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(EXIT_USER_ERROR) from None
-    except (KeyboardInterrupt, typer.Exit):
+    except (MotionError, KeyboardInterrupt, typer.Exit):
         raise
     except Exception as exc:  # noqa: BLE001 - a bug, not the person's fault: say so in one line
-        typer.echo(f"Error: the analysis failed unexpectedly ({type(exc).__name__}: {exc}). "
+        typer.echo(f"error: the analysis failed unexpectedly ({type(exc).__name__}: {exc}). "
                    "Please report it, with the video if you can.", err=True)
         raise typer.Exit(EXIT_INTERNAL_ERROR) from None
     if as_json:

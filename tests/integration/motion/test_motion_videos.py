@@ -282,7 +282,7 @@ def test_analyze_command_user_errors_exit_2(tmp_path):
         res = CliRunner().invoke(backcoach_app, ["analyze", *args])
         assert res.exit_code == 2, (args, res.output)
         lines = [ln for ln in res.output.splitlines() if ln.strip()]
-        assert len(lines) == 1 and lines[0].startswith("Error:") and words in lines[0], res.output
+        assert len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], res.output
 
 
 # ------------------------------------------------------------------ malformed and awkward files

@@ -21,16 +21,16 @@ The numbers live in ``catalog/thresholds.yaml`` (``assessment`` section).
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass, fields
 from typing import Any, Literal, Mapping, NamedTuple
 
 from .errors import InvalidAnswers
+from .fields import FieldSpec, Kind, Spec, validate
 from .thresholds import Cutoffs, Thresholds
 
 __all__ = [
     "Side", "Severity", "AssessmentAnswers", "parse_assessment", "Thresholds", "WeaknessProfile",
-    "AssessmentResult", "assess", "SELF_TESTS", "SelfTest", "self_tests", "self_test_cap",
+    "AssessmentResult", "assess", "ASSESSMENT", "SELF_TESTS", "SelfTest", "self_tests", "self_test_cap",
 ]
 
 Side = Literal["left", "right", "central", "both"]
@@ -81,27 +81,36 @@ class AssessmentAnswers:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
-# key -> (kind, choices or (min, max), required, unused); the self-test caps come from the thresholds
-_SPEC: dict[str, tuple[str, Any, bool, float | None]] = {
-    "pain_now": ("int", (0, 10), True, None),
-    "pain_worst_24h": ("int", (0, 10), True, None),
-    "side": ("choice", ("left", "right", "central", "both"), True, None),
-    "radiation": ("choice", ("none", "buttock", "thigh", "below_knee"), True, None),
-    "onset_weeks": ("number", (0, 1040), True, None),
-    "one_sided_ache": ("bool", None, False, None),
-    "worse_standing_walking": ("bool", None, False, None),
-    "swayback": ("bool", None, False, None),
-    "bridge_felt": ("choice", ("glutes", "hamstrings", "lower_back"), False, None),
-    "bridge_hold_s": ("number", (0, math.inf), False, None),
-    "single_leg_bridge_reps_left": ("int", (0, math.inf), False, None),
-    "single_leg_bridge_reps_right": ("int", (0, math.inf), False, None),
-    "stance_hip_drop_left": ("bool", None, False, None),
-    "stance_hip_drop_right": ("bool", None, False, None),
-    "stance_drop_angle_left": ("number", (-45, 45), False, None),
-    "stance_drop_angle_right": ("number", (-45, 45), False, None),
-    "side_lying_hold_s_left": ("number", (0, math.inf), False, None),
-    "side_lying_hold_s_right": ("number", (0, math.inf), False, None),
-}
+def _side(name: str, kind: Kind, label: str, **limits: Any) -> tuple[FieldSpec, FieldSpec]:
+    """The same self-test answer for the left and the right side ("{side}" in the label)."""
+    return tuple(FieldSpec(f"{name}_{side}", kind, label.format(side=side), **limits)  # type: ignore[return-value]
+                 for side in ("left", "right"))
+
+
+ASSESSMENT: Spec = (
+    FieldSpec("pain_now", "int", "Pain right now (0 = none, 10 = worst imaginable)", required=True, low=0, high=10),
+    FieldSpec("pain_worst_24h", "int", "Pain at its worst in the last 24 hours (0 to 10)", required=True,
+              low=0, high=10),
+    FieldSpec("side", "choice", "Where is the pain?", required=True, choices=("left", "right", "central", "both")),
+    FieldSpec("radiation", "choice", "How far does it spread?", required=True,
+              choices=("none", "buttock", "thigh", "below_knee")),
+    FieldSpec("onset_weeks", "number", "How many weeks ago did this episode start?", required=True, low=0,
+              high=1040, unit="weeks"),
+    FieldSpec("one_sided_ache", "bool", "Is it mostly a one-sided ache?"),
+    FieldSpec("worse_standing_walking", "bool", "Is it worse when you stand or walk for a while?"),
+    FieldSpec("swayback", "bool", "Have you or someone else noticed a strong arch in your lower back (swayback)?"),
+    FieldSpec("bridge_felt", "choice", "When you do a bridge, where do you feel it most?",
+              choices=("glutes", "hamstrings", "lower_back")),
+    FieldSpec("bridge_hold_s", "number", "Bridge hold: seconds held", low=0, unit="seconds"),
+    *_side("single_leg_bridge_reps", "int", "Single-leg bridges on the {side} leg", low=0, unit="repetitions"),
+    *_side("stance_hip_drop", "bool", "Standing on the {side} leg, did the other hip drop?"),
+    *_side("stance_drop_angle", "number", "Standing on the {side} leg, the other hip's drop (measured)",
+           low=-45, high=45, unit="degrees"),
+    *_side("side_lying_hold_s", "number", "Side-lying leg raise hold, {side} leg: seconds held", low=0,
+           unit="seconds"),
+)
+"""The assessment's answers (the keys of the assessment JSON file) as declared input fields.
+Self-test results have no upper bound here: above a test's cap they count as the cap."""
 
 
 def parse_assessment(mapping: Mapping[str, object], thresholds: Thresholds) -> AssessmentAnswers:
@@ -109,42 +118,13 @@ def parse_assessment(mapping: Mapping[str, object], thresholds: Thresholds) -> A
 
     ``thresholds``: loaded from ``catalog/thresholds.yaml``; the self-test caps come from there."""
     t = thresholds.assessment
-    caps = {key: getattr(t, test).cap for key, test in _CAPPED.items()}
     if not isinstance(mapping, Mapping):
         raise InvalidAnswers("The assessment answers must be a set of keys with their answers.")
-    values: dict[str, object] = {}
-    for key, value in mapping.items():
-        spec = _SPEC.get(key)  # type: ignore[arg-type]
-        if spec is None:
-            raise InvalidAnswers(f"Unknown assessment answer {key!r}. Known answers: {', '.join(_SPEC)}.")
-        if value is None:
-            continue
-        kind, limits, _, _ = spec
-        if kind == "bool":
-            if not isinstance(value, bool):
-                raise InvalidAnswers(f"The answer to {key!r} must be true or false (got {value!r}).")
-        elif kind == "choice":
-            if not isinstance(value, str) or value not in limits:
-                raise InvalidAnswers(f"The answer to {key!r} must be one of {', '.join(limits)} (got {value!r}).")
-        else:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise InvalidAnswers(f"The answer to {key!r} must be a number (got {value!r}).")
-            if kind == "int":
-                if float(value) != int(value):
-                    raise InvalidAnswers(f"The answer to {key!r} must be a whole number (got {value!r}).")
-                value = int(value)
-            else:
-                value = float(value)
-            low, high = limits
-            if not low <= value <= high:
-                bound = f"between {low:g} and {high:g}" if math.isfinite(high) else f"{low:g} or more"
-                raise InvalidAnswers(f"The answer to {key!r} must be {bound} (got {value!r}).")
-            if key in caps:
-                value = min(value, int(caps[key]) if kind == "int" else float(caps[key]))
-        values[key] = value
-    missing = [k for k, spec in _SPEC.items() if spec[2] and k not in values]
-    if missing:
-        raise InvalidAnswers(f"Please answer: {', '.join(missing)}.")
+    values = validate(ASSESSMENT, mapping).raise_problems()
+    for key, test in _CAPPED.items():
+        if key in values:
+            cap = getattr(t, test).cap
+            values[key] = min(values[key], int(cap) if isinstance(values[key], int) else float(cap))
     return AssessmentAnswers(**values)  # type: ignore[arg-type]
 
 

@@ -6,7 +6,14 @@ class BackcoachError(Exception):
 
 
 class InvalidAnswers(BackcoachError):
-    """An answer has the wrong type or is out of range; nothing is guessed."""
+    """An answer has the wrong type or is out of range; nothing is guessed.
+
+    ``problems``: field -> message, when the mistakes are known field by field
+    (``domain.fields``); the message then names them all."""
+
+    def __init__(self, message: str = "", problems: "dict[str, str] | None" = None) -> None:
+        super().__init__(message)
+        self.problems: dict[str, str] = dict(problems or {})
 
 
 class ProgramLocked(BackcoachError):

@@ -15,11 +15,11 @@ when a service supplies their definition file.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping, Sequence
 
 from .errors import InvalidAnswers, InvalidCatalog
+from .fields import MISSING, FieldSpec, check_value
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 Scoring = Literal["mean", "sum", "percent_of_max"]
@@ -207,13 +207,8 @@ class OutcomeScore:
 
 
 def _whole(value: Any, item: Item, label: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-            isinstance(value, float) and (not math.isfinite(value) or not value.is_integer())):
-        raise InvalidAnswers(f"{label} must be a whole number from {item.min} to {item.max} (got {value!r}).")
-    number = int(value)
-    if not item.min <= number <= item.max:
-        raise InvalidAnswers(f"{label} must be a whole number from {item.min} to {item.max} (got {value!r}).")
-    return number
+    """A scale answer is a declared whole-number field (``domain.fields``): the same words as every input."""
+    return check_value(FieldSpec(item.id, "int", item.text, required=True, low=item.min, high=item.max), value, label)
 
 
 def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -229,7 +224,7 @@ def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[st
         value = answers.get(item.id)
         if value is None:
             if item.required:
-                raise InvalidAnswers(f"Please answer: {item.text}")
+                raise InvalidAnswers(f"{item.text}: {MISSING}")
             continue
         if item.kind == "scale":
             checked[item.id] = _whole(value, item, f"The answer to {item.text!r}")

@@ -36,11 +36,11 @@ All wording is ours, in plain language, and none of it replaces a clinician.
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Literal, Mapping
 
 from .errors import InvalidAnswers, InvalidCatalog
+from .fields import FieldSpec, Spec, validate
 
 if TYPE_CHECKING:  # pragma: no cover
     from .thresholds import ScreeningThresholds, Thresholds
@@ -266,48 +266,20 @@ _SHORT: Mapping[str, str] = {
 }
 
 
+SCREENING: Spec = tuple(
+    FieldSpec(q.key, q.kind, _SHORT[q.key][:1].upper() + _SHORT[q.key][1:], low=q.min, high=q.max,
+              choices=q.choices, help=q.help)
+    for q in QUESTIONS
+)
+"""The screening answers as declared input fields (``domain.fields``): every question is
+optional here, because an unanswered one is kept as "not answered" (never read as "no")."""
+
+
 def parse_answers(mapping: Mapping[str, object]) -> ScreeningAnswers:
     """Turn a JSON-like mapping into answers, refusing anything we would have to guess."""
     if not isinstance(mapping, Mapping):
         raise InvalidAnswers("The screening answers must be a set of question keys with their answers.")
-    values: dict[str, object] = {}
-    for key, value in mapping.items():
-        question = QUESTIONS_BY_KEY.get(key)  # type: ignore[arg-type]
-        if question is None:
-            valid = ", ".join(QUESTIONS_BY_KEY)
-            raise InvalidAnswers(f"Unknown screening question {key!r}. Known questions: {valid}.")
-        values[key] = None if value is None else _check_value(question, value)
-    return ScreeningAnswers(**values)  # type: ignore[arg-type]
-
-
-def _check_value(question: Question, value: object) -> object:
-    key = question.key
-    if question.kind == "bool":
-        if not isinstance(value, bool):
-            raise InvalidAnswers(f"The answer to {key!r} must be true or false (got {value!r}).")
-        return value
-    if question.kind == "choice":
-        if not isinstance(value, str) or value not in question.choices:
-            raise InvalidAnswers(
-                f"The answer to {key!r} must be one of {', '.join(question.choices)} (got {value!r})."
-            )
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidAnswers(f"The answer to {key!r} must be a number (got {value!r}).")
-    if question.kind == "int":
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise InvalidAnswers(f"The answer to {key!r} must be a whole number (got {value!r}).")
-            value = int(value)
-    else:
-        if not math.isfinite(value):
-            raise InvalidAnswers(f"The answer to {key!r} must be a finite number (got {value!r}).")
-        value = float(value)
-    if (question.min is not None and value < question.min) or (question.max is not None and value > question.max):
-        raise InvalidAnswers(
-            f"The answer to {key!r} must be between {question.min:g} and {question.max:g} (got {value!r})."
-        )
-    return value
+    return ScreeningAnswers(**validate(SCREENING, mapping).raise_problems())  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@ from typing import Any, Mapping, Sequence
 from .assessment import assess, parse_assessment
 from .catalog import Catalog
 from .errors import InvalidAnswers
+from .fields import FieldSpec, Spec, check_value, field_of, validate
+from .inputs import CHECKIN, SESSION_ENTRY
 from .after_session import after_next_morning, after_session, with_next_morning
 from .monitoring import Alert, PainEntry, monitor
 from .program import Program, build_program, screening_gate, todays_session
@@ -61,8 +63,23 @@ from .thresholds import Thresholds
 __all__ = ["SimulatedDay", "simulate", "parse_course"]
 
 COURSE_KEYS = {"name", "description", "screening", "assessment", "onset_weeks", "days"}
-DAY_KEYS = {"day", "pain_now", "session", "next_morning_pain", "screening", "clearance", "note"}
-ENTRY_KEYS = {"completed", "pain_during", "rpe", "form", "faults", "serious_fault_fraction"}
+ONSET_WEEKS = FieldSpec("onset_weeks", "number", "Weeks between the pain starting and day 1", required=True, low=0,
+                        unit="weeks")
+DAY: Spec = (
+    FieldSpec("day", "int", "Day of the course (1 = the start date)", required=True, low=1, high=3650),
+    replace(field_of(CHECKIN, "nprs"), name="pain_now", required=False),
+    replace(field_of(CHECKIN, "nprs"), name="next_morning_pain", label="Pain the morning after", required=False),
+    FieldSpec("clearance", "bool", "A clinician's go-ahead is recorded today"),
+    FieldSpec("note", "text", "Note", max_length=1000),
+)
+"""One scripted day; ``session`` and ``screening`` are checked on their own."""
+ENTRY: Spec = (
+    FieldSpec("completed", "number", "Share of the prescribed dose done", low=0, high=1),
+    *(replace(f, required=False) for f in SESSION_ENTRY if f.name in ("pain_during", "rpe", "form",
+                                                                     "serious_fault_fraction")),
+)
+"""One exercise of a scripted session (the session log's fields, with defaults); ``faults`` is checked
+against the exercise."""
 
 
 @dataclass(frozen=True)
@@ -91,14 +108,6 @@ class SimulatedDay:
         }
 
 
-def _int(value: Any, where: str, low: int = 0, high: int = 10) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):
-        raise InvalidAnswers(f"{where} must be a whole number from {low} to {high} (got {value!r}).")
-    if not low <= int(value) <= high:
-        raise InvalidAnswers(f"{where} must be from {low} to {high} (got {value!r}).")
-    return int(value)
-
-
 def parse_course(course: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
     """Check the course's shape (plain messages naming the place); returns the days by number."""
     if not isinstance(course, Mapping):
@@ -116,45 +125,30 @@ def parse_course(course: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
         where = f"days[{i}]"
         if not isinstance(entry, Mapping):
             raise InvalidAnswers(f"{where} must be an object.")
-        unknown = set(entry) - DAY_KEYS
-        if unknown:
-            raise InvalidAnswers(f"Unknown key(s) in {where}: {', '.join(sorted(unknown))}.")
-        number = _int(entry.get("day"), f"{where}.day", 1, 3650)
+        values = validate(DAY, entry, extra=("session", "screening")).raise_problems(f"{where}.")
+        number = values["day"]
         if number in days:
             raise InvalidAnswers(f"Day {number} appears twice.")
-        for key in ("pain_now", "next_morning_pain"):
-            if entry.get(key) is not None:
-                _int(entry[key], f"{where}.{key}")
         session = entry.get("session")
         if session is not None:
             if not isinstance(session, Mapping) or not session:
                 raise InvalidAnswers(f"{where}.session must be an object of exercise ids (or \"all\").")
             for exercise_id, spec in session.items():
-                if not isinstance(spec, Mapping) or set(spec) - ENTRY_KEYS:
-                    raise InvalidAnswers(f"{where}.session.{exercise_id} must be an object with keys among "
-                                         f"{', '.join(sorted(ENTRY_KEYS))}.")
-        if "clearance" in entry and not isinstance(entry["clearance"], bool):
-            raise InvalidAnswers(f"{where}.clearance must be true or false.")
+                validate(ENTRY, spec, extra=("faults",)).raise_problems(f"{where}.session.{exercise_id}.")
         days[number] = entry
     return days
 
 
 def _log_for(prescription: Any, spec: Mapping[str, Any], performed_on: date, exercise: Any,
              where: str) -> ExerciseLog:
-    completed = spec.get("completed", 1.0)
-    if isinstance(completed, bool) or not isinstance(completed, (int, float)) or not 0 <= completed <= 1:
-        raise InvalidAnswers(f"{where}.completed must be a share from 0 to 1 (got {completed!r}).")
-    form = spec.get("form", "good")
-    if form not in ("good", "some_faults", "poor"):
-        raise InvalidAnswers(f"{where}.form must be good, some_faults or poor (got {form!r}).")
+    values = validate(ENTRY, spec, extra=("faults",)).raise_problems(f"{where}.")
+    completed = values.get("completed", 1.0)
+    form = values.get("form", "good")
     faults = tuple(spec.get("faults") or ())
     unknown = [f for f in faults if f not in exercise.fault_ids]
     if unknown:
         raise InvalidAnswers(f"{where}: {exercise.id} has no fault {', '.join(unknown)}.")
-    fraction = spec.get("serious_fault_fraction")
-    if fraction is not None and (isinstance(fraction, bool) or not isinstance(fraction, (int, float))
-                                 or not 0 <= fraction <= 1):
-        raise InvalidAnswers(f"{where}.serious_fault_fraction must be from 0 to 1.")
+    fraction = values.get("serious_fault_fraction")
     p = prescription
     if p.reps is not None:
         total = int(p.sets * p.reps * completed + 1e-9)
@@ -166,9 +160,8 @@ def _log_for(prescription: Any, spec: Mapping[str, Any], performed_on: date, exe
     return ExerciseLog(
         exercise_id=p.exercise_id, performed_on=performed_on, prescription=p, sets_done=p.sets,
         reps_per_set=reps, hold_s_per_set=holds,
-        pain_during=_int(spec.get("pain_during", 0), f"{where}.pain_during"),
-        rpe=_int(spec.get("rpe", 5), f"{where}.rpe"), form=form, faults=faults,
-        serious_fault_fraction=None if fraction is None else float(fraction),
+        pain_during=values.get("pain_during", 0), rpe=values.get("rpe", 5), form=form, faults=faults,
+        serious_fault_fraction=fraction,
     )
 
 
@@ -179,9 +172,7 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
     if t is None:
         raise ValueError("No thresholds: pass the ones loaded from catalog/thresholds.yaml.")
     script = parse_course(course)
-    onset_weeks = course.get("onset_weeks", 0)
-    if isinstance(onset_weeks, bool) or not isinstance(onset_weeks, (int, float)) or onset_weeks < 0:
-        raise InvalidAnswers("onset_weeks must be a number of weeks, 0 or more.")
+    onset_weeks = check_value(ONSET_WEEKS, course.get("onset_weeks", 0))
     onset = start - timedelta(weeks=onset_weeks)
     assessment = assess(parse_assessment(course["assessment"], t), t)
     answers = parse_answers(course["screening"])

@@ -25,6 +25,8 @@ from typing import Any, Mapping, Optional, Sequence
 from backcoach.domain.after_session import after_next_morning, after_session
 from backcoach.domain.monitoring import is_worsening
 from backcoach.domain.errors import InvalidAnswers
+from backcoach.domain.fields import MISSING, FieldProblem, FieldSpec, by_name, check_value, validate
+from backcoach.domain.inputs import CHECKIN, FORMS, SESSION, SESSION_ENTRY
 from backcoach.services.common import (
     GateInfo,
     catalog,
@@ -42,7 +44,6 @@ from backcoach.storage import models as m
 from backcoach.storage.database import CHANGED_MESSAGE, ChangedMeanwhile, Conflict
 from backcoach.storage.unit_of_work import UnitOfWork
 
-FORMS = ("good", "some_faults", "poor")
 HISTORY_DAYS = 90  # sessions the progression rules look back over (they need the last few of each exercise)
 PAIN_KINDS = ("daily", "next_morning")
 
@@ -50,34 +51,15 @@ PAIN_KINDS = ("daily", "next_morning")
 # ----------------------------------------------------------------------------- parsing
 
 
-def _int(value: Any, where: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not value.is_integer()):
-        raise InvalidAnswers(f"{where} must be a whole number from {lo} to {hi} (got {value!r}).")
-    value = int(value)
-    if not lo <= value <= hi:
-        raise InvalidAnswers(f"{where} must be from {lo} to {hi} (got {value}).")
-    return value
+ENTRY_FIELDS = by_name(SESSION_ENTRY)
+PAIN = by_name(CHECKIN)["nprs"]
 
 
-def _num(value: Any, where: str, lo: float, hi: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise InvalidAnswers(f"{where} must be a number from {lo:g} to {hi:g} (got {value!r}).")
-    if not lo <= float(value) <= hi:
-        raise InvalidAnswers(f"{where} must be from {lo:g} to {hi:g} (got {value!r}).")
-    return float(value)
-
-
-def _per_set(value: Any, sets: int, where: str, parse: Any) -> tuple[Any, ...]:
-    if isinstance(value, list):
-        if len(value) != sets:
-            raise InvalidAnswers(f"{where} lists {len(value)} values but sets is {sets}; give one per set.")
-        return tuple(parse(v, f"{where}[{i}]") for i, v in enumerate(value))
-    one = parse(value, where)
-    return tuple(one for _ in range(sets))
-
-
-ENTRY_KEYS = {"exercise_id", "sets", "reps", "hold_s", "pain_during", "rpe", "form", "faults", "serious_fault_fraction"}
-SESSION_KEYS = {"performed_on", "pain_now", "idempotency_key", "exercises"}
+def _per_set(field: FieldSpec, value: Any, sets: int, where: str) -> tuple[Any, ...]:
+    try:
+        return field.check_per_set(value, sets)
+    except FieldProblem as exc:
+        raise FieldProblem(where, exc.message) from None
 
 
 def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tuple[dt.date, list[Any], Optional[int], Optional[str]]:
@@ -89,9 +71,8 @@ def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tupl
 
     if not isinstance(data, Mapping):
         raise InvalidAnswers("The session must be a JSON object with an \"exercises\" list.")
-    unknown = set(data) - SESSION_KEYS
-    if unknown:
-        raise InvalidAnswers(f"Unknown key(s) in the session: {', '.join(sorted(unknown))}. Known: {', '.join(sorted(SESSION_KEYS))}.")
+    own = validate(SESSION, data, extra=("performed_on", "exercises")).raise_problems()
+    pain_now, key = own.get("pain_now"), own.get("idempotency_key")
     performed_on = today
     if data.get("performed_on") is not None:
         try:
@@ -102,10 +83,6 @@ def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tupl
             raise InvalidAnswers(f"performed_on ({performed_on}) is in the future.")
         if performed_on < today - dt.timedelta(days=7):
             raise InvalidAnswers("Sessions can be logged up to 7 days late; performed_on is older than that.")
-    pain_now = None if data.get("pain_now") is None else _int(data["pain_now"], "pain_now", 0, 10)
-    key = data.get("idempotency_key")
-    if key is not None and (not isinstance(key, str) or not 1 <= len(key) <= 200):
-        raise InvalidAnswers("idempotency_key must be a text of 1 to 200 characters.")
     entries = data.get("exercises")
     if not isinstance(entries, list) or not entries:
         raise InvalidAnswers("The session needs an \"exercises\" list with at least one exercise.")
@@ -117,14 +94,9 @@ def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tupl
         where = f"exercises[{i}]"
         if not isinstance(entry, Mapping):
             raise InvalidAnswers(f"{where} must be an object.")
-        unknown = set(entry) - ENTRY_KEYS
-        if unknown:
-            raise InvalidAnswers(f"Unknown key(s) in {where}: {', '.join(sorted(unknown))}.")
-        missing = [k for k in ("exercise_id", "sets", "pain_during", "rpe", "form") if entry.get(k) is None]
-        if missing:
-            raise InvalidAnswers(f"{where} is missing: {', '.join(missing)}.")
-        ex_id = entry["exercise_id"]
-        if not isinstance(ex_id, str) or ex_id not in prescribed:
+        values = validate(SESSION_ENTRY, entry, extra=("faults",)).raise_problems(f"{where}.")
+        ex_id = values["exercise_id"]
+        if ex_id not in prescribed:
             raise InvalidAnswers(f"{where}: {ex_id!r} is not in your program (it has: {', '.join(prescribed)}).")
         if ex_id in seen:
             raise InvalidAnswers(f"{where}: {ex_id} appears twice; log each exercise once.")
@@ -134,21 +106,17 @@ def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tupl
             raise InvalidAnswers(f"{where}: {ex_id} is resting after a step back until "
                                  f"{prescription.rest_until.isoformat()}; leave it out of this session.")
         exercise = cat.get(ex_id)
-        sets = _int(entry["sets"], f"{where}.sets", 0, 20)
+        sets = values["sets"]
         if exercise.dose.unit == "reps":
-            if entry.get("reps") is None:
-                raise InvalidAnswers(f"{where}: give reps (per set) for {ex_id}.")
-            reps = _per_set(entry["reps"], sets, f"{where}.reps", lambda v, w: _int(v, w, 0, 100))
+            if values.get("reps") is None:
+                raise InvalidAnswers(f"{where}.reps: {MISSING}")
+            reps = _per_set(ENTRY_FIELDS["reps"], values["reps"], sets, f"{where}.reps")
         else:
-            if entry.get("reps") is not None:
+            if values.get("reps") is not None:
                 raise InvalidAnswers(f"{where}: {ex_id} is a timed hold; give hold_s, not reps.")
             reps = ()
-        if entry.get("hold_s") is None:
-            raise InvalidAnswers(f"{where}: give hold_s (seconds held per set; the squeeze at the top for repetitions).")
-        holds = _per_set(entry["hold_s"], sets, f"{where}.hold_s", lambda v, w: _num(v, w, 0, 600))
-        form = entry["form"]
-        if form not in FORMS:
-            raise InvalidAnswers(f"{where}.form must be one of {', '.join(FORMS)} (got {form!r}).")
+        holds = _per_set(ENTRY_FIELDS["hold_s"], values["hold_s"], sets, f"{where}.hold_s")
+        form = values["form"]
         faults = entry.get("faults") or []
         if not isinstance(faults, list) or not all(isinstance(f, str) for f in faults):
             raise InvalidAnswers(f"{where}.faults must be a list of fault ids.")
@@ -156,14 +124,11 @@ def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tupl
         bad = [f for f in faults if f not in known]
         if bad:
             raise InvalidAnswers(f"{where}: unknown fault(s) for {ex_id}: {', '.join(bad)} (known: {', '.join(sorted(known)) or 'none'}).")
-        fraction = entry.get("serious_fault_fraction")
-        fraction = None if fraction is None else _num(fraction, f"{where}.serious_fault_fraction", 0, 1)
         logs.append(ExerciseLog(
             exercise_id=ex_id, performed_on=performed_on, prescription=prescription, sets_done=sets,
             reps_per_set=tuple(reps), hold_s_per_set=tuple(holds),
-            pain_during=_int(entry["pain_during"], f"{where}.pain_during", 0, 10),
-            rpe=_int(entry["rpe"], f"{where}.rpe", 0, 10), form=form, faults=tuple(faults),
-            serious_fault_fraction=fraction,
+            pain_during=values["pain_during"], rpe=values["rpe"], form=form, faults=tuple(faults),
+            serious_fault_fraction=values.get("serious_fault_fraction"),
         ))
     return performed_on, logs, pain_now, key
 
@@ -446,7 +411,7 @@ def check_in_pain(
     answered again.
     """
     now = require_aware(now)
-    nprs = _int(nprs, "pain", 0, 10)
+    nprs = check_value(PAIN, nprs, "pain")
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             return _check_in_once(uow, person_id, nprs, now, next_morning, new_symptoms, note)

@@ -1,4 +1,7 @@
-"""Reading HTML forms into plain values with messages a person can act on."""
+"""Reading HTML forms into plain values with messages a person can act on.
+
+The rules and their words are the declared fields of ``domain.fields``; a form message
+is the field's label, then the same words the API, the CLI and the files use."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from typing import Any
 
 from fastapi import Request
 
+from backcoach.domain.fields import MISSING, FieldProblem, FieldSpec
 from backcoach.domain.text import InvalidText, is_text
 
 
@@ -24,63 +28,29 @@ async def form_data(request: Request) -> dict[str, str]:
     return out
 
 
+def read_field(f: dict[str, str], spec: FieldSpec, key: str | None = None) -> tuple[Any, str | None]:
+    """One field of a posted form: (value or None, the message when it needs attention)."""
+    raw = f.get(key or spec.name, "")
+    try:
+        value = spec.parse_text_per_set(raw) if spec.per_set else spec.parse_text(raw)
+    except FieldProblem as exc:
+        return None, exc.message
+    if value is None and spec.required:
+        return None, MISSING
+    return value, None
+
+
 class FormProblems(list):
-    """Collects one plain message per bad field."""
+    """Collects one plain message per bad field: "<label>: <the field's rule>"."""
+
+    def field(self, f: dict[str, str], spec: FieldSpec, label: str | None = None) -> Any:
+        value, message = read_field(f, spec)
+        if message is not None:
+            self.append(f"{label or spec.label}: {message}")
+        return value
 
     def int_field(self, f: dict[str, str], key: str, label: str, lo: int, hi: int, required: bool = True) -> int | None:
-        raw = f.get(key, "")
-        if raw == "":
-            if required:
-                self.append(f"{label}: please enter a whole number from {lo} to {hi}.")
-            return None
-        try:
-            value = int(raw)
-        except ValueError:
-            self.append(f"{label}: “{raw[:20]}” is not a whole number; enter one from {lo} to {hi}.")
-            return None
-        if not lo <= value <= hi:
-            self.append(f"{label}: {value} is outside the range {lo} to {hi}.")
-            return None
-        return value
-
-    def float_field(self, f: dict[str, str], key: str, label: str, lo: float, hi: float, required: bool = True) -> float | None:
-        raw = f.get(key, "").replace(",", ".")
-        if raw == "":
-            if required:
-                self.append(f"{label}: please enter a number from {lo:g} to {hi:g}.")
-            return None
-        try:
-            value = float(raw)
-        except ValueError:
-            self.append(f"{label}: “{raw[:20]}” is not a number; enter one from {lo:g} to {hi:g}.")
-            return None
-        if not (lo <= value <= hi) or value != value:
-            self.append(f"{label}: {raw} is outside the range {lo:g} to {hi:g}.")
-            return None
-        return value
+        return self.field(f, FieldSpec(key, "int", label, required, lo, hi))
 
     def choice_field(self, f: dict[str, str], key: str, label: str, choices: tuple[str, ...], required: bool = True) -> str | None:
-        raw = f.get(key, "")
-        if raw == "":
-            if required:
-                self.append(f"{label}: please choose one option.")
-            return None
-        if raw not in choices:
-            self.append(f"{label}: choose one of the options shown.")
-            return None
-        return raw
-
-    def bool_field(self, f: dict[str, str], key: str, label: str, required: bool = True) -> bool | None:
-        raw = f.get(key, "")
-        if raw == "":
-            if required:
-                self.append(f"{label}: please answer yes or no.")
-            return None
-        if raw not in ("yes", "no", "true", "false"):
-            self.append(f"{label}: please answer yes or no.")
-            return None
-        return raw in ("yes", "true")
-
-
-def as_dict(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
+        return self.field(f, FieldSpec(key, "choice", label, required, choices=choices))

@@ -198,79 +198,46 @@ def progress_json(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# the log form's field names (ex{i}_<name>) -> the session log's fields (domain.inputs.SESSION_ENTRY)
+LOG_FORM_FIELDS = (("sets", "sets"), ("reps", "reps"), ("holds", "hold_s"), ("pain", "pain_during"),
+                   ("rpe", "rpe"), ("form", "form"))
+
+
 def session_log_from_form(form: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """The log form -> the session mapping of services.sessions (see its docstring)."""
+    """The log form -> the session mapping of services.sessions (see its docstring).
+
+    Each field is read by its declared spec (``domain.inputs.SESSION_ENTRY``); a message is
+    "<exercise>, <label>: <the field's rule>". An exercise left blank was not done today."""
+    from backcoach.domain.fields import by_name
+    from backcoach.domain.inputs import SESSION_ENTRY
+    from backcoach.web.forms import read_field
+
+    specs = by_name(SESSION_ENTRY)
     problems: list[str] = []
     exercises = []
     i = 0
     while f"ex{i}_id" in form:
         ex_id = form[f"ex{i}_id"]
         name = exercise_name(ex_id)
-        fields = {k: form.get(f"ex{i}_{k}", "") for k in ("sets", "reps", "holds", "pain", "rpe", "form")}
+        prefix = f"ex{i}_"
         i += 1
-        if not any(v for k, v in fields.items() if k != "holds"):
+        if not any(form.get(prefix + key, "") for key, _ in LOG_FORM_FIELDS if key != "holds"):
             continue  # not done today: no entry, no decision
         entry: dict[str, Any] = {"exercise_id": ex_id}
-
-        def whole(key: str, label: str, lo: int, hi: int) -> Optional[int]:
-            raw = fields[key]
-            if raw == "":
-                problems.append(f"{name}: enter {label} ({lo} to {hi}).")
-                return None
-            try:
-                v = int(raw)
-            except ValueError:
-                problems.append(f"{name}: {label} must be a whole number from {lo} to {hi}.")
-                return None
-            if not lo <= v <= hi:
-                problems.append(f"{name}: {label} must be from {lo} to {hi} (you entered {v}).")
-                return None
-            return v
-
-        def many(key: str, label: str, lo: float, hi: float, integer: bool) -> Any:
-            raw = fields[key].replace(";", ",").replace(" ", ",")
-            parts = [p for p in raw.split(",") if p]
-            if not parts:
-                return None
-            vals = []
-            for p in parts:
-                try:
-                    v = int(p) if integer else float(p)
-                except ValueError:
-                    problems.append(f"{name}: {label} — “{p[:10]}” is not a {'whole ' if integer else ''}number.")
-                    return None
-                if not lo <= v <= hi or v != v:
-                    problems.append(f"{name}: {label} must be between {lo:g} and {hi:g} (you entered {p}).")
-                    return None
-                vals.append(v)
-            return vals[0] if len(vals) == 1 else vals
-
-        entry["sets"] = whole("sets", "sets done", 0, 20)
-        entry["pain_during"] = whole("pain", "pain during", 0, 10)
-        entry["rpe"] = whole("rpe", "effort (RPE)", 0, 10)
-        form_rating = fields["form"]
-        if form_rating not in ("good", "some_faults", "poor"):
-            problems.append(f"{name}: choose how your form was.")
-        entry["form"] = form_rating
-        reps = many("reps", "repetitions", 0, 100, True)
-        if reps is not None:
-            entry["reps"] = reps
-        holds = many("holds", "seconds held", 0, 600, False)
-        if holds is None and fields["holds"] == "":
-            problems.append(f"{name}: enter the seconds held (the squeeze at the top, or the hold).")
-        entry["hold_s"] = holds
-        camera_faults = [f for f in form.get(f"ex{i - 1}_faults", "").split(",") if f.strip()]
+        for key, field in LOG_FORM_FIELDS:
+            value, message = read_field(form, specs[field], prefix + key)
+            if message is not None:
+                problems.append(f"{name}, {specs[field].label.lower()}: {message}")
+            elif value is not None:
+                entry[field] = value
+        camera_faults = [f for f in form.get(f"{prefix}faults", "").split(",") if f.strip()]
         if camera_faults:  # filled in from the camera coach (hidden field); the services check the ids
             entry["faults"] = [f.strip() for f in camera_faults[:20]]
-        share = form.get(f"ex{i - 1}_serious", "").strip()
-        if share:
-            try:
-                value = float(share)
-                if value != value:
-                    raise ValueError(share)
-                entry["serious_fault_fraction"] = min(max(value, 0.0), 1.0)
-            except ValueError:
-                problems.append(f"{name}: the camera's share of repetitions with a serious mistake is not a number.")
+        share, message = read_field(form, specs["serious_fault_fraction"], f"{prefix}serious")
+        if message is not None:
+            problems.append(f"{name}, the camera's share of repetitions with a serious mistake: {message}")
+        elif share is not None:
+            entry["serious_fault_fraction"] = share
         exercises.append(entry)
     if not exercises and not problems:
         problems.append("Fill in at least one exercise you did today.")

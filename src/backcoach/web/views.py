@@ -7,7 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from backcoach.web.forms import FormProblems
+from backcoach.domain.assessment import ASSESSMENT
+from backcoach.domain.fields import by_name
+from backcoach.domain.screening import SCREENING
+from backcoach.web.forms import FormProblems, read_field
+
+SCREENING_FIELDS = by_name(SCREENING)
+ASSESSMENT_FIELDS = by_name(ASSESSMENT)
 
 SCREENING_GROUPS = (
     ("About you and your pain", ("age", "pain_now", "pain_worst_24h", "onset_weeks", "first_episode", "sudden_onset")),
@@ -90,22 +96,11 @@ def screening_answers_from_form(form: dict[str, str]) -> ScreeningForm:
             result.errors[q.key] = ("Please answer this question. An unanswered safety question is never taken "
                                     "as “no”.")
             continue
-        problems = FormProblems()
-        label = "This answer"
-        if q.kind == "bool":
-            v = problems.bool_field(form, q.key, label)
-        elif q.kind == "int":
-            v = problems.int_field(form, q.key, label, int(q.min if q.min is not None else 0),
-                                   int(q.max if q.max is not None else 10_000))
-        elif q.kind == "number":
-            v = problems.float_field(form, q.key, label, float(q.min if q.min is not None else 0),
-                                     float(q.max if q.max is not None else 1e6))
-        else:
-            v = problems.choice_field(form, q.key, label, tuple(q.choices))
-        if problems:
-            result.errors[q.key] = problems[0]
-        elif v is not None:
-            result.answers[q.key] = v
+        value, message = read_field(form, SCREENING_FIELDS[q.key])
+        if message is not None:
+            result.errors[q.key] = message
+        elif value is not None:
+            result.answers[q.key] = value
     return result
 
 
@@ -130,64 +125,61 @@ SELF_TEST_FIELDS = (
         "instructions": "Lie on your back, knees bent, feet flat and hip-width apart. Squeeze your buttocks and lift "
                         "your hips until shoulders, hips and knees make a straight line. Hold as long as you can keep "
                         "that line without arching your lower back (stop at {cap} seconds). Stop if it hurts more than a little.",
-        "fields": (("bridge_hold_s", "Seconds held (0 to {cap})", "number", 0, "cap"),),
+        "fields": (("bridge_hold_s", "Seconds held (0 to {cap})"),),
     },
     {
         "match": "single_leg_bridge", "title": "Single-leg bridge",
         "instructions": "From the bridge position, straighten one leg and lift your hips using the other leg. Count "
                         "clean repetitions until your hips drop, twist or your back takes over (stop at {cap}). Then swap sides.",
-        "fields": (("single_leg_bridge_reps_left", "Repetitions, standing on the left leg (0 to {cap})", "int", 0, "cap"),
-                   ("single_leg_bridge_reps_right", "Repetitions, standing on the right leg (0 to {cap})", "int", 0, "cap")),
+        "fields": (("single_leg_bridge_reps_left", "Repetitions, standing on the left leg (0 to {cap})"),
+                   ("single_leg_bridge_reps_right", "Repetitions, standing on the right leg (0 to {cap})")),
     },
     {
         "match": "stance", "title": "Single-leg stance",
         "instructions": "Stand facing a mirror, hands on your hips, near a wall for balance. Lift one foot and stand on "
                         "the other leg for 30 seconds. Watch your hips: does the hip of the lifted leg drop? Then swap.",
-        "fields": (("stance_hip_drop_left", "Standing on the left leg, did the right hip drop?", "bool", None, None),
-                   ("stance_hip_drop_right", "Standing on the right leg, did the left hip drop?", "bool", None, None)),
+        "fields": (("stance_hip_drop_left", "Standing on the left leg, did the right hip drop?"),
+                   ("stance_hip_drop_right", "Standing on the right leg, did the left hip drop?")),
     },
     {
         "match": "side_lying", "title": "Side-lying leg raise hold",
         "instructions": "Lie on your side with the bottom knee bent. Keep the top leg straight and in line with your body, "
                         "toes pointing forward, and lift it about a foot. Hold as long as you can without rolling "
                         "backwards (stop at {cap} seconds). Then swap sides.",
-        "fields": (("side_lying_hold_s_left", "Seconds held, lifting the left leg (0 to {cap})", "number", 0, "cap"),
-                   ("side_lying_hold_s_right", "Seconds held, lifting the right leg (0 to {cap})", "number", 0, "cap")),
+        "fields": (("side_lying_hold_s_left", "Seconds held, lifting the left leg (0 to {cap})"),
+                   ("side_lying_hold_s_right", "Seconds held, lifting the right leg (0 to {cap})")),
     },
 )
 
-ASSESSMENT_PAIN_FIELDS = (
-    ("pain_now", "Pain right now (0 = none, 10 = worst imaginable)", "int", 0, 10, True),
-    ("pain_worst_24h", "Pain at its worst in the last 24 hours (0 to 10)", "int", 0, 10, True),
-    ("onset_weeks", "How many weeks ago did this episode start?", "number", 0, 1040, True),
-)
-ASSESSMENT_CHOICES = (
-    ("side", "Where is the pain?", ("left", "right", "central", "both"), True),
-    ("radiation", "How far does it spread?", ("none", "buttock", "thigh", "below_knee"), True),
-)
-ASSESSMENT_PATTERN = (
-    ("one_sided_ache", "Is it mostly a one-sided ache?"),
-    ("worse_standing_walking", "Is it worse when you stand or walk for a while?"),
-    ("swayback", "Have you or someone else noticed a strong arch in your lower back (swayback)?"),
-)
-BRIDGE_FELT = ("bridge_felt", "When you do a bridge, where do you feel it most?", ("glutes", "hamstrings", "lower_back"))
+# (key, label, kind, low, high, required): the layout of the assessment page; the rest is the spec
+ASSESSMENT_PAIN_FIELDS = tuple((f.name, f.label, f.kind, f.low, f.high, f.required)
+                               for f in ASSESSMENT if f.name in ("pain_now", "pain_worst_24h", "onset_weeks"))
+ASSESSMENT_CHOICES = tuple((f.name, f.label, f.choices, f.required) for f in ASSESSMENT if f.name in ("side", "radiation"))
+ASSESSMENT_PATTERN = tuple((f.name, f.label) for f in ASSESSMENT
+                           if f.name in ("one_sided_ache", "worse_standing_walking", "swayback"))
+BRIDGE_FELT = (ASSESSMENT_FIELDS["bridge_felt"].name, ASSESSMENT_FIELDS["bridge_felt"].label,
+               ASSESSMENT_FIELDS["bridge_felt"].choices)
 
 
 def _with_caps() -> list[dict[str, Any]]:
-    """SELF_TEST_FIELDS with "{cap}" and the "cap" bounds filled in from the loaded thresholds."""
+    """SELF_TEST_FIELDS as (key, label, kind, low, high): the kind and the lower bound from the
+    spec, "{cap}" and the upper bound shown from the loaded thresholds (a result above the cap
+    counts as the cap: ``domain.assessment.parse_assessment``)."""
     from backcoach.domain.assessment import self_test_cap
     from backcoach.services.common import thresholds
 
     out = []
     for t in SELF_TEST_FIELDS:
         fields, caps = [], []
-        for key, label, kind, lo, hi in t["fields"]:
-            if hi == "cap":
-                cap = self_test_cap(key, thresholds())
+        for key, label in t["fields"]:
+            spec = ASSESSMENT_FIELDS[key]
+            cap = self_test_cap(key, thresholds())
+            high: Any = spec.high
+            if cap is not None:
                 caps.append(cap)
-                hi = int(cap) if kind == "int" else cap
+                high = int(cap) if spec.kind == "int" else cap
                 label = label.format(cap=f"{cap:g}")
-            fields.append((key, label, kind, lo, hi))
+            fields.append((key, label, spec.kind, spec.low, high))
         text = t["instructions"].format(cap=f"{caps[0]:g}") if caps else t["instructions"]
         out.append({**t, "fields": tuple(fields), "instructions": text})
     return out
@@ -208,21 +200,9 @@ def self_tests() -> list[dict[str, Any]]:
 
 
 def assessment_answers_from_form(form: dict[str, str]) -> tuple[dict[str, Any], FormProblems]:
+    """Every assessment field from the form (checked by the spec); the self-tests keep the
+    page's own labels, so that a message names the field as the page shows it."""
+    labels = {key: label for t in _with_caps() for key, label, *_ in t["fields"]}
     p = FormProblems()
-    a: dict[str, Any] = {}
-    for key, label, kind, lo, hi, req in ASSESSMENT_PAIN_FIELDS:
-        a[key] = p.int_field(form, key, label, lo, hi, req) if kind == "int" else p.float_field(form, key, label, lo, hi, req)
-    for key, label, choices, req in ASSESSMENT_CHOICES:
-        a[key] = p.choice_field(form, key, label, choices, req)
-    for key, label in ASSESSMENT_PATTERN:
-        a[key] = p.bool_field(form, key, label, required=False)
-    a[BRIDGE_FELT[0]] = p.choice_field(form, BRIDGE_FELT[0], BRIDGE_FELT[1], BRIDGE_FELT[2], required=False)
-    for t in _with_caps():
-        for key, label, kind, lo, hi in t["fields"]:
-            if kind == "bool":
-                a[key] = p.bool_field(form, key, label, required=False)
-            elif kind == "int":
-                a[key] = p.int_field(form, key, label, lo, hi, required=False)
-            else:
-                a[key] = p.float_field(form, key, label, lo, hi, required=False)
-    return {k: v for k, v in a.items() if v is not None}, p
+    answers = {spec.name: p.field(form, spec, labels.get(spec.name)) for spec in ASSESSMENT}
+    return {k: v for k, v in answers.items() if v is not None}, p

@@ -48,9 +48,9 @@ def test_pain_11_in_the_check_in_form_is_refused(app):
     user = sign_up(app)
     tokens = form(user, "/checkin")
     r = user.client.post("/checkin", data={**tokens, "nprs": "11", "kind": "daily"})
-    assert r.status_code == 400 and "outside the range 0 to 10" in r.text
+    assert r.status_code == 400 and "Enter a whole number from 0 to 10." in r.text
     r = user.client.post("/checkin", data={**tokens, "nprs": "lots", "kind": "daily"})
-    assert r.status_code == 400 and "not a whole number" in r.text
+    assert r.status_code == 400 and "Enter a whole number from 0 to 10." in r.text
     assert user.get("/api/pain").json() == []
 
 
@@ -94,10 +94,10 @@ def test_log_form_refuses_negative_reps_and_pain_11(app):
     data, _ = _log_form(user)
     bad = {**data, "ex0_reps": "-3,10"}
     r = user.client.post("/today/log", data=bad)
-    assert r.status_code == 400 and "between 0 and 100" in r.text
+    assert r.status_code == 400 and "repetitions in each set: Enter a whole number from 0 to 100." in r.text
     bad = {**data, "ex0_pain": "11"}
     r = user.client.post("/today/log", data=bad)
-    assert r.status_code == 400 and "pain during must be from 0 to 10" in r.text
+    assert r.status_code == 400 and "pain during (0 to 10): Enter a whole number from 0 to 10." in r.text
     assert user.get("/api/sessions").json() == []
 
 
@@ -121,7 +121,7 @@ def test_screening_form_needs_every_safety_answer(app):
     r = user.client.post("/screening", data={**tokens, "age": "40", "pain_now": "3"})
     assert r.status_code == 400 and "never taken as “no”" in r.text
     r = user.client.post("/screening", data={**tokens, "pain_now": "11"})
-    assert r.status_code == 400 and "outside the range" in r.text
+    assert r.status_code == 400 and "Enter a whole number from 0 to 10." in r.text
     assert user.get("/api/screenings").json() == []
 
 

@@ -132,7 +132,7 @@ def test_a_wrong_value_is_marked_at_its_question(app):
     r = user.client.post("/screening", data={**tokens(user), **as_form({**CLEAR, "pain_now": 11})})
     assert r.status_code == 400
     block = question_block(r.text, "pain_now")
-    assert "has-error" in block and "outside the range" in block and 'aria-invalid="true"' in block
+    assert "has-error" in block and "Enter a whole number from 0 to 10." in block and 'aria-invalid="true"' in block
     assert user.get("/api/screenings").json() == []
 
 

@@ -90,7 +90,7 @@ def test_missing_definition_folder_is_a_clear_error():
 
 
 @pytest.mark.parametrize("answers, words", [
-    ({"average_pain": 6, "enjoyment": 5}, "Please answer"),
+    ({"average_pain": 6, "enjoyment": 5}, "Please fill this in"),
     ({"average_pain": 11, "enjoyment": 5, "activity": 1}, "from 0 to 10"),
     ({"average_pain": 2.5, "enjoyment": 5, "activity": 1}, "whole number"),
     ({"average_pain": True, "enjoyment": 5, "activity": 1}, "whole number"),

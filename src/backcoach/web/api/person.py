@@ -5,13 +5,13 @@ a clinician reaches the same resources of an assigned person under /api/people/{
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, Optional, Union
+from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
-from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.services import screening as screening_svc
 from backcoach.web import usecases, views
+from backcoach.web.api.inputs import AssessmentIn, PainIn, ScreeningIn, SessionIn, answers_of
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, role_required
 
@@ -21,10 +21,6 @@ router = APIRouter(tags=["person"], route_class=BlockingRoute)
 def person_of(ctx: Ctx) -> int:
     role_required(ctx, "person")
     return ctx.person_id
-
-
-class Answers(BaseModel):
-    answers: dict[str, Any] = Field(description="Answer key -> value; leave a question out if not answered.")
 
 
 @router.get("/screening/questions", summary="The safety-check questions, in order", response_model=list[dict[str, Any]])
@@ -38,11 +34,11 @@ def screening_questions(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 
 @router.post("/screenings", status_code=201, summary="Answer the safety check; returns the level and reasons",
              response_model=dict[str, Any])
-def post_screening(body: Answers, ctx: Ctx = Depends(api_ctx),
+def post_screening(body: ScreeningIn, ctx: Ctx = Depends(api_ctx),
                    idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     pid = person_of(ctx)
     return ctx.api_once(idempotency_key,
-                        lambda: screening_svc.record_screening(ctx.service_uow(), pid, body.answers, ctx.now),
+                        lambda: screening_svc.record_screening(ctx.service_uow(), pid, answers_of(body.answers), ctx.now),
                         lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
 
 
@@ -80,14 +76,14 @@ def self_tests(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 
 @router.post("/assessments", status_code=201, summary="Answer the assessment; stores it and starts the program",
              response_model=dict[str, Any])
-def post_assessment(body: Answers, ctx: Ctx = Depends(api_ctx),
+def post_assessment(body: AssessmentIn, ctx: Ctx = Depends(api_ctx),
                     idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
     from backcoach import services
 
     pid = person_of(ctx)
 
     def write():
-        rec = services.record_assessment(ctx.service_uow(), pid, body.answers, ctx.now)
+        rec = services.record_assessment(ctx.service_uow(), pid, answers_of(body.answers), ctx.now)
         started = services.start_program(ctx.service_uow(), pid, ctx.now, assessment_id=rec.assessment_id)
         return {"assessment": rec.to_dict(), "program": started.to_dict()}
 
@@ -119,26 +115,6 @@ def get_today(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 
 
 # -- session logs -----------------------------------------------------------------------------
-
-class ExerciseEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    exercise_id: str = Field(max_length=80)
-    sets: int = Field(ge=0, le=20)
-    reps: Optional[Union[int, list[int]]] = Field(default=None, description="Repetitions, one number or one per set (0-100)")
-    hold_s: Union[float, list[float]] = Field(description="Seconds held per set (squeeze at the top, or the hold), 0-600")
-    pain_during: int = Field(ge=0, le=10)
-    rpe: int = Field(ge=0, le=10)
-    form: Literal["good", "some_faults", "poor"]
-    faults: list[str] = Field(default_factory=list, max_length=20)
-    serious_fault_fraction: Optional[float] = Field(default=None, ge=0, le=1)
-
-
-class SessionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    performed_on: Optional[dt.date] = None
-    pain_now: Optional[int] = Field(default=None, ge=0, le=10)
-    exercises: list[ExerciseEntry] = Field(min_length=1, max_length=20)
-
 
 @router.post("/sessions", status_code=201, summary="Log a session; returns each exercise's decision with its reasons",
              response_model=dict[str, Any])
@@ -172,14 +148,6 @@ def get_session(session_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONR
 
 
 # -- pain ----------------------------------------------------------------------------------
-
-class PainIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    nprs: int = Field(ge=0, le=10, description="Pain now, 0 (none) to 10 (worst imaginable)")
-    kind: Literal["daily", "next_morning"] = "daily"
-    new_symptoms: bool = False
-    note: Optional[str] = Field(default=None, max_length=1000)
-
 
 @router.post("/pain", status_code=201, summary="Pain check-in (daily, or the next-morning question)",
              response_model=dict[str, Any])

@@ -240,29 +240,26 @@ def checkin_page(ctx: Ctx = Depends(page_ctx)):
 @router.post("/checkin", dependencies=[Depends(check_csrf_form)])
 async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
     from backcoach import services
+    from backcoach.domain.inputs import CHECKIN
     from backcoach.web.forms import FormProblems
 
     pid = _person(ctx)
     f = await form_data(request)
     p = FormProblems()
-    nprs = p.int_field(f, "nprs", "Pain now", 0, 10)
-    kind = f.get("kind", "daily")
-    if kind not in ("daily", "next_morning"):
-        p.append("Unknown kind of check-in.")
-    note = f.get("note", "")
-    if len(note) > 1000:
-        p.append("The note is too long (1000 characters at most).")
+    checked = {spec.name: p.field(f, spec) for spec in CHECKIN}
+    nprs, note, new_symptoms = checked["nprs"], checked["note"], bool(checked["new_symptoms"])
+    kind = checked["kind"] or "daily"
     if p:
         return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
                           problems=list(p))
     try:
         return ctx.form_once(f, lambda: services.check_in_pain(
             ctx.service_uow(write_phase_only=True), pid, nprs, ctx.now, next_morning=kind == "next_morning",
-            new_symptoms=f.get("new_symptoms") == "yes", note=note or None),
+            new_symptoms=new_symptoms, note=note),
             lambda result: ctx.render("person/checkin_done.html", result=result,
                                       decisions=usecases.decision_rows([d.to_dict() for d in result.decisions]),
                                       alerts=[a.to_dict() for a in result.alerts],
-                                      new_symptoms=f.get("new_symptoms") == "yes"))
+                                      new_symptoms=new_symptoms))
     except (accounts.AlreadySubmitted, FormTokenInvalid):
         raise
     except BackcoachError as exc:

@@ -1,6 +1,8 @@
 """Questions asked at the prompt, one by one, when no answer file is given.
 
-An empty answer skips an optional question; a wrong one is asked again with the accepted range.
+Each answer is a declared field (``domain.fields``, the specs of ``domain.inputs``): an
+empty answer skips an optional one; a wrong one is asked again after the field's rule, in
+the same words as the forms, the API and the answer files.
 """
 
 from __future__ import annotations
@@ -10,84 +12,113 @@ from typing import Any
 import typer
 
 from backcoach.cli.render import out
+from backcoach.domain.fields import MISSING, FieldProblem, FieldSpec, by_name
 
 
 def ask_screening() -> dict[str, Any]:
     """Ask the red-flag questions one by one; Enter skips (an unanswered serious question is never 'no')."""
     from backcoach import services
+    from backcoach.domain.screening import SCREENING
 
     out.print("Safety check: a few questions about warning signs. Press Enter to skip a question; "
               "a skipped question means we cannot tell you that you are clear.\n")
     answers: dict[str, Any] = {}
+    fields = by_name(SCREENING)
     for q in services.screening_questions():
-        value = ask(q.text, q.kind, q.choices, q.min, q.max, q.help)
+        value = ask_field(fields[q.key], q.text, q.help)
         if value is not None:
             answers[q.key] = value
     return answers
 
 
-def ask(text: str, kind: str, choices: tuple[str, ...] = (), lo: Any = None, hi: Any = None, helptext: str = "") -> Any:
-    hint = {"bool": "y/n", "int": f"{lo:g}-{hi:g}" if lo is not None and hi is not None else "number",
-            "number": f"{lo:g}-{hi:g}" if lo is not None and hi is not None else "number"}.get(kind, "/".join(choices))
+def _hint(field: FieldSpec) -> str:
+    if field.kind == "bool":
+        return "y/n"
+    if field.kind == "choice":
+        return "/".join(field.choices)
+    if field.kind == "text":
+        return "text"
+    low = 0 if field.low is None else field.low
+    return f"{low:g}-{field.high:g}" if field.high is not None else f"{low:g} or more"
+
+
+def ask_field(field: FieldSpec, text: str | None = None, helptext: str | None = None) -> Any:
+    """Ask for one declared field until the answer passes its rule; Enter skips an optional one."""
+    hint = _hint(field)
+    helptext = field.help if helptext is None else helptext
     while True:
         if helptext:
             out.print(f"{helptext}", style="dim")
-        raw = typer.prompt(f"{text} [{hint}]", default="", show_default=False).strip().lower()
-        if raw == "":
-            return None
-        if kind == "bool":
-            if raw in ("y", "yes", "true"):
-                return True
-            if raw in ("n", "no", "false"):
-                return False
-        elif kind == "choice":
-            if raw in choices:
-                return raw
-            if raw.isdigit() and 1 <= int(raw) <= len(choices):
-                return choices[int(raw) - 1]
-        else:
-            try:
-                value: Any = int(raw) if kind == "int" else float(raw)
-            except ValueError:
-                value = None
-            if value is not None and (lo is None or value >= lo) and (hi is None or value <= hi):
-                return value
-        out.print(f"Please answer {hint}, or press Enter to skip.", style="yellow")
+        raw = typer.prompt(f"{text or field.label} [{hint}]", default="", show_default=False).strip()
+        if field.kind != "text":
+            raw = raw.lower()
+        if field.kind == "choice" and raw.isdigit() and 1 <= int(raw) <= len(field.choices):
+            raw = field.choices[int(raw) - 1]  # the option's number
+        try:
+            value = field.parse_text(raw)
+        except FieldProblem as exc:
+            out.print(exc.message if field.required else f"{exc.message} Or press Enter to skip.", style="yellow")
+            continue
+        if value is None and field.required:
+            out.print(MISSING, style="yellow")
+            continue
+        return value
 
 
-ASSESSMENT_QUESTIONS: tuple[tuple[str, str, str, tuple[str, ...], Any, Any], ...] = (
-    ("pain_now", "Back pain right now, 0 (none) to 10 (worst imaginable)?", "int", (), 0, 10),
-    ("pain_worst_24h", "Worst back pain in the last 24 hours, 0-10?", "int", (), 0, 10),
-    ("side", "Where is the pain?", "choice", ("left", "right", "central", "both"), None, None),
-    ("radiation", "How far does the pain travel?", "choice", ("none", "buttock", "thigh", "below_knee"), None, None),
-    ("onset_weeks", "How many weeks ago did this episode start?", "number", (), 0, 1040),
-    ("one_sided_ache", "Is it mostly a one-sided ache?", "bool", (), None, None),
-    ("worse_standing_walking", "Is it worse when standing or walking for a while?", "bool", (), None, None),
-    ("swayback", "Have you noticed a strong arch (swayback) in your lower back?", "bool", (), None, None),
-    ("bridge_felt", "In a glute bridge, where do you feel it most?", "choice", ("glutes", "hamstrings", "lower_back"), None, None),
-    ("bridge_hold_s", "Bridge hold: seconds you can hold shoulders-hips-knees in a straight line (max {cap})?", "number", (), 0, "cap"),
-    ("single_leg_bridge_reps_left", "Single-leg bridges on the LEFT leg before form is lost (max {cap})?", "int", (), 0, "cap"),
-    ("single_leg_bridge_reps_right", "Single-leg bridges on the RIGHT leg (max {cap})?", "int", (), 0, "cap"),
-    ("stance_hip_drop_left", "Standing 30 s on the LEFT leg, did the right hip drop?", "bool", (), None, None),
-    ("stance_hip_drop_right", "Standing 30 s on the RIGHT leg, did the left hip drop?", "bool", (), None, None),
-    ("side_lying_hold_s_left", "Side-lying leg raise hold, LEFT leg up, seconds (max {cap})?", "number", (), 0, "cap"),
-    ("side_lying_hold_s_right", "Side-lying leg raise hold, RIGHT leg up, seconds (max {cap})?", "number", (), 0, "cap"),
+def ask_required(text: str, kind: str, lo: Any = None, hi: Any = None, choices: tuple[str, ...] = ()) -> Any:
+    """A needed whole number or choice that is not part of an input spec (outcome questionnaires)."""
+    return ask_field(FieldSpec("answer", kind, text, required=True, low=lo, high=hi, choices=choices))  # type: ignore[arg-type]
+
+
+def ask_per_set(field: FieldSpec, text: str, sets: int) -> list[Any]:
+    """One value per set (one value counts for every set), checked by the field's rule."""
+    while True:
+        raw = typer.prompt(f"{text} [{_hint(field)}]", default="", show_default=False)
+        try:
+            value = field.parse_text_per_set(raw)
+            if value is not None:
+                return list(field.check_per_set(value, sets))
+            out.print(MISSING, style="yellow")
+        except FieldProblem as exc:
+            out.print(exc.message, style="yellow")
+
+
+ASSESSMENT_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("pain_now", "Back pain right now, 0 (none) to 10 (worst imaginable)?"),
+    ("pain_worst_24h", "Worst back pain in the last 24 hours, 0-10?"),
+    ("side", "Where is the pain?"),
+    ("radiation", "How far does the pain travel?"),
+    ("onset_weeks", "How many weeks ago did this episode start?"),
+    ("one_sided_ache", "Is it mostly a one-sided ache?"),
+    ("worse_standing_walking", "Is it worse when standing or walking for a while?"),
+    ("swayback", "Have you noticed a strong arch (swayback) in your lower back?"),
+    ("bridge_felt", "In a glute bridge, where do you feel it most?"),
+    ("bridge_hold_s", "Bridge hold: seconds you can hold shoulders-hips-knees in a straight line (max {cap})?"),
+    ("single_leg_bridge_reps_left", "Single-leg bridges on the LEFT leg before form is lost (max {cap})?"),
+    ("single_leg_bridge_reps_right", "Single-leg bridges on the RIGHT leg (max {cap})?"),
+    ("stance_hip_drop_left", "Standing 30 s on the LEFT leg, did the right hip drop?"),
+    ("stance_hip_drop_right", "Standing 30 s on the RIGHT leg, did the left hip drop?"),
+    ("side_lying_hold_s_left", "Side-lying leg raise hold, LEFT leg up, seconds (max {cap})?"),
+    ("side_lying_hold_s_right", "Side-lying leg raise hold, RIGHT leg up, seconds (max {cap})?"),
 )
-"""A "cap" upper bound is where the self-test stops, from thresholds.yaml (see assessment_questions)."""
+"""The prompt for each assessment answer; its kind and bounds are the spec's (domain.assessment.ASSESSMENT)."""
 
 
 def assessment_questions() -> list[tuple[str, str, str, tuple[str, ...], Any, Any]]:
-    """The questions with the self-test caps filled in from the loaded thresholds (no copy here)."""
-    from backcoach.domain.assessment import self_test_cap
+    """(key, text, kind, choices, low, high), the self-test caps filled in from the loaded thresholds
+    (no copy here); a result above the cap is accepted and counts as the cap."""
+    from backcoach.domain.assessment import ASSESSMENT, self_test_cap
     from backcoach.services.common import thresholds
 
+    fields = by_name(ASSESSMENT)
     questions = []
-    for key, text, kind, choices, lo, hi in ASSESSMENT_QUESTIONS:
-        if hi == "cap":
-            cap = self_test_cap(key, thresholds())
-            hi = int(cap) if kind == "int" else cap
+    for key, text in ASSESSMENT_QUESTIONS:
+        spec, high = fields[key], fields[key].high
+        cap = self_test_cap(key, thresholds())
+        if cap is not None:
+            high = int(cap) if spec.kind == "int" else cap
             text = text.format(cap=f"{cap:g}")
-        questions.append((key, text, kind, choices, lo, hi))
+        questions.append((key, text, spec.kind, spec.choices, spec.low, high))
     return questions
 
 
@@ -107,9 +138,12 @@ def ask_assessment() -> dict[str, Any]:
             out.print(f"{title}: {instructions}")
         except (IndexError, TypeError):
             pass
+    from backcoach.domain.assessment import ASSESSMENT
+
+    fields = by_name(ASSESSMENT)
     answers: dict[str, Any] = {}
-    for key, text, kind, choices, lo, hi in assessment_questions():
-        value = ask(text, kind, choices, lo, hi)
+    for key, text, *_ in assessment_questions():
+        value = ask_field(fields[key], text)
         if value is not None:
             answers[key] = value
     return answers
@@ -117,49 +151,31 @@ def ask_assessment() -> dict[str, Any]:
 
 def ask_session(session: Any) -> dict[str, Any]:
     """Ask, exercise by exercise, what was done."""
+    from backcoach.domain.inputs import SESSION, SESSION_ENTRY
+
+    fields = by_name(SESSION_ENTRY)
     entries = []
     for item in session.items:
         p = item.prescription
         out.print(f"\n{item.exercise['name']} — asked: {p.describe()}", style="bold")
         if not typer.confirm("Did you do it?", default=True):
             continue
-        sets = ask_required("Sets done", "int", 0, 20)
+        sets = ask_field(fields["sets"])
         entry: dict[str, Any] = {"exercise_id": p.exercise_id, "sets": sets}
         if p.reps is not None:
-            entry["reps"] = ask_list("Repetitions in each set (e.g. 10 10)", sets, "int", 0, 100)
-            entry["hold_s"] = ask_required("Seconds you held the squeeze at the top", "number", 0, 600)
+            entry["reps"] = ask_per_set(fields["reps"], "Repetitions in each set (e.g. 10 10)", sets)
+            entry["hold_s"] = ask_field(fields["hold_s"], "Seconds you held the squeeze at the top")
         else:
-            entry["hold_s"] = ask_list("Seconds held in each set (e.g. 20 20)", sets, "number", 0, 600)
-        entry["pain_during"] = ask_required("Worst back pain during it, 0-10", "int", 0, 10)
-        entry["rpe"] = ask_required("How hard was it (RPE), 0 (rest) to 10 (maximal)", "int", 0, 10)
-        entry["form"] = ask_required("Your form", "choice", choices=("good", "some_faults", "poor"))
+            entry["hold_s"] = ask_per_set(fields["hold_s"], "Seconds held in each set (e.g. 20 20)", sets)
+        entry["pain_during"] = ask_field(fields["pain_during"], "Worst back pain during it, 0-10")
+        entry["rpe"] = ask_field(fields["rpe"], "How hard was it (RPE), 0 (rest) to 10 (maximal)")
+        entry["form"] = ask_field(fields["form"], "Your form")
         entries.append(entry)
     data: dict[str, Any] = {"exercises": entries}
-    pain = ask("Back pain right now, 0-10 (Enter to skip)", "int", (), 0, 10)
+    pain = ask_field(by_name(SESSION)["pain_now"], "Back pain right now, 0-10 (Enter to skip)")
     if pain is not None:
         data["pain_now"] = pain
     return data
-
-
-def ask_required(text: str, kind: str, lo: Any = None, hi: Any = None, choices: tuple[str, ...] = ()) -> Any:
-    while True:
-        value = ask(text, kind, choices, lo, hi)
-        if value is not None:
-            return value
-
-
-def ask_list(text: str, n: int, kind: str, lo: float, hi: float) -> list[Any]:
-    while True:
-        raw = typer.prompt(text).replace(",", " ").split()
-        try:
-            values = [int(v) if kind == "int" else float(v) for v in raw]
-        except ValueError:
-            values = []
-        if len(values) == 1 and n > 1:
-            values = values * n
-        if len(values) == n and all(lo <= v <= hi for v in values):
-            return values
-        out.print(f"Give {n} value(s) between {lo:g} and {hi:g}.", style="yellow")
 
 
 def ask_outcome(which: Any) -> dict[str, Any]:

@@ -187,8 +187,12 @@ def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: i
     if usecases.rescreen_soon(session.gate, ctx.now):
         prompts.append({"kind": "warn", "text": "Your weekly safety check is due. It keeps your program safe.",
                         "href": "/screening", "action": "Do the safety check"})
+    from backcoach.domain.fields import by_name
+    from backcoach.domain.inputs import SESSION_ENTRY
+
     return ctx.render("person/today.html", status_code=status_code, session=session, cards=usecases.exercise_cards(session),
-                      today=ctx.today, prompts=prompts, values=values, problems=problems)
+                      today=ctx.today, prompts=prompts, values=values, problems=problems,
+                      entry=by_name(SESSION_ENTRY))
 
 
 @router.get("/today")

@@ -99,17 +99,19 @@ class FieldSpec:
                     or (self.low is not None and len(value) < self.low)):
                 raise self.problem()
             return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not math.isfinite(value)):
+            raise self.problem()  # (a huge int is compared as it is: math.isfinite would overflow on it)
+        if self.kind == "int" and isinstance(value, float) and not value.is_integer():
             raise self.problem()
-        if self.kind == "int":
-            if isinstance(value, float) and not value.is_integer():
-                raise self.problem()
-            value = int(value)
-        else:
-            value = float(value)
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
             raise self.problem()
-        return value
+        if self.kind == "int":
+            return int(value)
+        try:
+            return float(value)
+        except OverflowError:  # a whole number too large to be a float (no upper bound was set)
+            raise self.problem() from None
 
     def parse_text(self, raw: str) -> Any:
         """What a person typed (a form field, a CLI answer) in its checked form; empty is None."""

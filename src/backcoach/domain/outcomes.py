@@ -232,7 +232,7 @@ def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[st
             allowed = {c.value for c in item.choices}
             if isinstance(value, bool) or value not in allowed:
                 labels = "; ".join(f"{c.value} = {c.label}" for c in item.choices)
-                raise InvalidAnswers(f"The answer to {item.text!r} must be one of: {labels} (got {value!r}).")
+                raise InvalidAnswers(f"The answer to {item.text!r}: Choose one of: {labels}.")
             checked[item.id] = int(value)
         else:
             checked[item.id] = _activities(value, item)

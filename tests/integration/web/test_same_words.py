@@ -246,3 +246,10 @@ def test_the_log_form_takes_its_bounds_from_the_spec(app):
         assert (int(found[1]), int(found[2])) == (spec[field].low, spec[field].high)
         assert f'for="ex0_{name}">{html.escape(spec[field].label)}<' in page
     assert spec["sets"].high == 20
+
+
+@pytest.mark.parametrize("what, key", [("screening", "onset_weeks"), ("assessment", "bridge_hold_s"),
+                                       ("session", "hold_s")])
+def test_a_huge_whole_number_gets_the_rule_not_a_server_error(app, what, key):
+    """10**400 is valid JSON; turning it into a float used to overflow (a 500) for number answers."""
+    assert _api_words(app, what, key, 10**400) == SPECS[what][key].rule()

@@ -14,14 +14,16 @@ from backcoach.domain.screening import QUESTIONS
 PAIN = FieldSpec("pain", "int", "Pain", required=True, low=0, high=10)
 HOLD = FieldSpec("hold_s", "number", "Seconds held", low=0, high=600, per_set=True)
 OPEN = FieldSpec("reps", "int", "Repetitions", low=0)
+OPEN_NUMBER = FieldSpec("hold", "number", "Seconds held", low=0)
 YES_NO = FieldSpec("rest", "bool", "Rest helps")
 SIDE = FieldSpec("side", "choice", "Side", choices=("left", "right"))
 NOTE = FieldSpec("note", "text", "Note", max_length=5)
 
 
 @pytest.mark.parametrize("field, value", [
-    (PAIN, 11), (PAIN, -1), (PAIN, 2.5), (PAIN, "3"), (PAIN, True), (PAIN, math.nan),
-    (HOLD, 601), (HOLD, math.inf), (HOLD, "x"), (OPEN, -1),
+    (PAIN, 11), (PAIN, -1), (PAIN, 2.5), (PAIN, "3"), (PAIN, True), (PAIN, math.nan), (PAIN, 10**400),
+    (HOLD, 601), (HOLD, math.inf), (HOLD, "x"), (HOLD, 10**400), (HOLD, -10**400), (OPEN, -1),
+    (OPEN_NUMBER, 10**400),
     (YES_NO, "yes"), (YES_NO, 1), (SIDE, "middle"), (SIDE, 1), (NOTE, "toolong"), (NOTE, 3),
 ])
 def test_a_json_value_that_breaks_the_rule_gets_the_rule_as_its_words(field, value):

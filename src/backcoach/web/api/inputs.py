@@ -21,13 +21,18 @@ _BASE: dict[str, Any] = {"bool": bool, "int": int, "number": float, "text": str}
 
 
 def _annotation(field: FieldSpec) -> Any:
-    """The field's type for the schema: bounds, length and choices as JSON Schema keywords."""
+    """The field's type for the schema: bounds, length and choices as JSON Schema keywords.
+
+    Strict, so that pydantic's own (fast) check never accepts what the spec refuses: no
+    "5" for a number, no 1 for yes, no NaN or infinity."""
     base = Literal[field.choices] if field.kind == "choice" else _BASE[field.kind]  # type: ignore[valid-type]
-    limits: dict[str, Any] = {}
+    limits: dict[str, Any] = {"strict": True} if field.kind != "choice" else {}  # a Literal is exact already
     if field.kind in ("int", "number"):
-        limits = {"ge": field.low, "le": field.high}
+        limits.update(ge=field.low, le=field.high)
+    if field.kind == "number":
+        limits.update(allow_inf_nan=False)
     elif field.kind == "text":
-        limits = {"min_length": field.low, "max_length": field.max_length}
+        limits.update(min_length=field.low, max_length=field.max_length)
     one: Any = Annotated[base, Field(**{k: v for k, v in limits.items() if v is not None})]
     kind = Union[one, list[one]] if field.per_set else one  # type: ignore[valid-type]
     return kind if field.required else Optional[kind]
@@ -38,18 +43,27 @@ def _description(field: FieldSpec) -> str:
 
 
 def checked_by(spec: Spec, extra: tuple[str, ...] = ()) -> Any:
-    """A model validator that checks the body with the spec before pydantic reads it."""
+    """A model validator that gives the spec's words to every mistake in the spec's fields.
 
-    def check(cls: type[BaseModel], data: Any) -> Any:
-        result = validate(spec, data, extra=extra)
-        if result.problems:
+    Why pydantic first: a good body (nearly every request) is checked by pydantic's compiled
+    validators at no cost over a hand-written model (``benchmarks/bench_web.py`` logs sessions
+    through this path); only a body that fails is read again by ``domain.fields.validate``,
+    whose problems replace pydantic's for the spec's fields. A whole number sent as 5.0, which
+    the spec accepts and strict pydantic does not, is converted by the spec and checked again."""
+
+    def check(cls: type[BaseModel], data: Any, handler: Any) -> Any:
+        try:
+            return handler(data)
+        except ValidationError:
+            result = validate(spec, data, extra=extra)
+            if not result.problems:
+                return handler({**data, **result.values})  # the spec's conversions; other fields' errors stay
             raise ValidationError.from_exception_data(cls.__name__, [
                 InitErrorDetails(type=PydanticCustomError("invalid_answer", message),
                                  loc=(key,) if key else (), input=data.get(key) if isinstance(data, Mapping) else data)
-                for key, message in result.problems.items()])
-        return {**data, **result.values}
+                for key, message in result.problems.items()]) from None
 
-    return model_validator(mode="before")(classmethod(check))  # type: ignore[arg-type]
+    return model_validator(mode="wrap")(classmethod(check))  # type: ignore[arg-type]
 
 
 def model_from_spec(name: str, spec: Spec, doc: str, extra: dict[str, Any] | None = None) -> type[BaseModel]:

@@ -238,7 +238,7 @@ def test_the_log_form_saves_the_camera_faults_and_their_serious_share(app: Any, 
     r = bad.client.post("/today/log", data={**data, "ex0_faults": "not_a_fault"})
     assert r.status_code == 400 and "not_a_fault" in r.text  # the catalog decides which ids are kept
     r = bad.client.post("/today/log", data={**data, "ex0_serious": "nan"})
-    assert r.status_code == 400 and "not a number" in r.text
+    assert r.status_code == 400 and "serious mistake: Enter a number from 0 to 1." in r.text
 
 
 def test_coach_and_guided_pages(app: Any, person: Any) -> None:

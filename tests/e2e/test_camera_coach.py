@@ -273,3 +273,54 @@ def test_phone_today_starts_the_guided_session_above_the_fold_and_it_fills_the_l
     assert page.locator('input[name="ex0_sets"]').input_value() == "1"
     assert errors == []
     ctx.close()
+
+
+def _synthetic_clamshell_frames(reps: int) -> list[dict[str, Any]]:
+    """Landmarks of a clamshell done `reps` times (the motion tests' posture model), as the
+    page's estimator hands them over: the count by side is what is tested here, not the model."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "motion"))
+    from motion_synth import Tempo, clamshell_pose, make_frames, rep_timeline
+
+    t, u, _ = rep_timeline(reps, Tempo(up_s=0.8, hold_s=0.5, down_s=0.8, rest_s=0.5, lead_s=1.0, tail_s=2.0), 10.0)
+    return [f.to_dict() for f in make_frames(clamshell_pose, u, t)]
+
+
+def test_live_coaching_counts_each_side_of_a_per_side_exercise(coach_server: tuple[str, Any], camera_page: Any) -> None:
+    import json
+
+    base, _app = coach_server
+    page = camera_page
+    # The camera runs (fake device) but the pose model is replaced by known landmarks, one frame per camera frame.
+    page.context.add_init_script("""(() => { const frames = %s; let i = 0, real;
+      const fake = { create: () => Promise.resolve({
+        estimate: (_source, _t) => Promise.resolve(frames[Math.min(i++, frames.length - 1)]),
+        reset() {}, close() {} }) };
+      Object.defineProperty(window, "BackcoachPose", { configurable: true, get: () => real ? Object.assign({}, real, fake) : fake,
+                                                       set: (v) => { real = v; } }); })();""" % json.dumps(
+        [dict(f, t=round(k * 0.1, 3)) for k, f in enumerate(_synthetic_clamshell_frames(12))]))
+    sign_up(page, base)
+    answer_screening(page, base, "clear")
+    do_assessment(page, base)
+    page.goto(f"{base}/coach/clamshell")
+    target = int(page.locator("#coach").get_attribute("data-reps"))
+    assert page.locator("#coach").get_attribute("data-per-side") == "yes" and 0 < target < 12
+    assert page.get_by_role("button", name="Left side").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Start the camera").click()
+    _wait_attr(page, "data-count-left", lambda v: v == str(target), 180)  # the left side reaches its target ...
+    assert _attr(page, "data-side") == "right"  # ... and the count moves to the right side by itself
+    assert page.get_by_role("button", name="Right side").get_attribute("aria-pressed") == "true"
+    assert page.locator("[data-live-side-label]").inner_text() == "(right)"
+    right = int(_wait_attr(page, "data-count-right", lambda v: int(v) >= 2, 180))
+    assert int(_attr(page, "data-count-left")) == target  # nothing counted on the right went to the left
+    assert page.locator("span[data-count]").inner_text().split(" /")[0] == _attr(page, "data-count-right")
+    # the other side faces the camera now: a fresh analysis on a new socket, the total count carried on
+    urls = page.evaluate("window.__sockets.map(s => s.url)")
+    assert len(urls) >= 2 and f"start={target}" in urls[-1]
+    page.get_by_role("button", name="Set done").click()
+    logged = page.locator("[data-logged]").inner_text()
+    import re
+
+    done = int(re.search(r"Sets counted for today's log: ([\d, ]+)\.", logged).group(1).split(",")[-1])
+    assert right <= done <= 12 - target  # the set is what both sides reached: here the right side's count
+    assert _attr(page, "data-side") == "left" and _attr(page, "data-count-left") == "0"
+    page.get_by_role("button", name="Stop").click()

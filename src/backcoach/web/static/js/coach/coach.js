@@ -13,6 +13,7 @@
     day: root.getAttribute("data-day"),
     hold: parseFloat(root.getAttribute("data-hold") || "0") || 0,
     target: parseInt(root.getAttribute("data-reps") || "0", 10) || 0,
+    perSide: root.getAttribute("data-per-side") === "yes",
     fps: parseFloat(root.getAttribute("data-sample-fps") || "8") || 8,
     csrf: root.getAttribute("data-csrf"),
     todayUrl: root.getAttribute("data-today-url")
@@ -136,7 +137,8 @@
   // ---------------------------------------------------------------- live coaching
   var live = {
     count: 0, setStart: 0, ws: null, stream: null, running: false, busy: false, retry: 0, sent: 0, replies: 0,
-    lastT: -1, rules: null, faults: [], serious: 0, lastReps: [], closing: false
+    lastT: -1, rules: null, faults: [], serious: 0, lastReps: [], closing: false,
+    side: "left", sides: { left: 0, right: 0 }  // per-side exercises: this set's count on each side
   };
   var video = $("[data-live-video]");
   var overlay = $("[data-live-overlay]");
@@ -147,10 +149,37 @@
   function setStatus(text) { if (statusEl) statusEl.textContent = text; root.setAttribute("data-live-state", text); }
 
   function showCount() {
-    var n = live.count - live.setStart;
+    var n = cfg.perSide ? live.sides[live.side] : live.count - live.setStart;
     if (countEl) countEl.textContent = cfg.target ? n + " / " + cfg.target : String(n);
     root.setAttribute("data-count", String(n));
+    if (!cfg.perSide) return;
+    root.setAttribute("data-count-left", String(live.sides.left));
+    root.setAttribute("data-count-right", String(live.sides.right));
+    root.setAttribute("data-side", live.side);
+    var label = $("[data-live-side-label]");
+    if (label) label.textContent = "(" + live.side + ")";
+    Array.prototype.forEach.call(root.querySelectorAll("[data-live-side]"), function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-live-side") === live.side ? "true" : "false");
+    });
   }
+
+  /* The other side faces the camera now: a fresh analysis (it decides anew which side and
+     leg it follows), continuing the total count, so nothing counted is lost. */
+  function chooseSide(side, spoken) {
+    if (side === live.side) return;
+    live.side = side;
+    showCount();
+    if (spoken) say(spoken);
+    if (live.running) {
+      var old = live.ws;
+      live.ws = null;  // its close is not a dropped connection
+      if (old) { try { old.close(1000); } catch (e) { /* already closed */ } }
+      connect();
+    }
+  }
+  Array.prototype.forEach.call(root.querySelectorAll("[data-live-side]"), function (b) {
+    b.addEventListener("click", function () { chooseSide(b.getAttribute("data-live-side"), b.getAttribute("data-live-side") + " side"); });
+  });
 
   function socketUrl() {
     var proto = window.location.protocol === "https:" ? "wss://" : "ws://";
@@ -163,6 +192,7 @@
     live.ws = ws;
     ws.onopen = function () { live.retry = 0; problem("[data-live-problem]", ""); };
     ws.onmessage = function (ev) {
+      if (live.ws !== ws) return;  // a socket we left (a side change): its late answers count for nothing
       var msg;
       try { msg = JSON.parse(ev.data); } catch (e) { return; }
       if (msg.type === "ready") {
@@ -175,7 +205,10 @@
       } else if (msg.type === "frame") {
         live.replies += 1;
         root.setAttribute("data-replies", String(live.replies));
-        if (msg.reps >= live.count) live.count = msg.reps;
+        if (msg.reps > live.count) {
+          if (cfg.perSide) live.sides[live.side] += msg.reps - live.count;
+          live.count = msg.reps;
+        }
         showCount();
         if (msg.repetition) onRepetition(msg.repetition);
       }
@@ -198,10 +231,15 @@
       cueEl.textContent = rep.cue;
       cueEl.className = "cue " + (rep.good ? "good" : "fix");
     }
-    var n = live.count - live.setStart;
-    say(n + ". " + rep.cue);
+    var n = cfg.perSide ? live.sides[live.side] : live.count - live.setStart;
     live.lastReps.push(rep);
     (rep.faults || []).forEach(function (f) { if (live.faults.indexOf(f) < 0) live.faults.push(f); });
+    if (cfg.perSide && live.side === "left" && cfg.target && n >= cfg.target) {
+      say(n + ". " + rep.cue + " That is the left side. Turn over and do the right side.");
+      chooseSide("right");
+      return;
+    }
+    say(n + ". " + rep.cue);
   }
 
   function frameLoop() {
@@ -287,16 +325,27 @@
   function setDone() {
     var n = live.count - live.setStart;
     if (n <= 0) { problem("[data-live-problem]", "No repetitions counted in this set yet."); return; }
+    if (cfg.perSide) {
+      if (!live.sides.left || !live.sides.right) {
+        problem("[data-live-problem]", "Do both sides before 'Set done': so far left " + live.sides.left + ", right " +
+          live.sides.right + ". Press the side you are working if the count is on the wrong one.");
+        return;
+      }
+      n = Math.min(live.sides.left, live.sides.right);  // as the guided session: what both sides reached
+    }
+    problem("[data-live-problem]", "");
     var withFaults = live.lastReps.filter(function (r) { return r.faults && r.faults.length; }).length;
     var known = (root.getAttribute("data-known-faults") || "").split(",").filter(Boolean);
     var seriousIds = (root.getAttribute("data-serious-faults") || "").split(",").filter(Boolean);
     var serious = live.lastReps.filter(function (r) { return (r.faults || []).some(function (f) { return seriousIds.indexOf(f) >= 0; }); }).length;
     var log = window.BackcoachSetLog.addSet(cfg.day, cfg.exercise, {
       reps: n, faults: live.faults.filter(function (f) { return known.indexOf(f) >= 0; }),
-      serious_fault_fraction: seriousIds.length ? Math.round(100 * serious / n) / 100 : null,
+      serious_fault_fraction: seriousIds.length ? Math.round(100 * serious / (live.lastReps.length || n)) / 100 : null,
       form: withFaults ? "some_faults" : "good"
     });
     live.setStart = live.count; live.lastReps = []; live.faults = [];
+    live.sides = { left: 0, right: 0 };
+    chooseSide("left");
     showCount();
     showLogged(log);
     say("Set done. Rest now.");

@@ -171,7 +171,10 @@ class StreamingAnalyzer:
         row = {k: (float(v[0]) if v.ndim == 1 else v[0]) for k, v in self.check.signals(self._one(pts, frame.t), layout).items()}
         self._t.append(frame.t)
         for k, v in row.items():
-            self._rows.setdefault(k, [np.nan] * (len(self._t) - 1)).append(v)
+            column = self._rows.get(k)
+            if column is None:  # a signal first seen now: earlier frames had none
+                column = self._rows[k] = [np.nan] * (len(self._t) - 1)
+            column.append(v)
         value = float(row[self.check.primary])
         done: Repetition | None = None
         if self._counter is not None:

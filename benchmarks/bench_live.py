@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import collections
 import http.client
 import json
 import os
@@ -77,112 +78,154 @@ def login_cookie(port: int, email: str) -> str:
     return r.getheader("set-cookie", "").split(";")[0]
 
 
-class RawSocket:
-    """A minimal WebSocket client on asyncio streams, so the load client costs little CPU.
+class LiveStream(asyncio.Protocol):
+    """One simulated phone: a minimal WebSocket client written as an asyncio protocol (no
+    stream reader, no task per message), so the load client, which shares the machine's
+    cores with the server, costs as little CPU as it can.
 
-    Frames are sent with an all-zero masking key (allowed by RFC 6455: the payload is
-    XORed with zeros), so a message is its header plus the text as is."""
+    It opens the socket with the browser's session cookie, waits for "ready", then sends a
+    frame every `period` seconds (its media time running on) and times each answer. Frames
+    go out with an all-zero masking key (allowed by RFC 6455: the payload XORed with zeros
+    is itself). It answers the server's keep-alive pings, as every browser does by itself."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
+    def __init__(self, port: int, cookie: str, frames: list[str], period: float, duration: float,
+                 latencies: list[float], problems: list[str], counts: dict[str, int]) -> None:
+        self.port, self.cookie, self.frames, self.period, self.duration = port, cookie, frames, period, duration
+        self.latencies, self.problems, self.counts = latencies, problems, counts
+        self.loop = asyncio.get_running_loop()
+        self.done = self.loop.create_future()
+        self.offset = random.randrange(len(frames))
+        self.buffer = bytearray()
+        self.upgraded = self.ready = self.closed = self.dropped = False
+        self.sent: collections.deque[float] = collections.deque()
+        self.transport: asyncio.Transport | None = None
+        self.k = 0
+        self.t0 = 0.0
 
-    @classmethod
-    async def connect(cls, port: int, path: str, cookie: str, timeout: float = 30.0) -> "RawSocket":
-        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+    # -- the connection
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
         key = base64.b64encode(os.urandom(16)).decode()
-        writer.write((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nCookie: {cookie}\r\n\r\n").encode())
-        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
-        if b" 101 " not in head.split(b"\r\n", 1)[0]:
-            raise ConnectionError(head.split(b"\r\n", 1)[0].decode(errors="replace"))
-        return cls(reader, writer)
+        transport.write((f"GET /ws/live/glute_bridge HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nUpgrade: websocket\r\n"  # type: ignore[attr-defined]
+                         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                         f"Cookie: {self.cookie}\r\n\r\n").encode())
 
-    def send(self, text: str) -> None:
-        self._send(0x1, text.encode())
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed and not self.done.done():
+            self._problem(f"the connection dropped ({exc or 'closed by the server'})")
+        self.closed = True
+        self._finish()
 
+    def data_received(self, data: bytes) -> None:
+        buf = self.buffer
+        buf += data
+        if not self.upgraded:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            status = bytes(buf[:buf.find(b"\r\n")])
+            del buf[:end + 4]
+            if b" 101 " not in status:
+                self._fail(f"refused: {status.decode(errors='replace')}")
+                return
+            self.upgraded = True
+        while len(buf) >= 2:
+            n, head = buf[1] & 0x7F, 2
+            if n == 126:
+                if len(buf) < 4:
+                    return
+                n, head = int.from_bytes(buf[2:4], "big"), 4
+            elif n == 127:
+                if len(buf) < 10:
+                    return
+                n, head = int.from_bytes(buf[2:10], "big"), 10
+            if len(buf) < head + n:
+                return
+            opcode, payload = buf[0] & 0x0F, bytes(buf[head:head + n])
+            del buf[:head + n]
+            self._message(opcode, payload)
+
+    def _message(self, opcode: int, payload: bytes) -> None:
+        if opcode == 9:  # keep-alive ping: answer it; it is not an answer to a frame
+            self._send(0xA, payload)
+        elif opcode == 8:
+            self._problem("the server closed the connection")
+            self.closed = True
+            self._finish()
+        elif opcode == 1 and not self.ready:
+            if b'"ready"' not in payload:
+                self._fail(f"refused: {payload[:200]!r}")
+                return
+            self.ready = True
+            self.t0 = self.loop.time()
+            self._tick()
+        elif opcode == 1:
+            if self.sent:
+                self.latencies.append(self.loop.time() - self.sent.popleft())
+            if b'"repetition": {' in payload:
+                self.counts["reps"] += 1
+
+    # -- sending, on the loop's timer (no task per stream)
     def _send(self, opcode: int, data: bytes) -> None:
         n = len(data)
         head = bytes([0x80 | opcode, 0x80 | n]) if n < 126 else bytes([0x80 | opcode, 0xFE]) + n.to_bytes(2, "big")
-        self.writer.write(head + b"\x00\x00\x00\x00" + data)
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(head + b"\x00\x00\x00\x00" + data)
 
-    def pong(self, payload: bytes) -> None:
-        """Answer the server's keep-alive ping, as every browser does by itself (RFC 6455 5.5.2)."""
-        self._send(0xA, payload)
+    def _tick(self) -> None:
+        if self.closed:
+            return
+        if self.k * self.period >= self.duration:  # done sending: give the last answers 5 s
+            self.loop.call_later(5.0, self._finish)
+            return
+        self.sent.append(self.loop.time())
+        self._send(0x1, ('{"t":%.4f,%s' % (self.k * self.period, self.frames[(self.offset + self.k) % len(self.frames)])).encode())
+        self.counts["frames"] += 1
+        self.k += 1
+        self.loop.call_at(self.t0 + self.k * self.period, self._tick)
 
-    async def recv(self) -> tuple[int, bytes]:
-        b0, b1 = await self.reader.readexactly(2)
-        n = b1 & 0x7F
-        if n == 126:
-            n = int.from_bytes(await self.reader.readexactly(2), "big")
-        elif n == 127:
-            n = int.from_bytes(await self.reader.readexactly(8), "big")
-        return b0 & 0x0F, await self.reader.readexactly(n)
+    def _problem(self, why: str) -> None:
+        """A stream counts as dropped once, with its first problem."""
+        if not self.dropped:
+            self.dropped = True
+            self.problems.append(why)
 
-    async def close(self) -> None:
-        try:
-            self.writer.write(b"\x88\x82\x00\x00\x00\x00\x03\xe8")
-            await self.writer.drain()
-            self.writer.close()
-        except Exception:  # noqa: BLE001
-            pass
+    def _fail(self, why: str) -> None:
+        self._problem(why)
+        self.closed = True
+        self._finish()
+
+    def _finish(self) -> None:
+        if self.done.done():
+            return
+        if not self.ready:
+            self._problem("no 'ready' from the server")
+        self.counts["unanswered"] += len(self.sent)
+        self.sent.clear()
+        if self.transport is not None and not self.transport.is_closing():
+            self._send(0x8, b"\x03\xe8")
+            self.transport.close()
+        self.closed = True
+        self.done.set_result(None)
 
 
 async def stream(port: int, cookie: str, frames: list[str], period: float, duration: float, start_at: float,
                  latencies: list[float], problems: list[str], counts: dict[str, int]) -> None:
+    loop = asyncio.get_running_loop()
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
-    sent: list[float] = []
-    offset = random.randrange(len(frames))
-    ws = None
+    proto: LiveStream | None = None
     try:
-        ws = await RawSocket.connect(port, "/ws/live/glute_bridge", cookie)
-        opcode, ready = await ws.recv()
-        if b'"ready"' not in ready:
-            problems.append(f"refused: {ready[:200]!r}")
-            return
-        closed = asyncio.Event()
-
-        async def receiver() -> None:
-            try:
-                while True:
-                    opcode, msg = await ws.recv()
-                    if opcode == 8:
-                        closed.set()
-                        return
-                    if opcode == 9:  # a keep-alive ping: answer it; it is not an answer to a frame
-                        ws.pong(msg)
-                        continue
-                    now = time.monotonic()
-                    if sent:
-                        latencies.append(now - sent.pop(0))
-                    if b'"repetition": {' in msg:
-                        counts["reps"] += 1
-            except (asyncio.IncompleteReadError, ConnectionError):
-                closed.set()
-
-        rx = asyncio.create_task(receiver())
-        t0 = time.monotonic()
-        k = 0
-        while not closed.is_set():
-            due = t0 + k * period
-            if due - t0 >= duration:
-                break
-            await asyncio.sleep(max(0.0, due - time.monotonic()))
-            sent.append(time.monotonic())
-            ws.send('{"t":%.4f,%s' % (k * period, frames[(offset + k) % len(frames)]))
-            counts["frames"] += 1
-            k += 1
-        if closed.is_set():
-            problems.append("the server closed the connection")
-        deadline = time.monotonic() + 5
-        while sent and time.monotonic() < deadline and not closed.is_set():
-            await asyncio.sleep(0.05)
-        counts["unanswered"] += len(sent)
-        rx.cancel()
-    except Exception as exc:  # noqa: BLE001 - a dropped or refused connection is what we count
-        problems.append(f"{type(exc).__name__}: {exc}")
+        _t, proto = await asyncio.wait_for(loop.create_connection(
+            lambda: LiveStream(port, cookie, frames, period, duration, latencies, problems, counts), "127.0.0.1", port), 30)
+        await asyncio.wait_for(asyncio.shield(proto.done), duration + 60)
+    except Exception as exc:  # noqa: BLE001 - a refused or timed-out connection is what we count
+        if proto is None:
+            problems.append(f"{type(exc).__name__}: {exc}")
+        else:
+            proto._problem(f"{type(exc).__name__}: {exc}")
     finally:
-        if ws is not None:
-            await ws.close()
+        if proto is not None:
+            proto._finish()
 
 
 async def load(port: int, cookies: list[str], frames: list[str], streams: int, duration: float, ramp: float

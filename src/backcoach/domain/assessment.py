@@ -218,24 +218,21 @@ def self_tests(thresholds: Thresholds) -> tuple[SelfTest, ...]:
     return tuple(out)
 
 
+def _first_reached(value: float, steps: tuple[tuple[float, Severity], ...], below_all: Severity) -> Severity:
+    """The grade of the first cut-off `value` reaches (cut-offs from the strictest down)."""
+    return next((grade for cut, grade in steps if value >= cut), below_all)
+
+
 def _grade(value: float, cutoffs: Cutoffs) -> Severity:
-    if value >= cutoffs.none:
-        return Severity.NONE
-    if value >= cutoffs.mild:
-        return Severity.MILD
-    if value >= cutoffs.moderate:
-        return Severity.MODERATE
-    return Severity.SEVERE
+    """A self-test result (seconds held, repetitions): more is better."""
+    return _first_reached(value, ((cutoffs.none, Severity.NONE), (cutoffs.mild, Severity.MILD),
+                                  (cutoffs.moderate, Severity.MODERATE)), Severity.SEVERE)
 
 
 def _drop_grade(angle: float, t: Any) -> Severity:
-    if angle >= t.hip_drop_severe_deg:
-        return Severity.SEVERE
-    if angle >= t.hip_drop_moderate_deg:
-        return Severity.MODERATE
-    if angle >= t.hip_drop_mild_deg:
-        return Severity.MILD
-    return Severity.NONE
+    """A hip drop in single-leg stance (degrees): more is worse."""
+    return _first_reached(angle, ((t.hip_drop_severe_deg, Severity.SEVERE), (t.hip_drop_moderate_deg, Severity.MODERATE),
+                                  (t.hip_drop_mild_deg, Severity.MILD)), Severity.NONE)
 
 
 def assess(answers: AssessmentAnswers, thresholds: Thresholds) -> AssessmentResult:

@@ -21,7 +21,7 @@ def create_admin(
 
     now = dt.datetime.now(dt.timezone.utc)
     with uow() as u:
-        acc = accounts.sign_up(u.session, email=email, password=password, display_name=name, role="admin",
+        acc = accounts.sign_up(u, email=email, password=password, display_name=name, role="admin",
                                administrator=True, hash_password=make_hasher().hash, now=now)
         u.commit()
     typer.echo(f"Administrator {acc.email} created.")
@@ -35,15 +35,14 @@ def purge_deleted() -> None:
 
     from backcoach.services import data_rights
     from backcoach.settings import get_settings
-    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
 
     settings = get_settings()
     now = dt.datetime.now(dt.timezone.utc)
-    with SqlAlchemyUnitOfWork(settings.database_url) as u:
-        n = data_rights.purge_deleted(u.session, now, settings.deletion_grace_days)
+    with uow() as u:
+        n = data_rights.purge_deleted(u, now, settings.deletion_grace_days)
         from backcoach.web.idempotency import purge_old
 
-        purge_old(u.session, now)  # old idempotency records (a retry comes within minutes, not weeks)
+        purge_old(u, now)  # old idempotency records (a retry comes within minutes, not weeks)
         u.commit()
     typer.echo(f"{n} account{'s' if n != 1 else ''} removed (grace period: {settings.deletion_grace_days} days).")
 
@@ -61,7 +60,7 @@ def clinicians_list(as_json: bool = typer.Option(False, "--json", help="Print JS
     from backcoach.services import web_accounts as accounts
 
     with uow() as u:
-        rows = accounts.clinician_accounts(u.session, None)
+        rows = accounts.clinician_accounts(u, None)
     if as_json:
         typer.echo(json.dumps([c.to_dict() for c in rows], indent=2, ensure_ascii=False))
         return
@@ -84,7 +83,7 @@ def _decide(email: str, approve: bool) -> None:
     from backcoach.services import web_accounts as accounts
 
     with uow() as u:
-        c = accounts.decide_clinician(u.session, None, approve=approve, email=email,
+        c = accounts.decide_clinician(u, None, approve=approve, email=email,
                                       now=dt.datetime.now(dt.timezone.utc))
         u.commit()
     if approve:

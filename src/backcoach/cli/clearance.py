@@ -37,7 +37,7 @@ def clearance(
     hasher = make_hasher()
     with uow() as u:
         try:
-            who = accounts.clinician_at_the_terminal(u.session, email=clinician, password=password, person_id=pid,
+            who = accounts.clinician_at_the_terminal(u, email=clinician, password=password, person_id=pid,
                                                      verify=lambda h, p: verify_password(hasher, h, p), now=now())
         except accounts.AccountError:
             u.commit()  # a wrong password counts towards the log-in limit

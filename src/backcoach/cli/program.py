@@ -47,8 +47,8 @@ def start(
 
     if assessment_data is None:
         assessment_data = ask_assessment()
-    assessed = services.record_assessment(uow(), person_id, assessment_data, now())
-    started = gated(as_json, lambda: services.start_program(uow(), person_id, now(), assessed.assessment_id))
+    both = gated(as_json, lambda: services.assess_and_start(uow(), person_id, assessment_data, now()))
+    assessed, started = both.assessment, both.program
     if as_json:
         print_json({"person_id": person_id, "screening": result, "assessment": assessed.result.to_dict(),
                     "program_id": started.program_id, "program": started.program.to_dict(),

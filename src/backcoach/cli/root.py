@@ -123,11 +123,20 @@ def now() -> dt.datetime:
     return _state["now"] or dt.datetime.now().astimezone()
 
 
-def uow() -> Any:
-    from backcoach.settings import get_settings
-    from backcoach.storage import SqlAlchemyUnitOfWork
+_schema_ready: set[str] = set()
 
-    return SqlAlchemyUnitOfWork(get_settings().database_url)
+
+def uow() -> Any:
+    """A unit of work on DATABASE_URL; the first one of a run brings the schema up to date (the
+    command line's start-up: a person using it never has to run `backcoach db upgrade` first)."""
+    from backcoach.settings import get_settings
+    from backcoach.storage import SqlAlchemyUnitOfWork, upgrade_if_behind
+
+    url = get_settings().database_url
+    if url not in _schema_ready:
+        upgrade_if_behind(url)
+        _schema_ready.add(url)
+    return SqlAlchemyUnitOfWork(url)
 
 
 PersonOpt = typer.Option(None, "--person", envvar="BACKCOACH_PERSON",

@@ -49,6 +49,11 @@ def same_mailbox(a: str, b: str) -> bool:
     return bool(a and b) and canonical(a) == canonical(b)
 
 
+def approved_clinician(role: str, approval: Optional[str]) -> bool:
+    """May use the clinician pages: an administrator always, a clinician once approved."""
+    return role == "admin" or (role == "clinician" and approval == APPROVED)
+
+
 def check_clinician(actor: Optional[Actor], person_id: Optional[int] = None, *, follows: bool = False,
                     person_emails: Iterable[str] = ()) -> None:
     """Raise unless `actor` may act as a clinician (for `person_id`, when given).

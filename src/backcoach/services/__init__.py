@@ -1,6 +1,6 @@
 """Use cases: one function per thing a person or a clinician does.
 
-Each takes a unit of work (`backcoach.storage.SqlAlchemyUnitOfWork` or `FakeUnitOfWork`),
+Each takes a unit of work (`backcoach.storage.SqlAlchemyUnitOfWork`, or the in-memory one of tests/fakes.py),
 its inputs, and `now` (an aware datetime, so tests fix the clock). Each opens its own
 transaction (`with uow:`), commits once, and raises `BackcoachError` subclasses whose
 message is written for the person. The CLI and the web app call these same functions;
@@ -15,7 +15,7 @@ from backcoach.services.assessment import AssessmentRecorded, assess_answers, re
 from backcoach.services.common import (
     GateInfo,
     NoProgram,
-    NotPermitted,
+    NotAllowed,
     PersonNotFound,
     gate_for,
 )
@@ -30,10 +30,12 @@ from backcoach.services.people import (
 from backcoach.services.program import (
     AdjustmentNeedsConfirmation,
     AdjustmentRecorded,
+    AssessedAndStarted,
     InvalidAdjustment,
     ProgramStarted,
     TodaysSession,
     adjust_program,
+    assess_and_start,
     start_program,
     todays_session,
 )
@@ -58,11 +60,11 @@ from backcoach.services.status import (
 )
 
 __all__ = [
-    "AdjustmentNeedsConfirmation", "AdjustmentRecorded", "AssessmentRecorded", "CheckinRecorded",
-    "ClearanceRecorded", "ClearanceRefused", "GateInfo", "InvalidAdjustment", "NoProgram", "NotPermitted",
+    "AdjustmentNeedsConfirmation", "AdjustmentRecorded", "AssessedAndStarted", "AssessmentRecorded", "CheckinRecorded",
+    "ClearanceRecorded", "ClearanceRefused", "GateInfo", "InvalidAdjustment", "NoProgram", "NotAllowed",
     "OutcomeRecorded", "OutcomesOverview", "PersonNotFound", "PersonOverview",
     "PersonSummary", "ProgramStarted", "ScreeningRecorded", "SessionLogged", "Status", "TodaysSession",
-    "adjust_program", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",
+    "adjust_program", "assess_and_start", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",
     "list_people", "log_session", "outcomes_overview", "parse_session", "people_for_clinician", "person_for_onboarding",
     "person_for_screening", "person_overview",
     "record_assessment", "record_clearance", "record_outcome", "record_screening", "resolve_person", "screen_answers",

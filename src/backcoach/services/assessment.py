@@ -13,9 +13,7 @@ from backcoach.storage.unit_of_work import UnitOfWork
 
 def assess_answers(answers: Mapping[str, Any]) -> Any:
     """Parse and assess without storing (raises InvalidAnswers; nothing is guessed)."""
-    from backcoach.domain.assessment import assess, parse_assessment
-
-    return assess(parse_assessment(answers, thresholds()), thresholds())
+    return parse_and_assess(answers)[1]
 
 
 @dataclass(frozen=True)
@@ -34,16 +32,27 @@ class AssessmentRecorded:
 
 def record_assessment(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any], now: dt.datetime) -> AssessmentRecorded:
     """Assess and store answers + result; also sets the person's onset date from `onset_weeks`."""
+    now = require_aware(now)
+    parsed, result = parse_and_assess(answers)
+    with uow:
+        recorded = add_assessment(uow, person_id, parsed, result, now)
+        uow.commit()
+        return recorded
+
+
+def parse_and_assess(answers: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The parsed answers and their result (raises InvalidAnswers; nothing is guessed)."""
     from backcoach.domain.assessment import assess, parse_assessment
 
-    now = require_aware(now)
     parsed = parse_assessment(answers, thresholds())
-    result = assess(parsed, thresholds())
-    with uow:
-        person = get_person(uow, person_id, change=True)
-        rec = uow.assessments.add(m.Assessment(person_id=person_id, at=now, answers=parsed.to_dict(), result=result.to_dict()))
-        onset_weeks = getattr(parsed, "onset_weeks", None)
-        if onset_weeks is not None:
-            person.onset_date = now.date() - dt.timedelta(days=round(float(onset_weeks) * 7))
-        uow.commit()
-        return AssessmentRecorded(assessment_id=rec.id, person_id=person_id, at=now, result=result)
+    return parsed, assess(parsed, thresholds())
+
+
+def add_assessment(uow: UnitOfWork, person_id: int, parsed: Any, result: Any, now: dt.datetime) -> AssessmentRecorded:
+    """Stage an assessment in the caller's open transaction (the caller commits)."""
+    person = get_person(uow, person_id, change=True)
+    rec = uow.assessments.add(m.Assessment(person_id=person_id, at=now, answers=parsed.to_dict(), result=result.to_dict()))
+    onset_weeks = getattr(parsed, "onset_weeks", None)
+    if onset_weeks is not None:
+        person.onset_date = now.date() - dt.timedelta(days=round(float(onset_weeks) * 7))
+    return AssessmentRecorded(assessment_id=rec.id, person_id=person_id, at=now, result=result)

@@ -21,7 +21,7 @@ __all__ = [
     "GateInfo",
     "InvalidAnswers",
     "NoProgram",
-    "NotPermitted",
+    "NotAllowed",
     "PersonNotFound",
     "ProgramLocked",
     "catalog",
@@ -38,9 +38,6 @@ class PersonNotFound(BackcoachError):
 
 class NoProgram(BackcoachError):
     """The person has no active program yet."""
-
-
-NotPermitted = NotAllowed  # the one "not allowed" error (domain/errors.py), under the services' older name
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,11 +19,10 @@ import datetime as dt
 import os
 from typing import Any, Callable, Optional
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
-
 from backcoach.domain.errors import BackcoachError
+from backcoach.domain.login_delays import login_keys
 from backcoach.storage import models as m
+from backcoach.storage.unit_of_work import UnitOfWork
 
 PRIVACY_NOTICE_VERSION = "2026-11-29"
 DEFAULT_GRACE_DAYS = 7
@@ -53,10 +52,11 @@ def require_consent(accepted: Any) -> None:
         raise ConsentRequired(CONSENT_MESSAGE)
 
 
-def record_consent(db: Session, user_id: int, now: dt.datetime) -> None:
+def record_consent(uow: UnitOfWork, user_id: int, now: dt.datetime) -> None:
     """Keep which notice was agreed to, and when (the caller commits)."""
-    db.execute(update(m.User).where(m.User.id == user_id)
-               .values(consent_version=PRIVACY_NOTICE_VERSION, consent_at=now))
+    user = uow.users.get(user_id)
+    if user is not None:
+        user.consent_version, user.consent_at = PRIVACY_NOTICE_VERSION, now
 
 
 # -- a copy of everything -------------------------------------------------------------------
@@ -69,17 +69,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _rows(db: Session, table: Any, where: Any) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row._mapping.items()} for row in db.execute(select(table).where(where))]
-
-
 SKIP_IN_EXPORT = {"web_idempotency"}  # copies of answers already in the export
 SECRET_COLUMNS = {"password_hash", "key"}  # never leave the server, not even to their owner
 
 
-def export_everything(db: Session, user_id: int, now: dt.datetime) -> dict[str, Any]:
+def export_everything(uow: UnitOfWork, user_id: int, now: dt.datetime) -> dict[str, Any]:
     """Every row held about this account and its person, table by table, as plain JSON data."""
-    user = db.get(m.User, user_id)
+    user = uow.users.get(user_id)
     if user is None:
         raise BackcoachError("There is no such account.")
     out: dict[str, Any] = {
@@ -90,47 +86,29 @@ def export_everything(db: Session, user_id: int, now: dt.datetime) -> dict[str, 
         "tables": {},
     }
     tables: dict[str, Any] = out["tables"]
-    for table in m.Base.metadata.sorted_tables:
-        if table.name in SKIP_IN_EXPORT:
-            continue
-        conditions = []
-        if table.name == "users":
-            conditions.append(table.c.id == user_id)
-        elif table.name == "people" and user.person_id is not None:
-            conditions.append(table.c.id == user.person_id)
-        for fk in table.foreign_keys:
-            target = fk.column.table.name
-            if target == "people" and user.person_id is not None:
-                conditions.append(fk.parent == user.person_id)
-            elif target == "users":
-                conditions.append(fk.parent == user_id)
-        if not conditions:
-            continue
-        from sqlalchemy import or_
-
-        rows = _rows(db, table, or_(*conditions))
+    for name, rows in uow.personal_data.rows_about(user_id, user.person_id, skip=SKIP_IN_EXPORT).items():
         for row in rows:
-            for col in SECRET_COLUMNS & row.keys():
-                if table.name in ("users", "web_sessions"):
+            for col in list(row):
+                if col in SECRET_COLUMNS and name in ("users", "web_sessions"):
                     row.pop(col)
-        if rows:
-            tables[table.name] = rows
+                else:
+                    row[col] = _plain(row[col])
+        tables[name] = rows
     return out
 
 
 # -- deletion -----------------------------------------------------------------------------------
 
-def request_deletion(db: Session, user_id: int, password: str, verify: Callable[[str, str], bool],
+def request_deletion(uow: UnitOfWork, user_id: int, password: str, verify: Callable[[str, str], bool],
                      now: dt.datetime) -> dt.datetime:
     """Mark the account for deletion after checking the password; returns when it will be removed
     (the caller ends the log-ins and commits)."""
-    user = db.get(m.User, user_id)
+    user = uow.users.get(user_id)
     if user is None or not verify(user.password_hash, password or ""):
         raise DeletionRefused(CONFIRM_MESSAGE)
     user.deletion_requested_at = now
-    db.add(m.AuditEntry(actor_user_id=user_id, person_id=user.person_id, action="account.deletion_requested",
-                        detail={}, at=now))
-    db.flush()
+    uow.audit.add(m.AuditEntry(actor_user_id=user_id, person_id=user.person_id, action="account.deletion_requested",
+                               detail={}, at=now))
     return now
 
 
@@ -138,60 +116,31 @@ def deletion_due(requested_at: dt.datetime, grace_days: int) -> dt.datetime:
     return requested_at + dt.timedelta(days=grace_days)
 
 
-def pending_deletion(db: Session, user_id: int) -> Optional[dt.datetime]:
-    return db.scalar(select(m.User.deletion_requested_at).where(m.User.id == user_id))
+def pending_deletion(uow: UnitOfWork, user_id: int) -> Optional[dt.datetime]:
+    user = uow.users.get(user_id)
+    return None if user is None else user.deletion_requested_at
 
 
-def cancel_deletion(db: Session, user_id: int, now: dt.datetime) -> bool:
+def cancel_deletion(uow: UnitOfWork, user_id: int, now: dt.datetime) -> bool:
     """Logging in within the grace period keeps the account (the caller commits)."""
-    user = db.get(m.User, user_id)
+    user = uow.users.get(user_id)
     if user is None or user.deletion_requested_at is None:
         return False
     user.deletion_requested_at = None
-    db.add(m.AuditEntry(actor_user_id=user_id, person_id=user.person_id, action="account.deletion_cancelled",
-                        detail={}, at=now))
-    db.flush()
+    uow.audit.add(m.AuditEntry(actor_user_id=user_id, person_id=user.person_id, action="account.deletion_cancelled",
+                               detail={}, at=now))
     return True
 
 
-def delete_account_now(db: Session, user_id: int, now: dt.datetime) -> None:
+def delete_account_now(uow: UnitOfWork, user_id: int, now: dt.datetime) -> None:
     """Remove the account, its person and everything that refers to them (the caller commits)."""
-    from backcoach.web.models import LoginAttempt
-
-    user = db.get(m.User, user_id)
+    user = uow.users.get(user_id)
     if user is None:
         return
     person_id, email = user.person_id, user.email
-    audit = m.AuditEntry.__table__
-    # the audit log keeps what happened and when, but no longer who
-    who = audit.c.actor_user_id == user_id
-    if person_id is not None:
-        who = who | (audit.c.person_id == person_id)
-    db.execute(update(audit).where(who).values(actor_user_id=None, person_id=None, detail={}))
-    files: list[str] = []
-    for table in reversed(m.Base.metadata.sorted_tables):
-        if table.name in ("audit_log", "users", "people"):
-            continue
-        for fk in table.foreign_keys:
-            target = fk.column.table.name
-            if target == "people" and person_id is not None:
-                ref = person_id
-            elif target == "users":
-                ref = user_id
-            else:
-                continue
-            if fk.ondelete == "SET NULL" and fk.parent.nullable:
-                db.execute(update(table).where(fk.parent == ref).values({fk.parent.name: None}))
-            else:
-                if "file_path" in table.c:  # files kept on disk for these rows (a kept exercise video)
-                    files += [p for p in db.scalars(select(table.c.file_path).where(fk.parent == ref)) if p]
-                db.execute(delete(table).where(fk.parent == ref))
-    db.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{email}"))
-    db.execute(delete(m.User.__table__).where(m.User.id == user_id))
-    if person_id is not None:
-        db.execute(delete(m.Person.__table__).where(m.Person.id == person_id))
-    db.add(m.AuditEntry(actor_user_id=None, person_id=None, action="account.deleted", detail={}, at=now))
-    db.flush()
+    files = uow.personal_data.erase(user_id, person_id)
+    uow.login_attempts.forget(login_keys(email, "")["account"])  # its failed log-ins name it
+    uow.audit.add(m.AuditEntry(actor_user_id=None, person_id=None, action="account.deleted", detail={}, at=now))
     for path in files:
         try:
             os.remove(path)
@@ -199,11 +148,10 @@ def delete_account_now(db: Session, user_id: int, now: dt.datetime) -> None:
             pass
 
 
-def purge_deleted(db: Session, now: dt.datetime, grace_days: int = DEFAULT_GRACE_DAYS) -> int:
+def purge_deleted(uow: UnitOfWork, now: dt.datetime, grace_days: int = DEFAULT_GRACE_DAYS) -> int:
     """Remove every account whose grace period has passed; returns how many (the caller commits)."""
     cutoff = now - dt.timedelta(days=grace_days)
-    ids = list(db.scalars(select(m.User.id).where(m.User.deletion_requested_at.is_not(None),
-                                                   m.User.deletion_requested_at <= cutoff)))
+    ids = uow.users.due_for_deletion(cutoff)
     for user_id in ids:
-        delete_account_now(db, user_id, now)
+        delete_account_now(uow, user_id, now)
     return len(ids)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from backcoach.domain.errors import BackcoachError, InvalidAnswers
 from backcoach.services.common import (
@@ -23,6 +23,7 @@ from backcoach.services.common import (
     thresholds,
 )
 from backcoach.services.access import require_clinician
+from backcoach.services.assessment import AssessmentRecorded, add_assessment, parse_and_assess
 from backcoach.storage import models as m
 from backcoach.storage.unit_of_work import UnitOfWork
 
@@ -73,26 +74,56 @@ def start_program(uow: UnitOfWork, person_id: int, now: dt.datetime, assessment_
 
     A previous active program is kept, but no longer active.
     """
+    now = require_aware(now)
+    with uow:
+        started = _start(uow, person_id, now, assessment_id)
+        uow.commit()
+        return started
+
+
+def _start(uow: UnitOfWork, person_id: int, now: dt.datetime, assessment_id: Optional[int]) -> ProgramStarted:
+    """start_program's work in the caller's open transaction (the caller commits)."""
     from backcoach.domain.assessment import assess, parse_assessment
     from backcoach.domain.program import build_program
 
+    get_person(uow, person_id)
+    info = gate_for(uow, person_id, now)
+    require_allowed(info)
+    record = uow.assessments.get(assessment_id) if assessment_id is not None else uow.assessments.latest(person_id)
+    if record is None or record.person_id != person_id:
+        raise NoProgram("There is no assessment yet: answer the assessment first (backcoach start --assessment FILE).")
+    # Re-assess from the stored answers: the rules are pure, so this is the stored result.
+    result = assess(parse_assessment(record.answers, thresholds()), thresholds())
+    program = build_program(result, catalog(), info.gate, now.date(), thresholds())
+    for old in uow.programs.list_for(person_id):
+        old.active = False
+    rec = uow.programs.add(m.ProgramRecord(person_id=person_id, created_at=now, updated_at=now, active=True,
+                                           program=program.to_dict(), phase=program.phase, assessment_id=record.id))
+    return ProgramStarted(program_id=rec.id, person_id=person_id, program=program, gate=info)
+
+
+@dataclass(frozen=True)
+class AssessedAndStarted:
+    """What assess_and_start stored: the assessment and the program started from it."""
+
+    assessment: AssessmentRecorded
+    program: ProgramStarted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"assessment": self.assessment.to_dict(), "program": self.program.to_dict()}
+
+
+def assess_and_start(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any], now: dt.datetime) -> AssessedAndStarted:
+    """Record the assessment and start the program from it, in ONE transaction: when the program
+    cannot start (the gate is closed, the database fails, ...) the assessment is not stored
+    either, so answering again starts from a clean slate."""
     now = require_aware(now)
+    parsed, result = parse_and_assess(answers)
     with uow:
-        get_person(uow, person_id)
-        info = gate_for(uow, person_id, now)
-        require_allowed(info)
-        record = uow.assessments.get(assessment_id) if assessment_id is not None else uow.assessments.latest(person_id)
-        if record is None or record.person_id != person_id:
-            raise NoProgram("There is no assessment yet: answer the assessment first (backcoach start --assessment FILE).")
-        # Re-assess from the stored answers: the rules are pure, so this is the stored result.
-        result = assess(parse_assessment(record.answers, thresholds()), thresholds())
-        program = build_program(result, catalog(), info.gate, now.date(), thresholds())
-        for old in uow.programs.list_for(person_id):
-            old.active = False
-        rec = uow.programs.add(m.ProgramRecord(person_id=person_id, created_at=now, updated_at=now, active=True,
-                                               program=program.to_dict(), phase=program.phase, assessment_id=record.id))
+        assessed = add_assessment(uow, person_id, parsed, result, now)
+        started = _start(uow, person_id, now, assessed.assessment_id)
         uow.commit()
-        return ProgramStarted(program_id=rec.id, person_id=person_id, program=program, gate=info)
+        return AssessedAndStarted(assessment=assessed, program=started)
 
 
 @dataclass(frozen=True)

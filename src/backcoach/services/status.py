@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from backcoach.services.access import require_clinician
+from backcoach.services.access import people_followed_by, require_clinician
 from backcoach.services.common import GateInfo, clearance_dict, gate_for, get_person, local, require_aware
 from backcoach.services.program import program_of
 from backcoach.services.screening import stored_result
@@ -169,7 +169,7 @@ def people_for_clinician(uow: UnitOfWork, clinician_user_id: int, now: dt.dateti
     now = require_aware(now)
     with uow:
         user = _check_clinician(uow, clinician_user_id)
-        ids = [p.id for p in uow.people.list()] if user.role == "admin" else uow.assignments.person_ids_for(user.id)
+        ids = people_followed_by(uow, user)
         out = []
         for pid in ids:
             person = uow.people.get(pid)

@@ -320,9 +320,9 @@ def fail_stalled(db: Session, now: dt.datetime, limits: StallLimits = StallLimit
 
 
 def session_factory(database_url: str) -> sessionmaker[Session]:
-    from backcoach.storage.database import ensure_schema, get_engine
+    """Sessions for a job worker (the schema is set up by the web app's start-up or `backcoach db upgrade`)."""
+    from backcoach.storage.database import get_engine
 
-    ensure_schema(database_url)
     return sessionmaker(bind=get_engine(database_url), expire_on_commit=False)
 
 

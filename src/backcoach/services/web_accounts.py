@@ -2,8 +2,8 @@
 accounts, clinician invitations and assignments, one-time form tokens, and the
 audit log of who viewed or changed whose data.
 
-Owned by the web app (issue 3). Each function takes the SQLAlchemy session of
-the current unit of work and a clock value, so tests pass fixed times.
+Each function takes the current unit of work (entered; the caller commits) and a clock
+value, so tests pass fixed times.
 """
 
 from __future__ import annotations
@@ -16,17 +16,15 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from backcoach.domain import access as rule
 from backcoach.domain import login_delays
 from backcoach.domain.errors import BackcoachError, NotAllowed
 from backcoach.domain.passwords import MIN_LENGTH, password_problems
 from backcoach.services import access as clinical_access
-from backcoach.storage.models import AuditEntry, ClinicianAssignment, Invitation, Person, User
-from backcoach.web.models import LoginAttempt
+from backcoach.storage.database import Conflict
+from backcoach.storage.models import AuditEntry, ClinicianAssignment, Invitation, LoginAttempt, Person, User
+from backcoach.storage.unit_of_work import UnitOfWork
 
 ROLES = ("person", "clinician", "admin")
 MIN_PASSWORD = MIN_LENGTH
@@ -76,7 +74,7 @@ class Account:
     @property
     def approved_clinician(self) -> bool:
         """May use the clinician pages (an administrator always may)."""
-        return self.role == "admin" or (self.role == "clinician" and self.approval == rule.APPROVED)
+        return rule.approved_clinician(self.role, self.approval)
 
 
 def _account(u: Any) -> Account:
@@ -101,7 +99,7 @@ def is_email_address(email: str) -> bool:
 
 
 def sign_up(
-    session: Session,
+    uow: UnitOfWork,
     *,
     email: str,
     password: str,
@@ -143,35 +141,31 @@ def sign_up(
     if invitation_code:
         if role != "person":
             raise AccountError("Invitation codes are for people joining a clinician; leave it empty for a clinician account.")
-        invitation = _valid_invitation(session, invitation_code, now)
-        _not_self(session, invitation.clinician_user_id, email)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        invitation = _valid_invitation(uow, invitation_code, now)
+        _not_self(uow, invitation.clinician_user_id, email)
+    if uow.users.get_by_email(email) is not None:
         hash_password(password)  # as long as a new account takes, so the time does not tell either
         raise EmailTaken("An account with this email address already exists. Log in instead.")
     person_id = None
     if role == "person":
-        person = Person(display_name=display_name, created_at=now)
-        session.add(person)
-        session.flush()
-        person_id = person.id
+        person_id = uow.people.add(Person(display_name=display_name, created_at=now)).id
     clinician = role == "clinician"
     user = User(email=email, password_hash=hash_password(password), role=role, person_id=person_id,
                 display_name=display_name, created_at=now, active=True,
                 approval=rule.PENDING if clinician else None, profession=profession if clinician else None,
                 registration_number=registration_number if clinician else None)
-    session.add(user)
     try:
-        session.flush()
-    except IntegrityError as exc:
+        uow.users.add(user)
+    except Conflict as exc:
         raise EmailTaken("An account with this email address already exists. Log in instead.") from exc
     if invitation is not None and person_id is not None:
-        _use_invitation(session, invitation, person_id, now)
-    audit(session, actor_user_id=user.id, person_id=person_id, action="account.created", detail={"role": role}, now=now)
+        _use_invitation(uow, invitation, person_id, now)
+    audit(uow, actor_user_id=user.id, person_id=person_id, action="account.created", detail={"role": role}, now=now)
     return _account(user)
 
 
 def authenticate(
-    session: Session,
+    uow: UnitOfWork,
     *,
     email: str,
     password: str,
@@ -190,13 +184,13 @@ def authenticate(
     """
     email = normalise_email(email)
     keys = login_delays.login_keys(email, client)
-    wait = login_delays.seconds_to_wait(_recent_failures(session, keys, now), now)
+    wait = login_delays.seconds_to_wait(_recent_failures(uow, keys, now), now)
     if wait > 0:
         seconds = max(1, math.ceil(wait))
         raise TooManyAttempts(f"Several log-ins failed in a row, so the next try has to wait a little. "
                               f"Please wait {seconds} second{'s' if seconds != 1 else ''} and try again.",
                               retry_after=seconds)
-    user = session.scalar(select(User).where(User.email == email))
+    user = uow.users.get_by_email(email)
     if user is None or not user.active:
         if dummy_hash is not None:
             verify(dummy_hash, password or "")
@@ -204,40 +198,23 @@ def authenticate(
     else:
         ok = verify(user.password_hash, password or "")
     if not ok:
-        for key in keys.values():
-            session.add(LoginAttempt(key=key, at=now))
+        uow.login_attempts.add_all([LoginAttempt(key=key, at=now) for key in keys.values()])
         return None
-    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys["pair"]))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - login_delays.WINDOW))
+    uow.login_attempts.forget(keys["pair"])
+    uow.login_attempts.purge_before(now - login_delays.WINDOW)
     return _account(user)
 
 
-def _recent_failures(session: Session, keys: dict[str, str], now: dt.datetime) -> dict[str, tuple[int, dt.datetime]]:
+def _recent_failures(uow: UnitOfWork, keys: dict[str, str], now: dt.datetime) -> dict[str, tuple[int, dt.datetime]]:
     """For each counter of login_keys with failures within the window: (how many, the last one's time)."""
     by_key = {key: name for name, key in keys.items()}
-    rows = session.execute(
-        select(LoginAttempt.key, func.count(LoginAttempt.id), func.max(LoginAttempt.at))
-        .where(LoginAttempt.key.in_(list(by_key)), LoginAttempt.at >= now - login_delays.WINDOW)
-        .group_by(LoginAttempt.key)).all()
-    out = {}
-    for key, count, last in rows:
-        if isinstance(last, str):  # SQLite's max() of a text column
-            last = dt.datetime.fromisoformat(last)
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=dt.timezone.utc)
-        out[by_key[key]] = (count, last)
-    return out
+    found = uow.login_attempts.failures(list(by_key), now - login_delays.WINDOW)
+    return {by_key[key]: counted for key, counted in found.items()}
 
 
-# Every authenticated request runs this: a prebuilt Core select of the few columns needed is
-# several times cheaper than loading the ORM object.
-_ACCOUNT_BY_ID = (select(User.id, User.email, User.role, User.person_id, User.display_name, User.approval)
-                  .where(User.id == bindparam("user_id"), User.active.is_(True)))
-
-
-def get_account(session: Session, user_id: int) -> Account | None:
+def get_account(uow: UnitOfWork, user_id: int) -> Account | None:
     """The active account with this id, or None (deleted or deactivated since the cookie or token was issued)."""
-    row = session.execute(_ACCOUNT_BY_ID, {"user_id": user_id}).first()
+    row = uow.users.account(user_id)
     return None if row is None else _account(row)
 
 
@@ -271,15 +248,15 @@ def _require_admin(admin: Account | None) -> None:
         raise NotAllowed("Only an administrator can approve or refuse clinician accounts.")
 
 
-def clinician_accounts(session: Session, admin: Account | None) -> list[ClinicianAccount]:
+def clinician_accounts(uow: UnitOfWork, admin: Account | None) -> list[ClinicianAccount]:
     """Every clinician account, pending first (oldest first), then the decided ones (newest decision first).
 
     `admin` is None for the command line, which is trusted like the database itself."""
     _require_admin(admin)
-    users = list(session.scalars(select(User).where(User.role == "clinician")))
-    person_emails = list(session.scalars(select(User.email).where(User.person_id.is_not(None))))
-    deciders = dict(session.execute(select(User.id, User.email)
-                                    .where(User.id.in_({u.approval_decided_by for u in users} - {None}))).all())
+    users = uow.users.list(role="clinician")
+    person_emails = uow.users.person_account_emails()
+    deciders = {uid: decider.email for uid in {u.approval_decided_by for u in users} - {None}
+                if (decider := uow.users.get(uid)) is not None}
     out = [ClinicianAccount(
         id=u.id, email=u.email, display_name=u.display_name or u.email, profession=u.profession or "not given",
         registration_number=u.registration_number or "not given", approval=u.approval or rule.PENDING,
@@ -294,7 +271,7 @@ def clinician_accounts(session: Session, admin: Account | None) -> list[Clinicia
     return pending + decided
 
 
-def decide_clinician(session: Session, admin: Account | None, *, approve: bool, now: dt.datetime,
+def decide_clinician(uow: UnitOfWork, admin: Account | None, *, approve: bool, now: dt.datetime,
                      user_id: int | None = None, email: str | None = None) -> ClinicianAccount:
     """Approve or refuse a clinician account (found by id or email); audited.
 
@@ -303,17 +280,14 @@ def decide_clinician(session: Session, admin: Account | None, *, approve: bool, 
     whose mailbox is a person's account (the self-clearance attack: a second account "as a
     clinician" for oneself)."""
     _require_admin(admin)
-    if user_id is not None:
-        user = session.get(User, user_id)
-    else:
-        user = session.scalar(select(User).where(User.email == normalise_email(email or "")))
+    user = uow.users.get(user_id) if user_id is not None else uow.users.get_by_email(normalise_email(email or ""))
     if user is None or user.role != "clinician":
         raise AccountError("No clinician account has that email address." if user_id is None
                            else "That clinician account was not found.")
     if approve:
         if user.person_id is not None:
             raise AccountError(rule.BOTH_ROLES)
-        person_emails = session.scalars(select(User.email).where(User.person_id.is_not(None)))
+        person_emails = uow.users.person_account_emails()
         same = next((e for e in person_emails if rule.same_mailbox(e, user.email)), None)
         if same is not None:
             raise AccountError(f"{user.email} is the same mailbox as the person's account {same}. Nobody acts as a "
@@ -321,24 +295,22 @@ def decide_clinician(session: Session, admin: Account | None, *, approve: bool, 
     user.approval = rule.APPROVED if approve else rule.REFUSED
     user.approval_decided_by = admin.id if admin is not None else None
     user.approval_decided_at = now
-    session.flush()
-    audit(session, actor_user_id=admin.id if admin is not None else None, person_id=None,
+    audit(uow, actor_user_id=admin.id if admin is not None else None, person_id=None,
           action="clinician.approved" if approve else "clinician.refused",
           detail={"clinician_user_id": user.id, "email": user.email, "via": "web" if admin else "command line"},
           now=now)
-    return next(c for c in clinician_accounts(session, admin) if c.id == user.id)
+    return next(c for c in clinician_accounts(uow, admin) if c.id == user.id)
 
 
 # -- clinicians and the people they look after --------------------------------------
 
-def require_clinician(session: Session, account: Account | None, person_id: int | None = None) -> Account:
-    """The one access check for clinician work (services/access.py) from a web request's session."""
-    clinical_access.require_clinician(clinical_access.repositories(session),
-                                      account.id if account is not None else None, person_id)
+def require_clinician(uow: UnitOfWork, account: Account | None, person_id: int | None = None) -> Account:
+    """The one access check for clinician work (services/access.py), for a web account."""
+    clinical_access.require_clinician(uow, account.id if account is not None else None, person_id)
     return account  # type: ignore[return-value]
 
 
-def clinician_at_the_terminal(session: Session, *, email: str, password: str, person_id: int,
+def clinician_at_the_terminal(uow: UnitOfWork, *, email: str, password: str, person_id: int,
                               verify: Callable[[str, str], bool], now: dt.datetime) -> Account:
     """The command line's `clearance`: the clinician types the email and password of their
     approved account at the person's terminal; the caller commits.
@@ -347,34 +319,31 @@ def clinician_at_the_terminal(session: Session, *, email: str, password: str, pe
     the command line has no account to join a clinician with, so a clinician who proves who
     they are here starts following them (audited). A person with a web account must have
     joined this clinician (invitation code) or been assigned by an administrator."""
-    account = authenticate(session, email=email, password=password, client="command line", verify=verify, now=now)
+    account = authenticate(uow, email=email, password=password, client="command line", verify=verify, now=now)
     if account is None:
         raise AccountError(WRONG_LOGIN)
-    require_clinician(session, account)
-    person_has_account = session.scalar(select(User.id).where(User.person_id == person_id)) is not None
-    if not person_has_account and account.role == "clinician" and session.get(Person, person_id) is not None:
-        follows = session.scalar(select(ClinicianAssignment.id).where(
-            ClinicianAssignment.clinician_user_id == account.id, ClinicianAssignment.person_id == person_id))
-        if follows is None:
-            assign(session, clinician_user_id=account.id, person_id=person_id, now=now)
-            audit(session, actor_user_id=account.id, person_id=person_id, action="assignment.created",
+    require_clinician(uow, account)
+    person_has_account = uow.users.get_by_person(person_id) is not None
+    if not person_has_account and account.role == "clinician" and uow.people.find(person_id) is not None:
+        if not clinical_access.follows(uow, account, person_id):
+            assign(uow, clinician_user_id=account.id, person_id=person_id, now=now)
+            audit(uow, actor_user_id=account.id, person_id=person_id, action="assignment.created",
                   detail={"clinician_user_id": account.id, "via": "command line"}, now=now)
-    require_clinician(session, account, person_id)
+    require_clinician(uow, account, person_id)
     return account
 
 
-def create_invitation(session: Session, clinician: Account, now: dt.datetime) -> str:
-    require_clinician(session, clinician)
+def create_invitation(uow: UnitOfWork, clinician: Account, now: dt.datetime) -> str:
+    require_clinician(uow, clinician)
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
-    session.add(Invitation(code=code, clinician_user_id=clinician.id, created_at=now,
-                           expires_at=now + dt.timedelta(days=INVITATION_DAYS)))
-    session.flush()
-    audit(session, actor_user_id=clinician.id, person_id=None, action="invitation.created", detail={"code": code}, now=now)
+    uow.invitations.add(Invitation(code=code, clinician_user_id=clinician.id, created_at=now,
+                                   expires_at=now + dt.timedelta(days=INVITATION_DAYS)))
+    audit(uow, actor_user_id=clinician.id, person_id=None, action="invitation.created", detail={"code": code}, now=now)
     return code
 
 
-def _valid_invitation(session: Session, code: str, now: dt.datetime) -> Invitation:
-    inv = session.scalar(select(Invitation).where(Invitation.code == code.strip().upper()))
+def _valid_invitation(uow: UnitOfWork, code: str, now: dt.datetime) -> Invitation:
+    inv = uow.invitations.get_by_code(code.strip().upper())
     if inv is None:
         raise AccountError("That invitation code was not found. Check it with your clinician.")
     if inv.used_at is not None:
@@ -382,71 +351,64 @@ def _valid_invitation(session: Session, code: str, now: dt.datetime) -> Invitati
     if inv.expires_at is not None and inv.expires_at < now:
         raise AccountError("That invitation code has expired. Ask your clinician for a new one.")
     try:
-        require_clinician(session, get_account(session, inv.clinician_user_id))
+        require_clinician(uow, get_account(uow, inv.clinician_user_id))
     except NotAllowed:
         raise AccountError("That invitation code is no longer valid: the clinician's account is not approved. "
                            "Ask your clinician.") from None
     return inv
 
 
-def _not_self(session: Session, clinician_user_id: int, person_email: str) -> None:
-    clinician = session.get(User, clinician_user_id)
+def _not_self(uow: UnitOfWork, clinician_user_id: int, person_email: str) -> None:
+    clinician = uow.users.get(clinician_user_id)
     if clinician is not None and rule.same_mailbox(clinician.email, person_email):
         raise AccountError(rule.OWN_RECORD)
 
 
-def _use_invitation(session: Session, inv: Invitation, person_id: int, now: dt.datetime) -> None:
+def _use_invitation(uow: UnitOfWork, inv: Invitation, person_id: int, now: dt.datetime) -> None:
     inv.used_at = now
     inv.used_by_person_id = person_id
-    assign(session, clinician_user_id=inv.clinician_user_id, person_id=person_id, now=now)
+    assign(uow, clinician_user_id=inv.clinician_user_id, person_id=person_id, now=now)
 
 
-def redeem_invitation(session: Session, person: Account, code: str, now: dt.datetime) -> int:
+def redeem_invitation(uow: UnitOfWork, person: Account, code: str, now: dt.datetime) -> int:
     """A person joins a clinician with a code; returns the clinician's user id."""
     if person.role != "person" or person.person_id is None:
         raise NotAllowed("Only a person's account can join a clinician.")
-    inv = _valid_invitation(session, code, now)
-    _not_self(session, inv.clinician_user_id, person.email)
-    _use_invitation(session, inv, person.person_id, now)
-    audit(session, actor_user_id=person.id, person_id=person.person_id, action="invitation.redeemed",
+    inv = _valid_invitation(uow, code, now)
+    _not_self(uow, inv.clinician_user_id, person.email)
+    _use_invitation(uow, inv, person.person_id, now)
+    audit(uow, actor_user_id=person.id, person_id=person.person_id, action="invitation.redeemed",
           detail={"clinician_user_id": inv.clinician_user_id}, now=now)
     return inv.clinician_user_id
 
 
-def assign(session: Session, *, clinician_user_id: int, person_id: int, now: dt.datetime) -> None:
-    exists = session.scalar(select(ClinicianAssignment.id).where(
-        ClinicianAssignment.clinician_user_id == clinician_user_id, ClinicianAssignment.person_id == person_id))
-    if exists is None:
-        session.add(ClinicianAssignment(clinician_user_id=clinician_user_id, person_id=person_id, created_at=now))
-        session.flush()
+def assign(uow: UnitOfWork, *, clinician_user_id: int, person_id: int, now: dt.datetime) -> None:
+    if not uow.assignments.exists(clinician_user_id, person_id):
+        uow.assignments.add(ClinicianAssignment(clinician_user_id=clinician_user_id, person_id=person_id, created_at=now))
 
 
-def admin_assign(session: Session, admin: Account, clinician_email: str, person_email: str, now: dt.datetime) -> None:
+def admin_assign(uow: UnitOfWork, admin: Account, clinician_email: str, person_email: str, now: dt.datetime) -> None:
     if admin.role != "admin":
         raise NotAllowed("Only an administrator can assign people to clinicians.")
-    clin = session.scalar(select(User).where(User.email == normalise_email(clinician_email)))
-    per = session.scalar(select(User).where(User.email == normalise_email(person_email)))
+    clin = uow.users.get_by_email(normalise_email(clinician_email))
+    per = uow.users.get_by_email(normalise_email(person_email))
     if clin is None or clin.role != "clinician":
         raise AccountError("No clinician account has that email address.")
     if clin.approval != rule.APPROVED:
         raise AccountError("That clinician account is not approved yet; approve it first (Clinicians page).")
     if per is None or per.person_id is None:
         raise AccountError("No person's account has that email address.")
-    _not_self(session, clin.id, per.email)
-    assign(session, clinician_user_id=clin.id, person_id=per.person_id, now=now)
-    audit(session, actor_user_id=admin.id, person_id=per.person_id, action="assignment.created",
+    _not_self(uow, clin.id, per.email)
+    assign(uow, clinician_user_id=clin.id, person_id=per.person_id, now=now)
+    audit(uow, actor_user_id=admin.id, person_id=per.person_id, action="assignment.created",
           detail={"clinician_user_id": clin.id}, now=now)
 
 
-def assigned_person_ids(session: Session, clinician: Account) -> list[int]:
-    if clinician.role == "admin":
-        return list(session.scalars(select(Person.id).order_by(Person.id)))
-    return list(session.scalars(select(ClinicianAssignment.person_id)
-                                .where(ClinicianAssignment.clinician_user_id == clinician.id)
-                                .order_by(ClinicianAssignment.person_id)))
+def assigned_person_ids(uow: UnitOfWork, clinician: Account) -> list[int]:
+    return clinical_access.people_followed_by(uow, clinician)
 
 
-def require_access(session: Session, account: Account, person_id: int) -> None:
+def require_access(uow: UnitOfWork, account: Account, person_id: int) -> None:
     """A person reads only their own data; anyone else only as an approved clinician following
     the person (the one clinician rule, services/access.py).
 
@@ -457,43 +419,39 @@ def require_access(session: Session, account: Account, person_id: int) -> None:
         if account.person_id == person_id:
             return
         raise NotAllowed(rule.NO_ACCESS)
-    require_clinician(session, account, person_id)
+    require_clinician(uow, account, person_id)
 
 
-def clinicians_of(session: Session, person_id: int) -> list[Account]:
-    rows = session.scalars(select(User).join(ClinicianAssignment, ClinicianAssignment.clinician_user_id == User.id)
-                           .where(ClinicianAssignment.person_id == person_id))
-    return [_account(u) for u in rows]
+def clinicians_of(uow: UnitOfWork, person_id: int) -> list[Account]:
+    users = (uow.users.get(uid) for uid in uow.assignments.clinician_ids_for(person_id))
+    return [_account(u) for u in users if u is not None]
 
 
-def display_names(session: Session, person_ids: list[int]) -> dict[int, str]:
-    if not person_ids:
-        return {}
-    return dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids))).all())
+def display_names(uow: UnitOfWork, person_ids: list[int]) -> dict[int, str]:
+    return uow.people.display_names(person_ids)
 
 
 # -- audit log -------------------------------------------------------------------------
 
-def audit(session: Session, *, actor_user_id: int | None, person_id: int | None, action: str,
+def audit(uow: UnitOfWork, *, actor_user_id: int | None, person_id: int | None, action: str,
           detail: dict[str, Any] | None = None, now: dt.datetime) -> None:
-    session.add(AuditEntry(actor_user_id=actor_user_id, person_id=person_id, action=action, detail=detail or {}, at=now))
+    uow.audit.add(AuditEntry(actor_user_id=actor_user_id, person_id=person_id, action=action, detail=detail or {}, at=now))
 
 
-def audit_entries(session: Session, account: Account, person_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+def audit_entries(uow: UnitOfWork, account: Account, person_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """The audit log a clinician may read: entries about their assigned people (all for an admin)."""
-    q = select(AuditEntry, User.email).outerjoin(User, User.id == AuditEntry.actor_user_id)
     if account.role != "person":
-        require_clinician(session, account)  # a pending or refused clinician reads nothing
+        require_clinician(uow, account)  # a pending or refused clinician reads nothing
     if person_id is not None:
-        require_access(session, account, person_id)
-        q = q.where(AuditEntry.person_id == person_id)
+        require_access(uow, account, person_id)
+        entries = uow.audit.with_actor_emails(about=[person_id], limit=limit)
     elif account.role == "clinician":
-        ids = assigned_person_ids(session, account)
-        q = q.where((AuditEntry.person_id.in_(ids)) | (AuditEntry.actor_user_id == account.id))
+        entries = uow.audit.with_actor_emails(about=assigned_person_ids(uow, account), or_by=account.id, limit=limit)
     elif account.role != "admin":
-        q = q.where(AuditEntry.person_id == account.person_id)
-    q = q.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+        entries = uow.audit.with_actor_emails(about=[account.person_id], limit=limit)
+    else:
+        entries = uow.audit.with_actor_emails(limit=limit)
     return [
         {"at": e.at.isoformat(), "actor": email or "system", "person_id": e.person_id, "action": e.action, "detail": e.detail}
-        for e, email in session.execute(q).all()
+        for e, email in entries
     ]

@@ -2,41 +2,43 @@
 
 Public API:
     SqlAlchemyUnitOfWork(database_url)  one transaction with every repository
-    FakeUnitOfWork()                    the same, in memory, for tests
     upgrade(database_url)               run the migrations (`backcoach db upgrade`)
-    ensure_schema(database_url)         run them once per process if behind
-    StorageError, DatabaseUnavailable, Conflict
+    upgrade_if_behind(database_url)     the same, only if needed (start-up of the web app and the CLI)
+    StorageError, DatabaseUnavailable, Conflict, SchemaMissing
+
+(The in-memory unit of work for fast service tests lives in tests/fakes.py.)
 
 A new migration (after changing storage/models.py), from the repository root:
 
-    .venv/bin/python -c "from alembic import command; from backcoach.storage.database import alembic_config; \
-        command.revision(alembic_config('sqlite:////tmp/rev.db'), message='what changed', autogenerate=True, rev_id='0003')"
+    export DATABASE_URL=sqlite:////tmp/rev.db
+    .venv/bin/backcoach db upgrade      # autogenerate compares against the current schema
+    .venv/bin/alembic -c src/backcoach/storage/migrations/alembic.ini revision --autogenerate --rev-id NAME -m "what changed"
 
-(run `backcoach db upgrade` with DATABASE_URL=sqlite:////tmp/rev.db first so autogenerate compares
-against the current schema), then read and tidy the generated file in migrations/versions/.
+then read and tidy the generated file in migrations/versions/ (`alembic ... check` says whether
+the models and the migrations agree; tests/integration/storage checks it on SQLite and PostgreSQL).
 """
 
 from backcoach.storage.database import (
     Conflict,
     DatabaseUnavailable,
+    SchemaMissing,
     StorageError,
     dispose_engines,
-    ensure_schema,
     get_engine,
     upgrade,
+    upgrade_if_behind,
 )
-from backcoach.storage.memory import FakeUnitOfWork
 from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork
 
 __all__ = [
     "Conflict",
     "DatabaseUnavailable",
-    "FakeUnitOfWork",
     "SqlAlchemyUnitOfWork",
+    "SchemaMissing",
     "StorageError",
     "UnitOfWork",
     "dispose_engines",
-    "ensure_schema",
     "get_engine",
     "upgrade",
+    "upgrade_if_behind",
 ]

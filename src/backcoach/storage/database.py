@@ -3,8 +3,9 @@
 SQLite (the default, one file) gets WAL, a busy timeout and foreign keys so that a
 web server can sustain hundreds of writes per second from many threads; PostgreSQL
 is reached through psycopg 3. The schema is managed by the Alembic migrations in
-`storage/migrations/`; `upgrade()` runs them and `ensure_schema()` does so once per
-process on first use.
+`storage/migrations/`: `upgrade()` runs them (`backcoach db upgrade`), and the start-up of the
+web app and of the command line calls `upgrade_if_behind()` once. A unit of work never
+migrates; on a database that is not set up it says to run `backcoach db upgrade`.
 """
 
 from __future__ import annotations
@@ -73,6 +74,15 @@ class ChangedMeanwhile(Conflict):
 
 
 CHANGED_MESSAGE = "your record changed while this was being saved (nothing was saved) — please try again"
+
+
+class SchemaMissing(StorageError):
+    """The database has not been set up (or is behind this version of backcoach)."""
+
+
+def schema_missing(database_url: str) -> SchemaMissing:
+    return SchemaMissing(f"the database at {safe_url(database_url)} is not set up for this version of backcoach "
+                         "— run `backcoach db upgrade` (nothing was saved)")
 
 
 CONFLICT_MESSAGE = "this was already saved, or clashes with something saved (nothing changed)"
@@ -187,15 +197,14 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
-        _schema_ready.clear()
 
 
 def alembic_config(database_url: str, engine: Engine | None = None) -> Any:
-    """An Alembic Config built in code: no alembic.ini is needed at run time."""
+    """Alembic's configuration: the packaged migrations/alembic.ini (the same file a developer's
+    `alembic -c ...` reads), for `database_url` (and its engine, when given)."""
     from alembic.config import Config
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg = Config(str(MIGRATIONS_DIR / "alembic.ini"))
     cfg.attributes["database_url"] = normalise_url(database_url)
     if engine is not None:
         cfg.attributes["engine"] = engine
@@ -236,23 +245,17 @@ def upgrade(database_url: str, revision: str = "head") -> str | None:
         ) from exc
 
 
-_schema_ready: set[str] = set()
-
-
-def ensure_schema(database_url: str) -> None:
-    """Run the migrations if the database is behind (once per process per URL)."""
-    key = normalise_url(database_url)
-    if key in _schema_ready:
-        return
-    engine = get_engine(key)
+def upgrade_if_behind(database_url: str) -> None:
+    """Run the migrations if the database is behind: what the web app and the command line do
+    once when they start (not a unit of work, which never migrates)."""
+    engine = get_engine(database_url)
     try:
         if current_revision(engine) != head_revision():
-            upgrade(key)
+            upgrade(database_url)
     except (OperationalError, DBAPIError) as exc:
         if _is_connection_error(exc):
             raise unreachable(database_url, exc) from exc
         raise
-    _schema_ready.add(key)
 
 
 def table_names(database_url: str) -> list[str]:
@@ -292,3 +295,15 @@ def _is_connection_error(exc: BaseException) -> bool:
 
 
 is_connection_error = _is_connection_error
+
+# PostgreSQL: undefined_table
+_MISSING_TABLE_SQLSTATES = ("42P01",)
+
+
+def is_missing_table(exc: BaseException) -> bool:
+    """Did a statement name a table the database does not have (a database never set up)?"""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in _MISSING_TABLE_SQLSTATES:
+        return True
+    return "no such table" in str(exc.orig or exc).lower()

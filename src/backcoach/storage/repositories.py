@@ -1,7 +1,7 @@
 """Repositories: the small interface the services use to reach stored records.
 
 Each abstract repository below has two implementations: `Sql*` here (SQLAlchemy,
-used by the CLI and the web app) and the in-memory ones in `storage.memory` (used
+used by the CLI and the web app) and the in-memory ones in tests/fakes.py (used
 by the fast service tests). Records are the mapped classes in `storage.models`.
 
 Reads that only look (time series, decisions, the gate's screenings and clearance, a session found
@@ -20,7 +20,7 @@ import abc
 import datetime as dt
 from typing import Any, Generic, Optional, Sequence, TypeVar
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,10 @@ class PeopleRepository(Repository[m.Person]):
     def find(self, person_id: int) -> Optional[m.Person]:
         """The person as a read-only record (what most use cases need); `get` one to change it."""
         return self.get(person_id)
+
+    def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
+        """id -> display name of those of `person_ids` that exist."""
+        return {pid: p.display_name for pid in person_ids if (p := self.find(pid)) is not None}
 
 
 class ScreeningRepository(Repository[m.Screening]):
@@ -193,6 +197,24 @@ class UserRepository(Repository[m.User]):
     def list(self, role: Optional[str] = None) -> list[m.User]:
         """By id, optionally only one role."""
 
+    def account(self, user_id: int) -> Optional[Any]:
+        """The active account with this id as a read-only row of the columns a request needs
+        (id, email, role, person_id, display_name, approval), or None."""
+        user = self.get(user_id)
+        return user if user is not None and user.active else None
+
+    def names_by_email(self, emails: Sequence[str]) -> dict[str, str]:
+        """e-mail -> the name the account goes by (its e-mail when it has none), for those that exist."""
+        return {e: (u.display_name or e) for e in emails if (u := self.get_by_email(e)) is not None}
+
+    def person_account_emails(self) -> list[str]:
+        """The e-mail addresses of every person's account (not clinicians', not administrators')."""
+        return [u.email for u in self.list() if u.person_id is not None]
+
+    def due_for_deletion(self, cutoff: dt.datetime) -> list[int]:
+        """The ids of the accounts whose deletion was asked for at or before `cutoff`."""
+        return [u.id for u in self.list() if u.deletion_requested_at is not None and u.deletion_requested_at <= cutoff]
+
 
 class AssignmentRepository(Repository[m.ClinicianAssignment]):
     model = m.ClinicianAssignment
@@ -230,6 +252,80 @@ class AuditRepository(Repository[m.AuditEntry]):
         self, person_id: Optional[int] = None, actor_user_id: Optional[int] = None, limit: Optional[int] = 100
     ) -> list[m.AuditEntry]:
         """Newest first."""
+
+    @abc.abstractmethod
+    def with_actor_emails(self, about: Optional[Sequence[Optional[int]]] = None, or_by: Optional[int] = None,
+                          limit: Optional[int] = 200) -> list[tuple[m.AuditEntry, Optional[str]]]:
+        """(entry, the actor's e-mail) newest first: every entry, or those about the people in
+        `about` (and, with `or_by`, those made by that account)."""
+
+
+class LoginAttemptRepository(Repository[m.LoginAttempt]):
+    """Failed log-ins (web): counted per key (account, address, both) within a window."""
+
+    model = m.LoginAttempt
+
+    @abc.abstractmethod
+    def failures(self, keys: Sequence[str], since: dt.datetime) -> dict[str, tuple[int, dt.datetime]]:
+        """For each of `keys` with failures at or after `since`: (how many, the newest one's time)."""
+
+    @abc.abstractmethod
+    def forget(self, key: str) -> None:
+        """Drop the failures counted under `key` (a log-in that worked)."""
+
+    @abc.abstractmethod
+    def purge_before(self, cutoff: dt.datetime) -> None:
+        """Drop failures older than `cutoff` (they no longer count)."""
+
+
+class WebSessionRepository(Repository[m.WebSession]):
+    """Live log-ins (web cookies and API tokens), by the SHA-256 of the id they carry."""
+
+    model = m.WebSession
+
+    @abc.abstractmethod
+    def account_of(self, user_id: int, key: str) -> Optional[Any]:
+        """The active account (the columns of `UserRepository.account`) of a live log-in, in one
+        statement; None when the log-in ended or the account is gone or deactivated."""
+
+    @abc.abstractmethod
+    def end(self, key: str) -> None: ...
+
+    @abc.abstractmethod
+    def end_all(self, user_id: int) -> int:
+        """End every log-in of the account; returns how many there were."""
+
+    @abc.abstractmethod
+    def purge_expired(self, now: dt.datetime) -> None: ...
+
+
+class IdempotencyRepository(Repository[m.IdempotencyRecord]):
+    """The answers of writes made once per (account, key) (web/idempotency.py)."""
+
+    model = m.IdempotencyRecord
+
+    @abc.abstractmethod
+    def find(self, account_id: int, key: str) -> Optional[m.IdempotencyRecord]:
+        """The stored answer (read-only) of this account's key, if any."""
+
+    @abc.abstractmethod
+    def purge_before(self, cutoff: dt.datetime) -> int:
+        """Drop records made before `cutoff`; returns how many."""
+
+
+class PersonalDataRepository(abc.ABC):
+    """Everything stored about one account and its person, across every table (found through
+    the foreign keys to `users` and `people`, so a table added later is covered too)."""
+
+    @abc.abstractmethod
+    def rows_about(self, user_id: int, person_id: Optional[int], skip: Sequence[str] = ()) -> dict[str, list[dict[str, Any]]]:
+        """Table name -> the rows (as plain dicts) that are the account's or the person's, or refer to them."""
+
+    @abc.abstractmethod
+    def erase(self, user_id: int, person_id: Optional[int]) -> list[str]:
+        """Delete the account, its person and every row that refers to them (a nullable SET NULL
+        reference is cleared instead), and strip them from the audit log; returns the files the
+        deleted rows kept on disk (for the caller to remove after the commit)."""
 
 
 # --------------------------------------------------------------------------- SQLAlchemy
@@ -301,6 +397,12 @@ def _newest(model: Any, time_col: str = "at") -> Sequence[Any]:
 class SqlPeopleRepository(_Sql, PeopleRepository):
     def list(self) -> list[m.Person]:
         return self._all(select(m.Person).order_by(m.Person.id))
+
+    def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
+        if not person_ids:
+            return {}
+        return dict(self.session.execute(
+            select(m.Person.id, m.Person.display_name).where(m.Person.id.in_(list(person_ids)))).all())
 
     def find(self, person_id: int) -> Optional[m.Person]:
         stmt = _cached("people.find", lambda: select(m.Person.__table__).where(m.Person.id == bindparam("person_id")))
@@ -488,6 +590,28 @@ class SqlUserRepository(_Sql, UserRepository):
             stmt = stmt.where(m.User.role == role)
         return self._all(stmt.order_by(m.User.id))
 
+    def account(self, user_id: int) -> Optional[Any]:
+        return self.session.execute(ACTIVE_ACCOUNT, {"user_id": user_id}).first()
+
+    def names_by_email(self, emails: Sequence[str]) -> dict[str, str]:
+        if not emails:
+            return {}
+        return {email: (name or email) for email, name in self.session.execute(
+            select(m.User.email, m.User.display_name).where(m.User.email.in_(list(emails)))).all()}
+
+    def person_account_emails(self) -> list[str]:
+        return list(self.session.scalars(select(m.User.email).where(m.User.person_id.is_not(None))))
+
+    def due_for_deletion(self, cutoff: dt.datetime) -> list[int]:
+        return list(self.session.scalars(select(m.User.id).where(
+            m.User.deletion_requested_at.is_not(None), m.User.deletion_requested_at <= cutoff)))
+
+
+# Every authenticated request reads this (joined with its log-in: SqlWebSessionRepository):
+# the few columns a request needs, not the whole record.
+ACTIVE_ACCOUNT = (select(m.User.id, m.User.email, m.User.role, m.User.person_id, m.User.display_name, m.User.approval)
+                  .where(m.User.id == bindparam("user_id"), m.User.active.is_(True)))
+
 
 class SqlAssignmentRepository(_Sql, AssignmentRepository):
     def exists(self, clinician_user_id: int, person_id: int) -> bool:
@@ -546,3 +670,132 @@ class SqlAuditRepository(_Sql, AuditRepository):
         if actor_user_id is not None:
             stmt = stmt.where(m.AuditEntry.actor_user_id == actor_user_id)
         return self._all(stmt.order_by(*_newest(m.AuditEntry)), limit)
+
+    def with_actor_emails(self, about: Optional[Sequence[Optional[int]]] = None, or_by: Optional[int] = None,
+                          limit: Optional[int] = 200) -> list[tuple[m.AuditEntry, Optional[str]]]:
+        a = m.AuditEntry
+        stmt = select(a, m.User.email).outerjoin(m.User, m.User.id == a.actor_user_id)
+        if about is not None:
+            wanted = a.person_id.in_(list(about))
+            stmt = stmt.where(wanted | (a.actor_user_id == or_by) if or_by is not None else wanted)
+        stmt = stmt.order_by(*_newest(a))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [(entry, email) for entry, email in self.session.execute(stmt).all()]
+
+
+class SqlLoginAttemptRepository(_Sql, LoginAttemptRepository):
+    def failures(self, keys: Sequence[str], since: dt.datetime) -> dict[str, tuple[int, dt.datetime]]:
+        a = m.LoginAttempt
+        rows = self.session.execute(
+            select(a.key, func.count(a.id), func.max(a.at))
+            .where(a.key.in_(list(keys)), a.at >= since).group_by(a.key)).all()
+        out = {}
+        for key, count, last in rows:
+            if isinstance(last, str):  # SQLite's max() of a text column
+                last = dt.datetime.fromisoformat(last)
+            if last.tzinfo is None:
+                last = last.replace(tzinfo=dt.timezone.utc)
+            out[key] = (count, last)
+        return out
+
+    def forget(self, key: str) -> None:
+        self.session.execute(delete(m.LoginAttempt).where(m.LoginAttempt.key == key))
+
+    def purge_before(self, cutoff: dt.datetime) -> None:
+        self.session.execute(delete(m.LoginAttempt).where(m.LoginAttempt.at < cutoff))
+
+
+class SqlWebSessionRepository(_Sql, WebSessionRepository):
+    def get(self, record_id: Any) -> Any:
+        return self.session.get(m.WebSession, record_id)
+
+    def account_of(self, user_id: int, key: str) -> Optional[Any]:
+        return self.session.execute(_ACCOUNT_OF_LOGIN, {"user_id": user_id, "session_key": key}).first()
+
+    def end(self, key: str) -> None:
+        self.session.execute(delete(m.WebSession).where(m.WebSession.key == key))
+
+    def end_all(self, user_id: int) -> int:
+        return self.session.execute(delete(m.WebSession).where(m.WebSession.user_id == user_id)).rowcount or 0
+
+    def purge_expired(self, now: dt.datetime) -> None:
+        self.session.execute(delete(m.WebSession).where(m.WebSession.expires_at < now))
+
+
+# the account lookup above with the log-in's row joined in, so any condition added there
+# (active, ...) applies here too
+_ACCOUNT_OF_LOGIN = (ACTIVE_ACCOUNT.join(m.WebSession, m.WebSession.user_id == m.User.id)
+                     .where(m.WebSession.key == bindparam("session_key")))
+
+
+class SqlIdempotencyRepository(_Sql, IdempotencyRepository):
+    def find(self, account_id: int, key: str) -> Optional[m.IdempotencyRecord]:
+        return self.session.execute(_STORED_ANSWER, {"account_id": account_id, "key": key}).first()
+
+    def purge_before(self, cutoff: dt.datetime) -> int:
+        i = m.IdempotencyRecord
+        return self.session.execute(delete(i).where(i.created_at < cutoff)).rowcount or 0
+
+
+_STORED_ANSWER = (select(m.IdempotencyRecord.__table__)
+                  .where(m.IdempotencyRecord.account_id == bindparam("account_id"),
+                         m.IdempotencyRecord.key == bindparam("key")))
+
+
+class SqlPersonalDataRepository(PersonalDataRepository):
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _references(self, table: Any, user_id: int, person_id: Optional[int]) -> list[tuple[Any, int]]:
+        """(column, value) of each foreign key of `table` that points at the account or its person."""
+        out = []
+        for fk in table.foreign_keys:
+            target = fk.column.table.name
+            if target == "people" and person_id is not None:
+                out.append((fk.parent, person_id))
+            elif target == "users":
+                out.append((fk.parent, user_id))
+        return out
+
+    def rows_about(self, user_id: int, person_id: Optional[int], skip: Sequence[str] = ()) -> dict[str, list[dict[str, Any]]]:
+        tables: dict[str, list[dict[str, Any]]] = {}
+        for table in m.Base.metadata.sorted_tables:
+            if table.name in skip:
+                continue
+            conditions = [column == value for column, value in self._references(table, user_id, person_id)]
+            if table.name == "users":
+                conditions.append(table.c.id == user_id)
+            elif table.name == "people" and person_id is not None:
+                conditions.append(table.c.id == person_id)
+            if conditions:
+                rows = [dict(row._mapping) for row in self.session.execute(select(table).where(or_(*conditions)))]
+                if rows:
+                    tables[table.name] = rows
+        return tables
+
+    def erase(self, user_id: int, person_id: Optional[int]) -> list[str]:
+        db = self.session
+        audit = m.AuditEntry.__table__
+        # the audit log keeps what happened and when, but no longer who
+        who = audit.c.actor_user_id == user_id
+        if person_id is not None:
+            who = who | (audit.c.person_id == person_id)
+        db.execute(update(audit).where(who).values(actor_user_id=None, person_id=None, detail={}))
+        files: list[str] = []
+        for table in reversed(m.Base.metadata.sorted_tables):
+            if table.name in ("audit_log", "users", "people"):
+                continue
+            for column, ref in self._references(table, user_id, person_id):
+                fk = next(iter(column.foreign_keys))
+                if fk.ondelete == "SET NULL" and column.nullable:
+                    db.execute(update(table).where(column == ref).values({column.name: None}))
+                else:
+                    if "file_path" in table.c:  # files kept on disk for these rows (a kept exercise video)
+                        files += [p for p in db.scalars(select(table.c.file_path).where(column == ref)) if p]
+                    db.execute(delete(table).where(column == ref))
+        db.execute(delete(m.User.__table__).where(m.User.id == user_id))
+        if person_id is not None:
+            db.execute(delete(m.Person.__table__).where(m.Person.id == person_id))
+        db.flush()
+        return files

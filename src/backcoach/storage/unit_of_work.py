@@ -32,10 +32,11 @@ from backcoach.storage.database import (
     Conflict,
     DatabaseBusy,
     StorageError,
-    ensure_schema,
     get_engine,
     is_busy_error,
     is_connection_error,
+    is_missing_table,
+    schema_missing,
     unreachable,
 )
 
@@ -54,6 +55,10 @@ class UnitOfWork(abc.ABC):
     assignments: r.AssignmentRepository
     invitations: r.InvitationRepository
     audit: r.AuditRepository
+    login_attempts: r.LoginAttemptRepository
+    web_sessions: r.WebSessionRepository
+    idempotency: r.IdempotencyRepository
+    personal_data: r.PersonalDataRepository
 
     def __enter__(self) -> "UnitOfWork":
         return self
@@ -114,21 +119,20 @@ def _insert_for(kind: Any, ids: bool) -> tuple[Any, list[tuple[str, Any]]]:
 class SqlAlchemyUnitOfWork(UnitOfWork):
     """A unit of work over a SQLAlchemy session.
 
-    `database_url` defaults to the settings' DATABASE_URL; the schema is brought up
-    to date on first use in this process (`migrate=False` to skip that).
+    `database_url` defaults to the settings' DATABASE_URL. The schema must be in place
+    (`backcoach db upgrade`, or the start-up of the web app or the command line): a unit of work
+    never migrates; on a database that is not set up it raises SchemaMissing saying so.
     Records stay readable after the block ends (expire_on_commit is off, and they are
     detached before the closing rollback).
     """
 
-    def __init__(self, database_url: Optional[str] = None, *, migrate: bool = True,
+    def __init__(self, database_url: Optional[str] = None, *,
                  session_factory: Optional[Callable[[], Session]] = None):
         if session_factory is None:
             if database_url is None:
                 from backcoach.settings import get_settings
 
                 database_url = get_settings().database_url
-            if migrate:
-                ensure_schema(database_url)
             session_factory = session_factory_for(get_engine(database_url))
         self.database_url = database_url or "(session factory)"
         self._session_factory = session_factory
@@ -149,6 +153,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.assignments = r.SqlAssignmentRepository(s)
         self.invitations = r.SqlInvitationRepository(s)
         self.audit = r.SqlAuditRepository(s)
+        self.login_attempts = r.SqlLoginAttemptRepository(s)
+        self.web_sessions = r.SqlWebSessionRepository(s)
+        self.idempotency = r.SqlIdempotencyRepository(s)
+        self.personal_data = r.SqlPersonalDataRepository(s)
         return self
 
     def __exit__(
@@ -244,7 +252,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             return Conflict(CONFLICT_MESSAGE)
         if is_busy_error(exc):
             return DatabaseBusy(BUSY_MESSAGE)
-        if isinstance(exc, (OperationalError, DBAPIError)):
+        if isinstance(exc, DBAPIError):
+            if is_missing_table(exc):
+                return schema_missing(self.database_url)
             if is_connection_error(exc):
                 return unreachable(self.database_url, exc)
         return None

@@ -237,12 +237,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Any = None, web: WebOptions | None = None) -> FastAPI:
     from backcoach.settings import get_settings
-    from backcoach.storage.database import ensure_schema, get_engine
+    from backcoach.storage.database import get_engine, upgrade_if_behind
 
     settings = settings or get_settings()
     web = web or WebOptions()
     if web.run_migrations:
-        ensure_schema(settings.database_url)
+        upgrade_if_behind(settings.database_url)
     engine = get_engine(settings.database_url, web.db_timeouts())
 
     app = FastAPI(
@@ -322,10 +322,10 @@ def _purge_deleted_accounts(app: FastAPI) -> None:
 
     try:
         with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
-            n = data_rights.purge_deleted(uow.session, app.state.clock(), app.state.settings.deletion_grace_days)
+            n = data_rights.purge_deleted(uow, app.state.clock(), app.state.settings.deletion_grace_days)
             from backcoach.web.idempotency import purge_old
 
-            purge_old(uow.session, app.state.clock())
+            purge_old(uow, app.state.clock())
             uow.commit()
         if n:
             log.info("removed %d account(s) past their deletion grace period", n)
@@ -385,13 +385,13 @@ def _install_openapi_security(app: FastAPI) -> None:
 
 
 def _status_table():
-    from backcoach.services.common import NoProgram, NotPermitted, PersonNotFound
+    from backcoach.domain.errors import NotAllowed
+    from backcoach.services.common import NoProgram, PersonNotFound
     from backcoach.storage.database import Conflict, DatabaseUnavailable
 
     return (
         (accounts.TooManyAttempts, 429),
-        (accounts.NotAllowed, 403),
-        (NotPermitted, 403),
+        (NotAllowed, 403),
         (PersonNotFound, 404),
         (NoProgram, 409),
         (Conflict, 409),

@@ -10,10 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from backcoach.storage.models import Person, User
+from backcoach.storage.unit_of_work import UnitOfWork
 
 # Stored action codes -> what a clinician reads. Unknown codes read as their words.
 ACTION_NAMES: dict[str, str] = {
@@ -72,16 +69,11 @@ def _detail_text(action: str, detail: dict[str, Any]) -> str:
                      if k not in ("before", "after", "code") and not isinstance(v, (dict, list)))
 
 
-def readable(session: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def readable(uow: UnitOfWork, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Entries from `audit_entries` with `who` (name), `whom` (person's name), `what` and `details`."""
     emails = sorted({e["actor"] for e in entries if e.get("actor") and e["actor"] != "system"})
-    names: dict[str, str] = {}
-    if emails:
-        names = {email: (name or email) for email, name in
-                 session.execute(select(User.email, User.display_name).where(User.email.in_(emails))).all()}
-    person_ids = sorted({e["person_id"] for e in entries if e.get("person_id")})
-    people = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids))).all()) \
-        if person_ids else {}
+    names = uow.users.names_by_email(emails)
+    people = uow.people.display_names(sorted({e["person_id"] for e in entries if e.get("person_id")}))
     out = []
     for e in entries:
         detail = e.get("detail") or {}

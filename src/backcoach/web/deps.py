@@ -16,7 +16,6 @@ import anyio
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
-from sqlalchemy.orm import Session as DbSession
 
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
@@ -143,10 +142,6 @@ class Ctx:
     # while a keyed write runs (web/idempotency.py): the one transaction its service calls share
     held: Any = None
 
-    @property
-    def db(self) -> DbSession:
-        return self.uow.session
-
     def commit(self) -> None:
         self.uow.commit()
 
@@ -220,11 +215,11 @@ class Ctx:
         logging out can end it; a previous log-in in this browser ends.
         """
         if self.session.user_id is not None:
-            sessions.end(self.db, self.session.sid)
+            sessions.end(self.uow, self.session.sid)
         self._after_login(account)
         sid = sessions.new_id()
-        sessions.purge_expired(self.db)
-        sessions.start(self.db, account.id, sid, sessions.COOKIE, self.signer.session_max_age)
+        sessions.purge_expired(self.uow)
+        sessions.start(self.uow, account.id, sid, sessions.COOKIE, self.signer.session_max_age)
         self.commit()
         self.request.state.session = Session(sid=sid, user_id=account.id, role=account.role)
         self.request.state.session_dirty = True
@@ -237,11 +232,11 @@ class Ctx:
         fails); logging in within it cancels the deletion (services/data_rights.py)."""
         from backcoach.services import data_rights
 
-        data_rights.purge_deleted(self.db, self.now, self.settings.deletion_grace_days)
-        if data_rights.pending_deletion(self.db, account.id) is not None:
-            data_rights.cancel_deletion(self.db, account.id, self.now)
+        data_rights.purge_deleted(self.uow, self.now, self.settings.deletion_grace_days)
+        if data_rights.pending_deletion(self.uow, account.id) is not None:
+            data_rights.cancel_deletion(self.uow, account.id, self.now)
             self.extra["deletion_cancelled"] = True
-        elif accounts.get_account(self.db, account.id) is None:
+        elif accounts.get_account(self.uow, account.id) is None:
             self.commit()
             raise accounts.AccountError(accounts.WRONG_LOGIN)
 
@@ -249,14 +244,14 @@ class Ctx:
         """A new API bearer token with its own server-side record (committed here)."""
         self._after_login(account)
         sid = sessions.new_id()
-        sessions.start(self.db, account.id, sid, sessions.TOKEN, self.signer.token_max_age)
+        sessions.start(self.uow, account.id, sid, sessions.TOKEN, self.signer.token_max_age)
         self.commit()
         return self.signer.api_token(account.id, account.role, sid)
 
     def logout(self) -> None:
         """End this log-in: the cookie's or the bearer token's record is deleted, so a copy
         of the old cookie or token no longer works."""
-        sessions.end(self.db, self.sid)
+        sessions.end(self.uow, self.sid)
         self.commit()
         if not self.via_token:
             self.request.state.session = Session.anonymous()
@@ -268,7 +263,7 @@ class Ctx:
     def logout_everywhere(self) -> int:
         """End every cookie and token of this account (another device, a lost phone...)."""
         assert self.account is not None
-        ended = sessions.end_all(self.db, self.account.id)
+        ended = sessions.end_all(self.uow, self.account.id)
         self.commit()
         self.sid = None
         self.logout()
@@ -346,7 +341,6 @@ def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
     A cookie or token counts only while its server-side record lives (web/sessions.py): the
     account and the record are read in one statement.
     """
-    db = uow.session
     session: Session = request.state.session
     account = None
     via_token = False
@@ -357,20 +351,20 @@ def _ctx(request: Request, uow: SqlAlchemyUnitOfWork) -> Ctx:
         if uid is None:
             raise HTTPException(401, "Your access token has expired; request a new one." if problem == "expired"
                                 else "The access token is not valid.", headers={"WWW-Authenticate": "Bearer"})
-        account = sessions.account_for(db, uid, sid)
+        account = sessions.account_for(uow, uid, sid)
         if account is None:
             raise HTTPException(401, "The access token is not valid (it may have been logged out); request a new one.",
                                 headers={"WWW-Authenticate": "Bearer"})
         via_token = True
     elif session.user_id is not None:
-        account = sessions.account_for(db, session.user_id, session.sid)
+        account = sessions.account_for(uow, session.user_id, session.sid)
         if account is None:  # logged out (here or everywhere) or deleted: the cookie is dead
             request.state.session = session = Session.anonymous()
             request.state.session_dirty = True
             request.state.session_problem = request.state.session_problem or "expired"
         else:
             sid = session.sid
-    db.rollback()  # release the connection until the route needs it again
+    uow.rollback()  # release the connection until the route needs it again
     request.state.account = account  # for the error pages
     return Ctx(request=request, uow=uow, session=session, account=account, via_token=via_token, sid=sid)
 
@@ -434,7 +428,7 @@ def clinician_required(ctx: Ctx, person_id: int | None = None) -> accounts.Accou
     """Every clinician page and API call asks this (the one rule, services/access.py): an
     approved clinician or an administrator, following `person_id` when given, never on
     their own record. A pending or refused clinician gets ClinicianNotApproved (403)."""
-    return accounts.require_clinician(ctx.db, ctx.account, person_id)
+    return accounts.require_clinician(ctx.uow, ctx.account, person_id)
 
 
 def redirect(url: str) -> RedirectResponse:

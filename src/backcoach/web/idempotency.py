@@ -21,14 +21,13 @@ import secrets
 from typing import Any, Callable, Optional, TypeVar
 
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from backcoach.domain.errors import BackcoachError
 from backcoach.storage.database import CHANGED_MESSAGE, ChangedMeanwhile, Conflict
-from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
-from backcoach.web.models import IdempotencyRecord
+from backcoach.storage.models import IdempotencyRecord
+from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork
 
 T = TypeVar("T")
 
@@ -136,11 +135,6 @@ class HeldUnitOfWork(SqlAlchemyUnitOfWork):
 
 # -- stored answers -------------------------------------------------------------------------
 
-_LOOKUP = (select(IdempotencyRecord.status, IdempotencyRecord.media_type, IdempotencyRecord.location,
-                  IdempotencyRecord.body, IdempotencyRecord.fingerprint)
-           .where(IdempotencyRecord.account_id == bindparam("account_id"), IdempotencyRecord.key == bindparam("key")))
-
-
 def _replay(row: Any, fingerprint: Optional[str]) -> Response:
     if fingerprint is not None and row.fingerprint is not None and row.fingerprint != fingerprint:
         raise KeyReused(KEY_REUSED)
@@ -177,8 +171,7 @@ def run_once(ctx: Any, key: str, write: Callable[[], T], respond: Callable[[T], 
             lock.acquire()
         try:
             held.start()
-            assert held.session is not None
-            row = held.session.execute(_LOOKUP, {"account_id": account_id, "key": key}).first()
+            row = held.idempotency.find(account_id, key)
             if row is not None:
                 return _replay(row, fingerprint)
             ctx.held = held
@@ -187,7 +180,7 @@ def run_once(ctx: Any, key: str, write: Callable[[], T], respond: Callable[[T], 
             finally:
                 ctx.held = None
             response = respond(result)
-            held.session.add(_record(account_id, key, fingerprint, response, ctx.now))
+            held.idempotency.add(_record(account_id, key, fingerprint, response, ctx.now))
             held.finish()
             return response
         except (ChangedMeanwhile, Conflict):
@@ -213,7 +206,6 @@ def fingerprint_of(request: Any) -> Optional[str]:
     return h.hexdigest()
 
 
-def purge_old(db: Any, now: dt.datetime) -> int:
+def purge_old(uow: UnitOfWork, now: dt.datetime) -> int:
     """Drop records older than KEEP_DAYS (a retry comes within minutes, not weeks)."""
-    cutoff = now - dt.timedelta(days=KEEP_DAYS)
-    return db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)).rowcount or 0
+    return uow.idempotency.purge_before(now - dt.timedelta(days=KEEP_DAYS))

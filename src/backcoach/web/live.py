@@ -125,12 +125,11 @@ def _person_of(websocket: WebSocket) -> int | None:
 def _account_active(websocket: WebSocket, user_id: int) -> bool:
     from backcoach.services import web_accounts as accounts
 
-    db = websocket.app.state.sessionmaker()
-    try:
-        account = accounts.get_account(db, user_id)
+    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+
+    with SqlAlchemyUnitOfWork(session_factory=websocket.app.state.sessionmaker) as uow:
+        account = accounts.get_account(uow, user_id)
         return account is not None and account.person_id is not None
-    finally:
-        db.close()
 
 
 def _int_param(websocket: WebSocket, name: str, default: float, hi: float) -> float:

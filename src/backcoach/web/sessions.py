@@ -17,12 +17,9 @@ import hashlib
 import secrets
 from typing import Optional
 
-from sqlalchemy import bindparam, delete
-from sqlalchemy.orm import Session as DbSession
-
 from backcoach.services import web_accounts as accounts
-from backcoach.storage.models import User
-from backcoach.web.models import WebSession
+from backcoach.storage.models import WebSession
+from backcoach.storage.unit_of_work import UnitOfWork
 
 COOKIE = "cookie"
 TOKEN = "token"
@@ -43,45 +40,32 @@ def wall_clock() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def start(db: DbSession, user_id: int, sid: str, kind: str, max_age_s: int) -> None:
+def start(uow: UnitOfWork, user_id: int, sid: str, kind: str, max_age_s: int) -> None:
     """Record a new log-in (the caller commits)."""
     now = wall_clock()
-    db.add(WebSession(key=key_of(sid), user_id=user_id, kind=kind, created_at=now,
-                      expires_at=now + dt.timedelta(seconds=max_age_s)))
+    uow.web_sessions.add(WebSession(key=key_of(sid), user_id=user_id, kind=kind, created_at=now,
+                                    expires_at=now + dt.timedelta(seconds=max_age_s)))
 
 
-def end(db: DbSession, sid: Optional[str]) -> None:
+def end(uow: UnitOfWork, sid: Optional[str]) -> None:
     """Forget one log-in (the caller commits)."""
     if sid:
-        db.execute(delete(WebSession).where(WebSession.key == key_of(sid)))
+        uow.web_sessions.end(key_of(sid))
 
 
-def end_all(db: DbSession, user_id: int) -> int:
+def end_all(uow: UnitOfWork, user_id: int) -> int:
     """Forget every log-in of this account, cookies and tokens alike (the caller commits)."""
-    return db.execute(delete(WebSession).where(WebSession.user_id == user_id)).rowcount or 0
+    return uow.web_sessions.end_all(user_id)
 
 
-def purge_expired(db: DbSession) -> None:
+def purge_expired(uow: UnitOfWork) -> None:
     """Drop the rows of sessions whose signature has expired anyway (the caller commits)."""
-    db.execute(delete(WebSession).where(WebSession.expires_at < wall_clock()))
+    uow.web_sessions.purge_expired(wall_clock())
 
 
-_by_session = None
-
-
-def _account_by_session():
-    """The account lookup of web_accounts with the session row joined in (built once, so any
-    condition added there — active, approved, ... — applies here too)."""
-    global _by_session
-    if _by_session is None:
-        _by_session = (accounts._ACCOUNT_BY_ID.join(WebSession, WebSession.user_id == User.id)
-                       .where(WebSession.key == bindparam("session_key")))
-    return _by_session
-
-
-def account_for(db: DbSession, user_id: int, sid: Optional[str]) -> Optional[accounts.Account]:
+def account_for(uow: UnitOfWork, user_id: int, sid: Optional[str]) -> Optional[accounts.Account]:
     """The account of a live session, or None (logged out, logged out everywhere, deleted)."""
     if not sid:
         return None
-    row = db.execute(_account_by_session(), {"user_id": user_id, "session_key": key_of(sid)}).first()
+    row = uow.web_sessions.account_of(user_id, key_of(sid))
     return None if row is None else accounts._account(row)

@@ -51,15 +51,16 @@ def clinician_account(database_url: str, email: str = "rivera@clinic.example", n
     import datetime as dt
 
     from backcoach.services import web_accounts
-    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
+    from backcoach.storage import SqlAlchemyUnitOfWork, upgrade_if_behind
     from backcoach.web.security import make_hasher
 
     now = dt.datetime.now(dt.timezone.utc)
+    upgrade_if_behind(database_url)  # as the command line does when it starts
     with SqlAlchemyUnitOfWork(database_url) as uow:
-        web_accounts.sign_up(uow.session, email=email, password=CLINICIAN_PASSWORD, display_name=name,
+        web_accounts.sign_up(uow, email=email, password=CLINICIAN_PASSWORD, display_name=name,
                              role="clinician", profession="Doctor", registration_number="GMC 7654321",
                              hash_password=make_hasher(fast=True).hash, now=now)
         if approval in ("approved", "refused"):
-            web_accounts.decide_clinician(uow.session, None, approve=approval == "approved", email=email, now=now)
+            web_accounts.decide_clinician(uow, None, approve=approval == "approved", email=email, now=now)
         uow.commit()
     return email

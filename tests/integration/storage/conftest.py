@@ -14,7 +14,9 @@ import pytest
 
 from postgres_support import fresh_postgres_database
 
-from backcoach.storage import FakeUnitOfWork, SqlAlchemyUnitOfWork, dispose_engines
+from fakes import FakeUnitOfWork
+
+from backcoach.storage import SqlAlchemyUnitOfWork, dispose_engines, upgrade
 from backcoach.storage.models import Base
 
 
@@ -44,6 +46,7 @@ def database_url(backend: str, tmp_path: Any, request: pytest.FixtureRequest) ->
         yield None
     elif backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'backcoach.sqlite3'}"
+        upgrade(url)
         yield url
         dispose_engines()
     else:

@@ -12,13 +12,14 @@ import pytest
 
 from backcoach import services
 from backcoach.services import sessions as sessions_svc
-from backcoach.storage import SqlAlchemyUnitOfWork
+from backcoach.storage import SqlAlchemyUnitOfWork, upgrade
 
 from test_storage_services import hours, onboard, session
 
 
 @pytest.fixture
 def make_uow(sql_url: str) -> Callable[[], Any]:
+    upgrade(sql_url)
     return lambda: SqlAlchemyUnitOfWork(sql_url)
 
 

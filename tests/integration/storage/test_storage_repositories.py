@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 from sqlalchemy import inspect, text
 
-from backcoach.storage import Conflict, DatabaseUnavailable, SqlAlchemyUnitOfWork, get_engine, upgrade
+from backcoach.storage import Conflict, DatabaseUnavailable, SqlAlchemyUnitOfWork, get_engine, upgrade, upgrade_if_behind
 from backcoach.storage import models as m
 from backcoach.storage.database import current_revision, head_revision
 
@@ -82,17 +82,42 @@ def test_screens_stored_before_version_2_keep_rule_version_1_and_are_shown_as_de
         assert rows[0].rule_version == 1
 
 
-def test_the_models_match_the_migrations(sql_url: str) -> None:
+def test_autogenerate_on_a_fresh_database_proposes_nothing(tmp_path: Any, request: pytest.FixtureRequest,
+                                                            backend_name: str) -> None:
+    """Every table (the web app's too) is in the models the migrations env sees, and the
+    migrations build exactly those models: autogenerate after `upgrade head` finds no difference."""
+    from alembic import command
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
+    from backcoach.storage.database import alembic_config
     from backcoach.storage.models import Base
 
-    upgrade(sql_url)
-    with get_engine(sql_url).connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
-    ours = [d for d in diff if not any("web_" in str(part) for part in (d if isinstance(d, tuple) else [d]))]
-    assert ours == []
+    if backend_name == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")  # a fresh database, made by `upgrade head`
+    upgrade(url)
+    assert {"web_sessions", "web_login_attempts", "web_idempotency"} <= set(Base.metadata.tables)
+    with get_engine(url).connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
+    command.check(alembic_config(url))  # the same through the packaged alembic.ini and env.py (raises on a difference)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_name(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def test_the_packaged_alembic_ini_is_where_the_package_data_ships_it() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from backcoach.storage.database import MIGRATIONS_DIR
+
+    assert (MIGRATIONS_DIR / "alembic.ini").is_file()
+    pyproject = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())
+    assert "storage/migrations/*.ini" in pyproject["tool"]["setuptools"]["package-data"]["backcoach"]
 
 
 def test_records_round_trip_with_utc_times_and_json(make_uow: Callable[[], Any]) -> None:
@@ -281,6 +306,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Any) -> None:
 
 def test_sqlite_concurrent_writers_all_land(tmp_path: Any) -> None:
     url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"
+    upgrade(url)
     make = lambda: SqlAlchemyUnitOfWork(url)  # noqa: E731
     pid = add_person(make)
     errors: list[BaseException] = []
@@ -372,8 +398,19 @@ def test_a_database_from_a_newer_version_is_explained(tmp_path: Any) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     dispose_engines()
     with pytest.raises(StorageError, match="newer version of backcoach"):
+        upgrade_if_behind(url)  # what the web app and the command line run when they start
+
+
+def test_a_database_never_set_up_says_to_run_db_upgrade(tmp_path: Any) -> None:
+    """A unit of work never migrates: on an empty database it says what to do, and writes nothing."""
+    from backcoach.storage import SchemaMissing
+
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    with pytest.raises(SchemaMissing, match="run `backcoach db upgrade`"):
         with SqlAlchemyUnitOfWork(url) as uow:
-            uow.people.list()
+            uow.people.add(m.Person(display_name="Ana", created_at=at()))
+            uow.commit()
+    assert inspect(get_engine(url)).get_table_names() == []
 
 
 def test_add_all_inserts_runs_of_each_kind_with_ids_unless_told_none_are_needed(make_uow: Callable[[], Any]) -> None:

@@ -7,8 +7,10 @@ import threading
 import uuid
 from typing import Any, Callable
 
+import pytest
+
 from backcoach import services
-from backcoach.storage import SqlAlchemyUnitOfWork
+from backcoach.storage import SqlAlchemyUnitOfWork, upgrade
 
 from answers import CLEAR
 
@@ -52,6 +54,8 @@ def test_onboarding_log_and_status_round_trip(make_uow: Callable[[], Any]) -> No
 
 def test_the_same_submission_from_two_threads_is_stored_once(sql_url: str) -> None:
     """Real databases only: the unique idempotency key decides, whichever thread commits first."""
+    upgrade(sql_url)
+
     def make_uow() -> Any:
         return SqlAlchemyUnitOfWork(sql_url)
 
@@ -77,3 +81,46 @@ def test_the_same_submission_from_two_threads_is_stored_once(sql_url: str) -> No
     assert len({r.session_id for r in results}) == 1
     assert sum(1 for r in results if not r.duplicate) == 1
     assert services.get_status(make_uow(), pid, hours(3)).sessions_logged == 1
+
+
+def test_assess_and_start_stores_both_in_one_transaction(make_uow: Callable[[], Any]) -> None:
+    pid = services.create_person(make_uow(), "Ana", T0)
+    services.record_screening(make_uow(), pid, CLEAR, T0)
+    both = services.assess_and_start(make_uow(), pid, ASSESSMENT, hours(1))
+    with make_uow() as uow:
+        assert [a.id for a in uow.assessments.list_for(pid)] == [both.assessment.assessment_id]
+        active = uow.programs.active_for(pid)
+        assert active.id == both.program.program_id and active.assessment_id == both.assessment.assessment_id
+
+
+def test_when_the_program_cannot_start_the_assessment_is_not_stored(make_uow: Callable[[], Any], backend: str,
+                                                                    monkeypatch: Any) -> None:
+    """A failure while starting the program (here: building it fails) leaves nothing behind:
+    no assessment, no new onset date, no program."""
+    from backcoach.storage import StorageError
+
+    pid = services.create_person(make_uow(), "Ana", T0)
+    services.record_screening(make_uow(), pid, CLEAR, T0)
+
+    def broken_build(*args: Any, **kwargs: Any) -> Any:
+        raise StorageError("the program could not be stored")
+
+    monkeypatch.setattr("backcoach.domain.program.build_program", broken_build)
+    with pytest.raises(StorageError):
+        services.assess_and_start(make_uow(), pid, ASSESSMENT, hours(1))
+    with make_uow() as uow:
+        assert uow.assessments.list_for(pid) == []
+        assert uow.programs.active_for(pid) is None
+        if backend != "memory":  # the fake keeps changes made to stored records (it has no rollback for them)
+            assert uow.people.get(pid).onset_date is None
+
+
+def test_a_closed_gate_stores_neither_the_assessment_nor_a_program(make_uow: Callable[[], Any]) -> None:
+    from backcoach.domain.errors import ProgramLocked
+
+    pid = services.create_person(make_uow(), "Ana", T0)
+    services.record_screening(make_uow(), pid, {**CLEAR, "fever_or_chills": True}, T0)  # urgent: locked
+    with pytest.raises(ProgramLocked):
+        services.assess_and_start(make_uow(), pid, ASSESSMENT, hours(1))
+    with make_uow() as uow:
+        assert uow.assessments.list_for(pid) == [] and uow.programs.active_for(pid) is None

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from postgres_support import fresh_postgres_database
 
 from backcoach.settings import Settings
+from backcoach.storage import SqlAlchemyUnitOfWork
 from backcoach.web import WebOptions, create_app
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -109,7 +110,7 @@ def decide_clinician(app: Any, email: str, approve: bool = True) -> None:
     """What an administrator does (`backcoach clinicians approve EMAIL`), straight on the app's database."""
     from backcoach.services import web_accounts
 
-    with app.state.sessionmaker() as db:
+    with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as db:
         web_accounts.decide_clinician(db, None, approve=approve, email=email,
                                       now=dt.datetime.now(dt.timezone.utc))
         db.commit()
@@ -146,7 +147,7 @@ def admin_user(app: Any) -> User:
     from backcoach.services import web_accounts
 
     email = f"admin-{uuid.uuid4().hex[:8]}@example.org"
-    with app.state.sessionmaker() as db:
+    with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as db:
         web_accounts.sign_up(db, email=email, password=PASSWORD, display_name="Admin", role="admin", administrator=True,
                              hash_password=app.state.hasher.hash, now=dt.datetime.now(dt.timezone.utc))
         db.commit()

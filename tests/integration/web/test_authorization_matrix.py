@@ -195,8 +195,9 @@ class World:
 
 def _link(app: Any, clinician_id: int, person_id: int) -> None:
     from backcoach.services import web_accounts
+    from backcoach.storage import SqlAlchemyUnitOfWork
 
-    with app.state.sessionmaker() as db:
+    with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as db:
         web_accounts.assign(db, clinician_user_id=clinician_id, person_id=person_id, now=dt.datetime.now(dt.timezone.utc))
         db.commit()
 

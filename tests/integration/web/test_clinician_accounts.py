@@ -72,8 +72,9 @@ def test_an_unapproved_clinician_gets_403_everywhere_and_a_page_that_says_why(ap
     pid = patient.account["person_id"]
     # even assigned to the person, an unapproved account sees and does nothing
     from backcoach.services import web_accounts
+    from backcoach.storage import SqlAlchemyUnitOfWork
 
-    with app.state.sessionmaker() as db:
+    with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as db:
         web_accounts.assign(db, clinician_user_id=doc.account["id"], person_id=pid,
                             now=__import__("datetime").datetime.now(__import__("datetime").timezone.utc))
         db.commit()
@@ -162,10 +163,11 @@ def test_a_clinician_approved_before_the_person_signed_up_still_cannot_act_for_t
     assert r.status_code == 400 and "own record" in r.json()["detail"]
     # even linked behind the app's back, the clinician cannot see or clear this person
     from backcoach.services import web_accounts
+    from backcoach.storage import SqlAlchemyUnitOfWork
     import datetime as dt
 
     pid = person.account["person_id"]
-    with app.state.sessionmaker() as db:
+    with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as db:
         web_accounts.assign(db, clinician_user_id=fake.account["id"], person_id=pid, now=dt.datetime.now(dt.timezone.utc))
         db.commit()
     assert person.post("/api/screenings", json={"answers": screening_answers("urgent")}).status_code == 201

@@ -124,7 +124,7 @@ def test_after_the_grace_period_the_account_and_all_its_data_are_gone(app, clock
     from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
 
     with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
-        assert data_rights.purge_deleted(uow.session, clock(), 7) >= 1
+        assert data_rights.purge_deleted(uow, clock(), 7) >= 1
         uow.commit()
 
     assert _count(app, "SELECT count(*) FROM users WHERE id = :u", u=user_id) == 0

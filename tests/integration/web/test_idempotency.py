@@ -164,6 +164,6 @@ def test_old_idempotency_records_are_dropped_after_30_days(app, clock):
     user = person_with_program(app)
     assert user.post("/api/pain", json={"nprs": 1}, headers={"Idempotency-Key": "old-1"}).status_code == 201
     with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
-        assert purge_old(uow.session, clock() + dt.timedelta(days=KEEP_DAYS + 1)) >= 1
+        assert purge_old(uow, clock() + dt.timedelta(days=KEEP_DAYS + 1)) >= 1
         uow.commit()
     assert _key_rows_visible_elsewhere(app, "old-1") == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backcoach.storage import FakeUnitOfWork
+from fakes import FakeUnitOfWork
 from svc_helpers import ASSESSMENT, CLEAR, T0
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from backcoach import services
 from backcoach.domain.errors import InvalidAnswers, ProgramLocked
-from backcoach.services import ClearanceRefused, NotPermitted
+from backcoach.services import ClearanceRefused, NotAllowed
 from backcoach.storage import models as m
 from svc_helpers import SEEN, ASSESSMENT, CLEAR, EMERGENCY, SEE_CLINICIAN, T0, URGENT, URGENT_CANCER, days
 
@@ -140,9 +140,9 @@ def test_clearance_by_an_account_must_be_an_assigned_clinician(uow, person):
                                         approval="approved"))
         patient = uow.users.add(m.User(email="p@x.org", password_hash="x", role="person", created_at=T0))
         uow.commit()
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotAllowed):
         services.record_clearance(uow, person, "Dr C", "ok", days(0, 1), **SEEN, by_user_id=stranger.id)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotAllowed):
         services.record_clearance(uow, person, "P", "ok", days(0, 1), **SEEN, by_user_id=patient.id)
     with uow:
         uow.assignments.add(m.ClinicianAssignment(clinician_user_id=stranger.id, person_id=person, created_at=T0))
@@ -176,7 +176,7 @@ def test_nobody_clears_their_own_record_from_a_second_account_on_the_same_mailbo
         uow.commit()
         uow.assignments.add(m.ClinicianAssignment(clinician_user_id=doc.id, person_id=person, created_at=T0))
         uow.commit()
-    with pytest.raises(NotPermitted, match="own record"):
+    with pytest.raises(NotAllowed, match="own record"):
         services.record_clearance(uow, person, "Dr Alice", "I feel fine", days(0, 1), by_user_id=doc.id, **SEEN)
     assert not services.get_status(uow, person, days(0, 2)).gate.allowed
 

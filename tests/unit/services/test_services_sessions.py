@@ -6,7 +6,7 @@ import pytest
 
 from backcoach import services
 from backcoach.domain.errors import InvalidAnswers
-from backcoach.services import InvalidAdjustment, NoProgram, NotPermitted
+from backcoach.services import InvalidAdjustment, NoProgram, NotAllowed
 from backcoach.storage import models as m
 from svc_helpers import ASSESSMENT, CLEAR, T0, days, session_for
 
@@ -187,9 +187,9 @@ def test_clinician_adjustment_is_attributed_and_kept(onboarded, uow):
 
 def test_only_assigned_clinicians_adjust_or_view(onboarded, uow):
     stranger = _clinician(uow, onboarded, assign=False)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotAllowed):
         services.adjust_program(uow, onboarded, "glute_bridge", "regress", "x", days(0, 1), by_user_id=stranger)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotAllowed):
         services.person_overview(uow, stranger, onboarded, days(0, 1))
     assert services.people_for_clinician(uow, stranger, days(0, 1)) == []
 
@@ -203,7 +203,7 @@ def test_a_pending_clinician_sees_no_one_even_when_assigned(onboarded, uow):
                  lambda: services.person_overview(uow, doc, onboarded, days(0, 1)),
                  lambda: services.adjust_program(uow, onboarded, "glute_bridge", "regress", "x", days(0, 1),
                                                  by_user_id=doc)):
-        with pytest.raises(NotPermitted, match="waiting for an administrator"):
+        with pytest.raises(NotAllowed, match="waiting for an administrator"):
             call()
 
 

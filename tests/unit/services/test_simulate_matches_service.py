@@ -21,7 +21,7 @@ from backcoach.catalog import load_catalog, load_example_course, load_thresholds
 from backcoach.domain.progression import WORSENING_STEP
 from backcoach.domain.simulation import simulate
 from backcoach.services.program import program_of
-from backcoach.storage import FakeUnitOfWork
+from fakes import FakeUnitOfWork
 from svc_helpers import ASSESSMENT, CLEAR
 
 START = dt.date(2026, 3, 2)  # a Monday

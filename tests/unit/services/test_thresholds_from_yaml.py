@@ -20,7 +20,7 @@ from backcoach import services
 from backcoach.domain.errors import ProgramLocked
 from backcoach.domain.thresholds import Thresholds
 from backcoach.services import common
-from backcoach.storage import FakeUnitOfWork
+from fakes import FakeUnitOfWork
 from svc_helpers import ASSESSMENT, CLEAR, T0, days, session_for
 
 

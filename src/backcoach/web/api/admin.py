@@ -17,13 +17,13 @@ router = APIRouter(prefix="/admin", tags=["administration"], route_class=Blockin
             response_model=list[dict[str, Any]])
 def clinicians(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     admin = role_required(ctx, "admin")
-    return PlainJSONResponse([c.to_dict() for c in accounts.clinician_accounts(ctx.db, admin)])
+    return PlainJSONResponse([c.to_dict() for c in accounts.clinician_accounts(ctx.uow, admin)])
 
 
 def _decide(ctx: Ctx, user_id: int, approve: bool) -> PlainJSONResponse:
     admin = role_required(ctx, "admin")
     with ctx.service_uow() as uow:
-        decided = accounts.decide_clinician(uow.session, admin, approve=approve, now=ctx.now, user_id=user_id)
+        decided = accounts.decide_clinician(uow, admin, approve=approve, now=ctx.now, user_id=user_id)
         uow.commit()
     return PlainJSONResponse(decided.to_dict())
 

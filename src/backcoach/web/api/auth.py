@@ -79,7 +79,7 @@ def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)
     """The same answer whether or not the address already had an account, so that sign-up
     does not tell anyone which addresses have one; so it does not log in either."""
     try:
-        account = accounts.sign_up(ctx.db, email=body.email, password=body.password,
+        account = accounts.sign_up(ctx.uow, email=body.email, password=body.password,
                                    display_name=body.display_name, role=body.role,
                                    hash_password=request.app.state.hasher.hash, now=ctx.now,
                                    invitation_code=body.invitation_code, profession=body.profession,
@@ -90,14 +90,14 @@ def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)
     if account is None:
         ctx.uow.rollback()
     else:
-        data_rights.record_consent(ctx.db, account.id, ctx.now)
+        data_rights.record_consent(ctx.uow, account.id, ctx.now)
         ctx.commit()
     return SignedUp(detail=accounts.SIGNED_UP)
 
 
 def _authenticate(body: Credentials, request: Request, ctx: Ctx) -> accounts.Account:
     client = request.client.host if request.client else "unknown"
-    account = accounts.authenticate(ctx.db, email=body.email, password=body.password, client=client,
+    account = accounts.authenticate(ctx.uow, email=body.email, password=body.password, client=client,
                                     verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now,
                                     dummy_hash=request.app.state.dummy_hash)
     ctx.commit()
@@ -147,6 +147,6 @@ class JoinIn(BaseModel):
 
 @router.post("/join", summary="Join a clinician with an invitation code")
 def join(body: JoinIn, ctx: Ctx = Depends(api_ctx)) -> dict:
-    clinician_id = accounts.redeem_invitation(ctx.db, ctx.account, body.code, ctx.now)
+    clinician_id = accounts.redeem_invitation(ctx.uow, ctx.account, body.code, ctx.now)
     ctx.commit()
     return {"clinician_user_id": clinician_id}

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/clinician", tags=["clinician"], route_class=Blocking
 def people(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     clinician = clinician_required(ctx)
     out = [s.to_dict() for s in services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)]
-    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
+    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=None, action="people.listed",
                    detail={"count": len(out), "via": "api"}, now=ctx.now)
     ctx.commit()
     return PlainJSONResponse(out)
@@ -33,7 +33,7 @@ def people(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     clinician = clinician_required(ctx, person_id)
     overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
-    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
+    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
                    detail={"via": "api"}, now=ctx.now)
     ctx.commit()
     out = overview.to_dict()
@@ -97,7 +97,7 @@ def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
 @router.post("/invitations", status_code=201, summary="Create a one-time invitation code for a person",
              response_model=dict[str, Any])
 def invitation(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    code = accounts.create_invitation(ctx.db, clinician_required(ctx), ctx.now)
+    code = accounts.create_invitation(ctx.uow, clinician_required(ctx), ctx.now)
     ctx.commit()
     return PlainJSONResponse({"code": code, "valid_days": accounts.INVITATION_DAYS}, status_code=201)
 
@@ -105,7 +105,7 @@ def invitation(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
 @router.get("/audit", summary="Who viewed or changed the data of the people you follow",
             response_model=list[dict[str, Any]])
 def audit(ctx: Ctx = Depends(api_ctx), person_id: Optional[int] = Query(default=None, ge=1, le=MAX_ID)) -> PlainJSONResponse:
-    return PlainJSONResponse(accounts.audit_entries(ctx.db, clinician_required(ctx), person_id))
+    return PlainJSONResponse(accounts.audit_entries(ctx.uow, clinician_required(ctx), person_id))
 
 
 class AssignmentIn(BaseModel):
@@ -118,6 +118,6 @@ class AssignmentIn(BaseModel):
              response_model=dict[str, Any])
 def assignment(body: AssignmentIn, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     admin = role_required(ctx, "admin")
-    accounts.admin_assign(ctx.db, admin, body.clinician_email, body.person_email, ctx.now)
+    accounts.admin_assign(ctx.uow, admin, body.clinician_email, body.person_email, ctx.now)
     ctx.commit()
     return PlainJSONResponse({"assigned": True}, status_code=201)

@@ -18,7 +18,7 @@ router = APIRouter(tags=["your data"], route_class=BlockingRoute)
 @router.get("/me/export/everything", summary="Everything held about you, as JSON (FHIR: /api/me/export/fhir)",
             response_model=dict)
 def export_everything(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    data = data_rights.export_everything(ctx.db, ctx.account.id, ctx.now)
+    data = data_rights.export_everything(ctx.uow, ctx.account.id, ctx.now)
     return PlainJSONResponse(data, headers={
         "Content-Disposition": f'attachment; filename="backcoach-account-{ctx.account.id}-everything.json"'})
 
@@ -38,7 +38,7 @@ class DeleteOut(BaseModel):
 def delete_account(body: DeleteIn, request: Request, ctx: Ctx = Depends(api_ctx)) -> DeleteOut:
     from backcoach.web.security import verify_password
 
-    requested = data_rights.request_deletion(ctx.db, ctx.account.id, body.password,
+    requested = data_rights.request_deletion(ctx.uow, ctx.account.id, body.password,
                                              lambda h, p: verify_password(request.app.state.hasher, h, p), ctx.now)
     days = ctx.settings.deletion_grace_days
     ctx.logout_everywhere()

@@ -35,7 +35,7 @@ def _pdf(ctx: Ctx, person_id: int) -> Response:
 
 def _clinician_access(ctx: Ctx, person_id: int, what: str) -> None:
     clinician = clinician_required(ctx, person_id)
-    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.exported",
+    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=person_id, action="person.exported",
                    detail={"format": what}, now=ctx.now)
     ctx.commit()
 

@@ -132,7 +132,7 @@ def answer(instrument_id: str, body: AnswersIn, ctx: Ctx = Depends(api_ctx),
 def person_outcomes(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> Any:
     clinician = clinician_required(ctx, person_id)
     out = outcomes_svc.outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).to_dict()
-    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="outcomes.viewed",
+    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=person_id, action="outcomes.viewed",
                    detail={"via": "api"}, now=ctx.now)
     ctx.commit()
     return out

@@ -83,9 +83,7 @@ def post_assessment(body: AssessmentIn, ctx: Ctx = Depends(api_ctx),
     pid = person_of(ctx)
 
     def write():
-        rec = services.record_assessment(ctx.service_uow(), pid, answers_of(body.answers), ctx.now)
-        started = services.start_program(ctx.service_uow(), pid, ctx.now, assessment_id=rec.assessment_id)
-        return {"assessment": rec.to_dict(), "program": started.to_dict()}
+        return services.assess_and_start(ctx.service_uow(), pid, answers_of(body.answers), ctx.now).to_dict()
 
     return ctx.api_once(idempotency_key, write, lambda out: PlainJSONResponse(out, status_code=201))
 

@@ -14,7 +14,7 @@ router = APIRouter(prefix="/admin", route_class=BlockingRoute)
 
 def _page(ctx: Ctx, problems: list[str] | None = None, status_code: int = 200):
     admin = role_required(ctx, "admin")
-    clinicians = accounts.clinician_accounts(ctx.db, admin)
+    clinicians = accounts.clinician_accounts(ctx.uow, admin)
     return ctx.render("admin/clinicians.html", status_code=status_code, problems=problems or [],
                       pending=[c for c in clinicians if c.approval == "pending"],
                       decided=[c for c in clinicians if c.approval != "pending"])
@@ -29,7 +29,7 @@ def decide(ctx: Ctx, user_id: int, approve: bool) -> accounts.ClinicianAccount:
     """Approve or refuse in a service unit of work (shared with the one-time token's record)."""
     admin = role_required(ctx, "admin")
     with ctx.service_uow() as uow:
-        decided = accounts.decide_clinician(uow.session, admin, approve=approve, now=ctx.now, user_id=user_id)
+        decided = accounts.decide_clinician(uow, admin, approve=approve, now=ctx.now, user_id=user_id)
         uow.commit()
     return decided
 

@@ -47,7 +47,7 @@ async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
     try:
         try:
             account = accounts.sign_up(
-                ctx.db, email=f.get("email", ""), password=f.get("password", ""),
+                ctx.uow, email=f.get("email", ""), password=f.get("password", ""),
                 display_name=f.get("display_name", ""), role=role, hash_password=request.app.state.hasher.hash,
                 now=ctx.now, invitation_code=f.get("invitation_code") or None, profession=f.get("profession") or None,
                 registration_number=f.get("registration_number") or None,
@@ -56,12 +56,12 @@ async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
             account = None
         data_rights.require_consent(f.get("accept_privacy_notice"))
         if account is None:
-            ctx.db.rollback()
+            ctx.uow.rollback()
         else:
-            data_rights.record_consent(ctx.db, account.id, ctx.now)
+            data_rights.record_consent(ctx.uow, account.id, ctx.now)
             ctx.commit()
     except (accounts.AccountError, data_rights.ConsentRequired) as exc:
-        ctx.db.rollback()
+        ctx.uow.rollback()
         problems = [str(exc)]
         if isinstance(exc, accounts.AccountError) and not data_rights.consented(f.get("accept_privacy_notice")):
             problems.append(data_rights.CONSENT_MESSAGE)
@@ -87,7 +87,7 @@ async def login(request: Request, ctx: Ctx = Depends(ctx_optional)):
     client = request.client.host if request.client else "unknown"
     try:
         account = accounts.authenticate(
-            ctx.db, email=f.get("email", ""), password=f.get("password", ""), client=client,
+            ctx.uow, email=f.get("email", ""), password=f.get("password", ""), client=client,
             verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now,
             dummy_hash=request.app.state.dummy_hash,
         )
@@ -120,7 +120,7 @@ def logout_everywhere(ctx: Ctx = Depends(page_ctx)):
 
 def _account_page(ctx: Ctx, problems: list[str] | None = None, delete_problems: list[str] | None = None,
                   status_code: int = 200):
-    clinicians = accounts.clinicians_of(ctx.db, ctx.account.person_id) if ctx.account.person_id else []
+    clinicians = accounts.clinicians_of(ctx.uow, ctx.account.person_id) if ctx.account.person_id else []
     return ctx.render("auth/account.html", status_code=status_code, clinicians=clinicians, problems=problems or [],
                       delete_problems=delete_problems or [], grace_days=ctx.settings.deletion_grace_days)
 
@@ -142,10 +142,10 @@ async def delete_account(request: Request, ctx: Ctx = Depends(page_ctx)):
 
     f = await form_data(request)
     try:
-        data_rights.request_deletion(ctx.db, ctx.account.id, f.get("password", ""),
+        data_rights.request_deletion(ctx.uow, ctx.account.id, f.get("password", ""),
                                      lambda h, p: verify_password(request.app.state.hasher, h, p), ctx.now)
     except data_rights.DeletionRefused as exc:
-        ctx.db.rollback()
+        ctx.uow.rollback()
         return _account_page(ctx, delete_problems=[str(exc)], status_code=400)
     ctx.logout_everywhere()
     return redirect("/login?msg=deletion-requested")
@@ -155,9 +155,9 @@ async def delete_account(request: Request, ctx: Ctx = Depends(page_ctx)):
 async def join_clinician(request: Request, ctx: Ctx = Depends(page_ctx)):
     f = await form_data(request)
     try:
-        accounts.redeem_invitation(ctx.db, ctx.account, f.get("code", ""), ctx.now)
+        accounts.redeem_invitation(ctx.uow, ctx.account, f.get("code", ""), ctx.now)
         ctx.commit()
     except accounts.AccountError as exc:
-        ctx.db.rollback()
+        ctx.uow.rollback()
         return _account_page(ctx, problems=[str(exc)], status_code=400)
     return redirect("/account?msg=joined")

@@ -24,7 +24,7 @@ def _invitations(ctx: Ctx, clinician: accounts.Account) -> list:
 def people(ctx: Ctx = Depends(page_ctx)):
     clinician = clinician_required(ctx)
     summaries = services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)
-    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=None, action="people.listed",
+    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=None, action="people.listed",
                    detail={"count": len(summaries)}, now=ctx.now)
     ctx.commit()
     return ctx.render("clinician/people.html", people=summaries, invitations=_invitations(ctx, clinician),
@@ -34,7 +34,7 @@ def people(ctx: Ctx = Depends(page_ctx)):
 @router.post("/invitations", dependencies=[Depends(check_csrf_form)])
 def new_invitation(ctx: Ctx = Depends(page_ctx)):
     clinician = clinician_required(ctx)
-    code = accounts.create_invitation(ctx.db, clinician, ctx.now)
+    code = accounts.create_invitation(ctx.uow, clinician, ctx.now)
     ctx.commit()
     return redirect(f"/clinic?code={code}")
 
@@ -43,7 +43,7 @@ def new_invitation(ctx: Ctx = Depends(page_ctx)):
 async def admin_assign(request: Request, ctx: Ctx = Depends(page_ctx)):
     admin = role_required(ctx, "admin")
     f = await form_data(request)
-    accounts.admin_assign(ctx.db, admin, f.get("clinician_email", ""), f.get("person_email", ""), ctx.now)
+    accounts.admin_assign(ctx.uow, admin, f.get("clinician_email", ""), f.get("person_email", ""), ctx.now)
     ctx.commit()
     return redirect("/clinic?msg=assigned")
 
@@ -52,7 +52,7 @@ def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, st
                  adjust_warnings: tuple = ()):
     clinician = clinician_required(ctx, person_id)
     overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
-    accounts.audit(ctx.db, actor_user_id=clinician.id, person_id=person_id, action="person.viewed", detail={}, now=ctx.now)
+    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=person_id, action="person.viewed", detail={}, now=ctx.now)
     ctx.commit()
     view = usecases.progress_view(ctx, overview.status, person_id, voice="clinician")
     program = usecases.program_view(ctx, person_id)
@@ -64,7 +64,7 @@ def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, st
         sessions=[{**s, "rows": [{**e, "name": usecases.exercise_name(e.get("exercise_id", ""))} for e in s["entries"]]}
                   for s in reversed(overview.sessions)],
         all_exercises=[(e.id, e.name) for e in catalog().exercises.values()],
-        audit=audit_view.readable(ctx.db, accounts.audit_entries(ctx.db, clinician, person_id, limit=30)),
+        audit=audit_view.readable(ctx.uow, accounts.audit_entries(ctx.uow, clinician, person_id, limit=30)),
         adjust_warnings=adjust_warnings,
         charts=_outcome_charts(ctx, person_id),
     )
@@ -146,7 +146,7 @@ def audit_log(ctx: Ctx = Depends(page_ctx)):
     if person_raw and person_id is None:
         problems.append("Person: choose someone from the list (this filter was left out).")
     day_from, day_to = day("from", "From"), day("to", "To")
-    everything = audit_view.readable(ctx.db, accounts.audit_entries(ctx.db, clinician, limit=audit_view.READ_LIMIT))
+    everything = audit_view.readable(ctx.uow, accounts.audit_entries(ctx.uow, clinician, limit=audit_view.READ_LIMIT))
     entries = audit_view.filtered(everything, person_id=person_id, actor=(q.get("clinician") or "").strip() or None,
                                   action=(q.get("action") or "").strip() or None, day_from=day_from, day_to=day_to)
     people = sorted({(e["person_id"], e["whom"]) for e in everything if e.get("person_id")}, key=lambda p: p[1].casefold())

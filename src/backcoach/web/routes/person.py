@@ -136,9 +136,7 @@ async def assessment_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
         return _assessment_page(ctx, f, list(problems), 400)
 
     def write():
-        rec = services.record_assessment(ctx.service_uow(), pid, answers, ctx.now)
-        services.start_program(ctx.service_uow(), pid, ctx.now, assessment_id=rec.assessment_id)
-        return rec
+        return services.assess_and_start(ctx.service_uow(), pid, answers, ctx.now)
 
     try:
         return ctx.form_once(f, write, lambda _: redirect("/program"))

@@ -1,4 +1,4 @@
-"""An in-memory unit of work for fast service tests (no database at all).
+"""An in-memory unit of work for fast service tests (no database at all); test code only.
 
 It behaves like the SQL one where the services can tell: ids are given on `add`,
 queries see what was added in the same unit of work, `commit()` makes it durable,
@@ -234,6 +234,13 @@ class MemAuditRepository(_Mem, r.AuditRepository):
             and (actor_user_id is None or x.actor_user_id == actor_user_id)
         )
         return _newest(found, limit=limit)
+
+    def with_actor_emails(self, about: Optional[Sequence[Optional[int]]] = None, or_by: Optional[int] = None,
+                          limit: Optional[int] = 200) -> list[tuple[m.AuditEntry, Optional[str]]]:
+        found = self._where(lambda x: about is None or x.person_id in about or (or_by is not None and x.actor_user_id == or_by))
+        actor = self.uow.users.get
+        return [(e, getattr(actor(e.actor_user_id), "email", None) if e.actor_user_id else None)
+                for e in _newest(found, limit=limit)]
 
 
 class FakeUnitOfWork(UnitOfWork):

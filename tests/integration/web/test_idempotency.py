@@ -54,15 +54,13 @@ def test_the_key_is_not_committed_before_the_write(app, monkeypatch):
 
 def test_a_failed_write_stores_neither_the_write_nor_the_key(app, monkeypatch):
     """An assessment stores the assessment and starts the program: both with the key, or nothing."""
-    from backcoach import services
-
     user = sign_up(app)
     assert user.post("/api/screenings", json={"answers": screening_answers("clear")}).status_code == 201
 
     def broken_start(*args, **kwargs):
         raise RuntimeError("the process dies here")
 
-    monkeypatch.setattr(services, "start_program", broken_start)
+    monkeypatch.setattr("backcoach.domain.program.build_program", broken_start)  # starting the program fails
     from .conftest import ASSESSMENT
 
     r = user.post("/api/assessments", json={"answers": ASSESSMENT}, headers={"Idempotency-Key": "assess-1"})

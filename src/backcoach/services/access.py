@@ -36,7 +36,7 @@ def follows(uow: Any, account: Any, person_id: int) -> bool:
     An administrator follows everyone who exists; a clinician, the people assigned to them;
     nobody else follows anyone (approval is `require_clinician`'s business)."""
     if account.role == "admin":
-        return uow.people.find(person_id) is not None
+        return uow.people.get(person_id) is not None
     if account.role == "clinician":
         return uow.assignments.exists(account.id, person_id)
     return False

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from backcoach.domain.errors import BackcoachError, InvalidAnswers, NotAllowed, ProgramLocked
 from backcoach.storage import models as m
+from backcoach.storage.repositories import Row
 from backcoach.storage.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -73,9 +74,9 @@ def local(at: dt.datetime, now: dt.datetime) -> dt.datetime:
     return at.astimezone(now.tzinfo)
 
 
-def get_person(uow: UnitOfWork, person_id: int, change: bool = False) -> m.Person:
-    """The person (read-only unless `change`), or PersonNotFound."""
-    person = uow.people.get(person_id) if change else uow.people.find(person_id)
+def get_person(uow: UnitOfWork, person_id: int) -> m.Person:
+    """The person, or PersonNotFound."""
+    person = uow.people.get(person_id)
     if person is None:
         raise PersonNotFound(f"There is no person with id {person_id}.")
     return person
@@ -110,10 +111,10 @@ class GateInfo:
     """The gate's verdict plus what the services looked at to reach it."""
 
     gate: Any  # domain.program.ScreeningGate
-    latest_screening: Optional[m.Screening]
+    latest_screening: Optional[Row]
     effective_level: Any  # Level | None: the latest level, raised to the level of a lock that is not cleared yet
-    lock_screening: Optional[m.Screening]  # the urgent/emergency screen that is not cleared yet
-    clearance: Optional[m.Clearance]
+    lock_screening: Optional[Row]  # the urgent/emergency screen that is not cleared yet
+    clearance: Optional[Row]
     lock_on: Optional[dt.date] = None  # the lock screen's date in the caller's time zone
     latest_on: Optional[dt.date] = None  # the latest screen's date in the caller's time zone
 
@@ -165,18 +166,18 @@ class GateInfo:
         }
 
 
-def clearance_dict(c: m.Clearance) -> dict[str, Any]:
+def clearance_dict(c: m.Clearance | Row) -> dict[str, Any]:
     """A clearance as JSON-ready data: who recorded it, what they ruled out, where the person was seen."""
     return {"id": c.id, "at": c.at.isoformat(), "by": c.by_name, "by_user_id": c.by_user_id, "note": c.note,
             "ruled_out": c.ruled_out, "seen_where": c.seen_where, "screening_id": c.screening_id}
 
 
-def _serious_items(screening: m.Screening) -> set[str]:
+def _serious_items(screening: m.Screening | Row) -> set[str]:
     return {r.get("item", "") for r in (screening.result or {}).get("reasons", [])
             if r.get("level") in ("urgent", "emergency")}
 
 
-def clearance_covers(cleared: m.Screening, screening: m.Screening) -> bool:
+def clearance_covers(cleared: m.Screening | Row, screening: m.Screening | Row) -> bool:
     """Does a clearance given for `cleared` also cover the later `screening`?
 
     Only for an urgent (never an emergency) screen whose urgent findings were all
@@ -188,8 +189,8 @@ def clearance_covers(cleared: m.Screening, screening: m.Screening) -> bool:
     return _serious_items(screening) <= _serious_items(cleared)
 
 
-def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[m.Screening]] = None,
-                    ) -> tuple[Optional[m.Screening], Optional[m.Clearance]]:
+def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[Row]] = None,
+                    ) -> tuple[Optional[Row], Optional[Row]]:
     """The urgent/emergency screen that holds the program (none of the clinicians' clearances
     covers it), and the latest clearance. Of several, the highest level wins (an emergency
     outranks a later urgent screen), then the newest.
@@ -201,7 +202,7 @@ def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[m
     """
     clearance = uow.clearances.latest(person_id)
     cleared = uow.screenings.get(clearance.screening_id) if clearance and clearance.screening_id else None
-    held: list[m.Screening] = []
+    held: list[Row] = []
     for s in (screenings if screenings is not None else uow.screenings.list_for(person_id)):
         if cleared is not None and (s.at, s.id) < (cleared.at, cleared.id):
             break  # older than the cleared screen: covered by the clearance
@@ -296,7 +297,7 @@ def exercise_summary(exercise: Any) -> dict[str, Any]:
     }
 
 
-def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[m.PainEntryRecord]:
+def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[Row]:
     """The pain entries the monitoring rules read: the first few of each kind (the baseline)
     and the recent window: the best 7-day mean of the last 28 days (worsening) needs the 28
     days plus a week before them, which also covers usual pain (the week before a session
@@ -308,7 +309,7 @@ def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[m
     return uow.pain.first_of_each_kind(person_id, t.baseline_entries, since=since)
 
 
-def pain_entries(records: list[m.PainEntryRecord], now: Optional[dt.datetime] = None) -> list[Any]:
+def pain_entries(records: Sequence[Row], now: Optional[dt.datetime] = None) -> list[Any]:
     """Stored pain records as domain PainEntry values."""
     from backcoach.domain.monitoring import PainEntry
 

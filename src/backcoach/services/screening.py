@@ -10,6 +10,7 @@ from backcoach.domain.errors import BackcoachError
 from backcoach.services.access import require_clinician
 from backcoach.services.common import GateInfo, gate_for, get_person, require_aware, thresholds
 from backcoach.storage import models as m
+from backcoach.storage.repositories import Row
 from backcoach.storage.unit_of_work import UnitOfWork
 
 
@@ -27,7 +28,7 @@ def screening_questions() -> tuple[Any, ...]:
     return questions(thresholds())
 
 
-def stored_result(rec: m.Screening) -> dict[str, Any]:
+def stored_result(rec: m.Screening | Row) -> dict[str, Any]:
     """A stored screen's result exactly as it was decided, with the rule version that decided it.
 
     Old answers are never screened again with newer rules: a version 1 screen stays version 1.

@@ -42,6 +42,7 @@ from backcoach.services.common import (
 from backcoach.services.program import active_program, program_of, store_program
 from backcoach.storage import models as m
 from backcoach.storage.database import CHANGED_MESSAGE, ChangedMeanwhile, Conflict
+from backcoach.storage.repositories import Row
 from backcoach.storage.unit_of_work import UnitOfWork
 
 HISTORY_DAYS = 90  # sessions the progression rules look back over (they need the last few of each exercise)
@@ -136,7 +137,7 @@ def parse_session(data: Mapping[str, Any], program: Any, today: dt.date) -> tupl
 # ----------------------------------------------------------------------------- history
 
 
-def _next_morning_by_day(records: Sequence[m.PainEntryRecord], now: Optional[dt.datetime]) -> dict[dt.date, int]:
+def _next_morning_by_day(records: Sequence[Row], now: Optional[dt.datetime]) -> dict[dt.date, int]:
     """Next-morning pain keyed by the day of the session it follows (the entry's local day - 1)."""
     out: dict[dt.date, int] = {}
     for r in records:
@@ -146,13 +147,13 @@ def _next_morning_by_day(records: Sequence[m.PainEntryRecord], now: Optional[dt.
     return out
 
 
-def _mornings(uow: UnitOfWork, person_id: int, since: dt.date, now: dt.datetime) -> list[m.PainEntryRecord]:
+def _mornings(uow: UnitOfWork, person_id: int, since: dt.date, now: dt.datetime) -> list[Row]:
     start = dt.datetime.combine(since, dt.time.min, now.tzinfo)
     return uow.pain.list_for(person_id, since=start, kinds=("next_morning",))
 
 
 def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence[str], since: dt.date,
-                         now: dt.datetime, extra_mornings: Sequence[m.PainEntryRecord] = ()) -> dict[str, list[Any]]:
+                         now: dt.datetime, extra_mornings: Sequence[Row] = ()) -> dict[str, list[Any]]:
     """The stored logs of each exercise that the progression rules read, oldest first, with
     their next-morning pain attached (`extra_mornings`: entries not stored yet).
 
@@ -351,7 +352,7 @@ def _rule_history(uow: UnitOfWork, person_id: int, now: dt.datetime, t: Any,
 
 
 def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, now: dt.datetime,
-             extra_session_day: Optional[dt.date] = None, pain_records: Optional[list[m.PainEntryRecord]] = None,
+             extra_session_day: Optional[dt.date] = None, pain_records: Optional[list[Row]] = None,
              session_days: Optional[list[dt.date]] = None) -> Any:
     from backcoach.domain.monitoring import monitor
 

@@ -324,7 +324,7 @@ def clinician_at_the_terminal(uow: UnitOfWork, *, email: str, password: str, per
         raise AccountError(WRONG_LOGIN)
     require_clinician(uow, account)
     person_has_account = uow.users.get_by_person(person_id) is not None
-    if not person_has_account and account.role == "clinician" and uow.people.find(person_id) is not None:
+    if not person_has_account and account.role == "clinician" and uow.people.get(person_id) is not None:
         if not clinical_access.follows(uow, account, person_id):
             assign(uow, clinician_user_id=account.id, person_id=person_id, now=now)
             audit(uow, actor_user_id=account.id, person_id=person_id, action="assignment.created",

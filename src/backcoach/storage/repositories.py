@@ -5,9 +5,9 @@ used by the CLI and the web app) and the in-memory ones in tests/fakes.py (used
 by the fast service tests). Records are the mapped classes in `storage.models`.
 
 Reads that only look (time series, decisions, the gate's screenings and clearance, a session found
-by its idempotency key) return read-only rows with the records' attribute names: SQLAlchemy Core rows
-cost about half as much CPU as ORM objects, and these reads run on every request. Fetch a
-record with `get` (or `active_for` for a program) to change it.
+by its idempotency key) return `Row`s: read-only rows with the records' attribute names, typed as
+such. SQLAlchemy Core rows cost about half as much CPU as ORM objects, and these reads run on
+every request. Fetch a record with `get` (or `latest`, `active_for`, `list` ...) to change it.
 
 Ordering conventions: `list_for(...)` on time series (sessions, pain) is oldest
 first; `latest(...)`, decisions and the audit log are newest first. Ties on time
@@ -20,6 +20,7 @@ import abc
 import datetime as dt
 from typing import Any, Generic, Optional, Sequence, TypeVar
 
+import sqlalchemy
 from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,6 +29,10 @@ from backcoach.storage import models as m
 from backcoach.storage.database import CONFLICT_MESSAGE, Conflict
 
 R = TypeVar("R", bound=m.Base)
+
+Row = sqlalchemy.Row[Any]
+"""A read-only row of one kind of record: its columns by the record's attribute names (the
+in-memory fake of the tests hands back the records themselves, which read the same)."""
 
 
 class Repository(abc.ABC, Generic[R]):
@@ -55,13 +60,9 @@ class PeopleRepository(Repository[m.Person]):
     def list(self) -> list[m.Person]:
         """Everyone, by id."""
 
-    def find(self, person_id: int) -> Optional[m.Person]:
-        """The person as a read-only record (what most use cases need); `get` one to change it."""
-        return self.get(person_id)
-
     def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
         """id -> display name of those of `person_ids` that exist."""
-        return {pid: p.display_name for pid in person_ids if (p := self.find(pid)) is not None}
+        return {pid: p.display_name for pid in person_ids if (p := self.get(pid)) is not None}
 
 
 class ScreeningRepository(Repository[m.Screening]):
@@ -71,7 +72,7 @@ class ScreeningRepository(Repository[m.Screening]):
     def latest(self, person_id: int) -> Optional[m.Screening]: ...
 
     @abc.abstractmethod
-    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Screening]:
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[Row]:
         """Newest first."""
 
 
@@ -110,10 +111,10 @@ class SessionLogRepository(Repository[m.SessionLog]):
     model = m.SessionLog
 
     @abc.abstractmethod
-    def get_by_idempotency_key(self, key: str) -> Optional[m.SessionLog]: ...
+    def get_by_idempotency_key(self, key: str) -> Optional[Row]: ...
 
     @abc.abstractmethod
-    def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
+    def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[Row]:
         """Oldest first; `since` is inclusive (performed_on >= since)."""
 
     @abc.abstractmethod
@@ -131,16 +132,16 @@ class PainRepository(Repository[m.PainEntryRecord]):
 
     @abc.abstractmethod
     def list_for(self, person_id: int, since: Optional[dt.datetime] = None,
-                 kinds: Optional[Sequence[str]] = None) -> list[m.PainEntryRecord]:
+                 kinds: Optional[Sequence[str]] = None) -> list[Row]:
         """Oldest first; `since` is inclusive; `kinds` keeps only those kinds."""
 
     @abc.abstractmethod
-    def first_of_each_kind(self, person_id: int, n: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
+    def first_of_each_kind(self, person_id: int, n: int, since: Optional[dt.datetime] = None) -> list[Row]:
         """The first `n` entries of each kind (what a baseline is made of) and, with `since`, every
         entry from then on too (what the monitoring rules read, in one query); oldest first."""
 
     @abc.abstractmethod
-    def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
+    def latest_new_symptoms(self, person_id: int) -> Optional[Row]:
         """The most recent check-in that reported new symptoms."""
 
     @abc.abstractmethod
@@ -152,7 +153,7 @@ class DecisionRepository(Repository[m.DecisionRecord]):
     model = m.DecisionRecord
 
     @abc.abstractmethod
-    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[Row]:
         """Newest first."""
 
     def recent_actions(self, person_id: int, limit: int) -> list[tuple[str, str]]:
@@ -168,7 +169,7 @@ class ClearanceRepository(Repository[m.Clearance]):
     model = m.Clearance
 
     @abc.abstractmethod
-    def latest(self, person_id: int) -> Optional[m.Clearance]: ...
+    def latest(self, person_id: int) -> Optional[Row]: ...
 
     @abc.abstractmethod
     def list_for(self, person_id: int) -> list[m.Clearance]:
@@ -197,7 +198,7 @@ class UserRepository(Repository[m.User]):
     def list(self, role: Optional[str] = None) -> list[m.User]:
         """By id, optionally only one role."""
 
-    def account(self, user_id: int) -> Optional[Any]:
+    def account(self, user_id: int) -> Optional[Row]:
         """The active account with this id as a read-only row of the columns a request needs
         (id, email, role, person_id, display_name, approval), or None."""
         user = self.get(user_id)
@@ -284,7 +285,7 @@ class WebSessionRepository(Repository[m.WebSession]):
     model = m.WebSession
 
     @abc.abstractmethod
-    def account_of(self, user_id: int, key: str) -> Optional[Any]:
+    def account_of(self, user_id: int, key: str) -> Optional[Row]:
         """The active account (the columns of `UserRepository.account`) of a live log-in, in one
         statement; None when the log-in ended or the account is gone or deactivated."""
 
@@ -305,8 +306,8 @@ class IdempotencyRepository(Repository[m.IdempotencyRecord]):
     model = m.IdempotencyRecord
 
     @abc.abstractmethod
-    def find(self, account_id: int, key: str) -> Optional[m.IdempotencyRecord]:
-        """The stored answer (read-only) of this account's key, if any."""
+    def find(self, account_id: int, key: str) -> Optional[Row]:
+        """The stored answer of this account's key, if any."""
 
     @abc.abstractmethod
     def purge_before(self, cutoff: dt.datetime) -> int:
@@ -404,16 +405,12 @@ class SqlPeopleRepository(_Sql, PeopleRepository):
         return dict(self.session.execute(
             select(m.Person.id, m.Person.display_name).where(m.Person.id.in_(list(person_ids)))).all())
 
-    def find(self, person_id: int) -> Optional[m.Person]:
-        stmt = _cached("people.find", lambda: select(m.Person.__table__).where(m.Person.id == bindparam("person_id")))
-        return next(iter(self._rows(stmt, {"person_id": person_id})), None)
-
 
 class SqlScreeningRepository(_Sql, ScreeningRepository):
     def latest(self, person_id: int) -> Optional[m.Screening]:
         return self._first(select(m.Screening).where(m.Screening.person_id == person_id).order_by(*_newest(m.Screening)))
 
-    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Screening]:
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[Row]:
         return self._rows_up_to("screenings.list_for", lambda: (
             select(m.Screening.__table__).where(m.Screening.person_id == bindparam("person_id"))
             .order_by(*_newest(m.Screening))), {"person_id": person_id}, limit)
@@ -456,12 +453,12 @@ class SqlProgramRepository(_Sql, ProgramRepository):
 
 
 class SqlSessionLogRepository(_Sql, SessionLogRepository):
-    def get_by_idempotency_key(self, key: str) -> Optional[m.SessionLog]:
+    def get_by_idempotency_key(self, key: str) -> Optional[Row]:
         stmt = _cached("sessions.by_key", lambda: (
             select(m.SessionLog.__table__).where(m.SessionLog.idempotency_key == bindparam("key")).limit(1)))
         return next(iter(self._rows(stmt, {"key": key})), None)
 
-    def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
+    def list_for(self, person_id: int, since: Optional[dt.date] = None) -> list[Row]:
         def build() -> Any:
             stmt = select(m.SessionLog.__table__).where(m.SessionLog.person_id == bindparam("person_id"))
             if since is not None:
@@ -492,7 +489,7 @@ class SqlSessionLogRepository(_Sql, SessionLogRepository):
 
 class SqlPainRepository(_Sql, PainRepository):
     def list_for(self, person_id: int, since: Optional[dt.datetime] = None,
-                 kinds: Optional[Sequence[str]] = None) -> list[m.PainEntryRecord]:
+                 kinds: Optional[Sequence[str]] = None) -> list[Row]:
         def build() -> Any:
             stmt = select(m.PainEntryRecord.__table__).where(m.PainEntryRecord.person_id == bindparam("person_id"))
             if since is not None:
@@ -509,7 +506,7 @@ class SqlPainRepository(_Sql, PainRepository):
             params["kinds"] = list(kinds)
         return self._rows(stmt, params)
 
-    def first_of_each_kind(self, person_id: int, n: int, since: Optional[dt.datetime] = None) -> list[m.PainEntryRecord]:
+    def first_of_each_kind(self, person_id: int, n: int, since: Optional[dt.datetime] = None) -> list[Row]:
         def build() -> Any:
             p = m.PainEntryRecord
             rank = (select(p.id, func.row_number().over(partition_by=p.kind, order_by=(p.at, p.id)).label("rank"))
@@ -524,7 +521,7 @@ class SqlPainRepository(_Sql, PainRepository):
             params["since"] = since
         return self._rows(stmt, params)
 
-    def latest_new_symptoms(self, person_id: int) -> Optional[m.PainEntryRecord]:
+    def latest_new_symptoms(self, person_id: int) -> Optional[Row]:
         stmt = _cached("pain.latest_new_symptoms", lambda: (
             select(m.PainEntryRecord.__table__)
             .where(m.PainEntryRecord.person_id == bindparam("person_id"), m.PainEntryRecord.new_symptoms.is_(True))
@@ -551,7 +548,7 @@ class SqlDecisionRepository(_Sql, DecisionRepository):
             .order_by(*_newest(d)).limit(bindparam("limit"))))
         return [(at, ex, action) for at, ex, action in self.session.execute(stmt, {"person_id": person_id, "limit": limit})]
 
-    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.DecisionRecord]:
+    def list_for(self, person_id: int, limit: Optional[int] = None) -> list[Row]:
         d = m.DecisionRecord
         return self._rows_up_to("decisions.list_for", lambda: (
             select(d.__table__).where(d.person_id == bindparam("person_id")).order_by(*_newest(d))),
@@ -559,7 +556,7 @@ class SqlDecisionRepository(_Sql, DecisionRepository):
 
 
 class SqlClearanceRepository(_Sql, ClearanceRepository):
-    def latest(self, person_id: int) -> Optional[m.Clearance]:
+    def latest(self, person_id: int) -> Optional[Row]:
         stmt = _cached("clearances.latest", lambda: (
             select(m.Clearance.__table__).where(m.Clearance.person_id == bindparam("person_id"))
             .order_by(*_newest(m.Clearance)).limit(1)))
@@ -590,7 +587,7 @@ class SqlUserRepository(_Sql, UserRepository):
             stmt = stmt.where(m.User.role == role)
         return self._all(stmt.order_by(m.User.id))
 
-    def account(self, user_id: int) -> Optional[Any]:
+    def account(self, user_id: int) -> Optional[Row]:
         return self.session.execute(ACTIVE_ACCOUNT, {"user_id": user_id}).first()
 
     def names_by_email(self, emails: Sequence[str]) -> dict[str, str]:
@@ -710,7 +707,7 @@ class SqlWebSessionRepository(_Sql, WebSessionRepository):
     def get(self, record_id: Any) -> Any:
         return self.session.get(m.WebSession, record_id)
 
-    def account_of(self, user_id: int, key: str) -> Optional[Any]:
+    def account_of(self, user_id: int, key: str) -> Optional[Row]:
         return self.session.execute(_ACCOUNT_OF_LOGIN, {"user_id": user_id, "session_key": key}).first()
 
     def end(self, key: str) -> None:
@@ -730,7 +727,7 @@ _ACCOUNT_OF_LOGIN = (ACTIVE_ACCOUNT.join(m.WebSession, m.WebSession.user_id == m
 
 
 class SqlIdempotencyRepository(_Sql, IdempotencyRepository):
-    def find(self, account_id: int, key: str) -> Optional[m.IdempotencyRecord]:
+    def find(self, account_id: int, key: str) -> Optional[Row]:
         return self.session.execute(_STORED_ANSWER, {"account_id": account_id, "key": key}).first()
 
     def purge_before(self, cutoff: dt.datetime) -> int:

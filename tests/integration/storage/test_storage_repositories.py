@@ -340,7 +340,8 @@ def test_records_stay_readable_after_the_block(make_uow: Callable[[], Any]) -> N
         entries = uow.pain.list_for(pid)
     assert people[0].id == pid and people[0].display_name == "Ana"
     with make_uow() as uow:
-        found, missing = uow.people.find(pid), uow.people.find(pid + 1000)
+        found, missing = uow.people.get(pid), uow.people.get(pid + 1000)
+    assert isinstance(found, m.Person)  # what the repository's type says
     assert (found.id, found.display_name, found.onset_date) == (pid, "Ana", dt.date(2026, 2, 1)) and missing is None
     assert entries[0].nprs == 2
 

@@ -64,10 +64,11 @@ def answer_screening(page: Any, base: str, level: str) -> None:
     page.wait_for_load_state()
 
 
-def do_assessment(page: Any, base: str) -> None:
+def do_assessment(page: Any, base: str, *, sore_hip: bool = False) -> None:
     page.goto(f"{base}/assessment")
     page.check('input[name="side"][value="left"]')
     for key, value in (("one_sided_ache", "yes"), ("worse_standing_walking", "yes"), ("swayback", "no"),
+                       ("side_lying_pain", "yes" if sore_hip else "no"),
                        ("stance_hip_drop_left", "yes"), ("stance_hip_drop_right", "no")):
         page.check(f'input[name="{key}"][value="{value}"]')
     page.check('input[name="bridge_felt"][value="hamstrings"]')

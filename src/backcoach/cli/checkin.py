@@ -16,18 +16,25 @@ def checkin(
     next_morning: bool = typer.Option(False, "--next-morning", help="This is the morning after a session."),
     new_symptoms: bool = typer.Option(False, "--new-symptoms", help="Something new has started (you will be asked to screen again)."),
     note: Optional[str] = typer.Option(None, "--note", help="Anything to add, in your words."),
+    walked: Optional[int] = typer.Option(None, "--walked", help="Minutes you walked yesterday (the walking goal)."),
     person: Optional[str] = PersonOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """A pain check-in (daily, or the morning after a session)."""
+    """A pain check-in (daily, or the morning after a session), with yesterday's walking."""
     from backcoach import services
+    from backcoach.services.common import walking_goal_for
 
     pid = services.resolve_person(uow(), person)
-    done = services.check_in_pain(uow(), pid, pain, now(), next_morning=next_morning, new_symptoms=new_symptoms, note=note)
+    done = services.check_in_pain(uow(), pid, pain, now(), next_morning=next_morning, new_symptoms=new_symptoms,
+                                  note=note, walked_minutes=walked)
     if as_json:
         print_json(done.to_dict())
         return
     out.print(f"Pain {done.nprs}/10 saved ({done.kind.replace('_', ' ')}).")
+    if done.walked_minutes is not None:
+        with uow() as u:
+            goal = walking_goal_for(u, pid, now())
+        out.print(f"Walking yesterday: {done.walked_minutes} minutes. {goal.text()}")
     if done.decisions:
         out.print("Because of this morning's pain:")
         render_decisions([d.to_dict() for d in done.decisions])

@@ -90,6 +90,7 @@ ASSESSMENT_QUESTIONS: tuple[tuple[str, str], ...] = (
     ("radiation", "How far does the pain travel?"),
     ("onset_weeks", "How many weeks ago did this episode start?"),
     ("one_sided_ache", "Is it mostly a one-sided ache?"),
+    ("side_lying_pain", "Does your hip hurt when you lie on your side (for example at night)?"),
     ("worse_standing_walking", "Is it worse when standing or walking for a while?"),
     ("swayback", "Have you noticed a strong arch (swayback) in your lower back?"),
     ("bridge_felt", "In a glute bridge, where do you feel it most?"),

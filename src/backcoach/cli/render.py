@@ -5,6 +5,7 @@ Text from data (names, notes, reasons) is printed exactly as it is (markup off).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Any, Optional
@@ -214,6 +215,19 @@ def render_simulation(data: dict[str, Any]) -> None:
     if s["alerts_raised"]:
         out.print(f"  alerts: {', '.join(s['alerts_raised'])}")
     out.print(f"  final phase: {s['final_phase'] or '—'}; trend: {s['final_trend']}")
+    if s.get("questionnaire_days"):
+        first = dt.date.fromisoformat(data["start"])
+        numbers = [str((dt.date.fromisoformat(d) - first).days + 1) for d in s["questionnaire_days"]]
+        out.print(f"  outcome questionnaires due on days {', '.join(numbers)}")
+    if s.get("ladders"):
+        out.print(f"  ladders over {s['weeks']:g} weeks (first day on each step):")
+        for ladder, steps in s["ladders"].items():
+            path = " → ".join(f"{step['name']} (day {step['from_day']}"
+                              + (", no camera check" if step["camera_check"] == "none" else "") + ")"
+                              for step in steps)
+            out.print(f"    {ladder.replace('_', ' ')}: {path}")
+    if s.get("walking_goals"):
+        out.print("  walking goal: " + " → ".join(f"{m} min (day {d})" for d, m in s["walking_goals"].items()))
     if s["final_prescriptions"]:
         out.print(f"  final program: {'; '.join(s['final_prescriptions'])}")
 
@@ -250,8 +264,21 @@ def render_exercise(ex: Any) -> None:
         out.print(f"  • {f.name}{serious}: {f.why_it_matters} Fix: {f.fix}")
     out.print(f"Easier (regression): {ex.regression or 'none — this is the first step'}")
     out.print(f"Harder (progression): {ex.progression or 'none — this is the last step'}")
-    if getattr(ex, "camera_views", ()):
+    if ex.camera_checked:
         out.print(f"Camera view for the form coach: {', '.join(ex.camera_views)}")
+    else:
+        from backcoach.services.common import NO_CAMERA_CHECK
+
+        out.print(f"No camera check. {NO_CAMERA_CHECK}", style="yellow")
+    if ex.sore_hip_swap:
+        from backcoach.services.common import catalog
+
+        out.print(f"If your hip hurts lying on your side: {catalog().get(ex.sore_hip_swap).name} "
+                  f"({ex.sore_hip_swap}) instead.")
+    if ex.sources:
+        out.print("Sources", style="bold")
+        for source in ex.sources:
+            out.print(f"  • {source}")
 
 
 def render_today(session: Any) -> None:
@@ -266,11 +293,20 @@ def render_today(session: Any) -> None:
         out.print(f"Changed after your last session: {change.text()}", style="yellow")
     for rest in session.resting:
         out.print(f"Resting today: {rest.text()}", style="yellow")
+    if session.walking is not None:
+        out.print(session.walking.text())
     if session.rest_day:
-        out.print("Rest day: nothing planned. Gentle walking is fine.")
+        why = " Strength work needs a rest day between sessions." if session.rest_days_between else ""
+        out.print(f"Rest day: nothing planned.{why} Your walk is good for your back on rest days too.")
+    elif session.effort:
+        out.print(f"How hard: {session.effort}")
     for item in session.items:
         ex = item.exercise
         out.print(f"\n{ex['name']} ({ex['id']}): {item.prescription.describe()}", style="bold")
+        if ex.get("camera_check") == "none":
+            from backcoach.services.common import NO_CAMERA_CHECK
+
+            out.print(f"  No camera check. {NO_CAMERA_CHECK}", style="yellow")
         for cue in ex["cues"][:4]:
             out.print(f"  • {cue}")
     out.print("\nStop an exercise if pain goes above 5 out of 10. Afterwards: `backcoach log`.")

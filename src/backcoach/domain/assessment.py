@@ -14,6 +14,11 @@ Decisions taken here, on the cautious side:
 * Results above a test's cap are counted as the cap (the test stops there); negative
   or non-numeric results are refused.
 * High pain now, or pain spreading beyond the buttock, starts every ladder at its first step.
+* The single-leg bridge and side-lying hold cut-offs have no published source: they are a
+  clinical rule of thumb, labelled so for the clinician, and they only choose the starting
+  level (one step up when no weakness shows); the person is never told a grade from them.
+* A hip that hurts to lie on (``side_lying_pain``) is not graded (it is not a diagnosis):
+  the program swaps the exercises done lying on the side (``avoid_lying_on_side``).
 
 The numbers live in ``catalog/thresholds.yaml`` (``assessment`` section).
 """
@@ -64,6 +69,7 @@ class AssessmentAnswers:
     radiation: Radiation
     onset_weeks: float
     one_sided_ache: bool | None = None
+    side_lying_pain: bool | None = None
     worse_standing_walking: bool | None = None
     swayback: bool | None = None
     bridge_felt: BridgeFelt | None = None
@@ -97,6 +103,7 @@ ASSESSMENT: Spec = (
     FieldSpec("onset_weeks", "number", "How many weeks ago did this episode start?", required=True, low=0,
               high=1040, unit="weeks"),
     FieldSpec("one_sided_ache", "bool", "Is it mostly a one-sided ache?"),
+    FieldSpec("side_lying_pain", "bool", "Does your hip hurt when you lie on your side (for example at night)?"),
     FieldSpec("worse_standing_walking", "bool", "Is it worse when you stand or walk for a while?"),
     FieldSpec("swayback", "bool", "Have you or someone else noticed a strong arch in your lower back (swayback)?"),
     FieldSpec("bridge_felt", "choice", "When you do a bridge, where do you feel it most?",
@@ -160,10 +167,13 @@ class AssessmentResult:
     starting_levels: dict[str, str]
     reasons: tuple[str, ...]
     for_person: tuple[str, ...] = ()
+    avoid_lying_on_side: bool = False
+    """The hip hurts to lie on: the program swaps the exercises done lying on the side."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"profile": self.profile.to_dict(), "starting_levels": dict(self.starting_levels),
-                "reasons": list(self.reasons), "for_person": list(self.for_person)}
+                "reasons": list(self.reasons), "for_person": list(self.for_person),
+                "avoid_lying_on_side": self.avoid_lying_on_side}
 
 
 class SelfTest(NamedTuple):
@@ -190,7 +200,8 @@ SELF_TESTS: tuple[SelfTest, ...] = (
     SelfTest("side_lying_hold_s", "Side-lying leg raise hold",
              "Lie on your side, bottom knee bent. Lift the straight top leg a little, slightly behind your body, "
              "toes forward, and hold. Stop when the leg drops, drifts forward or it hurts more than a little; "
-             "stop at {cap} seconds. Enter the seconds for each side."),
+             "stop at {cap} seconds. Enter the seconds for each side. Skip this test if your hip hurts when you "
+             "lie on your side."),
 )
 """Instructions with ``{cap}`` where the test stops; :func:`self_tests` fills in the caps from the thresholds."""
 
@@ -259,7 +270,7 @@ def assess(answers: AssessmentAnswers, thresholds: Thresholds) -> AssessmentResu
         grade = _grade(reps, t.single_leg_bridge_reps)
         gmax = max(gmax, grade)
         reasons.append(f"Single-leg bridges: {reps} on the {side} (no weakness from "
-                       f"{t.single_leg_bridge_reps.none:g}): gluteus maximus {grade.code}.")
+                       f"{t.single_leg_bridge_reps.none:g}; {RULE_OF_THUMB}): gluteus maximus {grade.code}.")
     if a.bridge_felt in ("hamstrings", "lower_back"):
         gmax = max(gmax, Severity.MILD)
         where = "the back of the thighs" if a.bridge_felt == "hamstrings" else "the lower back"
@@ -294,7 +305,7 @@ def assess(answers: AssessmentAnswers, thresholds: Thresholds) -> AssessmentResu
             grade = _grade(hold, t.side_lying_hold_s)
             severity = max(severity, grade)
             reasons.append(f"Side-lying leg raise hold on the {side}: {hold:g} s (no weakness from "
-                           f"{t.side_lying_hold_s.none:g} s): gluteus medius {side} {grade.code}.")
+                           f"{t.side_lying_hold_s.none:g} s; {RULE_OF_THUMB}): gluteus medius {side} {grade.code}.")
         if angle is not None or dropped is not None or hold is not None:
             tested.append(f"gluteus_medius_{side}")
         gmed[side] = severity
@@ -303,6 +314,9 @@ def assess(answers: AssessmentAnswers, thresholds: Thresholds) -> AssessmentResu
         gmed[a.side] = max(gmed[a.side], Severity.MILD)
         reasons.append(f"A one-sided ache on the {a.side} often goes with a weak gluteus medius on that side "
                        "(at least mild).")
+    if a.side_lying_pain:
+        reasons.append("Pain lying on the side (lateral hip pain; consider gluteal tendinopathy, Grimaldi 2015): "
+                       "side-lying exercises are swapped for supine or standing abduction; not graded.")
     if a.worse_standing_walking:
         reasons.append("Pain worse with standing and walking: not used to grade gluteus medius (it points at "
                        "least as much to lumbar spinal stenosis); worth a clinician's look with leg symptoms.")
@@ -320,7 +334,12 @@ def assess(answers: AssessmentAnswers, thresholds: Thresholds) -> AssessmentResu
     starting_levels, start_reasons = _starting_levels(a, profile, t)
     return AssessmentResult(profile=profile, starting_levels=starting_levels,
                             reasons=tuple(reasons) + tuple(start_reasons),
-                            for_person=tuple(_for_person(a, profile, starting_levels)))
+                            for_person=tuple(_for_person(a, profile, starting_levels)),
+                            avoid_lying_on_side=bool(a.side_lying_pain))
+
+
+RULE_OF_THUMB = "clinical rule of thumb, no published cut-off; sets the starting level only"
+"""How the clinician's text labels a cut-off without a published source (thresholds.yaml)."""
 
 
 PLAIN_STRENGTH = {
@@ -350,6 +369,10 @@ def _for_person(a: AssessmentAnswers, profile: WeaknessProfile, levels: Mapping[
     if profile.asymmetry != "none":
         side = "left" if profile.asymmetry == "left_weaker" else "right"
         out.append(f"Your {side} side is the weaker one. You work both sides; the {side} may tire first.")
+    if a.side_lying_pain:
+        out.append("You said your hip hurts when you lie on your side. The exercises done lying on the side are "
+                   "swapped for ones done lying on your back or standing, so nothing presses on it. Lying on the "
+                   "other side with a pillow between your knees may help at night.")
     if a.worse_standing_walking:
         out.append("You said standing and walking make the pain worse. Mention it to your clinician if it comes "
                    "with leg symptoms; the program does not change because of it.")
@@ -362,9 +385,9 @@ def _for_person(a: AssessmentAnswers, profile: WeaknessProfile, levels: Mapping[
 
 
 def _ladders() -> Mapping[str, tuple[str, ...]]:
-    from .catalog import LADDERS
+    from .catalog import LADDERS, PROGRAM_LADDERS
 
-    return LADDERS
+    return {ladder: LADDERS[ladder] for ladder in PROGRAM_LADDERS}
 
 
 def _asymmetry(a: AssessmentAnswers, gmed: dict[str, Severity], ratio: float, reasons: list[str]) -> str:
@@ -391,9 +414,9 @@ def _asymmetry(a: AssessmentAnswers, gmed: dict[str, Severity], ratio: float, re
 
 
 def _starting_levels(a: AssessmentAnswers, profile: WeaknessProfile, t: Any) -> tuple[dict[str, str], list[str]]:
-    from .catalog import LADDERS
+    from .catalog import LADDERS, PROGRAM_LADDERS
 
-    levels = {ladder: steps[0] for ladder, steps in LADDERS.items()}
+    levels = {ladder: LADDERS[ladder][0] for ladder in PROGRAM_LADDERS}
     reasons: list[str] = []
     if a.pain_now >= t.high_pain_nprs:
         reasons.append(f"Pain now is {a.pain_now}/10: every exercise starts at its gentlest version.")

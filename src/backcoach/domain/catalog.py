@@ -22,8 +22,20 @@ LADDERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "hip_extension": ("glute_bridge", "banded_glute_bridge", "marching_bridge", "single_leg_glute_bridge"),
     "hip_abduction": ("clamshell", "banded_clamshell", "side_lying_leg_raise", "banded_side_lying_leg_raise"),
     "core_stability": ("dead_bug", "bird_dog", "side_plank_knees", "side_plank"),
+    "functional": ("sit_to_stand", "split_squat", "step_up", "single_leg_hip_hinge"),
+    "hip_abduction_off_side": ("supine_banded_abduction", "standing_hip_abduction", "banded_standing_hip_abduction"),
 })
 """The stable ladder ids and their order; the data file must define exactly these."""
+
+PROGRAM_LADDERS: tuple[str, ...] = ("hip_extension", "hip_abduction", "core_stability", "functional")
+"""The ladders a program is built from (the assessment gives each a starting level)."""
+
+SORE_HIP_LADDERS: Mapping[str, str] = MappingProxyType({"hip_abduction": "hip_abduction_off_side"})
+"""A ladder whose exercises lie on the side -> the ladder that works the same muscles without it
+(for a person whose hip hurts lying on it; Grimaldi 2015)."""
+
+CAMERA_CHECKS: tuple[str, ...] = ("form", "none")
+"""``form``: the camera coach checks this exercise; ``none``: it cannot, and the app says so."""
 
 BANDS: tuple[str, ...] = ("light", "medium", "heavy")
 PHASES: tuple[str, ...] = ("activation", "strengthening", "integration")
@@ -34,8 +46,10 @@ FAULT_IDS: frozenset[str] = frozenset({
     "feet_apart", "pelvis_roll_back", "small_range",
     "hip_flexion", "toes_up", "trunk_roll", "excess_range",
     "hip_sag",
+    "knee_inward", "trunk_lean",
 })
-"""Fault ids shared with the motion checks (DESIGN.md §6); the catalog may use no other."""
+"""Fault ids shared with the motion checks (DESIGN.md §6); the catalog may use no other. The last
+two belong to standing exercises that have no camera check: they are shown as common mistakes only."""
 
 SERIOUS_FAULTS: frozenset[str] = frozenset({"lumbar_hyperextension"})
 """Faults that load the lower back; they must be marked serious in the data."""
@@ -122,6 +136,16 @@ class Exercise:
     summary: str
     instructions: tuple[str, ...] = ()
     illustration_view: str = "side"
+    camera_check: str = "form"
+    """``form`` when the camera coach can check this exercise, ``none`` when it cannot (shown plainly)."""
+    sources: tuple[str, ...] = ()
+    lies_on_side: bool = False
+    sore_hip_swap: str | None = None
+    """For an exercise done lying on the side: the one done in its place when that hip hurts to lie on."""
+
+    @property
+    def camera_checked(self) -> bool:
+        return self.camera_check != "none"
 
     @property
     def fault_ids(self) -> tuple[str, ...]:
@@ -143,7 +167,8 @@ class Exercise:
             "camera_views": list(self.camera_views), "regression": self.regression,
             "progression": self.progression, "keyframes": [k.to_dict() for k in self.keyframes],
             "summary": self.summary, "instructions": list(self.instructions),
-            "illustration_view": self.illustration_view,
+            "illustration_view": self.illustration_view, "camera_check": self.camera_check,
+            "sources": list(self.sources), "lies_on_side": self.lies_on_side, "sore_hip_swap": self.sore_hip_swap,
         }
 
 
@@ -174,6 +199,11 @@ class Catalog:
 
     def ladder_of(self, exercise_id: str) -> tuple[str, ...]:
         return self.ladders[self.get(exercise_id).ladder]
+
+    def sore_hip_variant(self, exercise_id: str) -> Exercise:
+        """The exercise itself, or the one done in its place when a hip hurts to lie on."""
+        exercise = self.get(exercise_id)
+        return self.get(exercise.sore_hip_swap) if exercise.sore_hip_swap else exercise
 
     def by_phase(self, phase: str) -> tuple[Exercise, ...]:
         return tuple(e for e in self.exercises.values() if e.phase == phase)
@@ -234,7 +264,7 @@ def _exercise(raw: Any) -> Exercise:
     where = f"exercise {exercise_id!r}"
     known = {"id", "name", "ladder", "step", "phase", "targets", "position", "equipment", "per_side", "banded",
              "dose", "cues", "faults", "camera_views", "regression", "progression", "keyframes", "summary",
-             "instructions", "illustration_view"}
+             "instructions", "illustration_view", "camera_check", "sources", "lies_on_side", "sore_hip_swap"}
     unknown = set(raw) - known
     if unknown:
         raise InvalidCatalog(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
@@ -245,7 +275,17 @@ def _exercise(raw: Any) -> Exercise:
     equipment = _strings(raw, "equipment", where, allow_empty=True)
     if banded != ("resistance_band" in equipment):
         raise InvalidCatalog(f"{where}: a banded exercise lists 'resistance_band' as equipment, and only then.")
-    views = _strings(raw, "camera_views", where)
+    camera_check = raw.get("camera_check", "form")
+    if camera_check not in CAMERA_CHECKS:
+        raise InvalidCatalog(f"{where}: camera_check must be one of {CAMERA_CHECKS}.")
+    views = _strings(raw, "camera_views", where, allow_empty=camera_check == "none")
+    if camera_check == "none" and views:
+        raise InvalidCatalog(f"{where}: an exercise without a camera check has no camera views.")
+    sources = _strings(raw, "sources", where)
+    lies_on_side = raw.get("lies_on_side", False)
+    swap = raw.get("sore_hip_swap")
+    if not isinstance(lies_on_side, bool) or lies_on_side != (swap is not None) or not isinstance(swap, (str, type(None))):
+        raise InvalidCatalog(f"{where}: an exercise done lying on the side names its sore_hip_swap, and only then.")
     if not set(views) <= set(CAMERA_VIEWS):
         raise InvalidCatalog(f"{where}: camera views must be among {CAMERA_VIEWS}.")
     illustration_view = raw.get("illustration_view", "side")
@@ -283,6 +323,10 @@ def _exercise(raw: Any) -> Exercise:
         summary=_need(raw, "summary", str, where),
         instructions=_strings(raw, "instructions", where) if "instructions" in raw else (),
         illustration_view=illustration_view,
+        camera_check=camera_check,
+        sources=sources,
+        lies_on_side=lies_on_side,
+        sore_hip_swap=swap,
     )
 
 
@@ -365,3 +409,18 @@ def _check_ladders(exercises: Mapping[str, Exercise], ladders: Mapping[str, tupl
             if e.regression != expected_regression or e.progression != expected_progression:
                 raise InvalidCatalog(f"{where}: regression/progression must be {expected_regression!r}/"
                                      f"{expected_progression!r} (the ladder order; no step may be skipped).")
+            if expected_regression is not None and PHASES.index(e.phase) < PHASES.index(
+                    exercises[expected_regression].phase):
+                raise InvalidCatalog(f"{where}: its phase ({e.phase}) comes before the phase of the step below it "
+                                     f"({exercises[expected_regression].phase}); phases never go back along a ladder.")
+    for e in exercises.values():
+        if e.sore_hip_swap is None:
+            continue
+        swap = exercises.get(e.sore_hip_swap)
+        where = f"exercise {e.id!r}"
+        if swap is None or swap.lies_on_side:
+            raise InvalidCatalog(f"{where}: sore_hip_swap must name an exercise that is not done lying on the side.")
+        if swap.ladder != SORE_HIP_LADDERS.get(e.ladder):
+            raise InvalidCatalog(f"{where}: sore_hip_swap must be on the ladder {SORE_HIP_LADDERS.get(e.ladder)!r}.")
+        if PHASES.index(swap.phase) > PHASES.index(e.phase):
+            raise InvalidCatalog(f"{where}: its sore-hip swap belongs to a later phase ({swap.phase}).")

@@ -47,5 +47,7 @@ CHECKIN: Spec = (
     FieldSpec("kind", "choice", "Kind of check-in", choices=("daily", "next_morning")),
     FieldSpec("new_symptoms", "bool", "Has something new started?"),
     FieldSpec("note", "text", "Note", max_length=1000),
+    FieldSpec("walked_minutes", "int", "Minutes walked yesterday", low=0, high=24 * 60, unit="minutes",
+              help="Add up all your walks, at any pace (the daily walking goal)."),
 )
-"""The pain check-in."""
+"""The pain check-in (with the minutes walked yesterday, for the walking goal)."""

@@ -10,9 +10,14 @@ Phases:
 * activation: the starting exercise on the hip-extension and hip-abduction ladders plus
   the side-lying leg raise (DESIGN.md §4: bridge, clamshell, side-lying leg raise),
   4-6 days a week, 2 sets of 8-12 with a 2-3 s squeeze;
-* strengthening: progress along the ladders, 3 days a week, 2-3 sets of 8-15;
-* integration: the ladders continue up to single-leg bridges, and the core-stability
+* strengthening: progress along the ladders at strength intensity (effort 7-8 of 10 at
+  the end of a set), 3 days a week with a rest day between, 2-3 sets of 8-12; the
+  functional ladder (sit to stand -> split squat -> step-up -> single-leg hip hinge) joins;
+* integration: the ladders continue up to single-leg work, and the core-stability
   routine is added at the assessment's starting level.
+
+A person whose hip hurts lying on it (the assessment asks) gets the exercises done lying on
+the side swapped for their catalog ``sore_hip_swap`` (lying on the back, or standing).
 
 Each phase caps the dose range of the exercises (``thresholds.yaml``, ``phases``); an
 exercise of a later phase is not reached by progression until that phase starts.
@@ -37,7 +42,8 @@ Phase = Literal["activation", "strengthening", "integration"]
 __all__ = [
     "Phase", "Prescription", "Program", "ScreeningGate", "screening_gate", "require_program_allowed",
     "build_program", "phase_for", "advance_program", "todays_session", "dose_range_for",
-    "starting_prescription", "clamp_to_range", "apply_decisions", "resting",
+    "starting_prescription", "clamp_to_range", "apply_decisions", "resting", "rest_days_between",
+    "effort_target", "effort_text",
 ]
 
 
@@ -105,8 +111,11 @@ class Program:
     started_on: date
     reasons: tuple[str, ...]
     starting_levels: Mapping[str, str] = field(default_factory=dict)
-    """Ladder id -> the assessment's starting exercise (the core routine joins at integration)."""
+    """Ladder id -> the assessment's starting exercise (the functional ladder joins at
+    strengthening, the core routine at integration)."""
     phase_started_on: date | None = None
+    avoid_lying_on_side: bool = False
+    """The person's hip hurts lying on it: no exercise done lying on the side."""
 
     def prescription_for(self, exercise_id: str) -> Prescription | None:
         return next((p for p in self.prescriptions if p.exercise_id == exercise_id), None)
@@ -120,6 +129,7 @@ class Program:
             "reasons": list(self.reasons),
             "starting_levels": dict(self.starting_levels),
             "phase_started_on": None if self.phase_started_on is None else self.phase_started_on.isoformat(),
+            "avoid_lying_on_side": self.avoid_lying_on_side,
         }
 
     @classmethod
@@ -140,6 +150,7 @@ class Program:
                 phase_started_on=(None if phase_started is None else
                                   phase_started if isinstance(phase_started, date) else
                                   date.fromisoformat(phase_started)),
+                avoid_lying_on_side=bool(data.get("avoid_lying_on_side", False)),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidAnswers(f"The stored program is incomplete or malformed ({error}).") from None
@@ -279,9 +290,25 @@ def _thresholds(catalog: Catalog, thresholds: Thresholds | None) -> Thresholds:
 _PHASE_TEXT = {
     "activation": "Activation phase: wake the glutes up without loading the back; feel the glutes, not the back. "
                   "Low effort, a squeeze at the top of each repetition.",
-    "strengthening": "Strengthening phase: the exercises progress along their ladders as your sessions go well.",
+    "strengthening": "Strengthening phase: the exercises progress along their ladders as your sessions go well. "
+                     "Strength days are three a week with a rest day between; each set should end feeling hard "
+                     "(effort 7–8 of 10). Everyday movements such as standing up from a chair join the program.",
     "integration": "Integration phase: single-leg work and a core-stability routine join the program.",
 }
+
+
+def _joining(catalog: Catalog, program_levels: Mapping[str, str], ladder: str, avoid_lying_on_side: bool) -> Exercise:
+    """The exercise a ladder starts with: the assessment's level (else its first step), swapped
+    for its sore-hip variant when the person's hip hurts lying on it."""
+    exercise = catalog.get(program_levels.get(ladder) or catalog.ladders[ladder][0])
+    return catalog.sore_hip_variant(exercise.id) if avoid_lying_on_side else exercise
+
+
+def _swap_reason(catalog: Catalog, original: str, used: Exercise) -> str | None:
+    if original == used.id:
+        return None
+    return (f"{used.name} in place of {catalog.get(original).name}: your hip hurts when you lie on it, so nothing "
+            "in your program presses on it.")
 
 
 def build_program(assessment: "AssessmentResult", catalog: Catalog, gate: ScreeningGate, today: date,
@@ -290,25 +317,35 @@ def build_program(assessment: "AssessmentResult", catalog: Catalog, gate: Screen
     require_program_allowed(gate)
     t = _thresholds(catalog, thresholds)
     levels = dict(assessment.starting_levels)
+    avoid = bool(getattr(assessment, "avoid_lying_on_side", False))
     phase: Phase = "activation"
     prescriptions: list[Prescription] = []
     reasons: list[str] = [_PHASE_TEXT[phase]]
     for ladder in ("hip_extension", "hip_abduction"):
-        exercise = catalog.get(levels.get(ladder) or catalog.ladders[ladder][0])
+        exercise = _joining(catalog, levels, ladder, avoid)
         prescriptions.append(starting_prescription(exercise, phase, t))
         reasons.append(f"{exercise.name}: the starting level for {ladder.replace('_', ' ')} from your assessment.")
+        swapped = _swap_reason(catalog, levels.get(ladder) or catalog.ladders[ladder][0], exercise)
+        if swapped:
+            reasons.append(swapped)
     for exercise in catalog.by_phase(phase):
+        if exercise.ladder not in levels or (avoid and exercise.lies_on_side):
+            continue  # only the program's ladders (not the sore-hip alternatives), nothing on the side if it hurts
         start = catalog.get(levels.get(exercise.ladder) or catalog.ladders[exercise.ladder][0])
         if exercise.step > start.step and all(p.exercise_id != exercise.id for p in prescriptions):
             prescriptions.append(starting_prescription(exercise, phase, t))
             reasons.append(f"{exercise.name}: part of the activation routine.")
+    if "functional" in levels:
+        reasons.append(f"Everyday strength work ({catalog.get(levels['functional']).name}) joins in the "
+                       "strengthening phase.")
     if "core_stability" in levels:
         reasons.append(f"The core-stability routine ({catalog.get(levels['core_stability']).name}) joins in the "
                        "integration phase.")
     if gate.reminder:
         reasons.append(gate.reminder)
     return Program(phase=phase, prescriptions=tuple(prescriptions), days_per_week=t.phases.activation.days_per_week,
-                   started_on=today, reasons=tuple(reasons), starting_levels=levels, phase_started_on=today)
+                   started_on=today, reasons=tuple(reasons), starting_levels=levels, phase_started_on=today,
+                   avoid_lying_on_side=avoid)
 
 
 def phase_for(program: Program, weeks_since_start: float, recent_decisions: Sequence[Any],
@@ -366,17 +403,23 @@ def phase_for(program: Program, weeks_since_start: float, recent_decisions: Sequ
 
 def advance_program(program: Program, catalog: Catalog, phase: Phase, today: date,
                     reasons: Sequence[str] = (), thresholds: Thresholds | None = None) -> Program:
-    """The program in its new phase: the doses fitted to the phase, the core routine added at integration."""
+    """The program in its new phase: the doses fitted to the phase, the functional ladder added
+    from strengthening and the core routine at integration."""
     if phase == program.phase:
         return program
     t = _thresholds(catalog, thresholds)
     prescriptions = [clamp_to_range(p, catalog.get(p.exercise_id), phase, t) for p in program.prescriptions]
     new_reasons = list(reasons) + [_PHASE_TEXT[phase]]
-    if phase == "integration" and not any(catalog.get(p.exercise_id).ladder == "core_stability"
-                                          for p in prescriptions):
-        core = catalog.get(program.starting_levels.get("core_stability") or catalog.ladders["core_stability"][0])
-        prescriptions.append(starting_prescription(core, phase, t))
-        new_reasons.append(f"{core.name} starts the core-stability routine.")
+    joins = (("functional", "starts the everyday strength work"),) if phase in ("strengthening", "integration") else ()
+    if phase == "integration":
+        joins += (("core_stability", "starts the core-stability routine"),)
+    for ladder, what in joins:
+        if any(catalog.get(p.exercise_id).ladder == ladder for p in prescriptions):
+            continue
+        exercise = _joining(catalog, program.starting_levels, ladder, program.avoid_lying_on_side)
+        prescriptions.append(starting_prescription(exercise, phase, t))
+        new_reasons.append(f"{exercise.name} {what}" + ("." if exercise.camera_checked else
+                                                          " (the camera coach cannot check this one)."))
     days = getattr(t.phases, phase).days_per_week
     return replace(program, phase=phase, prescriptions=tuple(prescriptions), days_per_week=days,
                    reasons=tuple(new_reasons), phase_started_on=today)
@@ -407,20 +450,44 @@ def todays_session(program: Program, catalog: Catalog, today: date, sessions_thi
                    last_session_on: date | None = None) -> tuple[Prescription, ...]:
     """Today's exercises, or an empty tuple on a rest day.
 
-    A rest day is one where the week's planned sessions (``days_per_week``) are done, or,
-    for programs of three days a week or fewer, the day after a session when the rest of the
-    week still leaves room for the remaining sessions (strength work wants a day between).
+    A rest day is one where the week's planned sessions (``days_per_week``) are done, or one
+    of the phase's ``rest_days_between`` after a session: strength days (strengthening,
+    integration) always have a rest day between them, even if that leaves the week one
+    session short (2-3 strength days a week; ACSM 2009). Activation work may be daily.
     """
     for p in program.prescriptions:
         catalog.get(p.exercise_id)
     remaining_sessions = program.days_per_week - sessions_this_week
     if remaining_sessions <= 0:
         return ()
-    days_left = 7 - today.weekday()  # including today, ISO week
-    if (last_session_on is not None and program.days_per_week <= 3 and last_session_on == today - timedelta(days=1)
-            and remaining_sessions < days_left):
+    if last_session_on is not None and 1 <= (today - last_session_on).days <= rest_days_between(program, catalog):
         return ()
     return tuple(p for p in program.prescriptions if not p.resting_on(today))
+
+
+def rest_days_between(program: Program, catalog: Catalog, thresholds: Thresholds | None = None) -> int:
+    """Rest days wanted after a session in the program's phase (thresholds.yaml, ``phases``)."""
+    return getattr(_thresholds(catalog, thresholds).phases, program.phase).rest_days_between
+
+
+def effort_target(phase: str | None, thresholds: Thresholds) -> tuple[int, int] | None:
+    """The effort (0-10) to aim for at the end of each set in this phase, or None without a phase."""
+    if phase not in PHASES:
+        return None
+    dose = getattr(thresholds.phases, phase)
+    return dose.effort_min, dose.effort_max
+
+
+def effort_text(phase: str | None, thresholds: Thresholds) -> str | None:
+    """The effort target in plain words, for the person."""
+    target = effort_target(phase, thresholds)
+    if target is None:
+        return None
+    low, high = target
+    if high <= 5:
+        return f"Effort {low}–{high} of 10: easy to moderate; feel the muscles working, without strain."
+    return (f"Effort {low}–{high} of 10 at the end of each set: hard, with about {10 - high}–{10 - low} more "
+            "repetitions left in you. Choose the band, step or chair height that gets you there.")
 
 
 def resting(program: Program, today: date) -> tuple[Prescription, ...]:

@@ -25,6 +25,11 @@ Decisions taken here:
   median of their daily scores, :func:`backcoach.domain.monitoring.usual_pain`).
 * One session a day counts: several logs of an exercise on one day count as one day
   toward the run of qualifying sessions.
+* Strength work counts sessions, not calendar days, and wants rest between: in a phase
+  with ``rest_days_between`` (strengthening, integration; thresholds.yaml ``phases``), a
+  good session done less than that many days after the previous counted one does not
+  count toward the run (it does not break it either). So progress comes after N sessions
+  with rest days between them, never after N days in a row.
 
 Rule numbers come from ``catalog/thresholds.yaml`` (``progression``).
 """
@@ -305,11 +310,19 @@ def _qualifies(log: ExerciseLog, baseline: float | None, t: Any, latest: bool) -
             and not _has_fault(log) and (settled is True or (latest and settled is None)))
 
 
+def _rest_days_between(phase: str | None, thresholds: Thresholds) -> int:
+    """Rest days wanted between two counted sessions in this phase (0 without a phase)."""
+    return getattr(thresholds.phases, phase).rest_days_between if phase in PHASES else 0
+
+
 def history_needed(catalog: Catalog, thresholds: Thresholds | None = None) -> int:
     """How many of an exercise's newest logs `progress_decision` looks at: the latest, the one
     before it, and the run of qualifying sessions. Passing only these gives the same decision,
-    so a caller need not read a long history."""
-    return max(2, _t(catalog, thresholds).progression.qualifying_sessions)
+    so a caller need not read a long history. Sessions too close together to count (strength
+    work wants rest days between) may sit inside the run, so room is left for one per counted session."""
+    th = _t(catalog, thresholds)
+    most_rest = max(getattr(th.phases, phase).rest_days_between for phase in PHASES)
+    return max(2, th.progression.qualifying_sessions) * (1 + min(most_rest, 1))
 
 
 def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], baseline_pain: float | None,
@@ -374,14 +387,20 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
     settled = _settled(latest, baseline_pain, t)
     if settled is False:
         hold_reasons.append(f"Pain the next morning ({latest.next_morning_pain}/10) had not settled.")
-    qualifying_days: set[date] = set()
+    rest_days = _rest_days_between(phase, th)
+    qualifying_days: list[date] = []
+    too_close = 0
     for index in range(len(logs) - 1, -1, -1):
         log = logs[index]
         if _key(log.prescription) != _key(prescription):
             break
         if not _qualifies(log, baseline_pain, t, latest=index == len(logs) - 1):
             break
-        qualifying_days.add(log.performed_on)  # one session a day counts
+        if qualifying_days and (qualifying_days[-1] - log.performed_on).days <= rest_days:
+            if log.performed_on != qualifying_days[-1]:
+                too_close += 1
+            continue  # one session a day counts, and strength sessions count with rest days between
+        qualifying_days.append(log.performed_on)
     qualifying = len(qualifying_days)
     if not hold_reasons and qualifying < t.qualifying_sessions:
         previous = logs[-2] if len(logs) >= 2 else None
@@ -389,14 +408,18 @@ def progress_decision(prescription: Prescription, logs: Sequence[ExerciseLog], b
                 and previous.next_morning_pain is None and qualifying == 1):
             hold_reasons.append("Next-morning pain after the previous session was not recorded: record it so the "
                                 "program can move on.")
+        if too_close:
+            hold_reasons.append(f"Strength sessions count with at least {rest_days} rest day(s) between them: "
+                                f"{too_close} session(s) the day after another did not count.")
         hold_reasons.append(f"{qualifying} good session(s) in a row at this dose; {t.qualifying_sessions} are needed "
                             "before adding more.")
     if hold_reasons:
         return hold(prescription, hold_reasons)
 
     # Progress.
-    good = (f"{t.qualifying_sessions} sessions in a row with the full dose, effort {t.progress_rpe_max}/10 or less, "
-            f"pain {t.progress_pain_during_max}/10 or less that settled, and good form.")
+    rested = f", with {rest_days} rest day(s) between," if rest_days else ""
+    good = (f"{t.qualifying_sessions} sessions in a row{rested} with the full dose, effort {t.progress_rpe_max}/10 or "
+            f"less, pain {t.progress_pain_during_max}/10 or less that settled, and good form.")
     after, change = progress_prescription(prescription, catalog, phase, th)
     if after is None:
         return hold(prescription, (good, change))

@@ -27,6 +27,7 @@ The course (a JSON object; examples ship as ``backcoach/catalog/examples/course_
            "glute_bridge": {...}                 #   overrides "all" for that exercise
          },
          "next_morning_pain": 3,                 # optional: pain the morning after (recorded next day)
+         "walked_minutes": 20,                   # optional: minutes walked yesterday (the check-in's walking)
          "screening": {...},                     # optional: new symptoms -> re-screen now with these answers
          "clearance": true}                      # optional: a clinician's go-ahead is recorded today
       ]
@@ -59,6 +60,7 @@ from .program import Program, build_program, screening_gate, todays_session
 from .progression import Decision, ExerciseLog
 from .screening import Level, parse_answers, screen
 from .thresholds import Thresholds
+from .walking import walking_goal
 
 __all__ = ["SimulatedDay", "simulate", "parse_course"]
 
@@ -69,6 +71,7 @@ DAY: Spec = (
     FieldSpec("day", "int", "Day of the course (1 = the start date)", required=True, low=1, high=3650),
     replace(field_of(CHECKIN, "nprs"), name="pain_now", required=False),
     replace(field_of(CHECKIN, "nprs"), name="next_morning_pain", label="Pain the morning after", required=False),
+    field_of(CHECKIN, "walked_minutes"),
     FieldSpec("clearance", "bool", "A clinician's go-ahead is recorded today"),
     FieldSpec("note", "text", "Note", max_length=1000),
 )
@@ -97,6 +100,9 @@ class SimulatedDay:
     prescriptions: tuple[str, ...] = ()
     trend: str = "unknown"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    walking_goal: int | None = None
+    """Today's walking goal (minutes a day), once the course logs any walking."""
+    walked_yesterday: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +111,7 @@ class SimulatedDay:
             "phase": self.phase, "locked": self.locked, "lock_reason": self.lock_reason,
             "screening_level": self.screening_level, "session_done": self.session_done,
             "prescriptions": list(self.prescriptions), "trend": self.trend, "notes": list(self.notes),
+            "walking_goal": self.walking_goal, "walked_yesterday": self.walked_yesterday,
         }
 
 
@@ -190,6 +197,7 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
     last_worsening_step: date | None = None
     previous_logs: list[tuple[ExerciseLog, str]] = []
     previous_morning: int | None = None
+    walked: dict[date, int] = {}
     out: list[SimulatedDay] = []
 
     def at(day: date, hour: int) -> datetime:
@@ -249,6 +257,9 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
 
         if spec.get("pain_now") is not None:
             entries.append(PainEntry(at(today, 8), int(spec["pain_now"]), "daily"))
+        if spec.get("walked_minutes") is not None:
+            walked[today - timedelta(days=1)] = int(spec["walked_minutes"])
+        goal = walking_goal(walked, today, t.walking) if walked else None
 
         now = at(today, 10)
         gate = screening_gate(level, screened_at, now, clearance_at, None, t)
@@ -311,6 +322,7 @@ def simulate(course: Mapping[str, Any], catalog: Catalog, thresholds: Thresholds
             screening_level=level.code if level is not None else None, session_done=session_done,
             prescriptions=tuple(f"{p.exercise_id}: {p.describe()}" for p in program.prescriptions) if program
             else (), trend=report.trend, notes=tuple(notes),
+            walking_goal=goal.minutes if goal else None, walked_yesterday=goal.yesterday if goal else None,
         ))
     return out
 

@@ -103,6 +103,20 @@ class PhaseDose:
     reps_max: int
     squeeze_s_min: int
     squeeze_s_max: int
+    effort_min: int
+    effort_max: int
+    """Target effort at the end of each set (0-10, Borg CR10 / RPE)."""
+    rest_days_between: int
+    """Days off between two sessions (0: daily work allowed; 1: a rest day between strength days)."""
+
+
+@dataclass(frozen=True)
+class WalkingThresholds:
+    start_minutes: int
+    step_minutes: int
+    max_minutes: int
+    days_met_to_step: int
+    window_days: int
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,7 @@ class Thresholds:
     progression: ProgressionThresholds
     monitoring: MonitoringThresholds
     phases: PhaseThresholds
+    walking: WalkingThresholds
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Thresholds":

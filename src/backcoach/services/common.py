@@ -293,8 +293,23 @@ def exercise_summary(exercise: Any) -> dict[str, Any]:
         "cues": list(exercise.cues),
         "faults": [{"id": f.id, "name": f.name, "fix": f.fix} for f in exercise.faults],
         "camera_views": list(getattr(exercise, "camera_views", ())),
+        "camera_check": exercise.camera_check,
         "ladder": exercise.ladder,
     }
+
+
+NO_CAMERA_CHECK = "The camera coach cannot check this exercise: use the cues, and a mirror if you have one."
+"""What the web page, the API and the CLI say about an exercise the camera coach cannot check."""
+
+
+def walking_goal_for(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Any:
+    """The person's walking goal today (domain.walking), from the minutes logged with their check-ins."""
+    from backcoach.domain.walking import walked_by_day, walking_goal
+
+    tz = now.tzinfo
+    entries = [(r.at.astimezone(tz).date(), r.walked_minutes) for r in uow.pain.list_for(person_id)
+               if getattr(r, "walked_minutes", None) is not None]
+    return walking_goal(walked_by_day(entries), now.date(), thresholds().walking)
 
 
 def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[Row]:

@@ -134,8 +134,13 @@ class SessionItem:
     exercise: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"exercise_id": self.prescription.exercise_id, "prescription": self.prescription.to_dict(),
-                "dose": self.prescription.describe(), "exercise": self.exercise}
+        from backcoach.services.common import NO_CAMERA_CHECK
+
+        out = {"exercise_id": self.prescription.exercise_id, "prescription": self.prescription.to_dict(),
+               "dose": self.prescription.describe(), "exercise": self.exercise}
+        if self.exercise.get("camera_check") == "none":
+            out["camera_note"] = NO_CAMERA_CHECK
+        return out
 
 
 def _day(day: dt.date) -> str:
@@ -201,6 +206,10 @@ class TodaysSession:
     resting: tuple[RestingItem, ...] = ()
     stepped_back: tuple[StepBack, ...] = ()
     clinician_note: Optional[dict[str, Any]] = None  # the latest note a clinician wrote with an adjustment
+    effort: Optional[str] = None
+    """The phase's target effort at the end of each set, in plain words."""
+    rest_days_between: int = 0
+    walking: Any = None  # domain.walking.WalkingGoal
 
     def to_dict(self) -> dict[str, Any]:
         from backcoach.domain.screening import DISCLAIMER
@@ -214,6 +223,8 @@ class TodaysSession:
             "resting": [r.to_dict() for r in self.resting],
             "stepped_back": [s.to_dict() for s in self.stepped_back],
             "reminder": self.gate.reminder, "gate": self.gate.to_dict(), "disclaimer": DISCLAIMER,
+            "effort": self.effort, "rest_days_between": self.rest_days_between,
+            "walking": None if self.walking is None else self.walking.to_dict(),
         }
 
 
@@ -222,8 +233,9 @@ def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysS
 
     Raises ProgramLocked (with the gate's reasons) when the program may not continue.
     """
-    from backcoach.domain.program import resting
+    from backcoach.domain.program import effort_text, rest_days_between, resting
     from backcoach.domain.program import todays_session as domain_todays_session
+    from backcoach.services.common import walking_goal_for
 
     now = require_aware(now)
     today = now.date()
@@ -247,7 +259,10 @@ def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysS
                              rest_day=not items, done_today=done_today, sessions_this_week=len(this_week),
                              days_per_week=program.days_per_week, gate=info, resting=rests,
                              stepped_back=_recent_step_backs(uow, person_id, now, max(days) if days else None),
-                             clinician_note=latest_clinician_note(uow, person_id, now))
+                             clinician_note=latest_clinician_note(uow, person_id, now),
+                             effort=effort_text(program.phase, thresholds()),
+                             rest_days_between=rest_days_between(program, cat, thresholds()),
+                             walking=walking_goal_for(uow, person_id, now))
 
 
 def _recent_step_backs(uow: UnitOfWork, person_id: int, now: dt.datetime,

@@ -54,6 +54,7 @@ PAIN_KINDS = ("daily", "next_morning")
 
 ENTRY_FIELDS = by_name(SESSION_ENTRY)
 PAIN = by_name(CHECKIN)["nprs"]
+WALKED = by_name(CHECKIN)["walked_minutes"]
 
 
 def _per_set(field: FieldSpec, value: Any, sets: int, where: str) -> tuple[Any, ...]:
@@ -388,11 +389,12 @@ class CheckinRecorded:
     decisions: tuple[Any, ...]
     alerts: tuple[Any, ...]
     gate: GateInfo
+    walked_minutes: Optional[int] = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"entry_id": self.entry_id, "person_id": self.person_id, "nprs": self.nprs, "kind": self.kind,
                 "decisions": [d.to_dict() for d in self.decisions], "alerts": [a.to_dict() for a in self.alerts],
-                "gate": self.gate.to_dict()}
+                "gate": self.gate.to_dict(), "walked_minutes": self.walked_minutes}
 
 
 def check_in_pain(
@@ -403,8 +405,10 @@ def check_in_pain(
     next_morning: bool = False,
     new_symptoms: bool = False,
     note: Optional[str] = None,
+    walked_minutes: Any = None,
 ) -> CheckinRecorded:
-    """Store a pain score (always allowed, even while the program is locked).
+    """Store a pain score (always allowed, even while the program is locked), with the
+    minutes walked yesterday when given (the walking goal; empty = not answered).
 
     A next-morning score is matched to yesterday's sessions: if it is 2 or more above the
     person's usual pain, `domain.after_session.after_next_morning` steps those exercises
@@ -413,9 +417,10 @@ def check_in_pain(
     """
     now = require_aware(now)
     nprs = check_value(PAIN, nprs, "pain")
+    walked = check_value(WALKED, walked_minutes, "walked_minutes")
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            return _check_in_once(uow, person_id, nprs, now, next_morning, new_symptoms, note)
+            return _check_in_once(uow, person_id, nprs, now, next_morning, new_symptoms, note, walked)
         except ChangedMeanwhile:
             if attempt == MAX_ATTEMPTS:
                 raise
@@ -423,7 +428,7 @@ def check_in_pain(
 
 
 def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime, next_morning: bool,
-                   new_symptoms: bool, note: Optional[str]) -> CheckinRecorded:
+                   new_symptoms: bool, note: Optional[str], walked_minutes: Optional[int] = None) -> CheckinRecorded:
     """Like log_session: read and decide with the new entry counted in, then one short write."""
     from backcoach.domain.progression import ExerciseLog
 
@@ -431,7 +436,8 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
     with uow:
         person = get_person(uow, person_id)
         entry = m.PainEntryRecord(person_id=person_id, at=now, nprs=nprs, kind=kind,
-                                  new_symptoms=bool(new_symptoms), note=(note or None))
+                                  new_symptoms=bool(new_symptoms), note=(note or None),
+                                  walked_minutes=walked_minutes)
         last_pain_id = uow.pain.last_id(person_id)
         info = gate_for(uow, person_id, now, new_symptoms_reported_at=now if new_symptoms else None)
         pain_records = sorted(monitoring_pain(uow, person_id, now) + [entry], key=lambda r: r.at)
@@ -470,4 +476,5 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
         ) for d in decisions], ids=False)
         uow.commit()
         return CheckinRecorded(entry_id=entry.id, person_id=person_id, nprs=nprs, kind=kind,
-                               decisions=tuple(decisions), alerts=tuple(report.alerts), gate=info)
+                               decisions=tuple(decisions), alerts=tuple(report.alerts), gate=info,
+                               walked_minutes=walked_minutes)

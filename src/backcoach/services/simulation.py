@@ -32,6 +32,11 @@ def _with_summary(course: Mapping[str, Any], day1: dt.date, simulated: list[Any]
     alert_codes = sorted({a["code"] for d in days for a in d["alerts"]})
     last = days[-1] if days else {}
     summary = {
+        "weeks": round(len(days) / 7, 1),
+        "ladders": _ladder_timeline(days),
+        "walking_goals": {str(d["day"]): d["walking_goal"] for i, d in enumerate(days)
+                          if d.get("walking_goal") is not None
+                          and (i == 0 or days[i - 1].get("walking_goal") != d["walking_goal"])},
         "days": len(days),
         "sessions": sum(1 for d in days if d["session_done"]),
         "days_locked": sum(1 for d in days if d["locked"]),
@@ -44,6 +49,22 @@ def _with_summary(course: Mapping[str, Any], day1: dt.date, simulated: list[Any]
     }
     return {"name": course.get("name"), "description": course.get("description"), "start": day1.isoformat(),
             "summary": summary, "days": days}
+
+
+def _ladder_timeline(days: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each ladder's exercises in the order the simulated program reached them, with the first day."""
+    from backcoach.services.common import catalog
+
+    cat = catalog()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for day in days:
+        for text in day.get("prescriptions", ()):
+            exercise = cat.get(text.split(":", 1)[0])
+            steps = out.setdefault(exercise.ladder, [])
+            if not steps or steps[-1]["exercise_id"] != exercise.id:
+                steps.append({"exercise_id": exercise.id, "name": exercise.name, "from_day": day["day"],
+                              "phase": day.get("phase"), "camera_check": exercise.camera_check})
+    return out
 
 
 def _add_outcome_schedule(data: dict[str, Any]) -> None:

@@ -168,6 +168,8 @@ class PainEntryRecord(Base):
     kind: Mapped[str] = mapped_column(String(20), default="daily")
     new_symptoms: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    walked_minutes: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    """Minutes walked the day before this check-in (the daily walking goal); None if not answered."""
 
 
 class DecisionRecord(Base):

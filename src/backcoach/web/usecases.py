@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any, Optional
 
-from backcoach.services.common import catalog, thresholds
+from backcoach.services.common import NO_CAMERA_CHECK, catalog, thresholds
 from backcoach.services.screening import stored_result
 from backcoach.web import charts
 
@@ -77,6 +77,8 @@ def exercise_cards(session: Any) -> list[dict[str, Any]]:
             "keyframes_json": json.dumps(keyframes(ex), separators=(",", ":")),
             "figure_seen_from": FIGURE_VIEWS.get(getattr(ex, "illustration_view", "side"), ""),
             "period": 4 if p.reps else max(4, min(p.hold_s or 4, 8)),
+            "camera_note": None if ex.camera_checked else NO_CAMERA_CHECK,
+            "sources": list(ex.sources),
         })
     return cards
 

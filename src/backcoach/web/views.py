@@ -156,7 +156,7 @@ ASSESSMENT_PAIN_FIELDS = tuple((f.name, f.label, f.kind, f.low, f.high, f.requir
                                for f in ASSESSMENT if f.name in ("pain_now", "pain_worst_24h", "onset_weeks"))
 ASSESSMENT_CHOICES = tuple((f.name, f.label, f.choices, f.required) for f in ASSESSMENT if f.name in ("side", "radiation"))
 ASSESSMENT_PATTERN = tuple((f.name, f.label) for f in ASSESSMENT
-                           if f.name in ("one_sided_ache", "worse_standing_walking", "swayback"))
+                           if f.name in ("one_sided_ache", "side_lying_pain", "worse_standing_walking", "swayback"))
 BRIDGE_FELT = (ASSESSMENT_FIELDS["bridge_felt"].name, ASSESSMENT_FIELDS["bridge_felt"].label,
                ASSESSMENT_FIELDS["bridge_felt"].choices)
 

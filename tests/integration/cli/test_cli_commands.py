@@ -138,7 +138,7 @@ def test_assess_json(cli, tmp_path):
     result = cli("assess", "--answers", str(write(tmp_path, "as.json", ASSESSMENT)), "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data["starting_levels"]) == {"hip_extension", "hip_abduction", "core_stability"}
+    assert set(data["starting_levels"]) == {"hip_extension", "hip_abduction", "core_stability", "functional"}
     assert data["profile"]["gluteus_maximus"] in ("none", "mild", "moderate", "severe")
     bad = cli("assess", "--answers", str(write(tmp_path, "bad.json", {**ASSESSMENT, "bridge_hold_s": -1})), "--json")
     one_error_line(bad)
@@ -148,10 +148,13 @@ def test_exercises_list_and_show(cli):
     listed = cli("exercises")
     assert listed.exit_code == 0 and "glute_bridge" in listed.stdout and "side_plank" in listed.stdout
     as_json = json.loads(cli("exercises", "--json").stdout)
-    assert len(as_json) == 12
+    assert len(as_json) == 19
+    standing = cli("exercises", "show", "sit_to_stand")
+    assert standing.exit_code == 0 and "No camera check" in standing.stdout and "Sources" in standing.stdout
     shown = cli("exercises", "show", "clamshell")
     assert shown.exit_code == 0
-    for part in ("Cues", "Common faults", "Dose", "Harder (progression): banded_clamshell"):
+    for part in ("Cues", "Common faults", "Dose", "Harder (progression): banded_clamshell", "Camera view",
+                 "If your hip hurts lying on your side"):
         assert part in shown.stdout
     assert json.loads(cli("exercises", "show", "clamshell", "--json").stdout)["id"] == "clamshell"
 
@@ -336,6 +339,32 @@ def test_simulate_each_example_course(cli, tmp_path):
             assert data["summary"]["decisions"]["progress"] > 0
     text = cli("simulate", "--days", "20", "--profile", "flare_up", now=MON)
     assert text.exit_code == 0 and "day   1 2026-03-02" in text.stdout and "Summary" in text.stdout
+
+
+def test_simulate_shows_the_ladders_walking_and_questionnaires_over_12_weeks(cli):
+    data = json.loads(cli("simulate", "--days", "85", "--profile", "steady_improvement", "--json", now=MON).stdout)
+    functional = data["summary"]["ladders"]["functional"]
+    assert [s["exercise_id"] for s in functional][:2] == ["sit_to_stand", "split_squat"]
+    assert functional[0]["phase"] == "strengthening" and functional[0]["camera_check"] == "none"
+    assert list(data["summary"]["walking_goals"].values()) == [10, 15, 20, 25, 30]
+    assert len(data["summary"]["questionnaire_days"]) == 7  # baseline, every 2 weeks, 12 weeks
+    text = cli("simulate", "--days", "85", "--profile", "steady_improvement", now=MON).stdout
+    assert "functional: Sit to stand (day 15, no camera check) → Split squat" in text
+    assert "outcome questionnaires due on days 1, 15, 29, 43, 57, 71, 85" in text
+    assert "walking goal: 10 min" in text
+
+
+def test_checkin_logs_walking_and_today_shows_the_goal(cli, tmp_path):
+    assert start(cli, tmp_path).exit_code == 0
+    done = json.loads(cli("checkin", "--pain", "3", "--walked", "25", "--json", now=at(1, 9)).stdout)
+    assert done["walked_minutes"] == 25
+    text = cli("checkin", "--pain", "3", "--walked", "12", now=at(2, 9)).stdout
+    assert "Walking yesterday: 12 minutes" in text and "Walking goal: 10 minutes a day" in text
+    today = json.loads(cli("today", "--json", now=at(2, 10)).stdout)
+    assert today["walking"]["minutes"] == 10 and today["walking"]["yesterday"] == 12
+    assert "effort" in today and today["rest_days_between"] == 0
+    bad = cli("checkin", "--pain", "3", "--walked", "-5", now=at(3, 9))
+    assert "whole number from 0 to 1440" in one_error_line(bad)
 
 
 @pytest.mark.parametrize("ref", ["course_flare_up.json", "course_flare_up", "flare_up.json", "flare_up"])

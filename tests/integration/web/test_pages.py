@@ -54,6 +54,34 @@ def test_pain_11_in_the_check_in_form_is_refused(app):
     assert user.get("/api/pain").json() == []
 
 
+def test_the_check_in_logs_yesterdays_walking_and_today_shows_the_goal(app):
+    user = person_with_program(app)
+    page = user.client.get("/checkin")
+    assert 'id="walked_minutes"' in page.text and "Minutes you walked yesterday" in page.text
+    assert "Your goal is 10 minutes a day" in page.text
+    tokens = user.page_tokens(page.text)
+    bad = user.client.post("/checkin", data={**tokens, "nprs": "3", "kind": "daily", "walked_minutes": "-4"})
+    assert bad.status_code == 400 and "whole number from 0 to 1440" in bad.text
+    assert 'value="-4"' in bad.text  # what was typed stays in the form
+    assert user.get("/api/pain").json() == []  # nothing stored half-done
+    ok = user.client.post("/checkin", data={**tokens, "nprs": "3", "kind": "daily", "walked_minutes": "25"})
+    assert ok.status_code == 200
+    assert [p["walked_minutes"] for p in user.get("/api/pain").json()] == [25]
+    today = user.client.get("/today").text
+    assert "Walking: 10 minutes a day" in today and "Yesterday: 25 minutes, goal met" in today
+    assert "Log yesterday's walking" not in today  # already logged
+    assert user.get("/api/today").json()["walking"]["yesterday"] == 25
+
+
+def test_today_says_plainly_when_the_camera_cannot_check_an_exercise(app):
+    from backcoach.services.common import NO_CAMERA_CHECK
+
+    user = person_with_program(app)
+    page = user.client.get("/today").text
+    assert "Coach me with the camera" in page and NO_CAMERA_CHECK not in page  # bridge and clamshell: checked
+    assert "How hard:" in page and "Effort 3–5 of 10" in page
+
+
 def test_a_check_in_form_posted_twice_is_saved_once(app):
     user = sign_up(app)
     tokens = form(user, "/checkin")

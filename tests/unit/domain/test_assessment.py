@@ -104,7 +104,7 @@ def test_overall_is_the_worst_muscle_and_reasons_are_given() -> None:
     result = run(**{**STRONG, "side_lying_hold_s_right": 10})
     assert result.profile.overall is SE
     assert result.reasons and result.profile.reasons
-    assert set(result.to_dict()) == {"profile", "starting_levels", "reasons", "for_person"}
+    assert set(result.to_dict()) == {"profile", "starting_levels", "reasons", "for_person", "avoid_lying_on_side"}
 
 
 def test_the_person_gets_plain_words_and_the_clinician_the_technical_terms() -> None:
@@ -139,7 +139,8 @@ def test_the_person_gets_plain_words_and_the_clinician_the_technical_terms() -> 
 )
 def test_starting_levels(answers, levels) -> None:
     result = run(**answers)
-    assert result.starting_levels == levels
+    # the functional ladder has no self-test: it always starts at its first step (it joins at strengthening)
+    assert result.starting_levels == {**levels, "functional": "sit_to_stand"}
 
 
 def test_untested_muscles_are_named() -> None:

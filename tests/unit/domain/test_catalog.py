@@ -21,10 +21,10 @@ def raw() -> dict:
     return yaml.safe_load(resources.files("backcoach.catalog").joinpath("exercises.yaml").read_text())
 
 
-def test_the_shipped_catalog_loads_with_all_twelve_exercises() -> None:
+def test_the_shipped_catalog_loads_with_all_nineteen_exercises() -> None:
     catalog = load_catalog()
     assert set(catalog.exercises) == {i for ladder in LADDERS.values() for i in ladder}
-    assert len(catalog.exercises) == 12
+    assert len(catalog.exercises) == 19
     assert dict(catalog.ladders) == dict(LADDERS)
     assert catalog.bands == BANDS
     assert catalog.thresholds == load_thresholds()
@@ -61,7 +61,7 @@ def test_core_holds_watch_the_lower_back(exercise_id: str) -> None:
 
 def test_catalog_objects_are_hashable() -> None:
     catalog = load_catalog()
-    assert len(set(catalog.exercises.values())) == 12
+    assert len(set(catalog.exercises.values())) == 19
     assert hash(catalog) == hash(load_catalog())
 
 
@@ -70,7 +70,8 @@ def test_every_exercise_is_complete_and_consistent() -> None:
     for exercise in catalog.exercises.values():
         assert exercise.name and exercise.summary and exercise.position and exercise.cues and exercise.targets
         assert exercise.instructions
-        assert exercise.camera_views
+        assert bool(exercise.camera_views) == exercise.camera_checked
+        assert exercise.sources
         assert 2 <= len(exercise.keyframes) <= 4
         for fault in exercise.faults:
             assert fault.id in FAULT_IDS
@@ -83,7 +84,7 @@ def test_every_exercise_is_complete_and_consistent() -> None:
             assert dose.reps_min is not None and dose.reps_min <= dose.reps_max
         else:
             assert dose.reps_min is None and dose.reps_max is None
-    assert {e.id for e in catalog.by_phase("activation")} == {"glute_bridge", "clamshell", "side_lying_leg_raise"}
+    assert {e.id for e in catalog.by_phase("activation")} == {"glute_bridge", "clamshell", "supine_banded_abduction"}
     assert catalog.get("side_plank").dose.unit == "hold"
     assert catalog.get("banded_clamshell").banded
 
@@ -190,7 +191,7 @@ def test_no_second_copy_of_the_thresholds_in_code() -> None:
     with pytest.raises(TypeError):
         Thresholds()  # type: ignore[call-arg]
     shipped = load_thresholds().to_dict()
-    for section in ("screening", "assessment", "progression", "monitoring", "phases"):
+    for section in ("screening", "assessment", "progression", "monitoring", "phases", "walking"):
         for key in shipped[section]:
             partial = {**shipped, section: {k: v for k, v in shipped[section].items() if k != key}}
             with pytest.raises(InvalidCatalog, match=key):

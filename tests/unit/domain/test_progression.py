@@ -176,7 +176,7 @@ PROGRESS_CASES = [
     (rx("side_plank_knees", sets=3, hold_s=30), rx("side_plank", sets=2, hold_s=10), None),
     # within the phase caps
     (rx(sets=2, reps=12, hold_s=2), rx(sets=2, reps=12, hold_s=3), "activation"),
-    (rx(sets=2, reps=12, hold_s=2), rx(sets=2, reps=14, hold_s=2), "strengthening"),
+    (rx(sets=2, reps=12, hold_s=2), rx(sets=3, reps=12, hold_s=2), "strengthening"),  # 8-12 reps (ACSM 2009)
     (rx("marching_bridge", sets=3, reps=12, hold_s=3), rx("single_leg_glute_bridge", sets=2, reps=8, hold_s=2),
      "integration"),
 ]

@@ -63,7 +63,18 @@ def test_steady_improvement(courses) -> None:
     assert days[-1].trend == "improving"
     final = days[-1].prescriptions
     assert any(p.startswith("banded_glute_bridge") for p in final)
-    assert any(p.startswith("dead_bug") for p in final)
+    assert any(p.startswith(("dead_bug", "bird_dog")) for p in final)  # the core routine, progressing
+    # the functional ladder joins at strengthening (day 15) and climbs over the 12 weeks
+    first_functional = next(d.day for d in days if any(p.startswith("sit_to_stand") for p in d.prescriptions))
+    assert first_functional == 15
+    assert any(p.startswith(("split_squat", "step_up", "single_leg_hip_hinge")) for p in final)
+    # strength days never follow each other
+    strength_sessions = [d.day for d in days if d.session_done and d.phase != "activation" and d.day > 15]
+    assert strength_sessions and all(b - a >= 2 for a, b in zip(strength_sessions, strength_sessions[1:]))
+    # the walking goal rises gently and never drops
+    goals = [d.walking_goal for d in days if d.walking_goal is not None]
+    assert goals == sorted(goals) and goals[0] == 10 and goals[-1] == 30
+    assert len(days) >= 84
 
 
 def test_flare_up_steps_back_pauses_and_recovers(courses) -> None:

@@ -144,9 +144,12 @@ def test_worsening_pain_pauses_progression_and_steps_back(onboarded, uow):
     assert "worsening" in {a.code for a in logged.alerts}
     assert "progress" not in {d.action for d in logged.decisions}
     assert "regress" in {d.action for d in logged.decisions}
-    services.check_in_pain(uow, onboarded, 6, days(6))
-    again = services.log_session(uow, onboarded, session_for(uow, onboarded, days(6, 1)), days(6, 2))
-    assert {d.action for d in again.decisions} == {"hold"}  # stepped back once this week already
+    for n in range(6, 10):
+        services.check_in_pain(uow, onboarded, 6, days(n))
+    # the step back rested both activation exercises (gentlest step) for 3 days; back on day 9
+    services.record_screening(uow, onboarded, CLEAR, days(9))  # the weekly re-screen
+    again = services.log_session(uow, onboarded, session_for(uow, onboarded, days(9, 1)), days(9, 2))
+    assert {d.action for d in again.decisions} == {"hold"}  # stepped back once in the last 7 days already
 
 
 def _clinician(uow, person_id, assign=True, role="clinician"):

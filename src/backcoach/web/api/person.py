@@ -156,14 +156,16 @@ def post_pain(body: PainIn, ctx: Ctx = Depends(api_ctx),
     pid = person_of(ctx)
     return ctx.api_once(idempotency_key, lambda: services.check_in_pain(
         ctx.service_uow(write_phase_only=True), pid, body.nprs, ctx.now, next_morning=body.kind == "next_morning",
-        new_symptoms=body.new_symptoms, note=body.note), lambda result: PlainJSONResponse(result.to_dict(), status_code=201))
+        new_symptoms=body.new_symptoms, note=body.note, walked_minutes=body.walked_minutes),
+        lambda result: PlainJSONResponse(result.to_dict(), status_code=201))
 
 
 @router.get("/pain", summary="Your pain entries, oldest first", response_model=list[dict[str, Any]])
 def list_pain(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
     pid = person_of(ctx)
     return PlainJSONResponse([{"id": p.id, "at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind,
-                               "new_symptoms": p.new_symptoms} for p in ctx.uow.pain.list_for(pid)])
+                               "new_symptoms": p.new_symptoms, "walked_minutes": p.walked_minutes}
+                              for p in ctx.uow.pain.list_for(pid)])
 
 
 @router.get("/progress", summary="Status and the data behind the progress charts", response_model=dict[str, Any])

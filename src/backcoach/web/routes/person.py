@@ -232,11 +232,18 @@ def session_result(session_id: RecordId, ctx: Ctx = Depends(page_ctx)):
 
 # -- pain check-in -------------------------------------------------------------------------
 
+def _walking_goal(ctx: Ctx, pid: int):
+    from backcoach.services.common import walking_goal_for
+
+    return walking_goal_for(ctx.uow, pid, ctx.now)
+
+
 @router.get("/checkin")
 def checkin_page(ctx: Ctx = Depends(page_ctx)):
     pid = _person(ctx)
     next_morning = usecases.next_morning_due(ctx, pid) or ctx.request.query_params.get("next_morning") == "1"
-    return ctx.render("person/checkin.html", next_morning=next_morning, values={}, problems=[])
+    return ctx.render("person/checkin.html", next_morning=next_morning, values={}, problems=[],
+                      walking=_walking_goal(ctx, pid))
 
 
 @router.post("/checkin", dependencies=[Depends(check_csrf_form)])
@@ -253,11 +260,11 @@ async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
     kind = checked["kind"] or "daily"
     if p:
         return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
-                          problems=list(p))
+                          problems=list(p), walking=_walking_goal(ctx, pid))
     try:
         return ctx.form_once(f, lambda: services.check_in_pain(
             ctx.service_uow(write_phase_only=True), pid, nprs, ctx.now, next_morning=kind == "next_morning",
-            new_symptoms=new_symptoms, note=note),
+            new_symptoms=new_symptoms, note=note, walked_minutes=checked["walked_minutes"]),
             lambda result: ctx.render("person/checkin_done.html", result=result,
                                       decisions=usecases.decision_rows([d.to_dict() for d in result.decisions]),
                                       alerts=[a.to_dict() for a in result.alerts],
@@ -266,7 +273,7 @@ async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
         raise
     except BackcoachError as exc:
         return ctx.render("person/checkin.html", status_code=400, next_morning=kind == "next_morning", values=f,
-                          problems=[str(exc)])
+                          problems=[str(exc)], walking=_walking_goal(ctx, pid))
 
 
 # -- progress -----------------------------------------------------------------------------

@@ -31,10 +31,10 @@ def analyze_upload(video_id: int, database_url: str | None = None) -> dict[str, 
 
     The in-process runner passes its app's database URL; a Celery worker uses its own
     settings (DATABASE_URL), so no credentials travel through the broker."""
-    from backcoach.services.videos import run_analysis, session_factory
+    from backcoach.services.videos import run_analysis, units_of_work
     from backcoach.settings import get_settings
 
-    return run_analysis(session_factory(database_url or get_settings().database_url), int(video_id))
+    return run_analysis(units_of_work(database_url or get_settings().database_url), int(video_id))
 
 
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from backcoach.domain.errors import BackcoachError
 from backcoach.storage import models as m
+from backcoach.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ def probe_duration(path: str) -> float:
         cap.release()
 
 
-def store_upload(db: Session, person_id: int, exercise_id: str, temp_path: Path, size: int, upload_dir: Path,
+def store_upload(uow: UnitOfWork, person_id: int, exercise_id: str, temp_path: Path, size: int, upload_dir: Path,
                  limits: VideoLimits, keep: bool, hold_s: float | None, now: dt.datetime) -> m.VideoAnalysis:
     """Check a received file (content, size, duration), move it into the upload folder and
     add its record (queued). On any refusal the file is deleted and nothing is stored."""
@@ -110,24 +109,24 @@ def store_upload(db: Session, person_id: int, exercise_id: str, temp_path: Path,
     try:
         rec = m.VideoAnalysis(person_id=person_id, exercise_id=exercise_id, status="queued", progress=0.0,
                               file_path=str(final), size_bytes=size, keep_video=keep, hold_s=hold_s, created_at=now)
-        db.add(rec)
-        db.commit()
+        uow.videos.add(rec)
+        uow.commit()
     except BaseException:
         final.unlink(missing_ok=True)
         raise
     return rec
 
 
-def video_for(db: Session, person_id: int, video_id: int) -> m.VideoAnalysis:
-    rec = db.get(m.VideoAnalysis, video_id)
+def video_for(uow: UnitOfWork, person_id: int, video_id: int) -> m.VideoAnalysis:
+    rec = uow.videos.get(video_id)
     if rec is None or rec.person_id != person_id:
         raise VideoNotFound("There is no video analysis with this number in your account.")
     return rec
 
 
-def video_dict(rec: m.VideoAnalysis, db: Session | None = None) -> dict[str, Any]:
+def video_dict(rec: m.VideoAnalysis, uow: UnitOfWork | None = None) -> dict[str, Any]:
     """What `GET /api/videos/{id}` answers: the result is exactly `backcoach analyze --json`;
-    `keyframes` lists each repetition's picture (given the session to find them)."""
+    `keyframes` lists each repetition's picture (given the unit of work to find them)."""
     from backcoach.services import coaching
     from backcoach.services.common import catalog
 
@@ -147,26 +146,22 @@ def video_dict(rec: m.VideoAnalysis, db: Session | None = None) -> dict[str, Any
         out["log"] = coaching.log_fields(rec.result, known, serious)
         out["cues"] = [coaching.cue_for_repetition(r, rec.exercise_id, hold)
                        for r in rec.result.get("repetitions") or []]
-        if db is not None:
-            from sqlalchemy import select
-
-            rows = db.execute(select(m.VideoKeyframe.rep_index, m.VideoKeyframe.t_s, m.VideoKeyframe.width,
-                                     m.VideoKeyframe.height).where(m.VideoKeyframe.video_id == rec.id)
-                              .order_by(m.VideoKeyframe.rep_index))
+        if uow is not None:
+            rows = uow.videos.keyframes_of(rec.id)
             out["keyframes"] = [{"index": i, "t": t, "width": w, "height": h,
                                  "url": f"/api/videos/{rec.id}/keyframes/{i}"} for i, t, w, h in rows]
     return out
 
 
-def poll(uow: Any, person_id: int, video_id: int, now: dt.datetime, limits: "StallLimits") -> dict[str, Any]:
+def poll(uow: UnitOfWork, person_id: int, video_id: int, now: dt.datetime, limits: "StallLimits") -> dict[str, Any]:
     """A person asks how their job is doing: a job whose worker is gone is failed first
     (`uow` writes only then, as `begin_write` says; the caller's uow need not be writing)."""
-    rec = video_for(uow.session, person_id, video_id)
+    rec = video_for(uow, person_id, video_id)
     if limits.stalled(rec, now):
         uow.begin_write()
-        fail_stalled(uow.session, now, limits, video_id=video_id)
+        fail_stalled(uow, now, limits, video_id=video_id)
         uow.commit()
-    return video_dict(rec, uow.session)
+    return video_dict(rec, uow)
 
 
 def _keyframes(analysis: Any, video_id: int) -> list[tuple[int, float, bytes, int, int]]:
@@ -185,13 +180,10 @@ def _keyframes(analysis: Any, video_id: int) -> list[tuple[int, float, bytes, in
         return []
 
 
-def keyframe_for(db: Session, person_id: int, video_id: int, rep_index: int) -> m.VideoKeyframe:
+def keyframe_for(uow: UnitOfWork, person_id: int, video_id: int, rep_index: int) -> m.VideoKeyframe:
     """A repetition's picture, only for the person whose video it was."""
-    from sqlalchemy import select
-
-    video_for(db, person_id, video_id)
-    frame = db.scalar(select(m.VideoKeyframe).where(m.VideoKeyframe.video_id == video_id,
-                                                    m.VideoKeyframe.rep_index == rep_index))
+    video_for(uow, person_id, video_id)
+    frame = uow.videos.keyframe(video_id, rep_index)
     if frame is None:
         raise VideoNotFound("There is no picture for this repetition.")
     return frame
@@ -203,7 +195,7 @@ def _finish_file(rec: m.VideoAnalysis) -> None:
         rec.file_path = None
 
 
-def run_analysis(factory: Callable[[], Session], video_id: int,
+def run_analysis(factory: Callable[[], UnitOfWork], video_id: int,
                  analyze: Callable[..., Any] | None = None, clock: Callable[[], dt.datetime] | None = None) -> dict[str, Any]:
     """The job: analyse the stored video, writing progress, then the result or a plain error.
 
@@ -213,14 +205,14 @@ def run_analysis(factory: Callable[[], Session], video_id: int,
     if analyze is None:
         from backcoach.motion import analyze_video as analyze
     clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
-    with factory() as db:
-        rec = db.get(m.VideoAnalysis, video_id)
+    with factory() as uow:
+        rec = uow.videos.get(video_id)
         if rec is None:
             raise VideoNotFound(f"Video analysis {video_id} is not in the database this worker uses.")
         if rec.status in ("done", "failed"):
             return {"id": video_id, "status": rec.status}
         rec.status, rec.progress, rec.heartbeat_at = "running", 0.0, clock()
-        db.commit()
+        uow.commit()
         path, exercise, hold = rec.file_path, rec.exercise_id, rec.hold_s
     last = [0.0]
 
@@ -229,12 +221,12 @@ def run_analysis(factory: Callable[[], Session], video_id: int,
         if now - last[0] < PROGRESS_EVERY_S:
             return
         last[0] = now
-        with factory() as db2:
-            r = db2.get(m.VideoAnalysis, video_id)
+        with factory() as uow2:
+            r = uow2.videos.get(video_id)
             if r is not None and r.status == "running":
                 r.progress = min(0.99, done / total) if total > 0 else 0.0
                 r.heartbeat_at = clock()
-                db2.commit()
+                uow2.commit()
 
     result: dict[str, Any] | None = None
     error: str | None = None
@@ -251,8 +243,8 @@ def run_analysis(factory: Callable[[], Session], video_id: int,
     except Exception:  # noqa: BLE001 - a bug: logged, the person gets a plain message
         log.exception("video analysis %s failed", video_id)
         error = "The analysis failed unexpectedly. Please try again; if it keeps failing, report it."
-    with factory() as db:
-        rec = db.get(m.VideoAnalysis, video_id)
+    with factory() as uow:
+        rec = uow.videos.get(video_id)
         if rec is None:
             return {"id": video_id, "status": "gone"}
         if rec.status != "running":  # given up on as stalled meanwhile (fail_stalled): that answer stands
@@ -261,13 +253,14 @@ def run_analysis(factory: Callable[[], Session], video_id: int,
         rec.result, rec.error = result, error
         rec.progress = 1.0 if result is not None else rec.progress
         rec.finished_at = clock()
-        for place, t, image, width, height in pictures if result is not None else ():
-            db.add(m.VideoKeyframe(video_id=video_id, person_id=rec.person_id, rep_index=place, t_s=round(t, 3),
-                                   width=width, height=height, image=image))
+        uow.videos.add_keyframes([
+            m.VideoKeyframe(video_id=video_id, person_id=rec.person_id, rep_index=place, t_s=round(t, 3),
+                            width=width, height=height, image=image)
+            for place, t, image, width, height in (pictures if result is not None else ())])
         if result is None:
             rec.keep_video = False  # nothing half-done is kept
         _finish_file(rec)
-        db.commit()
+        uow.commit()
         return {"id": video_id, "status": rec.status}
 
 
@@ -293,49 +286,40 @@ class StallLimits:
         return limit is not None and seen < now - dt.timedelta(seconds=limit)
 
 
-def fail_stalled(db: Session, now: dt.datetime, limits: StallLimits = StallLimits(),
+def fail_stalled(uow: UnitOfWork, now: dt.datetime, limits: StallLimits = StallLimits(),
                  video_id: int | None = None) -> int:
     """Mark jobs whose worker is gone as failed with a plain message and delete their
     files (a kept video too: the analysis must be redone from a fresh upload). Run at
     start-up and when a person asks for a job's status; returns how many were given up.
     The caller commits."""
-    from sqlalchemy import and_, func, or_, select
-
-    seen = func.coalesce(m.VideoAnalysis.heartbeat_at, m.VideoAnalysis.created_at)
-    query = select(m.VideoAnalysis).where(or_(
-        and_(m.VideoAnalysis.status == "running", seen < now - dt.timedelta(seconds=limits.running_s)),
-        and_(m.VideoAnalysis.status == "queued", seen < now - dt.timedelta(seconds=limits.queued_s))))
-    if video_id is not None:
-        query = query.where(m.VideoAnalysis.id == video_id)
-    stalled = list(db.scalars(query))
+    stalled = uow.videos.stalled(now - dt.timedelta(seconds=limits.running_s),
+                                 now - dt.timedelta(seconds=limits.queued_s), video_id)
     for rec in stalled:
         log.warning("video analysis %s was %s with no sign of life since %s: marked failed", rec.id, rec.status,
                     rec.heartbeat_at or rec.created_at)
         rec.status, rec.error, rec.result, rec.finished_at = "failed", STALLED_MESSAGE, None, now
         rec.keep_video = False
         _finish_file(rec)
-    if stalled:
-        db.flush()
     return len(stalled)
 
 
-def session_factory(database_url: str) -> sessionmaker[Session]:
-    """Sessions for a job worker (the schema is set up by the web app's start-up or `backcoach db upgrade`)."""
-    from backcoach.storage.database import get_engine
+def units_of_work(database_url: str) -> Callable[[], UnitOfWork]:
+    """Units of work for a job worker (the schema is set up by the web app's start-up or `backcoach db upgrade`)."""
+    from backcoach.storage.unit_of_work import SqlAlchemyUnitOfWork
 
-    return sessionmaker(bind=get_engine(database_url), expire_on_commit=False)
+    return lambda: SqlAlchemyUnitOfWork(database_url)
 
 
-def delete_video(db: Session, person_id: int, video_id: int) -> None:
+def delete_video(uow: UnitOfWork, person_id: int, video_id: int) -> None:
     """The person no longer wants the kept video (the analysis result stays)."""
-    rec = video_for(db, person_id, video_id)
+    rec = video_for(uow, person_id, video_id)
     if rec.file_path and rec.status in ("done", "failed"):
         Path(rec.file_path).unlink(missing_ok=True)
         rec.file_path = None
         rec.keep_video = False
-        db.commit()
+        uow.commit()
 
 
 __all__ = ["STALLED_MESSAGE", "StallLimits", "VideoLimits", "VideoNotFound", "VideoRejected", "VideoTooLarge",
            "delete_video", "fail_stalled", "keyframe_for", "poll", "run_analysis",
-           "session_factory", "sniff_container", "store_upload", "video_dict", "video_for"]
+           "sniff_container", "units_of_work", "store_upload", "video_dict", "video_for"]

@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any, Generic, Optional, Sequence, TypeVar
 
 import sqlalchemy
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -312,6 +312,31 @@ class IdempotencyRepository(Repository[m.IdempotencyRecord]):
     @abc.abstractmethod
     def purge_before(self, cutoff: dt.datetime) -> int:
         """Drop records made before `cutoff`; returns how many."""
+
+
+class VideoRepository(Repository[m.VideoAnalysis]):
+    """Uploaded videos and their analysis jobs, with each repetition's picture."""
+
+    model = m.VideoAnalysis
+
+    @abc.abstractmethod
+    def delete(self, record: m.VideoAnalysis) -> None: ...
+
+    @abc.abstractmethod
+    def stalled(self, running_seen_before: dt.datetime, queued_seen_before: dt.datetime,
+                video_id: Optional[int] = None) -> list[m.VideoAnalysis]:
+        """The jobs (or the one job) with no sign of life (their heartbeat, else their creation)
+        since those times: running ones and queued ones."""
+
+    @abc.abstractmethod
+    def add_keyframes(self, frames: Sequence[m.VideoKeyframe]) -> None: ...
+
+    @abc.abstractmethod
+    def keyframes_of(self, video_id: int) -> list[Row]:
+        """(rep_index, t_s, width, height) of the video's pictures, by repetition (no image bytes)."""
+
+    @abc.abstractmethod
+    def keyframe(self, video_id: int, rep_index: int) -> Optional[m.VideoKeyframe]: ...
 
 
 class PersonalDataRepository(abc.ABC):
@@ -738,6 +763,33 @@ class SqlIdempotencyRepository(_Sql, IdempotencyRepository):
 _STORED_ANSWER = (select(m.IdempotencyRecord.__table__)
                   .where(m.IdempotencyRecord.account_id == bindparam("account_id"),
                          m.IdempotencyRecord.key == bindparam("key")))
+
+
+class SqlVideoRepository(_Sql, VideoRepository):
+    def delete(self, record: m.VideoAnalysis) -> None:
+        self.session.delete(record)
+
+    def stalled(self, running_seen_before: dt.datetime, queued_seen_before: dt.datetime,
+                video_id: Optional[int] = None) -> list[m.VideoAnalysis]:
+        v = m.VideoAnalysis
+        seen = func.coalesce(v.heartbeat_at, v.created_at)
+        stmt = select(v).where(or_(and_(v.status == "running", seen < running_seen_before),
+                                   and_(v.status == "queued", seen < queued_seen_before)))
+        if video_id is not None:
+            stmt = stmt.where(v.id == video_id)
+        return self._all(stmt)
+
+    def add_keyframes(self, frames: Sequence[m.VideoKeyframe]) -> None:
+        self.session.add_all(frames)
+
+    def keyframes_of(self, video_id: int) -> list[Row]:
+        k = m.VideoKeyframe
+        return list(self.session.execute(select(k.rep_index, k.t_s, k.width, k.height)
+                                         .where(k.video_id == video_id).order_by(k.rep_index)))
+
+    def keyframe(self, video_id: int, rep_index: int) -> Optional[m.VideoKeyframe]:
+        k = m.VideoKeyframe
+        return self._first(select(k).where(k.video_id == video_id, k.rep_index == rep_index))
 
 
 class SqlPersonalDataRepository(PersonalDataRepository):

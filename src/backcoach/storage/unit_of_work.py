@@ -58,6 +58,7 @@ class UnitOfWork(abc.ABC):
     login_attempts: r.LoginAttemptRepository
     web_sessions: r.WebSessionRepository
     idempotency: r.IdempotencyRepository
+    videos: r.VideoRepository
     personal_data: r.PersonalDataRepository
 
     def __enter__(self) -> "UnitOfWork":
@@ -156,6 +157,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.login_attempts = r.SqlLoginAttemptRepository(s)
         self.web_sessions = r.SqlWebSessionRepository(s)
         self.idempotency = r.SqlIdempotencyRepository(s)
+        self.videos = r.SqlVideoRepository(s)
         self.personal_data = r.SqlPersonalDataRepository(s)
         return self
 

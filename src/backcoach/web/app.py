@@ -342,7 +342,7 @@ def _fail_stalled_videos(app: FastAPI) -> None:
 
     try:
         with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
-            n = videos.fail_stalled(uow.session, app.state.clock(), videos.StallLimits.of(app.state.settings))
+            n = videos.fail_stalled(uow, app.state.clock(), videos.StallLimits.of(app.state.settings))
             uow.commit()
         if n:
             log.info("gave up %d video analysis job(s) whose worker had stopped", n)

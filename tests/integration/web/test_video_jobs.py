@@ -19,6 +19,7 @@ import pytest
 
 from backcoach.services import videos as videos_svc
 from backcoach.settings import Settings
+from backcoach.storage import SqlAlchemyUnitOfWork
 from backcoach.storage import models as m
 from backcoach.web import WebOptions, create_app
 
@@ -94,8 +95,8 @@ def test_a_job_whose_worker_process_is_killed_fails_with_a_clear_message_and_its
     shutil.copyfile(CLIP, copy)
     from backcoach.services.videos import VideoLimits, store_upload
 
-    with app.state.sessionmaker() as db:
-        rec = store_upload(db, person.account["person_id"], "glute_bridge", copy, copy.stat().st_size,
+    with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:
+        rec = store_upload(uow, person.account["person_id"], "glute_bridge", copy, copy.stat().st_size,
                            settings.upload_dir, VideoLimits(max_bytes=50_000_000, max_seconds=180), False, None,
                            dt.datetime.now(dt.timezone.utc))
         video_id, path = rec.id, Path(rec.file_path)
@@ -152,13 +153,14 @@ def test_a_result_that_arrives_after_the_job_was_given_up_is_not_stored(app: Any
             return {"reps": 3}
 
     def analyse(*_args: Any, **_kw: Any) -> Result:
-        with app.state.sessionmaker() as db:  # meanwhile the job is given up (an hour without a sign of life)
-            later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
-            assert videos_svc.fail_stalled(db, later, video_id=video_id) == 1
-            db.commit()
+        with SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker) as uow:  # meanwhile the job is given
+            later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)  # up (an hour without a sign of life)
+            assert videos_svc.fail_stalled(uow, later, video_id=video_id) == 1
+            uow.commit()
         return Result()
 
-    out = videos_svc.run_analysis(app.state.sessionmaker, video_id, analyze=analyse)
+    out = videos_svc.run_analysis(lambda: SqlAlchemyUnitOfWork(session_factory=app.state.sessionmaker), video_id,
+                                  analyze=analyse)
     assert out["status"] == "failed"
     rec = _status(app, video_id)
     assert rec.status == "failed" and rec.result is None and rec.error == videos_svc.STALLED_MESSAGE

@@ -183,7 +183,7 @@ async def post_video(request: Request, ctx: Ctx = Depends(api_ctx)) -> PlainJSON
     def store() -> Any:
         uow = ctx.service_uow()
         with uow:
-            return videos_svc.store_upload(uow.session, pid, exercise_id, temp, size, settings.upload_dir, limits,
+            return videos_svc.store_upload(uow, pid, exercise_id, temp, size, settings.upload_dir, limits,
                                            _flag(fields.get("keep")), hold, ctx.now)
 
     try:
@@ -205,27 +205,23 @@ async def post_video(request: Request, ctx: Ctx = Depends(api_ctx)) -> PlainJSON
 
 
 def _abandon(ctx: Ctx, video_id: int) -> None:
-    from backcoach.storage import models as m
-
     uow = ctx.service_uow()
     with uow:
-        rec = uow.session.get(m.VideoAnalysis, video_id)
+        rec = uow.videos.get(video_id)
         if rec is not None:
             if rec.file_path:
                 Path(rec.file_path).unlink(missing_ok=True)
-            uow.session.delete(rec)
-            uow.session.commit()
+            uow.videos.delete(rec)
+            uow.commit()
 
 
 def _set_job(ctx: Ctx, video_id: int, job_id: str) -> None:
-    from backcoach.storage import models as m
-
     uow = ctx.service_uow()
     with uow:
-        rec = uow.session.get(m.VideoAnalysis, video_id)
+        rec = uow.videos.get(video_id)
         if rec is not None:
             rec.job_id = job_id
-            uow.session.commit()
+            uow.commit()
 
 
 def _get(ctx: Ctx, pid: int, video_id: int) -> dict[str, Any]:
@@ -249,7 +245,7 @@ def get_keyframe(video_id: RecordId, rep_index: RecordId, ctx: Ctx = Depends(api
     pid = person_of(ctx)
     with ctx.service_uow(write=False) as uow:
         try:
-            frame = videos_svc.keyframe_for(uow.session, pid, video_id, rep_index)
+            frame = videos_svc.keyframe_for(uow, pid, video_id, rep_index)
         except videos_svc.VideoNotFound as exc:
             raise http_error(exc) from None
         return Response(frame.image, media_type="image/jpeg")
@@ -261,7 +257,7 @@ def delete_video_file(video_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJ
     uow = ctx.service_uow()
     with uow:
         try:
-            videos_svc.delete_video(uow.session, pid, video_id)
+            videos_svc.delete_video(uow, pid, video_id)
         except videos_svc.VideoNotFound as exc:
             raise http_error(exc) from None
     return PlainJSONResponse(None, status_code=204)

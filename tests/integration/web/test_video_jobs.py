@@ -27,7 +27,7 @@ from .conftest import person_with_program
 
 CLIP = Path("/work/shared/data/videos/glute_bridge_side_real.mp4")
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)
-STALL_S = 3.0
+STALL_S = 10.0  # the worker writes progress every 0.5 s: ten seconds of silence is not a busy machine
 
 
 @pytest.fixture(scope="module")

@@ -35,16 +35,9 @@ def clearance(
 
     pid = services.resolve_person(uow(), person)
     hasher = make_hasher()
-    with uow() as u:
-        try:
-            who = accounts.clinician_at_the_terminal(u, email=clinician, password=password, person_id=pid,
-                                                     verify=lambda h, p: verify_password(hasher, h, p), now=now())
-        except accounts.AccountError:
-            u.commit()  # a wrong password counts towards the log-in limit
-            raise
-        u.commit()
-    done = services.record_clearance(uow(), pid, who.display_name, note, now(), by_user_id=who.id,
-                                     ruled_out=ruled_out, seen_where=seen_where)
+    done = accounts.clearance_at_the_terminal(uow(), pid, email=clinician, password=password,
+                                              verify=lambda h, p: verify_password(hasher, h, p),
+                                              note=note, ruled_out=ruled_out, seen_where=seen_where, now=now())
     if as_json:
         print_json(done.to_dict())
         return

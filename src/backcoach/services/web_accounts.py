@@ -333,6 +333,30 @@ def clinician_at_the_terminal(uow: UnitOfWork, *, email: str, password: str, per
     return account
 
 
+def clearance_at_the_terminal(uow: UnitOfWork, person_id: int, *, email: str, password: str,
+                              verify: Callable[[str, str], bool], note: str, ruled_out: str, seen_where: str,
+                              now: dt.datetime) -> Any:
+    """`backcoach clearance`: the clinician signs in at the person's terminal
+    (clinician_at_the_terminal), then records the clearance in their name
+    (services.record_clearance, which says when there is nothing to clear).
+
+    The sign-in is committed on its own, a wrong password included: a failed attempt must
+    count towards the log-in limit even though nothing else is stored. Returns
+    services.ClearanceRecorded."""
+    from backcoach.services.screening import record_clearance
+
+    with uow:
+        try:
+            who = clinician_at_the_terminal(uow, email=email, password=password, person_id=person_id,
+                                            verify=verify, now=now)
+        except AccountError:
+            uow.commit()  # the failed attempt is kept
+            raise
+        uow.commit()
+    return record_clearance(uow, person_id, who.display_name, note, now, by_user_id=who.id,
+                            ruled_out=ruled_out, seen_where=seen_where)
+
+
 def create_invitation(uow: UnitOfWork, clinician: Account, now: dt.datetime) -> str:
     require_clinician(uow, clinician)
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))

@@ -82,3 +82,19 @@ def test_the_free_text_name_is_gone(cli, tmp_path):
                  now=CLEARED_AT)
     assert result.exit_code == 2 and "--by" in result.stderr
     assert cli("today", now=CLEARED_AT).exit_code == 3
+
+
+def test_a_wrong_password_at_the_terminal_counts_towards_the_log_in_limit(cli, env, tmp_path):
+    from sqlalchemy import func, select
+
+    from backcoach.storage.database import get_engine
+    from backcoach.storage.models import Clearance, LoginAttempt
+
+    urgent_person(cli, tmp_path)
+    doc = clinician_account(env["DATABASE_URL"], "doc@clinic.example", "Dr Okafor")
+    assert clearance(cli, doc, "not the password").exit_code == 2
+    with get_engine(env["DATABASE_URL"]).connect() as conn:
+        attempts = conn.execute(select(LoginAttempt.key)).scalars().all()
+        clearances = conn.execute(select(func.count()).select_from(Clearance)).scalar_one()
+    assert f"email:{doc}" in attempts  # kept, though the command failed
+    assert clearances == 0

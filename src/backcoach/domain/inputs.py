@@ -9,6 +9,8 @@ apart. Adding a field to an input is one line here (and its use in the rules).
 * ``SESSION`` / ``SESSION_ENTRY``: a logged session and each exercise in it
   (``services.sessions`` checks them against the program: which exercises, reps or holds).
 * ``CHECKIN``: the daily (or next-morning) pain check-in.
+* ``ADJUSTMENT``: a clinician's change to a person's program (``services.program.adjust_program``
+  adds what depends on the exercise: its sets range, reps or hold, a band only when banded).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from .assessment import ASSESSMENT
 from .fields import FieldSpec, Spec
 from .screening import SCREENING
 
-__all__ = ["ASSESSMENT", "CHECKIN", "FORMS", "SCREENING", "SESSION", "SESSION_ENTRY"]
+__all__ = ["ADJUSTMENT", "ADJUST_ACTIONS", "ASSESSMENT", "CHECKIN", "FORMS", "SCREENING", "SESSION", "SESSION_ENTRY"]
 
 FORMS = ("good", "some_faults", "poor")
 """How the person (or the camera) rates their form in an exercise."""
@@ -51,3 +53,17 @@ CHECKIN: Spec = (
               help="Add up all your walks, at any pace (the daily walking goal)."),
 )
 """The pain check-in (with the minutes walked yesterday, for the walking goal)."""
+
+ADJUST_ACTIONS = ("swap", "regress", "progress", "dose")
+
+ADJUSTMENT: Spec = (
+    FieldSpec("exercise_id", "text", "Exercise", required=True, max_length=80),
+    FieldSpec("action", "choice", "Change", required=True, choices=ADJUST_ACTIONS),
+    FieldSpec("note", "text", "Why (shown to the person)", required=True, low=1, max_length=2000),
+    FieldSpec("new_exercise_id", "text", "New exercise (for a swap)", max_length=80),
+    FieldSpec("sets", "int", "Sets", low=1, high=10),
+    FieldSpec("reps", "int", "Repetitions", low=1, high=40),
+    FieldSpec("hold_s", "int", "Hold (seconds)", low=0, high=120, unit="seconds"),
+    FieldSpec("band", "choice", "Band", choices=("light", "medium", "heavy")),
+)
+"""A clinician's change to a program; ``confirm`` (save a change beyond the rules) is a plain flag."""

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from backcoach.domain.errors import BackcoachError, InvalidAnswers
+from backcoach.domain.fields import MISSING, FieldProblem, by_name
+from backcoach.domain.inputs import ADJUSTMENT
 from backcoach.services.common import (
     GateInfo,
     NoProgram,
@@ -307,7 +309,15 @@ def latest_clinician_note(uow: UnitOfWork, person_id: int, now: dt.datetime) -> 
     return None
 
 
-ADJUST_ACTIONS = ("swap", "regress", "progress", "dose")
+ADJUSTMENT_FIELDS = by_name(ADJUSTMENT)
+
+
+def _declared(name: str, value: Any) -> Any:
+    """``value`` checked by the adjustment's declared field (domain.inputs.ADJUSTMENT), in its words."""
+    try:
+        return ADJUSTMENT_FIELDS[name].check(value)
+    except FieldProblem as exc:
+        raise InvalidAdjustment(str(exc)) from None
 
 
 class InvalidAdjustment(BackcoachError):
@@ -372,10 +382,9 @@ def adjust_program(
     """
     now = require_aware(now)
     note = (note or "").strip()
-    if action not in ADJUST_ACTIONS:
-        raise InvalidAdjustment(f"Unknown adjustment {action!r}; choose one of: {', '.join(ADJUST_ACTIONS)}.")
+    _declared("action", action)
     if not note:
-        raise InvalidAdjustment("Add a note saying why (it is shown to the person).")
+        raise InvalidAdjustment(f"note: {MISSING} Say why: it is shown to the person.")
     cat = catalog()
     with uow:
         get_person(uow, person_id)
@@ -448,17 +457,13 @@ def _adjusted(current: Any, action: str, cat: Any, phase: str, new_exercise_id: 
     if reps is not None:
         if dose.unit != "reps":
             raise InvalidAdjustment(f"{exercise.id} is a timed hold; change hold_s instead of reps.")
-        if not 1 <= reps <= 40:
-            raise InvalidAdjustment("reps must be between 1 and 40.")
-        changes["reps"] = reps
+        changes["reps"] = _declared("reps", reps)
     if hold_s is not None:
-        if not 0 <= hold_s <= 120:
-            raise InvalidAdjustment("hold_s must be between 0 and 120 seconds.")
-        changes["hold_s"] = hold_s
+        changes["hold_s"] = _declared("hold_s", hold_s)
     if band is not None:
-        if not exercise.banded or band not in ("light", "medium", "heavy"):
-            raise InvalidAdjustment(f"band must be light, medium or heavy, and only for banded exercises ({exercise.id}).")
-        changes["band"] = band
+        if not exercise.banded:
+            raise InvalidAdjustment(f"band: {exercise.id} is not done with a band.")
+        changes["band"] = _declared("band", band)
     if not changes:
         raise InvalidAnswers("Give at least one of sets, reps, hold_s or band to change the dose.")
     return dataclasses.replace(current, **changes)

@@ -48,9 +48,3 @@ class FormProblems(list):
         if message is not None:
             self.append(f"{label or spec.label}: {message}")
         return value
-
-    def int_field(self, f: dict[str, str], key: str, label: str, lo: int, hi: int, required: bool = True) -> int | None:
-        return self.field(f, FieldSpec(key, "int", label, required, lo, hi))
-
-    def choice_field(self, f: dict[str, str], key: str, label: str, choices: tuple[str, ...], required: bool = True) -> str | None:
-        return self.field(f, FieldSpec(key, "choice", label, required, choices=choices))

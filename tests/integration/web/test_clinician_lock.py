@@ -176,3 +176,22 @@ def test_web_errors_are_pages_and_api_errors_are_json(app, clinic):
     assert page.status_code == 500 and "Something went wrong on our side" in page.text and "boom" not in page.text
     api = p.client.get("/api/test-boom")
     assert api.status_code == 500 and api.json()["detail"]
+
+
+def test_an_adjustment_out_of_range_gets_the_same_words_on_the_page_and_in_the_api(clinic):
+    """One declared adjustment (domain.inputs.ADJUSTMENT): 41 repetitions is refused in the same words."""
+    from backcoach.domain.fields import by_name
+    from backcoach.domain.inputs import ADJUSTMENT
+
+    words = by_name(ADJUSTMENT)["reps"].rule()
+    assert words == "Enter a whole number from 1 to 40."
+    c, p = clinic["clinician"], clinic["calm"]
+    pid = p.account["person_id"]
+    page = c.client.get(f"/clinic/people/{pid}")
+    form = {**c.page_tokens(page.text), "exercise_id": "glute_bridge", "action": "dose", "reps": "41",
+            "note": "More."}
+    refused = c.client.post(f"/clinic/people/{pid}/adjust", data=form)
+    assert refused.status_code == 400 and f"Repetitions: {words}" in _text(refused.text)
+    api = c.post(f"/api/clinician/people/{pid}/adjustments",
+                 json={"exercise_id": "glute_bridge", "action": "dose", "reps": 41, "note": "More."})
+    assert api.status_code == 422 and api.json()["errors"] == [{"field": "reps", "message": words}]

@@ -199,11 +199,11 @@ def _file_words(tmp_path: Path, what: str, key: str, value: Any) -> str:
     return line
 
 
-CASE_IDS = [f"{c[0]}-{c[1]}" for c in CASES]
+each_case = pytest.mark.parametrize("what, key, value, typed, words", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
 
 
 @pytest.mark.parametrize("edge", ("form", "api"))
-@pytest.mark.parametrize("what, key, value, typed, words", CASES, ids=CASE_IDS)
+@each_case
 def test_the_same_bad_value_gets_the_same_words_on_the_web(app, edge, what, key, value, typed, words):
     if edge == "form":
         assert words in _form_words(app, what, key, typed)
@@ -212,13 +212,11 @@ def test_the_same_bad_value_gets_the_same_words_on_the_web(app, edge, what, key,
 
 
 @pytest.mark.parametrize("edge", ("cli_prompt", "file"))
-@pytest.mark.parametrize("what, key, value, typed, words", CASES, ids=CASE_IDS)
+@each_case
 def test_the_same_bad_value_gets_the_same_words_at_the_cli(tmp_path, edge, what, key, value, typed, words):
     """The CLI edges do not depend on the web's database backend: run once."""
-    if edge == "cli_prompt":
-        assert words in _cli_prompt_words(tmp_path, what, key, typed)
-    else:
-        assert words in _file_words(tmp_path, what, key, value)
+    shown = _cli_prompt_words(tmp_path, what, key, typed) if edge == "cli_prompt" else _file_words(tmp_path, what, key, value)
+    assert words in shown
 
 
 def test_a_pain_check_in_of_11_gets_the_same_words_in_the_form_the_api_and_the_cli(app, tmp_path):

@@ -186,6 +186,11 @@ def test_clinician_adjustment_is_attributed_and_kept(onboarded, uow):
         services.adjust_program(uow, onboarded, "glute_bridge", "dose", "", days(0, 3), by_user_id=doc, reps=8)
     with pytest.raises(InvalidAdjustment):
         services.adjust_program(uow, onboarded, "side_plank", "regress", "x", days(0, 3), by_user_id=doc)
+    # the service checks with the declared adjustment too (domain.inputs.ADJUSTMENT): the same words
+    with pytest.raises(InvalidAdjustment, match=r"^reps: Enter a whole number from 1 to 40\.$"):
+        services.adjust_program(uow, onboarded, "glute_bridge", "dose", "More.", days(0, 3), by_user_id=doc, reps=41)
+    with pytest.raises(InvalidAdjustment, match=r"^action: Choose one of: swap, regress, progress, dose\.$"):
+        services.adjust_program(uow, onboarded, "glute_bridge", "jump", "More.", days(0, 3), by_user_id=doc)
 
 
 def test_only_assigned_clinicians_adjust_or_view(onboarded, uow):

@@ -4,7 +4,7 @@ people assigned to them; every read and change of a person's data is audited."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backcoach import services
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
+from backcoach.web.api.inputs import AdjustmentIn
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, clinician_required, role_required
 
@@ -60,20 +61,6 @@ def clearance(person_id: RecordId, body: ClearanceIn, ctx: Ctx = Depends(api_ctx
         ctx.service_uow(), person_id, by_name=clinician.display_name, note=body.note, now=ctx.now,
         by_user_id=clinician.id, ruled_out=body.ruled_out, seen_where=body.seen_where),
         lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
-
-
-class AdjustmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    exercise_id: str = Field(max_length=80)
-    action: Literal["swap", "regress", "progress", "dose"]
-    note: str = Field(min_length=1, max_length=2000, description="Why; shown to the person")
-    new_exercise_id: Optional[str] = Field(default=None, max_length=80)
-    sets: Optional[int] = Field(default=None, ge=1, le=10)
-    reps: Optional[int] = Field(default=None, ge=1, le=40)
-    hold_s: Optional[int] = Field(default=None, ge=0, le=120)
-    band: Optional[Literal["light", "medium", "heavy"]] = None
-    confirm: bool = Field(default=False, description="Save a change that goes beyond the program's rules "
-                                                     "(answered 409 with its warnings when false)")
 
 
 @router.post("/people/{person_id}/adjustments", status_code=201,

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from backcoach.domain.fields import FieldSpec, Spec, validate
-from backcoach.domain.inputs import ASSESSMENT, CHECKIN, SCREENING, SESSION, SESSION_ENTRY
+from backcoach.domain.inputs import ADJUSTMENT, ASSESSMENT, CHECKIN, SCREENING, SESSION, SESSION_ENTRY
 
 _BASE: dict[str, Any] = {"bool": bool, "int": int, "number": float, "text": str}
 
@@ -109,6 +109,11 @@ SessionIn = model_from_spec(
 
 
 PainIn = model_from_spec("PainIn", CHECKIN, "A pain check-in (daily, or the next-morning question).")
+
+AdjustmentIn = model_from_spec(
+    "AdjustmentIn", ADJUSTMENT, "A clinician's change to a person's program.",
+    extra={"confirm": (bool, Field(default=False, description="Save a change that goes beyond the program's rules "
+                                                               "(answered 409 with its warnings when false)"))})
 
 
 def answers_of(body: BaseModel) -> dict[str, Any]:

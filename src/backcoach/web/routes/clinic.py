@@ -11,6 +11,7 @@ from backcoach.web import audit_view, usecases
 from backcoach.web.blocking import BlockingRoute
 from backcoach.web.deps import RecordId, Ctx, check_csrf_form, clinician_required, page_ctx, redirect, role_required
 from backcoach.web.idempotency import FormTokenInvalid
+from backcoach.domain.inputs import ADJUSTMENT
 from backcoach.web.forms import FormProblems, form_data
 
 router = APIRouter(prefix="/clinic", route_class=BlockingRoute)
@@ -102,11 +103,10 @@ async def adjust(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_
     clinician = clinician_required(ctx, person_id)
     f = await form_data(request)
     p = FormProblems()
-    action = p.choice_field(f, "action", "Change", ("swap", "regress", "progress", "dose"))
-    sets = p.int_field(f, "sets", "Sets", 1, 10, required=False)
-    reps = p.int_field(f, "reps", "Repetitions", 1, 40, required=False)
-    hold_s = p.int_field(f, "hold_s", "Hold (seconds)", 0, 120, required=False)
-    band = p.choice_field(f, "band", "Band", ("light", "medium", "heavy"), required=False)
+    # the note and the exercise ids are the service's to check (its words say what to do)
+    checked = {spec.name: p.field(f, spec) for spec in ADJUSTMENT
+               if spec.name in ("action", "sets", "reps", "hold_s", "band")}
+    action, sets, reps, hold_s, band = (checked[k] for k in ("action", "sets", "reps", "hold_s", "band"))
     if p:
         return _person_page(ctx, person_id, list(p), 400, f)
     try:

@@ -68,6 +68,7 @@ class View:
     upright_share: float
     both_hips_visible_ratio: float
     feet_view_min_ratio: float
+    feet_view_min_share: float
     orientation_min_frames: int
 
 
@@ -165,6 +166,13 @@ class Segmenter:
 
 
 @dataclass(frozen=True)
+class FeetView:
+    """How a check counts when filmed from the feet end (``checks.<check>.feet_view``)."""
+
+    segmenter: Segmenter
+
+
+@dataclass(frozen=True)
 class BridgeThresholds:
     straight_min_deg: float
     arch_deg: float
@@ -198,7 +206,7 @@ class ClamshellThresholds:
 class LegRaiseThresholds:
     max_abduction_deg: float
     trunk_bend_deg: float
-    hip_flexion_deg: float
+    foot_path_forward_deg: float
     toes_up_ratio: float
     trunk_roll_deg: float
     hold_band_deg: float
@@ -232,6 +240,7 @@ class BridgeCheck:
     max_trunk_incline_deg: float
     supporting_leg_knee_gap_deg: float
     segmenter: Segmenter
+    feet_view: FeetView
     thresholds: BridgeThresholds
 
 
@@ -239,6 +248,7 @@ class BridgeCheck:
 class MarchingCheck:
     max_trunk_incline_deg: float
     segmenter: Segmenter
+    feet_view: FeetView
     thresholds: MarchingThresholds
 
 
@@ -254,6 +264,7 @@ class LegRaiseCheck:
     max_trunk_incline_deg: float
     moving_leg_spread_deg: float
     segmenter: Segmenter
+    feet_view: FeetView
     thresholds: LegRaiseThresholds
 
 
@@ -286,6 +297,7 @@ class MotionConfig:
     cleaning: Cleaning
     stream: Stream
     view: View
+    camera_setup: dict[str, str]
     visibility: Visibility
     segmentation: Segmentation
     options: Options

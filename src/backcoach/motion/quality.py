@@ -66,7 +66,7 @@ def check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[str
     if view == "unknown" or view in check.views:
         return
     needed = " or ".join(check.views)
-    if check.views == ("side",) and ratio >= FRONT_VIEW_REFUSE_RATIO:
+    if check.views[0] == "side" and ratio >= FRONT_VIEW_REFUSE_RATIO:
         raise WrongViewError(
             f"This {check.exercise_id.replace('_', ' ')} was filmed from the front or the feet, but it can only be "
             f"checked from the {needed}. Put the camera at hip height, level with your body, about 2-3 m to your side."
@@ -75,9 +75,13 @@ def check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[str
                     "angles may be less accurate.")
 
 
-def check_orientation(cleaned: LandmarkSequence, check: ExerciseCheck, sig: dict) -> None:
+def check_orientation(cleaned: LandmarkSequence, check: ExerciseCheck, sig: dict, view: str = "unknown") -> None:
     """A lying exercise seen with the body upright or upside down: the picture is turned
-    (no rotation setting in the file) or the person is not doing this exercise."""
+    (no rotation setting in the file) or the person is not doing this exercise.
+
+    Not from the feet end: looking along the body, it runs up the picture by design."""
+    if view == "feet":
+        return
     name = check.exercise_id.replace("_", " ")
     if check.max_trunk_incline_deg is not None:
         if S.upright_share(cleaned) >= S.UPRIGHT_SHARE:

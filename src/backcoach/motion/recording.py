@@ -67,11 +67,12 @@ def analyze_landmarks(
     check_visibility(raw, check, warnings)
     view, ratio = S.estimate_view(cleaned)
     check_view(view, ratio, check, warnings)
-    if not recognised:
+    check = check.in_view(view)  # from the feet end some exercises count on other signals
+    if not recognised and view != "feet":  # the body positions are recognised from the side or front
         check_posture(cleaned, check)
     layout = check.choose_layout(cleaned)
     sig = check.signals(cleaned, layout)
-    check_orientation(cleaned, check, sig)
+    check_orientation(cleaned, check, sig, view)
     ctx = JudgeContext(view=view, layout=layout, cuts_s=cuts)
     late = float(raw.t[person][0] - raw.t[0]) if person.any() else 0.0
     reps = _segment(check, sig, cleaned.t, options, warnings,

@@ -195,15 +195,25 @@ def width_ratio(seq: LandmarkSequence) -> np.ndarray:
 
 
 SIDE_VIEW_MAX_RATIO = _CONFIG.view.side_view_max_ratio
+FEET_VIEW_MIN_RATIO = _CONFIG.view.feet_view_min_ratio
+FEET_VIEW_MIN_SHARE = _CONFIG.view.feet_view_min_share
 
 
 def estimate_view(seq: LandmarkSequence) -> tuple[str, float]:
-    """("side" | "front" | "unknown", median width ratio)."""
+    """("side" | "front" | "feet" | "unknown", median width ratio).
+
+    Seen from the feet end the camera looks along the body: the trunk is foreshortened, so
+    the body's width is large against the trunk's length in the picture (at rest the trunk
+    nearly vanishes; at the top of a bridge the raised hips lengthen it a little). Seen from
+    the side the width nearly vanishes; from the front both are in proportion.
+    """
     r = width_ratio(seq)
     r = r[np.isfinite(r)]
     if len(r) < 3:
         return "unknown", float("nan")
     med = float(np.median(r))
+    if float(np.mean(r >= FEET_VIEW_MIN_RATIO)) >= FEET_VIEW_MIN_SHARE:
+        return "feet", med
     return ("side" if med < SIDE_VIEW_MAX_RATIO else "front"), med
 
 

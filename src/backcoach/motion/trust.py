@@ -31,13 +31,9 @@ SIGNAL_WORDS = {
     "thigh_opening": "angle between the thighs", "knee_opening": "knee opening", "abduction": "leg lift",
 }
 
-# Where to put the phone for each view (said when a rule needs a view the video does not have).
-VIEW_WHERE = {
-    "side": "from the side: phone at hip height, level with your body, about 2-3 m to your side",
-    "front": "facing you as you lie on your side: phone at hip height about 2 m away, in front of your tummy",
-    "feet": "from your feet: phone on the floor about 1.5 m beyond your feet, propped up to hip height and "
-            "looking along your body towards your head",
-}
+# Where to put the phone for each view (said when a rule needs a view the video does not
+# have): catalog/motion.yaml, ``camera_setup``.
+VIEW_WHERE = dict(_CONFIG.camera_setup)
 VIEW_NAMES = {"side": "the side", "front": "the front", "feet": "the feet end", "unknown": "an unclear angle"}
 
 
@@ -168,18 +164,29 @@ def repetition_with_index(rep: Repetition, index: int) -> Repetition:
 # ---------------------------------------------------------------- camera cuts and people, from the landmarks
 
 
+def body_size(xy: np.ndarray) -> np.ndarray:
+    """Per frame, the body's size in the picture whatever the view: the longest of the trunk
+    (shoulders to hips), the shoulder width and the hip width. From the side the trunk is
+    long and the widths vanish; from the feet end the trunk vanishes and the widths do not."""
+    xy = np.asarray(xy, dtype=float)
+    sh, hp = (xy[..., 11, :] + xy[..., 12, :]) / 2.0, (xy[..., 23, :] + xy[..., 24, :]) / 2.0
+    parts = np.stack([np.linalg.norm(sh - hp, axis=-1), np.linalg.norm(xy[..., 11, :] - xy[..., 12, :], axis=-1),
+                      np.linalg.norm(xy[..., 23, :] - xy[..., 24, :], axis=-1)])
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(parts).all(axis=0), parts.max(axis=0), np.nan)
+
+
 def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = 3) -> tuple[list[float], list[float]]:
     """Moments the followed body jumps: (jumps that stay = a cut or a new shot; jumps that come
     back = the pose model switching between two people).
 
     `xy` are raw (uncleaned) landmarks in square units. A jump: the hips move more than
-    ``trust.cut_body_jump_torso`` torso lengths, or the torso changes size by more than
-    ``trust.cut_body_scale_ratio``, between the `settle` frames before and after.
+    ``trust.cut_body_jump_torso`` body sizes (`body_size`), or the body changes size by more
+    than ``trust.cut_body_scale_ratio``, between the `settle` frames before and after.
     """
     trust = _CONFIG.trust
     hip = (xy[:, 23] + xy[:, 24]) / 2.0
-    sh = (xy[:, 11] + xy[:, 12]) / 2.0
-    torso = np.linalg.norm(sh - hip, axis=-1)
+    torso = body_size(xy)
     ok = np.flatnonzero(np.isfinite(hip).all(axis=1) & np.isfinite(torso) & (torso > 1e-6))
     stays: list[float] = []
     returns: list[float] = []

@@ -327,3 +327,85 @@ def plank_leg_raise_pose(u: float) -> dict:
     A2 = A + np.array([0.0, 0.35 * u])
     lifted.update(knee=(Hp + A2) / 2, ankle=A2, toe=A2 + np.array([-0.02, -0.03]), heel=A2 + np.array([-0.03, 0.05]))
     return {"left": lifted, "right": j}
+
+
+# ------------------------------------------------------------------ the view from the feet end
+
+# Half the body's width (metres) for a person lying on the back: the left side towards +z.
+HALF_WIDTH = {"shoulder": 0.18, "elbow": 0.24, "wrist": 0.26, "hip": 0.15, "knee": 0.13, "ankle": 0.12,
+              "heel": 0.12, "toe": 0.12, "nose": 0.0}
+
+
+def on_the_back(pose: dict, drop_deg: float = 0.0) -> dict:
+    """A lying-on-the-back posture (bridges) in 3D: each side's joints at their half width,
+    left towards +z. `drop_deg` lowers the right hip (the pelvis tilting to that side)."""
+    out = {}
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        j = {k: np.array([v[0], v[1], sign * HALF_WIDTH.get(k, 0.1)]) for k, v in pose[side].items() if not k.startswith("_")}
+        if side == "right" and drop_deg:
+            j["hip"] = j["hip"] - np.array([0.0, 2 * HALF_WIDTH["hip"] * np.sin(np.radians(drop_deg)), 0.0])
+        out[side] = j
+    return out
+
+
+def on_the_side(pose: dict) -> dict:
+    """A lying-on-the-side posture (leg raises) in 3D: up is already in the pose (top side
+    higher), forward (towards the front of the body) comes from its ``_z``."""
+    out = {}
+    for side in ("left", "right"):
+        zmap = pose[side].get("_z", {})
+        out[side] = {k: np.array([v[0], v[1], zmap.get(k, 0.0)]) for k, v in pose[side].items() if not k.startswith("_")}
+    return out
+
+
+@dataclass
+class FeetCamera:
+    """A phone beyond the person's feet looking along the body towards the head: `beyond_m`
+    past the feet (world x = -1.0), `height_m` above the floor, tilted down `pitch_deg`."""
+
+    beyond_m: float = 1.2
+    height_m: float = 0.7
+    pitch_deg: float = 14.0
+    focal_px: float = 1400.0
+
+
+def render_feet(pose3d: dict, t: float, cam: FeetCamera = FeetCamera(), vis: float = 0.9) -> LandmarkFrame:
+    """Landmarks of a 3D posture (x along the body, head at +x; y up; z the body's left or
+    front) seen by a pinhole camera at the feet end."""
+    c = np.array([-1.0 - cam.beyond_m, cam.height_m, 0.0])
+    p = np.radians(cam.pitch_deg)
+    fwd, up, right = np.array([np.cos(p), -np.sin(p), 0.0]), np.array([np.sin(p), np.cos(p), 0.0]), np.array([0.0, 0.0, 1.0])
+    pts = np.zeros((N_LANDMARKS, 4))
+
+    def px(q):
+        d = q - c
+        depth = float(d @ fwd)
+        return ((W / 2 + cam.focal_px * float(d @ right) / depth) / W, (H / 2 - cam.focal_px * float(d @ up) / depth) / H,
+                depth)
+
+    for side in ("left", "right"):
+        for name, lm in _PARTS.items():
+            x, y, depth = px(pose3d[side][name])
+            idx = int(Landmark[f"{side.upper()}_{lm}"])
+            pts[idx] = [x, y, depth * SCALE / W, vis]
+        for hand in ("PINKY", "INDEX", "THUMB"):
+            pts[int(Landmark[f"{side.upper()}_{hand}"])] = pts[int(Landmark[f"{side.upper()}_WRIST"])]
+    nose = pose3d["left"].get("nose", (pose3d["left"]["shoulder"] + pose3d["right"]["shoulder"]) / 2)
+    nx, ny, _ = px(nose)
+    for i in range(0, 11):
+        pts[i] = [nx + 0.003 * (i % 3), ny - 0.003 * (i % 2), 0.0, vis]
+    return LandmarkFrame(t=float(t), points=pts, width=W, height=H)
+
+
+def make_feet_frames(pose3d_fn, u: np.ndarray, t: np.ndarray, noise: Noise = Noise(), cam: FeetCamera = FeetCamera()
+                     ) -> list[LandmarkFrame]:
+    """`make_frames` for the view from the feet end (`pose3d_fn(u)` gives a 3D posture)."""
+    rng = np.random.default_rng(noise.seed)
+    frames = []
+    for ti, ui in zip(t, u):
+        f = render_feet(pose3d_fn(float(ui)), float(ti), cam)
+        pts = f.points.copy()
+        pts[:, 0] += rng.normal(0, noise.sigma_px / W, N_LANDMARKS)
+        pts[:, 1] += rng.normal(0, noise.sigma_px / H, N_LANDMARKS)
+        frames.append(LandmarkFrame(t=float(ti), points=pts, width=W, height=H))
+    return frames

@@ -99,7 +99,7 @@ BRIDGE_REP = {"peak_hip_angle_deg": 170.0, "hold_s": 2.0, "duration_s": 4.0, "kn
      {"opening_gained_deg": 40.0, "feet_gap_ratio": 0.1, "pelvis_roll_deg": 5.0, "lift_s": 2.0, "lower_s": 2.0},
      "small_range"),
     ("side_lying_leg_raise", "max_abduction_deg", 30.0,
-     {"abduction_deg": 40.0, "trunk_bend_deg": 2.0, "trunk_roll_deg": 2.0, "hip_flexion_deg": 2.0,
+     {"abduction_deg": 40.0, "trunk_bend_deg": 2.0, "trunk_roll_deg": 2.0, "foot_path_forward_deg": 2.0,
       "toe_rise_ratio": 0.0, "duration_s": 2.0}, "excess_range"),
     ("side_plank", "fault_fraction", 0.1, {"hold_s": 20.0, "sag_share": 0.2}, "hip_sag"),
     ("bird_dog", "bird_dog_hip_drop_deg", 5.0,

@@ -7,7 +7,7 @@ hold) into metrics and fault ids. Fault ids are the catalog's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -166,6 +166,12 @@ class ExerciseCheck:
     rules: dict[str, Rule] = field(default_factory=dict)  # per fault: views, landmarks, confidence (motion.yaml)
     limits: dict[str, tuple[float, ...]] = field(default_factory=dict)  # signal -> what a body can do
     rule_group: str = ""
+    # the same exercise counted from another camera view (its own signals and counter)
+    variants: dict[str, "ExerciseCheck"] = field(default_factory=dict)
+
+    def in_view(self, view: str) -> "ExerciseCheck":
+        """This check as it counts from `view` (itself when it has no variant for it)."""
+        return self.variants.get(view, self)
 
     def rep_faults(self, m: dict, check: "ExerciseCheck | None" = None, opts: CheckOptions = CheckOptions()) -> list[str]:
         """The fault ids the rules find in one repetition's metrics (before the view and
@@ -188,6 +194,8 @@ class ExerciseCheck:
         impossible = np.full(len(seq), np.nan)
         which = np.full(len(seq), -1.0)
         for k, (name, bounds) in enumerate(self.limits.items()):
+            if name not in sig:  # a signal of another camera view
+                continue
             x = sig[name]
             bad = (x < bounds[0]) | (x > bounds[1])
             fresh = bad & ~np.isfinite(impossible)
@@ -331,3 +339,62 @@ def median_or_none(x: np.ndarray, nd: int = 1) -> float | None:
     x = np.asarray(x, dtype=float)
     x = x[np.isfinite(x)]
     return round(float(np.median(x)), nd) if len(x) else None
+
+
+def timing_metrics(primary: np.ndarray, t: np.ndarray, seg: Segment, check: "ExerciseCheck") -> dict:
+    """The metrics every repetition check reports the same way: time at the top (within the
+    check's ``hold_band_deg`` of the peak), whole duration, and lift and lowering times."""
+    phases = phase_times(primary, t, seg, check.segmenter)
+    return {
+        "hold_s": round(top_hold_s(primary, t, seg, check.thresholds["hold_band_deg"]), 2),
+        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
+        **{k: (None if v is None else round(v, 2)) for k, v in phases.items()},
+    }
+
+
+def with_hold_and_tempo(findings: list[Finding], m: dict, opts: CheckOptions) -> list[Finding]:
+    """A check's own findings, then `no_hold` (only when a hold is prescribed) and `rushed`."""
+    hold = hold_finding(m, opts)
+    return findings + ([hold] if hold is not None else []) + tempo_findings(m, opts)
+
+
+def repetition_check(exercise_id: str, family: str, group: str, cfg: Any, config: MotionConfig, **parts: Any
+                     ) -> ExerciseCheck:
+    """An `ExerciseCheck` for a repetition exercise, its numbers from its section `cfg` of
+    motion.yaml (segmenter, thresholds, trunk limit) and its rules and limits from ``group``."""
+    return ExerciseCheck(
+        exercise_id=exercise_id, family=family, mode="reps", segmenter=segmenter_settings(cfg.segmenter), hold=None,
+        thresholds=asdict(cfg.thresholds), max_trunk_incline_deg=cfg.max_trunk_incline_deg,
+        rules=config.rules[group], limits=config.limits[group], rule_group=group, **parts,
+    )
+
+
+# ---------------------------------------------------------------- the view from the feet end
+
+
+def feet_variant(check: ExerciseCheck, segmenter: SegmenterConfig, **parts: Any) -> ExerciseCheck:
+    """`check` counted from the feet end: its own counted signal and counter, no trunk-incline
+    gate (seen along the body the trunk points up the picture), the same faults and rules
+    (those that need another view are then "cannot judge", saying where to put the phone)."""
+    return replace(check, segmenter=segmenter_settings(segmenter), max_trunk_incline_deg=None, variants={}, **parts)
+
+
+def with_feet_variant(check: ExerciseCheck, variant: ExerciseCheck) -> ExerciseCheck:
+    return replace(check, views=check.views + ("feet",), variants={"feet": replace(variant, views=check.views + ("feet",))})
+
+
+def line_tilt(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Angle (deg, -90..90) of the left-right line a-b against the picture's horizontal,
+    whichever way round the line is drawn; positive when its right end is lower."""
+    d = b - a
+    d = np.where((d[..., :1] < 0), -d, d)
+    return np.degrees(np.arctan2(d[..., 1], d[..., 0]))
+
+
+def tilt_against_start(tilt: np.ndarray, t: np.ndarray, seg: Segment, top: slice) -> float | None:
+    """How far a line's tilt at the top differs from the person's own starting frames (deg)."""
+    from .. import signals as S  # noqa: PLC0415
+
+    before = S.start_window(t, seg.start)
+    base, during = median_or_none(tilt[before], 2), median_or_none(tilt[top], 2)
+    return None if base is None or during is None else round(abs(during - base), 1)

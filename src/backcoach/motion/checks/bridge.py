@@ -1,8 +1,11 @@
-"""Bridges, filmed from the side: the shoulder-hip-knee line should straighten and hold."""
+"""Bridges, filmed from the side: the shoulder-hip-knee line should straighten and hold.
+
+A single-leg bridge can also be filmed from the feet end, the only view in which the
+pelvis dropping to the side of the lifted leg lies in the picture (``pelvis_drop``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from functools import partial
 
 import numpy as np
@@ -17,17 +20,18 @@ from .base import (
     above,
     at,
     below,
-    hold_finding,
-    median_or_none,
+    feet_variant,
+    line_tilt,
     nan_round,
-    phase_times,
-    segmenter_settings,
-    tempo_findings,
-    top_hold_s,
+    repetition_check,
+    tilt_against_start,
+    timing_metrics,
     top_phase,
+    with_feet_variant,
+    with_hold_and_tempo,
 )
 
-# Numbers: catalog/motion.yaml, ``checks.bridge`` (and ``view.both_hips_visible_ratio``).
+# Numbers: catalog/motion.yaml, ``checks.bridge``.
 
 
 def choose_layout(seq: LandmarkSequence, config: MotionConfig) -> dict:
@@ -45,10 +49,6 @@ def make_signals(seq: LandmarkSequence, layout: dict, config: MotionConfig) -> d
     side, leg = layout["side"], layout["leg"]
     sh, hp = S.point(seq, "shoulder", side), S.point(seq, "hip", side)
     kn, an = S.point(seq, "knee", leg), S.point(seq, "ankle", leg)
-    lh, rh = S.point(seq, "hip", "left"), S.point(seq, "hip", "right")
-    ls, rs = S.point(seq, "shoulder", "left"), S.point(seq, "shoulder", "right")
-    pelvis_tilt = np.abs(S.vector_angle(rh - lh, rs - ls))
-    visible = S.width_ratio(seq) > config.view.both_hips_visible_ratio
     knee = S.angle(hp, kn, an)
     working_left = np.full(len(seq), 1.0 if leg == "left" else 0.0)
     hip = S.straightness(sh, hp, kn)
@@ -56,22 +56,16 @@ def make_signals(seq: LandmarkSequence, layout: dict, config: MotionConfig) -> d
         # a bridge is done with the foot planted and the knee bent; a straight knee means
         # the person is getting up or moving about, which must not count as a repetition
         hip = np.where(knee > config.checks.bridge.thresholds.bridge_max_knee_deg, np.nan, hip)
-    return {"hip_angle": hip, "knee_angle": knee, "pelvis_tilt": np.where(visible, pelvis_tilt, np.nan),
-            "working_left": working_left}
+    return {"hip_angle": hip, "knee_angle": knee, "working_left": working_left}
 
 
 def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
-    th = check.thresholds
-    hold = top_hold_s(sig["hip_angle"], t, seg, th["hold_band_deg"])
-    tilt = sig["pelvis_tilt"][top_phase(sig["hip_angle"], seg, th["hold_band_deg"])]
     out = {
         "peak_hip_angle_deg": nan_round(seg.peak_value),
         "start_hip_angle_deg": nan_round(seg.rest),
-        "hold_s": round(hold, 2),
         "knee_angle_at_top_deg": nan_round(at(sig["knee_angle"], seg.peak)),
-        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
-        "pelvis_drop_deg": median_or_none(tilt),
-        **{k: (None if v is None else round(v, 2)) for k, v in phase_times(sig["hip_angle"], t, seg, check.segmenter).items()},
+        "pelvis_drop_deg": None,  # not seen from the side: the feet-end view measures it
+        **timing_metrics(sig["hip_angle"], t, seg, check),
     }
     if check.exercise_id == "single_leg_glute_bridge":
         out["side"] = "left" if at(sig["working_left"], seg.peak) > 0.5 else "right"  # the leg on the floor
@@ -86,48 +80,71 @@ def bridge_findings(m: dict, th: dict, opts: CheckOptions, *, lowest_hip_deg: fl
         below("incomplete_extension", lowest_hip_deg, th["straight_min_deg"], "deg", "shoulder-hip-knee angle at the top"),
         above("lumbar_hyperextension", highest_hip_deg, th["arch_deg"], "deg", "shoulder-hip-knee angle at the top"),
     ]
-    hold = hold_finding(m, opts)
-    if hold is not None:
-        findings.append(hold)
-    findings += tempo_findings(m, opts)
-    knee = m["knee_angle_at_top_deg"]
+    findings = with_hold_and_tempo(findings, m, opts)
+    knee = m.get("knee_angle_at_top_deg")
     off = None if knee is None else abs(knee - th["knee_target_deg"])
     findings.append(above("feet_position", off, th["knee_tolerance_deg"], "deg",
                           f"knee angle at the top, away from {th['knee_target_deg']:g} degrees"))
     if check_pelvis:
         findings.append(above("pelvis_drop", m.get("pelvis_drop_deg"), th["pelvis_drop_deg"], "deg",
-                              "hip line tilted against the shoulder line"))
+                              "hip line tilted since the start (seen from the feet end)"))
     return findings
 
 
 def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
-    peak = m["peak_hip_angle_deg"]
+    peak = m.get("peak_hip_angle_deg")
     return bridge_findings(m, check.thresholds, opts, lowest_hip_deg=peak, highest_hip_deg=peak,
                            check_pelvis=check.exercise_id == "single_leg_glute_bridge")
+
+
+# ---------------------------------------------------------------- from the feet end
+
+
+def hips_and_tilt(seq: LandmarkSequence) -> dict:
+    """Seen from the feet end: the hip line's tilt, and how high the hips are above the
+    shoulders (an angle: the rise over the hip width, both in the picture)."""
+    lh, rh = S.point(seq, "hip", "left"), S.point(seq, "hip", "right")
+    width = np.linalg.norm(rh - lh, axis=-1)
+    rise = S.midpoint(seq, "shoulder")[:, 1] - S.midpoint(seq, "hip")[:, 1]  # image y points down
+    with np.errstate(invalid="ignore"):
+        return {"hip_rise": np.degrees(np.arctan2(rise, width)), "pelvis_tilt": line_tilt(lh, rh)}
+
+
+def feet_signals(seq: LandmarkSequence, layout: dict) -> dict:
+    sig = hips_and_tilt(seq)
+    # the foot on the floor is the lower one in the picture (the lifted leg points up at the camera)
+    ankle_y = {s: S.point(seq, "ankle", s)[:, 1] for s in ("left", "right")}
+    sig["working_left"] = (np.nan_to_num(ankle_y["left"], nan=-1.0) >= np.nan_to_num(ankle_y["right"], nan=-1.0)).astype(float)
+    return sig
+
+
+def feet_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
+    top = top_phase(sig["hip_rise"], seg, check.thresholds["hold_band_deg"])
+    out = {
+        "peak_hip_rise_deg": nan_round(seg.peak_value),
+        "start_hip_rise_deg": nan_round(seg.rest),
+        "peak_hip_angle_deg": None, "knee_angle_at_top_deg": None,  # side-view measures
+        "pelvis_drop_deg": tilt_against_start(sig["pelvis_tilt"], t, seg, top),
+        **timing_metrics(sig["hip_rise"], t, seg, check),
+    }
+    if check.exercise_id == "single_leg_glute_bridge":
+        out["side"] = "left" if at(sig["working_left"], seg.peak) > 0.5 else "right"
+    return out
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
     config = config or motion_config()
     cfg = config.checks.bridge
-    return ExerciseCheck(
-        exercise_id=exercise_id,
-        family="bridge",
-        mode="reps",
-        views=("side",),
-        required=("shoulder", "hip", "knee", "ankle"),
-        primary="hip_angle",
-        primary_label="hip",
-        segmenter=segmenter_settings(cfg.segmenter),
-        hold=None,
-        thresholds=asdict(cfg.thresholds),
-        make_signals=partial(make_signals, config=config),
-        max_trunk_incline_deg=cfg.max_trunk_incline_deg,
-        choose_layout=partial(choose_layout, config=config),
-        rep_metrics=rep_metrics,
-        judge=judge,
-        rules=config.rules["bridge"],
-        limits=config.limits["bridge"],
-        rule_group="bridge",
+    check = repetition_check(
+        exercise_id, "bridge", "bridge", cfg, config, views=("side",),
+        required=("shoulder", "hip", "knee", "ankle"), primary="hip_angle", primary_label="hip",
+        make_signals=partial(make_signals, config=config), choose_layout=partial(choose_layout, config=config),
+        rep_metrics=rep_metrics, judge=judge,
         faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position")
         + (("pelvis_drop",) if exercise_id == "single_leg_glute_bridge" else ()),
     )
+    if exercise_id != "single_leg_glute_bridge":
+        return check  # nothing the feet end can judge: its one fault (pelvis_drop) is the single-leg bridge's
+    variant = feet_variant(check, cfg.feet_view.segmenter, primary="hip_rise", primary_label="hips",
+                           make_signals=feet_signals, rep_metrics=feet_metrics)
+    return with_feet_variant(check, variant)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import numpy as np
 
 from .. import signals as S
@@ -17,10 +15,9 @@ from .base import (
     below,
     median_or_none,
     nan_round,
-    phase_times,
-    segmenter_settings,
+    repetition_check,
     tempo_findings,
-    top_hold_s,
+    timing_metrics,
     top_phase,
 )
 
@@ -56,9 +53,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "opening_gained_deg": nan_round(gained),
         "feet_gap_ratio": median_or_none(sig["feet_gap"][top], 2),
         "pelvis_roll_deg": nan_round(S.roll_against_start(sig["hip_line"], S.start_window(t, seg.start), top)),
-        "hold_s": round(top_hold_s(sig["knee_opening"], t, seg, th["hold_band_deg"]), 2),
-        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
-        **{k: (None if v is None else round(v, 2)) for k, v in phase_times(sig["knee_opening"], t, seg, check.segmenter).items()},
+        **timing_metrics(sig["knee_opening"], t, seg, check),
         "side": "left" if sig["left_knee_higher"][seg.peak] > 0.5 else "right",  # the knee that opens
     }
 
@@ -78,24 +73,10 @@ def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
     config = config or motion_config()
     cfg = config.checks.clamshell
-    return ExerciseCheck(
-        exercise_id=exercise_id,
-        family="clamshell",
-        mode="reps",
+    return repetition_check(
+        exercise_id, "clamshell", "clamshell", cfg, config,
         views=("front", "side"),  # "side" here is the view from above: knees seen opening
-        required=("hip", "knee", "ankle"),
-        primary="knee_opening",
-        primary_label="knees",
-        segmenter=segmenter_settings(cfg.segmenter),
-        hold=None,
-        thresholds=asdict(cfg.thresholds),
-        make_signals=make_signals,
-        max_trunk_incline_deg=cfg.max_trunk_incline_deg,
-        choose_layout=choose_layout,
-        rep_metrics=rep_metrics,
-        judge=judge,
-        rules=config.rules["clamshell"],
-        limits=config.limits["clamshell"],
-        rule_group="clamshell",
+        required=("hip", "knee", "ankle"), primary="knee_opening", primary_label="knees",
+        make_signals=make_signals, choose_layout=choose_layout, rep_metrics=rep_metrics, judge=judge,
         faults=("feet_apart", "pelvis_roll_back", "small_range", "rushed"),
     )

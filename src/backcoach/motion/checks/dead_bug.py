@@ -8,8 +8,6 @@ angle), which stays near 90 degrees in the start position (arms up, hips and kne
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import numpy as np
 
 from ..config import MotionConfig, motion_config
@@ -19,13 +17,11 @@ from .base import (
     ExerciseCheck,
     Finding,
     above,
-    hold_finding,
     nan_round,
-    phase_times,
-    segmenter_settings,
-    tempo_findings,
-    top_hold_s,
+    repetition_check,
+    timing_metrics,
     top_phase,
+    with_hold_and_tempo,
 )
 from .holds import _limbs, choose_layout
 
@@ -56,9 +52,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "reach_deg": nan_round(seg.peak_value),
         "start_reach_deg": nan_round(seg.rest),
         "low_leg_share": round(float(np.mean(low)), 2) if len(lift) else None,
-        "hold_s": round(top_hold_s(sig["reach"], t, seg, th["hold_band_deg"]), 2),
-        "duration_s": round(float(t[seg.end] - t[seg.start]), 2),
-        **{k: (None if v is None else round(v, 2)) for k, v in phase_times(sig["reach"], t, seg, check.segmenter).items()},
+        **timing_metrics(sig["reach"], t, seg, check),
     }
 
 
@@ -67,31 +61,15 @@ def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
     # the lumbar curve itself cannot be seen reliably in 2D, so this is the proxy we judge.
     findings = [above("lumbar_hyperextension", m["low_leg_share"], check.thresholds["fault_fraction"],
                       "share of the reach", "time with the straight leg low to the floor")]
-    hold = hold_finding(m, opts)
-    return findings + ([hold] if hold is not None else []) + tempo_findings(m, opts)
+    return with_hold_and_tempo(findings, m, opts)
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
     config = config or motion_config()
     cfg = config.checks.dead_bug
-    return ExerciseCheck(
-        exercise_id=exercise_id,
-        family="dead_bug",
-        mode="reps",
-        views=("side",),
-        required=("shoulder", "hip", "knee", "ankle", "wrist"),
-        primary="reach",
-        primary_label="reach",
-        segmenter=segmenter_settings(cfg.segmenter),
-        hold=None,
-        thresholds=asdict(cfg.thresholds),
-        make_signals=make_signals,
-        choose_layout=choose_layout,
-        rep_metrics=rep_metrics,
-        judge=judge,
+    return repetition_check(
+        exercise_id, "dead_bug", "dead_bug", cfg, config, views=("side",),
+        required=("shoulder", "hip", "knee", "ankle", "wrist"), primary="reach", primary_label="reach",
+        make_signals=make_signals, choose_layout=choose_layout, rep_metrics=rep_metrics, judge=judge,
         faults=("lumbar_hyperextension", "no_hold", "rushed"),
-        max_trunk_incline_deg=cfg.max_trunk_incline_deg,
-        rules=config.rules["dead_bug"],
-        limits=config.limits["dead_bug"],
-        rule_group="dead_bug",
     )

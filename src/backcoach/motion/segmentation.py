@@ -126,6 +126,13 @@ class RepetitionCounter:
         self.count += 1
         return Segment(start=start, peak=peak_i, end=end, rest=float(rest), peak_value=float(peak_x), complete=complete)
 
+    @property
+    def started_at(self) -> float | None:
+        """Time the repetition in progress started (its rest before the rise); None at rest."""
+        if not self._up:
+            return None
+        return self._time(max(self._first_i, self._start_guess))
+
     def finish(self) -> Segment | None:
         """Close a repetition that reached its top but had not come down when the recording stopped."""
         if not self._up or self._i < 0:
@@ -195,6 +202,11 @@ class HoldTracker:
     @property
     def in_hold(self) -> bool:
         return self._in
+
+    @property
+    def started_at(self) -> float | None:
+        """Time the hold in progress started; None when not in a hold."""
+        return self._start_t if self._in else None
 
     def finish(self) -> tuple[int, int] | None:
         if not self._in:

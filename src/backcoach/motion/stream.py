@@ -21,9 +21,10 @@ from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence
 from .recording import hold_segment
 from .result import Repetition
 from .segmentation import HoldTracker, RepetitionCounter, Segment
-from .trust import JudgeContext, judge_repetition
+from .trust import JudgeContext, body_size, judge_repetition
 
 _CONFIG = motion_config()
+_TRUST = _CONFIG.trust
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,11 @@ class StreamUpdate:
     in_repetition: bool
     repetition: Repetition | None = None  # set on the frame a repetition (or hold) ends
     person_found: bool = True
+    cut: bool = False  # the body jumped (a camera cut, or someone else): counting starts afresh
 
     def to_dict(self) -> dict[str, Any]:
         """JSON for a live display (e.g. sent back to the browser after each frame)."""
-        return {
+        out = {
             "t": round(self.t, 3),
             "reps": self.reps,
             "value": None if self.value is None else round(self.value, 1),
@@ -48,6 +50,9 @@ class StreamUpdate:
             "repetition": None if self.repetition is None else self.repetition.to_dict(),
             "cue": None if self.repetition is None else (self.repetition.cue or None),
         }
+        if self.cut:
+            out["cut"] = True
+        return out
 
 
 def _median3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -60,8 +65,14 @@ class StreamingAnalyzer:
     """Analyse landmarks one frame at a time (live camera).
 
     Smoothing is causal (3-frame median, then a one-pole low-pass per landmark). The side
-    of the body and the leg to follow are re-decided from recent frames until the first
-    repetition starts, then kept.
+    of the body, the leg to follow and the camera view are re-decided from recent frames
+    until the first repetition starts, then kept; from the feet end some exercises count on
+    other signals (`ExerciseCheck.in_view`).
+
+    A camera cut (or the pose model jumping to someone else) is seen in the landmarks as the
+    whole body jumping between consecutive frames, given their media time: a repetition in
+    progress then is neither counted nor judged (listed in `not_counted`), and smoothing and
+    counting start afresh, as the recorded path does across a cut.
     """
 
     LAYOUT_FRAMES = _CONFIG.stream.layout_every_frames
@@ -73,7 +84,8 @@ class StreamingAnalyzer:
                  cutoff_hz: float = _CONFIG.stream.cutoff_hz) -> None:
         if exercise == "auto":
             raise UnknownExerciseError("A live stream needs the exercise named up front (not 'auto').")
-        self.check = get_check(exercise)
+        self._base_check = get_check(exercise)
+        self.check = self._base_check
         self.options = options
         self.cutoff_hz = cutoff_hz
         self.repetitions: list[Repetition] = []
@@ -95,6 +107,9 @@ class StreamingAnalyzer:
         self._scale_for: tuple[int, int] | None = None
         self._scale = np.ones(4)
         self._n = 0
+        self._body: tuple[float, np.ndarray, float] | None = None  # last raw (t, hip midpoint, body size)
+        self.cuts_s: list[float] = []
+        self.not_counted: list[dict] = []
 
     @property
     def reps(self) -> int:
@@ -143,10 +158,52 @@ class StreamingAnalyzer:
         return LandmarkSequence(t=np.array([t]), xy=xy, z=pts[None, :, 2].copy(), vis=pts[None, :, 3].copy(),
                                 width=self._size[0], height=self._size[1])
 
-    def _choose_layout(self) -> dict:
+    def _choose_layout(self, busy: bool) -> dict:
         seq = LandmarkSequence.from_frames(self._frames[-self.LAYOUT_WINDOW:])
-        self._view = S.estimate_view(seq)[0]
+        view = S.estimate_view(seq)[0]
+        check = self._base_check.in_view(view)
+        if check is not self.check and not busy:  # another view counts on other signals: start counting afresh
+            self.check = check
+            self._restart_counting()
+        self._view = view
         return self.check.choose_layout(seq)
+
+    def _restart_counting(self) -> None:
+        """A fresh counter, and the buffered signals it indexes into emptied with it."""
+        self._counter = RepetitionCounter(self.check.segmenter) if self.check.mode == "reps" else None
+        self._tracker = HoldTracker(self.check.hold) if self.check.mode == "hold" else None
+        self._t.clear()
+        self._rows.clear()
+        self._offset = 0
+
+    def _cut(self, frame: LandmarkFrame) -> bool:
+        """Whether the whole body jumped since the last frame with a person (a camera cut, or
+        the pose model now following someone else): the hips move more than
+        ``trust.cut_body_jump_torso`` body sizes, or the body's size changes by more than
+        ``trust.cut_body_scale_ratio`` (the recording path's limits, frame to frame)."""
+        if frame.points is None:
+            return False
+        scale = np.array([frame.width, frame.height], float) / max(frame.width, frame.height)
+        xy = frame.points[:, :2] * scale
+        hip, size = (xy[23] + xy[24]) / 2.0, float(body_size(xy))
+        last, self._body = self._body, (frame.t, hip, size)
+        if last is None or not (np.isfinite(size) and size > 1e-6 and np.isfinite(last[2]) and last[2] > 1e-6):
+            return False
+        jump = float(np.linalg.norm(hip - last[1])) / min(size, last[2])
+        return jump > _TRUST.cut_body_jump_torso or max(size, last[2]) / min(size, last[2]) > _TRUST.cut_body_scale_ratio
+
+    def _after_cut(self, frame: LandmarkFrame) -> None:
+        at = (self._body_before_t + frame.t) / 2.0
+        self.cuts_s.append(at)
+        start = (self._counter or self._tracker).started_at
+        if start is not None:
+            unit = "hold" if self.check.mode == "hold" else "movement"
+            self.not_counted.append({"start_s": round(start, 2), "end_s": round(at, 2),
+                                     "reason": f"the {unit} runs across a camera cut at {at:.1f} s, so it is neither "
+                                               "counted nor judged"})
+        self._restart_counting()
+        self._recent.clear()
+        self._state = None
 
     def _context(self) -> JudgeContext:
         return JudgeContext(view=self._view, layout=self._layout or {})
@@ -154,6 +211,10 @@ class StreamingAnalyzer:
     def push(self, frame: LandmarkFrame | dict) -> StreamUpdate:
         if isinstance(frame, dict):
             frame = LandmarkFrame.from_dict(frame)
+        self._body_before_t = self._body[0] if self._body is not None else frame.t
+        cut = self._cut(frame)
+        if cut:
+            self._after_cut(frame)
         if frame.points is not None:
             self._size = (frame.width, frame.height)
             self._seen += 1
@@ -163,7 +224,7 @@ class StreamingAnalyzer:
         pts = self._smooth(frame)
         busy_now = self._counter.in_repetition if self._counter is not None else self._tracker.in_hold
         if not self._layout_fixed and self._frames and (self._layout is None or self._seen % self.LAYOUT_FRAMES == 0):
-            self._layout = self._choose_layout()
+            self._layout = self._choose_layout(busy_now)
         if not self._layout_fixed and (self.reps > 0 or busy_now):
             self._layout_fixed = self._layout is not None
         layout = self._layout or {"side": "left", "leg": "left"}
@@ -190,7 +251,7 @@ class StreamingAnalyzer:
             busy = self._tracker.in_hold
         self._trim(busy)
         return StreamUpdate(t=frame.t, reps=self.reps, value=value if np.isfinite(value) else None,
-                            in_repetition=busy, repetition=done, person_found=frame.points is not None)
+                            in_repetition=busy, repetition=done, person_found=frame.points is not None, cut=cut)
 
     def _arrays(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         return {k: np.array(v, dtype=float) for k, v in self._rows.items()}, np.array(self._t)

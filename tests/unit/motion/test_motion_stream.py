@@ -100,3 +100,40 @@ def test_long_stream_keeps_counting_with_bounded_memory():
     assert stream.reps == 40
     assert len(stream._t) <= 2 * stream.MAX_BUFFER
     assert np.all(np.diff([r.start_s for r in stream.repetitions]) > 0)
+
+
+def _cut_mid_repetition(frames, at: float) -> list[LandmarkFrame]:
+    """From `at` on, another shot: the body smaller and further right (the picture is not sent)."""
+    out = []
+    for f in frames:
+        if f.t >= at and f.points is not None:
+            pts = f.points.copy()
+            pts[:, 0] = pts[:, 0] * 0.5 + 0.45
+            pts[:, 1] = pts[:, 1] * 0.5 + 0.2
+            f = LandmarkFrame(t=f.t, points=pts, width=f.width, height=f.height)
+        out.append(f)
+    return out
+
+
+@pytest.mark.parametrize("exercise", sorted(MODELS))
+def test_a_repetition_across_a_camera_cut_is_not_counted_live_as_in_the_recording(exercise):
+    t, u, which = rep_timeline(4, TEMPO, 15.0)
+    cut = float(np.mean(t[which == 2]))  # in the middle of the second repetition
+    frames = _cut_mid_repetition(make_frames(MODELS[exercise], u, t, Noise(sigma_px=2.0, seed=5)), cut)
+    stream = StreamingAnalyzer(exercise)
+    cut_frames = [f.t for f in frames if stream.push(f).cut]
+    stream.finish()
+    assert len(cut_frames) == 1 and 0 <= cut_frames[0] - cut < 0.1  # the first frame of the new shot
+    assert len(stream.cuts_s) == 1 and abs(stream.cuts_s[0] - cut) < 0.1
+    assert stream.reps == analyze_landmarks(frames, exercise).reps == 3
+    assert len(stream.not_counted) == 1 and "camera cut" in stream.not_counted[0]["reason"]
+    assert stream.not_counted[0]["start_s"] < cut < stream.not_counted[0]["end_s"] + 0.1
+    assert all(not (r.start_s < cut <= r.end_s) for r in stream.repetitions)
+
+
+def test_no_cut_is_seen_in_a_continuous_noisy_stream():
+    t, u, _ = rep_timeline(4, TEMPO, 15.0)
+    stream = StreamingAnalyzer("glute_bridge")
+    for f in make_frames(bridge_pose, u, t, Noise(sigma_px=3.0, drop_rate=0.1, spikes=6, seed=9)):
+        assert not stream.push(f).cut
+    assert stream.cuts_s == [] and len(stream.finish()) == 4

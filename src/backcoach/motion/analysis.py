@@ -38,16 +38,21 @@ def analyze_video(
     max_side: int = DEFAULT_MAX_SIDE,
     progress: ProgressFn | None = None,
     workers: int | None = None,
+    second_look: bool = True,
 ) -> AnalysisResult:
-    """Whole pipeline for a recorded set. Raises a `MotionError` with a plain message on bad input."""
+    """Whole pipeline for a recorded set. Raises a `MotionError` with a plain message on bad input.
+
+    `second_look`: look for other people in view now and then (`extract.second_look`)."""
     if exercise != "auto":
         get_check(exercise)  # fail fast on an unknown id, before decoding
     t0 = time.perf_counter()
-    frames, info, timings = extract_landmarks(path, estimator, sample_fps, max_side, progress, workers=workers)
+    frames, info, timings = extract_landmarks(path, estimator, sample_fps, max_side, progress, workers=workers,
+                                              looker=second_look)
     if not frames:
         raise NoPersonError("The video has no frames that could be analysed.")
     seconds = info.decoded_s if info.decoded_s is not None else info.duration_s
-    result = analyze_landmarks(frames, exercise, options, seconds=seconds, cuts_s=info.cuts_s)
+    result = analyze_landmarks(frames, exercise, options, seconds=seconds, cuts_s=info.cuts_s,
+                               second_looks=info.second_looks)
     result.warnings.extend(info.warnings)
     result.timings.update(timings)
     result.timings["total_s"] = time.perf_counter() - t0

@@ -31,6 +31,7 @@ class MotionConfigError(ValueError):
 class Sampling:
     sample_fps: float
     max_side: int
+    second_look_every_s: float
     parallel_min_s: float
     max_duration_s: float
     min_duration_s: float
@@ -123,7 +124,8 @@ class Trust:
     cut_body_jump_torso: float
     cut_body_scale_ratio: float
     impossible_share: float
-    second_person_share: float
+    second_person_min_looks: int
+    second_person_min_visibility: float
     start_window_s: float
     roll_noise_floor: float
 

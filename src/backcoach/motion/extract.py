@@ -7,7 +7,10 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
+
+import numpy as np
 
 from .config import motion_config
 from .landmarks import LandmarkFrame
@@ -22,6 +25,44 @@ ProgressFn = Callable[[float, float], None]  # (seconds of video done, total sec
 DEFAULT_SAMPLE_FPS = _CONFIG.sampling.sample_fps  # enough for movements of 1-4 s; see README "measured figures"
 DEFAULT_MAX_SIDE = _CONFIG.sampling.max_side
 PARALLEL_MIN_S = _CONFIG.sampling.parallel_min_s  # shorter videos are not worth a second pose model
+SECOND_LOOK_EVERY_S = _CONFIG.sampling.second_look_every_s
+CORE = [11, 12, 23, 24]  # shoulders and hips
+
+
+def _box(points: np.ndarray, min_visibility: float, pad: float = 0.1) -> tuple[float, float, float, float] | None:
+    """The picture box (0..1) around the landmarks seen, widened by `pad` of its size."""
+    seen = points[points[:, 3] >= min_visibility, :2]
+    if len(seen) < 4:
+        return None
+    (x0, y0), (x1, y1) = seen.min(axis=0), seen.max(axis=0)
+    dx, dy = pad * (x1 - x0), pad * (y1 - y0)
+    return x0 - dx, y0 - dy, x1 + dx, y1 + dy
+
+
+def second_look(looker: "PoseEstimator", image: np.ndarray, followed: LandmarkFrame, t: float) -> float | None:
+    """Is someone else in the picture? The followed person is blacked out and the rest is
+    searched afresh; returns where across the picture (0..1) another person's hips are, or None.
+
+    MediaPipe's pose model reports one person per picture, so a second person is only
+    found by hiding the first. Someone counts when their shoulders and hips are seen with
+    ``trust.second_person_min_visibility`` and their hips lie outside the blacked-out box
+    (a limb of the followed person sticking out of it is not a person).
+    """
+    trust = _CONFIG.trust
+    box = _box(followed.points, _CONFIG.visibility.in_picture_min_visibility) if followed.points is not None else None
+    if box is None:
+        return None
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = (int(np.clip(v, 0.0, 1.0) * s) for v, s in zip(box, (w, h, w, h)))
+    masked = image.copy()
+    masked[y0:y1, x0:x1] = 0
+    other = looker.estimate(masked, t)
+    if other.points is None or float(np.min(other.points[CORE, 3])) < trust.second_person_min_visibility:
+        return None
+    hx, hy = other.points[[23, 24], :2].mean(axis=0)
+    if box[0] <= hx <= box[2] and box[1] <= hy <= box[3]:
+        return None
+    return float(hx)
 
 
 def _decoded_extent(info: "VideoInfo", stats: list[dict], sample_fps: float | None) -> "VideoInfo":
@@ -49,12 +90,18 @@ def extract_landmarks(
     progress: ProgressFn | None = None,
     threaded: bool = True,
     workers: int | None = None,
+    looker: "PoseEstimator | None | bool" = True,
 ) -> tuple[list[LandmarkFrame], "VideoInfo", dict[str, float]]:
     """Decode (sampled, upright, downscaled) and run pose estimation on each sampled frame.
 
     Longer videos are cut into `workers` consecutive parts, each decoded and tracked by
     its own pose model in its own thread (the model releases the GIL), so two cores are
     both used. A passed-in `estimator` is used as is, in one part.
+
+    Every ``sampling.second_look_every_s`` a `second_look` searches the picture for someone
+    else (`looker`: True = a MediaPipe model in still-picture mode per part, unless a fake
+    `estimator` was passed in; False or None = no second look); the looks land in
+    ``VideoInfo.second_looks``.
     """
     from .pose import MediaPipePose, native_log_filter  # noqa: PLC0415 - optional extra
     from .video import iter_frames, probe  # noqa: PLC0415
@@ -69,10 +116,16 @@ def extract_landmarks(
     done = [0.0] * workers
     stats = [{"decoded": 0} for _ in range(workers)]
     pose_s = [0.0] * workers
+    look_s = [0.0] * workers
+    looks: list[list[tuple[float, float | None]]] = [[] for _ in range(workers)]
     lock = threading.Lock()
+    if looker is True:
+        looker = None if estimator is not None else "own"
 
     def run(k: int) -> list[LandmarkFrame]:
         est = estimator if estimator is not None else MediaPipePose()
+        look = MediaPipePose(static_image_mode=True) if looker == "own" else (looker or None)
+        next_look = bounds[k] or 0.0
         out: list[LandmarkFrame] = []
         try:
             for f in iter_frames(info, sample_fps=sample_fps, max_side=max_side, threaded=threaded and workers == 1,
@@ -82,6 +135,11 @@ def extract_landmarks(
                     est.reset()
                 out.append(est.estimate(f.image, f.t))
                 pose_s[k] += time.perf_counter() - p0
+                if look is not None and f.t >= next_look and out[-1].points is not None:
+                    p0 = time.perf_counter()
+                    looks[k].append((f.t, second_look(look, f.image, out[-1], f.t)))
+                    next_look = f.t + SECOND_LOOK_EVERY_S
+                    look_s[k] += time.perf_counter() - p0
                 if progress is not None:
                     with lock:
                         done[k] = f.t - (bounds[k] or 0.0)
@@ -89,6 +147,8 @@ def extract_landmarks(
         finally:
             if estimator is None:
                 est.close()
+            if looker == "own" and look is not None:
+                look.close()
         return out
 
     t0 = time.perf_counter()
@@ -102,9 +162,10 @@ def extract_landmarks(
     wall = time.perf_counter() - t0
     if progress is not None:
         progress(info.duration_s, info.duration_s)
-    info = _decoded_extent(info, stats, sample_fps)
+    info = replace(_decoded_extent(info, stats, sample_fps), second_looks=tuple(x for part in looks for x in part))
     timings = {"decode_and_pose_s": wall, "pose_s": sum(pose_s), "frames_decoded": float(sum(s["decoded"] for s in stats)),
-               "frames_posed": float(len(frames)), "workers": float(workers)}
+               "frames_posed": float(len(frames)), "workers": float(workers), "second_look_s": sum(look_s),
+               "second_looks": float(sum(len(x) for x in looks))}
     return frames, info, timings
 
 

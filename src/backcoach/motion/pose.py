@@ -49,7 +49,11 @@ class MediaPipePose:
     model_complexity = 1
 
     def __init__(self, min_detection_confidence: float = motion_config().pose.min_detection_confidence,
-                 min_tracking_confidence: float = motion_config().pose.min_tracking_confidence) -> None:
+                 min_tracking_confidence: float = motion_config().pose.min_tracking_confidence,
+                 static_image_mode: bool = False) -> None:
+        """`static_image_mode`: every picture is searched afresh, nothing is followed (the
+        second look for other people in `extract`)."""
+        self._static = static_image_mode
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self._warm = False
@@ -71,7 +75,7 @@ class MediaPipePose:
             ) from exc
         self._cv2 = cv2
         self._pose = mp_pose.Pose(
-            static_image_mode=False,
+            static_image_mode=self._static,
             model_complexity=self.model_complexity,
             smooth_landmarks=True,
             enable_segmentation=False,

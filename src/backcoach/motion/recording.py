@@ -42,11 +42,13 @@ def analyze_landmarks(
     options: CheckOptions = CheckOptions(),
     seconds: float | None = None,
     cuts_s: Iterable[float] = (),
+    second_looks: Iterable[tuple[float, float | None]] = (),
 ) -> AnalysisResult:
     """Count repetitions (or holds) and judge each one, from a whole recording's landmarks.
 
     `cuts_s`: camera cuts found in the pictures (seconds); jumps of the body in the
     landmarks are found here too. A movement across a cut is neither counted nor judged.
+    `second_looks`: the pictures' second looks for other people (`extract.second_look`).
     """
     t0 = time.perf_counter()
     raw = _as_sequence(landmarks)
@@ -54,6 +56,7 @@ def analyze_landmarks(
     check_person(raw, warnings)
     person = raw.person_found
     cuts = _cuts(raw, tuple(cuts_s), warnings)
+    people = _other_people(raw, tuple(second_looks), warnings)
     cleaned = _clean_per_shot(raw, cuts)
     recognised = False
     recognition = None
@@ -87,7 +90,7 @@ def analyze_landmarks(
         frames_analyzed=int(len(raw)), seconds=seconds if seconds is not None else _span(raw.t),
         side=layout.get("side", ""), recognised=recognised, options=options, sequence=cleaned, signals=sig,
         primary=check.primary, primary_label=check.primary_label, recognition=recognition,
-        not_counted=not_counted, cuts_s=list(cuts),
+        not_counted=not_counted, cuts_s=list(cuts), people=people,
     )
     result.timings["analysis_s"] = time.perf_counter() - t0
     return result
@@ -111,6 +114,28 @@ def _cuts(raw: LandmarkSequence, picture_cuts: tuple[float, ...], warnings: list
     return tuple(sorted(set(picture_cuts) | set(body_only) | set(returns)))
 
 
+def _other_people(raw: LandmarkSequence, looks: tuple[tuple[float, float | None], ...], warnings: list[str]
+                  ) -> dict | None:
+    """Who was in view, from the second looks: how often someone else was seen, and which
+    person the analysis followed (warned when someone else was seen often enough)."""
+    if not looks:
+        return None
+    found = [x for _, x in looks if x is not None]
+    followed = _followed_position(raw)
+    people = {"looks": len(looks), "others_seen": len(found), "followed": f"the person {followed}"}
+    if len(found) >= min(_CONFIG.trust.second_person_min_looks, len(looks)) and found:
+        other = _where(float(np.median(found)))
+        people["other_seen"] = f"someone {other}"
+        warnings.append(f"More than one person was in view (someone else was seen {other} at {len(found)} of "
+                        f"{len(looks)} checks). The analysis followed the person {followed}; film with only the "
+                        "exercising person in view.")
+    return people
+
+
+def _where(x: float) -> str:
+    return "on the left of the picture" if x < 0.4 else "on the right of the picture" if x > 0.6 else "in the middle of the picture"
+
+
 def _clean_per_shot(raw: LandmarkSequence, cuts: tuple[float, ...]) -> LandmarkSequence:
     """Gap filling and smoothing within each shot, never across a camera cut (which would
     blend two shots into a made-up movement)."""
@@ -124,12 +149,11 @@ def _clean_per_shot(raw: LandmarkSequence, cuts: tuple[float, ...]) -> LandmarkS
 
 
 def _followed_position(raw: LandmarkSequence) -> str:
-    hip_x = np.nanmean(raw.xy[:, [23, 24], 0], axis=1)
+    hip_x = raw.xy[:, [23, 24], 0].mean(axis=1)  # both hips seen
     hip_x = hip_x[np.isfinite(hip_x)]
     if not len(hip_x):
         return "most"
-    x = float(np.median(hip_x)) / (raw.width / max(raw.width, raw.height))
-    return "on the left of the picture" if x < 0.4 else "on the right of the picture" if x > 0.6 else "in the middle of the picture"
+    return _where(float(np.median(hip_x)) / (raw.width / max(raw.width, raw.height)))
 
 
 def _drop_across_cuts(reps: list[Repetition], cuts: tuple[float, ...], check: ExerciseCheck

@@ -75,6 +75,7 @@ class AnalysisResult:
     recognition: dict[str, Any] | None = None  # --exercise auto: what was recognised, with its confidence
     not_counted: list[dict[str, Any]] = field(default_factory=list)  # movements not counted, with the reason
     cuts_s: list[float] = field(default_factory=list)  # camera cuts found in the video
+    people: dict[str, Any] | None = None  # second looks for other people, and who was followed (a video file)
 
     @property
     def reps(self) -> int:
@@ -123,6 +124,8 @@ class AnalysisResult:
             out["not_counted"] = list(self.not_counted)
         if self.cuts_s:
             out["camera_cuts_s"] = [round(c, 2) for c in self.cuts_s]
+        if self.people is not None:
+            out["people"] = dict(self.people)
         if self.options.hold_s:
             out["prescribed_hold_s"] = self.options.hold_s
         if "total_s" in self.timings:

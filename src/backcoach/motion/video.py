@@ -45,6 +45,9 @@ class VideoInfo:
     cuts_s: tuple[float, ...] = ()  # camera cuts found while decoding (seconds)
     warnings: tuple[str, ...] = ()  # what the person should know about the file (cut short, ...)
     decoded_s: float | None = None  # how much of the video was actually decoded
+    # second looks for other people: (seconds, where another person was seen across the picture
+    # 0..1, or None when nobody else was found); see extract.second_look
+    second_looks: tuple[tuple[float, float | None], ...] = ()
 
     @property
     def duration_s(self) -> float:

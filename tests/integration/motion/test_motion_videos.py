@@ -87,7 +87,8 @@ EXACT = sorted(n for n, lab in LABELS.items() if _expected(lab)[0] is not None)
 def test_repetitions_on_real_videos(real_landmarks, name):
     label = LABELS[name]
     frames, info = real_landmarks[name]
-    result = analyze_landmarks(frames, label["exercise"], seconds=info.duration_s, cuts_s=info.cuts_s)
+    result = analyze_landmarks(frames, label["exercise"], seconds=info.duration_s, cuts_s=info.cuts_s,
+                               second_looks=info.second_looks)
     exact, approx = _expected(label)
     if exact is not None:
         assert result.reps == exact, result.to_dict()
@@ -97,6 +98,38 @@ def test_repetitions_on_real_videos(real_landmarks, name):
     forbidden = set(label.get("not_faults", ())) & set(result.fault_counts)
     assert not forbidden, (forbidden, result.to_dict())
     assert not result.cuts_s, "no camera cut in a continuous clip"
+    assert result.people["looks"] >= 1 and result.people["others_seen"] == 0, result.people  # one person in each clip
+    assert not any("More than one person" in w for w in result.warnings)
+
+
+@needs_videos
+@pytest.mark.video
+def test_a_second_person_in_view_is_warned_and_the_followed_one_named(tmp_path):
+    """Two people: the real bridge clip beside a mirrored copy of itself, in one picture."""
+    src = cv2.VideoCapture(str(VIDEOS / "glute_bridge_side_real.mp4"))
+    fps = src.get(cv2.CAP_PROP_FPS) or 25.0
+    path = tmp_path / "two_people.mp4"
+    writer = None
+    while True:
+        ok, frame = src.read()
+        if not ok:
+            break
+        h, w = frame.shape[:2]
+        frame = cv2.resize(frame, (w // 2, h // 2))  # two people in the picture size of one
+        both = np.concatenate([frame, frame[:, ::-1]], axis=1)
+        if writer is None:
+            writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (both.shape[1], both.shape[0]))
+        writer.write(both)
+    src.release()
+    writer.release()
+    result = analyze_video(str(path), "glute_bridge")
+    people = result.to_dict()["people"]
+    assert people["others_seen"] >= 2 and people["looks"] >= people["others_seen"], people
+    followed_left = "left" in people["followed"]
+    assert ("right" if followed_left else "left") in people["other_seen"], people  # the other one, not the same
+    warning = next(w for w in result.warnings if "More than one person" in w)
+    assert people["followed"] in warning
+    assert result.reps == LABELS["glute_bridge_side_real.mp4"]["reps"]  # the followed person's set still counts
 
 
 @needs_videos

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from motion_synth import Tempo, bridge_pose, rep_timeline, render
 
-from backcoach.motion import LandmarkFrame, analyze_video
+from backcoach.motion import LandmarkFrame, analyze_landmarks, analyze_video, extract_landmarks
+from backcoach.motion.extract import SECOND_LOOK_EVERY_S, second_look
 
 cv2 = pytest.importorskip("cv2", reason="needs the vision extra (opencv)")
 
@@ -61,3 +62,59 @@ def test_progress_is_reported_up_to_the_end(blank_video):
     seen = []
     analyze_video(str(path), "glute_bridge", estimator=ScriptedPose(), progress=lambda d, total: seen.append(d / total))
     assert seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
+
+
+class OtherPersonLooker:
+    """Stand-in for the still-picture pose model of the second look: reports a person at
+    `at` (picture share across) unless that spot was blacked out."""
+
+    def __init__(self, at: float = 0.85, visibility: float = 0.9) -> None:
+        self.at, self.visibility, self.seen = at, visibility, []
+
+    def estimate(self, image_bgr: np.ndarray, t: float) -> LandmarkFrame:
+        self.seen.append(image_bgr)
+        h, w = image_bgr.shape[:2]
+        if not image_bgr[h // 2, int(self.at * (w - 1))].any():
+            return LandmarkFrame(t=t, points=None, width=w, height=h)
+        pts = np.zeros((33, 4))
+        pts[:, 0], pts[:, 1], pts[:, 3] = self.at, 0.5, self.visibility
+        return LandmarkFrame(t=t, points=pts, width=w, height=h)
+
+    def close(self) -> None:
+        pass
+
+
+def _followed(x0: float, x1: float) -> LandmarkFrame:
+    pts = np.zeros((33, 4))
+    pts[:, 0] = np.linspace(x0, x1, 33)
+    pts[:, 1] = np.linspace(0.3, 0.7, 33)
+    pts[:, 3] = 0.9
+    return LandmarkFrame(t=0.0, points=pts, width=320, height=180)
+
+
+def test_the_second_look_blacks_out_the_followed_person_and_finds_someone_else():
+    image = np.full((180, 320, 3), 120, np.uint8)
+    looker = OtherPersonLooker(at=0.85)
+    assert second_look(looker, image, _followed(0.1, 0.5), 0.0) == pytest.approx(0.85)
+    masked = looker.seen[-1]
+    assert not masked[90, 96].any() and masked[90, 300].all()  # the followed person hidden, the rest kept
+    assert image.all()  # the decoded picture itself is untouched
+    # the same spot inside the followed person's box is the followed person, not someone else
+    assert second_look(OtherPersonLooker(at=0.3), image, _followed(0.1, 0.5), 0.0) is None
+    # someone seen too faintly is not counted
+    assert second_look(OtherPersonLooker(at=0.85, visibility=0.3), image, _followed(0.1, 0.5), 0.0) is None
+
+
+def test_the_video_path_takes_second_looks_at_its_interval(blank_video):
+    path, duration = blank_video
+    looker = OtherPersonLooker(at=0.95)
+    frames, info, timings = extract_landmarks(str(path), estimator=ScriptedPose(), looker=looker)
+    assert len(info.second_looks) == pytest.approx(duration / SECOND_LOOK_EVERY_S, abs=1)
+    assert all(x == pytest.approx(0.95) for _, x in info.second_looks)
+    result = analyze_landmarks(frames, "glute_bridge", second_looks=info.second_looks)
+    assert result.people["others_seen"] == len(info.second_looks)
+    assert any("More than one person" in w and "on the right" in w for w in result.warnings)
+    quiet = analyze_landmarks(frames, "glute_bridge", second_looks=[(t, None) for t, _ in info.second_looks])
+    assert quiet.people["others_seen"] == 0 and not any("More than one person" in w for w in quiet.warnings)
+    # a fake pose model passed in gets no second look of its own
+    assert extract_landmarks(str(path), estimator=ScriptedPose())[1].second_looks == ()

@@ -12,6 +12,7 @@ import numpy as np
 from . import signals as S
 from .checks import CheckOptions, ExerciseCheck, get_check
 from .config import motion_config
+from .errors import NotRecognisedError
 from .landmarks import LandmarkFrame, LandmarkSequence
 from .quality import check_orientation, check_person, check_view, check_visibility
 from .recognise import check_posture, recognise
@@ -60,7 +61,12 @@ def analyze_landmarks(
     cleaned = _clean_per_shot(raw, cuts)
     recognised = False
     recognition = None
+    view, ratio = S.estimate_view(cleaned)
     if exercise == "auto":
+        if view == "feet":  # body positions are told apart from the side or the front only
+            raise NotRecognisedError(
+                "The video was filmed from the feet end, where the coach cannot tell the exercises apart, so "
+                "nothing was counted. Name the exercise (for example --exercise single_leg_glute_bridge).")
         exercise, confidence = recognise(cleaned)
         recognised = True
         recognition = {"exercise": exercise, "confidence": round(confidence, 2)}
@@ -68,7 +74,6 @@ def analyze_landmarks(
                         f"(confidence {confidence:.0%}); name it with --exercise if this is wrong.")
     check = get_check(exercise)
     check_visibility(raw, check, warnings)
-    view, ratio = S.estimate_view(cleaned)
     check_view(view, ratio, check, warnings)
     check = check.in_view(view)  # from the feet end some exercises count on other signals
     if not recognised and view != "feet":  # the body positions are recognised from the side or front

@@ -30,7 +30,7 @@ from motion_synth import (
 from backcoach.motion import StreamingAnalyzer, analyze_landmarks
 from backcoach.motion import signals as S
 from backcoach.motion.config import motion_config
-from backcoach.motion.errors import WrongViewError
+from backcoach.motion.errors import NotRecognisedError, WrongViewError
 from backcoach.motion.landmarks import LandmarkSequence
 
 FPS = 12.0
@@ -150,3 +150,8 @@ def test_the_live_stream_judges_the_pelvis_from_the_feet_end_like_the_recording(
     assert [("pelvis_drop" in r.faults) for r in reps] == [True] * 4
     assert np.allclose([r.metrics["pelvis_drop_deg"] for r in reps],
                        [r.metrics["pelvis_drop_deg"] for r in recorded.repetitions], atol=4.0)
+
+
+def test_auto_does_not_guess_an_exercise_filmed_from_the_feet_end():
+    with pytest.raises(NotRecognisedError, match="feet end"):
+        analyze_landmarks(_marching(0.0, CAMERAS["low chair"]), "auto")

@@ -329,3 +329,10 @@ def pain_entries(records: Sequence[Row], now: Optional[dt.datetime] = None) -> l
     from backcoach.domain.monitoring import PainEntry
 
     return [PainEntry(at=local(r.at, now) if now else r.at, nprs=r.nprs, kind=r.kind) for r in records]
+
+
+def current_gate(uow: UnitOfWork, person_id: int, now: dt.datetime) -> GateInfo:
+    """The gate as it stands now (a use case: its own read-only transaction)."""
+    now = require_aware(now)
+    with uow:
+        return gate_for(uow, person_id, now)

@@ -49,16 +49,25 @@ class ScreeningRecorded:
     def to_dict(self) -> dict[str, Any]:
         out = {**self.result.to_dict(), "screening_id": self.screening_id, "person_id": self.person_id,
                "at": self.at.isoformat(), "gate": self.gate.to_dict()}
-        lock = self.standing_lock()
-        if lock is not None:
-            out.update(program_allowed=False, next_step=lock["message"], lock=lock)
-        return out
+        return with_standing_lock(out, self.standing_lock())
 
     def standing_lock(self) -> Optional[dict[str, Any]]:
         """The lock of an earlier urgent or emergency screen that still holds, if any: then
         this answer never reads as "you can start", however reassuring it is."""
-        lock = self.gate.lock_dict()
-        return lock if lock is not None and lock["screening_id"] != self.screening_id else None
+        return standing_lock(self.gate, self.screening_id)
+
+
+def standing_lock(gate: GateInfo, screening_id: int) -> Optional[dict[str, Any]]:
+    """The lock of an urgent or emergency screen other than `screening_id` that still holds, if any."""
+    lock = gate.lock_dict()
+    return lock if lock is not None and lock["screening_id"] != screening_id else None
+
+
+def with_standing_lock(result: dict[str, Any], lock: Optional[dict[str, Any]]) -> dict[str, Any]:
+    """A screen's result as shown while `lock` holds: never "you can start", and the lock's sentence."""
+    if lock is not None:
+        result.update(program_allowed=False, next_step=lock["message"], lock=lock)
+    return result
 
 
 def record_screening(uow: UnitOfWork, person_id: int, answers: Mapping[str, Any], now: dt.datetime) -> ScreeningRecorded:
@@ -185,3 +194,33 @@ def record_clearance(
         return ClearanceRecorded(clearance_id=rec.id, person_id=person_id, screening_id=latest.id,
                                  by_name=by_name, at=now, gate=after, ruled_out=ruled_out, seen_where=seen_where,
                                  lifted_screening_id=info.lock_screening.id)
+
+
+def screening_for(uow: UnitOfWork, person_id: int, screening_id: int, now: dt.datetime) -> Optional[dict[str, Any]]:
+    """One of the person's screens as it was decided (with its answers), or None when it is not
+    theirs. While an earlier urgent or emergency screen still holds the program, the answer says
+    so (`lock`, and never "you can start")."""
+    now = require_aware(now)
+    with uow:
+        rec = uow.screenings.get(screening_id)
+        if rec is None or rec.person_id != person_id:
+            return None
+        out = {"id": rec.id, "at": rec.at.isoformat(), "level": rec.level, "answers": rec.answers,
+               **stored_result(rec)}
+        return with_standing_lock(out, standing_lock(gate_for(uow, person_id, now), rec.id))
+
+
+def screening_history(uow: UnitOfWork, person_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    """The person's screens, newest first, each as it was decided."""
+    with uow:
+        return [{"id": s.id, "at": s.at.isoformat(), "level": s.level, "reasons": (s.result or {}).get("reasons", []),
+                 "next_step": (s.result or {}).get("next_step"), "answers": s.answers,
+                 "rule_version": stored_result(s)["rule_version"]}
+                for s in uow.screenings.list_for(person_id, limit=limit)]
+
+
+def screening_record(uow: UnitOfWork, person_id: int, screening_id: int) -> Optional[m.Screening]:
+    """One of the person's stored screens, or None when it is not theirs."""
+    with uow:
+        rec = uow.screenings.get(screening_id)
+        return rec if rec is not None and rec.person_id == person_id else None

@@ -478,3 +478,25 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
         return CheckinRecorded(entry_id=entry.id, person_id=person_id, nprs=nprs, kind=kind,
                                decisions=tuple(decisions), alerts=tuple(report.alerts), gate=info,
                                walked_minutes=walked_minutes)
+
+
+# ----------------------------------------------------------------------------- reading back
+
+def session_history(uow: UnitOfWork, person_id: int, since: Optional[dt.date] = None) -> list[m.SessionLog]:
+    """The person's logged sessions, oldest first."""
+    with uow:
+        return uow.sessions.list_for(person_id, since=since)
+
+
+def session_record(uow: UnitOfWork, person_id: int, session_id: int) -> Optional[m.SessionLog]:
+    """One of the person's logged sessions, or None when it is not theirs."""
+    with uow:
+        rec = uow.sessions.get(session_id)
+        return rec if rec is not None and rec.person_id == person_id else None
+
+
+def pain_history(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
+    """The person's pain entries, oldest first."""
+    with uow:
+        return [{"id": p.id, "at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind, "new_symptoms": p.new_symptoms,
+                 "walked_minutes": p.walked_minutes} for p in uow.pain.list_for(person_id)]

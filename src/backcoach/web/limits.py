@@ -64,6 +64,14 @@ def _body_problem(content_type: str, body: bytes) -> str | None:
     (then the route refuses it with its own message)."""
     if content_type.startswith("application/json"):
         try:
+            raw = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raw = None
+        if raw is not None and "\\" not in raw and is_text(raw):
+            # Without an escape, every string and key is a stretch of the body itself, so a body
+            # that is text holds no bad string: no need to parse it (the route parses it once).
+            return None
+        try:
             value: Any = json.loads(body)
         except (ValueError, RecursionError):
             return None

@@ -94,6 +94,17 @@ def test_control_characters_in_sign_up_are_refused_with_422_before_log_in(app, f
     assert field in r.json()["detail"] and "control character" in r.json()["detail"]
 
 
+@pytest.mark.parametrize("value", ["c1\x85", "del\x7f"])
+def test_control_characters_sent_unescaped_in_json_are_refused_too(app, value):
+    """The guard skips parsing a body without escapes only when the whole body is text."""
+    client = new_client(app)
+    body = json.dumps(_signup_body(display_name=value), ensure_ascii=False).encode("utf-8")
+    assert b"\\" not in body
+    r = client.post("/api/auth/signup", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert "display_name" in r.json()["detail"] and "control character" in r.json()["detail"]
+
+
 def test_control_characters_in_a_key_the_query_or_a_page_form_are_refused(app):
     client = new_client(app)
     r = client.post("/api/auth/login", content=json.dumps({"email": "a@b.org", "password": "x", f"k{NUL}": 1}),

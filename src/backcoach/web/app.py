@@ -36,7 +36,8 @@ except ImportError:  # pragma: no cover - not on Windows
 from backcoach.domain.errors import BackcoachError, ClinicianNotApproved, InvalidAnswers, ProgramLocked, UnknownExercise
 from backcoach.services import web_accounts as accounts
 from backcoach.domain.text import InvalidText, printable
-from backcoach.web.deps import CsrfFailed, LoginRequired, utcnow
+from backcoach.web.deps import utcnow
+from backcoach.web.pages import CsrfFailed, LoginRequired
 from backcoach.web.errors import (RETRY_AFTER_SECONDS, ErrorMiddleware, error_page, error_response, storage_failure,
                                   wants_json)
 from backcoach.web.limits import RequestGuardMiddleware
@@ -226,12 +227,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """One request thread per worker process by default: with Python's GIL a second thread
     only takes turns with the first and costs CPU handing the GIL back and forth
     (benchmarks/bench_web.py, 2 workers: 1 thread 170 session logs/s, 2 threads 134, 40
-    threads 130). Scale with worker processes (one per core) instead. With one thread the
-    routes run on the event loop's thread itself (web/blocking.py); raise
-    BACKCOACH_WEB_THREADS if slow pages (PDF reports) should not hold up others on a worker."""
+    threads 130). Scale with worker processes (one per core) instead. Slow work (PDF and
+    FHIR exports, the data export, storing a video) has threads of its own (web/slow.py),
+    so it never holds up the request thread.
+
+    The OpenAPI document is built here, before the first request: every answer's shape is
+    in it, and building it takes about a second of CPU, which FastAPI would otherwise spend
+    on the event loop when the first client asks for /openapi.json."""
     import anyio.to_thread
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.web.threads
+    await anyio.to_thread.run_sync(app.openapi)
     yield
 
 
@@ -425,7 +431,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         """A pending or refused clinician: 403, and on a page the plain reason (waiting or refused)."""
         if wants_json(request):
             return JSONResponse({"detail": str(exc), "approval": exc.approval}, status_code=403)
-        from backcoach.web.deps import DISCLAIMER
+        from backcoach.web.pages import DISCLAIMER
 
         session = getattr(request.state, "session", None) or Session.anonymous()
         return request.app.state.templates.TemplateResponse(

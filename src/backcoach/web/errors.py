@@ -42,7 +42,7 @@ def error_response(request: Request, status: int, message: str, *, headers: dict
 
 
 def error_page(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    from backcoach.web.deps import DISCLAIMER
+    from backcoach.web.pages import DISCLAIMER
     from backcoach.web.security import Session
 
     templates = request.app.state.templates

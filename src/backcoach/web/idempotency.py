@@ -158,12 +158,12 @@ def _record(account_id: int, key: str, fingerprint: Optional[str], response: Res
                              body=bytes(response.body) if keep_body else None)
 
 
-def run_once(ctx: Any, key: str, write: Callable[[], T], respond: Callable[[T], Response],
+def run_once(units: Any, account_id: int, key: str, write: Callable[[], T], respond: Callable[[T], Response],
              fingerprint: Optional[str] = None) -> Response:
     """Run `write()` and build its answer with `respond(result)` once per (account, key):
-    the write, the key and the answer are committed together; a repeat gets the stored answer."""
-    state = ctx.request.app.state
-    account_id = ctx.account.id
+    the write, the key and the answer are committed together; a repeat gets the stored answer.
+    `units` (web/deps.ServiceUnits) hands the shared transaction to the write's service calls."""
+    state = units.state
     lock = state.sqlite_lock
     for attempt in range(1, MAX_ATTEMPTS + 1):
         held = HeldUnitOfWork(state.sessionmaker)
@@ -174,13 +174,13 @@ def run_once(ctx: Any, key: str, write: Callable[[], T], respond: Callable[[T], 
             row = held.idempotency.find(account_id, key)
             if row is not None:
                 return _replay(row, fingerprint)
-            ctx.held = held
+            units.held = held
             try:
                 result = write()
             finally:
-                ctx.held = None
+                units.held = None
             response = respond(result)
-            held.idempotency.add(_record(account_id, key, fingerprint, response, ctx.now))
+            held.idempotency.add(_record(account_id, key, fingerprint, response, units.now))
             held.finish()
             return response
         except (ChangedMeanwhile, Conflict):

@@ -142,14 +142,14 @@ def _int_param(websocket: WebSocket, name: str, default: float, hi: float) -> fl
 
 @router.websocket("/ws/live/{exercise_id}")
 async def live(websocket: WebSocket, exercise_id: str) -> None:
-    from backcoach.web.blocking import run_blocking
+    from fastapi.concurrency import run_in_threadpool
 
     if not same_origin(websocket):
         await websocket.close(code=POLICY_VIOLATION, reason="This page is not from backcoach.")
         return
     user_id = _person_of(websocket)
     problem = None
-    if user_id is None or not await run_blocking(_account_active, websocket, user_id):
+    if user_id is None or not await run_in_threadpool(_account_active, websocket, user_id):
         problem = "Log in to your backcoach account first, then open the camera coach again."
     elif exercise_id not in EXERCISES:
         problem = "The camera cannot check this exercise yet."

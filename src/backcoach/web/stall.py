@@ -1,8 +1,8 @@
 """A stalled database gives a quick 503 with Retry-After instead of freezing the server.
 
-Why this is needed: a worker runs its routes on the event loop's thread (web/blocking.py),
-so a request waiting on the database holds up every other request of that worker, static
-files included. So the web's database calls have short timeouts (WebOptions.db_*:
+Why this is needed: a worker runs its routes on one request thread by default
+(BACKCOACH_WEB_THREADS, see app._lifespan), so a request waiting on the database holds up
+every other request of that worker. So the web's database calls have short timeouts (WebOptions.db_*:
 lock waits, statements, the connection pool, connecting), a timeout becomes
 `DatabaseBusy` (503 + Retry-After), and for PAUSE_S afterwards the worker answers the
 routes that need the database with 503 at once, without touching it, so that static

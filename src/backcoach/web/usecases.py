@@ -12,7 +12,6 @@ import json
 from typing import Any, Optional
 
 from backcoach.services.common import NO_CAMERA_CHECK, catalog, thresholds
-from backcoach.services.screening import stored_result
 from backcoach.web import charts
 
 LADDER_TITLES = {"hip_extension": "Hip extension (gluteus maximus)",
@@ -96,28 +95,19 @@ def decision_rows(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def screening_history(ctx: Any, person_id: int, limit: int = 50) -> list[dict[str, Any]]:
-    return [
-        {"id": s.id, "at": s.at.isoformat(), "level": s.level, "reasons": (s.result or {}).get("reasons", []),
-         "next_step": (s.result or {}).get("next_step"), "answers": s.answers,
-         "rule_version": stored_result(s)["rule_version"]}
-        for s in ctx.uow.screenings.list_for(person_id, limit=limit)
-    ]
-
-
-def next_morning_due(ctx: Any, person_id: int) -> bool:
+def next_morning_due(uow: Any, person_id: int, now: dt.datetime) -> bool:
     """A session was logged yesterday and this morning's pain is not in yet."""
-    today = ctx.today
+    today = now.date()
     yesterday = today - dt.timedelta(days=1)
-    if yesterday not in ctx.uow.sessions.dates_for(person_id, since=yesterday):
+    if yesterday not in uow.sessions.dates_for(person_id, since=yesterday):
         return False
     since = dt.datetime.combine(today, dt.time.min, tzinfo=dt.timezone.utc)
-    return not any(p.kind == "next_morning" for p in ctx.uow.pain.list_for(person_id, since=since))
+    return not any(p.kind == "next_morning" for p in uow.pain.list_for(person_id, since=since))
 
 
-def daily_checkin_done(ctx: Any, person_id: int) -> bool:
-    since = dt.datetime.combine(ctx.today, dt.time.min, tzinfo=dt.timezone.utc)
-    return any(p.kind == "daily" for p in ctx.uow.pain.list_for(person_id, since=since))
+def daily_checkin_done(uow: Any, person_id: int, now: dt.datetime) -> bool:
+    since = dt.datetime.combine(now.date(), dt.time.min, tzinfo=dt.timezone.utc)
+    return any(p.kind == "daily" for p in uow.pain.list_for(person_id, since=since))
 
 
 def outcomes_due(ctx: Any, person_id: int) -> bool:
@@ -147,12 +137,12 @@ def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
     return latest is not None and (now - latest.at) >= dt.timedelta(days=m.rescreen_days - m.rescreen_remind_days_before)
 
 
-def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True, voice: str = "person") -> dict[str, Any]:
+def progress_view(uow: Any, status: Any, person_id: int, svg: bool = True, voice: str = "person") -> dict[str, Any]:
     """Everything the progress page draws: four SVG charts, their data tables and the messages.
     ``voice``: "person" (your ...) or "clinician" (their ...), for the wording of empty charts."""
     whose = "their" if voice == "clinician" else "your"
     report = status.report
-    pain_records = ctx.uow.pain.list_for(person_id, kinds=("daily", "next_morning"))
+    pain_records = uow.pain.list_for(person_id, kinds=("daily", "next_morning"))
     pain_points = [charts.PainDay(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in pain_records]
     weeks = [charts.WeekBar(week_start=w.week_start, done=w.done, planned=w.planned) for w in report.adherence]
     ladders = []
@@ -167,9 +157,9 @@ def progress_view(ctx: Any, status: Any, person_id: int, svg: bool = True, voice
         ladders.append((LADDER_TITLES.get(ladder_id, ladder_id.replace("_", " ")),
                         [(s, exercise_name(s)) for s in steps], current.get(ladder_id)))
     marks = [charts.DecisionMark(on=at.date(), exercise=exercise_name(ex_id), action=action)
-             for at, ex_id, action in ctx.uow.decisions.recent_marks(person_id, 300)
+             for at, ex_id, action in uow.decisions.recent_marks(person_id, 300)
              if action in ("progress", "hold", "regress")]
-    decisions = ctx.uow.decisions.list_for(person_id, limit=30)  # with their reasons, for the table
+    decisions = uow.decisions.list_for(person_id, limit=30)  # with their reasons, for the table
     from backcoach.services.status import decision_dict
 
     return {
@@ -246,9 +236,9 @@ def session_log_from_form(form: dict[str, str]) -> tuple[dict[str, Any], list[st
     return {"exercises": exercises}, problems
 
 
-def program_view(ctx: Any, person_id: int) -> dict[str, Any]:
-    latest = ctx.uow.assessments.latest(person_id)
-    rec = ctx.uow.programs.active_for(person_id)
+def program_view(uow: Any, person_id: int) -> dict[str, Any]:
+    latest = uow.assessments.latest(person_id)
+    rec = uow.programs.active_for(person_id)
     program = None
     if rec is not None:
         data = rec.program or {}

@@ -16,7 +16,7 @@ from server_support import app_in_thread
 
 from backcoach.settings import Settings
 from backcoach.web import WebOptions, create_app
-from backcoach.web.blocking import BlockingRoute
+from fastapi.routing import APIRoute
 
 
 def _boom() -> None:
@@ -32,8 +32,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     data = tmp_path_factory.mktemp("keepalive")
     settings = Settings(database_url=f"sqlite:///{data}/k.sqlite3", secret_key="k", data_dir=data)
     app = create_app(settings, WebOptions(fast_password_hash=True))
-    app.router.routes.insert(0, BlockingRoute("/api/test-boom", _boom, methods=["GET"]))
-    app.router.routes.insert(0, BlockingRoute("/test-boom", _async_boom, methods=["GET"]))
+    app.router.routes.insert(0, APIRoute("/api/test-boom", _boom, methods=["GET"]))
+    app.router.routes.insert(0, APIRoute("/test-boom", _async_boom, methods=["GET"]))
     with app_in_thread(app, log_level="critical") as port:
         yield "127.0.0.1", port
 

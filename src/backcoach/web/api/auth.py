@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from backcoach.services import data_rights
 from backcoach.services import web_accounts as accounts
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, api_ctx, api_ctx_anonymous, ctx_optional
+from backcoach.web.api.schemas import Joined
+from backcoach.web.deps import AnonymousApiCaller, AnyCaller, ApiCaller, CurrentAccount, Db, Now
+from backcoach.web.sessions import issue_token, log_in, log_out, log_out_everywhere
 from backcoach.web.security import verify_password
 
-router = APIRouter(prefix="/auth", tags=["accounts"], route_class=BlockingRoute)
+router = APIRouter(prefix="/auth", tags=["accounts"])
 
 
 class SignUp(BaseModel):
@@ -63,10 +64,10 @@ def account_out(a: accounts.Account) -> AccountOut:
 
 
 @router.get("/csrf", response_model=CsrfOut, summary="The CSRF token for this cookie session")
-def csrf(ctx: Ctx = Depends(ctx_optional)) -> CsrfOut:
+def csrf(request: Request, caller: AnyCaller) -> CsrfOut:
     """Send it back in the X-CSRF-Token header on every write made with the session cookie."""
-    ctx.request.state.session_dirty = True
-    return CsrfOut(csrf_token=ctx.csrf_token())
+    request.state.session_dirty = True
+    return CsrfOut(csrf_token=request.app.state.signer.csrf_token(caller.session))
 
 
 class SignedUp(BaseModel):
@@ -75,55 +76,55 @@ class SignedUp(BaseModel):
 
 @router.post("/signup", response_model=SignedUp, status_code=202,
              summary="Create an account; then log in (POST /api/auth/login or /api/auth/token)")
-def signup(body: SignUp, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> SignedUp:
+def signup(body: SignUp, request: Request, caller: AnonymousApiCaller, uow: Db, now: Now) -> SignedUp:
     """The same answer whether or not the address already had an account, so that sign-up
     does not tell anyone which addresses have one; so it does not log in either."""
     try:
-        account = accounts.sign_up(ctx.uow, email=body.email, password=body.password,
+        account = accounts.sign_up(uow, email=body.email, password=body.password,
                                    display_name=body.display_name, role=body.role,
-                                   hash_password=request.app.state.hasher.hash, now=ctx.now,
+                                   hash_password=request.app.state.hasher.hash, now=now,
                                    invitation_code=body.invitation_code, profession=body.profession,
                                    registration_number=body.registration_number)
     except accounts.EmailTaken:
         account = None
     data_rights.require_consent(body.accept_privacy_notice)  # nothing is kept without it
     if account is None:
-        ctx.uow.rollback()
+        uow.rollback()
     else:
-        data_rights.record_consent(ctx.uow, account.id, ctx.now)
-        ctx.commit()
+        data_rights.record_consent(uow, account.id, now)
+        uow.commit()
     return SignedUp(detail=accounts.SIGNED_UP)
 
 
-def _authenticate(body: Credentials, request: Request, ctx: Ctx) -> accounts.Account:
+def _authenticate(body: Credentials, request: Request, uow: Db, now: Now) -> accounts.Account:
     client = request.client.host if request.client else "unknown"
-    account = accounts.authenticate(ctx.uow, email=body.email, password=body.password, client=client,
-                                    verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=ctx.now,
+    account = accounts.authenticate(uow, email=body.email, password=body.password, client=client,
+                                    verify=lambda h, p: verify_password(request.app.state.hasher, h, p), now=now,
                                     dummy_hash=request.app.state.dummy_hash)
-    ctx.commit()
+    uow.commit()
     if account is None:
         raise accounts.AccountError(accounts.WRONG_LOGIN)
     return account
 
 
 @router.post("/login", response_model=AccountOut, summary="Log in with a session cookie")
-def login(body: Credentials, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> AccountOut:
-    account = _authenticate(body, request, ctx)
-    ctx.login(account)
+def login(body: Credentials, request: Request, caller: AnonymousApiCaller, uow: Db, now: Now) -> AccountOut:
+    account = _authenticate(body, request, uow, now)
+    log_in(request, uow, caller, account)
     return account_out(account)
 
 
 @router.post("/token", response_model=TokenOut, summary="Get a bearer token (no cookie, no CSRF needed)")
-def token(body: Credentials, request: Request, ctx: Ctx = Depends(api_ctx_anonymous)) -> TokenOut:
-    account = _authenticate(body, request, ctx)
-    return TokenOut(access_token=ctx.issue_token(account), expires_in=request.app.state.signer.token_max_age,
+def token(body: Credentials, request: Request, caller: AnonymousApiCaller, uow: Db, now: Now) -> TokenOut:
+    account = _authenticate(body, request, uow, now)
+    return TokenOut(access_token=issue_token(request, uow, account), expires_in=request.app.state.signer.token_max_age,
                     account=account_out(account))
 
 
 @router.post("/logout", status_code=204, summary="End this session (the cookie's, or the bearer token's)")
-def logout(ctx: Ctx = Depends(api_ctx)) -> None:
+def logout(request: Request, caller: ApiCaller, uow: Db) -> None:
     """The cookie or token used for this call stops working at once."""
-    ctx.logout()
+    log_out(request, uow, caller)
 
 
 class LoggedOutOut(BaseModel):
@@ -132,21 +133,21 @@ class LoggedOutOut(BaseModel):
 
 @router.post("/logout-everywhere", response_model=LoggedOutOut,
              summary="End every session and token of this account, on every device")
-def logout_everywhere(ctx: Ctx = Depends(api_ctx)) -> LoggedOutOut:
-    return LoggedOutOut(ended=ctx.logout_everywhere())
+def logout_everywhere(request: Request, caller: ApiCaller, uow: Db) -> LoggedOutOut:
+    return LoggedOutOut(ended=log_out_everywhere(request, uow, caller))
 
 
 @router.get("/me", response_model=AccountOut, summary="The account making the request")
-def me(ctx: Ctx = Depends(api_ctx)) -> AccountOut:
-    return account_out(ctx.account)
+def me(account: CurrentAccount) -> AccountOut:
+    return account_out(account)
 
 
 class JoinIn(BaseModel):
     code: str = Field(max_length=100)
 
 
-@router.post("/join", summary="Join a clinician with an invitation code")
-def join(body: JoinIn, ctx: Ctx = Depends(api_ctx)) -> dict:
-    clinician_id = accounts.redeem_invitation(ctx.uow, ctx.account, body.code, ctx.now)
-    ctx.commit()
-    return {"clinician_user_id": clinician_id}
+@router.post("/join", summary="Join a clinician with an invitation code", response_model=Joined)
+def join(body: JoinIn, account: CurrentAccount, uow: Db, now: Now) -> Joined:
+    clinician_id = accounts.redeem_invitation(uow, account, body.code, now)
+    uow.commit()
+    return Joined(clinician_user_id=clinician_id)

@@ -6,40 +6,42 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach import services
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases
+from backcoach.web.api import schemas as out
 from backcoach.web.api.inputs import AdjustmentIn
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import MAX_ID, RecordId, Ctx, PlainJSONResponse, api_ctx, clinician_required, role_required
+from backcoach.web.api.schemas import FROM_DICT, respond_with
+from backcoach.web.deps import (MAX_ID, ClinicianOfPerson, CurrentAdmin, CurrentClinician, Db, IdempotencyKey, Now,
+                                RecordId, Services)
 
-router = APIRouter(prefix="/clinician", tags=["clinician"], route_class=BlockingRoute)
+router = APIRouter(prefix="/clinician", tags=["clinician"])
 
 
-@router.get("/people", summary="Assigned people, most in need of attention first", response_model=list[dict[str, Any]])
-def people(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    clinician = clinician_required(ctx)
-    out = [s.to_dict() for s in services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)]
-    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=None, action="people.listed",
-                   detail={"count": len(out), "via": "api"}, now=ctx.now)
-    ctx.commit()
-    return PlainJSONResponse(out)
+@router.get("/people", summary="Assigned people, most in need of attention first",
+            response_model=list[out.PersonSummary], **FROM_DICT)
+def people(clinician: CurrentClinician, uow: Db, units: Services, now: Now) -> Any:
+    listed = [s.to_dict() for s in services.people_for_clinician(units.read(), clinician.id, now)]
+    accounts.audit(uow, actor_user_id=clinician.id, person_id=None, action="people.listed",
+                   detail={"count": len(listed), "via": "api"}, now=now)
+    uow.commit()
+    return listed
 
 
 @router.get("/people/{person_id}", summary="One person's record: screenings, assessment, program, decisions, pain, sessions",
-            response_model=dict[str, Any])
-def person(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    clinician = clinician_required(ctx, person_id)
-    overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
-    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
-                   detail={"via": "api"}, now=ctx.now)
-    ctx.commit()
-    out = overview.to_dict()
-    out["charts"] = usecases.progress_json(usecases.progress_view(ctx, overview.status, person_id, svg=False))
-    return PlainJSONResponse(out)
+            response_model=out.PersonRecord, **FROM_DICT)
+def person(person_id: RecordId, clinician: ClinicianOfPerson, uow: Db, units: Services, now: Now) -> Any:
+    overview = services.person_overview(units.read(), clinician.id, person_id, now)
+    accounts.audit(uow, actor_user_id=clinician.id, person_id=person_id, action="person.viewed",
+                   detail={"via": "api"}, now=now)
+    uow.commit()
+    record = overview.to_dict()
+    record["charts"] = usecases.progress_json(usecases.progress_view(uow, overview.status, person_id, svg=False))
+    return record
 
 
 class ClearanceIn(BaseModel):
@@ -53,46 +55,45 @@ class ClearanceIn(BaseModel):
 
 @router.post("/people/{person_id}/clearance", status_code=201,
              summary="Record that the person was assessed after an urgent or emergency screen (lifts the pause)",
-             response_model=dict[str, Any])
-def clearance(person_id: RecordId, body: ClearanceIn, ctx: Ctx = Depends(api_ctx),
-              idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
-    clinician = clinician_required(ctx, person_id)
-    return ctx.api_once(idempotency_key, lambda: services.record_clearance(
-        ctx.service_uow(), person_id, by_name=clinician.display_name, note=body.note, now=ctx.now,
+             response_model=out.ClearanceRecorded, **FROM_DICT)
+def clearance(person_id: RecordId, body: ClearanceIn, clinician: ClinicianOfPerson, units: Services, now: Now,
+              idempotency_key: IdempotencyKey = None) -> Any:
+    return units.once(clinician, idempotency_key, lambda: services.record_clearance(
+        units.write(), person_id, by_name=clinician.display_name, note=body.note, now=now,
         by_user_id=clinician.id, ruled_out=body.ruled_out, seen_where=body.seen_where),
-        lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
+        respond_with(out.ClearanceRecorded, 201))
 
 
 @router.post("/people/{person_id}/adjustments", status_code=201,
              summary="Swap, regress, progress or change the dose, with a note (409 with warnings when it goes "
                      "beyond the program's rules and `confirm` is false)",
-             response_model=dict[str, Any])
-def adjust(person_id: RecordId, body: AdjustmentIn, ctx: Ctx = Depends(api_ctx),
-           idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> PlainJSONResponse:
-    clinician = clinician_required(ctx, person_id)
+             response_model=out.AdjustmentRecorded, **FROM_DICT,
+             responses={409: {"model": out.NeedsConfirmation, "description": "Beyond the program's rules: confirm"}})
+def adjust(person_id: RecordId, body: AdjustmentIn, clinician: ClinicianOfPerson, units: Services, now: Now,
+           idempotency_key: IdempotencyKey = None) -> Any:
     try:
-        return ctx.api_once(idempotency_key, lambda: services.adjust_program(
-            ctx.service_uow(), person_id, body.exercise_id, body.action, body.note, ctx.now, by_user_id=clinician.id,
+        return units.once(clinician, idempotency_key, lambda: services.adjust_program(
+            units.write(), person_id, body.exercise_id, body.action, body.note, now, by_user_id=clinician.id,
             by_name=clinician.display_name, new_exercise_id=body.new_exercise_id, sets=body.sets, reps=body.reps,
             hold_s=body.hold_s, band=body.band, confirm=body.confirm),
-            lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
+            respond_with(out.AdjustmentRecorded, 201))
     except services.AdjustmentNeedsConfirmation as exc:
-        return PlainJSONResponse({"detail": str(exc), "warnings": list(exc.warnings), "confirm_required": True},
-                                 status_code=409)
+        return JSONResponse({"detail": str(exc), "warnings": list(exc.warnings), "confirm_required": True},
+                            status_code=409)
 
 
 @router.post("/invitations", status_code=201, summary="Create a one-time invitation code for a person",
-             response_model=dict[str, Any])
-def invitation(ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    code = accounts.create_invitation(ctx.uow, clinician_required(ctx), ctx.now)
-    ctx.commit()
-    return PlainJSONResponse({"code": code, "valid_days": accounts.INVITATION_DAYS}, status_code=201)
+             response_model=out.Invitation)
+def invitation(clinician: CurrentClinician, uow: Db, now: Now) -> out.Invitation:
+    code = accounts.create_invitation(uow, clinician, now)
+    uow.commit()
+    return out.Invitation(code=code, valid_days=accounts.INVITATION_DAYS)
 
 
 @router.get("/audit", summary="Who viewed or changed the data of the people you follow",
-            response_model=list[dict[str, Any]])
-def audit(ctx: Ctx = Depends(api_ctx), person_id: Optional[int] = Query(default=None, ge=1, le=MAX_ID)) -> PlainJSONResponse:
-    return PlainJSONResponse(accounts.audit_entries(ctx.uow, clinician_required(ctx), person_id))
+            response_model=list[out.AuditEntry])
+def audit(clinician: CurrentClinician, uow: Db, person_id: Optional[int] = Query(default=None, ge=1, le=MAX_ID)) -> Any:
+    return accounts.audit_entries(uow, clinician, person_id)
 
 
 class AssignmentIn(BaseModel):
@@ -102,9 +103,8 @@ class AssignmentIn(BaseModel):
 
 
 @router.post("/assignments", status_code=201, summary="(admin) Assign a person to a clinician",
-             response_model=dict[str, Any])
-def assignment(body: AssignmentIn, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    admin = role_required(ctx, "admin")
-    accounts.admin_assign(ctx.uow, admin, body.clinician_email, body.person_email, ctx.now)
-    ctx.commit()
-    return PlainJSONResponse({"assigned": True}, status_code=201)
+             response_model=out.Assigned)
+def assignment(body: AssignmentIn, admin: CurrentAdmin, uow: Db, now: Now) -> out.Assigned:
+    accounts.admin_assign(uow, admin, body.clinician_email, body.person_email, now)
+    uow.commit()
+    return out.Assigned(assigned=True)

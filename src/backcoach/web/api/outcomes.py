@@ -3,21 +3,32 @@ A person reaches their own; a clinician reads an assigned person's under /api/cl
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
-from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.domain import outcomes as o
 from backcoach.services import outcomes as outcomes_svc
 from backcoach.services import web_accounts as accounts
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, PlainJSONResponse, RecordId, api_ctx, clinician_required, role_required
+from backcoach.web.api.schemas import FROM_DICT, DateTime, Shape, respond_with
+from backcoach.web.deps import (ClinicianOfPerson, CurrentAccount, CurrentPerson, Db, IdempotencyKey, Now, RecordId,
+                                Services)
 
-router = APIRouter(tags=["outcomes"], route_class=BlockingRoute)
+router = APIRouter(tags=["outcomes"])
 
 
-class ItemOut(BaseModel):
+class ChoiceOut(Shape):
+    value: Union[int, float, str]
+    label: str
+
+
+class ScorePoint(Shape):
+    at: DateTime
+    score: float
+
+
+class ItemOut(Shape):
     id: str
     text: str
     kind: str
@@ -25,11 +36,11 @@ class ItemOut(BaseModel):
     max: int
     min_label: str
     max_label: str
-    choices: list[dict[str, Any]]
+    choices: list[ChoiceOut]
     required: bool
 
 
-class QuestionnaireOut(BaseModel):
+class QuestionnaireOut(Shape):
     id: str
     version: int
     title: str
@@ -45,16 +56,16 @@ class QuestionnaireOut(BaseModel):
     licence: str
 
 
-class DueOut(BaseModel):
+class DueOut(Shape):
     instrument: str
     week: int
     due_on: str
     label: str
 
 
-class TrendOut(BaseModel):
+class TrendOut(Shape):
     instrument: str
-    points: list[dict[str, Any]]
+    points: list[ScorePoint]
     baseline: Optional[float]
     band: tuple[Optional[float], Optional[float]]
     latest: Optional[float]
@@ -62,7 +73,7 @@ class TrendOut(BaseModel):
     summary: str
 
 
-class OverviewOut(BaseModel):
+class OverviewOut(Shape):
     start: str
     due: list[DueOut]
     trends: list[TrendOut]
@@ -76,7 +87,7 @@ class AnswersIn(BaseModel):
                                                 "'activities': [{'name': ..., 'rating': 0-10}, ...]")
 
 
-class RecordedOut(BaseModel):
+class RecordedOut(Shape):
     id: int
     instrument: str
     version: int
@@ -101,38 +112,34 @@ def _questionnaire(i: o.Instrument) -> QuestionnaireOut:
 
 @router.get("/outcomes/questionnaires", summary="The outcome questionnaires offered, with their items and scoring",
             response_model=list[QuestionnaireOut])
-def questionnaires(ctx: Ctx = Depends(api_ctx)) -> list[QuestionnaireOut]:
-    role_required(ctx, "person", "clinician", "admin")
+def questionnaires(account: CurrentAccount) -> list[QuestionnaireOut]:
+    if account.role not in ("person", "clinician", "admin"):
+        raise accounts.NotAllowed("This page is not available to your account.")
     return [_questionnaire(i) for i in outcomes_svc.instruments()]
 
 
 @router.get("/outcomes", summary="Your questionnaires due now, and how your scores changed", response_model=OverviewOut)
-def overview(ctx: Ctx = Depends(api_ctx)) -> Any:
-    role_required(ctx, "person")
-    return outcomes_svc.outcomes_overview(ctx.service_uow(write=False), ctx.person_id, ctx.now).to_dict()
+def overview(me: CurrentPerson, units: Services, now: Now) -> Any:
+    return outcomes_svc.outcomes_overview(units.read(), me.person_id, now).to_dict()
 
 
 @router.post("/outcomes/{instrument_id}", status_code=201, summary="Answer a questionnaire; returns its score and trend",
-             response_model=RecordedOut)
-def answer(instrument_id: str, body: AnswersIn, ctx: Ctx = Depends(api_ctx),
-           idempotency_key: Optional[str] = Header(default=None, max_length=200)) -> Any:
-    role_required(ctx, "person")
-    pid = ctx.person_id
+             response_model=RecordedOut, **FROM_DICT)
+def answer(instrument_id: str, body: AnswersIn, me: CurrentPerson, units: Services, now: Now,
+           idempotency_key: IdempotencyKey = None) -> Any:
     try:
         outcomes_svc.instrument(instrument_id)
     except outcomes_svc.UnknownInstrument as exc:
         raise HTTPException(404, str(exc)) from None
-    return ctx.api_once(idempotency_key, lambda: outcomes_svc.record_outcome(
-        ctx.service_uow(), pid, instrument_id, body.answers, ctx.now),
-        lambda rec: PlainJSONResponse(rec.to_dict(), status_code=201))
+    return units.once(me, idempotency_key, lambda: outcomes_svc.record_outcome(
+        units.write(), me.person_id, instrument_id, body.answers, now), respond_with(RecordedOut, 201))
 
 
 @router.get("/clinician/people/{person_id}/outcomes", tags=["clinician"],
             summary="An assigned person's questionnaires: due, scores and trends", response_model=OverviewOut)
-def person_outcomes(person_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> Any:
-    clinician = clinician_required(ctx, person_id)
-    out = outcomes_svc.outcomes_overview(ctx.service_uow(write=False), person_id, ctx.now).to_dict()
-    accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=person_id, action="outcomes.viewed",
-                   detail={"via": "api"}, now=ctx.now)
-    ctx.commit()
-    return out
+def person_outcomes(person_id: RecordId, clinician: ClinicianOfPerson, uow: Db, units: Services, now: Now) -> Any:
+    found = outcomes_svc.outcomes_overview(units.read(), person_id, now).to_dict()
+    accounts.audit(uow, actor_user_id=clinician.id, person_id=person_id, action="outcomes.viewed",
+                   detail={"via": "api"}, now=now)
+    uow.commit()
+    return found

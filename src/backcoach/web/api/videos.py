@@ -16,15 +16,17 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import videos as videos_svc
-from backcoach.web.blocking import BlockingRoute, run_blocking
-from backcoach.web.deps import Ctx, PlainJSONResponse, RecordId, api_ctx, role_required
+from backcoach.web.api.schemas import FROM_DICT, LandmarksAnalysed, VideoAnalysis, respond_with
+from backcoach.web.deps import CurrentPerson, Now, RecordId, Services
+from backcoach.web.slow import run_slow
 
-router = APIRouter(tags=["camera coach"], route_class=BlockingRoute)
+router = APIRouter(tags=["camera coach"])
 
 MAX_LANDMARK_FRAMES = 3600  # 6 minutes at 10 frames/s of media time
 MULTIPART_OVERHEAD = 64 * 1024
@@ -38,11 +40,6 @@ STATUS = ((videos_svc.VideoTooLarge, 413), (videos_svc.VideoRejected, 415), (vid
 def http_error(exc: BackcoachError) -> HTTPException:
     """This module's errors with their HTTP status (the app's table stays as it is)."""
     return HTTPException(next((code for cls, code in STATUS if isinstance(exc, cls)), 400), str(exc))
-
-
-def person_of(ctx: Ctx) -> int:
-    role_required(ctx, "person")
-    return ctx.person_id
 
 
 def _camera_exercise(exercise_id: str) -> str:
@@ -113,10 +110,9 @@ def _analyse_landmarks(exercise_id: str, body: LandmarksIn) -> dict[str, Any]:
 
 
 @router.post("/coach/landmarks/{exercise_id}", summary="Analyse a set from landmarks found on the device",
-             response_model=dict[str, Any])
-def post_landmarks(exercise_id: str, body: LandmarksIn, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    person_of(ctx)
-    return PlainJSONResponse(_analyse_landmarks(_camera_exercise(exercise_id), body))
+             response_model=LandmarksAnalysed, **FROM_DICT)
+def post_landmarks(exercise_id: str, body: LandmarksIn, me: CurrentPerson) -> Any:
+    return _analyse_landmarks(_camera_exercise(exercise_id), body)
 
 
 # -- upload: a background job ---------------------------------------------------------------
@@ -159,10 +155,12 @@ def _flag(value: str | None) -> bool:
 
 
 @router.post("/videos", status_code=202, summary="Upload a video of a set; it is analysed in the background",
-             response_model=dict[str, Any])
-async def post_video(request: Request, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    pid = person_of(ctx)
-    settings = ctx.settings
+             response_model=VideoAnalysis, **FROM_DICT)
+async def post_video(request: Request, me: CurrentPerson, units: Services, now: Now) -> Response:
+    """Async, so that the upload streams to a file on the event loop; every database call and the
+    job's submission run in the thread pool."""
+    pid = me.person_id
+    settings = request.app.state.settings
     limits = limits_of(settings)
     try:
         fields, temp, size = await _receive_file(request, settings.upload_dir, limits)
@@ -181,13 +179,13 @@ async def post_video(request: Request, ctx: Ctx = Depends(api_ctx)) -> PlainJSON
         raise
 
     def store() -> Any:
-        uow = ctx.service_uow()
+        uow = units.write()
         with uow:
             return videos_svc.store_upload(uow, pid, exercise_id, temp, size, settings.upload_dir, limits,
-                                           _flag(fields.get("keep")), hold, ctx.now)
+                                           _flag(fields.get("keep")), hold, now)
 
     try:
-        rec = await run_blocking(store)
+        rec = await run_slow(request, store)  # it reads the video's length: slow work (web/slow.py)
     except (videos_svc.VideoRejected, videos_svc.VideoNotFound) as exc:
         raise http_error(exc) from None
     runner = job_runner(request.app)
@@ -195,17 +193,17 @@ async def post_video(request: Request, ctx: Ctx = Depends(api_ctx)) -> PlainJSON
         kwargs: dict[str, Any] = {"video_id": rec.id}
         if settings.jobs_backend != "celery":
             kwargs["database_url"] = settings.database_url
-        job_id = await run_blocking(lambda: runner.submit("analyze_upload", **kwargs))
+        job_id = await run_in_threadpool(lambda: runner.submit("analyze_upload", **kwargs))
     except Exception as exc:  # the broker is down: say so, keep nothing
-        await run_blocking(_abandon, ctx, rec.id)
+        await run_in_threadpool(_abandon, units, rec.id)
         raise BackcoachError("The video could not be queued for analysis (the job service is not reachable). "
                              "Nothing was kept; please try again later.") from exc
-    await run_blocking(_set_job, ctx, rec.id, job_id)
-    return PlainJSONResponse(await run_blocking(_get, ctx, pid, rec.id), status_code=202)
+    await run_in_threadpool(_set_job, units, rec.id, job_id)
+    return respond_with(VideoAnalysis, 202)(await run_in_threadpool(_get, units, pid, rec.id))
 
 
-def _abandon(ctx: Ctx, video_id: int) -> None:
-    uow = ctx.service_uow()
+def _abandon(units: Services, video_id: int) -> None:
+    uow = units.write()
     with uow:
         rec = uow.videos.get(video_id)
         if rec is not None:
@@ -215,8 +213,8 @@ def _abandon(ctx: Ctx, video_id: int) -> None:
             uow.commit()
 
 
-def _set_job(ctx: Ctx, video_id: int, job_id: str) -> None:
-    uow = ctx.service_uow()
+def _set_job(units: Services, video_id: int, job_id: str) -> None:
+    uow = units.write()
     with uow:
         rec = uow.videos.get(video_id)
         if rec is not None:
@@ -224,40 +222,38 @@ def _set_job(ctx: Ctx, video_id: int, job_id: str) -> None:
             uow.commit()
 
 
-def _get(ctx: Ctx, pid: int, video_id: int) -> dict[str, Any]:
-    uow = ctx.service_uow(write_phase_only=True)  # writes only to give up a stalled job
+def _get(units: Services, pid: int, video_id: int) -> dict[str, Any]:
+    uow = units.write_phase()  # writes only to give up a stalled job
     with uow:
         try:
-            return videos_svc.poll(uow, pid, video_id, ctx.now, videos_svc.StallLimits.of(ctx.settings))
+            return videos_svc.poll(uow, pid, video_id, units.now, videos_svc.StallLimits.of(units.state.settings))
         except videos_svc.VideoNotFound as exc:
             raise http_error(exc) from None
 
 
 @router.get("/videos/{video_id}", summary="Status, progress and result of an uploaded video's analysis",
-            response_model=dict[str, Any])
-def get_video(video_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    return PlainJSONResponse(_get(ctx, person_of(ctx), video_id))
+            response_model=VideoAnalysis, **FROM_DICT)
+def get_video(video_id: RecordId, me: CurrentPerson, units: Services) -> Any:
+    return _get(units, me.person_id, video_id)
 
 
 @router.get("/videos/{video_id}/keyframes/{rep_index}", summary="A repetition's annotated picture (JPEG)",
             response_class=Response, responses={200: {"content": {"image/jpeg": {}}}})
-def get_keyframe(video_id: RecordId, rep_index: RecordId, ctx: Ctx = Depends(api_ctx)) -> Response:
-    pid = person_of(ctx)
-    with ctx.service_uow(write=False) as uow:
+def get_keyframe(video_id: RecordId, rep_index: RecordId, me: CurrentPerson, units: Services) -> Response:
+    with units.read() as uow:
         try:
-            frame = videos_svc.keyframe_for(uow, pid, video_id, rep_index)
+            frame = videos_svc.keyframe_for(uow, me.person_id, video_id, rep_index)
         except videos_svc.VideoNotFound as exc:
             raise http_error(exc) from None
         return Response(frame.image, media_type="image/jpeg")
 
 
 @router.delete("/videos/{video_id}/file", status_code=204, summary="Delete a kept video (the result stays)")
-def delete_video_file(video_id: RecordId, ctx: Ctx = Depends(api_ctx)) -> PlainJSONResponse:
-    pid = person_of(ctx)
-    uow = ctx.service_uow()
+def delete_video_file(video_id: RecordId, me: CurrentPerson, units: Services) -> Response:
+    uow = units.write()
     with uow:
         try:
-            videos_svc.delete_video(uow, pid, video_id)
+            videos_svc.delete_video(uow, me.person_id, video_id)
         except videos_svc.VideoNotFound as exc:
             raise http_error(exc) from None
-    return PlainJSONResponse(None, status_code=204)
+    return Response(status_code=204)

@@ -2,10 +2,9 @@
 
 from fastapi import APIRouter
 
-from backcoach.web.blocking import BlockingRoute
 from backcoach.web.routes import admin, auth, clinic, coach, docs, outcomes, person
 
-router = APIRouter(include_in_schema=False, route_class=BlockingRoute)
+router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(person.router)
 router.include_router(outcomes.router)

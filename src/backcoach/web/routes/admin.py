@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from backcoach.services import web_accounts as accounts
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, RecordId, check_csrf_form, page_ctx, redirect, role_required
-from backcoach.web.forms import form_data
+from backcoach.web.deps import RecordId
+from backcoach.web.pages import Page, PageContext, PostedForm, check_csrf_form, redirect, role_required
 
-router = APIRouter(prefix="/admin", route_class=BlockingRoute)
+router = APIRouter(prefix="/admin")
 
 
-def _page(ctx: Ctx, problems: list[str] | None = None, status_code: int = 200):
+def _page(ctx: PageContext, problems: list[str] | None = None, status_code: int = 200):
     admin = role_required(ctx, "admin")
     clinicians = accounts.clinician_accounts(ctx.uow, admin)
     return ctx.render("admin/clinicians.html", status_code=status_code, problems=problems or [],
@@ -21,11 +20,11 @@ def _page(ctx: Ctx, problems: list[str] | None = None, status_code: int = 200):
 
 
 @router.get("/clinicians")
-def clinicians(ctx: Ctx = Depends(page_ctx)):
+def clinicians(ctx: Page):
     return _page(ctx)
 
 
-def decide(ctx: Ctx, user_id: int, approve: bool) -> accounts.ClinicianAccount:
+def decide(ctx: PageContext, user_id: int, approve: bool) -> accounts.ClinicianAccount:
     """Approve or refuse in a service unit of work (shared with the one-time token's record)."""
     admin = role_required(ctx, "admin")
     with ctx.service_uow() as uow:
@@ -34,9 +33,8 @@ def decide(ctx: Ctx, user_id: int, approve: bool) -> accounts.ClinicianAccount:
     return decided
 
 
-async def _decide(request: Request, ctx: Ctx, user_id: int, approve: bool):
+def _decide(ctx: PageContext, user_id: int, approve: bool, f: dict[str, str]):
     role_required(ctx, "admin")
-    f = await form_data(request)
     try:
         return ctx.form_once(f, lambda: decide(ctx, user_id, approve),
                              lambda _: redirect("/admin/clinicians?msg=" + ("approved" if approve else "refused")))
@@ -45,10 +43,10 @@ async def _decide(request: Request, ctx: Ctx, user_id: int, approve: bool):
 
 
 @router.post("/clinicians/{user_id}/approve", dependencies=[Depends(check_csrf_form)])
-async def approve(user_id: RecordId, request: Request, ctx: Ctx = Depends(page_ctx)):
-    return await _decide(request, ctx, user_id, True)
+def approve(user_id: RecordId, ctx: Page, f: PostedForm):
+    return _decide(ctx, user_id, True, f)
 
 
 @router.post("/clinicians/{user_id}/refuse", dependencies=[Depends(check_csrf_form)])
-async def refuse(user_id: RecordId, request: Request, ctx: Ctx = Depends(page_ctx)):
-    return await _decide(request, ctx, user_id, False)
+def refuse(user_id: RecordId, ctx: Page, f: PostedForm):
+    return _decide(ctx, user_id, False, f)

@@ -6,11 +6,9 @@ from fastapi import APIRouter, Depends, Request
 
 from backcoach.services import data_rights
 from backcoach.services import web_accounts as accounts
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, check_csrf_form, ctx_optional, page_ctx, redirect
-from backcoach.web.forms import form_data
+from backcoach.web.pages import AnyPage, Page, PageContext, PostedForm, check_csrf_form, redirect
 
-router = APIRouter(route_class=BlockingRoute)
+router = APIRouter()
 
 
 def home_for(account: accounts.Account) -> str:
@@ -24,22 +22,21 @@ def _safe_next(value: str | None) -> str | None:
 
 
 @router.get("/")
-def home(ctx: Ctx = Depends(ctx_optional)):
+def home(ctx: AnyPage):
     if ctx.account is not None:
         return redirect(home_for(ctx.account))
     return ctx.render("home.html")
 
 
 @router.get("/signup")
-def signup_page(ctx: Ctx = Depends(ctx_optional)):
+def signup_page(ctx: AnyPage):
     return ctx.render("auth/signup.html", values={"role": "person"}, problems=[], professions=accounts.PROFESSIONS)
 
 
 @router.post("/signup", dependencies=[Depends(check_csrf_form)])
-async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
+def signup(request: Request, ctx: AnyPage, f: PostedForm):
     """Answers the same whether or not the address already had an account (it then keeps its
     password), so sign-up does not tell who has one; so it does not log in either."""
-    f = await form_data(request)
     values = {k: f.get(k, "") for k in ("email", "display_name", "role", "invitation_code", "profession",
                                         "registration_number")}
     values["accept_privacy_notice"] = f.get("accept_privacy_notice")
@@ -72,17 +69,16 @@ async def signup(request: Request, ctx: Ctx = Depends(ctx_optional)):
 
 
 @router.get("/login")
-def login_page(ctx: Ctx = Depends(ctx_optional)):
+def login_page(ctx: AnyPage):
     if ctx.account is not None:
         return redirect(home_for(ctx.account))
     return ctx.render("auth/login.html", values={}, problems=[], next=_safe_next(ctx.request.query_params.get("next")))
 
 
 @router.post("/login", dependencies=[Depends(check_csrf_form)])
-async def login(request: Request, ctx: Ctx = Depends(ctx_optional)):
+def login(request: Request, ctx: AnyPage, f: PostedForm):
     from backcoach.web.security import verify_password
 
-    f = await form_data(request)
     nxt = _safe_next(f.get("next"))
     client = request.client.host if request.client else "unknown"
     try:
@@ -107,18 +103,18 @@ async def login(request: Request, ctx: Ctx = Depends(ctx_optional)):
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf_form)])
-def logout(ctx: Ctx = Depends(ctx_optional)):
+def logout(ctx: AnyPage):
     ctx.logout()
     return redirect("/login?msg=loggedout")
 
 
 @router.post("/account/logout-everywhere", dependencies=[Depends(check_csrf_form)])
-def logout_everywhere(ctx: Ctx = Depends(page_ctx)):
+def logout_everywhere(ctx: Page):
     ctx.logout_everywhere()
     return redirect("/login?msg=loggedout-everywhere")
 
 
-def _account_page(ctx: Ctx, problems: list[str] | None = None, delete_problems: list[str] | None = None,
+def _account_page(ctx: PageContext, problems: list[str] | None = None, delete_problems: list[str] | None = None,
                   status_code: int = 200):
     clinicians = accounts.clinicians_of(ctx.uow, ctx.account.person_id) if ctx.account.person_id else []
     return ctx.render("auth/account.html", status_code=status_code, clinicians=clinicians, problems=problems or [],
@@ -126,21 +122,20 @@ def _account_page(ctx: Ctx, problems: list[str] | None = None, delete_problems: 
 
 
 @router.get("/account")
-def account_page(ctx: Ctx = Depends(page_ctx)):
+def account_page(ctx: Page):
     return _account_page(ctx)
 
 
 @router.get("/privacy")
-def privacy_page(ctx: Ctx = Depends(ctx_optional)):
+def privacy_page(ctx: AnyPage):
     return ctx.render("auth/privacy.html", notice_version=data_rights.PRIVACY_NOTICE_VERSION,
                       grace_days=ctx.settings.deletion_grace_days)
 
 
 @router.post("/account/delete", dependencies=[Depends(check_csrf_form)])
-async def delete_account(request: Request, ctx: Ctx = Depends(page_ctx)):
+def delete_account(request: Request, ctx: Page, f: PostedForm):
     from backcoach.web.security import verify_password
 
-    f = await form_data(request)
     try:
         data_rights.request_deletion(ctx.uow, ctx.account.id, f.get("password", ""),
                                      lambda h, p: verify_password(request.app.state.hasher, h, p), ctx.now)
@@ -152,8 +147,7 @@ async def delete_account(request: Request, ctx: Ctx = Depends(page_ctx)):
 
 
 @router.post("/account/join", dependencies=[Depends(check_csrf_form)])
-async def join_clinician(request: Request, ctx: Ctx = Depends(page_ctx)):
-    f = await form_data(request)
+def join_clinician(ctx: Page, f: PostedForm):
     try:
         accounts.redeem_invitation(ctx.uow, ctx.account, f.get("code", ""), ctx.now)
         ctx.commit()

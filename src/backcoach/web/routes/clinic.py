@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from backcoach import services
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import web_accounts as accounts
 from backcoach.web import audit_view, usecases
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import RecordId, Ctx, check_csrf_form, clinician_required, page_ctx, redirect, role_required
+from backcoach.web.deps import RecordId
+from backcoach.web.pages import (Page, PageContext, PostedForm, check_csrf_form, clinician_required, redirect,
+                                 role_required)
 from backcoach.web.idempotency import FormTokenInvalid
 from backcoach.domain.inputs import ADJUSTMENT
-from backcoach.web.forms import FormProblems, form_data
+from backcoach.web.forms import FormProblems
 
-router = APIRouter(prefix="/clinic", route_class=BlockingRoute)
+router = APIRouter(prefix="/clinic")
 
 
-def _invitations(ctx: Ctx, clinician: accounts.Account) -> list:
+def _invitations(ctx: PageContext, clinician: accounts.Account) -> list:
     return [i for i in ctx.uow.invitations.list_for_clinician(clinician.id)][-10:]
 
 
 @router.get("")
-def people(ctx: Ctx = Depends(page_ctx)):
+def people(ctx: Page):
     clinician = clinician_required(ctx)
     summaries = services.people_for_clinician(ctx.service_uow(write=False), clinician.id, ctx.now)
     accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=None, action="people.listed",
@@ -33,7 +34,7 @@ def people(ctx: Ctx = Depends(page_ctx)):
 
 
 @router.post("/invitations", dependencies=[Depends(check_csrf_form)])
-def new_invitation(ctx: Ctx = Depends(page_ctx)):
+def new_invitation(ctx: Page):
     clinician = clinician_required(ctx)
     code = accounts.create_invitation(ctx.uow, clinician, ctx.now)
     ctx.commit()
@@ -41,22 +42,21 @@ def new_invitation(ctx: Ctx = Depends(page_ctx)):
 
 
 @router.post("/assign", dependencies=[Depends(check_csrf_form)])
-async def admin_assign(request: Request, ctx: Ctx = Depends(page_ctx)):
+def admin_assign(ctx: Page, f: PostedForm):
     admin = role_required(ctx, "admin")
-    f = await form_data(request)
     accounts.admin_assign(ctx.uow, admin, f.get("clinician_email", ""), f.get("person_email", ""), ctx.now)
     ctx.commit()
     return redirect("/clinic?msg=assigned")
 
 
-def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, status_code: int = 200, values=None,
+def _person_page(ctx: PageContext, person_id: RecordId, problems: list | None = None, status_code: int = 200, values=None,
                  adjust_warnings: tuple = ()):
     clinician = clinician_required(ctx, person_id)
     overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=person_id, action="person.viewed", detail={}, now=ctx.now)
     ctx.commit()
-    view = usecases.progress_view(ctx, overview.status, person_id, voice="clinician")
-    program = usecases.program_view(ctx, person_id)
+    view = usecases.progress_view(ctx.uow, overview.status, person_id, voice="clinician")
+    program = usecases.program_view(ctx.uow, person_id)
     from backcoach.services.common import catalog
 
     return ctx.render(
@@ -71,7 +71,7 @@ def _person_page(ctx: Ctx, person_id: RecordId, problems: list | None = None, st
     )
 
 
-def _outcome_charts(ctx: Ctx, person_id: int) -> list:
+def _outcome_charts(ctx: PageContext, person_id: int) -> list:
     from backcoach.services.outcomes import outcomes_overview
     from backcoach.web.outcomes_view import trend_charts
 
@@ -79,14 +79,13 @@ def _outcome_charts(ctx: Ctx, person_id: int) -> list:
 
 
 @router.get("/people/{person_id}")
-def person(person_id: RecordId, ctx: Ctx = Depends(page_ctx)):
+def person(person_id: RecordId, ctx: Page):
     return _person_page(ctx, person_id)
 
 
 @router.post("/people/{person_id}/clearance", dependencies=[Depends(check_csrf_form)])
-async def clearance(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_ctx)):
+def clearance(person_id: RecordId, ctx: Page, f: PostedForm):
     clinician = clinician_required(ctx, person_id)
-    f = await form_data(request)
     try:
         return ctx.form_once(f, lambda: services.record_clearance(
             ctx.service_uow(), person_id, by_name=clinician.display_name, note=f.get("note", ""), now=ctx.now,
@@ -99,9 +98,8 @@ async def clearance(person_id: RecordId, request: Request, ctx: Ctx = Depends(pa
 
 
 @router.post("/people/{person_id}/adjust", dependencies=[Depends(check_csrf_form)])
-async def adjust(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_ctx)):
+def adjust(person_id: RecordId, ctx: Page, f: PostedForm):
     clinician = clinician_required(ctx, person_id)
-    f = await form_data(request)
     p = FormProblems()
     # the note and the exercise ids are the service's to check (its words say what to do)
     checked = {spec.name: p.field(f, spec) for spec in ADJUSTMENT
@@ -124,7 +122,7 @@ async def adjust(person_id: RecordId, request: Request, ctx: Ctx = Depends(page_
 
 
 @router.get("/audit")
-def audit_log(ctx: Ctx = Depends(page_ctx)):
+def audit_log(ctx: Page):
     import datetime as dt
 
     clinician = clinician_required(ctx)

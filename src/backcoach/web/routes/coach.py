@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from backcoach.domain.errors import ProgramLocked
 from backcoach.web import usecases
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, page_ctx, redirect, role_required
+from backcoach.web.pages import Page, PageContext, redirect, role_required
 
-router = APIRouter(route_class=BlockingRoute)
+router = APIRouter()
 
 # The coach pages run the pose model (WebAssembly) and play the chosen video from a blob: URL.
 COACH_CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; "
@@ -31,7 +30,7 @@ def install(env: Any) -> None:
     env.globals["camera_exercises"] = camera_exercises()
 
 
-def _today_cards(ctx: Ctx) -> tuple[Any, list[dict[str, Any]]] | Any:
+def _today_cards(ctx: PageContext) -> tuple[Any, list[dict[str, Any]]] | Any:
     from backcoach import services
     from backcoach.web.routes.person import _locked
 
@@ -51,7 +50,7 @@ def _with_csp(response: Any) -> Any:
 
 
 @router.get("/coach/{exercise_id}")
-def coach_page(exercise_id: str, ctx: Ctx = Depends(page_ctx)):
+def coach_page(exercise_id: str, ctx: Page):
     got = _today_cards(ctx)
     if not isinstance(got, tuple):
         return got
@@ -85,7 +84,7 @@ def _sample_fps() -> float:
 
 
 @router.get("/guided")
-def guided_page(ctx: Ctx = Depends(page_ctx)):
+def guided_page(ctx: Page):
     got = _today_cards(ctx)
     if not isinstance(got, tuple):
         return got

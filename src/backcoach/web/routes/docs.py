@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, ctx_optional
+from backcoach.web.pages import AnyPage
 
-router = APIRouter(route_class=BlockingRoute)
+router = APIRouter()
 
 
 def _ref_name(schema: dict[str, Any]) -> str | None:
@@ -40,7 +39,7 @@ def _type_text(schema: dict[str, Any]) -> str:
 
 
 @router.get("/docs")
-def docs(ctx: Ctx = Depends(ctx_optional)):
+def docs(ctx: AnyPage):
     spec = ctx.request.app.openapi()
     ops = []
     for path, item in spec.get("paths", {}).items():

@@ -3,21 +3,19 @@ short reads about back pain."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 
 from backcoach.domain.errors import BackcoachError
 from backcoach.services import outcomes as outcomes_svc
 from backcoach.services import web_accounts as accounts
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import Ctx, check_csrf_form, ctx_optional, page_ctx, redirect, role_required
-from backcoach.web.forms import form_data
+from backcoach.web.pages import AnyPage, Page, PageContext, PostedForm, check_csrf_form, redirect, role_required
 from backcoach.web.idempotency import FormTokenInvalid
 from backcoach.web.outcomes_view import ACTIVITY_SLOTS, answers_from_form, trend_charts
 
-router = APIRouter(route_class=BlockingRoute)
+router = APIRouter()
 
 
-def _page(ctx: Ctx, pid: int, problems: dict[str, list[str]] | None = None, values: dict[str, str] | None = None,
+def _page(ctx: PageContext, pid: int, problems: dict[str, list[str]] | None = None, values: dict[str, str] | None = None,
           status_code: int = 200, saved: str | None = None):
     overview = outcomes_svc.outcomes_overview(ctx.service_uow(write=False), pid, ctx.now)
     offered = {i.id: i for i in outcomes_svc.instruments()}
@@ -29,7 +27,7 @@ def _page(ctx: Ctx, pid: int, problems: dict[str, list[str]] | None = None, valu
 
 
 @router.get("/learn")
-def learn_page(ctx: Ctx = Depends(ctx_optional)):
+def learn_page(ctx: AnyPage):
     """The short reads; open to anyone (they hold no one's data)."""
     from backcoach.catalog import load_education
 
@@ -37,21 +35,20 @@ def learn_page(ctx: Ctx = Depends(ctx_optional)):
 
 
 @router.get("/outcomes")
-def outcomes_page(ctx: Ctx = Depends(page_ctx)):
+def outcomes_page(ctx: Page):
     role_required(ctx, "person")
     saved = ctx.request.query_params.get("saved")
     return _page(ctx, ctx.person_id, saved=saved if saved in {i.id for i in outcomes_svc.instruments()} else None)
 
 
 @router.post("/outcomes/{instrument_id}", dependencies=[Depends(check_csrf_form)])
-async def outcomes_submit(instrument_id: str, request: Request, ctx: Ctx = Depends(page_ctx)):
+def outcomes_submit(instrument_id: str, ctx: Page, f: PostedForm):
     role_required(ctx, "person")
     pid = ctx.person_id
     try:
         which = outcomes_svc.instrument(instrument_id)
     except outcomes_svc.UnknownInstrument as exc:
         raise HTTPException(404, str(exc)) from None
-    f = await form_data(request)
     answers = answers_from_form(which, f)
     try:
         return ctx.form_once(f, lambda: outcomes_svc.record_outcome(ctx.service_uow(), pid, which.id, answers,

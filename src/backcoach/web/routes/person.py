@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from backcoach.domain.errors import BackcoachError, ProgramLocked
 from backcoach.services import screening as screening_svc
+from backcoach.services import sessions as sessions_svc
+from backcoach.services.common import current_gate
 from backcoach.services import web_accounts as accounts
 from backcoach.web import usecases, views
-from backcoach.web.blocking import BlockingRoute
-from backcoach.web.deps import RecordId, Ctx, check_csrf_form, page_ctx, redirect, role_required
-from backcoach.web.forms import form_data
+from backcoach.web.deps import RecordId
+from backcoach.web.pages import Page, PageContext, PostedForm, check_csrf_form, redirect, role_required
 from backcoach.web.idempotency import FORM_TOKEN_MESSAGE, FormTokenInvalid
 
-router = APIRouter(route_class=BlockingRoute)
+router = APIRouter()
 
 
-def _person(ctx: Ctx) -> int:
+def _person(ctx: PageContext) -> int:
     role_required(ctx, "person")
     return ctx.person_id
 
 
-def _has_program(ctx: Ctx, person_id: int) -> bool:
+def _has_program(ctx: PageContext, person_id: int) -> bool:
     return ctx.uow.programs.active_for(person_id) is not None
 
 
 # -- safety check (red-flag screening) -------------------------------------------------
 
-def _screening_form(ctx: Ctx, values: dict, checked=None, problems=(), status_code: int = 200):
+def _screening_form(ctx: PageContext, values: dict, checked=None, problems=(), status_code: int = 200):
     return ctx.render("person/screening.html", status_code=status_code, groups=views.screening_groups(),
                       values=values, choice_labels=views.CHOICE_LABELS, emergency_group=views.EMERGENCY_GROUP,
                       field_errors=checked.errors if checked else {},
@@ -35,13 +36,13 @@ def _screening_form(ctx: Ctx, values: dict, checked=None, problems=(), status_co
 
 
 @router.get("/screening")
-def screening_page(ctx: Ctx = Depends(page_ctx)):
+def screening_page(ctx: Page):
     _person(ctx)
     return _screening_form(ctx, {})
 
 
 @router.post("/screening", dependencies=[Depends(check_csrf_form)])
-async def screening_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
+def screening_submit(ctx: Page, f: PostedForm):
     """Store the safety check, or show the form again with each question that needs attention marked.
 
     Unanswered questions send the form back, except when the answers given already point to
@@ -51,7 +52,6 @@ async def screening_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
     from backcoach.domain.screening import Level
 
     pid = _person(ctx)
-    f = await form_data(request)
     checked = views.screening_answers_from_form(f)
     if checked.invalid:
         return _screening_form(ctx, f, checked, status_code=400)
@@ -72,25 +72,21 @@ async def screening_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
 
 
 @router.get("/screening/{screening_id}")
-def screening_result(screening_id: RecordId, ctx: Ctx = Depends(page_ctx)):
+def screening_result(screening_id: RecordId, ctx: Page):
     pid = _person(ctx)
-    rec = ctx.uow.screenings.get(screening_id)
-    if rec is None or rec.person_id != pid:
+    rec = screening_svc.screening_record(ctx.service_uow(write=False), pid, screening_id)
+    if rec is None:
         raise accounts.NotAllowed("You do not have access to this screening.")
-    from backcoach.services.common import gate_for
-
     result = screening_svc.stored_result(rec)  # as it was decided, never re-screened with newer rules
     result["at"] = rec.at
-    lock = gate_for(ctx.uow, pid, ctx.now).lock_dict()
+    lock = current_gate(ctx.service_uow(write=False), pid, ctx.now).lock_dict()
     return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid),
                       lock=lock, screening_id=screening_id)
 
 
-def _locked(ctx: Ctx, exc: Exception, info=None):
+def _locked(ctx: PageContext, exc: Exception, info=None):
     """The program may not continue: say why, and whether a new safety check would help."""
-    from backcoach.services.common import gate_for
-
-    info = info or gate_for(ctx.uow, ctx.person_id, ctx.now)
+    info = info or current_gate(ctx.service_uow(write=False), ctx.person_id, ctx.now)
     level = info.effective_level.code if info.effective_level is not None else None
     rescreen = level not in ("urgent", "emergency")
     reasons = list(info.reasons) or [str(exc)]
@@ -100,7 +96,7 @@ def _locked(ctx: Ctx, exc: Exception, info=None):
 
 # -- assessment and program -----------------------------------------------------------
 
-def _assessment_page(ctx: Ctx, values: dict, problems: list, status_code: int = 200, reminder=None):
+def _assessment_page(ctx: PageContext, values: dict, problems: list, status_code: int = 200, reminder=None):
     return ctx.render("person/assessment.html", status_code=status_code, values=values, problems=problems,
                       pain_fields=views.ASSESSMENT_PAIN_FIELDS, choice_fields=views.ASSESSMENT_CHOICES,
                       pattern_fields=views.ASSESSMENT_PATTERN, bridge_felt=views.BRIDGE_FELT,
@@ -108,15 +104,13 @@ def _assessment_page(ctx: Ctx, values: dict, problems: list, status_code: int = 
 
 
 @router.get("/assessment")
-def assessment_page(ctx: Ctx = Depends(page_ctx)):
-    from backcoach.services.common import gate_for
-
+def assessment_page(ctx: Page):
     pid = _person(ctx)
-    info = gate_for(ctx.uow, pid, ctx.now)
+    info = current_gate(ctx.service_uow(write=False), pid, ctx.now)
     if not info.allowed:
         return _locked(ctx, ProgramLocked("locked"), info)
     values = {}
-    latest = ctx.uow.screenings.latest(pid)
+    latest = info.latest_screening
     if latest is not None:  # carry over what the safety check already asked
         for k in ("pain_now", "pain_worst_24h", "onset_weeks", "radiation"):
             if k in (latest.answers or {}):
@@ -126,11 +120,10 @@ def assessment_page(ctx: Ctx = Depends(page_ctx)):
 
 
 @router.post("/assessment", dependencies=[Depends(check_csrf_form)])
-async def assessment_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
+def assessment_submit(ctx: Page, f: PostedForm):
     from backcoach import services
 
     pid = _person(ctx)
-    f = await form_data(request)
     answers, problems = views.assessment_answers_from_form(f)
     if problems:
         return _assessment_page(ctx, f, list(problems), 400)
@@ -149,17 +142,15 @@ async def assessment_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
 
 
 @router.get("/program")
-def program_page(ctx: Ctx = Depends(page_ctx)):
-    from backcoach.services.common import gate_for
-
+def program_page(ctx: Page):
     pid = _person(ctx)
-    return ctx.render("person/program.html", **usecases.program_view(ctx, pid),
-                      lock=gate_for(ctx.uow, pid, ctx.now).lock_dict())
+    return ctx.render("person/program.html", **usecases.program_view(ctx.uow, pid),
+                      lock=current_gate(ctx.service_uow(write=False), pid, ctx.now).lock_dict())
 
 
 # -- today's session and the log --------------------------------------------------------
 
-def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: int = 200):
+def _today_page(ctx: PageContext, pid: int, values: dict, problems: list, status_code: int = 200):
     from backcoach import services
 
     try:
@@ -169,10 +160,10 @@ def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: i
     except services.NoProgram:
         return redirect("/assessment")
     prompts = []
-    if usecases.next_morning_due(ctx, pid):
+    if usecases.next_morning_due(ctx.uow, pid, ctx.now):
         prompts.append({"kind": "info", "text": "How is your back this morning, after yesterday's session?",
                         "href": "/checkin?next_morning=1", "action": "Answer the morning question"})
-    elif not usecases.daily_checkin_done(ctx, pid):
+    elif not usecases.daily_checkin_done(ctx.uow, pid, ctx.now):
         prompts.append({"kind": "info", "text": "You have not checked in your pain today.",
                         "href": "/checkin", "action": "Pain check-in"})
     read = usecases.short_read(ctx, pid)
@@ -194,16 +185,15 @@ def _today_page(ctx: Ctx, pid: int, values: dict, problems: list, status_code: i
 
 
 @router.get("/today")
-def today_page(ctx: Ctx = Depends(page_ctx)):
+def today_page(ctx: Page):
     return _today_page(ctx, _person(ctx), {}, [])
 
 
 @router.post("/today/log", dependencies=[Depends(check_csrf_form)])
-async def log_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
+def log_submit(ctx: Page, f: PostedForm):
     from backcoach import services
 
     pid = _person(ctx)
-    f = await form_data(request)
     session, problems = usecases.session_log_from_form(f)
     if problems:
         return _today_page(ctx, pid, f, problems, 400)
@@ -221,10 +211,10 @@ async def log_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
 
 
 @router.get("/sessions/{session_id}")
-def session_result(session_id: RecordId, ctx: Ctx = Depends(page_ctx)):
+def session_result(session_id: RecordId, ctx: Page):
     pid = _person(ctx)
-    rec = ctx.uow.sessions.get(session_id)
-    if rec is None or rec.person_id != pid:
+    rec = sessions_svc.session_record(ctx.service_uow(write=False), pid, session_id)
+    if rec is None:
         raise accounts.NotAllowed("You do not have access to this session.")
     return ctx.render("person/session_result.html", session=rec, decisions=usecases.decision_rows(list(rec.decisions)),
                       duplicate=ctx.request.query_params.get("duplicate") == "1")
@@ -239,21 +229,20 @@ def _walking_goal(ctx: Ctx, pid: int):
 
 
 @router.get("/checkin")
-def checkin_page(ctx: Ctx = Depends(page_ctx)):
+def checkin_page(ctx: Page):
     pid = _person(ctx)
-    next_morning = usecases.next_morning_due(ctx, pid) or ctx.request.query_params.get("next_morning") == "1"
+    next_morning = usecases.next_morning_due(ctx.uow, pid, ctx.now) or ctx.request.query_params.get("next_morning") == "1"
     return ctx.render("person/checkin.html", next_morning=next_morning, values={}, problems=[],
                       walking=_walking_goal(ctx, pid))
 
 
 @router.post("/checkin", dependencies=[Depends(check_csrf_form)])
-async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
+def checkin_submit(ctx: Page, f: PostedForm):
     from backcoach import services
     from backcoach.domain.inputs import CHECKIN
     from backcoach.web.forms import FormProblems
 
     pid = _person(ctx)
-    f = await form_data(request)
     p = FormProblems()
     checked = {spec.name: p.field(f, spec) for spec in CHECKIN}
     nprs, note, new_symptoms = checked["nprs"], checked["note"], bool(checked["new_symptoms"])
@@ -279,9 +268,9 @@ async def checkin_submit(request: Request, ctx: Ctx = Depends(page_ctx)):
 # -- progress -----------------------------------------------------------------------------
 
 @router.get("/progress")
-def progress_page(ctx: Ctx = Depends(page_ctx)):
+def progress_page(ctx: Page):
     from backcoach import services
 
     pid = _person(ctx)
     status = services.get_status(ctx.service_uow(write=False), pid, ctx.now)
-    return ctx.render("person/progress.html", status=status, view=usecases.progress_view(ctx, status, pid))
+    return ctx.render("person/progress.html", status=status, view=usecases.progress_view(ctx.uow, status, pid))

@@ -13,7 +13,14 @@ from typing import Optional
 
 import typer
 
+from backcoach.cli.options import field_option
 from backcoach.cli.root import app
+from backcoach.domain.fields import FieldSpec
+
+HOLD = FieldSpec("hold_seconds", "number", "Prescribed squeeze at the top, seconds", low=0)
+PRESCRIBED_HOLD = FieldSpec("prescribed_hold", "number", "Prescribed time of a timed hold, seconds", low=0)
+TEMPO = FieldSpec("tempo", "number", "Tempo cue, seconds", low=0.1)
+FPS = FieldSpec("fps", "number", "Frames per second analysed", low=1, high=60)
 
 EXIT_INTERNAL_ERROR = 1
 
@@ -25,11 +32,11 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of a report."),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write the video with skeleton, angle, counter and faults drawn (MP4)."),
     keyframes: Optional[Path] = typer.Option(None, "--keyframes", help="Write one PNG per repetition, at its top, into this folder."),
-    hold_seconds: Optional[float] = typer.Option(None, "--hold-seconds", min=0, help="Prescribed squeeze at the top of each repetition, in seconds (from your program's dose). Without it, holds are not judged."),
-    prescribed_hold: Optional[float] = typer.Option(None, "--prescribed-hold", help="Prescribed time for a timed hold (side plank, bird dog, dead bug), in seconds."),
-    lift_seconds: Optional[float] = typer.Option(None, "--lift-seconds", min=0.1, help="The tempo cue you were given for lifting, in seconds [default: from catalog/motion.yaml, 2]."),
-    lower_seconds: Optional[float] = typer.Option(None, "--lower-seconds", min=0.1, help="The tempo cue you were given for lowering, in seconds [default: from catalog/motion.yaml, 2]."),
-    fps: Optional[float] = typer.Option(None, "--fps", min=1, max=60, help="Frames per second analysed (the video is sampled down to this) [default: from catalog/motion.yaml, 8]."),
+    hold_seconds: Optional[float] = field_option(HOLD, None, "--hold-seconds", help="Prescribed squeeze at the top of each repetition, in seconds (from your program's dose). Without it, holds are not judged."),
+    prescribed_hold: Optional[float] = field_option(PRESCRIBED_HOLD, None, "--prescribed-hold", help="Prescribed time for a timed hold (side plank, bird dog, dead bug), in seconds."),
+    lift_seconds: Optional[float] = field_option(TEMPO, None, "--lift-seconds", help="The tempo cue you were given for lifting, in seconds [default: from catalog/motion.yaml, 2]."),
+    lower_seconds: Optional[float] = field_option(TEMPO, None, "--lower-seconds", help="The tempo cue you were given for lowering, in seconds [default: from catalog/motion.yaml, 2]."),
+    fps: Optional[float] = field_option(FPS, None, "--fps", help="Frames per second analysed (the video is sampled down to this) [default: from catalog/motion.yaml, 8]."),
 ) -> None:
     """Count repetitions in a video of one set and say what to fix, repetition by repetition."""
     from rich.console import Console  # noqa: PLC0415

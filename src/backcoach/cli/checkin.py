@@ -6,17 +6,22 @@ from typing import Optional
 
 import typer
 
+from backcoach.cli.options import field_option
 from backcoach.cli.render import out, print_json, render_alerts, render_decisions
 from backcoach.cli.root import JsonOpt, PersonOpt, app, now, uow
+from backcoach.domain.fields import by_name
+from backcoach.domain.inputs import CHECKIN
+
+_FIELDS = by_name(CHECKIN)
 
 
 @app.command()
 def checkin(
-    pain: int = typer.Option(..., "--pain", help="Back pain now, 0 (none) to 10 (worst imaginable)."),
+    pain: int = field_option(_FIELDS["nprs"], ..., "--pain", help="Back pain now, 0 (none) to 10 (worst imaginable)."),
     next_morning: bool = typer.Option(False, "--next-morning", help="This is the morning after a session."),
     new_symptoms: bool = typer.Option(False, "--new-symptoms", help="Something new has started (you will be asked to screen again)."),
     note: Optional[str] = typer.Option(None, "--note", help="Anything to add, in your words."),
-    walked: Optional[int] = typer.Option(None, "--walked", help="Minutes you walked yesterday (the walking goal)."),
+    walked: Optional[int] = field_option(_FIELDS["walked_minutes"], None, "--walked", help="Minutes you walked yesterday (the walking goal)."),
     person: Optional[str] = PersonOpt,
     as_json: bool = JsonOpt,
 ) -> None:

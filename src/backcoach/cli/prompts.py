@@ -31,7 +31,8 @@ def ask_screening() -> dict[str, Any]:
     return answers
 
 
-def _hint(field: FieldSpec) -> str:
+def hint(field: FieldSpec) -> str:
+    """What a valid answer looks like, in a few characters (a prompt's hint, an option's metavar)."""
     if field.kind == "bool":
         return "y/n"
     if field.kind == "choice":
@@ -44,12 +45,12 @@ def _hint(field: FieldSpec) -> str:
 
 def ask_field(field: FieldSpec, text: str | None = None, helptext: str | None = None) -> Any:
     """Ask for one declared field until the answer passes its rule; Enter skips an optional one."""
-    hint = _hint(field)
+    shown = hint(field)
     helptext = field.help if helptext is None else helptext
     while True:
         if helptext:
             out.print(f"{helptext}", style="dim")
-        raw = typer.prompt(f"{text or field.label} [{hint}]", default="", show_default=False).strip()
+        raw = typer.prompt(f"{text or field.label} [{shown}]", default="", show_default=False).strip()
         if field.kind != "text":
             raw = raw.lower()
         if field.kind == "choice" and raw.isdigit() and 1 <= int(raw) <= len(field.choices):
@@ -73,7 +74,7 @@ def ask_required(text: str, kind: str, lo: Any = None, hi: Any = None, choices: 
 def ask_per_set(field: FieldSpec, text: str, sets: int) -> list[Any]:
     """One value per set (one value counts for every set), checked by the field's rule."""
     while True:
-        raw = typer.prompt(f"{text} [{_hint(field)}]", default="", show_default=False)
+        raw = typer.prompt(f"{text} [{hint(field)}]", default="", show_default=False)
         try:
             value = field.parse_text_per_set(raw)
             if value is not None:

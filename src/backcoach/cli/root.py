@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from backcoach.domain.errors import BackcoachError, ProgramLocked
+from backcoach.domain.fields import MISSING
 
 EXIT_INPUT = 2
 EXIT_LOCKED = 3
@@ -54,7 +55,7 @@ def _one_line_errors() -> Iterator[None]:
         raise typer.Exit(0) from None
     except _click_errors.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "backcoach"
-        raise OneLineError(f"{exc.format_message()} (see: {where} --help)", exc.exit_code) from None
+        raise OneLineError(f"{_usage_message(exc)} (see: {where} --help)", exc.exit_code) from None
     except _click_errors.ClickException as exc:
         raise OneLineError(exc.format_message(), exc.exit_code) from None
     except _ABORTS:
@@ -63,6 +64,18 @@ def _one_line_errors() -> Iterator[None]:
         raise OneLineError(str(exc), EXIT_LOCKED) from None
     except BackcoachError as exc:
         raise OneLineError(str(exc), EXIT_INPUT) from None
+
+
+def _usage_message(exc: Any) -> str:
+    """click's words for a usage mistake, except for an option's value: ``--pain: Enter a whole number
+    from 0 to 10.``, named as an answer file names its field, in the words of the option's field
+    (``cli.options``), and ``MISSING`` for a needed option left out, as on every other surface."""
+    param = getattr(exc, "param", None)
+    if getattr(param, "param_type_name", "") != "option" or not isinstance(exc, _click_errors.BadParameter):
+        return exc.format_message()
+    if isinstance(exc, _click_errors.MissingParameter):
+        return f"{param.opts[0]}: {MISSING}"
+    return f"{param.opts[0]}: {exc.message}"
 
 
 class BackcoachGroup(TyperGroup):

@@ -10,14 +10,19 @@ from typing import Optional
 
 import typer
 
+from backcoach.cli.options import field_option
 from backcoach.cli.root import app
+from backcoach.domain.fields import FieldSpec
+
+PORT = FieldSpec("port", "int", "Port", low=1, high=65535)
+WORKERS = FieldSpec("workers", "int", "Worker processes", required=True, low=1, high=64)
 
 
 @app.command()
 def serve(
     host: Optional[str] = typer.Option(None, help="Address to listen on (default: HOST or 127.0.0.1)."),
-    port: Optional[int] = typer.Option(None, min=1, max=65535, help="Port (default: PORT or 8000)."),
-    workers: int = typer.Option(1, min=1, max=64, help="Worker processes (each is stateless)."),
+    port: Optional[int] = field_option(PORT, None, "--port", help="Port (default: PORT or 8000)."),
+    workers: int = field_option(WORKERS, 1, "--workers", help="Worker processes (each is stateless)."),
     migrate: bool = typer.Option(True, help="Run the database migrations before starting."),
 ) -> None:
     """Start the web app (migrations run first). DATABASE_URL selects SQLite or PostgreSQL."""

@@ -9,8 +9,12 @@ from typing import Optional
 import typer
 
 from backcoach.cli.files import load_json
+from backcoach.cli.options import field_option
 from backcoach.cli.render import print_json, render_simulation
 from backcoach.cli.root import InputError, JsonOpt, app, now
+from backcoach.domain.fields import FieldSpec
+
+DAYS = FieldSpec("days", "int", "Days to replay", required=True, low=1, high=730)
 
 
 @app.command()
@@ -18,7 +22,7 @@ def simulate(
     profile: str = typer.Option(..., "--profile",
                                 help="A scripted course (JSON file), or an example course by name or file "
                                      "name (steady_improvement, flare_up, red_flag; e.g. course_flare_up.json)."),
-    days: int = typer.Option(60, "--days", min=1, max=730, help="How many days to replay."),
+    days: int = field_option(DAYS, 60, "--days", help="How many days to replay."),
     start_on: Optional[str] = typer.Option(None, "--start", help="Date of day 1 (default: today)."),
     as_json: bool = JsonOpt,
 ) -> None:

@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
 from backcoach.domain.errors import BackcoachError, ClinicianNotApproved, InvalidAnswers, ProgramLocked, UnknownExercise
+from backcoach.domain.fields import MISSING
 from backcoach.services import web_accounts as accounts
 from backcoach.domain.text import InvalidText, printable
 from backcoach.web.deps import utcnow
@@ -476,6 +477,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def _problem(err: dict[str, Any]) -> dict[str, str]:
     """One validation problem as field and message, without the value sent: a huge or private
-    value (or key) is never echoed back; field names are cut short."""
+    value (or key) is never echoed back; field names are cut short. A needed field left out gets the
+    words of every other surface (``domain.fields.MISSING``), not pydantic's "Field required"."""
     loc = ".".join(printable(str(p), 40) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-    return {"field": printable(loc, 120), "message": printable(str(err.get("msg", "invalid value")), 200)}
+    message = MISSING if err.get("type") == "missing" else str(err.get("msg", "invalid value"))
+    return {"field": printable(loc, 120), "message": printable(message, 200)}

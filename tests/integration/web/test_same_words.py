@@ -9,17 +9,23 @@ words are also checked against the spec's own rule, so a spec change cannot leav
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from answers import CLEAR
 from backcoach.cli import app as cli_app
-from backcoach.domain.fields import by_name
+from backcoach.cli.analyze import FPS, HOLD, PRESCRIBED_HOLD, TEMPO
+from backcoach.cli.serve import PORT, WORKERS
+from backcoach.cli.simulate import DAYS
+from backcoach.domain.fields import MISSING, by_name
 from backcoach.domain.inputs import ASSESSMENT, CHECKIN, SCREENING, SESSION_ENTRY
 from backcoach.domain.screening import QUESTIONS
 
@@ -251,3 +257,103 @@ def test_the_log_form_takes_its_bounds_from_the_spec(app):
 def test_a_huge_whole_number_gets_the_rule_not_a_server_error(app, what, key):
     """10**400 is valid JSON; turning it into a float used to overflow (a 500) for number answers."""
     assert _api_words(app, what, key, 10**400) == SPECS[what][key].rule()
+
+
+# -- typed command-line options and needed fields left out ---------------------------------------
+
+CHECKIN_CASES = [  # (field, its CLI option, the bad value as JSON, as typed)
+    ("nprs", "--pain", "abc", "abc"),
+    ("walked_minutes", "--walked", "abc", "abc"),
+    ("walked_minutes", "--walked", -5, "-5"),
+    ("walked_minutes", "--walked", 1441, "1441"),
+]
+
+
+@pytest.mark.parametrize("key, option, value, typed", CHECKIN_CASES, ids=[f"{c[1]}={c[3]}" for c in CHECKIN_CASES])
+def test_a_bad_check_in_gets_the_same_words_in_the_form_the_api_and_the_cli_option(app, tmp_path, key, option, value,
+                                                                                     typed):
+    """`checkin --walked abc` used to get click's (pydantic's) "Input should be a valid integer"."""
+    words = SPECS["checkin"][key].rule()
+    user = sign_up(app)
+    page = _post_form(user, "/checkin", "/checkin", {"nprs": "3", "kind": "daily", key: typed})
+    assert page.status_code == 400 and f": {words}" in html.unescape(page.text)
+    api = user.post("/api/pain", json={"nprs": 3, key: value})
+    assert api.status_code == 422 and api.json()["errors"] == [{"field": key, "message": words}]
+    assert user.get("/api/pain").json() == []
+    cli = _Cli(tmp_path)
+    cli.start()
+    before = cli("status", "--json").stdout
+    options = {"--pain": "3", option: typed}
+    result = cli("checkin", *[part for item in options.items() for part in item])
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert f"error: {option}: {words}" in result.stderr
+    assert cli("status", "--json").stdout == before  # nothing was saved
+
+
+def test_a_needed_answer_left_out_gets_the_same_words_in_the_form_the_api_and_the_cli(app, tmp_path):
+    """The API used to say pydantic's "Field required" for a needed field outside the specs
+    (a session's exercises, a screening's answers), and the CLI click's "Missing option '--pain'"."""
+    assert MISSING == "Please fill this in."
+    user = person_with_program(app)
+    page = _post_form(user, "/checkin", "/checkin", {"nprs": "", "kind": "daily"})
+    assert page.status_code == 400 and f"{SPECS['checkin']['nprs'].label}: {MISSING}" in html.unescape(page.text)
+    for path, body, field in (("/api/pain", {}, "nprs"), ("/api/pain", {"nprs": None}, "nprs"),
+                              ("/api/sessions", {}, "exercises"), ("/api/screenings", {}, "answers"),
+                              ("/api/assessments", {}, "answers")):
+        r = user.post(path, json=body)
+        assert r.status_code == 422, (path, r.text)
+        assert r.json()["errors"] == [{"field": field, "message": MISSING}], (path, body)
+    session = full_session(user.get("/api/today").json())
+    del session["exercises"][0]["rpe"]
+    r = user.post("/api/sessions", json=session)
+    assert r.status_code == 422 and r.json()["errors"] == [{"field": "exercises.0.rpe", "message": MISSING}]
+    cli = _Cli(tmp_path)
+    cli.start()
+    for args in (("checkin",), ("checkin", "--pain", ""), ("checkin", "--pain", "  ")):
+        result = cli(*args)
+        assert result.exit_code == 2 and f"error: --pain: {MISSING}" in result.stderr, (args, result.stderr)
+
+
+OPTION_CASES = [  # (command line before the option, the option, its field, bad values)
+    (("simulate", "--profile", "flare_up"), "--days", DAYS, ("abc", "0", "731", "2.5")),
+    (("serve",), "--port", PORT, ("abc", "0", "65536")),
+    (("serve",), "--workers", WORKERS, ("many", "0", "65")),
+    (("analyze", "clip.mp4"), "--hold-seconds", HOLD, ("long", "-1", "nan")),
+    (("analyze", "clip.mp4"), "--prescribed-hold", PRESCRIBED_HOLD, ("abc", "-3")),  # -3 was taken (a bug)
+    (("analyze", "clip.mp4"), "--lift-seconds", TEMPO, ("slow", "0", "inf")),
+    (("analyze", "clip.mp4"), "--lower-seconds", TEMPO, ("slow", "0.05")),
+    (("analyze", "clip.mp4"), "--fps", FPS, ("abc", "0.5", "61")),
+]
+
+
+@pytest.mark.parametrize("before, option, field, bad", OPTION_CASES, ids=[c[1] for c in OPTION_CASES])
+def test_every_typed_option_gets_its_fields_words(tmp_path, before, option, field, bad):
+    """Options outside the input specs (days, a port, frames per second) are declared as fields
+    beside their command, so their mistakes are worded like every other: not click's own."""
+    cli = _Cli(tmp_path)
+    for typed in bad:
+        result = cli(*before, option, typed)
+        assert result.exit_code == 2, (option, typed, result.stdout)
+        assert result.stderr.startswith(f"error: {option}: {field.rule()}"), (typed, result.stderr)
+    assert HOLD.rule() == "Enter a number, 0 or more." and FPS.rule() == "Enter a number from 1 to 60."
+
+
+def _commands(group: typer.Typer):
+    for command in group.registered_commands:
+        yield command.callback
+    for sub in group.registered_groups:
+        yield from _commands(sub.typer_instance)
+
+
+def test_no_option_is_a_bare_number():
+    """Every int or float option of every command is read by a declared field (``cli.options.field_option``):
+    a new `typer.Option(..., min=1)` would bring click's wording back."""
+    numeric = []
+    for callback in _commands(cli_app):
+        hints = typing.get_type_hints(callback)
+        for name, param in inspect.signature(callback).parameters.items():
+            kinds = set(typing.get_args(hints[name])) | {hints[name]}
+            if kinds & {int, float}:
+                numeric.append(f"{callback.__name__} {name}")
+                assert getattr(param.default, "parser", None) is not None, f"{callback.__name__} {name}"
+    assert {"checkin pain", "checkin walked", "simulate days", "serve port", "analyze fps"} <= set(numeric)

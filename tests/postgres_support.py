@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from parallel_support import worker_name
+
 from backcoach.storage import dispose_engines, upgrade
 from backcoach.storage.database import make_engine
 
@@ -39,13 +41,14 @@ def pg_admin_url() -> tuple[str | None, str]:
 
 @contextlib.contextmanager
 def fresh_postgres_database(prefix: str) -> Iterator[str]:
-    """Create a migrated database named PREFIX_<random>, yield its URL, drop it afterwards."""
+    """Create a migrated database named PREFIX_<xdist worker>_<random>, yield its URL, drop it afterwards
+    (each pytest-xdist worker is a test session of its own, so each gets its own database)."""
     admin_url, why = pg_admin_url()
     if admin_url is None:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI: {why}")
         pytest.skip(why)
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{worker_name()}_{uuid.uuid4().hex[:10]}"
     admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

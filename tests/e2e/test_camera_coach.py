@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from parallel_support import redis_url
 from server_support import app_in_thread
 
 from .camera_support import BRIDGE_CLIP, make_y4m
@@ -191,13 +192,7 @@ def test_recorded_set_analysed_in_the_browser_fills_the_log(coach_server: tuple[
 @pytest.fixture()
 def celery_queue(coach_server: tuple[str, Any]) -> Iterator[str]:
     """A real Celery worker on Redis, on a queue of its own, reading the server's database."""
-    url = os.environ.get("BACKCOACH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except Exception:
-        _need(False, f"no Redis at {url}")
+    url = redis_url()
     from backcoach.jobs.celery_backend import CeleryRunner, make_celery
 
     _base, app = coach_server

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from parallel_support import redis_url
+
 from backcoach.jobs import InProcessRunner, UnknownJob
 from backcoach.jobs.tasks import INTERNAL_ERROR
 
@@ -57,26 +59,11 @@ def test_in_process_runner_runs_tasks_and_reports_plain_errors():
         runner.shutdown()
 
 
-def _redis_url() -> str | None:
-    url = os.environ.get("BACKCOACH_TEST_REDIS_URL")
-    if url:
-        return url
-    if os.environ.get("CI"):
-        pytest.fail("BACKCOACH_TEST_REDIS_URL is not set in CI: scripts/test.sh must start Redis")
-    try:
-        import redis
-
-        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1).ping()
-    except Exception:
-        pytest.skip("no Redis server on 127.0.0.1:6379 (scripts/test.sh starts one)")
-    return "redis://127.0.0.1:6379/15"
-
-
 @pytest.mark.redis
 def test_celery_worker_over_redis_runs_the_same_tasks(tmp_path):
     from backcoach.jobs.celery_backend import CeleryRunner, make_celery
 
-    url = _redis_url()
+    url = redis_url()
     queue = f"backcoach-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "REDIS_URL": url, "BACKCOACH_DATA_DIR": str(tmp_path)}
     worker = subprocess.Popen(

@@ -37,4 +37,11 @@ if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -h 127.0.0.1 ping >/dev/
 fi
 export BACKCOACH_TEST_REDIS_URL=${BACKCOACH_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# On every core (pytest-xdist): each worker is a test session of its own, with its own temporary
+# folders, PostgreSQL databases and Redis database (tests/parallel_support.py). A file's tests stay
+# on one worker (--dist loadfile): they share module fixtures (an app, a browser, a video's analysis).
+# Files are handed out in collection order, not biggest first (--no-loadscope-reorder): tests/e2e
+# comes first, and its camera file (a pose model on software WebGL, the longest) must start early,
+# not be left to run alone at the end while the other core idles. BACKCOACH_TEST_WORKERS=0: one process.
+exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${BACKCOACH_TEST_WORKERS:-auto}" \
+  --dist loadfile --no-loadscope-reorder "$@"

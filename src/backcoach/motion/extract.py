@@ -4,6 +4,7 @@ split over two cores for longer videos."""
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -94,14 +95,16 @@ def extract_landmarks(
 ) -> tuple[list[LandmarkFrame], "VideoInfo", dict[str, float]]:
     """Decode (sampled, upright, downscaled) and run pose estimation on each sampled frame.
 
-    Longer videos are cut into `workers` consecutive parts, each decoded and tracked by
-    its own pose model in its own thread (the model releases the GIL), so two cores are
-    both used. A passed-in `estimator` is used as is, in one part.
+    Longer videos are cut into `workers` consecutive parts, each tracked by its own pose
+    model in its own thread (the model releases the GIL), so two cores are both used; each
+    part's frames are decoded in a thread of their own, ahead of its pose model (`threaded`).
+    A passed-in `estimator` is used as is, in one part.
 
     Every ``sampling.second_look_every_s`` a `second_look` searches the picture for someone
-    else (`looker`: True = a MediaPipe model in still-picture mode per part, unless a fake
+    else (`looker`: True = one MediaPipe model in still-picture mode, unless a fake
     `estimator` was passed in; False or None = no second look); the looks land in
-    ``VideoInfo.second_looks``.
+    ``VideoInfo.second_looks``. They run in one thread of their own, shared by the parts,
+    off the tracking's path: a look waits for no frame and no frame waits for a look.
     """
     from .pose import MediaPipePose, native_log_filter  # noqa: PLC0415 - optional extra
     from .video import iter_frames, probe  # noqa: PLC0415
@@ -116,56 +119,108 @@ def extract_landmarks(
     done = [0.0] * workers
     stats = [{"decoded": 0} for _ in range(workers)]
     pose_s = [0.0] * workers
-    look_s = [0.0] * workers
-    looks: list[list[tuple[float, float | None]]] = [[] for _ in range(workers)]
     lock = threading.Lock()
     if looker is True:
         looker = None if estimator is not None else "own"
+    looks = _Looks(looker) if looker else None
 
     def run(k: int) -> list[LandmarkFrame]:
-        est = estimator if estimator is not None else MediaPipePose()
-        look = MediaPipePose(static_image_mode=True) if looker == "own" else (looker or None)
+        frames = iter_frames(info, sample_fps=sample_fps, max_side=max_side, threaded=threaded, stats=stats[k],
+                             start_s=bounds[k] or 0.0, end_s=bounds[k + 1])
+        est = None
         next_look = bounds[k] or 0.0
         out: list[LandmarkFrame] = []
         try:
-            for f in iter_frames(info, sample_fps=sample_fps, max_side=max_side, threaded=threaded and workers == 1,
-                                 stats=stats[k], start_s=bounds[k] or 0.0, end_s=bounds[k + 1]):
+            est = estimator if estimator is not None else MediaPipePose()
+            for f in frames:
                 p0 = time.perf_counter()
                 if f.cut and hasattr(est, "reset"):  # a new shot: find the person afresh, do not track the old one
                     est.reset()
                 out.append(est.estimate(f.image, f.t))
                 pose_s[k] += time.perf_counter() - p0
-                if look is not None and f.t >= next_look and out[-1].points is not None:
-                    p0 = time.perf_counter()
-                    looks[k].append((f.t, second_look(look, f.image, out[-1], f.t)))
+                if looks is not None and f.t >= next_look and out[-1].points is not None:
+                    looks.ask(f.image, out[-1], f.t)
                     next_look = f.t + SECOND_LOOK_EVERY_S
-                    look_s[k] += time.perf_counter() - p0
                 if progress is not None:
                     with lock:
                         done[k] = f.t - (bounds[k] or 0.0)
                         progress(min(sum(done), info.duration_s), info.duration_s)
         finally:
-            if estimator is None:
+            getattr(frames, "close", lambda: None)()
+            if estimator is None and est is not None:
                 est.close()
-            if looker == "own" and look is not None:
-                look.close()
         return out
 
     t0 = time.perf_counter()
     with native_log_filter():
-        if workers == 1:
-            frames = run(0)
-        else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="backcoach-pose") as pool:
-                parts = list(pool.map(run, range(workers)))
-            frames = [f for part in parts for f in part]
+        if looks is not None:
+            looks.start(lambda: MediaPipePose(static_image_mode=True))
+        try:
+            if workers == 1:
+                frames = run(0)
+            else:
+                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="backcoach-pose") as pool:
+                    parts = list(pool.map(run, range(workers)))
+                frames = [f for part in parts for f in part]
+        except BaseException:
+            if looks is not None:
+                looks.finish(raise_error=False)
+            raise
+        seen = looks.finish() if looks is not None else []
     wall = time.perf_counter() - t0
     if progress is not None:
         progress(info.duration_s, info.duration_s)
-    info = replace(_decoded_extent(info, stats, sample_fps), second_looks=tuple(x for part in looks for x in part))
+    info = replace(_decoded_extent(info, stats, sample_fps), second_looks=tuple(seen))
     timings = {"decode_and_pose_s": wall, "pose_s": sum(pose_s), "frames_decoded": float(sum(s["decoded"] for s in stats)),
-               "frames_posed": float(len(frames)), "workers": float(workers), "second_look_s": sum(look_s),
-               "second_looks": float(sum(len(x) for x in looks))}
+               "frames_posed": float(len(frames)), "workers": float(workers),
+               "second_look_s": looks.seconds if looks is not None else 0.0, "second_looks": float(len(seen))}
     return frames, info, timings
 
 
+class _Looks:
+    """The second looks for other people, run in one thread with one still-picture pose model
+    (started alongside the trackers), fed by every part: the looks cost no tracking time,
+    and one model is started instead of one per part."""
+
+    def __init__(self, looker: "PoseEstimator | str") -> None:
+        self._looker = looker
+        self._q: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._results: list[tuple[float, float | None]] = []
+        self._errors: list[BaseException] = []
+        self.seconds = 0.0
+
+    def start(self, make: Callable[[], "PoseEstimator"]) -> None:
+        self._thread = threading.Thread(target=self._run, args=(make,), name="backcoach-second-look", daemon=True)
+        self._thread.start()
+
+    def ask(self, image: np.ndarray, followed: LandmarkFrame, t: float) -> None:
+        self._q.put((image, followed, t))
+
+    def _run(self, make: Callable[[], "PoseEstimator"]) -> None:
+        own = self._looker == "own"
+        model = None
+        try:
+            model = make() if own else self._looker
+            while (item := self._q.get()) is not None:
+                p0 = time.perf_counter()
+                image, followed, t = item
+                self._results.append((t, second_look(model, image, followed, t)))
+                self.seconds += time.perf_counter() - p0
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread by finish()
+            self._errors.append(exc)
+            while self._q.get() is not None:  # let the parts go on; nothing more is looked at
+                pass
+        finally:
+            if own and model is not None:
+                model.close()
+
+    def finish(self, raise_error: bool = True) -> list[tuple[float, float | None]]:
+        """Wait for the looks asked for; in time order."""
+        if self._thread is not None:
+            self._q.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._errors and raise_error:
+            raise self._errors[0]
+        return sorted(self._results, key=lambda r: r[0])

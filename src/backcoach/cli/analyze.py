@@ -51,7 +51,7 @@ def analyze(
     fps = config.sampling.sample_fps if fps is None else fps
     err = Console(stderr=True)
     tempo = {k: v for k, v in (("lift_s", lift_seconds), ("lower_s", lower_seconds)) if v is not None}
-    options = CheckOptions(hold_target_s=hold_seconds or None, prescribed_hold_s=prescribed_hold, **tempo)
+    options = CheckOptions.from_config(config, hold_target_s=hold_seconds or None, prescribed_hold_s=prescribed_hold, **tempo)
     try:
         with Progress(TextColumn("Analysing {task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                       TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -60,7 +60,7 @@ def analyze(
             def progress(done: float, total: float) -> None:
                 bar.update(task, completed=(done / total) if total > 0 else 1.0)
 
-            result = analyze_video(str(video), exercise, options=options, sample_fps=fps, progress=progress)
+            result = analyze_video(str(video), exercise, options=options, sample_fps=fps, progress=progress, config=config)
         if annotate is not None or keyframes is not None:
             from backcoach.motion.annotate import write_annotated, write_keyframes  # noqa: PLC0415
 

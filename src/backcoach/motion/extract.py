@@ -13,20 +13,14 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from .config import motion_config
+from .config import MotionConfig, motion_config
 from .landmarks import LandmarkFrame
 
 if TYPE_CHECKING:
     from .pose import PoseEstimator
     from .video import VideoInfo
 
-_CONFIG = motion_config()
-
 ProgressFn = Callable[[float, float], None]  # (seconds of video done, total seconds)
-DEFAULT_SAMPLE_FPS = _CONFIG.sampling.sample_fps  # enough for movements of 1-4 s; see README "measured figures"
-DEFAULT_MAX_SIDE = _CONFIG.sampling.max_side
-PARALLEL_MIN_S = _CONFIG.sampling.parallel_min_s  # shorter videos are not worth a second pose model
-SECOND_LOOK_EVERY_S = _CONFIG.sampling.second_look_every_s
 CORE = [11, 12, 23, 24]  # shoulders and hips
 
 
@@ -40,7 +34,8 @@ def _box(points: np.ndarray, min_visibility: float, pad: float = 0.1) -> tuple[f
     return x0 - dx, y0 - dy, x1 + dx, y1 + dy
 
 
-def second_look(looker: "PoseEstimator", image: np.ndarray, followed: LandmarkFrame, t: float) -> float | None:
+def second_look(looker: "PoseEstimator", image: np.ndarray, followed: LandmarkFrame, t: float,
+                config: MotionConfig | None = None) -> float | None:
     """Is someone else in the picture? The followed person is blacked out and the rest is
     searched afresh; returns where across the picture (0..1) another person's hips are, or None.
 
@@ -49,8 +44,9 @@ def second_look(looker: "PoseEstimator", image: np.ndarray, followed: LandmarkFr
     ``trust.second_person_min_visibility`` and their hips lie outside the blacked-out box
     (a limb of the followed person sticking out of it is not a person).
     """
-    trust = _CONFIG.trust
-    box = _box(followed.points, _CONFIG.visibility.in_picture_min_visibility) if followed.points is not None else None
+    config = config or motion_config()
+    trust = config.trust
+    box = _box(followed.points, config.visibility.in_picture_min_visibility) if followed.points is not None else None
     if box is None:
         return None
     h, w = image.shape[:2]
@@ -86,12 +82,13 @@ def _decoded_extent(info: "VideoInfo", stats: list[dict], sample_fps: float | No
 def extract_landmarks(
     path: str,
     estimator: "PoseEstimator | None" = None,
-    sample_fps: float | None = DEFAULT_SAMPLE_FPS,
-    max_side: int = DEFAULT_MAX_SIDE,
+    sample_fps: float | None = None,
+    max_side: int | None = None,
     progress: ProgressFn | None = None,
     threaded: bool = True,
     workers: int | None = None,
     looker: "PoseEstimator | None | bool" = True,
+    config: MotionConfig | None = None,
 ) -> tuple[list[LandmarkFrame], "VideoInfo", dict[str, float]]:
     """Decode (sampled, upright, downscaled) and run pose estimation on each sampled frame.
 
@@ -105,13 +102,21 @@ def extract_landmarks(
     `estimator` was passed in; False or None = no second look); the looks land in
     ``VideoInfo.second_looks``. They run in one thread of their own, shared by the parts,
     off the tracking's path: a look waits for no frame and no frame waits for a look.
+
+    `config`: the settings (default: the shipped catalog/motion.yaml), ``sampling`` above
+    all: `sample_fps` and `max_side` default to its own, a video shorter than
+    ``parallel_min_s`` is not split, looks come every ``second_look_every_s``.
     """
     from .pose import MediaPipePose, native_log_filter  # noqa: PLC0415 - optional extra
     from .video import iter_frames, probe  # noqa: PLC0415
 
-    info = probe(path)
+    config = config or motion_config()
+    sampling = config.sampling
+    sample_fps = sampling.sample_fps if sample_fps is None else sample_fps
+    max_side = sampling.max_side if max_side is None else max_side
+    info = probe(path, config=config)
     if workers is None:
-        workers = min(2, os.cpu_count() or 1) if info.duration_s >= PARALLEL_MIN_S else 1
+        workers = min(2, os.cpu_count() or 1) if info.duration_s >= sampling.parallel_min_s else 1
     if estimator is not None:
         workers = 1
     bounds = [info.duration_s * k / workers for k in range(workers + 1)]
@@ -122,16 +127,16 @@ def extract_landmarks(
     lock = threading.Lock()
     if looker is True:
         looker = None if estimator is not None else "own"
-    looks = _Looks(looker) if looker else None
+    looks = _Looks(looker, config) if looker else None
 
     def run(k: int) -> list[LandmarkFrame]:
         frames = iter_frames(info, sample_fps=sample_fps, max_side=max_side, threaded=threaded, stats=stats[k],
-                             start_s=bounds[k] or 0.0, end_s=bounds[k + 1])
+                             start_s=bounds[k] or 0.0, end_s=bounds[k + 1], config=config)
         est = None
         next_look = bounds[k] or 0.0
         out: list[LandmarkFrame] = []
         try:
-            est = estimator if estimator is not None else MediaPipePose()
+            est = estimator if estimator is not None else MediaPipePose(config=config)
             for f in frames:
                 p0 = time.perf_counter()
                 if f.cut and hasattr(est, "reset"):  # a new shot: find the person afresh, do not track the old one
@@ -140,7 +145,7 @@ def extract_landmarks(
                 pose_s[k] += time.perf_counter() - p0
                 if looks is not None and f.t >= next_look and out[-1].points is not None:
                     looks.ask(f.image, out[-1], f.t)
-                    next_look = f.t + SECOND_LOOK_EVERY_S
+                    next_look = f.t + sampling.second_look_every_s
                 if progress is not None:
                     with lock:
                         done[k] = f.t - (bounds[k] or 0.0)
@@ -154,7 +159,7 @@ def extract_landmarks(
     t0 = time.perf_counter()
     with native_log_filter():
         if looks is not None:
-            looks.start(lambda: MediaPipePose(static_image_mode=True))
+            looks.start(lambda: MediaPipePose(static_image_mode=True, config=config))
         try:
             if workers == 1:
                 frames = run(0)
@@ -182,8 +187,9 @@ class _Looks:
     (started alongside the trackers), fed by every part: the looks cost no tracking time,
     and one model is started instead of one per part."""
 
-    def __init__(self, looker: "PoseEstimator | str") -> None:
+    def __init__(self, looker: "PoseEstimator | str", config: MotionConfig) -> None:
         self._looker = looker
+        self._config = config
         self._q: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
         self._results: list[tuple[float, float | None]] = []
@@ -205,7 +211,7 @@ class _Looks:
             while (item := self._q.get()) is not None:
                 p0 = time.perf_counter()
                 image, followed, t = item
-                self._results.append((t, second_look(model, image, followed, t)))
+                self._results.append((t, second_look(model, image, followed, t, self._config)))
                 self.seconds += time.perf_counter() - p0
         except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread by finish()
             self._errors.append(exc)

@@ -20,7 +20,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .config import motion_config
+from .config import MotionConfig, motion_config
 from .errors import VisionExtraMissing
 from .landmarks import LandmarkFrame
 
@@ -48,11 +48,16 @@ class MediaPipePose:
 
     model_complexity = 1
 
-    def __init__(self, min_detection_confidence: float = motion_config().pose.min_detection_confidence,
-                 min_tracking_confidence: float = motion_config().pose.min_tracking_confidence,
-                 static_image_mode: bool = False) -> None:
+    def __init__(self, min_detection_confidence: float | None = None, min_tracking_confidence: float | None = None,
+                 static_image_mode: bool = False, config: MotionConfig | None = None) -> None:
         """`static_image_mode`: every picture is searched afresh, nothing is followed (the
-        second look for other people in `extract`)."""
+        second look for other people in `extract`). The confidences default to `config`'s
+        ``pose`` section (the shipped motion.yaml when left out)."""
+        pose = (config or motion_config()).pose
+        if min_detection_confidence is None:
+            min_detection_confidence = pose.min_detection_confidence
+        if min_tracking_confidence is None:
+            min_tracking_confidence = pose.min_tracking_confidence
         self._static = static_image_mode
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -11,29 +11,24 @@ import numpy as np
 
 from . import signals as S
 from .checks import ExerciseCheck
-from .config import motion_config
+from .config import MotionConfig, motion_config
 from .errors import NoPersonError, NotVisibleError, WrongViewError
 from .landmarks import LandmarkSequence, side_landmark
 
-# Numbers: catalog/motion.yaml (``visibility``, ``view``).
-_CONFIG = motion_config()
-MIN_PERSON_FRAMES = _CONFIG.visibility.min_person_frames
-MIN_PERSON_SHARE = _CONFIG.visibility.min_person_share  # below this share of frames with a person: nobody there
-MIN_VISIBLE_SHARE = _CONFIG.visibility.min_visible_share  # below this share with the needed body parts in view: refuse
-WARN_VISIBLE_SHARE = _CONFIG.visibility.warn_visible_share
-FRONT_VIEW_REFUSE_RATIO = _CONFIG.view.front_view_refuse_ratio  # a side-view exercise filmed with this width ratio is refused
-ORIENTATION_MIN_FRAMES = _CONFIG.view.orientation_min_frames
+# Numbers: catalog/motion.yaml (``visibility``, ``view``), from the `MotionConfig` passed in
+# (the shipped one when left out).
 
 
-def check_person(raw: LandmarkSequence, warnings: list[str]) -> None:
-    """Refuse when nobody (or hardly anybody) is in the video."""
+def check_person(raw: LandmarkSequence, warnings: list[str], config: MotionConfig | None = None) -> None:
+    """Refuse when nobody (or hardly anybody) is in the video (``visibility.min_person_*``)."""
+    vis = (config or motion_config()).visibility
     person = raw.person_found if len(raw) else np.zeros(0, bool)
-    if len(raw) == 0 or person.sum() < MIN_PERSON_FRAMES or person.mean() < MIN_PERSON_SHARE:
+    if len(raw) == 0 or person.sum() < vis.min_person_frames or person.mean() < vis.min_person_share:
         raise NoPersonError(
             "No person was found in the video. Make sure your whole body is in the picture, "
             "the room is well lit and the camera is steady, then film again."
         )
-    if person.mean() < WARN_VISIBLE_SHARE:
+    if person.mean() < vis.warn_visible_share:
         warnings.append(f"No person was seen in {100 * (1 - person.mean()):.0f}% of the frames.")
 
 
@@ -41,17 +36,19 @@ PART_NAMES = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": 
 
 
 def check_visibility(raw: LandmarkSequence, check: ExerciseCheck, warnings: list[str]) -> None:
-    """Refuse when the body parts this exercise needs are out of the picture most of the time."""
+    """Refuse when the body parts this exercise needs are out of the picture most of the time
+    (``visibility.min_visible_share``; a warning below ``warn_visible_share``)."""
+    vis = check.config.visibility
     person = raw.person_found
     n = int(person.sum())
     missing = []
     for part in check.required:
         idx = [side_landmark(part, "left"), side_landmark(part, "right")]
-        seen = S.in_picture(raw, idx).any(axis=1)[person]
+        seen = S.in_picture(raw, idx, check.config).any(axis=1)[person]
         share = float(seen.mean()) if n else 0.0
-        if share < MIN_VISIBLE_SHARE:
+        if share < vis.min_visible_share:
             missing.append(PART_NAMES[part])
-        elif share < WARN_VISIBLE_SHARE:
+        elif share < vis.warn_visible_share:
             warnings.append(f"Your {PART_NAMES[part]} were out of view for {100 * (1 - share):.0f}% of the video; "
                             "results for those moments are less certain.")
     if missing:
@@ -66,7 +63,7 @@ def check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[str
     if view == "unknown" or view in check.views:
         return
     needed = " or ".join(check.views)
-    if check.views[0] == "side" and ratio >= FRONT_VIEW_REFUSE_RATIO:
+    if check.views[0] == "side" and ratio >= check.config.view.front_view_refuse_ratio:
         raise WrongViewError(
             f"This {check.exercise_id.replace('_', ' ')} was filmed from the front or the feet, but it can only be "
             f"checked from the {needed}. Put the camera at hip height, level with your body, about 2-3 m to your side."
@@ -82,9 +79,10 @@ def check_orientation(cleaned: LandmarkSequence, check: ExerciseCheck, sig: dict
     Not from the feet end: looking along the body, it runs up the picture by design."""
     if view == "feet":
         return
+    view_cfg = check.config.view
     name = check.exercise_id.replace("_", " ")
     if check.max_trunk_incline_deg is not None:
-        if S.upright_share(cleaned) >= S.UPRIGHT_SHARE:
+        if S.upright_share(cleaned, view_cfg) >= view_cfg.upright_share:
             raise WrongViewError(
                 f"The body looks upright in this video, but a {name} is done lying down. If you were lying down, "
                 "the video is turned on its side: record it again holding the phone the other way, or turn the file upright."
@@ -97,7 +95,7 @@ def check_orientation(cleaned: LandmarkSequence, check: ExerciseCheck, sig: dict
             # in a bridge the knees point to the ceiling; upside down they point to the bottom of the picture
             flipped = (knee_up > hips) & (knee_up > feet)
         finite = np.isfinite(knee_up) & np.isfinite(hips) & np.isfinite(feet)
-        if finite.sum() >= ORIENTATION_MIN_FRAMES and float(np.mean(flipped[finite])) >= S.UPRIGHT_SHARE:
+        if finite.sum() >= view_cfg.orientation_min_frames and float(np.mean(flipped[finite])) >= view_cfg.upright_share:
             raise WrongViewError(
                 f"The video appears to be upside down (your knees point to the bottom of the picture), so the "
                 f"{name} cannot be judged. Turn the video upright, or record it again."

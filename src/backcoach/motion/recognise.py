@@ -10,7 +10,7 @@ import numpy as np
 
 from . import signals as S
 from .checks import EXERCISES, ExerciseCheck, get_check
-from .config import motion_config
+from .config import MotionConfig, motion_config
 from .errors import ExerciseMismatchError, NotRecognisedError, UnknownExerciseError, WrongViewError
 from .landmarks import LandmarkSequence
 from .segmentation import RepetitionCounter
@@ -28,13 +28,14 @@ POSTURES = {
 
 def check_posture(cleaned: LandmarkSequence, check: ExerciseCheck) -> None:
     """Refuse to count an exercise whose body position is clearly not the one in the video."""
+    rc = check.config.recognition
     try:
-        seen, confidence, _, shares = _recognise_scored(cleaned, with_shares=True)
+        seen, confidence, _, shares = _recognise_scored(cleaned, check.config, with_shares=True)
     except UnknownExerciseError:
         return
-    if seen is None or shares.get(POSTURES[check.exercise_id], 0.0) >= motion_config().recognition.side_plank_min_share:
+    if seen is None or shares.get(POSTURES[check.exercise_id], 0.0) >= rc.side_plank_min_share:
         return  # the body is in the named exercise's position often enough
-    confident = confidence >= motion_config().recognition.min_confidence
+    confident = confidence >= rc.min_confidence
     if confident and POSTURES[seen] != POSTURES[check.exercise_id]:
         raise ExerciseMismatchError(
             f"The person in the video is {POSTURES[seen]} (it looks like a {seen.replace('_', ' ')}), "
@@ -44,16 +45,17 @@ def check_posture(cleaned: LandmarkSequence, check: ExerciseCheck) -> None:
 
 
 
-def recognise_exercise(cleaned: LandmarkSequence) -> str:
+def recognise_exercise(cleaned: LandmarkSequence, config: MotionConfig | None = None) -> str:
     """Which catalog exercise this is (raises `NotRecognisedError` if none fits well enough)."""
-    return recognise(cleaned)[0]
+    return recognise(cleaned, config)[0]
 
 
-def recognise(cleaned: LandmarkSequence) -> tuple[str, float]:
+def recognise(cleaned: LandmarkSequence, config: MotionConfig | None = None) -> tuple[str, float]:
     """(exercise, confidence 0..1). Below ``recognition.min_confidence`` the answer is
     "not recognised" (`NotRecognisedError`, saying what was seen), never the nearest guess."""
-    rc = motion_config().recognition
-    exercise, confidence, seen = _recognise_scored(cleaned)[:3]
+    config = config or motion_config()
+    rc = config.recognition
+    exercise, confidence, seen = _recognise_scored(cleaned, config)[:3]
     if exercise is None or confidence < rc.min_confidence:
         near = (f" The nearest exercise the coach knows is the {exercise.replace('_', ' ')}, but the match is only "
                 f"{confidence:.0%}." if exercise is not None and confidence > 0 else "")
@@ -68,7 +70,7 @@ def _share(flags: np.ndarray, valid: np.ndarray) -> float:
     return float(np.mean(flags[valid])) if valid.any() else 0.0
 
 
-def _recognise_scored(cleaned: LandmarkSequence, with_shares: bool = False):
+def _recognise_scored(cleaned: LandmarkSequence, config: MotionConfig, with_shares: bool = False):
     """(exercise or None, confidence, what was seen in words): posture first, then what moves.
 
     Postures, per frame: on all fours (bird dog); raised on one arm with a straight body
@@ -76,14 +78,14 @@ def _recognise_scored(cleaned: LandmarkSequence, with_shares: bool = False):
     with the arms up); lying on the side (clamshell, leg raise). The confidence is the
     share of frames in the posture times how clearly the exercise's own movement shows.
     """
-    rc = motion_config().recognition
-    view, ratio = S.estimate_view(cleaned)
+    rc = config.recognition
+    view, ratio = S.estimate_view(cleaned, config.view)
     sh, hp = S.midpoint(cleaned, "shoulder"), S.midpoint(cleaned, "hip")
     torso_f = np.linalg.norm(sh - hp, axis=-1)
     torso = float(np.nanmedian(torso_f)) if np.isfinite(torso_f).any() else float("nan")
     if not np.isfinite(torso) or torso <= 0:
         raise UnknownExerciseError("The exercise could not be recognised: the body was not seen clearly enough.")
-    if S.upright_share(cleaned) >= S.UPRIGHT_SHARE:
+    if S.upright_share(cleaned, config.view) >= config.view.upright_share:
         raise WrongViewError(
             "The body looks upright in this video, but every exercise the coach checks is done lying down, on "
             "hands and knees or in a side plank. If you were lying down, the video is turned on its side: record "
@@ -111,18 +113,18 @@ def _recognise_scored(cleaned: LandmarkSequence, with_shares: bool = False):
         # lying on one side, seen from the front: shoulders or hips stacked one above the other
         sh_line = S.incline(S.point(cleaned, "shoulder", "left"), S.point(cleaned, "shoulder", "right"))
         hp_line = S.incline(S.point(cleaned, "hip", "left"), S.point(cleaned, "hip", "right"))
-        on_side = (trunk_inc < 45.0) & (np.fmax(sh_line, hp_line) > 45.0) & (S.width_ratio(cleaned) >= S.SIDE_VIEW_MAX_RATIO)
+        on_side = (trunk_inc < 45.0) & (np.fmax(sh_line, hp_line) > 45.0) & (S.width_ratio(cleaned) >= config.view.side_view_max_ratio)
     fours, supine, side_lying = _share(all_fours, valid), _share(knee_up, valid), _share(on_side, valid)
     arms = _share(arms_up & knee_up, valid)
     seen = _describe(view, fours, supine, side_lying, arms, knee_min)
 
     def share_in_position(exercise: str) -> float:
-        check = get_check(exercise)
+        check = get_check(exercise, config)
         sig = check.signals(cleaned, check.choose_layout(cleaned))
         return float(np.mean(check.in_position(sig, check)))
 
     def rep_score(exercise: str) -> float:
-        check = get_check(exercise)
+        check = get_check(exercise, config)
         sig = check.signals(cleaned, check.choose_layout(cleaned))
         counter = RepetitionCounter(check.segmenter)
         amps = [seg.amplitude for seg in (counter.update(float(t), float(x)) for t, x in zip(cleaned.t, sig[check.primary])) if seg]

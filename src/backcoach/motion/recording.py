@@ -11,7 +11,7 @@ import numpy as np
 
 from . import signals as S
 from .checks import CheckOptions, ExerciseCheck, get_check
-from .config import motion_config
+from .config import MotionConfig, motion_config
 from .errors import NotRecognisedError
 from .landmarks import LandmarkFrame, LandmarkSequence
 from .quality import check_orientation, check_person, check_view, check_visibility
@@ -19,9 +19,6 @@ from .recognise import check_posture, recognise
 from .result import AnalysisResult, Repetition
 from .segmentation import HoldTracker, RepetitionCounter, Segment
 from .trust import JudgeContext, body_jumps, cut_inside, judge_repetition, repetition_with_index
-
-_CONFIG = motion_config()
-LATE_SIGHT_S = _CONFIG.visibility.late_sight_s  # the person first seen this long after the start: the start was missed
 
 
 def _as_sequence(landmarks: LandmarkSequence | Iterable[LandmarkFrame]) -> LandmarkSequence:
@@ -40,39 +37,44 @@ def hold_segment(sig: dict, check: ExerciseCheck, start: int, end: int) -> Segme
 def analyze_landmarks(
     landmarks: LandmarkSequence | Iterable[LandmarkFrame],
     exercise: str,
-    options: CheckOptions = CheckOptions(),
+    options: CheckOptions | None = None,
     seconds: float | None = None,
     cuts_s: Iterable[float] = (),
     second_looks: Iterable[tuple[float, float | None]] = (),
+    config: MotionConfig | None = None,
 ) -> AnalysisResult:
     """Count repetitions (or holds) and judge each one, from a whole recording's landmarks.
 
     `cuts_s`: camera cuts found in the pictures (seconds); jumps of the body in the
     landmarks are found here too. A movement across a cut is neither counted nor judged.
     `second_looks`: the pictures' second looks for other people (`extract.second_look`).
+    `config`: the settings (default: the shipped catalog/motion.yaml); `options` default
+    to its tempo and hold tolerance.
     """
     t0 = time.perf_counter()
+    config = config or motion_config()
+    options = options if options is not None else CheckOptions.from_config(config)
     raw = _as_sequence(landmarks)
     warnings: list[str] = []
-    check_person(raw, warnings)
+    check_person(raw, warnings, config)
     person = raw.person_found
-    cuts = _cuts(raw, tuple(cuts_s), warnings)
-    people = _other_people(raw, tuple(second_looks), warnings)
-    cleaned = _clean_per_shot(raw, cuts)
+    cuts = _cuts(raw, tuple(cuts_s), warnings, config)
+    people = _other_people(raw, tuple(second_looks), warnings, config)
+    cleaned = _clean_per_shot(raw, cuts, config)
     recognised = False
     recognition = None
-    view, ratio = S.estimate_view(cleaned)
+    view, ratio = S.estimate_view(cleaned, config.view)
     if exercise == "auto":
         if view == "feet":  # body positions are told apart from the side or the front only
             raise NotRecognisedError(
                 "The video was filmed from the feet end, where the coach cannot tell the exercises apart, so "
                 "nothing was counted. Name the exercise (for example --exercise single_leg_glute_bridge).")
-        exercise, confidence = recognise(cleaned)
+        exercise, confidence = recognise(cleaned, config)
         recognised = True
         recognition = {"exercise": exercise, "confidence": round(confidence, 2)}
         warnings.append(f"Exercise recognised from the video as {exercise.replace('_', ' ')} "
                         f"(confidence {confidence:.0%}); name it with --exercise if this is wrong.")
-    check = get_check(exercise)
+    check = get_check(exercise, config)
     check_visibility(raw, check, warnings)
     check_view(view, ratio, check, warnings)
     check = check.in_view(view)  # from the feet end some exercises count on other signals
@@ -81,10 +83,10 @@ def analyze_landmarks(
     layout = check.choose_layout(cleaned)
     sig = check.signals(cleaned, layout)
     check_orientation(cleaned, check, sig, view)
-    ctx = JudgeContext(view=view, layout=layout, cuts_s=cuts)
+    ctx = JudgeContext(view=view, layout=layout, cuts_s=cuts, config=config)
     late = float(raw.t[person][0] - raw.t[0]) if person.any() else 0.0
     reps = _segment(check, sig, cleaned.t, options, warnings,
-                    first_seen_s=float(raw.t[person][0]) if late >= LATE_SIGHT_S else None, ctx=ctx)
+                    first_seen_s=float(raw.t[person][0]) if late >= config.visibility.late_sight_s else None, ctx=ctx)
     reps, not_counted = _drop_across_cuts(reps, cuts, check)
     if not_counted:
         warnings.append(f"{len(not_counted)} movement(s) ran across a camera cut and were neither counted nor judged.")
@@ -101,9 +103,10 @@ def analyze_landmarks(
     return result
 
 
-def _cuts(raw: LandmarkSequence, picture_cuts: tuple[float, ...], warnings: list[str]) -> tuple[float, ...]:
+def _cuts(raw: LandmarkSequence, picture_cuts: tuple[float, ...], warnings: list[str], config: MotionConfig
+          ) -> tuple[float, ...]:
     """Camera cuts from the pictures, plus jumps of the followed body in the landmarks."""
-    stays, returns = body_jumps(raw.t, raw.xy)
+    stays, returns = body_jumps(raw.t, raw.xy, trust=config.trust)
     dt = float(np.median(np.diff(raw.t))) if len(raw) > 1 else 0.0
     body_only = [c for c in stays if all(abs(c - p) > 2 * dt + 1e-6 for p in picture_cuts)]
     if picture_cuts:
@@ -119,8 +122,8 @@ def _cuts(raw: LandmarkSequence, picture_cuts: tuple[float, ...], warnings: list
     return tuple(sorted(set(picture_cuts) | set(body_only) | set(returns)))
 
 
-def _other_people(raw: LandmarkSequence, looks: tuple[tuple[float, float | None], ...], warnings: list[str]
-                  ) -> dict | None:
+def _other_people(raw: LandmarkSequence, looks: tuple[tuple[float, float | None], ...], warnings: list[str],
+                  config: MotionConfig) -> dict | None:
     """Who was in view, from the second looks: how often someone else was seen, and which
     person the analysis followed (warned when someone else was seen often enough)."""
     if not looks:
@@ -128,7 +131,7 @@ def _other_people(raw: LandmarkSequence, looks: tuple[tuple[float, float | None]
     found = [x for _, x in looks if x is not None]
     followed = _followed_position(raw)
     people = {"looks": len(looks), "others_seen": len(found), "followed": f"the person {followed}"}
-    if len(found) >= min(_CONFIG.trust.second_person_min_looks, len(looks)) and found:
+    if len(found) >= min(config.trust.second_person_min_looks, len(looks)) and found:
         other = _where(float(np.median(found)))
         people["other_seen"] = f"someone {other}"
         warnings.append(f"More than one person was in view (someone else was seen {other} at {len(found)} of "
@@ -141,13 +144,13 @@ def _where(x: float) -> str:
     return "on the left of the picture" if x < 0.4 else "on the right of the picture" if x > 0.6 else "in the middle of the picture"
 
 
-def _clean_per_shot(raw: LandmarkSequence, cuts: tuple[float, ...]) -> LandmarkSequence:
+def _clean_per_shot(raw: LandmarkSequence, cuts: tuple[float, ...], config: MotionConfig) -> LandmarkSequence:
     """Gap filling and smoothing within each shot, never across a camera cut (which would
     blend two shots into a made-up movement)."""
     if not cuts or len(raw) < 2:
-        return S.clean(raw)
+        return S.clean(raw, config.cleaning)
     edges = [0] + [int(np.searchsorted(raw.t, c)) for c in cuts] + [len(raw)]
-    parts = [S.clean(replace(raw, t=raw.t[a:b], xy=raw.xy[a:b], z=raw.z[a:b], vis=raw.vis[a:b]))
+    parts = [S.clean(replace(raw, t=raw.t[a:b], xy=raw.xy[a:b], z=raw.z[a:b], vis=raw.vis[a:b]), config.cleaning)
              for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return replace(raw, t=np.concatenate([p.t for p in parts]), xy=np.concatenate([p.xy for p in parts]),
                    z=np.concatenate([p.z for p in parts]), vis=np.concatenate([p.vis for p in parts]))
@@ -187,7 +190,8 @@ def _nothing_found(check: ExerciseCheck) -> str:
 
 
 def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions, warnings: list[str],
-             first_seen_s: float | None = None, ctx: JudgeContext = JudgeContext()) -> list[Repetition]:
+             first_seen_s: float | None = None, ctx: JudgeContext | None = None) -> list[Repetition]:
+    ctx = ctx or JudgeContext(config=check.config)
     reps: list[Repetition] = []
     if check.mode == "reps":
         counter = RepetitionCounter(check.segmenter)
@@ -200,7 +204,8 @@ def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions,
             reps.append(judge_repetition(check, sig, t, seg, opts, len(reps) + 1, ctx=ctx))
             warnings.append("The video ended before the last repetition was lowered; it is counted but its "
                             "timing may be cut short.")
-        first = (_repetition_before_first_sight(check, sig[check.primary], t, reps, first_seen_s)
+        first = (_repetition_before_first_sight(check, sig[check.primary], t, reps, first_seen_s,
+                                                ctx.config.visibility.late_sight_s)
                  if first_seen_s is not None else None)
         if first is not None:
             reps = [judge_repetition(check, sig, t, first, opts, 1, ctx=ctx)] + [repetition_with_index(r, r.index + 1) for r in reps]
@@ -222,11 +227,8 @@ def _segment(check: ExerciseCheck, sig: dict, t: np.ndarray, opts: CheckOptions,
     return reps
 
 
-LATE_SIGHT_S = _CONFIG.visibility.late_sight_s  # the person first seen this long after the start: the start was missed
-
-
 def _repetition_before_first_sight(check: ExerciseCheck, x: np.ndarray, t: np.ndarray,
-                                   reps: list[Repetition], first_seen_s: float) -> Segment | None:
+                                   reps: list[Repetition], first_seen_s: float, late_sight_s: float) -> Segment | None:
     """A repetition already at its top when the person was first seen (the pose model
     missed the start, e.g. the head was out of the picture) is counted, marked incomplete.
 
@@ -235,7 +237,7 @@ def _repetition_before_first_sight(check: ExerciseCheck, x: np.ndarray, t: np.nd
     person visible, or someone seen getting into position, is not given an extra repetition.
     """
     finite = np.flatnonzero(np.isfinite(x))
-    if len(finite) < 3 or abs(t[finite[0]] - first_seen_s) > LATE_SIGHT_S:
+    if len(finite) < 3 or abs(t[finite[0]] - first_seen_s) > late_sight_s:
         return None  # the first measurable moment is not when the person appeared (e.g. getting into position)
     i0 = int(finite[0])
     stop = int(np.searchsorted(t, reps[0].start_s)) if reps else len(x)

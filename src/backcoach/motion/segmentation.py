@@ -9,14 +9,19 @@ the defaults below, come from ``catalog/motion.yaml`` (``segmentation`` and ``ch
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .config import motion_config
 
-_REP = motion_config().segmentation.repetition_defaults
-_HOLD = motion_config().segmentation.hold
+
+def _rep(name: str) -> float:
+    return getattr(motion_config().segmentation.repetition_defaults, name)
+
+
+def _hold(name: str) -> float:
+    return getattr(motion_config().segmentation.hold, name)
 
 
 @dataclass(frozen=True)
@@ -25,10 +30,11 @@ class SegmenterSettings:
 
     enter_delta: float  # rise above the rest level that starts a repetition
     min_amplitude: float  # a repetition must reach at least rest + this
-    drop_fraction: float = _REP.drop_fraction  # ends after falling from the peak by this share of the amplitude
-    start_fraction: float = _REP.start_fraction  # reported start: last time below rest + fraction * amplitude
-    min_duration_s: float = _REP.min_duration_s
-    rest_window_s: float = _REP.rest_window_s
+    # defaults: motion.yaml's ``segmentation.repetition_defaults``, read when the settings are made
+    drop_fraction: float = field(default_factory=lambda: _rep("drop_fraction"))  # ends after falling from the peak by this share of the amplitude
+    start_fraction: float = field(default_factory=lambda: _rep("start_fraction"))  # reported start: last time below rest + fraction * amplitude
+    min_duration_s: float = field(default_factory=lambda: _rep("min_duration_s"))
+    rest_window_s: float = field(default_factory=lambda: _rep("rest_window_s"))
 
 
 @dataclass(frozen=True)
@@ -152,15 +158,16 @@ class RepetitionCounter:
 
 @dataclass(frozen=True)
 class HoldSettings:
-    min_hold_s: float = _HOLD.min_hold_s  # shorter bouts are not holds
-    debounce_s: float = _HOLD.debounce_s  # ignore blips in or out of position shorter than this
+    # defaults: motion.yaml's ``segmentation.hold``, read when the settings are made
+    min_hold_s: float = field(default_factory=lambda: _hold("min_hold_s"))  # shorter bouts are not holds
+    debounce_s: float = field(default_factory=lambda: _hold("debounce_s"))  # ignore blips in or out of position shorter than this
 
 
 class HoldTracker:
     """Turns a per-sample "in position" flag into hold bouts (start, end) with debouncing."""
 
-    def __init__(self, settings: HoldSettings = HoldSettings()) -> None:
-        self.s = settings
+    def __init__(self, settings: HoldSettings | None = None) -> None:
+        self.s = settings if settings is not None else HoldSettings()
         self.count = 0
         self._i = -1
         self._in = False

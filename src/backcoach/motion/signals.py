@@ -11,16 +11,11 @@ from dataclasses import replace
 import numpy as np
 from scipy import ndimage, signal
 
-from .config import motion_config
+from .config import Cleaning, MotionConfig, View, motion_config
 from .landmarks import LandmarkSequence, side_landmark
 
-_CONFIG = motion_config()
-# Read from catalog/motion.yaml (``cleaning`` and ``view``); names kept for callers.
-MIN_VISIBILITY = _CONFIG.cleaning.min_visibility
-MAX_GAP_S = _CONFIG.cleaning.max_gap_s
-CUTOFF_HZ = _CONFIG.cleaning.cutoff_hz
-MEDIAN_SAMPLES = _CONFIG.cleaning.median_samples
-LOWPASS_ORDER = _CONFIG.cleaning.lowpass_order
+# The numbers (``cleaning``, ``view``, ``visibility``, ``trust`` in catalog/motion.yaml) come
+# in as arguments: a `MotionConfig` or one of its sections, the shipped one when left out.
 
 
 # ---------------------------------------------------------------- time base and cleaning
@@ -52,7 +47,7 @@ def to_uniform_grid(seq: LandmarkSequence, fps: float | None = None) -> Landmark
     return replace(seq, t=grid, xy=xy, z=z, vis=vis)
 
 
-def fill_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float = MAX_GAP_S) -> np.ndarray:
+def fill_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
     """Linear interpolation over NaN runs no longer than `max_gap_s`, along axis 0."""
     x = np.array(x, dtype=float, copy=True)
     flat = x.reshape(len(x), -1)
@@ -72,8 +67,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
 
 
-def smooth(x: np.ndarray, fs: float, cutoff_hz: float = CUTOFF_HZ, median_samples: int = MEDIAN_SAMPLES,
-           order: int = LOWPASS_ORDER) -> np.ndarray:
+def smooth(x: np.ndarray, fs: float, cutoff_hz: float, median_samples: int, order: int) -> np.ndarray:
     """Spike removal (running median) then zero-phase Butterworth low-pass, per finite run, along axis 0."""
     x = np.array(x, dtype=float, copy=True)
     flat = x.reshape(len(x), -1)
@@ -91,16 +85,16 @@ def smooth(x: np.ndarray, fs: float, cutoff_hz: float = CUTOFF_HZ, median_sample
     return flat.reshape(x.shape)
 
 
-def clean(seq: LandmarkSequence, min_visibility: float = MIN_VISIBILITY, max_gap_s: float = MAX_GAP_S,
-          cutoff_hz: float = CUTOFF_HZ) -> LandmarkSequence:
+def clean(seq: LandmarkSequence, cleaning: Cleaning | None = None) -> LandmarkSequence:
     """Uniform time base, unreliable points dropped, short gaps filled, jitter smoothed."""
+    c = cleaning or motion_config().cleaning
     seq = to_uniform_grid(seq)
     xy = seq.xy.copy()
-    xy[seq.vis < min_visibility] = np.nan
-    xy = fill_gaps(xy, seq.t, max_gap_s)
+    xy[seq.vis < c.min_visibility] = np.nan
+    xy = fill_gaps(xy, seq.t, c.max_gap_s)
     fs = sampling_rate(seq.t)
-    xy = smooth(xy, fs, cutoff_hz)
-    z = smooth(fill_gaps(seq.z, seq.t, max_gap_s), fs, cutoff_hz)
+    xy = smooth(xy, fs, c.cutoff_hz, c.median_samples, c.lowpass_order)
+    z = smooth(fill_gaps(seq.z, seq.t, c.max_gap_s), fs, c.cutoff_hz, c.median_samples, c.lowpass_order)
     return replace(seq, xy=xy, z=z)
 
 
@@ -194,12 +188,7 @@ def width_ratio(seq: LandmarkSequence) -> np.ndarray:
     return _ratio((sh + hp) / 2.0, torso)
 
 
-SIDE_VIEW_MAX_RATIO = _CONFIG.view.side_view_max_ratio
-FEET_VIEW_MIN_RATIO = _CONFIG.view.feet_view_min_ratio
-FEET_VIEW_MIN_SHARE = _CONFIG.view.feet_view_min_share
-
-
-def estimate_view(seq: LandmarkSequence) -> tuple[str, float]:
+def estimate_view(seq: LandmarkSequence, view: View | None = None) -> tuple[str, float]:
     """("side" | "front" | "feet" | "unknown", median width ratio).
 
     Seen from the feet end the camera looks along the body: the trunk is foreshortened, so
@@ -207,34 +196,34 @@ def estimate_view(seq: LandmarkSequence) -> tuple[str, float]:
     nearly vanishes; at the top of a bridge the raised hips lengthen it a little). Seen from
     the side the width nearly vanishes; from the front both are in proportion.
     """
+    v = view or motion_config().view
     r = width_ratio(seq)
     r = r[np.isfinite(r)]
     if len(r) < 3:
         return "unknown", float("nan")
     med = float(np.median(r))
-    if float(np.mean(r >= FEET_VIEW_MIN_RATIO)) >= FEET_VIEW_MIN_SHARE:
+    if float(np.mean(r >= v.feet_view_min_ratio)) >= v.feet_view_min_share:
         return "feet", med
-    return ("side" if med < SIDE_VIEW_MAX_RATIO else "front"), med
+    return ("side" if med < v.side_view_max_ratio else "front"), med
 
 
-def in_picture(seq: LandmarkSequence, idx: list[int],
-               min_visibility: float = _CONFIG.visibility.in_picture_min_visibility,
-               margin: float = _CONFIG.visibility.in_picture_margin) -> np.ndarray:
+def in_picture(seq: LandmarkSequence, idx: list[int], config: MotionConfig | None = None) -> np.ndarray:
     """Per frame, per landmark: seen with some confidence and inside the picture."""
+    visibility = (config or motion_config()).visibility
+    min_visibility, margin = visibility.in_picture_min_visibility, visibility.in_picture_margin
     scale = np.array([seq.width, seq.height], dtype=float) / max(seq.width, seq.height)
     xy = seq.xy[:, idx] / scale
     inside = np.all((xy > -margin) & (xy < 1 + margin), axis=-1)
     return inside & (seq.vis[:, idx] >= min_visibility)
 
 
-def start_window(t: np.ndarray, start: int, seconds: float = _CONFIG.trust.start_window_s) -> slice:
+def start_window(t: np.ndarray, start: int, seconds: float) -> slice:
     """The person's own starting frames before sample `start`: the last `seconds` up to it."""
     lo = int(np.searchsorted(t, t[start] - seconds - 1e-9))
     return slice(max(0, min(lo, start)), start + 1)
 
 
-def roll_against_start(length: np.ndarray, start: slice, top: slice,
-                       noise_floor: float = _CONFIG.trust.roll_noise_floor) -> float | None:
+def roll_against_start(length: np.ndarray, start: slice, top: slice, noise_floor: float) -> float | None:
     """Roll (degrees) of a left-right line about the body's long axis, seen from the front.
 
     `length` is the line's length over a length the roll does not change (the trunk), so
@@ -262,16 +251,13 @@ def around(x: np.ndarray, i: int, half: int = 1) -> np.ndarray:
         return np.nanmean(x[lo:hi], axis=0)
 
 
-UPRIGHT_DEG = _CONFIG.view.upright_deg  # shoulders-to-feet line steeper: standing, sitting, or the picture is turned
-UPRIGHT_SHARE = _CONFIG.view.upright_share
-
-
-def upright_share(seq: LandmarkSequence) -> float:
-    """Share of frames in which the body's long axis (shoulders to feet) is steep.
+def upright_share(seq: LandmarkSequence, view: View | None = None) -> float:
+    """Share of frames in which the body's long axis (shoulders to feet) is steeper than
+    ``view.upright_deg`` (standing, sitting, or the picture is turned).
 
     Lying down, shoulders and feet are both near the floor, even at the top of a bridge,
     so this line stays near level; a video turned on its side makes it near vertical.
     """
     inc = incline(midpoint(seq, "shoulder"), midpoint(seq, "ankle"))
     inc = inc[np.isfinite(inc)]
-    return float(np.mean(inc > UPRIGHT_DEG)) if len(inc) else 0.0
+    return float(np.mean(inc > (view or motion_config().view).upright_deg)) if len(inc) else 0.0

@@ -15,16 +15,13 @@ import numpy as np
 
 from . import signals as S
 from .checks import CheckOptions, get_check
-from .config import motion_config
+from .config import MotionConfig, motion_config
 from .errors import UnknownExerciseError
 from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence
 from .recording import hold_segment
 from .result import Repetition
 from .segmentation import HoldTracker, RepetitionCounter, Segment
 from .trust import JudgeContext, body_size, judge_repetition
-
-_CONFIG = motion_config()
-_TRUST = _CONFIG.trust
 
 
 @dataclass(frozen=True)
@@ -75,19 +72,22 @@ class StreamingAnalyzer:
     counting start afresh, as the recorded path does across a cut.
     """
 
-    LAYOUT_FRAMES = _CONFIG.stream.layout_every_frames
-    LAYOUT_WINDOW = _CONFIG.stream.layout_window_frames
-    MAX_BUFFER = _CONFIG.stream.max_buffer_frames
-    RESTART_AFTER_S = _CONFIG.stream.restart_after_s
-
-    def __init__(self, exercise: str, options: CheckOptions = CheckOptions(),
-                 cutoff_hz: float = _CONFIG.stream.cutoff_hz) -> None:
+    def __init__(self, exercise: str, options: CheckOptions | None = None, cutoff_hz: float | None = None,
+                 config: MotionConfig | None = None) -> None:
+        """`config`: the settings (default: the shipped catalog/motion.yaml; ``stream`` for the
+        smoothing and buffers, the rest as for a recording); `options` default to its tempo."""
         if exercise == "auto":
             raise UnknownExerciseError("A live stream needs the exercise named up front (not 'auto').")
-        self._base_check = get_check(exercise)
+        config = config or motion_config()
+        self.config = config
+        self.LAYOUT_FRAMES = config.stream.layout_every_frames
+        self.LAYOUT_WINDOW = config.stream.layout_window_frames
+        self.MAX_BUFFER = config.stream.max_buffer_frames
+        self.RESTART_AFTER_S = config.stream.restart_after_s
+        self._base_check = get_check(exercise, config)
         self.check = self._base_check
-        self.options = options
-        self.cutoff_hz = cutoff_hz
+        self.options = options if options is not None else CheckOptions.from_config(config)
+        self.cutoff_hz = cutoff_hz if cutoff_hz is not None else config.stream.cutoff_hz
         self.repetitions: list[Repetition] = []
         self._counter = RepetitionCounter(self.check.segmenter) if self.check.mode == "reps" else None
         self._tracker = HoldTracker(self.check.hold) if self.check.mode == "hold" else None
@@ -119,7 +119,7 @@ class StreamingAnalyzer:
         """Causal smoothing: median of the last three frames (kills one-frame spikes), then a one-pole low-pass."""
         if frame.points is None:
             # a short loss of the person: keep the last pose, as the recording path fills short gaps
-            if self._state is not None and self._last_seen is not None and frame.t - self._last_seen <= S.MAX_GAP_S:
+            if self._state is not None and self._last_seen is not None and frame.t - self._last_seen <= self.config.cleaning.max_gap_s:
                 return self._state
             return None
         self._last_seen = frame.t
@@ -154,13 +154,13 @@ class StreamingAnalyzer:
                                     z=np.full((1, N_LANDMARKS), np.nan), vis=np.zeros((1, N_LANDMARKS)),
                                     width=self._size[0], height=self._size[1])
         xy = pts[None, :, :2].copy()
-        xy[0, pts[:, 3] < S.MIN_VISIBILITY] = np.nan
+        xy[0, pts[:, 3] < self.config.cleaning.min_visibility] = np.nan
         return LandmarkSequence(t=np.array([t]), xy=xy, z=pts[None, :, 2].copy(), vis=pts[None, :, 3].copy(),
                                 width=self._size[0], height=self._size[1])
 
     def _choose_layout(self, busy: bool) -> dict:
         seq = LandmarkSequence.from_frames(self._frames[-self.LAYOUT_WINDOW:])
-        view = S.estimate_view(seq)[0]
+        view = S.estimate_view(seq, self.config.view)[0]
         check = self._base_check.in_view(view)
         if check is not self.check and not busy:  # another view counts on other signals: start counting afresh
             self.check = check
@@ -190,7 +190,7 @@ class StreamingAnalyzer:
         if last is None or not (np.isfinite(size) and size > 1e-6 and np.isfinite(last[2]) and last[2] > 1e-6):
             return False
         jump = float(np.linalg.norm(hip - last[1])) / min(size, last[2])
-        return jump > _TRUST.cut_body_jump_torso or max(size, last[2]) / min(size, last[2]) > _TRUST.cut_body_scale_ratio
+        return jump > self.config.trust.cut_body_jump_torso or max(size, last[2]) / min(size, last[2]) > self.config.trust.cut_body_scale_ratio
 
     def _after_cut(self, frame: LandmarkFrame) -> None:
         at = (self._body_before_t + frame.t) / 2.0
@@ -206,7 +206,7 @@ class StreamingAnalyzer:
         self._state = None
 
     def _context(self) -> JudgeContext:
-        return JudgeContext(view=self._view, layout=self._layout or {})
+        return JudgeContext(view=self._view, layout=self._layout or {}, config=self.config)
 
     def push(self, frame: LandmarkFrame | dict) -> StreamUpdate:
         if isinstance(frame, dict):

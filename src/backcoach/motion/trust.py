@@ -15,13 +15,12 @@ import numpy as np
 
 from .checks import CheckOptions, ExerciseCheck
 from .checks.base import CANNOT_JUDGE, FAULT, OK, Finding
-from .config import motion_config
+from .config import MotionConfig, Trust, motion_config
 from .cues import PRAISE, PRAISE_DEFAULT, PRAISE_PARTIAL, cue_for, most_important
 from .landmarks import side_landmark
 from .result import Repetition
 from .segmentation import Segment
 
-_CONFIG = motion_config()
 TIMING_FAULTS = ("rushed", "no_hold")
 LEG_PARTS = ("knee", "ankle", "heel", "foot_index")
 PART_WORDS = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet", "wrist": "hands",
@@ -32,18 +31,18 @@ SIGNAL_WORDS = {
 }
 
 # Where to put the phone for each view (said when a rule needs a view the video does not
-# have): catalog/motion.yaml, ``camera_setup``.
-VIEW_WHERE = dict(_CONFIG.camera_setup)
+# have) is catalog/motion.yaml's ``camera_setup``.
 VIEW_NAMES = {"side": "the side", "front": "the front", "feet": "the feet end", "unknown": "an unclear angle"}
 
 
 @dataclass(frozen=True)
 class JudgeContext:
-    """What the gates need beyond one repetition's signals."""
+    """What the gates need beyond one repetition's signals, and the settings they use."""
 
     view: str = "unknown"
     layout: dict = field(default_factory=dict)
     cuts_s: tuple[float, ...] = ()
+    config: MotionConfig = field(default_factory=motion_config)
 
 
 def _landmark_indices(spec: str, layout: dict) -> tuple[str, list[int]]:
@@ -73,7 +72,8 @@ def _view_gate(finding: Finding, check: ExerciseCheck, ctx: JudgeContext) -> Fin
         return finding
     if finding.status == CANNOT_JUDGE and "view" in finding.reason:
         return finding
-    where = "; or ".join(VIEW_WHERE[v] for v in rule.views if v in VIEW_WHERE)
+    setup = ctx.config.camera_setup
+    where = "; or ".join(setup[v] for v in rule.views if v in setup)
     return finding.cannot(f"it cannot be seen from {VIEW_NAMES.get(ctx.view, ctx.view)}; it needs the camera {where}")
 
 
@@ -84,14 +84,15 @@ def cut_inside(start_s: float, end_s: float, cuts_s: tuple[float, ...]) -> float
     return None
 
 
-def overlong_limit_s(opts: CheckOptions) -> float:
-    tempo = _CONFIG.tempo
+def overlong_limit_s(opts: CheckOptions, config: MotionConfig | None = None) -> float:
+    tempo = (config or motion_config()).tempo
     return max(tempo.overlong_min_s, tempo.overlong_factor * (opts.lift_s + (opts.hold_s or 0.0) + opts.lower_s))
 
 
 def judge_repetition(check: ExerciseCheck, sig: dict, t: np.ndarray, seg: Segment, opts: CheckOptions, index: int,
-                     offset: int = 0, ctx: JudgeContext = JudgeContext()) -> Repetition:
+                     offset: int = 0, ctx: JudgeContext | None = None) -> Repetition:
     """Measure one repetition (or hold), apply the fault rules, then the trust gates."""
+    ctx = ctx or JudgeContext(config=check.config)
     local = Segment(seg.start - offset, seg.peak - offset, seg.end - offset, seg.rest, seg.peak_value, seg.complete)
     win = slice(local.start, local.end + 1)
     metrics = check.rep_metrics(sig, t, local, check)
@@ -102,7 +103,7 @@ def judge_repetition(check: ExerciseCheck, sig: dict, t: np.ndarray, seg: Segmen
     if impossible is not None:
         bad = impossible[win]
         bad_share = float(np.mean(np.isfinite(bad))) if len(bad) else 0.0
-        if bad_share > _CONFIG.trust.impossible_share:
+        if bad_share > ctx.config.trust.impossible_share:
             which = int(np.nanmax(sig["impossible_which"][win]))
             name = list(check.limits)[which] if 0 <= which < len(check.limits) else check.primary
             lo, hi = check.limits.get(name, (float("nan"), float("nan")))[:2]
@@ -110,7 +111,7 @@ def judge_repetition(check: ExerciseCheck, sig: dict, t: np.ndarray, seg: Segmen
             whole_reason = (f"the {SIGNAL_WORDS.get(name, name.replace('_', ' '))} measured {worst:.0f} degrees, "
                             f"which a body cannot do (limits {lo:.0f}-{hi:.0f}): a body point was probably misplaced "
                             "(equipment, clothing or a close-up)")
-    if not whole_reason and seg.complete and end_s - start_s > overlong_limit_s(opts):
+    if not whole_reason and seg.complete and end_s - start_s > overlong_limit_s(opts, ctx.config):
         whole_reason = (f"it lasted {end_s - start_s:.1f} s, far longer than the tempo you were given "
                         f"(about {opts.lift_s:g} s up{f', {opts.hold_s:g} s hold' if opts.hold_s else ''} and "
                         f"{opts.lower_s:g} s down): it may contain a pause or a change of shot")
@@ -176,7 +177,8 @@ def body_size(xy: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(parts).all(axis=0), parts.max(axis=0), np.nan)
 
 
-def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = 3) -> tuple[list[float], list[float]]:
+def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = 3, trust: Trust | None = None
+               ) -> tuple[list[float], list[float]]:
     """Moments the followed body jumps: (jumps that stay = a cut or a new shot; jumps that come
     back = the pose model switching between two people).
 
@@ -184,7 +186,7 @@ def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = 3) -> tuple[list[flo
     ``trust.cut_body_jump_torso`` body sizes (`body_size`), or the body changes size by more
     than ``trust.cut_body_scale_ratio``, between the `settle` frames before and after.
     """
-    trust = _CONFIG.trust
+    trust = trust or motion_config().trust
     hip = (xy[:, 23] + xy[:, 24]) / 2.0
     torso = body_size(xy)
     ok = np.flatnonzero(np.isfinite(hip).all(axis=1) & np.isfinite(torso) & (torso > 1e-6))

@@ -18,12 +18,11 @@ from typing import Iterator
 
 import numpy as np
 
-from .config import motion_config
+from .config import MotionConfig, motion_config
 from .errors import VideoError, VisionExtraMissing
 
-# Numbers: catalog/motion.yaml (``sampling``).
-MAX_DURATION_S = motion_config().sampling.max_duration_s
-MIN_DURATION_S = motion_config().sampling.min_duration_s
+# Numbers: catalog/motion.yaml (``sampling``, ``trust.cut_hist_distance``), from the
+# `MotionConfig` passed in (the shipped one when left out).
 
 
 def _cv2():
@@ -73,8 +72,12 @@ def open_capture(cv2, path: str):
     return cv2.VideoCapture(path)
 
 
-def probe(path: str | os.PathLike, max_duration_s: float = MAX_DURATION_S) -> VideoInfo:
-    """Open the file and check it is a video worth analysing; raise `VideoError` if not."""
+def probe(path: str | os.PathLike, max_duration_s: float | None = None, config: MotionConfig | None = None
+          ) -> VideoInfo:
+    """Open the file and check it is a video worth analysing (``sampling.min_duration_s`` to
+    `max_duration_s`, by default ``sampling.max_duration_s``); raise `VideoError` if not."""
+    sampling = (config or motion_config()).sampling
+    max_duration_s = sampling.max_duration_s if max_duration_s is None else max_duration_s
     cv2 = _cv2()
     p = Path(path)
     if not p.exists():
@@ -107,7 +110,7 @@ def probe(path: str | os.PathLike, max_duration_s: float = MAX_DURATION_S) -> Vi
     if count <= 0:
         count = 1
     info = VideoInfo(str(p), fps, count, width, height, rotation)
-    if known_length and info.duration_s < MIN_DURATION_S:
+    if known_length and info.duration_s < sampling.min_duration_s:
         raise VideoError(
             f"{p.name} lasts only {info.duration_s:.1f} s; film the whole set, from the starting position "
             "to the end of the last repetition."
@@ -162,9 +165,6 @@ def _prepare(cv2, frame: np.ndarray, rotation: int, auto_rotated: bool, max_side
     return frame
 
 
-CUT_HIST_DISTANCE = motion_config().trust.cut_hist_distance
-
-
 def _histogram(cv2, image: np.ndarray) -> np.ndarray:
     """Grey-level histogram of a small copy of the frame: a camera cut changes it at once,
     a person moving in a still shot hardly does."""
@@ -177,11 +177,12 @@ def _histogram(cv2, image: np.ndarray) -> np.ndarray:
 def iter_frames(
     info: VideoInfo,
     sample_fps: float | None = 12.0,
-    max_side: int = motion_config().sampling.max_side,
+    max_side: int | None = None,
     threaded: bool = True,
     stats: dict | None = None,
     start_s: float = 0.0,
     end_s: float | None = None,
+    config: MotionConfig | None = None,
 ) -> "Iterator[SampledFrame]":
     """Upright, downscaled frames at about `sample_fps` (None = every frame).
 
@@ -189,18 +190,22 @@ def iter_frames(
     values still give evenly spaced samples. `stats["decoded"]` counts decoded frames.
     `threaded`: decoding starts at once in its own thread, ahead of the caller (who may
     still be starting a pose model); call `close()` on the result when stopping early.
+    `max_side` defaults to ``sampling.max_side``; a camera cut is a change of the grey-level
+    histogram beyond ``trust.cut_hist_distance``.
     """
+    config = config or motion_config()
+    max_side = config.sampling.max_side if max_side is None else max_side
     step = 1.0 / sample_fps if sample_fps and sample_fps < info.fps else 0.0
     stats = stats if stats is not None else {}
     stats.setdefault("decoded", 0)
-    frames = _decode(info, step, max_side, stats, start_s, end_s)
+    frames = _decode(info, step, max_side, stats, start_s, end_s, config.trust.cut_hist_distance)
     if not threaded:
         return frames
     return _Prefetched(frames, info)
 
 
-def _decode(info: VideoInfo, step: float, max_side: int, stats: dict, start_s: float = 0.0,
-            end_s: float | None = None) -> Iterator[SampledFrame]:
+def _decode(info: VideoInfo, step: float, max_side: int, stats: dict, start_s: float, end_s: float | None,
+            cut_distance: float) -> Iterator[SampledFrame]:
     cv2 = _cv2()
     cap = open_capture(cv2, info.path)
     auto = bool(cap.get(cv2.CAP_PROP_ORIENTATION_AUTO)) if hasattr(cv2, "CAP_PROP_ORIENTATION_AUTO") else False
@@ -234,7 +239,7 @@ def _decode(info: VideoInfo, step: float, max_side: int, stats: dict, start_s: f
                     image = None
                 if image is not None:
                     hist = _histogram(cv2, image)
-                    cut = prev_hist is not None and cv2.compareHist(prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA) > CUT_HIST_DISTANCE
+                    cut = prev_hist is not None and cv2.compareHist(prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA) > cut_distance
                     if cut:
                         stats.setdefault("cuts", []).append(t)
                     prev_hist = hist

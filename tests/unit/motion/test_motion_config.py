@@ -52,12 +52,8 @@ def test_shipped_file_loads_once_into_frozen_settings():
     assert parse_motion_config(_raw()) == config
 
 
-def test_module_constants_come_from_the_file():
+def test_defaults_come_from_the_file():
     config = motion_config()
-    assert S.MIN_VISIBILITY == config.cleaning.min_visibility
-    assert S.MAX_GAP_S == config.cleaning.max_gap_s
-    assert S.CUTOFF_HZ == config.cleaning.cutoff_hz
-    assert S.UPRIGHT_SHARE == config.view.upright_share
     assert CheckOptions().hold_target_s is None  # a hold is judged only when prescribed
     assert CheckOptions().hold_tolerance == config.options.hold_tolerance
     assert (CheckOptions().lift_s, CheckOptions().lower_s) == (config.tempo.lift_s, config.tempo.lower_s)
@@ -124,6 +120,34 @@ def test_segmenter_settings_from_the_config_change_the_count():
 
     assert count(config) == 3
     assert count(_with(config, "checks.bridge.segmenter.min_amplitude", 90.0)) == 0
+
+
+def test_a_config_passed_to_the_entry_points_changes_what_they_do():
+    """No number is frozen at import: a different `MotionConfig` given to the recorded path
+    and to the live stream changes the count, the tempo judged and the cleaning, without
+    reloading a module, and the shipped settings are untouched."""
+    from backcoach.motion import StreamingAnalyzer, analyze_landmarks
+
+    t, u, _ = rep_timeline(3, Tempo(), 30.0)
+    frames = make_frames(bridge_pose, u, t, Noise(sigma_px=0))
+    config = motion_config()
+    deaf = _with(config, "checks.bridge.segmenter.min_amplitude", 90.0)  # no bridge is that high
+
+    def streamed(cfg: MotionConfig | None) -> int:
+        stream = StreamingAnalyzer("glute_bridge", config=cfg)
+        for f in frames:
+            stream.push(f)
+        return len(stream.finish())
+
+    assert analyze_landmarks(frames, "glute_bridge").reps == 3
+    assert analyze_landmarks(frames, "glute_bridge", config=deaf).reps == 0
+    assert streamed(None) == 3
+    assert streamed(deaf) == 0
+    # the tempo cue in the config becomes the options' default: 10 s to lift makes every lift rushed
+    slow_cue = _with(config, "tempo.lift_s", 10.0)
+    assert "rushed" not in analyze_landmarks(frames, "glute_bridge").fault_counts
+    assert analyze_landmarks(frames, "glute_bridge", config=slow_cue).fault_counts.get("rushed") == 3
+    assert analyze_landmarks(frames, "glute_bridge").reps == 3  # and the shipped settings still count
 
 
 def test_signal_numbers_from_the_config_are_used():

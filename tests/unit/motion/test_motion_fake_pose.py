@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from motion_synth import Tempo, bridge_pose, rep_timeline, render
 
 from backcoach.motion import LandmarkFrame, analyze_landmarks, analyze_video, extract_landmarks
-from backcoach.motion.extract import SECOND_LOOK_EVERY_S, second_look
+from backcoach.motion.config import motion_config
+from backcoach.motion.extract import second_look
 
 cv2 = pytest.importorskip("cv2", reason="needs the vision extra (opencv)")
 
@@ -109,7 +112,7 @@ def test_the_video_path_takes_second_looks_at_its_interval(blank_video):
     path, duration = blank_video
     looker = OtherPersonLooker(at=0.95)
     frames, info, timings = extract_landmarks(str(path), estimator=ScriptedPose(), looker=looker)
-    assert len(info.second_looks) == pytest.approx(duration / SECOND_LOOK_EVERY_S, abs=1)
+    assert len(info.second_looks) == pytest.approx(duration / motion_config().sampling.second_look_every_s, abs=1)
     assert all(x == pytest.approx(0.95) for _, x in info.second_looks)
     result = analyze_landmarks(frames, "glute_bridge", second_looks=info.second_looks)
     assert result.people["others_seen"] == len(info.second_looks)
@@ -118,3 +121,19 @@ def test_the_video_path_takes_second_looks_at_its_interval(blank_video):
     assert quiet.people["others_seen"] == 0 and not any("More than one person" in w for w in quiet.warnings)
     # a fake pose model passed in gets no second look of its own
     assert extract_landmarks(str(path), estimator=ScriptedPose())[1].second_looks == ()
+
+
+def test_the_config_passed_in_sets_the_sampling_and_the_looks(blank_video):
+    """`config` reaches the video path (no module reloaded): its sampling rate and its interval
+    between second looks are the ones used."""
+    path, duration = blank_video
+    shipped = motion_config()
+    other = dataclasses.replace(shipped, sampling=dataclasses.replace(
+        shipped.sampling, sample_fps=5.0, second_look_every_s=shipped.sampling.second_look_every_s / 2))
+    default_pose, other_pose = ScriptedPose(), ScriptedPose()
+    _, default_info, _ = extract_landmarks(str(path), estimator=default_pose, looker=OtherPersonLooker())
+    _, other_info, _ = extract_landmarks(str(path), estimator=other_pose, looker=OtherPersonLooker(), config=other)
+    assert len(default_pose.calls) == pytest.approx(duration * shipped.sampling.sample_fps, abs=2)
+    assert len(other_pose.calls) == pytest.approx(duration * 5.0, abs=2)
+    assert len(other_info.second_looks) > len(default_info.second_looks)
+    assert len(other_info.second_looks) == pytest.approx(duration / other.sampling.second_look_every_s, abs=1)

@@ -8,6 +8,7 @@ hold) into metrics and fault ids. Fault ids are the catalog's.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -18,9 +19,6 @@ from ..landmarks import LandmarkSequence
 from ..segmentation import HoldSettings, Segment, SegmenterSettings
 
 Signals = dict[str, np.ndarray]
-_CONFIG = motion_config()
-_OPTIONS = _CONFIG.options
-_TEMPO = _CONFIG.tempo
 
 
 @dataclass(frozen=True)
@@ -28,14 +26,24 @@ class CheckOptions:
     """Per-session prescription that changes how faults are judged.
 
     A hold is judged only when one is prescribed (the program's dose or
-    ``--hold-seconds``); tempo is judged against the cue the person was given.
+    ``--hold-seconds``); tempo is judged against the cue the person was given. The
+    defaults are motion.yaml's (``options``, ``tempo``), read when the options are made;
+    `from_config` takes them from another `MotionConfig`.
     """
 
     hold_target_s: float | None = None  # prescribed squeeze at the top of each repetition (None: not prescribed)
-    hold_tolerance: float = _OPTIONS.hold_tolerance  # a hold shorter than tolerance * target is `no_hold`
+    # a hold shorter than tolerance * target is `no_hold`
+    hold_tolerance: float = field(default_factory=lambda: motion_config().options.hold_tolerance)
     prescribed_hold_s: float | None = None  # for timed holds (side plank), seconds
-    lift_s: float = _TEMPO.lift_s  # the tempo cue: seconds to lift ...
-    lower_s: float = _TEMPO.lower_s  # ... and to lower
+    lift_s: float = field(default_factory=lambda: motion_config().tempo.lift_s)  # the tempo cue: seconds to lift ...
+    lower_s: float = field(default_factory=lambda: motion_config().tempo.lower_s)  # ... and to lower
+
+    @classmethod
+    def from_config(cls, config: MotionConfig, **values: Any) -> "CheckOptions":
+        """Options whose defaults come from `config` instead of the shipped motion.yaml."""
+        defaults = {"hold_tolerance": config.options.hold_tolerance, "lift_s": config.tempo.lift_s,
+                    "lower_s": config.tempo.lower_s}
+        return cls(**{**defaults, **values})
 
     @property
     def hold_s(self) -> float | None:
@@ -46,11 +54,13 @@ class CheckOptions:
         return None
 
 
-def options_from_dose(dose: Mapping[str, Any] | None, **overrides: Any) -> CheckOptions:
+def options_from_dose(dose: Mapping[str, Any] | None, config: MotionConfig | None = None,
+                      **overrides: Any) -> CheckOptions:
     """Options from a program's dose (catalog ``dose``: unit, hold_s as a number or [min, max]).
 
     The lower end of a range is what the person must at least reach.
     """
+    make = partial(CheckOptions.from_config, config) if config is not None else CheckOptions
     hold = None
     if dose:
         raw = dose.get("hold_s")
@@ -59,8 +69,8 @@ def options_from_dose(dose: Mapping[str, Any] | None, **overrides: Any) -> Check
         if isinstance(raw, (int, float)) and raw > 0:
             hold = float(raw)
     if dose and dose.get("unit") == "hold":
-        return CheckOptions(prescribed_hold_s=hold, **overrides)
-    return CheckOptions(hold_target_s=hold, **overrides)
+        return make(prescribed_hold_s=hold, **overrides)
+    return make(hold_target_s=hold, **overrides)
 
 
 FAULT, OK, CANNOT_JUDGE = "fault", "ok", "cannot_judge"
@@ -119,10 +129,10 @@ def hold_finding(m: dict, opts: CheckOptions, key: str = "hold_s") -> Finding | 
     return below("no_hold", m.get(key), target * opts.hold_tolerance, "s", "time held at the top")
 
 
-def tempo_findings(m: dict, opts: CheckOptions) -> list[Finding]:
+def tempo_findings(m: dict, opts: CheckOptions, check: "ExerciseCheck") -> list[Finding]:
     """`rushed` from the lift and the lowering, timed separately against the cue; the
     quicker of the two (relative to its cue) is the one reported."""
-    share = _TEMPO.rushed_share
+    share = check.config.tempo.rushed_share
     lift = below("rushed", m.get("lift_s"), opts.lift_s * share, "s", "time to lift")
     lower = below("rushed", m.get("lower_s"), opts.lower_s * share, "s", "time to lower")
     for f in (lift, lower):
@@ -168,15 +178,29 @@ class ExerciseCheck:
     rule_group: str = ""
     # the same exercise counted from another camera view (its own signals and counter)
     variants: dict[str, "ExerciseCheck"] = field(default_factory=dict)
+    config: MotionConfig = field(default_factory=motion_config)  # the settings it was made with
+
+    def start_window(self, t: np.ndarray, start: int) -> slice:
+        """The person's own starting frames before sample `start` (``trust.start_window_s``)."""
+        from .. import signals as S  # noqa: PLC0415
+
+        return S.start_window(t, start, self.config.trust.start_window_s)
+
+    def roll(self, length: np.ndarray, start: slice, top: slice) -> float | None:
+        """`signals.roll_against_start` with this check's ``trust.roll_noise_floor``."""
+        from .. import signals as S  # noqa: PLC0415
+
+        return S.roll_against_start(length, start, top, self.config.trust.roll_noise_floor)
 
     def in_view(self, view: str) -> "ExerciseCheck":
         """This check as it counts from `view` (itself when it has no variant for it)."""
         return self.variants.get(view, self)
 
-    def rep_faults(self, m: dict, check: "ExerciseCheck | None" = None, opts: CheckOptions = CheckOptions()) -> list[str]:
+    def rep_faults(self, m: dict, check: "ExerciseCheck | None" = None, opts: CheckOptions | None = None) -> list[str]:
         """The fault ids the rules find in one repetition's metrics (before the view and
         confidence gates of the analysis)."""
         check = check or self
+        opts = opts if opts is not None else CheckOptions.from_config(check.config)
         return [f.fault for f in check.judge(m, check, opts) if f.status == FAULT]
 
     def signals(self, seq: LandmarkSequence, layout: dict | None = None) -> Signals:
@@ -352,10 +376,10 @@ def timing_metrics(primary: np.ndarray, t: np.ndarray, seg: Segment, check: "Exe
     }
 
 
-def with_hold_and_tempo(findings: list[Finding], m: dict, opts: CheckOptions) -> list[Finding]:
+def with_hold_and_tempo(findings: list[Finding], m: dict, opts: CheckOptions, check: ExerciseCheck) -> list[Finding]:
     """A check's own findings, then `no_hold` (only when a hold is prescribed) and `rushed`."""
     hold = hold_finding(m, opts)
-    return findings + ([hold] if hold is not None else []) + tempo_findings(m, opts)
+    return findings + ([hold] if hold is not None else []) + tempo_findings(m, opts, check)
 
 
 def repetition_check(exercise_id: str, family: str, group: str, cfg: Any, config: MotionConfig, **parts: Any
@@ -365,7 +389,7 @@ def repetition_check(exercise_id: str, family: str, group: str, cfg: Any, config
     return ExerciseCheck(
         exercise_id=exercise_id, family=family, mode="reps", segmenter=segmenter_settings(cfg.segmenter), hold=None,
         thresholds=asdict(cfg.thresholds), max_trunk_incline_deg=cfg.max_trunk_incline_deg,
-        rules=config.rules[group], limits=config.limits[group], rule_group=group, **parts,
+        rules=config.rules[group], limits=config.limits[group], rule_group=group, config=config, **parts,
     )
 
 
@@ -391,10 +415,9 @@ def line_tilt(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(d[..., 1], d[..., 0]))
 
 
-def tilt_against_start(tilt: np.ndarray, t: np.ndarray, seg: Segment, top: slice) -> float | None:
+def tilt_against_start(tilt: np.ndarray, t: np.ndarray, seg: Segment, top: slice, check: ExerciseCheck
+                       ) -> float | None:
     """How far a line's tilt at the top differs from the person's own starting frames (deg)."""
-    from .. import signals as S  # noqa: PLC0415
-
-    before = S.start_window(t, seg.start)
+    before = check.start_window(t, seg.start)
     base, during = median_or_none(tilt[before], 2), median_or_none(tilt[top], 2)
     return None if base is None or during is None else round(abs(during - base), 1)

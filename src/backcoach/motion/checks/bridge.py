@@ -72,15 +72,16 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     return out
 
 
-def bridge_findings(m: dict, th: dict, opts: CheckOptions, *, lowest_hip_deg: float | None,
+def bridge_findings(m: dict, check: ExerciseCheck, opts: CheckOptions, *, lowest_hip_deg: float | None,
                     highest_hip_deg: float | None, check_pelvis: bool) -> list[Finding]:
     """The bridge family's rules on one repetition's metrics (shared with the marching bridge,
     which judges extension on the supporting leg's lowest hip angle)."""
+    th = check.thresholds
     findings = [
         below("incomplete_extension", lowest_hip_deg, th["straight_min_deg"], "deg", "shoulder-hip-knee angle at the top"),
         above("lumbar_hyperextension", highest_hip_deg, th["arch_deg"], "deg", "shoulder-hip-knee angle at the top"),
     ]
-    findings = with_hold_and_tempo(findings, m, opts)
+    findings = with_hold_and_tempo(findings, m, opts, check)
     knee = m.get("knee_angle_at_top_deg")
     off = None if knee is None else abs(knee - th["knee_target_deg"])
     findings.append(above("feet_position", off, th["knee_tolerance_deg"], "deg",
@@ -93,7 +94,7 @@ def bridge_findings(m: dict, th: dict, opts: CheckOptions, *, lowest_hip_deg: fl
 
 def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
     peak = m.get("peak_hip_angle_deg")
-    return bridge_findings(m, check.thresholds, opts, lowest_hip_deg=peak, highest_hip_deg=peak,
+    return bridge_findings(m, check, opts, lowest_hip_deg=peak, highest_hip_deg=peak,
                            check_pelvis=check.exercise_id == "single_leg_glute_bridge")
 
 
@@ -124,7 +125,7 @@ def feet_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "peak_hip_rise_deg": nan_round(seg.peak_value),
         "start_hip_rise_deg": nan_round(seg.rest),
         "peak_hip_angle_deg": None, "knee_angle_at_top_deg": None,  # side-view measures
-        "pelvis_drop_deg": tilt_against_start(sig["pelvis_tilt"], t, seg, top),
+        "pelvis_drop_deg": tilt_against_start(sig["pelvis_tilt"], t, seg, top, check),
         **timing_metrics(sig["hip_rise"], t, seg, check),
     }
     if check.exercise_id == "single_leg_glute_bridge":

@@ -52,7 +52,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "start_opening_deg": nan_round(seg.rest),
         "opening_gained_deg": nan_round(gained),
         "feet_gap_ratio": median_or_none(sig["feet_gap"][top], 2),
-        "pelvis_roll_deg": nan_round(S.roll_against_start(sig["hip_line"], S.start_window(t, seg.start), top)),
+        "pelvis_roll_deg": nan_round(check.roll(sig["hip_line"], check.start_window(t, seg.start), top)),
         **timing_metrics(sig["knee_opening"], t, seg, check),
         "side": "left" if sig["left_knee_higher"][seg.peak] > 0.5 else "right",  # the knee that opens
     }
@@ -67,7 +67,7 @@ def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
               "pelvis turned back since the start"),
         below("small_range", m["opening_gained_deg"], th["min_opening_deg"], "deg", "knee opening gained"),
     ]
-    return findings + tempo_findings(m, opts)
+    return findings + tempo_findings(m, opts, check)
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:

@@ -61,7 +61,7 @@ def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
     # the lumbar curve itself cannot be seen reliably in 2D, so this is the proxy we judge.
     findings = [above("lumbar_hyperextension", m["low_leg_share"], check.thresholds["fault_fraction"],
                       "share of the reach", "time with the straight leg low to the floor")]
-    return with_hold_and_tempo(findings, m, opts)
+    return with_hold_and_tempo(findings, m, opts, check)
 
 
 def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:

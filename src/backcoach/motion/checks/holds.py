@@ -105,7 +105,7 @@ def limb_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
     lift = sig["leg_lift"][win]
     # the trunk against the person's own start on all fours (before the reach; when the
     # recording starts mid-reach, the first half second of the hold)
-    before = S.start_window(t, seg.start)
+    before = check.start_window(t, seg.start)
     base = sig["hip_drop"][before.start:seg.start]
     if np.isfinite(base).sum() < 2:
         base = sig["hip_drop"][seg.start : int(np.searchsorted(t, t[seg.start] + 0.5)) + 1]
@@ -143,7 +143,7 @@ def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
             make_signals=lambda seq, layout: plank_signals(seq, layout, end), choose_layout=choose_layout,
             rep_metrics=plank_metrics, judge=plank_judge, in_position=plank_in_position,
             faults=("hip_sag", "no_hold"), rules=config.rules["side_plank"], limits=config.limits["side_plank"],
-            rule_group="side_plank",
+            rule_group="side_plank", config=config,
         )
     return ExerciseCheck(
         exercise_id=exercise_id, family="hold", mode="hold", views=("side",),
@@ -152,5 +152,5 @@ def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
         make_signals=limb_signals, choose_layout=choose_layout,
         rep_metrics=limb_metrics, judge=bird_dog_judge, in_position=limb_in_position,
         faults=("lumbar_hyperextension", "hip_sag", "no_hold"), rules=config.rules["bird_dog"],
-        limits=config.limits["bird_dog"], rule_group="bird_dog",
+        limits=config.limits["bird_dog"], rule_group="bird_dog", config=config,
     )

@@ -82,7 +82,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "abduction_deg": nan_round(seg.peak_value),
         "start_abduction_deg": nan_round(seg.rest),
         "trunk_bend_deg": nan_round(_turn(at(sig["trunk_dir"], p), at(sig["trunk_dir"], s))),
-        "trunk_roll_deg": nan_round(S.roll_against_start(sig["shoulder_line"], S.start_window(t, s), top)),
+        "trunk_roll_deg": nan_round(check.roll(sig["shoulder_line"], check.start_window(t, s), top)),
         # forward drift of the leg lies in depth from the front: not measured (the pose
         # model's depth guess is not trusted); the feet-end view measures it
         "foot_path_forward_deg": None,
@@ -103,7 +103,7 @@ def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
         above("trunk_roll", m.get("trunk_roll_deg"), th["trunk_roll_deg"], "deg", "shoulders turned since the start"),
         bend if bend.status == "fault" and excess.status != "fault" else excess,
     ]
-    return findings + tempo_findings(m, opts)
+    return findings + tempo_findings(m, opts, check)
 
 
 # ---------------------------------------------------------------- from the feet end
@@ -124,10 +124,10 @@ def feet_signals(seq: LandmarkSequence, layout: dict) -> dict:
             "up_x": up[:, 0], "up_y": up[:, 1], "working_left": np.full(len(seq), 1.0 if leg == "left" else 0.0)}
 
 
-def foot_path_forward(sig: dict, t: np.ndarray, seg, top: slice) -> float | None:
+def foot_path_forward(sig: dict, t: np.ndarray, seg, top: slice, check: ExerciseCheck) -> float | None:
     """Angle (deg) between the lifting foot's path (from the person's own starting frames to
     the top) and the body's own up (lower hip to upper hip): 0 for a pure side lift."""
-    before = S.start_window(t, seg.start)
+    before = check.start_window(t, seg.start)
     med = {k: median_or_none(sig[k][w], 4) for k, w in
            (("ankle_x", before), ("ankle_y", before), ("up_x", before), ("up_y", before))}
     end = {k: median_or_none(sig[k][top], 4) for k in ("ankle_x", "ankle_y")}
@@ -146,7 +146,7 @@ def feet_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "foot_rise_pct": nan_round(seg.peak_value),
         "start_foot_rise_pct": nan_round(seg.rest),
         "abduction_deg": None, "trunk_bend_deg": None, "trunk_roll_deg": None, "toe_rise_ratio": None,  # front view
-        "foot_path_forward_deg": foot_path_forward(sig, t, seg, top),
+        "foot_path_forward_deg": foot_path_forward(sig, t, seg, top, check),
         **timing_metrics(sig["foot_rise"], t, seg, check),
         "side": "left" if at(sig["working_left"], seg.peak) > 0.5 else "right",
     }

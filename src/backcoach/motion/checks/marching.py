@@ -77,7 +77,7 @@ def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
 
 def judge(m: dict, check: ExerciseCheck, opts: CheckOptions) -> list[Finding]:
     # incomplete_extension here means the hips sank while the foot was up
-    return bridge_findings(m, check.thresholds, opts, lowest_hip_deg=m.get("support_hip_angle_deg"),
+    return bridge_findings(m, check, opts, lowest_hip_deg=m.get("support_hip_angle_deg"),
                            highest_hip_deg=m.get("peak_hip_angle_deg"), check_pelvis=True)
 
 
@@ -102,7 +102,7 @@ def feet_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
         "side": "left" if at(sig["left_up"], seg.peak) > 0.5 else "right",
         "knee_rise_deg": nan_round(seg.peak_value),
         "support_hip_angle_deg": None, "peak_hip_angle_deg": None, "knee_angle_at_top_deg": None,  # side-view measures
-        "pelvis_drop_deg": tilt_against_start(sig["pelvis_tilt"], t, seg, top),
+        "pelvis_drop_deg": tilt_against_start(sig["pelvis_tilt"], t, seg, top, check),
         **timing_metrics(sig["knee_rise"], t, seg, check),
     }
 

@@ -60,7 +60,7 @@ def analyze(
             def progress(done: float, total: float) -> None:
                 bar.update(task, completed=(done / total) if total > 0 else 1.0)
 
-            result = analyze_video(str(video), exercise, options=options, sample_fps=fps, progress=progress, config=config)
+            result = analyze_video(str(video), exercise, options=options, sample_fps=fps, progress=progress)
         if annotate is not None or keyframes is not None:
             from backcoach.motion.annotate import write_annotated, write_keyframes  # noqa: PLC0415
 

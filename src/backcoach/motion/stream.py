@@ -8,7 +8,8 @@ differs (causal here, as a stream cannot look ahead).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence
 from .recording import hold_segment
 from .result import Repetition
 from .segmentation import HoldTracker, RepetitionCounter, Segment
-from .trust import JudgeContext, body_size, judge_repetition
+from .trust import SETTLE_FRAMES, JudgeContext, body_size, is_body_cut, judge_repetition, jumped
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,10 @@ class StreamingAnalyzer:
         self._scale_for: tuple[int, int] | None = None
         self._scale = np.ones(4)
         self._n = 0
-        self._body: tuple[float, np.ndarray, float] | None = None  # last raw (t, hip midpoint, body size)
+        # camera cuts: the last bodies analysed, frames waiting on a jump, frames not tested after a cut
+        self._before: deque[tuple[float, np.ndarray, float]] = deque(maxlen=SETTLE_FRAMES)
+        self._queue: list[LandmarkFrame] = []
+        self._skip = 0
         self.cuts_s: list[float] = []
         self.not_counted: list[dict] = []
 
@@ -176,24 +180,36 @@ class StreamingAnalyzer:
         self._rows.clear()
         self._offset = 0
 
-    def _cut(self, frame: LandmarkFrame) -> bool:
-        """Whether the whole body jumped since the last frame with a person (a camera cut, or
-        the pose model now following someone else): the hips move more than
-        ``trust.cut_body_jump_torso`` body sizes, or the body's size changes by more than
-        ``trust.cut_body_scale_ratio`` (the recording path's limits, frame to frame)."""
+    def _body_of(self, frame: LandmarkFrame) -> tuple[float, np.ndarray, float] | None:
+        """(t, hip midpoint, body size) in square units, as the recording measures it; None
+        without a measurable body."""
         if frame.points is None:
-            return False
+            return None
         scale = np.array([frame.width, frame.height], float) / max(frame.width, frame.height)
         xy = frame.points[:, :2] * scale
         hip, size = (xy[23] + xy[24]) / 2.0, float(body_size(xy))
-        last, self._body = self._body, (frame.t, hip, size)
-        if last is None or not (np.isfinite(size) and size > 1e-6 and np.isfinite(last[2]) and last[2] > 1e-6):
-            return False
-        jump = float(np.linalg.norm(hip - last[1])) / min(size, last[2])
-        return jump > self.config.trust.cut_body_jump_torso or max(size, last[2]) / min(size, last[2]) > self.config.trust.cut_body_scale_ratio
+        if not (np.isfinite(hip).all() and np.isfinite(size) and size > 1e-6):
+            return None
+        return frame.t, hip, size
 
-    def _after_cut(self, frame: LandmarkFrame) -> None:
-        at = (self._body_before_t + frame.t) / 2.0
+    def _cut_before(self, body: tuple[float, np.ndarray, float]) -> float | None | bool:
+        """Whether a camera cut comes just before the queued frame whose body this is
+        (`trust.is_body_cut`, the recording's rule): its time, None if not, False while the
+        frames that decide it have not arrived yet."""
+        if self._skip > 0 or len(self._before) < SETTLE_FRAMES:
+            return None
+        last = self._before[-1]
+        if not jumped(last[1], last[2], body[1], body[2], self.config.trust):
+            return None
+        after = [b for b in map(self._body_of, self._queue) if b is not None][:SETTLE_FRAMES]
+        if len(after) < SETTLE_FRAMES:
+            return False
+        before = list(self._before)
+        cut = is_body_cut(np.array([b[1] for b in before]), np.array([b[2] for b in before]),
+                          np.array([b[1] for b in after]), np.array([b[2] for b in after]), self.config.trust)
+        return (last[0] + body[0]) / 2.0 if cut else None
+
+    def _after_cut(self, at: float) -> None:
         self.cuts_s.append(at)
         start = (self._counter or self._tracker).started_at
         if start is not None:
@@ -209,12 +225,46 @@ class StreamingAnalyzer:
         return JudgeContext(view=self._view, layout=self._layout or {}, config=self.config)
 
     def push(self, frame: LandmarkFrame | dict) -> StreamUpdate:
+        """Analyse the next frame. A frame where the body jumps waits (with the next ones) until
+        `SETTLE_FRAMES` frames show whether the jump stays (a cut, as in a recording) or
+        was one misplaced frame; the update then says so (`cut`) and carries a repetition
+        ended meanwhile."""
         if isinstance(frame, dict):
             frame = LandmarkFrame.from_dict(frame)
-        self._body_before_t = self._body[0] if self._body is not None else frame.t
-        cut = self._cut(frame)
-        if cut:
-            self._after_cut(frame)
+        self._queue.append(frame)
+        return self._drain(frame)
+
+    def _drain(self, newest: LandmarkFrame | None, final: bool = False) -> StreamUpdate:
+        """Analyse the queued frames that can be decided (all of them when `final`)."""
+        update: StreamUpdate | None = None
+        done: Repetition | None = None
+        cut = False
+        while self._queue:
+            body = self._body_of(self._queue[0])
+            at = None
+            if body is not None:
+                at = None if final else self._cut_before(body)
+                if at is False:
+                    break  # wait for the frames that decide
+                if self._skip > 0:
+                    self._skip -= 1
+            frame = self._queue.pop(0)
+            if at is not None:
+                self._after_cut(at)
+                self._skip = SETTLE_FRAMES - 1  # as the recording: the frames just after a cut are not tested again
+                cut = True
+            update = self._analyse(frame)
+            done = update.repetition or done
+            if body is not None:
+                self._before.append(body)
+        if update is not None and update.t == (newest.t if newest is not None else update.t):
+            return replace(update, repetition=done, cut=cut)
+        busy = self._counter.in_repetition if self._counter is not None else self._tracker.in_hold
+        t = newest.t if newest is not None else (update.t if update is not None else 0.0)
+        return StreamUpdate(t=t, reps=self.reps, value=None, in_repetition=busy, repetition=done,
+                            person_found=newest is not None and newest.points is not None, cut=cut)
+
+    def _analyse(self, frame: LandmarkFrame) -> StreamUpdate:
         if frame.points is not None:
             self._size = (frame.width, frame.height)
             self._seen += 1
@@ -251,7 +301,7 @@ class StreamingAnalyzer:
             busy = self._tracker.in_hold
         self._trim(busy)
         return StreamUpdate(t=frame.t, reps=self.reps, value=value if np.isfinite(value) else None,
-                            in_repetition=busy, repetition=done, person_found=frame.points is not None, cut=cut)
+                            in_repetition=busy, repetition=done, person_found=frame.points is not None)
 
     def _arrays(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         return {k: np.array(v, dtype=float) for k, v in self._rows.items()}, np.array(self._t)
@@ -279,7 +329,11 @@ class StreamingAnalyzer:
             self._offset += drop
 
     def finish(self) -> list[Repetition]:
-        """Close what is still open when the camera stops; returns all repetitions."""
+        """Close what is still open when the camera stops; returns all repetitions. Frames
+        still waiting on a jump are analysed without it (too few came after it to decide),
+        as at the end of a recording."""
+        if self._queue:
+            self._drain(None, final=True)
         if self._rows:
             if self._counter is not None:
                 seg = self._counter.finish()

@@ -32,7 +32,8 @@ SIGNAL_WORDS = {
 
 # Where to put the phone for each view (said when a rule needs a view the video does not
 # have) is catalog/motion.yaml's ``camera_setup``.
-VIEW_NAMES = {"side": "the side", "front": "the front", "feet": "the feet end", "unknown": "an unclear angle"}
+VIEW_NAMES = {"side": "the side", "front": "the front", "feet": "the feet end", "head": "the head end",
+              "unknown": "an unclear angle"}
 
 
 @dataclass(frozen=True)
@@ -177,14 +178,37 @@ def body_size(xy: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(parts).all(axis=0), parts.max(axis=0), np.nan)
 
 
-def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = 3, trust: Trust | None = None
-               ) -> tuple[list[float], list[float]]:
-    """Moments the followed body jumps: (jumps that stay = a cut or a new shot; jumps that come
-    back = the pose model switching between two people).
+SETTLE_FRAMES = 3  # frames with a body on each side of a jump that decide whether it stays
 
-    `xy` are raw (uncleaned) landmarks in square units. A jump: the hips move more than
-    ``trust.cut_body_jump_torso`` body sizes (`body_size`), or the body changes size by more
-    than ``trust.cut_body_scale_ratio``, between the `settle` frames before and after.
+
+def jumped(hip_a: np.ndarray, size_a: float, hip_b: np.ndarray, size_b: float, trust: Trust) -> bool:
+    """The body moved between a and b by more than ``trust.cut_body_jump_torso`` body sizes,
+    or changed size by more than ``trust.cut_body_scale_ratio``."""
+    small = max(min(size_a, size_b), 1e-6)
+    return (float(np.linalg.norm(hip_b - hip_a)) / small > trust.cut_body_jump_torso
+            or max(size_a, size_b) / small > trust.cut_body_scale_ratio)
+
+
+def is_body_cut(before_hips: np.ndarray, before_sizes: np.ndarray, after_hips: np.ndarray, after_sizes: np.ndarray,
+                trust: Trust) -> bool:
+    """The rule for a camera cut (or the pose model taking up someone else) seen in the
+    landmarks, shared by the recording and the live stream: the step from the last frame
+    with a body before to the first after is a jump (`jumped`), and the body stays moved:
+    the medians of the `SETTLE_FRAMES` frames before and after differ by a jump too. A
+    single misplaced frame is not a cut."""
+    if not jumped(before_hips[-1], float(before_sizes[-1]), after_hips[0], float(after_sizes[0]), trust):
+        return False
+    return jumped(np.median(before_hips, axis=0), float(np.median(before_sizes)),
+                  np.median(after_hips, axis=0), float(np.median(after_sizes)), trust)
+
+
+def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = SETTLE_FRAMES, trust: Trust | None = None
+               ) -> tuple[list[float], list[float]]:
+    """Moments the followed body jumps (`is_body_cut`): (jumps that stay = a cut or a new
+    shot; jumps that come back = the pose model switching between two people).
+
+    `xy` are raw (uncleaned) landmarks in square units; the body's size is `body_size`.
+    After a jump the next `settle` frames are not tested again.
     """
     trust = trust or motion_config().trust
     hip = (xy[:, 23] + xy[:, 24]) / 2.0
@@ -194,23 +218,15 @@ def body_jumps(t: np.ndarray, xy: np.ndarray, settle: int = 3, trust: Trust | No
     returns: list[float] = []
     if len(ok) < 2 * settle + 1:
         return stays, returns
-
-    def state(idx: np.ndarray) -> tuple[np.ndarray, float]:
-        return np.median(hip[idx], axis=0), float(np.median(torso[idx]))
-
     k = settle
     while k <= len(ok) - settle:
         a_idx, b_idx = ok[k - settle:k], ok[k:k + settle]
-        (ha, ta), (hb, tb) = state(a_idx), state(b_idx)
-        jump = float(np.linalg.norm(hb - ha)) / max(min(ta, tb), 1e-6)
-        scale = max(ta, tb) / max(min(ta, tb), 1e-6)
-        step_jump = float(np.linalg.norm(hip[ok[k]] - hip[ok[k - 1]])) / max(min(torso[ok[k]], torso[ok[k - 1]]), 1e-6)
-        step_scale = max(torso[ok[k]], torso[ok[k - 1]]) / max(min(torso[ok[k]], torso[ok[k - 1]]), 1e-6)
-        sudden = step_jump > trust.cut_body_jump_torso or step_scale > trust.cut_body_scale_ratio
-        if sudden and (jump > trust.cut_body_jump_torso or scale > trust.cut_body_scale_ratio):
+        if is_body_cut(hip[a_idx], torso[a_idx], hip[b_idx], torso[b_idx], trust):
             later = ok[k + settle:]
             if len(later):
-                hl, tl = state(later[-min(len(later), 3 * settle):])
+                tail = later[-min(len(later), 3 * settle):]
+                ha, ta = np.median(hip[a_idx], axis=0), float(np.median(torso[a_idx]))
+                hl, tl = np.median(hip[tail], axis=0), float(np.median(torso[tail]))
                 back = float(np.linalg.norm(hl - ha)) / max(min(ta, tl), 1e-6) < trust.cut_body_jump_torso / 2
             else:
                 back = False

@@ -60,6 +60,8 @@ def check_visibility(raw: LandmarkSequence, check: ExerciseCheck, warnings: list
 
 
 def check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[str]) -> None:
+    if view == "head":
+        raise WrongViewError(from_the_head_end(check))
     if view == "unknown" or view in check.views:
         return
     needed = " or ".join(check.views)
@@ -70,6 +72,24 @@ def check_view(view: str, ratio: float, check: ExerciseCheck, warnings: list[str
         )
     warnings.append(f"The camera angle looks more like a {view} view than a {needed} view; "
                     "angles may be less accurate.")
+
+
+def from_the_head_end(check: ExerciseCheck | None) -> str:
+    """What to say about a video filmed from the head end (looking along the body towards
+    the feet): nothing is judged from there, and where to put the phone instead (the
+    exercise's counting view, and the feet end for what only that view shows)."""
+    setup = (check.config if check is not None else motion_config()).camera_setup
+    if check is None:
+        return ("The video was filmed from the head end, looking along the body towards the feet; the coach checks "
+                f"nothing from there. Film again with the phone {setup['side']}.")
+    name = check.exercise_id.replace("_", " ")
+    text = (f"This {name} was filmed from the head end, looking along the body towards the feet, so it was "
+            f"neither counted nor judged. Film again with the phone {setup[check.views[0]]}.")
+    feet_only = check.faults_seen_only_from("feet")
+    if "feet" in check.views and feet_only:
+        what = " and ".join(f.replace("_", " ") for f in feet_only)
+        text += f" To check the {what}, film from the other end instead, {setup['feet']}."
+    return text
 
 
 def check_orientation(cleaned: LandmarkSequence, check: ExerciseCheck, sig: dict, view: str = "unknown") -> None:

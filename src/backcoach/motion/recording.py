@@ -12,9 +12,9 @@ import numpy as np
 from . import signals as S
 from .checks import CheckOptions, ExerciseCheck, get_check
 from .config import MotionConfig, motion_config
-from .errors import NotRecognisedError
+from .errors import NotRecognisedError, WrongViewError
 from .landmarks import LandmarkFrame, LandmarkSequence
-from .quality import check_orientation, check_person, check_view, check_visibility
+from .quality import check_orientation, check_person, check_view, check_visibility, from_the_head_end
 from .recognise import check_posture, recognise
 from .result import AnalysisResult, Repetition
 from .segmentation import HoldTracker, RepetitionCounter, Segment
@@ -64,6 +64,8 @@ def analyze_landmarks(
     recognised = False
     recognition = None
     view, ratio = S.estimate_view(cleaned, config.view)
+    if view == "head":  # nothing is judged looking from the head towards the feet: say where to film from
+        raise WrongViewError(from_the_head_end(None if exercise == "auto" else get_check(exercise, config)))
     if exercise == "auto":
         if view == "feet":  # body positions are told apart from the side or the front only
             raise NotRecognisedError(

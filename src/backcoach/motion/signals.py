@@ -189,7 +189,7 @@ def width_ratio(seq: LandmarkSequence) -> np.ndarray:
 
 
 def estimate_view(seq: LandmarkSequence, view: View | None = None) -> tuple[str, float]:
-    """("side" | "front" | "feet" | "unknown", median width ratio).
+    """("side" | "front" | "feet" | "head" | "unknown", median width ratio).
 
     Seen from the feet end the camera looks along the body: the trunk is foreshortened, so
     the body's width is large against the trunk's length in the picture (at rest the trunk
@@ -203,8 +203,31 @@ def estimate_view(seq: LandmarkSequence, view: View | None = None) -> tuple[str,
         return "unknown", float("nan")
     med = float(np.median(r))
     if float(np.mean(r >= v.feet_view_min_ratio)) >= v.feet_view_min_share:
-        return "feet", med
+        return end_nearer_the_camera(seq), med
     return ("side" if med < v.side_view_max_ratio else "front"), med
+
+
+def end_nearer_the_camera(seq: LandmarkSequence) -> str:
+    """Looking along the body, which end is the camera at: "feet" or "head".
+
+    Both ends foreshorten the trunk alike, so the width ratio cannot tell them apart; the
+    order of the body in depth does. Two cues, each of which alone can mislead: the nearer
+    end lies lower in the picture when the phone looks down along the body (the lower foot,
+    on the floor, against the shoulders; a foot resting high or a phone held low can turn
+    this round), and the pose model's depth estimate puts the nearer end in front (only the
+    sign of a difference of the body's whole length is used, not a measurement). The head
+    end is said only when both agree; otherwise, and without feet or shoulders seen, the
+    feet end, the view the coach asks for.
+    """
+    low_foot = np.fmax(point(seq, "ankle", "left")[:, 1], point(seq, "ankle", "right")[:, 1])
+    below = low_foot - midpoint(seq, "shoulder")[:, 1]  # > 0: the feet lower in the picture
+    ankles = (seq.z[:, side_landmark("ankle", "left")] + seq.z[:, side_landmark("ankle", "right")]) / 2.0
+    shoulders = (seq.z[:, side_landmark("shoulder", "left")] + seq.z[:, side_landmark("shoulder", "right")]) / 2.0
+    behind = ankles - shoulders  # > 0: the feet further from the camera
+    below, behind = below[np.isfinite(below)], behind[np.isfinite(behind)]
+    head_low = len(below) > 0 and float(np.median(below)) < 0
+    head_near = len(behind) > 0 and float(np.median(behind)) > 0
+    return "head" if head_low and head_near else "feet"
 
 
 def in_picture(seq: LandmarkSequence, idx: list[int], config: MotionConfig | None = None) -> np.ndarray:

@@ -155,3 +155,49 @@ def test_the_live_stream_judges_the_pelvis_from_the_feet_end_like_the_recording(
 def test_auto_does_not_guess_an_exercise_filmed_from_the_feet_end():
     with pytest.raises(NotRecognisedError, match="feet end"):
         analyze_landmarks(_marching(0.0, CAMERAS["low chair"]), "auto")
+
+
+def _turned(pose3d: dict) -> dict:
+    """The posture turned round (a half turn about the vertical): head where the feet were, so
+    the camera of `render_feet` now looks from the head end along the body towards the feet."""
+    return {side: {name: np.array([0.13 - p[0], p[1], -p[2]]) for name, p in parts.items()}
+            for side, parts in pose3d.items()}
+
+
+HEAD_END = {f"stool {m} m away": FeetCamera(height_m=0.4, pitch_deg=8.0, beyond_m=m) for m in (0.6, 1.0, 1.5)}
+
+
+@pytest.mark.parametrize("cam", HEAD_END.values(), ids=HEAD_END.keys())
+def test_the_head_end_is_told_apart_from_the_feet_end_and_says_where_to_put_the_phone(cam):
+    """Both ends foreshorten the trunk alike; the end nearer the camera is the lower one in the
+    picture. From the head end nothing is judged (a hip drop seen from there is not the one
+    the rule measures): the answer says where to film from instead."""
+    t, u, _ = rep_timeline(3, Tempo(), FPS)
+    frames = make_feet_frames(lambda x: _turned(on_the_back(bridge_pose(x, one_leg=True), drop_deg=0.0)), u, t, NOISE, cam)
+    assert S.estimate_view(S.clean(LandmarkSequence.from_frames(frames)))[0] == "head"
+    assert S.estimate_view(S.clean(LandmarkSequence.from_frames(_single_leg(0.0, cam))))[0] == "feet"  # same phone
+    setup = motion_config().camera_setup
+    with pytest.raises(WrongViewError) as refused:
+        analyze_landmarks(frames, "single_leg_glute_bridge")
+    said = str(refused.value)
+    assert "head end" in said and setup["side"] in said and setup["feet"] in said and "pelvis drop" in said
+    with pytest.raises(WrongViewError) as auto:
+        analyze_landmarks(frames, "auto")
+    assert "head end" in str(auto.value) and setup["side"] in str(auto.value)
+    # live, nothing is reported as a hip drop from the head end either
+    stream = StreamingAnalyzer("single_leg_glute_bridge")
+    for f in frames:
+        stream.push(f)
+    assert not [f for rep in stream.finish() for f in rep.findings if f.fault == "pelvis_drop" and f.status == "fault"]
+
+
+@pytest.mark.parametrize("cam", CAMERAS.values(), ids=CAMERAS.keys())
+def test_a_higher_phone_at_the_head_end_is_refused_too(cam):
+    """From a chair at the head end the trunk is less foreshortened (it looks like a front
+    view): the bridge is refused with where to put the phone, never judged."""
+    t, u, _ = rep_timeline(3, Tempo(), FPS)
+    frames = make_feet_frames(lambda x: _turned(on_the_back(bridge_pose(x, one_leg=True), drop_deg=8.0 * x)), u, t,
+                              NOISE, cam)
+    with pytest.raises(WrongViewError) as refused:
+        analyze_landmarks(frames, "single_leg_glute_bridge")
+    assert "to your side" in str(refused.value) or motion_config().camera_setup["side"] in str(refused.value)

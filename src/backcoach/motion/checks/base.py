@@ -192,6 +192,10 @@ class ExerciseCheck:
 
         return S.roll_against_start(length, start, top, self.config.trust.roll_noise_floor)
 
+    def faults_seen_only_from(self, view: str) -> tuple[str, ...]:
+        """This check's faults whose rule needs `view` and no other (``rules`` in motion.yaml)."""
+        return tuple(f for f in self.faults if f in self.rules and self.rules[f].views == (view,))
+
     def in_view(self, view: str) -> "ExerciseCheck":
         """This check as it counts from `view` (itself when it has no variant for it)."""
         return self.variants.get(view, self)

@@ -88,12 +88,13 @@ def setup_rules(exercise_id: str) -> dict[str, Any]:
     """What the page's camera-setup check needs: the view, the body parts in the picture."""
     check = get_check(exercise_id)
     rules: dict[str, Any] = {"views": list(check.views), "required": list(check.required), "mode": check.mode}
-    try:  # the side-view width ratio lives in catalog/motion.yaml
+    try:  # the views' width ratios live in catalog/motion.yaml
         from backcoach.motion.config import motion_config
 
         rules["side_view_max_ratio"] = float(motion_config().view.side_view_max_ratio)
+        rules["feet_view_min_ratio"] = float(motion_config().view.feet_view_min_ratio)
     except (ImportError, AttributeError):
-        rules["side_view_max_ratio"] = 0.4
+        rules["side_view_max_ratio"], rules["feet_view_min_ratio"] = 0.4, 1.0
     return rules
 
 

@@ -249,3 +249,27 @@ def test_coach_and_guided_pages(app: Any, person: Any) -> None:
     assert person.client.get("/coach/no_such_exercise").status_code == 404
     guided = person.client.get("/guided")
     assert guided.status_code == 200 and "Set done, rest" in guided.text
+
+
+def test_the_camera_hint_names_the_view_that_counts_and_the_feet_end_where_it_judges_more() -> None:
+    """A bridge filmed from the side or the feet end ([side, feet]) is told both: the side to
+    count, the feet end for the hip drop, which only that view shows; a plain bridge only the
+    side; and the live set-up check gets both views' width ratios."""
+    pytest.importorskip("scipy")
+    from backcoach.motion import get_check
+    from backcoach.motion.config import motion_config
+    from backcoach.services.common import catalog
+    from backcoach.web.live import setup_rules
+    from backcoach.web.routes.coach import camera_setup
+
+    single = camera_setup(get_check("single_leg_glute_bridge"), catalog().get("single_leg_glute_bridge"))
+    assert "to your side" in single["count"]
+    assert '"Hip dropping on the free side" can only be seen from your feet' in single["feet"]
+    plain = camera_setup(get_check("glute_bridge"), catalog().get("glute_bridge"))
+    assert "to your side" in plain["count"] and "feet" not in plain
+    raise_ = camera_setup(get_check("side_lying_leg_raise"), catalog().get("side_lying_leg_raise"))
+    assert "in front of you" in raise_["count"] and '"Leg drifting forward"' in raise_["feet"]
+    assert "feet" not in camera_setup(get_check("clamshell"), catalog().get("clamshell"))
+    rules = setup_rules("marching_bridge")
+    assert rules["views"] == ["side", "feet"]
+    assert rules["feet_view_min_ratio"] == motion_config().view.feet_view_min_ratio

@@ -68,9 +68,30 @@ def coach_page(exercise_id: str, ctx: Page):
     ex = catalog().get(exercise_id)
     return _with_csp(ctx.render(
         "person/coach.html", card=card, index=index, supported=check is not None, day=ctx.today.isoformat(),
-        view=check.views[0] if check is not None else None, mode=check.mode if check is not None else None,
+        camera=camera_setup(check, ex) if check is not None else None, mode=check.mode if check is not None else None,
         known_faults=",".join(f.id for f in ex.faults), serious_faults=",".join(sorted(ex.serious_fault_ids)),
         sample_fps=_sample_fps(), max_mb=ctx.settings.video_max_mb, max_seconds=ctx.settings.video_max_seconds))
+
+
+_COUNTING_VIEW = {
+    "side": "Put the phone on the floor at hip height, 2 to 3 metres to your side, so it sees you side-on from head "
+            "to feet. From there the coach counts your repetitions and checks your form.",
+    "front": "Put the phone at the height of your hips, in front of you, so it sees your whole body.",
+}
+
+
+def camera_setup(check: Any, ex: Any) -> dict[str, str]:
+    """Where to put the phone for this exercise: the view that counts (the check's first), and,
+    when some faults can only be seen from the feet end, how to film from there to check them."""
+    out = {"count": _COUNTING_VIEW.get(check.views[0], "Put the phone where it sees your whole body, head to feet.")}
+    names = {f.id: f.name for f in ex.faults} if ex is not None else {}
+    feet_only = [f'"{names.get(f, f.replace("_", " "))}"' for f in check.faults_seen_only_from("feet")]
+    if "feet" in check.views and feet_only:
+        out["feet"] = (f"{' and '.join(feet_only)} can only be seen from your feet. To check it, film a set from there: "
+                       "put the phone 1 to 1.5 metres beyond your feet, raised 40 to 100 cm (a low stool or a chair "
+                       "seat) and tilted down to look along your body, so both hips and both shoulders are in the "
+                       f"picture. The coach counts from there too; the other checks need the {check.views[0]} view.")
+    return out
 
 
 def _sample_fps() -> float:

@@ -70,7 +70,8 @@
   }
 
   // ---------------------------------------------------------------- camera set-up check
-  /* Whole body in view, and (for side-view exercises) the side facing the camera. */
+  /* Whole body in view, and (for exercises counted from the side) the side facing the camera,
+     or the feet end for those that can also be filmed from there (rules.views). */
   function setupProblems(frame, rules) {
     if (!frame.landmarks) return ["We cannot see you yet. Step into the picture, lying where you will exercise."];
     var lm = frame.landmarks, out = [];
@@ -85,15 +86,25 @@
       out.push("Your " + missing.map(function (p) { return PART_NAMES[p] || p; }).join(" and ") +
         " are out of the picture. Move the phone further away so your whole body shows, head to feet.");
     }
-    if ((rules.views || []).length === 1 && rules.views[0] === "side") {
+    var views = rules.views || [];
+    if (views[0] === "side") {
       var w = frame.width, h = frame.height, s = Math.max(w, h);
       var px = function (i) { return [lm[i][0] * w / s, lm[i][1] * h / s]; };
       var dist = function (a, b) { return Math.hypot(a[0] - b[0], a[1] - b[1]); };
       var mid = function (a, b) { return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]; };
       var torso = dist(mid(px(11), px(12)), mid(px(23), px(24)));
       var widths = (dist(px(11), px(12)) + dist(px(23), px(24))) / 2;
-      if (torso > 0 && widths / torso > (rules.side_view_max_ratio || 0.4)) {
-        out.push("Turn so that your side faces the camera: put the phone at hip height, level with you, 2 to 3 metres to your side.");
+      var feetOk = views.indexOf("feet") >= 0;
+      var alongBody = torso === 0 || widths / torso >= (rules.feet_view_min_ratio || 1.0);
+      // looking along the body, the nearer end is lower in the picture: the feet from the feet end
+      var headEnd = alongBody && mid(px(27), px(28))[1] < mid(px(11), px(12))[1];
+      var fromFeet = feetOk && alongBody && !headEnd;
+      if (headEnd) {
+        out.push("The phone is at your head end. Put it at hip height, 2 to 3 metres to your side" +
+          (feetOk ? ", or 1 to 1.5 metres beyond your feet, raised and looking along your body towards your head." : "."));
+      } else if (torso > 0 && widths / torso > (rules.side_view_max_ratio || 0.4) && !fromFeet) {
+        out.push("Turn so that your side faces the camera: put the phone at hip height, level with you, 2 to 3 metres to your side." +
+          (feetOk ? " Or, to check whether a hip drops, put it 1 to 1.5 metres beyond your feet, raised and looking along your body." : ""));
       }
     }
     return out;

@@ -38,10 +38,11 @@ from backcoach.motion import (  # noqa: E402
     extract_landmarks,
 )
 from backcoach.motion.checks import family_of  # noqa: E402
-from backcoach.motion.extract import DEFAULT_SAMPLE_FPS  # noqa: E402
+from backcoach.motion.config import motion_config  # noqa: E402
 from backcoach.cli import app as backcoach_app  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
+DEFAULT_SAMPLE_FPS = motion_config().sampling.sample_fps  # the rate analyze_video uses by default
 VIDEOS = REPO.parent / "shared" / "data" / "videos"
 LABELS_FILE = VIDEOS / "labels.json"
 

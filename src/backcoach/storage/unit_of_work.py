@@ -231,12 +231,13 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 if default is not None and getattr(rec, key) is None:
                     setattr(rec, key, default.arg(None) if default.is_callable else default.arg)
             rows.append({key: getattr(rec, key) for key, _ in columns})
+        conn = self.session.connection()  # the statement is Core: no ORM layer to go through
         if not ids:
-            self.session.execute(stmt, rows)
+            conn.execute(stmt, rows)
         elif len(rows) == 1:
-            records[0].id = self.session.execute(stmt, rows[0]).scalar_one()
+            records[0].id = conn.execute(stmt, rows[0]).scalar_one()
         else:
-            for rec, new_id in zip(records, self.session.execute(stmt, rows).scalars()):
+            for rec, new_id in zip(records, conn.execute(stmt, rows).scalars()):
                 rec.id = new_id
 
     def commit(self) -> None:

@@ -53,18 +53,22 @@ from backcoach.services.sessions import CheckinRecorded, SessionLogged, check_in
 from backcoach.services.status import (
     PersonOverview,
     PersonSummary,
+    CheckinsDue,
+    Progress,
     Status,
+    checkins_due,
+    get_progress,
     get_status,
     people_for_clinician,
     person_overview,
 )
 
 __all__ = [
-    "AdjustmentNeedsConfirmation", "AdjustmentRecorded", "AssessedAndStarted", "AssessmentRecorded", "CheckinRecorded",
+    "AdjustmentNeedsConfirmation", "AdjustmentRecorded", "AssessedAndStarted", "AssessmentRecorded", "CheckinRecorded", "CheckinsDue",
     "ClearanceRecorded", "ClearanceRefused", "GateInfo", "InvalidAdjustment", "NoProgram", "NotAllowed",
     "OutcomeRecorded", "OutcomesOverview", "PersonNotFound", "PersonOverview",
-    "PersonSummary", "ProgramStarted", "ScreeningRecorded", "SessionLogged", "Status", "TodaysSession",
-    "adjust_program", "assess_and_start", "assess_answers", "check_in_pain", "create_person", "gate_for", "get_status",
+    "PersonSummary", "ProgramStarted", "Progress", "ScreeningRecorded", "SessionLogged", "Status", "TodaysSession",
+    "adjust_program", "assess_and_start", "assess_answers", "check_in_pain", "checkins_due", "create_person", "gate_for", "get_progress", "get_status",
     "list_people", "log_session", "outcomes_overview", "parse_session", "people_for_clinician", "person_for_onboarding",
     "person_for_screening", "person_overview",
     "record_assessment", "record_clearance", "record_outcome", "record_screening", "resolve_person", "screen_answers",

@@ -219,8 +219,24 @@ def screening_history(uow: UnitOfWork, person_id: int, limit: int = 50) -> list[
                 for s in uow.screenings.list_for(person_id, limit=limit)]
 
 
-def screening_record(uow: UnitOfWork, person_id: int, screening_id: int) -> Optional[m.Screening]:
-    """One of the person's stored screens, or None when it is not theirs."""
+@dataclass(frozen=True)
+class ScreeningLookedUp:
+    """A stored screen with what the person's result page says around it: the lock that still
+    holds the program (GateInfo.lock_dict, or None) and whether a program is running."""
+
+    record: m.Screening
+    lock: Optional[dict[str, Any]]
+    has_program: bool
+
+
+def screening_looked_up(uow: UnitOfWork, person_id: int, screening_id: int,
+                        now: dt.datetime) -> Optional[ScreeningLookedUp]:
+    """One of the person's screens with the gate and the program as they stand now, read in one
+    transaction; None when the screen is not theirs."""
+    now = require_aware(now)
     with uow:
         rec = uow.screenings.get(screening_id)
-        return rec if rec is not None and rec.person_id == person_id else None
+        if rec is None or rec.person_id != person_id:
+            return None
+        return ScreeningLookedUp(record=rec, lock=gate_for(uow, person_id, now).lock_dict(),
+                                 has_program=uow.programs.active_for(person_id) is not None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from backcoach.services.access import people_followed_by, require_clinician
 from backcoach.services.common import GateInfo, clearance_dict, gate_for, get_person, local, require_aware
@@ -12,6 +12,7 @@ from backcoach.services.program import program_of
 from backcoach.services.screening import stored_result
 from backcoach.services.sessions import _monitor
 from backcoach.storage import models as m
+from backcoach.storage.repositories import Row
 from backcoach.storage.unit_of_work import UnitOfWork
 
 
@@ -70,7 +71,8 @@ def _status(uow: UnitOfWork, person: m.Person, now: dt.datetime, decisions_limit
     info = gate_for(uow, person.id, now)
     rec = uow.programs.active_for(person.id)
     program = program_of(rec) if rec is not None else None
-    report = _monitor(uow, person, program, info, now)
+    session_days = uow.sessions.dates_for(person.id)
+    report = _monitor(uow, person, program, info, now, session_days=session_days)
     lock = info.lock_dict()
     if lock is not None and lock["later_screening"] is not None:
         # the screen alert comes from the lock, not from the latest (better) screen: say so
@@ -79,7 +81,6 @@ def _status(uow: UnitOfWork, person: m.Person, now: dt.datetime, decisions_limit
         report = dataclasses.replace(report, alerts=tuple(
             dataclasses.replace(a, message=lock["message"]) if a.code in ("emergency", "urgent") else a
             for a in report.alerts))
-    session_days = uow.sessions.dates_for(person.id)
     since = now - dt.timedelta(days=14)
     pain = [{"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in uow.pain.list_for(person.id, since=since)]
     return Status(
@@ -97,6 +98,72 @@ def get_status(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Status:
     now = require_aware(now)
     with uow:
         return _status(uow, get_person(uow, person_id), now)
+
+
+DECISIONS_CHARTED = 300  # the decisions chart marks this many of the newest decisions
+DECISIONS_LISTED = 30  # the progress table lists this many, with their reasons
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """The series behind the progress charts (the pages draw them, the API sends them)."""
+
+    pain: tuple[Row, ...]  # the daily and next-morning check-ins, oldest first
+    marks: tuple[tuple[dt.datetime, str, str], ...]  # (at, exercise_id, action) of the newest decisions
+    decisions: tuple[dict[str, Any], ...]  # the newest DECISIONS_LISTED, as decision_dict
+
+
+def _chart_data(uow: UnitOfWork, person_id: int) -> ChartData:
+    return ChartData(pain=tuple(uow.pain.list_for(person_id, kinds=("daily", "next_morning"))),
+                     marks=tuple(uow.decisions.recent_marks(person_id, DECISIONS_CHARTED)),
+                     decisions=tuple(decision_dict(d) for d in uow.decisions.list_for(person_id,
+                                                                                      limit=DECISIONS_LISTED)))
+
+
+@dataclass(frozen=True)
+class CheckinsDue:
+    """The day's pain check-in prompts (the Today page and GET /api/progress)."""
+
+    next_morning_due: bool  # a session was logged yesterday and this morning's pain is not in yet
+    daily_checkin_done: bool  # today's daily pain check-in is in
+
+
+def _checkins_due(uow: UnitOfWork, person_id: int, now: dt.datetime, pain: Optional[Sequence[Row]] = None) -> CheckinsDue:
+    """`pain`: the person's check-ins, when already read (at least today's daily and next-morning ones)."""
+    start_of_today = dt.datetime.combine(now.date(), dt.time.min, tzinfo=dt.timezone.utc)
+    if pain is None:
+        pain = uow.pain.list_for(person_id, since=start_of_today)
+    kinds_today = {p.kind for p in pain if p.at >= start_of_today}
+    yesterday = now.date() - dt.timedelta(days=1)
+    logged_yesterday = yesterday in uow.sessions.dates_for(person_id, since=yesterday)
+    return CheckinsDue(next_morning_due=logged_yesterday and "next_morning" not in kinds_today,
+                       daily_checkin_done="daily" in kinds_today)
+
+
+def checkins_due(uow: UnitOfWork, person_id: int, now: dt.datetime) -> CheckinsDue:
+    """Is the next-morning question due, and is today's check-in in?"""
+    now = require_aware(now)
+    with uow:
+        return _checkins_due(uow, person_id, now)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the person's progress page and GET /api/progress show, read in one transaction: the
+    status, the data behind the charts, and the day's check-in prompts."""
+
+    status: Status
+    charts: ChartData
+    checkins: CheckinsDue
+
+
+def get_progress(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Progress:
+    """The person's status with the data behind the progress charts and the day's prompts."""
+    now = require_aware(now)
+    with uow:
+        status = _status(uow, get_person(uow, person_id), now)
+        charts = _chart_data(uow, person_id)
+        return Progress(status=status, charts=charts, checkins=_checkins_due(uow, person_id, now, charts.pain))
 
 
 def _check_clinician(uow: UnitOfWork, clinician_user_id: int, person_id: Optional[int] = None) -> m.User:
@@ -199,6 +266,7 @@ class PersonOverview:
     sessions: tuple[dict[str, Any], ...]
     clearances: tuple[dict[str, Any], ...]
     pain: tuple[dict[str, Any], ...]
+    charts: ChartData
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.status.to_dict(), "attention": self.attention.to_dict(), "screenings": list(self.screenings), "assessments": list(self.assessments),
@@ -227,4 +295,5 @@ def person_overview(uow: UnitOfWork, clinician_user_id: Optional[int], person_id
             clearances=tuple(clearance_dict(c) for c in uow.clearances.list_for(person_id)),
             pain=tuple({"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind, "new_symptoms": p.new_symptoms}
                        for p in uow.pain.list_for(person_id, since=now - dt.timedelta(days=90))),
+            charts=_chart_data(uow, person_id),
         )

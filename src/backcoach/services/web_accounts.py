@@ -366,6 +366,14 @@ def create_invitation(uow: UnitOfWork, clinician: Account, now: dt.datetime) -> 
     return code
 
 
+RECENT_INVITATIONS = 10
+
+
+def recent_invitations(uow: UnitOfWork, clinician: Account, limit: int = RECENT_INVITATIONS) -> list[Invitation]:
+    """The clinician's newest invitation codes, newest first (the clinic page lists them)."""
+    return uow.invitations.list_for_clinician(clinician.id)[:limit]
+
+
 def _valid_invitation(uow: UnitOfWork, code: str, now: dt.datetime) -> Invitation:
     inv = uow.invitations.get_by_code(code.strip().upper())
     if inv is None:

@@ -95,21 +95,6 @@ def decision_rows(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def next_morning_due(uow: Any, person_id: int, now: dt.datetime) -> bool:
-    """A session was logged yesterday and this morning's pain is not in yet."""
-    today = now.date()
-    yesterday = today - dt.timedelta(days=1)
-    if yesterday not in uow.sessions.dates_for(person_id, since=yesterday):
-        return False
-    since = dt.datetime.combine(today, dt.time.min, tzinfo=dt.timezone.utc)
-    return not any(p.kind == "next_morning" for p in uow.pain.list_for(person_id, since=since))
-
-
-def daily_checkin_done(uow: Any, person_id: int, now: dt.datetime) -> bool:
-    since = dt.datetime.combine(now.date(), dt.time.min, tzinfo=dt.timezone.utc)
-    return any(p.kind == "daily" for p in uow.pain.list_for(person_id, since=since))
-
-
 def outcomes_due(ctx: Any, person_id: int) -> bool:
     """Whether an outcome questionnaire is due today (Today shows a prompt)."""
     from backcoach.services.outcomes import outcomes_overview
@@ -137,13 +122,13 @@ def rescreen_soon(gate: Any, now: dt.datetime) -> bool:
     return latest is not None and (now - latest.at) >= dt.timedelta(days=m.rescreen_days - m.rescreen_remind_days_before)
 
 
-def progress_view(uow: Any, status: Any, person_id: int, svg: bool = True, voice: str = "person") -> dict[str, Any]:
-    """Everything the progress page draws: four SVG charts, their data tables and the messages.
-    ``voice``: "person" (your ...) or "clinician" (their ...), for the wording of empty charts."""
+def progress_view(status: Any, data: Any, svg: bool = True, voice: str = "person") -> dict[str, Any]:
+    """Everything the progress page draws from a status and its chart data (services.status.ChartData):
+    four SVG charts, their data tables and the messages. ``voice``: "person" (your ...) or
+    "clinician" (their ...), for the wording of empty charts."""
     whose = "their" if voice == "clinician" else "your"
     report = status.report
-    pain_records = uow.pain.list_for(person_id, kinds=("daily", "next_morning"))
-    pain_points = [charts.PainDay(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in pain_records]
+    pain_points = [charts.PainDay(on=p.at.date(), nprs=p.nprs, kind=p.kind) for p in data.pain]
     weeks = [charts.WeekBar(week_start=w.week_start, done=w.done, planned=w.planned) for w in report.adherence]
     ladders = []
     current = {}
@@ -157,10 +142,7 @@ def progress_view(uow: Any, status: Any, person_id: int, svg: bool = True, voice
         ladders.append((LADDER_TITLES.get(ladder_id, ladder_id.replace("_", " ")),
                         [(s, exercise_name(s)) for s in steps], current.get(ladder_id)))
     marks = [charts.DecisionMark(on=at.date(), exercise=exercise_name(ex_id), action=action)
-             for at, ex_id, action in uow.decisions.recent_marks(person_id, 300)
-             if action in ("progress", "hold", "regress")]
-    decisions = uow.decisions.list_for(person_id, limit=30)  # with their reasons, for the table
-    from backcoach.services.status import decision_dict
+             for at, ex_id, action in data.marks if action in ("progress", "hold", "regress")]
 
     return {
         "pain_svg": charts.pain_chart(pain_points, report.baseline, whose=whose) if svg else None,
@@ -170,7 +152,7 @@ def progress_view(uow: Any, status: Any, person_id: int, svg: bool = True, voice
         "pain_table": sorted(pain_points, key=lambda p: p.on, reverse=True)[:30],
         "weeks": weeks,
         "ladders": [(name, dict(steps).get(cur, "not started") if cur else "not in program") for name, steps, cur in ladders],
-        "decisions": decision_rows([decision_dict(d) for d in decisions[:30]]),
+        "decisions": decision_rows(list(data.decisions)),
         "alerts": [a.to_dict() for a in report.alerts],
         "baseline": report.baseline,
         "mean_7d": report.mean_7d,

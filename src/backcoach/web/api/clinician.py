@@ -40,7 +40,7 @@ def person(person_id: RecordId, clinician: ClinicianOfPerson, uow: Db, units: Se
                    detail={"via": "api"}, now=now)
     uow.commit()
     record = overview.to_dict()
-    record["charts"] = usecases.progress_json(usecases.progress_view(uow, overview.status, person_id, svg=False))
+    record["charts"] = usecases.progress_json(usecases.progress_view(overview.status, overview.charts, svg=False))
     return record
 
 

@@ -139,14 +139,13 @@ def list_pain(me: CurrentPerson, units: Services) -> Any:
 
 @router.get("/progress", summary="Status and the data behind the progress charts", response_model=out.Progress,
             **FROM_DICT)
-def get_progress(me: CurrentPerson, uow: Db, units: Services, now: Now) -> Any:
-    pid = me.person_id
-    status = services.get_status(units.read(), pid, now)
-    progress = status.to_dict()
-    progress["charts"] = usecases.progress_json(usecases.progress_view(uow, status, pid, svg=False))
-    progress["prompts"] = {"next_morning_due": usecases.next_morning_due(uow, pid, now),
-                           "daily_checkin_done": usecases.daily_checkin_done(uow, pid, now),
-                           "rescreen_soon": usecases.rescreen_soon(status.gate, now)}
+def get_progress(me: CurrentPerson, units: Services, now: Now) -> Any:
+    found = services.get_progress(units.read(), me.person_id, now)  # one transaction
+    progress = found.status.to_dict()
+    progress["charts"] = usecases.progress_json(usecases.progress_view(found.status, found.charts, svg=False))
+    progress["prompts"] = {"next_morning_due": found.checkins.next_morning_due,
+                           "daily_checkin_done": found.checkins.daily_checkin_done,
+                           "rescreen_soon": usecases.rescreen_soon(found.status.gate, now)}
     return progress
 
 

@@ -18,10 +18,6 @@ from backcoach.web.forms import FormProblems
 router = APIRouter(prefix="/clinic")
 
 
-def _invitations(ctx: PageContext, clinician: accounts.Account) -> list:
-    return [i for i in ctx.uow.invitations.list_for_clinician(clinician.id)][-10:]
-
-
 @router.get("")
 def people(ctx: Page):
     clinician = clinician_required(ctx)
@@ -29,7 +25,7 @@ def people(ctx: Page):
     accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=None, action="people.listed",
                    detail={"count": len(summaries)}, now=ctx.now)
     ctx.commit()
-    return ctx.render("clinician/people.html", people=summaries, invitations=_invitations(ctx, clinician),
+    return ctx.render("clinician/people.html", people=summaries, invitations=accounts.recent_invitations(ctx.uow, clinician),
                       new_code=ctx.request.query_params.get("code"), problems=[])
 
 
@@ -55,7 +51,7 @@ def _person_page(ctx: PageContext, person_id: RecordId, problems: list | None = 
     overview = services.person_overview(ctx.service_uow(write=False), clinician.id, person_id, ctx.now)
     accounts.audit(ctx.uow, actor_user_id=clinician.id, person_id=person_id, action="person.viewed", detail={}, now=ctx.now)
     ctx.commit()
-    view = usecases.progress_view(ctx.uow, overview.status, person_id, voice="clinician")
+    view = usecases.progress_view(overview.status, overview.charts, voice="clinician")
     program = usecases.program_view(ctx.uow, person_id)
     from backcoach.services.common import catalog
 

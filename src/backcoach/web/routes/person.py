@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from backcoach import services
 from backcoach.domain.errors import BackcoachError, ProgramLocked
 from backcoach.services import screening as screening_svc
 from backcoach.services import sessions as sessions_svc
@@ -20,10 +21,6 @@ router = APIRouter()
 def _person(ctx: PageContext) -> int:
     role_required(ctx, "person")
     return ctx.person_id
-
-
-def _has_program(ctx: PageContext, person_id: int) -> bool:
-    return ctx.uow.programs.active_for(person_id) is not None
 
 
 # -- safety check (red-flag screening) -------------------------------------------------
@@ -74,14 +71,13 @@ def screening_submit(ctx: Page, f: PostedForm):
 @router.get("/screening/{screening_id}")
 def screening_result(screening_id: RecordId, ctx: Page):
     pid = _person(ctx)
-    rec = screening_svc.screening_record(ctx.service_uow(write=False), pid, screening_id)
-    if rec is None:
+    found = screening_svc.screening_looked_up(ctx.service_uow(write=False), pid, screening_id, ctx.now)
+    if found is None:
         raise accounts.NotAllowed("You do not have access to this screening.")
-    result = screening_svc.stored_result(rec)  # as it was decided, never re-screened with newer rules
-    result["at"] = rec.at
-    lock = current_gate(ctx.service_uow(write=False), pid, ctx.now).lock_dict()
-    return ctx.render("person/screening_result.html", result=result, has_program=_has_program(ctx, pid),
-                      lock=lock, screening_id=screening_id)
+    result = screening_svc.stored_result(found.record)  # as it was decided, never re-screened with newer rules
+    result["at"] = found.record.at
+    return ctx.render("person/screening_result.html", result=result, has_program=found.has_program,
+                      lock=found.lock, screening_id=screening_id)
 
 
 def _locked(ctx: PageContext, exc: Exception, info=None):
@@ -121,7 +117,6 @@ def assessment_page(ctx: Page):
 
 @router.post("/assessment", dependencies=[Depends(check_csrf_form)])
 def assessment_submit(ctx: Page, f: PostedForm):
-    from backcoach import services
 
     pid = _person(ctx)
     answers, problems = views.assessment_answers_from_form(f)
@@ -151,7 +146,6 @@ def program_page(ctx: Page):
 # -- today's session and the log --------------------------------------------------------
 
 def _today_page(ctx: PageContext, pid: int, values: dict, problems: list, status_code: int = 200):
-    from backcoach import services
 
     try:
         session = services.todays_session(ctx.service_uow(write=False), pid, ctx.now)
@@ -160,10 +154,11 @@ def _today_page(ctx: PageContext, pid: int, values: dict, problems: list, status
     except services.NoProgram:
         return redirect("/assessment")
     prompts = []
-    if usecases.next_morning_due(ctx.uow, pid, ctx.now):
+    checkins = services.checkins_due(ctx.service_uow(write=False), pid, ctx.now)
+    if checkins.next_morning_due:
         prompts.append({"kind": "info", "text": "How is your back this morning, after yesterday's session?",
                         "href": "/checkin?next_morning=1", "action": "Answer the morning question"})
-    elif not usecases.daily_checkin_done(ctx.uow, pid, ctx.now):
+    elif not checkins.daily_checkin_done:
         prompts.append({"kind": "info", "text": "You have not checked in your pain today.",
                         "href": "/checkin", "action": "Pain check-in"})
     read = usecases.short_read(ctx, pid)
@@ -191,7 +186,6 @@ def today_page(ctx: Page):
 
 @router.post("/today/log", dependencies=[Depends(check_csrf_form)])
 def log_submit(ctx: Page, f: PostedForm):
-    from backcoach import services
 
     pid = _person(ctx)
     session, problems = usecases.session_log_from_form(f)
@@ -222,7 +216,7 @@ def session_result(session_id: RecordId, ctx: Page):
 
 # -- pain check-in -------------------------------------------------------------------------
 
-def _walking_goal(ctx: Ctx, pid: int):
+def _walking_goal(ctx: PageContext, pid: int):
     from backcoach.services.common import walking_goal_for
 
     return walking_goal_for(ctx.uow, pid, ctx.now)
@@ -231,14 +225,14 @@ def _walking_goal(ctx: Ctx, pid: int):
 @router.get("/checkin")
 def checkin_page(ctx: Page):
     pid = _person(ctx)
-    next_morning = usecases.next_morning_due(ctx.uow, pid, ctx.now) or ctx.request.query_params.get("next_morning") == "1"
+    next_morning = (services.checkins_due(ctx.service_uow(write=False), pid, ctx.now).next_morning_due
+                    or ctx.request.query_params.get("next_morning") == "1")
     return ctx.render("person/checkin.html", next_morning=next_morning, values={}, problems=[],
                       walking=_walking_goal(ctx, pid))
 
 
 @router.post("/checkin", dependencies=[Depends(check_csrf_form)])
 def checkin_submit(ctx: Page, f: PostedForm):
-    from backcoach import services
     from backcoach.domain.inputs import CHECKIN
     from backcoach.web.forms import FormProblems
 
@@ -269,8 +263,7 @@ def checkin_submit(ctx: Page, f: PostedForm):
 
 @router.get("/progress")
 def progress_page(ctx: Page):
-    from backcoach import services
 
     pid = _person(ctx)
-    status = services.get_status(ctx.service_uow(write=False), pid, ctx.now)
-    return ctx.render("person/progress.html", status=status, view=usecases.progress_view(ctx.uow, status, pid))
+    found = services.get_progress(ctx.service_uow(write=False), pid, ctx.now)
+    return ctx.render("person/progress.html", status=found.status, view=usecases.progress_view(found.status, found.charts))

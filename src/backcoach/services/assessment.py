@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from backcoach.services.common import get_person, require_aware, thresholds
+from backcoach.services.common import person_to_change, require_aware, thresholds
 from backcoach.storage import models as m
 from backcoach.storage.unit_of_work import UnitOfWork
 
@@ -50,7 +50,7 @@ def parse_and_assess(answers: Mapping[str, Any]) -> tuple[Any, Any]:
 
 def add_assessment(uow: UnitOfWork, person_id: int, parsed: Any, result: Any, now: dt.datetime) -> AssessmentRecorded:
     """Stage an assessment in the caller's open transaction (the caller commits)."""
-    person = get_person(uow, person_id)
+    person = person_to_change(uow, person_id)
     rec = uow.assessments.add(m.Assessment(person_id=person_id, at=now, answers=parsed.to_dict(), result=result.to_dict()))
     onset_weeks = getattr(parsed, "onset_weeks", None)
     if onset_weeks is not None:

@@ -74,9 +74,17 @@ def local(at: dt.datetime, now: dt.datetime) -> dt.datetime:
     return at.astimezone(now.tzinfo)
 
 
-def get_person(uow: UnitOfWork, person_id: int) -> m.Person:
-    """The person, or PersonNotFound."""
-    person = uow.people.get(person_id)
+def get_person(uow: UnitOfWork, person_id: int) -> Row:
+    """The person as a read-only row (what the use cases look at), or PersonNotFound."""
+    return _found(uow.people.row(person_id), person_id)
+
+
+def person_to_change(uow: UnitOfWork, person_id: int) -> m.Person:
+    """The person's record, to change it, or PersonNotFound."""
+    return _found(uow.people.get(person_id), person_id)
+
+
+def _found(person: Any, person_id: int) -> Any:
     if person is None:
         raise PersonNotFound(f"There is no person with id {person_id}.")
     return person

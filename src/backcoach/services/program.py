@@ -27,10 +27,11 @@ from backcoach.services.common import (
 from backcoach.services.access import require_clinician
 from backcoach.services.assessment import AssessmentRecorded, add_assessment, parse_and_assess
 from backcoach.storage import models as m
+from backcoach.storage.repositories import Row
 from backcoach.storage.unit_of_work import UnitOfWork
 
 
-def program_of(record: m.ProgramRecord) -> Any:
+def program_of(record: m.ProgramRecord | Row) -> Any:
     """The domain Program kept in a stored program record."""
     from backcoach.domain.program import Program
 
@@ -44,11 +45,22 @@ def store_program(record: m.ProgramRecord, program: Any, now: dt.datetime) -> No
     record.updated_at = now
 
 
+NO_PROGRAM = "There is no program yet: run `backcoach start` (screening, then assessment, then your program)."
+
+
 def active_program(uow: UnitOfWork, person_id: int) -> m.ProgramRecord:
-    """The active program record, or NoProgram with what to do."""
+    """The active program record, to change it, or NoProgram with what to do."""
     record = uow.programs.active_for(person_id)
     if record is None:
-        raise NoProgram("There is no program yet: run `backcoach start` (screening, then assessment, then your program).")
+        raise NoProgram(NO_PROGRAM)
+    return record
+
+
+def active_program_row(uow: UnitOfWork, person_id: int) -> Row:
+    """The active program as a read-only row (to look at), or NoProgram with what to do."""
+    record = uow.programs.active_row(person_id)
+    if record is None:
+        raise NoProgram(NO_PROGRAM)
     return record
 
 

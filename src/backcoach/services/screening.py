@@ -239,4 +239,4 @@ def screening_looked_up(uow: UnitOfWork, person_id: int, screening_id: int,
         if rec is None or rec.person_id != person_id:
             return None
         return ScreeningLookedUp(record=rec, lock=gate_for(uow, person_id, now).lock_dict(),
-                                 has_program=uow.programs.active_for(person_id) is not None)
+                                 has_program=uow.programs.active_row(person_id) is not None)

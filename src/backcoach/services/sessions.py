@@ -39,7 +39,7 @@ from backcoach.services.common import (
     require_aware,
     thresholds,
 )
-from backcoach.services.program import active_program, program_of, store_program
+from backcoach.services.program import active_program_row, program_of, store_program
 from backcoach.storage import models as m
 from backcoach.storage.database import CHANGED_MESSAGE, ChangedMeanwhile, Conflict
 from backcoach.storage.repositories import Row
@@ -284,7 +284,7 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         person = get_person(uow, person_id)
         info = gate_for(uow, person_id, now)
         require_allowed(info)
-        record = active_program(uow, person_id)
+        record = active_program_row(uow, person_id)
         program = program_of(record)
         performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
 
@@ -352,7 +352,7 @@ def _rule_history(uow: UnitOfWork, person_id: int, now: dt.datetime, t: Any,
     return list(reversed(stored)), max(steps, default=None)
 
 
-def _monitor(uow: UnitOfWork, person: m.Person, program: Any, info: GateInfo, now: dt.datetime,
+def _monitor(uow: UnitOfWork, person: m.Person | Row, program: Any, info: GateInfo, now: dt.datetime,
              extra_session_day: Optional[dt.date] = None, pain_records: Optional[list[Row]] = None,
              session_days: Optional[list[dt.date]] = None) -> Any:
     from backcoach.domain.monitoring import monitor
@@ -443,7 +443,7 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
         pain_records = sorted(monitoring_pain(uow, person_id, now) + [entry], key=lambda r: r.at)
         decisions: list[Any] = []
         new_program = None
-        program_rec = uow.programs.active_for(person_id)
+        program_rec = uow.programs.active_row(person_id)
         program = program_of(program_rec) if program_rec is not None else None
         if next_morning and program is not None and info.allowed:
             yesterday = now.date() - dt.timedelta(days=1)

@@ -67,9 +67,9 @@ class Status:
         }
 
 
-def _status(uow: UnitOfWork, person: m.Person, now: dt.datetime, decisions_limit: int = 10) -> Status:
+def _status(uow: UnitOfWork, person: m.Person | Row, now: dt.datetime, decisions_limit: int = 10) -> Status:
     info = gate_for(uow, person.id, now)
-    rec = uow.programs.active_for(person.id)
+    rec = uow.programs.active_row(person.id)
     program = program_of(rec) if rec is not None else None
     session_days = uow.sessions.dates_for(person.id)
     report = _monitor(uow, person, program, info, now, session_days=session_days)
@@ -239,7 +239,7 @@ def people_for_clinician(uow: UnitOfWork, clinician_user_id: int, now: dt.dateti
         ids = people_followed_by(uow, user)
         out = []
         for pid in ids:
-            person = uow.people.get(pid)
+            person = uow.people.row(pid)
             if person is None:
                 continue
             st = _status(uow, person, now, decisions_limit=1)

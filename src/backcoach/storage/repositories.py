@@ -60,6 +60,10 @@ class PeopleRepository(Repository[m.Person]):
     def list(self) -> list[m.Person]:
         """Everyone, by id."""
 
+    def row(self, person_id: int) -> Optional[Row]:
+        """The person as a read-only row (to look at; `get` the record to change it)."""
+        return self.get(person_id)
+
     def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
         """id -> display name of those of `person_ids` that exist."""
         return {pid: p.display_name for pid in person_ids if (p := self.get(pid)) is not None}
@@ -93,6 +97,10 @@ class ProgramRepository(Repository[m.ProgramRecord]):
     @abc.abstractmethod
     def active_for(self, person_id: int) -> Optional[m.ProgramRecord]:
         """The person's active program (the newest, should there be several)."""
+
+    def active_row(self, person_id: int) -> Optional[Row]:
+        """`active_for` as a read-only row (to look at; `active_for` to change it)."""
+        return self.active_for(person_id)
 
     @abc.abstractmethod
     def list_for(self, person_id: int) -> list[m.ProgramRecord]:
@@ -441,6 +449,11 @@ class SqlPeopleRepository(_Sql, PeopleRepository):
     def list(self) -> list[m.Person]:
         return self._all(select(m.Person).order_by(m.Person.id))
 
+    def row(self, person_id: int) -> Optional[Row]:
+        t = m.Person.__table__
+        stmt = _cached("people.row", lambda: select(t).where(t.c.id == bindparam("person_id")))
+        return next(iter(self._rows(stmt, {"person_id": person_id})), None)
+
     def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
         if not person_ids:
             return {}
@@ -475,6 +488,13 @@ class SqlProgramRepository(_Sql, ProgramRepository):
             .where(m.ProgramRecord.person_id == bindparam("person_id"), m.ProgramRecord.active.is_(True))
             .order_by(*_newest(m.ProgramRecord, "created_at")).limit(1)))
         return self.session.scalars(stmt, {"person_id": person_id}).first()
+
+    def active_row(self, person_id: int) -> Optional[Row]:
+        t = m.ProgramRecord.__table__
+        stmt = _cached("programs.active_row", lambda: (
+            select(t).where(t.c.person_id == bindparam("person_id"), t.c.active.is_(True))
+            .order_by(t.c.created_at.desc(), t.c.id.desc()).limit(1)))
+        return next(iter(self._rows(stmt, {"person_id": person_id})), None)
 
     def list_for(self, person_id: int) -> list[m.ProgramRecord]:
         return self._all(

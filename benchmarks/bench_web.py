@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PASSWORD = "benchmark password 1"
+# issue 13's targets: session logs per second on an idle 2-core machine (p99 < 100 ms, none lost)
+TARGET_RATE = {"sqlite": 270, "postgresql": 250}
 NO_KEYS = ("bladder_change", "bowel_control_loss", "saddle_numbness", "new_sexual_dysfunction", "worse_at_night",
            "fever_or_chills", "cancer_history", "unexplained_weight_loss", "osteoporosis_or_steroids",
            "immunosuppressed_or_injects_drugs", "first_episode", "leg_numbness_or_tingling")
@@ -356,9 +358,10 @@ def main() -> None:
     session_rate = len(stats.latencies["session"]) / elapsed
     ok = not stats.errors and missing_sessions == 0 and missing_pain == 0
     p99 = pct(stats.latencies["session"], .99)
-    target = ok and session_rate >= 300 and p99 < 100
+    wanted = TARGET_RATE["postgresql" if url.startswith("postgres") else "sqlite"]
+    target = ok and session_rate >= wanted and p99 < 100
     print(f"\nsession-log writes/s: {session_rate:.0f}  p99: {p99:.1f} ms  errors and lost writes: "
-          f"{'none' if ok else 'SOME'}  target (>= 300/s, p99 < 100 ms, none lost) met: {'yes' if target else 'no'}")
+          f"{'none' if ok else 'SOME'}  target (>= {wanted}/s, p99 < 100 ms, none lost) met: {'yes' if target else 'no'}")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,20 @@ def test_progress_takes_one_connection_besides_the_callers_check(app):
     assert seen[0] == 2
 
 
+def test_a_session_log_reads_and_writes_on_one_connection(app):
+    user = person_with_program(app)
+    today = user.get("/api/today").json()
+    with checkouts(app) as seen:
+        r = user.post("/api/sessions", json=full_session(today), headers={"Idempotency-Key": "one-connection"})
+    assert r.status_code == 201, r.text
+    # the caller's check, then the session log's reads and its short write transaction on one connection
+    assert seen[0] == 2
+    with checkouts(app) as seen:
+        assert user.post("/api/pain", json={"nprs": 2}).status_code == 201
+    assert seen[0] == 2
+    assert len(user.get("/api/sessions").json()) == 1
+
+
 def test_the_check_in_prompts_follow_the_check_ins(app, clock):
     user = person_with_program(app)
     today = user.get("/api/today").json()

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ class Client:
 
 async def sign_up(client: Client, n: int) -> list[Person]:
     people = []
-    run = random.randrange(10**6)
+    run = uuid.uuid4().hex[:8]  # new people every run (a PostgreSQL database may be reused)
     for i in range(n):
         p = Person(email=f"cpu-{run}-{i}@example.org")
         s, b = await client.request("POST", "/api/auth/signup", {"email": p.email, "password": PASSWORD,

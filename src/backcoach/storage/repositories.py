@@ -406,10 +406,10 @@ class _Sql:
         per-statement work (compile-state set-up, result loading). Pending changes are flushed
         first, as the session's autoflush would, so a read sees this unit of work's writes.
 
-        What it buys (callgrind, /tmp probe of the bench_web mix in one process, 2026-11-29):
-        11.8% fewer instructions per request (15.6 M -> 13.8 M); one such read costs about a
-        third of the same read through the session (micro-benchmark: 93 us against 273 us of
-        CPU on the loaded 2-core machine), and a session log runs about fifteen of them."""
+        What it buys (callgrind over 200 requests of bench_web's mix called in process, the method
+        of benchmarks/bench_web_cpu.py, 2026-11-29): 15.6 M -> 13.8 M instructions per request; one such read costs about a third of
+        the same read through the session (93 against 273 us of CPU, loaded 2-core machine), and
+        a session log runs about fifteen of them."""
         session = self.session
         session.flush()
         return session.connection().execute(stmt, params)
@@ -450,6 +450,9 @@ class SqlPeopleRepository(_Sql, PeopleRepository):
         return self._all(select(m.Person).order_by(m.Person.id))
 
     def row(self, person_id: int) -> Optional[Row]:
+        """A Core read, not `Session.get`: the ORM's identity lookup and loading cost about three
+        times as much for one row (311 against about 90 us of CPU on the loaded machine), and
+        every session log, check-in and progress read looks at the person."""
         t = m.Person.__table__
         stmt = _cached("people.row", lambda: select(t).where(t.c.id == bindparam("person_id")))
         return next(iter(self._rows(stmt, {"person_id": person_id})), None)
@@ -490,6 +493,8 @@ class SqlProgramRepository(_Sql, ProgramRepository):
         return self.session.scalars(stmt, {"person_id": person_id}).first()
 
     def active_row(self, person_id: int) -> Optional[Row]:
+        """A Core read, for the same reason as `SqlPeopleRepository.row` (every session log,
+        check-in and progress read looks at the program)."""
         t = m.ProgramRecord.__table__
         stmt = _cached("programs.active_row", lambda: (
             select(t).where(t.c.person_id == bindparam("person_id"), t.c.active.is_(True))

@@ -6,7 +6,8 @@ time from sending a frame to its answer (the count), and how many connections dr
 
 The landmarks are real: the shared bridge clip (/work/shared/data/videos, or --clip) run
 through the pose model once at 15 frames/s and cached; each stream replays them in a loop
-with its media time running on, starting at a random point. Streams authenticate with a
+with its media time running on, starting at a random point, as binary frames like the page
+sends (`--format json`: as JSON text, the form scripts may send). Streams authenticate with a
 session cookie as a browser does (a few accounts are shared among the streams: the socket
 checks the account once, when it opens). Ends with one line:
 `live streams: N at 15 fps, p95 X ms, dropped D`.
@@ -22,6 +23,7 @@ import http.client
 import json
 import os
 import random
+import struct
 import sys
 import tempfile
 import time
@@ -33,6 +35,18 @@ from bench_web import ASSESSMENT, PASSWORD, SCREENING, _free_port, pct, run, ser
 
 DEFAULT_CLIP = Path("/work/shared/data/videos/glute_bridge_side_real.mp4")
 FPS = 15.0
+BINARY_HEADER = struct.Struct("<BBHHxxd")  # web/live.py's binary frame: format, found, width, height, t
+
+
+def binary_frames(raw: list[dict[str, Any]]) -> list[tuple[int, int, int, bytes]]:
+    """Each frame's part of the binary message that does not change: (found, width, height,
+    the landmarks as little-endian float32)."""
+    out = []
+    for f in raw:
+        lm = f["landmarks"]
+        data = b"" if lm is None else struct.pack("<132f", *(v for row in lm for v in row))
+        out.append((0 if lm is None else 1, f["width"], f["height"], data))
+    return out
 
 
 def landmarks(clip: Path) -> list[dict[str, Any]]:
@@ -88,7 +102,7 @@ class LiveStream(asyncio.Protocol):
     go out with an all-zero masking key (allowed by RFC 6455: the payload XORed with zeros
     is itself). It answers the server's keep-alive pings, as every browser does by itself."""
 
-    def __init__(self, port: int, cookie: str, frames: list[str], period: float, duration: float,
+    def __init__(self, port: int, cookie: str, frames: list[Any], period: float, duration: float,
                  latencies: list[float], problems: list[str], counts: dict[str, int]) -> None:
         self.port, self.cookie, self.frames, self.period, self.duration = port, cookie, frames, period, duration
         self.latencies, self.problems, self.counts = latencies, problems, counts
@@ -162,7 +176,7 @@ class LiveStream(asyncio.Protocol):
         elif opcode == 1:
             if self.sent:
                 self.latencies.append(self.loop.time() - self.sent.popleft())
-            if b'"repetition": {' in payload:
+            if b'"repetition"' in payload:
                 self.counts["reps"] += 1
 
     # -- sending, on the loop's timer (no task per stream)
@@ -179,7 +193,11 @@ class LiveStream(asyncio.Protocol):
             self.loop.call_later(5.0, self._finish)
             return
         self.sent.append(self.loop.time())
-        self._send(0x1, ('{"t":%.4f,%s' % (self.k * self.period, self.frames[(self.offset + self.k) % len(self.frames)])).encode())
+        frame = self.frames[(self.offset + self.k) % len(self.frames)]
+        if isinstance(frame, str):  # JSON text: everything after '{"t":...,'
+            self._send(0x1, ('{"t":%.4f,%s' % (self.k * self.period, frame)).encode())
+        else:  # binary: (found, width, height, landmark bytes)
+            self._send(0x2, BINARY_HEADER.pack(1, frame[0], frame[1], frame[2], self.k * self.period) + frame[3])
         self.counts["frames"] += 1
         self.k += 1
         self.loop.call_at(self.t0 + self.k * self.period, self._tick)
@@ -209,7 +227,7 @@ class LiveStream(asyncio.Protocol):
         self.done.set_result(None)
 
 
-async def stream(port: int, cookie: str, frames: list[str], period: float, duration: float, start_at: float,
+async def stream(port: int, cookie: str, frames: list[Any], period: float, duration: float, start_at: float,
                  latencies: list[float], problems: list[str], counts: dict[str, int]) -> None:
     loop = asyncio.get_running_loop()
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
@@ -228,7 +246,7 @@ async def stream(port: int, cookie: str, frames: list[str], period: float, durat
             proto._finish()
 
 
-async def load(port: int, cookies: list[str], frames: list[str], streams: int, duration: float, ramp: float
+async def load(port: int, cookies: list[str], frames: list[Any], streams: int, duration: float, ramp: float
                ) -> tuple[list[float], list[str], dict[str, int]]:
     latencies: list[float] = []
     problems: list[str] = []
@@ -239,6 +257,29 @@ async def load(port: int, cookies: list[str], frames: list[str], streams: int, d
     return latencies, problems, counts
 
 
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on the port (Linux /proc; each server worker has its own)."""
+    try:
+        with open("/proc/net/tcp") as table:
+            rows = table.readlines()[1:]
+    except OSError:
+        return -1
+    return sum(1 for row in rows if row.split()[1].endswith(f":{port:04X}") and row.split()[3] == "0A")
+
+
+def wait_for_workers(port: int, workers: int, timeout: float = 120.0) -> None:
+    """Until every worker listens: the first one answering is not enough, as a worker still
+    importing the app would spend its start-up CPU inside the measured window (and take no
+    connections meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        n = listening_sockets(port)
+        if n < 0 or n >= workers:
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"only {listening_sockets(port)} of {workers} server workers listen after {timeout:g} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--streams", type=int, default=200)
@@ -247,16 +288,21 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=20, help="people whose cookies the streams share")
     ap.add_argument("--ramp", type=float, default=5.0, help="seconds over which the streams connect")
     ap.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
+    ap.add_argument("--format", choices=("binary", "json"), default="binary",
+                    help="frames as the page sends them (binary) or as JSON text")
     args = ap.parse_args()
     raw = landmarks(args.clip)
-    frames = [json.dumps({k: v for k, v in f.items() if k != "t"})[1:] for f in raw]  # everything after '{'
+    frames: list[Any] = (binary_frames(raw) if args.format == "binary" else
+                         [json.dumps({k: v for k, v in f.items() if k != "t"})[1:] for f in raw])  # after '{'
     tmp = tempfile.mkdtemp(prefix="bench-live-")
     url = f"sqlite:///{tmp}/bench.sqlite3"
     port = _free_port()
     print(f"streams: {args.streams} at {FPS:g} fps for {args.duration:g} s, server workers: {args.workers}, "
-          f"landmarks: {len(raw)} real frames of {args.clip.name}, cpus: {os.cpu_count()}")
+          f"landmarks: {len(raw)} real frames of {args.clip.name} as {args.format}, cpus: {os.cpu_count()}, "
+          f"machine load average: {os.getloadavg()[0]:.1f}")
     proc = start_server(url, port, args.workers)
     try:
+        wait_for_workers(port, args.workers)
         run_id = random.randrange(10**6)
         emails = [sign_up(port, i, run_id) for i in range(args.accounts)]
         cookies = [login_cookie(port, e) for e in emails]

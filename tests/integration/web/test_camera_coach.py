@@ -5,7 +5,9 @@ uploads analysed by the in-process job runner."""
 from __future__ import annotations
 
 import json
+import math
 import os
+import struct
 import time
 import uuid
 from pathlib import Path
@@ -121,6 +123,100 @@ def test_live_socket_rejects_bad_frames_and_closes_on_oversized_messages(person:
         with pytest.raises(WebSocketDisconnect) as exc:
             ws.receive_json()
         assert exc.value.code == 1009
+
+
+def _binary(t: float, landmarks: Any = None, width: int = 640, height: int = 360, fmt: int = 1,
+            found: int | None = None) -> bytes:
+    """A frame in the page's binary layout (web/live.py): little-endian format, found, width,
+    height, 2 unused bytes, t as float64, then 33 x 4 float32 landmarks when found."""
+    found = (landmarks is not None) if found is None else found
+    head = struct.pack("<BBHHxxd", fmt, found, width, height, t)
+    return head + (b"" if landmarks is None else struct.pack("<132f", *(v for row in landmarks for v in row)))
+
+
+def test_live_socket_takes_the_pages_binary_frames_and_counts_as_with_json(person: Any, bridge_frames: list) -> None:
+    answers = {}
+    for form in ("json", "binary"):
+        replies = []
+        with _ws(person, "/ws/live/glute_bridge?hold=2") as ws:
+            ws.receive_json()
+            for frame in bridge_frames:
+                if form == "json":
+                    ws.send_text(json.dumps(frame))
+                else:
+                    ws.send_bytes(_binary(frame["t"], frame["landmarks"], frame["width"], frame["height"]))
+                replies.append(ws.receive_json())
+        answers[form] = replies
+    assert all(r["type"] == "frame" for r in answers["binary"])
+    assert [r["t"] for r in answers["binary"]] == [round(f["t"], 3) for f in bridge_frames]
+    # float32 landmarks (what the pose model computes in) count and judge as the JSON's decimals do
+    assert [r["reps"] for r in answers["binary"]] == [r["reps"] for r in answers["json"]]
+    assert answers["binary"][-1]["reps"] == 5
+    cues = [(r["reps"], r["repetition"]["cue"]) for r in answers["binary"] if r.get("repetition")]
+    assert cues == [(r["reps"], r["repetition"]["cue"]) for r in answers["json"] if r.get("repetition")]
+    for a, b in zip(answers["binary"], answers["json"]):
+        assert (a["value"] is None) == (b["value"] is None)
+        assert a["value"] is None or abs(a["value"] - b["value"]) <= 0.2
+
+
+def test_live_socket_rejects_bad_binary_frames_and_closes_on_oversized_ones(person: Any) -> None:
+    body = [[0.5, 0.5, 0.0, 1.0]] * 33
+    with _ws(person, "/ws/live/glute_bridge") as ws:
+        ws.receive_json()
+
+        def rejected(data: bytes) -> str:
+            ws.send_bytes(data)
+            reply = ws.receive_json()
+            assert reply["type"] == "rejected", reply
+            return reply["reason"]
+
+        assert "16 bytes, or 544" in rejected(_binary(1.0, body)[:-4])
+        assert "16 bytes, or 544" in rejected(_binary(1.0, body) + b"\0")
+        assert "16 bytes, or 544" in rejected(b"")
+        assert "format" in rejected(_binary(1.0, body, fmt=2))
+        assert "landmarks follow" in rejected(_binary(1.0, found=1))
+        assert "landmarks follow" in rejected(_binary(1.0, body, found=0))
+        assert "landmarks follow" in rejected(_binary(1.0, body, found=2))
+        for bad in (math.nan, math.inf, -math.inf, 1e6):
+            points = [row[:] for row in body]
+            points[17][1] = bad
+            assert "33 rows" in rejected(_binary(1.0, points))
+        assert "media time" in rejected(_binary(math.nan, body))
+        assert "media time" in rejected(_binary(-1.0, body))
+        assert "image size" in rejected(_binary(1.0, body, width=0))
+        assert "image size" in rejected(_binary(1.0, body, height=20000))
+        ws.send_bytes(_binary(1.0))  # nobody in the picture: answered, not refused
+        assert ws.receive_json()["person_found"] is False
+        assert "media-time order" in rejected(_binary(1.0, body))
+        ws.send_bytes(_binary(1.1, body))
+        assert ws.receive_json()["person_found"] is True
+        ws.send_bytes(b"\1" * 10_000)
+        with pytest.raises(WebSocketDisconnect) as exc:
+            ws.receive_json()
+        assert exc.value.code == 1009
+
+
+def test_the_answer_to_a_frame_is_the_json_of_its_fields() -> None:
+    """frame_reply formats the common answer by hand: it must be exactly json.dumps's JSON."""
+    import numpy as np
+
+    from backcoach.motion import StreamUpdate
+    from backcoach.web.live import frame_reply
+
+    cases = [StreamUpdate(t=0.0, reps=0, value=None, in_repetition=False, person_found=False),
+             StreamUpdate(t=12.3456789, reps=3, value=171.26, in_repetition=True),
+             StreamUpdate(t=1 / 3, reps=7, value=float(np.float64(-0.04)), in_repetition=False),
+             StreamUpdate(t=86400.0, reps=1000, value=np.float64(179.95), in_repetition=True)]
+    for update in cases:
+        text = frame_reply(update, update.reps + 2)
+        expected = {"type": "frame", "t": round(update.t, 3), "reps": update.reps + 2,
+                    "in_repetition": update.in_repetition, "person_found": update.person_found,
+                    "value": None if update.value is None else round(float(update.value), 1)}
+        assert json.loads(text) == expected
+        assert text == json.dumps(expected, separators=(",", ":"))
+    rep = {"index": 4, "cue": "Good.", "faults": []}
+    done = json.loads(frame_reply(cases[1], 4, rep))
+    assert done["repetition"] == rep and done["reps"] == 4
 
 
 def test_landmarks_from_the_device_give_the_recorded_analysis(person: Any, bridge_frames: list) -> None:

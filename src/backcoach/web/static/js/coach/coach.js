@@ -198,6 +198,26 @@
       "?start=" + live.count + (cfg.hold ? "&hold=" + cfg.hold : "");
   }
 
+  /* A frame as the live socket takes it (web/live.py gives the layout): a 16-byte header, then
+     the 33 landmarks' x, y, z, visibility as float32 when a person was found. A quarter of
+     the JSON's size, and the server needs no JSON decoder for it. */
+  function binaryFrame(frame) {
+    var lm = frame.landmarks;
+    var buf = new ArrayBuffer(16 + (lm ? 33 * 16 : 0));
+    var v = new DataView(buf);
+    v.setUint8(0, 1);
+    v.setUint8(1, lm ? 1 : 0);
+    v.setUint16(2, Math.min(65535, Math.max(1, Math.round(frame.width))), true);
+    v.setUint16(4, Math.min(65535, Math.max(1, Math.round(frame.height))), true);
+    v.setFloat64(8, frame.t, true);
+    if (lm) {
+      for (var i = 0; i < 33; i++) {
+        for (var j = 0; j < 4; j++) v.setFloat32(16 + 16 * i + 4 * j, lm[i][j], true);
+      }
+    }
+    return buf;
+  }
+
   function connect() {
     var ws = new WebSocket(socketUrl());
     live.ws = ws;
@@ -272,7 +292,7 @@
         drawSkeleton(overlay, frame);
         if (live.rules) showSetup(setupProblems(frame, live.rules));
         if (live.ws && live.ws.readyState === 1) {
-          live.ws.send(JSON.stringify(frame));
+          live.ws.send(binaryFrame(frame));
           live.sent += 1;
           root.setAttribute("data-sent", String(live.sent));
         }

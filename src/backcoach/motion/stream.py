@@ -22,7 +22,7 @@ from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence
 from .recording import hold_segment
 from .result import Repetition
 from .segmentation import HoldTracker, RepetitionCounter, Segment
-from .trust import SETTLE_FRAMES, JudgeContext, body_size, is_body_cut, judge_repetition, jumped
+from .trust import SETTLE_FRAMES, JudgeContext, is_body_cut, judge_repetition, jumped
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,14 @@ class StreamUpdate:
         if self.cut:
             out["cut"] = True
         return out
+
+
+_SHOULDERS_AND_HIPS = [11, 12, 23, 24]  # left and right shoulder, left and right hip
+
+
+def _length(dx: float, dy: float) -> float:
+    """sqrt(dx² + dy²) as numpy's norm of a 2-vector computes it (math.hypot may differ in the last bit)."""
+    return math.sqrt(dx * dx + dy * dy)
 
 
 def _median3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -185,12 +193,19 @@ class StreamingAnalyzer:
         without a measurable body."""
         if frame.points is None:
             return None
-        scale = np.array([frame.width, frame.height], float) / max(frame.width, frame.height)
-        xy = frame.points[:, :2] * scale
-        hip, size = (xy[23] + xy[24]) / 2.0, float(body_size(xy))
-        if not (np.isfinite(hip).all() and np.isfinite(size) and size > 1e-6):
+        # `trust.body_size` of one frame in plain floats, in numpy's order of operations (the
+        # same numbers): numpy's calls on a few numbers cost more than the arithmetic, and this
+        # runs on every frame of every live stream
+        side = max(frame.width, frame.height)
+        sx, sy = frame.width / side, frame.height / side
+        (a, b), (c, d), (e, f), (g, h) = frame.points[_SHOULDERS_AND_HIPS, :2].tolist()
+        a, b, c, d, e, f, g, h = a * sx, b * sy, c * sx, d * sy, e * sx, f * sy, g * sx, h * sy
+        hx, hy = (e + g) / 2.0, (f + h) / 2.0
+        parts = (_length((a + c) / 2.0 - hx, (b + d) / 2.0 - hy), _length(a - c, b - d), _length(e - g, f - h))
+        size = max(parts)
+        if not (all(map(math.isfinite, parts)) and math.isfinite(hx) and math.isfinite(hy) and size > 1e-6):
             return None
-        return frame.t, hip, size
+        return frame.t, np.array((hx, hy)), size
 
     def _cut_before(self, body: tuple[float, np.ndarray, float]) -> float | None | bool:
         """Whether a camera cut comes just before the queued frame whose body this is

@@ -221,8 +221,8 @@ class MemInvitationRepository(_Mem, r.InvitationRepository):
     def get_by_code(self, code: str) -> Optional[m.Invitation]:
         return _first(self._where(lambda x: x.code == code))
 
-    def list_for_clinician(self, clinician_user_id: int) -> list[m.Invitation]:
-        return _newest(self._where(lambda x: x.clinician_user_id == clinician_user_id), key="created_at")
+    def list_for_clinician(self, clinician_user_id: int, limit: Optional[int] = None) -> list[m.Invitation]:
+        return _newest(self._where(lambda x: x.clinician_user_id == clinician_user_id), key="created_at", limit=limit)
 
 
 class MemAuditRepository(_Mem, r.AuditRepository):

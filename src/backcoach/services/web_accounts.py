@@ -371,7 +371,7 @@ RECENT_INVITATIONS = 10
 
 def recent_invitations(uow: UnitOfWork, clinician: Account, limit: int = RECENT_INVITATIONS) -> list[Invitation]:
     """The clinician's newest invitation codes, newest first (the clinic page lists them)."""
-    return uow.invitations.list_for_clinician(clinician.id)[:limit]
+    return uow.invitations.list_for_clinician(clinician.id, limit=limit)
 
 
 def _valid_invitation(uow: UnitOfWork, code: str, now: dt.datetime) -> Invitation:

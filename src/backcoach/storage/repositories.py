@@ -249,8 +249,8 @@ class InvitationRepository(Repository[m.Invitation]):
     def get_by_code(self, code: str) -> Optional[m.Invitation]: ...
 
     @abc.abstractmethod
-    def list_for_clinician(self, clinician_user_id: int) -> list[m.Invitation]:
-        """Newest first."""
+    def list_for_clinician(self, clinician_user_id: int, limit: Optional[int] = None) -> list[m.Invitation]:
+        """Newest first (all of them, or the newest `limit`)."""
 
 
 class AuditRepository(Repository[m.AuditEntry]):
@@ -716,11 +716,12 @@ class SqlInvitationRepository(_Sql, InvitationRepository):
     def get_by_code(self, code: str) -> Optional[m.Invitation]:
         return self._first(select(m.Invitation).where(m.Invitation.code == code))
 
-    def list_for_clinician(self, clinician_user_id: int) -> list[m.Invitation]:
+    def list_for_clinician(self, clinician_user_id: int, limit: Optional[int] = None) -> list[m.Invitation]:
         return self._all(
             select(m.Invitation)
             .where(m.Invitation.clinician_user_id == clinician_user_id)
-            .order_by(*_newest(m.Invitation, "created_at"))
+            .order_by(*_newest(m.Invitation, "created_at")),
+            limit,
         )
 
 

@@ -12,9 +12,10 @@ if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi
 stamp=".venv/.installed-$(echo "$extras" | tr ',' '-')"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# constraints.txt: the versions the suite last passed with (a fresh machine gets what was tested).
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -U pip wheel
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${extras}]"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[${extras}]"
   touch "$stamp"
 fi
 # The in-browser pose model (npm @mediapipe/pose, integrity-checked), served by the app for live coaching.

@@ -101,6 +101,7 @@ class Person:
     token: str = ""
     cards: list[dict[str, Any]] = field(default_factory=list)
     cards_stale: bool = False  # an exercise changed: read today's cards again before the next session
+    # (with no cards, every exercise resting, the person reads today's page instead of logging)
 
     @property
     def auth(self) -> dict[str, str]:
@@ -204,14 +205,15 @@ async def set_up(port: int, people: int, concurrency: int) -> list[Person]:
 
 def follow_decisions(p: Person, decisions: list[dict[str, Any]]) -> None:
     """Next time, do what the decisions say (a new dose), as a person would. When an exercise
-    changes, the program may also merge two tracks that meet on one ladder, so the person
-    reads today's cards again instead (see `load`)."""
+    changes, the program may also merge two tracks that meet on one ladder, and an exercise
+    that stepped back at its gentlest step rests for some days (it is not logged then), so
+    the person reads today's cards again instead (see `load`)."""
     by_id = {d["exercise_id"]: d["after"] for d in decisions}
     for i, c in enumerate(p.cards):
         after = by_id.get(c["exercise_id"])
         if after:
-            if after["exercise_id"] != c["exercise_id"]:
-                p.cards_stale = True
+            if after["exercise_id"] != c["exercise_id"] or after.get("rest_until"):
+                p.cards_stale = True  # another exercise, or one resting for some days: not on today's cards
             p.cards[i] = {"exercise_id": after["exercise_id"], "sets": after["sets"], "reps": after.get("reps"),
                           "hold_s": after["hold_s"]}
 
@@ -242,7 +244,7 @@ async def load(port: int, people: list[Person], concurrency: int, duration: floa
         while time.monotonic() < stop_at:
             p = rng.choice(mine)
             kind = rng.choices(kinds, weights)[0]
-            if kind == "session" and p.cards_stale:
+            if kind == "session" and (p.cards_stale or not p.cards):
                 kind = "today"  # the person opens today's page first (counted, not mixed in by weight)
             counter += 1
             t0 = time.perf_counter()

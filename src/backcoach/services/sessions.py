@@ -34,6 +34,7 @@ from backcoach.services.common import (
     get_person,
     local,
     monitoring_pain,
+    monitoring_pain_and_last_id,
     pain_entries,
     require_allowed,
     require_aware,
@@ -290,13 +291,13 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
 
         stored_logs = recent_exercise_logs(uow, person_id, [log.exercise_id for log in logs],
                                            performed_on - dt.timedelta(days=HISTORY_DAYS), now)
-        last_pain_id = uow.pain.last_id(person_id)
         new_pain = ([m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily")]
                     if pain_now is not None else [])
         new_pain.append(m.PainEntryRecord(
             person_id=person_id, at=now, nprs=max(log.pain_during for log in logs), kind="during"))
         # what the monitoring rules read once this session's entries are stored (they are the newest)
-        pain_records = sorted(monitoring_pain(uow, person_id, now) + new_pain, key=lambda r: r.at)
+        stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)
+        pain_records = sorted(stored_pain + new_pain, key=lambda r: r.at)
         session_days = uow.sessions.dates_for(person_id)
         pain = pain_entries(pain_records, now)
         recent_actions, last_worsening_step = _rule_history(uow, person_id, now, t,
@@ -438,9 +439,9 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
         entry = m.PainEntryRecord(person_id=person_id, at=now, nprs=nprs, kind=kind,
                                   new_symptoms=bool(new_symptoms), note=(note or None),
                                   walked_minutes=walked_minutes)
-        last_pain_id = uow.pain.last_id(person_id)
+        stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)  # before the gate reads
         info = gate_for(uow, person_id, now, new_symptoms_reported_at=now if new_symptoms else None)
-        pain_records = sorted(monitoring_pain(uow, person_id, now) + [entry], key=lambda r: r.at)
+        pain_records = sorted(stored_pain + [entry], key=lambda r: r.at)
         decisions: list[Any] = []
         new_program = None
         program_rec = uow.programs.active_row(person_id)

@@ -388,6 +388,15 @@ def test_pain_queries_for_baseline_window_and_new_symptoms(make_uow: Callable[[]
         assert [r.nprs for r in uow.pain.list_for(pid, since=at(3), kinds=("next_morning",))] == [3, 4]
         assert uow.pain.latest_new_symptoms(pid).note == "foot"
         assert uow.pain.latest_new_symptoms(pid + 1000) is None
+        # the same window with the newest entry's id, read in one statement
+        rows, newest = uow.pain.first_of_each_kind_and_last_id(pid, 1, since=at(3, 2))
+        assert [(r.kind, r.nprs) for r in rows] == [(r.kind, r.nprs) for r in window]
+        assert newest == uow.pain.last_id(pid) is not None
+        assert uow.pain.first_of_each_kind_and_last_id(pid + 1000, 1, since=at(3, 2)) == ([], None)
+        # the newest entry counts even when it is older than the window (ids only grow)
+        uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(0), nprs=9, kind="daily"))
+        rows, newest = uow.pain.first_of_each_kind_and_last_id(pid, 1, since=at(3, 2))
+        assert 9 not in [r.nprs for r in rows] and newest == uow.pain.last_id(pid)
 
 
 def test_a_database_from_a_newer_version_is_explained(tmp_path: Any) -> None:

@@ -11,10 +11,12 @@ shipped inside the `mediapipe==0.10.14` wheel, so nothing is downloaded at run t
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 import os
 import sys
 import threading
+import types
 import warnings
 from typing import Protocol, runtime_checkable
 
@@ -41,6 +43,43 @@ class PoseEstimator(Protocol):
     def estimate(self, image_bgr: np.ndarray, t: float) -> LandmarkFrame: ...
 
     def close(self) -> None: ...
+
+
+class _PyplotOnFirstUse(types.ModuleType):
+    """Stands in for ``matplotlib.pyplot`` while mediapipe is imported; the real module is
+    imported (and replaces this one) the first time anything is asked of it."""
+
+    def __getattr__(self, name: str):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+_import_lock = threading.Lock()
+
+
+def _pose_solution():
+    """mediapipe's legacy pose solution, imported without importing ``matplotlib.pyplot``.
+
+    ``mediapipe.python.solutions`` imports its drawing helpers, which import pyplot at the
+    top for a 3-D plot the coach never draws. Importing mediapipe took 1.04-1.12 s of CPU
+    with pyplot and 0.50-0.61 s without (two runs each, 1-minute load ~12), paid by every
+    process that analyses a video (`backcoach analyze`, each job) before its first frame
+    reaches a pose model. A stand-in takes pyplot's place during the import and turns into
+    the real module on first use.
+    """
+    with _import_lock:
+        if "mediapipe.python.solutions.pose" in sys.modules or "matplotlib.pyplot" in sys.modules:
+            from mediapipe.python.solutions import pose  # noqa: PLC0415
+            return pose
+        stand_in = _PyplotOnFirstUse("matplotlib.pyplot")
+        sys.modules["matplotlib.pyplot"] = stand_in
+        try:
+            from mediapipe.python.solutions import pose  # noqa: PLC0415
+        finally:
+            if sys.modules.get("matplotlib.pyplot") is stand_in:
+                del sys.modules["matplotlib.pyplot"]
+        return pose
 
 
 class MediaPipePose:
@@ -73,7 +112,7 @@ class MediaPipePose:
     def _build(self, min_detection_confidence: float, min_tracking_confidence: float) -> None:
         try:
             import cv2  # noqa: PLC0415
-            from mediapipe.python.solutions import pose as mp_pose  # noqa: PLC0415
+            mp_pose = _pose_solution()
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise VisionExtraMissing(
                 "Video analysis needs the optional vision extra: pip install 'backcoach[vision]'."

@@ -180,3 +180,30 @@ def test_core_works_without_the_vision_extra():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "backcoach[vision]" in out.stdout
+
+
+def test_the_pose_model_is_imported_without_pyplot_which_stays_usable():
+    """mediapipe's pose solution comes in without matplotlib.pyplot (its drawing helpers' import,
+    the costly part of importing mediapipe); mediapipe's own `plt` turns into the real pyplot when used."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("mediapipe") is None or importlib.util.find_spec("matplotlib") is None:
+        pytest.skip("needs the vision extra (mediapipe)")
+    code = (
+        "import sys\n"
+        "from backcoach.motion.pose import _pose_solution\n"
+        "pose = _pose_solution()\n"
+        "assert hasattr(pose, 'Pose')\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
+        "from mediapipe.python.solutions import drawing_utils\n"
+        "figure = drawing_utils.plt.figure\n"
+        "import matplotlib.pyplot as real\n"
+        "assert figure is real.figure and type(real).__name__ == 'module'\n"
+        "assert _pose_solution() is pose\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("ok")

@@ -4,10 +4,14 @@
     python benchmarks/bench_motion.py --make-test-video /tmp/bench_60s_720p.mp4
 
 Reports, on this machine's CPU: frames decoded per second (decode only), pose frames
-per second (pose model only, on pre-decoded frames), analysis frames per second
+per second (pose model only, on pre-decoded frames) and its CPU per frame, analysis frames per second
 (signals, counting, checks), and the real-time factor of the whole pipeline
 (video duration / wall time), with the CPU time the whole pipeline used (the figure to compare
-on a busy machine, where wall time depends on the others). `--make-test-video` loops the real bridge clip from
+on a busy machine, where wall time depends on the others). `pose_bound_real_time_factor` is the
+most the pipeline could reach on this machine's cores if decoding, second looks and start-up cost
+nothing: the frames posed times the pose model's CPU per frame, shared by the pose workers.
+`cli_*` run `backcoach analyze VIDEO --json` in a fresh process (imports and model start-up
+included), as a person runs it. `--make-test-video` loops the real bridge clip from
 `<repo>/../shared/data/videos` into a 58 s (`--seconds`), 1280x720, 30 fps file outside the repo.
 """
 
@@ -16,6 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -67,9 +73,9 @@ def bench(video: str, exercise: str, fps: float, max_side: int) -> dict:
     # 2. pose only, on the frames already decoded
     est = MediaPipePose()
     est.estimate(sampled[0].image, 0.0)  # warm-up (model start-up is not throughput)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     frames = [est.estimate(f.image, f.t) for f in sampled]
-    pose_s = time.perf_counter() - t0
+    pose_s, pose_cpu = time.perf_counter() - t0, time.process_time() - c0
     est.close()
     # 3. analysis only
     t0 = time.perf_counter()
@@ -83,6 +89,10 @@ def bench(video: str, exercise: str, fps: float, max_side: int) -> dict:
     t0 = time.perf_counter()
     analyze_video(video, exercise, sample_fps=fps, max_side=max_side, second_look=False)
     wall_no_look = time.perf_counter() - t0
+    # 6. the command in a fresh process, as a person runs it
+    cli_wall, cli_cpu = _run_cli(video, exercise, fps)
+    workers = int(full.timings.get("workers", 1))
+    pose_bound = info.duration_s / (len(frames) * pose_cpu / len(sampled) / workers)
     return {
         "video": os.path.basename(video),
         "duration_s": round(info.duration_s, 2),
@@ -94,10 +104,13 @@ def bench(video: str, exercise: str, fps: float, max_side: int) -> dict:
         "frames_posed": len(frames),
         "decoded_frames_per_s": round(stats["decoded"] / decode_s, 1),
         "pose_frames_per_s": round(len(frames) / pose_s, 1),
+        "pose_cpu_ms_per_frame": round(1000 * pose_cpu / len(sampled), 1),
+        "pose_bound_real_time_factor": round(pose_bound, 2),
         "analysis_frames_per_s": round(len(frames) / analysis_s, 1),
         "pipeline_wall_s": round(wall, 2),
         "pipeline_cpu_s": round(cpu, 2),  # both cores' CPU time: compare runs by this on a shared machine
-        "pipeline_pose_workers": int(full.timings.get("workers", 1)),
+        "pipeline_cpu_s_per_video_s": round(cpu / info.duration_s, 3),
+        "pipeline_pose_workers": workers,
         "pipeline_decode_and_pose_s": round(full.timings["decode_and_pose_s"], 2),
         "second_looks": int(full.timings.get("second_looks", 0)),
         "second_look_cpu_s": round(full.timings.get("second_look_s", 0.0), 2),
@@ -107,12 +120,26 @@ def bench(video: str, exercise: str, fps: float, max_side: int) -> dict:
         "load_average_1min": round(os.getloadavg()[0], 2),
         "real_time_factor": round(info.duration_s / wall, 2),
         "target_6x_real_time_met": info.duration_s / wall >= 6.0,
+        "cli_wall_s": round(cli_wall, 2),
+        "cli_cpu_s": round(cli_cpu, 2),
+        "cli_real_time_factor": round(info.duration_s / cli_wall, 2),
         "reps": full.reps,
         "camera_cuts_found": len(full.cuts_s),  # a looped clip jumps back to its start at each loop
         "not_counted": len(full.not_counted),
         "reps_pose_only_run": result.reps,
         "cpu_count": os.cpu_count(),
     }
+
+
+def _run_cli(video: str, exercise: str, fps: float) -> tuple[float, float]:
+    """Wall and CPU seconds of `backcoach analyze VIDEO --json` in a new process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "backcoach.cli", "analyze", video, "--exercise", exercise, "--fps", str(fps),
+                    "--json"], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main(argv: list[str] | None = None) -> int:

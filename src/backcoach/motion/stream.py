@@ -7,6 +7,7 @@ differs (causal here, as a stream cannot look ahead).
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ import numpy as np
 
 from . import signals as S
 from .checks import CheckOptions, get_check
+from .checks.base import frame_primary
 from .config import MotionConfig, motion_config
 from .errors import UnknownExerciseError
 from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence
@@ -53,7 +55,8 @@ class StreamUpdate:
         return out
 
 
-_SHOULDERS_AND_HIPS = [11, 12, 23, 24]  # left and right shoulder, left and right hip
+_SHOULDERS_AND_HIPS = [11, 12, 23, 24]
+_NOBODY = np.array([[np.nan, np.nan, np.nan, 0.0]] * N_LANDMARKS)  # a frame without a person, as `_one` has it  # left and right shoulder, left and right hip
 
 
 def _length(dx: float, dy: float) -> float:
@@ -107,6 +110,9 @@ class StreamingAnalyzer:
         self._frames: list[LandmarkFrame] = []
         self._t: list[float] = []
         self._rows: dict[str, list[Any]] = {}  # signal name -> its values, one per frame since _offset
+        # with the check's `frame_value`: only the counted signal is in _rows, and per frame the
+        # smoothed points (None: nobody), the layout and the image size its other signals need
+        self._points: list[tuple[np.ndarray | None, dict, tuple[int, int]]] = []
         self._offset = 0  # absolute index of _t[0]
         self._layout: dict | None = None
         self._layout_fixed = False  # decided from the frames before the first repetition, then kept
@@ -186,6 +192,7 @@ class StreamingAnalyzer:
         self._tracker = HoldTracker(self.check.hold) if self.check.mode == "hold" else None
         self._t.clear()
         self._rows.clear()
+        self._points.clear()
         self._offset = 0
 
     def _body_of(self, frame: LandmarkFrame) -> tuple[float, np.ndarray, float] | None:
@@ -293,15 +300,22 @@ class StreamingAnalyzer:
         if not self._layout_fixed and (self.reps > 0 or busy_now):
             self._layout_fixed = self._layout is not None
         layout = self._layout or {"side": "left", "leg": "left"}
-        # plain floats (and the visibility row): an array of floats is built far faster than one of numpy scalars
-        row = {k: (float(v[0]) if v.ndim == 1 else v[0]) for k, v in self.check.signals(self._one(pts, frame.t), layout).items()}
         self._t.append(frame.t)
-        for k, v in row.items():
-            column = self._rows.get(k)
-            if column is None:  # a signal first seen now: earlier frames had none
-                column = self._rows[k] = [np.nan] * (len(self._t) - 1)
-            column.append(v)
-        value = float(row[self.check.primary])
+        row: dict[str, Any] = {}
+        if self.check.frame_value is not None and self._counter is not None:
+            # only the counted value now, in plain floats; the other signals when a repetition ends
+            value = frame_primary(self.check, (pts if pts is not None else _NOBODY).tolist(), layout)
+            self._points.append((pts, layout, self._size))
+            self._rows.setdefault(self.check.primary, []).append(value)
+        else:
+            # plain floats (and the visibility row): an array of floats is built far faster than one of numpy scalars
+            row = {k: (float(v[0]) if v.ndim == 1 else v[0]) for k, v in self.check.signals(self._one(pts, frame.t), layout).items()}
+            for k, v in row.items():
+                column = self._rows.get(k)
+                if column is None:  # a signal first seen now: earlier frames had none
+                    column = self._rows[k] = [np.nan] * (len(self._t) - 1)
+                column.append(v)
+            value = float(row[self.check.primary])
         done: Repetition | None = None
         if self._counter is not None:
             seg = self._counter.update(frame.t, value)
@@ -315,15 +329,46 @@ class StreamingAnalyzer:
                 done = self._finish_bout(bout)
             busy = self._tracker.in_hold
         self._trim(busy)
-        return StreamUpdate(t=frame.t, reps=self.reps, value=value if np.isfinite(value) else None,
+        return StreamUpdate(t=frame.t, reps=self.reps, value=value if math.isfinite(value) else None,
                             in_repetition=busy, repetition=done, person_found=frame.points is not None)
 
-    def _arrays(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        return {k: np.array(v, dtype=float) for k, v in self._rows.items()}, np.array(self._t)
+    def _arrays(self, lo: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The buffered signals and times from buffer index `lo` on."""
+        t = np.array(self._t[lo:])
+        if not self._points:
+            return {k: np.array(v[lo:], dtype=float) for k, v in self._rows.items()}, t
+        # frames counted on `frame_value` alone: their signals now, one call per run of frames
+        # analysed with the same layout and image size (as each frame's own would be)
+        parts: list[dict[str, np.ndarray]] = []
+        run_start = lo
+        for i in range(lo + 1, len(self._t) + 1):
+            if i == len(self._t) or self._points[i][1:] != self._points[run_start][1:]:
+                parts.append(self._signals_of(run_start, i, t[run_start - lo:i - lo]))
+                run_start = i
+        keys = dict.fromkeys(k for part in parts for k in part)
+        sig = {k: np.concatenate([part[k] if k in part else np.full(len(part["visibility"]), np.nan) for part in parts])
+               for k in keys}
+        sig[self.check.primary] = np.array(self._rows[self.check.primary][lo:], dtype=float)  # the values counted
+        return sig, t
+
+    def _signals_of(self, start: int, stop: int, t: np.ndarray) -> dict[str, np.ndarray]:
+        """`check.signals` of buffered frames start..stop-1 (one layout and image size), as
+        `_one` makes each frame's sequence: points seen too faintly are not seen."""
+        _pts, layout, (width, height) = self._points[start]
+        points = np.array([p if p is not None else _NOBODY for p, _l, _s in self._points[start:stop]])
+        xy = points[:, :, :2].copy()
+        xy[points[:, :, 3] < self.config.cleaning.min_visibility] = np.nan
+        seq = LandmarkSequence(t=t, xy=xy, z=points[:, :, 2].copy(), vis=points[:, :, 3].copy(), width=width, height=height)
+        return self.check.signals(seq, layout)
 
     def _finish_segment(self, seg: Segment) -> Repetition:
-        sig, t = self._arrays()
-        rep = judge_repetition(self.check, sig, t, seg, self.options, self.reps + 1, offset=self._offset, ctx=self._context())
+        # a repetition's metrics look at it and at the person's own starting frames before it
+        # (`ExerciseCheck.start_window`), never further back: only those become arrays
+        start = seg.start - self._offset
+        lo = bisect.bisect_left(self._t, self._t[start] - self.config.trust.start_window_s - 1e-9, 0, start)
+        sig, t = self._arrays(lo)
+        rep = judge_repetition(self.check, sig, t, seg, self.options, self.reps + 1, offset=self._offset + lo,
+                               ctx=self._context())
         self.repetitions.append(rep)
         return rep
 
@@ -341,6 +386,7 @@ class StreamingAnalyzer:
             del self._t[:drop]
             for column in self._rows.values():
                 del column[:drop]
+            del self._points[:drop]
             self._offset += drop
 
     def finish(self) -> list[Repetition]:

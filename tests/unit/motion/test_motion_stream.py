@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
+import struct
 
 import numpy as np
 import pytest
@@ -19,6 +22,8 @@ from motion_synth import (
 )
 
 from backcoach.motion import LandmarkFrame, StreamingAnalyzer, UnknownExerciseError, analyze_landmarks
+from backcoach.motion.checks import get_check
+from backcoach.motion.checks.base import frame_primary
 from backcoach.motion.trust import SETTLE_FRAMES
 
 TEMPO = Tempo(up_s=2.0, hold_s=2.2, down_s=2.0, rest_s=1.0)
@@ -166,3 +171,94 @@ def test_no_cut_is_seen_in_a_continuous_noisy_stream():
     for f in make_frames(bridge_pose, u, t, Noise(sigma_px=3.0, drop_rate=0.1, spikes=6, seed=9)):
         assert not stream.push(f).cut
     assert stream.cuts_s == [] and len(stream.finish()) == 4
+
+
+# ---------------------------------------------------------------- counting on the counted signal alone
+
+
+def _without_frame_value(stream: StreamingAnalyzer) -> StreamingAnalyzer:
+    """The same stream analysing every signal of every frame (how it worked before `frame_value`)."""
+    stream._base_check = stream.check = dataclasses.replace(stream.check, frame_value=None)
+    return stream
+
+
+def _one_frame_primary(check, points: np.ndarray, layout: dict) -> float:
+    stream = StreamingAnalyzer(check.exercise_id)
+    return float(check.signals(stream._one(points, 0.0), layout)[check.primary][0])
+
+
+def _bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+@pytest.mark.parametrize("exercise", ["glute_bridge", "banded_glute_bridge", "single_leg_glute_bridge"])
+def test_the_counted_value_in_plain_floats_is_the_signals_one_bit_for_bit(exercise):
+    """`frame_primary` (plain floats) against `check.signals` of the one-frame sequence (numpy),
+    on noisy frames with faint, coincident and missing points, sitting up, each layout."""
+    check = get_check(exercise)
+    assert check.frame_value is not None
+    rng = np.random.default_rng(11)
+    t, u, _ = rep_timeline(2, TEMPO, 15.0)
+    poses = [f.points for f in make_frames(bridge_pose, u, t, Noise(sigma_px=4.0, seed=2))]
+    cases = []
+    for p in poses:
+        faint = p.copy()
+        faint[rng.integers(11, 33, 3), 3] = rng.uniform(0.0, 0.4, 3)
+        same = p.copy()
+        same[25, :2] = same[23, :2]  # knee on the hip: no angle
+        sitting = p.copy()
+        sitting[[11, 12], 1] -= 0.5  # shoulders straight above the hips
+        cases += [p, faint, same, sitting, p + rng.normal(0, 0.2, p.shape)]
+    cases.append(np.full((33, 4), np.nan))
+    finite = 0
+    for layout in ({"side": "left", "leg": "left"}, {"side": "left", "leg": "right"}, {"side": "right", "leg": "right"}):
+        for p in cases:
+            fast = frame_primary(check, p.tolist(), layout)
+            assert _bits(fast) == _bits(_one_frame_primary(check, p, layout)) or (np.isnan(fast) and np.isnan(
+                _one_frame_primary(check, p, layout)))
+            finite += math.isfinite(fast)
+    assert finite > len(cases)  # most cases measure something
+
+
+def test_a_feet_end_variant_has_no_plain_float_counted_value():
+    """From the feet end the single-leg bridge counts another signal (hip_rise): the side view's
+    plain-float hip angle must not carry over to it."""
+    check = get_check("single_leg_glute_bridge")
+    assert check.frame_value is not None and check.in_view("feet").frame_value is None
+
+
+@pytest.mark.parametrize("noise", [
+    pytest.param(Noise(sigma_px=3.0, drop_rate=0.08, spikes=4, seed=7), id="noisy"),
+    pytest.param(Noise(sigma_px=2.0, seed=5), id="cut"),
+])
+@pytest.mark.parametrize("exercise", ["glute_bridge", "single_leg_glute_bridge"])
+def test_counting_on_the_counted_value_alone_answers_every_frame_as_before(exercise, noise):
+    """With `frame_value` the stream works out the other signals only when a repetition ends
+    (over it and the start window before it): every update, repetition, fault and cue is the
+    same as analysing every signal of every frame."""
+    t, u, which = rep_timeline(5, TEMPO, 15.0)
+    frames = make_frames(lambda x: bridge_pose(x, top_angle=196.0 if x > 0.5 and x < 0.7 else 178.0), u, t, noise)
+    if noise.seed == 5:
+        frames = _cut_mid_repetition(frames, float(np.mean(t[which == 3])))
+    fast, slow = StreamingAnalyzer(exercise), _without_frame_value(StreamingAnalyzer(exercise))
+    a = [fast.push(f) for f in frames]
+    b = [slow.push(f) for f in frames]
+    assert [x.to_dict() for x in a] == [x.to_dict() for x in b]
+    assert [r.to_dict() for r in fast.finish()] == [r.to_dict() for r in slow.finish()]
+    assert fast.reps >= 4 and fast.not_counted == slow.not_counted
+    assert fast._points and not slow._points  # the two ways were taken
+
+
+def test_a_long_stream_makes_arrays_of_the_last_repetition_only():
+    """A repetition's metrics are worked out over it and the start window before it, not the
+    whole buffer (which grew with the session: up to 9,000 frames, arrays rebuilt per repetition)."""
+    t, u, _ = rep_timeline(12, TEMPO, 15.0)
+    stream = StreamingAnalyzer("glute_bridge")
+    sizes = []
+    real = stream._arrays
+    stream._arrays = lambda lo=0: (sizes.append(len(stream._t) - lo), real(lo))[1]
+    for f in make_frames(bridge_pose, u, t, Noise(sigma_px=2.0)):
+        stream.push(f)
+    assert stream.reps == 12
+    longest = (TEMPO.up_s + TEMPO.hold_s + TEMPO.down_s + TEMPO.rest_s + 1.0) * 15
+    assert len(sizes) == 12 and max(sizes) < longest < len(stream._t) / 4

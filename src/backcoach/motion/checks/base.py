@@ -7,6 +7,7 @@ hold) into metrics and fault ids. Fault ids are the catalog's.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any, Callable, Mapping
@@ -15,7 +16,7 @@ import numpy as np
 
 from ..config import MotionConfig, Rule, motion_config
 from ..config import Segmenter as SegmenterConfig
-from ..landmarks import LandmarkSequence
+from ..landmarks import LandmarkSequence, side_landmark
 from ..segmentation import HoldSettings, Segment, SegmenterSettings
 
 Signals = dict[str, np.ndarray]
@@ -179,6 +180,11 @@ class ExerciseCheck:
     # the same exercise counted from another camera view (its own signals and counter)
     variants: dict[str, "ExerciseCheck"] = field(default_factory=dict)
     config: MotionConfig = field(default_factory=motion_config)  # the settings it was made with
+    # the counted signal of one frame in plain floats, before `signals`' trunk and limit gates:
+    # (points, layout) -> value, points as 33 (x, y) pairs in square units, NaN where not seen.
+    # With it, the live stream counts without numpy and works out the other signals only when
+    # a repetition ends (see `frame_primary`); without it, every signal of every frame.
+    frame_value: Callable[[list[tuple[float, float]], dict], float] | None = None
 
     def start_window(self, t: np.ndarray, start: int) -> slice:
         """The person's own starting frames before sample `start` (``trust.start_window_s``)."""
@@ -234,6 +240,32 @@ class ExerciseCheck:
         sig["impossible_which"] = which
         sig["visibility"] = np.asarray(seq.vis, dtype=float)
         return sig
+
+
+def frame_primary(check: ExerciseCheck, rows: list[list[float]], layout: dict) -> float:
+    """`check.signals(...)[check.primary]` of one frame, in plain floats: the counted value the
+    live stream needs on every frame. `rows` are the frame's 33 landmarks [x, y, z, visibility]
+    in square units; points seen with less than ``cleaning.min_visibility`` are not seen (NaN),
+    as the stream's one-frame sequence has them. The check must have a `frame_value`.
+
+    Bought: bench_live's server CPU per frame (a bridge's counted value: 25 us against 180 us
+    for every signal of the one-frame sequence in numpy, timeit with the machine loaded, load
+    average 9-16); the same numbers (tests/unit/motion/test_motion_stream.py, bit for bit)."""
+    from .. import signals as S  # noqa: PLC0415
+
+    low = check.config.cleaning.min_visibility
+    nan = (math.nan, math.nan)
+    points = [nan if v < low else (x, y) for x, y, _z, v in rows]
+    value = check.frame_value(points, layout)
+    if check.max_trunk_incline_deg is not None:
+        shoulders = S.midpoint_of(points[side_landmark("shoulder", "left")], points[side_landmark("shoulder", "right")])
+        hips = S.midpoint_of(points[side_landmark("hip", "left")], points[side_landmark("hip", "right")])
+        if S.incline_of(shoulders, hips) > check.max_trunk_incline_deg:
+            value = math.nan
+    bounds = check.limits.get(check.primary)
+    if bounds is not None and (value < bounds[0] or value > bounds[1]):
+        value = math.nan
+    return value
 
 
 def segmenter_settings(cfg: SegmenterConfig) -> SegmenterSettings:
@@ -404,7 +436,8 @@ def feet_variant(check: ExerciseCheck, segmenter: SegmenterConfig, **parts: Any)
     """`check` counted from the feet end: its own counted signal and counter, no trunk-incline
     gate (seen along the body the trunk points up the picture), the same faults and rules
     (those that need another view are then "cannot judge", saying where to put the phone)."""
-    return replace(check, segmenter=segmenter_settings(segmenter), max_trunk_incline_deg=None, variants={}, **parts)
+    return replace(check, segmenter=segmenter_settings(segmenter), max_trunk_incline_deg=None, variants={},
+                   frame_value=None, **parts)
 
 
 def with_feet_variant(check: ExerciseCheck, variant: ExerciseCheck) -> ExerciseCheck:

@@ -6,13 +6,14 @@ pelvis dropping to the side of the lifted leg lies in the picture (``pelvis_drop
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
 
 from .. import signals as S
 from ..config import MotionConfig, motion_config
-from ..landmarks import LandmarkSequence
+from ..landmarks import LandmarkSequence, side_landmark
 from .base import (
     CheckOptions,
     ExerciseCheck,
@@ -57,6 +58,17 @@ def make_signals(seq: LandmarkSequence, layout: dict, config: MotionConfig) -> d
         # the person is getting up or moving about, which must not count as a repetition
         hip = np.where(knee > config.checks.bridge.thresholds.bridge_max_knee_deg, np.nan, hip)
     return {"hip_angle": hip, "knee_angle": knee, "working_left": working_left}
+
+
+def frame_value(points: list[tuple[float, float]], layout: dict, config: MotionConfig) -> float:
+    """`make_signals`' hip_angle of one frame in plain floats (`ExerciseCheck.frame_value`):
+    what the live stream counts on every frame (bench_live's server CPU per frame)."""
+    side, leg = layout["side"], layout["leg"]
+    sh, hp = points[side_landmark("shoulder", side)], points[side_landmark("hip", side)]
+    kn, an = points[side_landmark("knee", leg)], points[side_landmark("ankle", leg)]
+    if S.angle_of(hp, kn, an) > config.checks.bridge.thresholds.bridge_max_knee_deg:
+        return math.nan
+    return S.straightness_of(sh, hp, kn)
 
 
 def rep_metrics(sig: dict, t: np.ndarray, seg, check: ExerciseCheck) -> dict:
@@ -140,7 +152,7 @@ def make(exercise_id: str, config: MotionConfig | None = None) -> ExerciseCheck:
         exercise_id, "bridge", "bridge", cfg, config, views=("side",),
         required=("shoulder", "hip", "knee", "ankle"), primary="hip_angle", primary_label="hip",
         make_signals=partial(make_signals, config=config), choose_layout=partial(choose_layout, config=config),
-        rep_metrics=rep_metrics, judge=judge,
+        frame_value=partial(frame_value, config=config), rep_metrics=rep_metrics, judge=judge,
         faults=("incomplete_extension", "lumbar_hyperextension", "no_hold", "rushed", "feet_position")
         + (("pelvis_drop",) if exercise_id == "single_leg_glute_bridge" else ()),
     )

@@ -123,7 +123,7 @@ class StreamingAnalyzer:
         self._scale = np.ones(4)
         self._n = 0
         # camera cuts: the last bodies analysed, frames waiting on a jump, frames not tested after a cut
-        self._before: deque[tuple[float, np.ndarray, float]] = deque(maxlen=SETTLE_FRAMES)
+        self._before: deque[tuple[float, tuple[float, float], float]] = deque(maxlen=SETTLE_FRAMES)
         self._queue: list[LandmarkFrame] = []
         self._skip = 0
         self.cuts_s: list[float] = []
@@ -195,7 +195,7 @@ class StreamingAnalyzer:
         self._points.clear()
         self._offset = 0
 
-    def _body_of(self, frame: LandmarkFrame) -> tuple[float, np.ndarray, float] | None:
+    def _body_of(self, frame: LandmarkFrame) -> tuple[float, tuple[float, float], float] | None:
         """(t, hip midpoint, body size) in square units, as the recording measures it; None
         without a measurable body."""
         if frame.points is None:
@@ -212,9 +212,9 @@ class StreamingAnalyzer:
         size = max(parts)
         if not (all(map(math.isfinite, parts)) and math.isfinite(hx) and math.isfinite(hy) and size > 1e-6):
             return None
-        return frame.t, np.array((hx, hy)), size
+        return frame.t, (hx, hy), size
 
-    def _cut_before(self, body: tuple[float, np.ndarray, float]) -> float | None | bool:
+    def _cut_before(self, body: tuple[float, tuple[float, float], float]) -> float | None | bool:
         """Whether a camera cut comes just before the queued frame whose body this is
         (`trust.is_body_cut`, the recording's rule): its time, None if not, False while the
         frames that decide it have not arrived yet."""
@@ -280,7 +280,7 @@ class StreamingAnalyzer:
             if body is not None:
                 self._before.append(body)
         if update is not None and update.t == (newest.t if newest is not None else update.t):
-            return replace(update, repetition=done, cut=cut)
+            return update if done is update.repetition and not cut else replace(update, repetition=done, cut=cut)
         busy = self._counter.in_repetition if self._counter is not None else self._tracker.in_hold
         t = newest.t if newest is not None else (update.t if update is not None else 0.0)
         return StreamUpdate(t=t, reps=self.reps, value=None, in_repetition=busy, repetition=done,

@@ -203,3 +203,20 @@ def test_native_log_lines_are_dropped_and_the_rest_passes(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stderr.splitlines() == ["a line for the person", "after"]
+
+
+def test_the_body_jump_distance_in_plain_floats_is_numpys_norm():
+    """`jumped` measures the hips' move in plain floats (asked on every live frame): the same
+    distance as numpy's norm of the 2-vector, so the same verdict at the limit."""
+    from backcoach.motion.config import motion_config
+    from backcoach.motion.trust import jumped
+
+    trust = motion_config().trust
+    rng = np.random.default_rng(4)
+    for _ in range(3000):
+        a, b = rng.normal(0, 1, 2) * 10.0 ** rng.uniform(-3, 0), rng.normal(0, 1, 2) * 10.0 ** rng.uniform(-3, 0)
+        size = float(np.linalg.norm(b - a)) / trust.cut_body_jump_torso  # the distance exactly at the limit ...
+        for s in (size, np.nextafter(size, 0), np.nextafter(size, 1)):  # ... and a bit either side
+            expected = float(np.linalg.norm(b - a)) / s > trust.cut_body_jump_torso
+            assert jumped(a, s, b, s, trust) == expected
+            assert jumped(tuple(a.tolist()), s, tuple(b.tolist()), s, trust) == expected

@@ -223,6 +223,7 @@ def identified(request: Request) -> Caller:
     errors are translated as `Db` translates them (a busy database: 503)."""
     stall.check(request)  # a stalled database: 503 at once (web/stall.py)
     with WebUnitOfWork(session_factory=request.app.state.sessionmaker) as uow:
+        uow.single_statement_reads()
         return identify(request, uow)
 
 

@@ -455,3 +455,21 @@ def test_outcome_responses_round_trip_oldest_first_by_instrument(make_uow: Calla
         psfs = uow.outcomes.list_for(pid, "psfs")
         assert [r.at for r in psfs] == [at(0), at(2)]
         assert psfs[0].answers["activities"][0]["name"] == "walk"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_single_statement_reads_take_no_transaction_and_leave_none_behind(make_uow: Callable[[], Any]) -> None:
+    """Who is asking is read without a transaction on PostgreSQL (no BEGIN, no ROLLBACK); the pooled
+    connection goes back as it was, so the next unit of work is one transaction again."""
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        uow.single_statement_reads()
+        assert uow.people.row(pid).display_name == "Ana"
+        dbapi = uow.session.connection().connection.dbapi_connection
+        if uow.session.get_bind().dialect.name == "postgresql":
+            assert dbapi.autocommit and dbapi.info.transaction_status == 0  # idle: no transaction was opened
+    for _ in range(3):  # whichever pooled connection comes next: a write left uncommitted is undone
+        with make_uow() as uow:
+            uow.people.add(m.Person(display_name="Not kept"))
+    with make_uow() as uow:
+        assert [p.display_name for p in uow.people.list()] == ["Ana"]

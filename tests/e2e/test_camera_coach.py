@@ -76,10 +76,25 @@ def camera_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             b.close()
 
 
-@pytest.fixture()
-def camera_page(camera_browser: Any) -> Iterator[Any]:
-    errors: list[str] = []
+@pytest.fixture(scope="module")
+def coach_person(coach_server: tuple[str, Any], camera_browser: Any) -> dict[str, Any]:
+    """A person signed up, screened clear and assessed, once for the module: the cookies the
+    camera tests start from (the sign-up itself is tested in test_web_flow.py; here it cost
+    each test about 10 s of CPU in Chromium)."""
+    base, _app = coach_server
     ctx = camera_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    sign_up(page, base)
+    answer_screening(page, base, "clear")
+    do_assessment(page, base)
+    state = ctx.storage_state()
+    ctx.close()
+    return state
+
+
+def _camera_page(browser: Any, storage_state: dict[str, Any] | None) -> Iterator[Any]:
+    errors: list[str] = []
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, storage_state=storage_state)
     ctx.set_default_timeout(120_000)  # a pose step on software WebGL can hold the page for a while
     # Count the page's WebSockets, so a test can drop one as a network would.
     ctx.add_init_script("""(() => { const W = window.WebSocket; window.__sockets = [];
@@ -94,10 +109,19 @@ def camera_page(camera_browser: Any) -> Iterator[Any]:
     assert [e for e in errors if "status of 4" not in e] == []
 
 
+@pytest.fixture()
+def camera_page(camera_browser: Any, coach_person: dict[str, Any]) -> Iterator[Any]:
+    """A page logged in as the module's person (who saves no session, so Today stays as it was)."""
+    yield from _camera_page(camera_browser, coach_person)
+
+
+@pytest.fixture()
+def new_person_camera_page(camera_browser: Any) -> Iterator[Any]:
+    """A page with nobody logged in yet, for a test that changes its person's day."""
+    yield from _camera_page(camera_browser, None)
+
+
 def _person_on_coach_page(page: Any, base: str) -> None:
-    sign_up(page, base)
-    answer_screening(page, base, "clear")
-    do_assessment(page, base)
     page.goto(f"{base}/today")
     page.get_by_role("link", name="Coach me with the camera").first.click()
     page.wait_for_url("**/coach/glute_bridge")
@@ -160,17 +184,21 @@ def test_a_denied_camera_gets_a_clear_message(coach_server: tuple[str, Any], cam
     assert "camera is blocked" in alert.inner_text() and "allow the camera" in alert.inner_text()
 
 
-def test_recorded_set_analysed_in_the_browser_fills_the_log(coach_server: tuple[str, Any], camera_page: Any) -> None:
+def test_recorded_set_analysed_in_the_browser_fills_the_log(coach_server: tuple[str, Any],
+                                                            new_person_camera_page: Any) -> None:
     base, _app = coach_server
-    page = camera_page
+    page = new_person_camera_page
+    sign_up(page, base)  # a person of its own: this test saves today's session
+    answer_screening(page, base, "clear")
+    do_assessment(page, base)
     _person_on_coach_page(page, base)
-    # 5 frames per second of media time (49 frames; the CLI counts 5 at 4, 5, 6 and 8 fps): software
-    # WebGL on a busy shared machine took 3-5 s per frame, an idle one well under 1 s
-    page.goto(page.url + "?fps=5")
+    # At the page's own rate, the CLI's (motion.yaml sampling.sample_fps: 78 frames of the 9.7 s clip).
     page.get_by_label("Video of your set").set_input_files(str(BRIDGE_CLIP))
     page.get_by_role("button", name="Analyse on this device").click()
     reps = _wait_attr(page, "data-result-reps", lambda v: v != "", 420)
     assert reps == "5", page.locator("[data-recorded-problem]").inner_text()
+    # WebGL is software here (SwiftShader): the page runs the model on its CPU path, not on emulated GL
+    assert _attr(page, "data-pose-inference") == "cpu (software WebGL)"
     assert page.locator("ol.reps li").count() == 5
     page.locator("ol.reps li canvas.rep-keyframe").nth(4).wait_for()  # each repetition with a keyframe
     shot(page, "coach-recorded")
@@ -293,9 +321,6 @@ def test_live_coaching_counts_each_side_of_a_per_side_exercise(coach_server: tup
       Object.defineProperty(window, "BackcoachPose", { configurable: true, get: () => real ? Object.assign({}, real, fake) : fake,
                                                        set: (v) => { real = v; } }); })();""" % json.dumps(
         [dict(f, t=round(k * 0.1, 3)) for k, f in enumerate(_synthetic_clamshell_frames(12))]))
-    sign_up(page, base)
-    answer_screening(page, base, "clear")
-    do_assessment(page, base)
     page.goto(f"{base}/coach/clamshell")
     target = int(page.locator("#coach").get_attribute("data-reps"))
     assert page.locator("#coach").get_attribute("data-per-side") == "yes" and 0 < target < 12

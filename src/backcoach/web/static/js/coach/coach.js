@@ -61,7 +61,10 @@
   var estimatorPromise = null;
   function estimator() {
     if (!estimatorPromise) {
-      estimatorPromise = window.BackcoachPose.create({ modelComplexity: cfg.model }).catch(function (e) {
+      estimatorPromise = window.BackcoachPose.create({ modelComplexity: cfg.model }).then(function (est) {
+        root.setAttribute("data-pose-inference", est.inference || "");
+        return est;
+      }).catch(function (e) {
         estimatorPromise = null;
         throw e;
       });

@@ -1,5 +1,5 @@
 /* backcoach pose estimator adapter: the rest of the coach only calls
-   BackcoachPose.create() -> {estimate(source, mediaTimeS), reset(), close()}.
+   BackcoachPose.create() -> {estimate(source, mediaTimeS), inference, reset(), close()}.
    Today it wraps the legacy npm @mediapipe/pose (served by our app from
    /static/vendor/mediapipe-pose/, fetched at set-up time); @mediapipe/tasks-vision
    could replace it here without touching the pages. */
@@ -33,15 +33,37 @@
     });
   }
 
+  /* True when WebGL is drawn by the CPU (SwiftShader, llvmpipe: a computer without a usable
+     graphics chip, or headless Chromium). There the model's GPU path is emulated on the CPU
+     and the package's own CPU path (its wasm build) is far quicker: 0.44 s against 15.7 s a
+     frame of the full model in headless Chromium on this 2-core machine (load ~9), so a
+     recorded set of 78 frames takes about a minute instead of 20. */
+  function softwareWebGL() {
+    try {
+      var gl = document.createElement("canvas").getContext("webgl");
+      if (!gl) return true;
+      var info = gl.getExtension("WEBGL_debug_renderer_info");
+      var name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) || "");
+      var lose = gl.getExtension("WEBGL_lose_context");
+      if (lose) lose.loseContext();
+      return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name);
+    } catch (e) {
+      return false;
+    }
+  }
+
   async function create(options) {
     options = options || {};
     await loadScript(BASE + "pose.js");
     var pose = new window.Pose({ locateFile: function (file) { return BASE + file; } });
+    var onCpu = softwareWebGL();
     pose.setOptions({
       modelComplexity: options.modelComplexity == null ? 1 : options.modelComplexity,  // 1 = the "full" model, as the server's analysis
       smoothLandmarks: true, enableSegmentation: false, selfieMode: false,
       minDetectionConfidence: 0.5, minTrackingConfidence: 0.5
     });
+    // an option of the package (on by its own default on iPhones and iPads, left so elsewhere)
+    if (onCpu) pose.setOptions({ useCpuInference: true });
     var latest = null;
     pose.onResults(function (r) { latest = r; });
     await pose.initialize();
@@ -66,6 +88,7 @@
         var size = sizeOf(image);
         return { t: mediaTimeS, width: size.width, height: size.height, landmarks: rows(latest && latest.poseLandmarks) };
       },
+      inference: onCpu ? "cpu (software WebGL)" : "the package's default",
       reset: function () { pose.reset(); },
       close: function () { return pose.close(); }
     };

@@ -2,14 +2,15 @@
 that the schema documents matches the documented shape. Strings include NUL and other control
 characters (schemathesis generates "\x00" by default; the edge refuses them with 422).
 
-Bounded: a fixed number of examples per operation and an overall time budget, so the
-suite stays fast; run as a person (with a program) and as a clinician.
+Bounded by a fixed number of examples per operation (derandomized, so every run sends the same
+cases), not by a time budget: under load a time budget covered only part of the operations.
+Every operation, as a person (with a program) and as a clinician, on each backend: about 14 s
+and 8 s of CPU on SQLite (20 examples: 28 s and 15 s).
 """
 
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 import schemathesis
@@ -19,8 +20,7 @@ from hypothesis import strategies as st
 
 from .conftest import person_with_program, sign_up
 
-EXAMPLES = int(os.environ.get("BACKCOACH_SCHEMATHESIS_EXAMPLES", "20"))
-BUDGET_S = float(os.environ.get("BACKCOACH_SCHEMATHESIS_SECONDS", "30"))  # per backend and role
+EXAMPLES = int(os.environ.get("BACKCOACH_SCHEMATHESIS_EXAMPLES", "10"))  # per operation
 
 
 # These end the token the run uses (logging out ends a token now), so the rest would only see 401s;
@@ -32,13 +32,10 @@ def _run(app, token: str, skip: tuple[str, ...] = ()) -> list[str]:
     skip = skip + ENDS_THE_SESSION
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []
-    started = time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()
         if operation.path in skip:
             continue
-        if time.monotonic() - started > BUDGET_S:
-            break
 
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))

@@ -223,7 +223,8 @@ def identified(request: Request) -> Caller:
     errors are translated as `Db` translates them (a busy database: 503)."""
     stall.check(request)  # a stalled database: 503 at once (web/stall.py)
     with WebUnitOfWork(session_factory=request.app.state.sessionmaker) as uow:
-        uow.single_statement_reads()
+        if request.state.session.user_id is not None or request.headers.get("authorization"):
+            uow.single_statement_reads()  # an account to look up (it connects: only then)
         return identify(request, uow)
 
 

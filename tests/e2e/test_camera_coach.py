@@ -111,7 +111,8 @@ def _camera_page(browser: Any, storage_state: dict[str, Any] | None) -> Iterator
 
 @pytest.fixture()
 def camera_page(camera_browser: Any, coach_person: dict[str, Any]) -> Iterator[Any]:
-    """A page logged in as the module's person (who saves no session, so Today stays as it was)."""
+    """A page logged in as the module's person (who saves no session, so Today stays as it was;
+    the sets a page counts stay in its own context's storage)."""
     yield from _camera_page(camera_browser, coach_person)
 
 
@@ -268,15 +269,13 @@ def test_uploaded_set_analysed_by_a_celery_worker(coach_server: tuple[str, Any],
 
 
 def test_phone_today_starts_the_guided_session_above_the_fold_and_it_fills_the_log(
-        coach_server: tuple[str, Any], camera_browser: Any) -> None:
+        coach_server: tuple[str, Any], camera_browser: Any, coach_person: dict[str, Any]) -> None:
     server, _app = coach_server
-    ctx = camera_browser.new_context(viewport={"width": 390, "height": 844})  # one Playwright per module
+    # one Playwright per module; the module's person, on a phone
+    ctx = camera_browser.new_context(viewport={"width": 390, "height": 844}, storage_state=coach_person)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_up(page, server)
-    answer_screening(page, server, "clear")
-    do_assessment(page, server)
     page.goto(f"{server}/today")
     start = page.get_by_role("link", name="Start guided session")
     box = start.bounding_box()

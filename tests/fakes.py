@@ -116,9 +116,11 @@ class MemProgramRepository(_Mem, r.ProgramRepository):
         return _newest(self._where(lambda x: x.person_id == person_id), key="created_at")
 
     def update_if_unchanged(self, record_id: int, version: int, *, program: dict[str, Any], phase: str,
-                            updated_at: dt.datetime) -> bool:
+                            updated_at: dt.datetime, newest_pain: Optional[tuple[int, Optional[int]]] = None) -> bool:
         rec = self.get(record_id)
         if rec is None or (rec.version or 1) != version:
+            return False
+        if newest_pain is not None and self.uow.pain.last_id(newest_pain[0]) != newest_pain[1]:
             return False
         rec.program, rec.phase, rec.updated_at, rec.version = program, phase, updated_at, version + 1
         return True

@@ -315,10 +315,9 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         # -- one short write transaction: re-check what could have changed, then insert
         uow.begin_write()
         if not uow.programs.update_if_unchanged(record.id, record.version, program=new_program.to_dict(),
-                                                phase=new_program.phase, updated_at=now):
-            raise ChangedMeanwhile(CHANGED_MESSAGE)
-        if uow.pain.last_id(person_id) != last_pain_id:
-            raise ChangedMeanwhile(CHANGED_MESSAGE)
+                                                phase=new_program.phase, updated_at=now,
+                                                newest_pain=(person_id, last_pain_id)):
+            raise ChangedMeanwhile(CHANGED_MESSAGE)  # the program, or the pain series, changed since the reads
         # plain inserts: the pain entries, the session log (its id comes back), then its decisions
         session_rec = m.SessionLog(
             person_id=person_id, performed_on=performed_on, at=now, entries=[log.to_dict() for log in logs],

@@ -232,6 +232,29 @@ def test_programs_active_and_decisions_newest_first(make_uow: Callable[[], Any])
         assert uow.decisions.list_for(pid)[0].source == "rule"
 
 
+def test_program_written_back_only_if_it_and_the_pain_series_are_unchanged(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        rec = uow.programs.add(m.ProgramRecord(person_id=pid, created_at=at(0), updated_at=at(0), active=True,
+                                               program={"phase": "activation"}, phase="activation"))
+        uow.commit()
+    values = {"program": {"phase": "activation"}, "phase": "activation", "updated_at": at(1)}
+    with make_uow() as uow:  # no pain entry yet: None is what was read
+        assert uow.programs.update_if_unchanged(rec.id, 1, newest_pain=(pid, None), **values)
+        uow.commit()
+    with make_uow() as uow:
+        entry = uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(1), nprs=3, kind="daily"))
+        uow.commit()
+    with make_uow() as uow:
+        assert not uow.programs.update_if_unchanged(rec.id, 2, newest_pain=(pid, None), **values)  # an entry came
+        assert not uow.programs.update_if_unchanged(rec.id, 1, newest_pain=(pid, entry.id), **values)  # old version
+        assert uow.programs.update_if_unchanged(rec.id, 2, newest_pain=(pid, entry.id), **values)
+        assert uow.programs.update_if_unchanged(rec.id, 3, **values)  # the version alone
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.programs.active_row(pid).version == 4
+
+
 def test_clearance_latest(make_uow: Callable[[], Any]) -> None:
     pid = add_person(make_uow)
     with make_uow() as uow:

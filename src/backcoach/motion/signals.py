@@ -306,10 +306,16 @@ def angle_of(a: tuple[float, float], b: tuple[float, float], c: tuple[float, flo
     return math.degrees(math.atan2(abs(cross), dot))
 
 
+def length_of(dx: float, dy: float) -> float:
+    """The length of (dx, dy) as numpy's norm of a 2-vector computes it (math.hypot may differ
+    in the last bit)."""
+    return math.sqrt(dx * dx + dy * dy)
+
+
 def offset_from_line_of(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
     """`offset_from_line` of one frame."""
     dx, dy = b[0] - a[0], b[1] - a[1]
-    length = math.sqrt(dx * dx + dy * dy)
+    length = length_of(dx, dy)
     side = (dx * (p[1] - a[1]) - dy * (p[0] - a[0])) / (math.nan if length == 0 else length)
     return side * (-1.0 if dx >= 0 else 1.0)
 

@@ -20,7 +20,7 @@ from .checks import CheckOptions, get_check
 from .checks.base import frame_primary
 from .config import MotionConfig, motion_config
 from .errors import UnknownExerciseError
-from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence
+from .landmarks import N_LANDMARKS, LandmarkFrame, LandmarkSequence, side_landmark
 from .recording import hold_segment
 from .result import Repetition
 from .segmentation import HoldTracker, RepetitionCounter, Segment
@@ -55,13 +55,8 @@ class StreamUpdate:
         return out
 
 
-_SHOULDERS_AND_HIPS = [11, 12, 23, 24]
-_NOBODY = np.array([[np.nan, np.nan, np.nan, 0.0]] * N_LANDMARKS)  # a frame without a person, as `_one` has it  # left and right shoulder, left and right hip
-
-
-def _length(dx: float, dy: float) -> float:
-    """sqrt(dx² + dy²) as numpy's norm of a 2-vector computes it (math.hypot may differ in the last bit)."""
-    return math.sqrt(dx * dx + dy * dy)
+_SHOULDERS_AND_HIPS = [side_landmark(part, side) for part in ("shoulder", "hip") for side in ("left", "right")]
+_NOBODY = np.array([[np.nan, np.nan, np.nan, 0.0]] * N_LANDMARKS)  # a frame without a person, as `_one` has it
 
 
 def _median3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -208,7 +203,7 @@ class StreamingAnalyzer:
         (a, b), (c, d), (e, f), (g, h) = frame.points[_SHOULDERS_AND_HIPS, :2].tolist()
         a, b, c, d, e, f, g, h = a * sx, b * sy, c * sx, d * sy, e * sx, f * sy, g * sx, h * sy
         hx, hy = (e + g) / 2.0, (f + h) / 2.0
-        parts = (_length((a + c) / 2.0 - hx, (b + d) / 2.0 - hy), _length(a - c, b - d), _length(e - g, f - h))
+        parts = (S.length_of((a + c) / 2.0 - hx, (b + d) / 2.0 - hy), S.length_of(a - c, b - d), S.length_of(e - g, f - h))
         size = max(parts)
         if not (all(map(math.isfinite, parts)) and math.isfinite(hx) and math.isfinite(hy) and size > 1e-6):
             return None

@@ -9,12 +9,12 @@ either), never a fault. Every verdict carries the measured value and its limit.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from . import signals as S
 from .checks import CheckOptions, ExerciseCheck
 from .checks.base import CANNOT_JUDGE, FAULT, OK, Finding
 from .config import MotionConfig, Trust, motion_config
@@ -193,8 +193,8 @@ def jumped(hip_a: Any, size_a: float, hip_b: Any, size_b: float, trust: Trust) -
     distance in plain floats (the live stream asks on every frame; numpy's norm of a 2-vector
     gives the same number at about 20 times the cost)."""
     small = max(min(size_a, size_b), 1e-6)
-    dx, dy = float(hip_b[0]) - float(hip_a[0]), float(hip_b[1]) - float(hip_a[1])
-    return (math.sqrt(dx * dx + dy * dy) / small > trust.cut_body_jump_torso
+    distance = S.length_of(float(hip_b[0]) - float(hip_a[0]), float(hip_b[1]) - float(hip_a[1]))
+    return (distance / small > trust.cut_body_jump_torso
             or max(size_a, size_b) / small > trust.cut_body_scale_ratio)
 
 

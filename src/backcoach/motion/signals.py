@@ -307,8 +307,8 @@ def angle_of(a: tuple[float, float], b: tuple[float, float], c: tuple[float, flo
 
 
 def length_of(dx: float, dy: float) -> float:
-    """The length of (dx, dy) as numpy's norm of a 2-vector computes it (math.hypot may differ
-    in the last bit)."""
+    """The length of (dx, dy), as numpy's norm of a 2-vector computes it (up to the last bit,
+    which numpy's kernels may round differently on some CPUs)."""
     return math.sqrt(dx * dx + dy * dy)
 
 

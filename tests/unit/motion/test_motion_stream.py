@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import struct
 
 import numpy as np
 import pytest
@@ -187,14 +186,13 @@ def _one_frame_primary(check, points: np.ndarray, layout: dict) -> float:
     return float(check.signals(stream._one(points, 0.0), layout)[check.primary][0])
 
 
-def _bits(x: float) -> bytes:
-    return struct.pack("<d", x)
-
-
 @pytest.mark.parametrize("exercise", ["glute_bridge", "banded_glute_bridge", "single_leg_glute_bridge"])
-def test_the_counted_value_in_plain_floats_is_the_signals_one_bit_for_bit(exercise):
+def test_the_counted_value_in_plain_floats_is_the_signals_one_to_rounding(exercise):
     """`frame_primary` (plain floats) against `check.signals` of the one-frame sequence (numpy),
-    on noisy frames with faint, coincident and missing points, sitting up, each layout."""
+    on noisy frames with faint, coincident and missing points, sitting up, each layout. The same
+    number to within rounding, not always bit for bit: numpy's kernels may round differently
+    (on an AVX-512 machine the last bit differed), so a count could differ only for a value
+    within about 1e-12 degrees of a threshold."""
     check = get_check(exercise)
     assert check.frame_value is not None
     rng = np.random.default_rng(11)
@@ -213,9 +211,9 @@ def test_the_counted_value_in_plain_floats_is_the_signals_one_bit_for_bit(exerci
     finite = 0
     for layout in ({"side": "left", "leg": "left"}, {"side": "left", "leg": "right"}, {"side": "right", "leg": "right"}):
         for p in cases:
-            fast = frame_primary(check, p.tolist(), layout)
-            assert _bits(fast) == _bits(_one_frame_primary(check, p, layout)) or (np.isnan(fast) and np.isnan(
-                _one_frame_primary(check, p, layout)))
+            fast, slow = frame_primary(check, p.tolist(), layout), _one_frame_primary(check, p, layout)
+            assert math.isclose(fast, slow, rel_tol=1e-12, abs_tol=1e-12) or (np.isnan(fast) and np.isnan(slow)), \
+                (fast, slow)
             finite += math.isfinite(fast)
     assert finite > len(cases)  # most cases measure something
 

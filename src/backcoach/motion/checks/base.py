@@ -250,7 +250,8 @@ def frame_primary(check: ExerciseCheck, rows: list[list[float]], layout: dict) -
 
     Bought: bench_live's server CPU per frame (a bridge's counted value: 25 us against 180 us
     for every signal of the one-frame sequence in numpy, timeit with the machine loaded, load
-    average 9-16); the same numbers (tests/unit/motion/test_motion_stream.py, bit for bit)."""
+    average 9-16); the same numbers to within rounding (tests/unit/motion/test_motion_stream.py;
+    numpy's kernels may round the last bit differently on some CPUs)."""
     from .. import signals as S  # noqa: PLC0415
 
     low = check.config.cleaning.min_visibility

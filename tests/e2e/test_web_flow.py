@@ -127,11 +127,11 @@ def test_person_clear_path_from_sign_up_to_progress_chart(server, new_page, phon
     page.wait_for_load_state()
     canvas = page.locator("canvas.figure").first
     assert canvas.is_visible()
-    # the figure is drawn (non-blank canvas) and the hold timer starts
-    drawn = page.evaluate("""() => { const c = document.querySelector('canvas.figure');
+    # the figure is drawn (non-blank canvas: the animation draws on the next animation frame, so
+    # wait for it) and the hold timer starts
+    page.wait_for_function("""() => { const c = document.querySelector('canvas.figure');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
-    assert drawn > 100
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n > 100; }""", timeout=10_000)
     timer = page.locator("[data-hold-timer]").first
     if timer.count():
         timer.get_by_role("button", name="Start hold").click()

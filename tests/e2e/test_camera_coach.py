@@ -201,6 +201,7 @@ def test_recorded_set_analysed_in_the_browser_fills_the_log(coach_server: tuple[
     # WebGL is software here (SwiftShader): the page runs the model on its CPU path, not on emulated GL
     assert _attr(page, "data-pose-inference") == "cpu (software WebGL)"
     assert page.locator("ol.reps li").count() == 5
+    assert page.locator("[data-progress] span").inner_text() == "Done."  # not left at "Counting…"
     page.locator("ol.reps li canvas.rep-keyframe").nth(4).wait_for()  # each repetition with a keyframe
     shot(page, "coach-recorded")
     page.get_by_role("button", name="Add this set to today's log").click()

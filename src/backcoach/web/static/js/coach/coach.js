@@ -442,7 +442,7 @@
     if (!isFinite(duration) || duration <= 0) { problem("[data-recorded-problem]", "This video has no length we can read."); return; }
     setProgress(0, "Loading the pose model…");
     var est;
-    try { est = await estimator(); } catch (e) { problem("[data-recorded-problem]", e.message); return; }
+    try { est = await estimator(); } catch (e) { setProgress(0, ""); problem("[data-recorded-problem]", e.message); return; }
     est.reset();
     var frames = [], step = 1 / cfg.fps, last = -1;
     var seekMs = 0, poseMs = 0;
@@ -469,7 +469,8 @@
       body: JSON.stringify({ frames: frames, seconds: duration, hold_s: cfg.hold || null })
     });
     var body = await res.json().catch(function () { return {}; });
-    if (!res.ok) { problem("[data-recorded-problem]", body.detail || "The analysis failed. Please try again."); return; }
+    if (!res.ok) { setProgress(0, ""); problem("[data-recorded-problem]", body.detail || "The analysis failed. Please try again."); return; }
+    setProgress(1, "Done.");
     showResult(body);
     await keyframes(v, frames, body);
   }
@@ -576,7 +577,7 @@
   });
   if ($("[data-analyse-here]")) {
     $("[data-analyse-here]").addEventListener("click", function () {
-      analyseHere().catch(function (e) { problem("[data-recorded-problem]", "The analysis stopped: " + (e && e.message ? e.message : e)); });
+      analyseHere().catch(function (e) { setProgress(0, ""); problem("[data-recorded-problem]", "The analysis stopped: " + (e && e.message ? e.message : e)); });
     });
     $("[data-upload]").addEventListener("click", function () {
       upload().catch(function (e) { problem("[data-recorded-problem]", "The upload stopped: " + (e && e.message ? e.message : e)); });

@@ -11,13 +11,14 @@ migrates; on a database that is not set up it says to run `backcoach db upgrade`
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError, OperationalError
 
 from backcoach.domain.errors import BackcoachError
 
@@ -155,7 +156,6 @@ def make_engine(database_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS, **kwar
         else:
             kwargs.setdefault("pool_timeout", timeouts.pool)
     else:
-        kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_timeout", timeouts.pool)
         if url.get_backend_name() == "postgresql":
             args = kwargs.setdefault("connect_args", {})
@@ -177,7 +177,43 @@ def make_engine(database_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS, **kwar
     if engine.dialect.name == "sqlite":
         busy_ms = int(timeouts.lock * 1000)
         event.listen(engine, "connect", lambda conn, rec: _sqlite_pragmas(conn, rec, busy_ms))
+    else:
+        ping_when_idle(engine)
     return engine
+
+
+IDLE_BEFORE_PING_S = 1.0
+"""A pooled connection back in the pool for this long is pinged before it is handed out again."""
+
+
+def ping_when_idle(engine: Engine, idle_s: float = IDLE_BEFORE_PING_S) -> None:
+    """Before a pooled connection that sat idle for `idle_s` or more is handed out, ask the
+    server whether it is still there; a dead one (the server restarted, a firewall dropped the
+    socket) is replaced by a new connection, so a request after a quiet spell never fails on it.
+
+    Instead of SQLAlchemy's `pool_pre_ping`, which pings on every check-out: a web request takes
+    two connections from the pool, each back within milliseconds under load, and each ping is a
+    round trip to the server that costs both sides CPU (bench_web.py on PostgreSQL is bound by
+    CPU per round trip, not by the SQL). A connection in steady use has just answered; if the
+    server goes away meanwhile, the statement that finds out fails like any other and SQLAlchemy
+    drops every connection opened before, so only requests already in flight see the error."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.pop("returned_at", None)
+        if returned is None or time.monotonic() - returned < idle_s:
+            return  # new, or in steady use
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError(str(exc)) from exc  # the pool replaces it and tries again
+            raise
 
 
 def get_engine(database_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> Engine:

@@ -5,6 +5,10 @@ today's cards again when the rules changed an exercise).
     .venv/bin/python benchmarks/bench_web.py                      # SQLite in a temp folder
     .venv/bin/python benchmarks/bench_web.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
+With a PostgreSQL URL the run uses a fresh database made beside the one named (its name plus
+a random suffix, dropped afterwards), as the SQLite run uses a fresh file: earlier runs' rows
+would otherwise make each run slower than the one before.
+
 It starts `backcoach serve` in a subprocess (migrations run on start), signs up the
 people (not timed), then runs the load for --duration seconds and prints requests/s,
 p50/p99 latency per kind of request, errors, and a check that every acknowledged write
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -282,6 +287,25 @@ async def load(port: int, people: list[Person], concurrency: int, duration: floa
     return stats, time.monotonic() - started
 
 
+@contextlib.contextmanager
+def fresh_database(database_url: str) -> Any:
+    """A new, empty database beside `database_url` on the same PostgreSQL server, dropped after."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    name = f"{url.database}_run_{random.randrange(16**8):08x}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def verify(database_url: str, stats: Stats) -> tuple[int, int]:
     """How many acknowledged session logs and pain entries are missing from the database."""
     from sqlalchemy import select
@@ -325,8 +349,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="server worker processes")
     ap.add_argument("--mix", default="session=0.7,pain=0.2,progress=0.1")
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="bench-web-")
-    url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+    with contextlib.ExitStack() as stack:
+        if args.database_url.startswith("postgres"):
+            url = stack.enter_context(fresh_database(args.database_url))
+        else:
+            url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-web-')}/bench.sqlite3"
+        measure(url, args)
+
+
+def measure(url: str, args: argparse.Namespace) -> None:
     mix = {k: float(v) for k, v in (part.split("=") for part in args.mix.split(","))}
     port = _free_port()
     print(f"database: {url.split('@')[-1]}  server workers: {args.workers}  people: {args.people}  "

@@ -91,6 +91,13 @@ class MemPeopleRepository(_Mem, r.PeopleRepository):
     def list(self) -> list[m.Person]:
         return sorted(self._records(), key=lambda x: x.id)
 
+    def with_active_program(self, person_id: int, session_key: Optional[str] = None) -> r.PersonAndProgram:
+        person = self.get(person_id)
+        if person is None:
+            return r.PersonAndProgram(None, None)
+        used = session_key is not None and self.uow.sessions.get_by_idempotency_key(session_key) is not None
+        return r.PersonAndProgram(person, self.uow.programs.active_row(person_id), used)
+
 
 class MemScreeningRepository(_Mem, r.ScreeningRepository):
     def latest(self, person_id: int) -> Optional[m.Screening]:
@@ -98,6 +105,11 @@ class MemScreeningRepository(_Mem, r.ScreeningRepository):
 
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[m.Screening]:
         return _newest(self._where(lambda x: x.person_id == person_id), limit=limit)
+
+    def for_gate(self, person_id: int) -> r.GateRecords:
+        reported = self.uow.pain.latest_new_symptoms(person_id)
+        return r.GateRecords(self.list_for(person_id), self.uow.clearances.latest(person_id),
+                             None if reported is None else reported.at)
 
 
 class MemAssessmentRepository(_Mem, r.AssessmentRepository):

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from typing import Any, Generic, Optional, Sequence, TypeVar
+from typing import Any, Generic, NamedTuple, Optional, Sequence, TypeVar
 
 import sqlalchemy
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.engine.result import result_tuple
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,22 @@ R = TypeVar("R", bound=m.Base)
 Row = sqlalchemy.Row[Any]
 """A read-only row of one kind of record: its columns by the record's attribute names (the
 in-memory fake of the tests hands back the records themselves, which read the same)."""
+
+
+class PersonAndProgram(NamedTuple):
+    """What a use case about one person reads first (`PeopleRepository.with_active_program`)."""
+
+    person: Optional[Row]  # None: there is no such person
+    program: Optional[Row]  # the person's active program (the newest, should there be several), or None
+    key_used: bool = False  # a session log is stored under the idempotency key asked about
+
+
+class GateRecords(NamedTuple):
+    """What the screening gate reads (`ScreeningRepository.for_gate`)."""
+
+    screenings: list[Row]  # the person's screenings, newest first
+    clearance: Optional[Row]  # the latest clearance
+    new_symptoms_at: Optional[dt.datetime]  # when the newest check-in that reported new symptoms was made
 
 
 class Repository(abc.ABC, Generic[R]):
@@ -64,6 +81,12 @@ class PeopleRepository(Repository[m.Person]):
         """The person as a read-only row (to look at; `get` the record to change it)."""
         return self.get(person_id)
 
+    @abc.abstractmethod
+    def with_active_program(self, person_id: int, session_key: Optional[str] = None) -> PersonAndProgram:
+        """The person and their active program (`ProgramRepository.active_row`) as read-only rows,
+        and, with `session_key`, whether a session log is stored under that idempotency key
+        (`key_used`; always False when there is no such person: ask `get_by_idempotency_key`)."""
+
     def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
         """id -> display name of those of `person_ids` that exist."""
         return {pid: p.display_name for pid in person_ids if (p := self.get(pid)) is not None}
@@ -78,6 +101,11 @@ class ScreeningRepository(Repository[m.Screening]):
     @abc.abstractmethod
     def list_for(self, person_id: int, limit: Optional[int] = None) -> list[Row]:
         """Newest first."""
+
+    @abc.abstractmethod
+    def for_gate(self, person_id: int) -> GateRecords:
+        """The person's screenings (`list_for`), their latest clearance (`ClearanceRepository.latest`)
+        and the time of their latest check-in reporting new symptoms (`PainRepository.latest_new_symptoms`)."""
 
 
 class AssessmentRepository(Repository[m.Assessment]):
@@ -135,6 +163,12 @@ class SessionLogRepository(Repository[m.SessionLog]):
     def recent_entries(self, person_id: int, since: dt.date, limit: Optional[int]) -> list[tuple[dt.date, list[Any]]]:
         """(performed_on, entries) of the newest `limit` sessions on or after `since`, newest
         first: what the progression rules read, without the decisions."""
+
+    def recent_entries_and_dates(self, person_id: int, since: dt.date,
+                                 limit: Optional[int]) -> tuple[list[tuple[dt.date, list[Any]]], list[dt.date]]:
+        """`recent_entries(person_id, since, limit)` and `dates_for(person_id)` together (the SQL
+        repository reads them in one statement)."""
+        return self.recent_entries(person_id, since, limit), self.dates_for(person_id)
 
 
 class PainRepository(Repository[m.PainEntryRecord]):
@@ -459,17 +493,50 @@ class SqlPeopleRepository(_Sql, PeopleRepository):
 
     def row(self, person_id: int) -> Optional[Row]:
         """A Core read, not `Session.get`: the ORM's identity lookup and loading cost about three
-        times as much for one row (311 against about 90 us of CPU on the loaded machine), and
-        every session log, check-in and progress read looks at the person."""
+        times as much for one row (311 against about 90 us of CPU on the loaded machine). (The
+        session log, check-in, progress and Today read the person with `with_active_program`.)"""
         t = m.Person.__table__
         stmt = _cached("people.row", lambda: select(t).where(t.c.id == bindparam("person_id")))
         return next(iter(self._rows(stmt, {"person_id": person_id})), None)
+
+    def with_active_program(self, person_id: int, session_key: Optional[str] = None) -> PersonAndProgram:
+        """One statement for two or three reads (the person LEFT JOIN their active program, and a
+        session log stored under the key): every session log, pain check-in, progress and Today
+        read starts with it. What it buys: one or two round trips per request on PostgreSQL
+        (benchmarks/bench_web_cpu.py's statements per request, bench_web.py's session logs/s)."""
+        stmt, n, k, person_row, program_row = _cached(("people.with_active_program", session_key is None),
+                                                      lambda: _person_and_program(session_key is not None))
+        params: dict[str, Any] = {"person_id": person_id}
+        if session_key is not None:
+            params["session_key"] = session_key
+        row = self._core(stmt, params).first()
+        if row is None:
+            return PersonAndProgram(None, None)
+        values = tuple(row)
+        program = program_row(values[n:n + k]) if values[n] is not None else None
+        return PersonAndProgram(person_row(values[:n]), program, bool(session_key is not None and values[n + k]))
 
     def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
         if not person_ids:
             return {}
         return dict(self.session.execute(
             select(m.Person.id, m.Person.display_name).where(m.Person.id.in_(list(person_ids)))).all())
+
+
+def _person_and_program(with_key: bool) -> tuple[Any, int, int, Any, Any]:
+    """The select of `SqlPeopleRepository.with_active_program`, the number of columns of each
+    table, and the makers of each table's rows (a row of the join is cut in two)."""
+    people, programs = m.Person.__table__, m.ProgramRecord.__table__
+    stmt = (select(*people.c, *programs.c).select_from(people)
+            .outerjoin(programs, and_(programs.c.person_id == people.c.id, programs.c.active.is_(True)))
+            .where(people.c.id == bindparam("person_id"))
+            .order_by(programs.c.created_at.desc(), programs.c.id.desc()).limit(1))
+    if with_key:
+        s = m.SessionLog.__table__
+        stmt = stmt.add_columns(select(s.c.id).where(s.c.idempotency_key == bindparam("session_key"))
+                                .exists().label("key_used"))
+    return (stmt, len(people.c), len(programs.c), result_tuple([c.key for c in people.c]),
+            result_tuple([c.key for c in programs.c]))
 
 
 class SqlScreeningRepository(_Sql, ScreeningRepository):
@@ -480,6 +547,42 @@ class SqlScreeningRepository(_Sql, ScreeningRepository):
         return self._rows_up_to("screenings.list_for", lambda: (
             select(m.Screening.__table__).where(m.Screening.person_id == bindparam("person_id"))
             .order_by(*_newest(m.Screening))), {"person_id": person_id}, limit)
+
+    def for_gate(self, person_id: int) -> GateRecords:
+        """One statement for three reads: the person's screenings LEFT JOIN their latest clearance,
+        with the newest new-symptoms time as a scalar subquery (through `people`, so a person
+        without a screening still gets one row, of NULL screening columns). The gate runs on
+        every session log, pain check-in, progress and Today read. What it buys: two round trips
+        per request on PostgreSQL (benchmarks/bench_web_cpu.py's statements per request,
+        bench_web.py's session logs/s)."""
+        stmt, n, k, screening_row, clearance_row = _cached("screenings.for_gate", _gate_select)
+        rows = [tuple(row) for row in self._core(stmt, {"person_id": person_id})]
+        if not rows:  # no such person
+            return GateRecords([], None, None)
+        first = rows[0]
+        return GateRecords(
+            screenings=[screening_row(row[:n]) for row in rows if row[0] is not None],
+            clearance=clearance_row(first[n:n + k]) if first[n] is not None else None,
+            new_symptoms_at=first[n + k],
+        )
+
+
+def _gate_select() -> tuple[Any, int, int, Any, Any]:
+    """The select of `SqlScreeningRepository.for_gate`, the number of columns of screenings and
+    of clearances, and the makers of their rows (each row of the join is cut in parts)."""
+    people, s, c, p = (m.Person.__table__, m.Screening.__table__, m.Clearance.__table__,
+                       m.PainEntryRecord.__table__)
+    clearance = (select(c).where(c.c.person_id == bindparam("person_id"))
+                 .order_by(c.c.at.desc(), c.c.id.desc()).limit(1).subquery("latest_clearance"))
+    new_symptoms_at = (select(p.c.at).where(p.c.person_id == bindparam("person_id"), p.c.new_symptoms.is_(True))
+                       .order_by(p.c.at.desc(), p.c.id.desc()).limit(1).scalar_subquery().label("new_symptoms_at"))
+    stmt = (select(*s.c, *clearance.c, new_symptoms_at).select_from(people)
+            .outerjoin(s, s.c.person_id == people.c.id)
+            .outerjoin(clearance, clearance.c.person_id == people.c.id)
+            .where(people.c.id == bindparam("person_id"))
+            .order_by(s.c.at.desc(), s.c.id.desc()))
+    return (stmt, len(s.c), len(c.c), result_tuple([col.key for col in s.c]),
+            result_tuple([col.key for col in c.c]))
 
 
 class SqlAssessmentRepository(_Sql, AssessmentRepository):
@@ -501,8 +604,7 @@ class SqlProgramRepository(_Sql, ProgramRepository):
         return self.session.scalars(stmt, {"person_id": person_id}).first()
 
     def active_row(self, person_id: int) -> Optional[Row]:
-        """A Core read, for the same reason as `SqlPeopleRepository.row` (every session log,
-        check-in and progress read looks at the program)."""
+        """A Core read, for the same reason as `SqlPeopleRepository.row`."""
         t = m.ProgramRecord.__table__
         stmt = _cached("programs.active_row", lambda: (
             select(t).where(t.c.person_id == bindparam("person_id"), t.c.active.is_(True))
@@ -572,6 +674,32 @@ class SqlSessionLogRepository(_Sql, SessionLogRepository):
             .where(s.person_id == bindparam("person_id"), s.performed_on >= bindparam("since"))
             .order_by(s.performed_on.desc(), s.at.desc(), s.id.desc())), {"person_id": person_id, "since": since}, limit)
         return [(on, entries) for on, entries in rows]
+
+    def recent_entries_and_dates(self, person_id: int, since: dt.date,
+                                 limit: Optional[int]) -> tuple[list[tuple[dt.date, list[Any]]], list[dt.date]]:
+        """One statement: the day of every session, LEFT JOIN the newest `limit` sessions' entries
+        (so only those entries are read, however long the history). Every session log reads
+        both. What it buys: one round trip per session log on PostgreSQL
+        (benchmarks/bench_web_cpu.py's statements per request, bench_web.py's session logs/s)."""
+        def build() -> Any:
+            s = m.SessionLog.__table__
+            r = s.alias("recent")
+            recent = select(r.c.id, r.c.entries).where(r.c.person_id == bindparam("person_id"),
+                                                       r.c.performed_on >= bindparam("since"))
+            if limit is not None:
+                recent = recent.order_by(r.c.performed_on.desc(), r.c.at.desc(), r.c.id.desc()).limit(bindparam("limit"))
+            recent = recent.subquery("recent_entries")
+            return (select(s.c.performed_on, recent.c.id, recent.c.entries).select_from(s)
+                    .outerjoin(recent, recent.c.id == s.c.id).where(s.c.person_id == bindparam("person_id"))
+                    .order_by(s.c.performed_on, s.c.at, s.c.id))
+
+        stmt = _cached(("sessions.recent_entries_and_dates", limit is None), build)
+        params: dict[str, Any] = {"person_id": person_id, "since": since}
+        if limit is not None:
+            params["limit"] = limit
+        rows = self._core(stmt, params).all()
+        return ([(on, entries) for on, recent_id, entries in reversed(rows) if recent_id is not None],
+                [on for on, _, _ in rows])
 
 
 class SqlPainRepository(_Sql, PainRepository):

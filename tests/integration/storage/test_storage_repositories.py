@@ -267,6 +267,95 @@ def test_clearance_latest(make_uow: Callable[[], Any]) -> None:
         assert [c.by_name for c in uow.clearances.list_for(pid)] == ["Dr B", "Dr A"]
 
 
+def test_person_with_active_program_and_idempotency_key_in_one_read(make_uow: Callable[[], Any]) -> None:
+    pid, other = add_person(make_uow), add_person(make_uow, "Bo")
+    with make_uow() as uow:
+        found = uow.people.with_active_program(pid)
+        assert (found.person.display_name, found.person.onset_date, found.program, found.key_used) == (
+            "Ana", dt.date(2026, 2, 1), None, False)
+        assert found.person.created_at == at()
+        for day, active, phase in [(0, False, "activation"), (1, True, "activation"), (2, True, "strengthening"),
+                                   (3, False, "maintenance")]:
+            uow.programs.add(m.ProgramRecord(person_id=pid, created_at=at(day), updated_at=at(day), active=active,
+                                             program={"phase": phase, "day": day}, phase=phase))
+        uow.programs.add(m.ProgramRecord(person_id=other, created_at=at(5), updated_at=at(5), active=True,
+                                         program={"phase": "other"}, phase="activation"))
+        uow.sessions.add(m.SessionLog(person_id=other, performed_on=at().date(), at=at(), entries=[1],
+                                      idempotency_key="form-1"))
+        uow.commit()
+    with make_uow() as uow:
+        found = uow.people.with_active_program(pid)
+        active = uow.programs.active_row(pid)
+        # the newest active program, with every column as active_row reads it
+        assert found.program.program == {"phase": "strengthening", "day": 2}
+        assert {k: getattr(found.program, k) for k in m.ProgramRecord.__table__.c.keys()} == {
+            k: getattr(active, k) for k in m.ProgramRecord.__table__.c.keys()}
+        assert (found.person.id, found.person.display_name) == (pid, "Ana")
+        # the key asked about: used by someone (whoever it was), or not
+        assert uow.people.with_active_program(pid, session_key="form-1").key_used is True
+        assert uow.people.with_active_program(pid, session_key="form-2").key_used is False
+        assert uow.people.with_active_program(pid, session_key="form-2").program.id == found.program.id
+        # no such person: nothing, whatever the key
+        assert uow.people.with_active_program(pid + 1000, session_key="form-1") == (None, None, False)
+
+
+def test_gate_records_in_one_read(make_uow: Callable[[], Any]) -> None:
+    pid, other = add_person(make_uow), add_person(make_uow, "Bo")
+    with make_uow() as uow:  # nothing stored yet
+        assert uow.screenings.for_gate(pid) == ([], None, None)
+        assert uow.screenings.for_gate(pid + 1000) == ([], None, None)
+        uow.clearances.add(m.Clearance(person_id=pid, at=at(0), by_name="Dr Early", note="seen"))
+        uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(0, 1), nprs=4, kind="daily", new_symptoms=True))
+        uow.commit()
+    with make_uow() as uow:  # a clearance and new symptoms before any screen
+        records = uow.screenings.for_gate(pid)
+        assert (records.screenings, records.clearance.by_name, records.new_symptoms_at) == ([], "Dr Early", at(0, 1))
+        ids = []
+        for day, level in [(1, "urgent"), (3, "clear"), (2, "emergency")]:
+            ids.append(uow.screenings.add(m.Screening(person_id=pid, at=at(day), answers={"d": day}, level=level,
+                                                      result={"reasons": [{"item": "x", "level": level}]})).id)
+        uow.screenings.add(m.Screening(person_id=other, at=at(4), answers={}, level="clear", result={}))
+        uow.clearances.add(m.Clearance(person_id=pid, at=at(2, 1), by_name="Dr A", note="ok", screening_id=ids[2],
+                                       ruled_out="cauda equina", seen_where="clinic"))
+        uow.clearances.add(m.Clearance(person_id=pid, at=at(2, 2), by_name="Dr B", note="ok", screening_id=ids[2]))
+        uow.clearances.add(m.Clearance(person_id=other, at=at(5), by_name="Dr Other", note="ok"))
+        for hours, new in [(2, True), (3, True), (4, False)]:
+            uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(3, hours), nprs=5, kind="daily", new_symptoms=new))
+        uow.pain.add(m.PainEntryRecord(person_id=other, at=at(6), nprs=5, kind="daily", new_symptoms=True))
+        uow.commit()
+    with make_uow() as uow:
+        records = uow.screenings.for_gate(pid)
+        listed = uow.screenings.list_for(pid)
+        columns = m.Screening.__table__.c.keys()
+        assert [{k: getattr(s, k) for k in columns} for s in records.screenings] == [
+            {k: getattr(s, k) for k in columns} for s in listed]
+        assert [s.level for s in records.screenings] == ["clear", "emergency", "urgent"]
+        latest = uow.clearances.latest(pid)
+        assert records.clearance.by_name == "Dr B"
+        assert {k: getattr(records.clearance, k) for k in m.Clearance.__table__.c.keys()} == {
+            k: getattr(latest, k) for k in m.Clearance.__table__.c.keys()}
+        assert records.new_symptoms_at == uow.pain.latest_new_symptoms(pid).at == at(3, 3)
+        assert records.new_symptoms_at.tzinfo is not None
+        assert uow.screenings.for_gate(other).clearance.by_name == "Dr Other"
+
+
+def test_recent_session_entries_with_every_session_day_in_one_read(make_uow: Callable[[], Any]) -> None:
+    pid, other = add_person(make_uow), add_person(make_uow, "Bo")
+    with make_uow() as uow:
+        assert uow.sessions.recent_entries_and_dates(pid, at(0).date(), 2) == ([], [])
+        for day, hour in [(2, 0), (0, 0), (2, 5), (1, 0), (-3, 0)]:
+            uow.sessions.add(m.SessionLog(person_id=pid, performed_on=at(day).date(), at=at(day, hour),
+                                          entries=[{"d": day, "h": hour}]))
+        uow.sessions.add(m.SessionLog(person_id=other, performed_on=at(3).date(), at=at(3), entries=[{"d": 3}]))
+        uow.commit()
+    with make_uow() as uow:
+        for since, limit in [(at(0).date(), None), (at(0).date(), 2), (at(1).date(), 10), (at(3).date(), None),
+                             (at(-5).date(), 4), (at(0).date(), 0)]:
+            recent, days = uow.sessions.recent_entries_and_dates(pid, since, limit)
+            assert recent == uow.sessions.recent_entries(pid, since, limit)
+            assert days == uow.sessions.dates_for(pid) == [at(d).date() for d in (-3, 0, 1, 2, 2)]
+
+
 def test_accounts_invitations_assignments_and_audit(make_uow: Callable[[], Any]) -> None:
     pid = add_person(make_uow)
     other = add_person(make_uow, "Ben")

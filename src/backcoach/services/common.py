@@ -14,7 +14,7 @@ from typing import Any, Optional, Sequence
 
 from backcoach.domain.errors import BackcoachError, InvalidAnswers, NotAllowed, ProgramLocked
 from backcoach.storage import models as m
-from backcoach.storage.repositories import Row
+from backcoach.storage.repositories import GateRecords, Row
 from backcoach.storage.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -76,15 +76,23 @@ def local(at: dt.datetime, now: dt.datetime) -> dt.datetime:
 
 def get_person(uow: UnitOfWork, person_id: int) -> Row:
     """The person as a read-only row (what the use cases look at), or PersonNotFound."""
-    return _found(uow.people.row(person_id), person_id)
+    return found_person(uow.people.row(person_id), person_id)
+
+
+def person_with_program(uow: UnitOfWork, person_id: int) -> tuple[Row, Optional[Row]]:
+    """The person (or PersonNotFound) and their active program (None: none yet) as read-only
+    rows, read together (one statement on a database)."""
+    found = uow.people.with_active_program(person_id)
+    return found_person(found.person, person_id), found.program
 
 
 def person_to_change(uow: UnitOfWork, person_id: int) -> m.Person:
     """The person's record, to change it, or PersonNotFound."""
-    return _found(uow.people.get(person_id), person_id)
+    return found_person(uow.people.get(person_id), person_id)
 
 
-def _found(person: Any, person_id: int) -> Any:
+def found_person(person: Any, person_id: int) -> Any:
+    """`person` (as read for `person_id`), or PersonNotFound when it was not there."""
     if person is None:
         raise PersonNotFound(f"There is no person with id {person_id}.")
     return person
@@ -197,7 +205,7 @@ def clearance_covers(cleared: m.Screening | Row, screening: m.Screening | Row) -
     return _serious_items(screening) <= _serious_items(cleared)
 
 
-def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[Row]] = None,
+def unresolved_lock(uow: UnitOfWork, person_id: int, records: Optional[GateRecords] = None,
                     ) -> tuple[Optional[Row], Optional[Row]]:
     """The urgent/emergency screen that holds the program (none of the clinicians' clearances
     covers it), and the latest clearance. Of several, the highest level wins (an emergency
@@ -206,12 +214,14 @@ def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[R
     Why: a lock is lifted only by a clinician, never by simply answering the
     questions again (a person in a hurry could answer differently); and a clinician
     clearing a later urgent finding must still see the emergency before it.
-    `screenings`: the person's screenings, newest first, if already read.
+    `records`: what `ScreeningRepository.for_gate` read for the person, if already read.
     """
-    clearance = uow.clearances.latest(person_id)
-    cleared = uow.screenings.get(clearance.screening_id) if clearance and clearance.screening_id else None
+    if records is None:
+        records = uow.screenings.for_gate(person_id)
+    clearance = records.clearance
+    cleared = _cleared_screening(uow, records.screenings, clearance)
     held: list[Row] = []
-    for s in (screenings if screenings is not None else uow.screenings.list_for(person_id)):
+    for s in records.screenings:  # newest first
         if cleared is not None and (s.at, s.id) < (cleared.at, cleared.id):
             break  # older than the cleared screen: covered by the clearance
         if s.level not in LOCK_LEVELS:
@@ -222,6 +232,15 @@ def unresolved_lock(uow: UnitOfWork, person_id: int, screenings: Optional[list[R
     if not held:
         return None, clearance
     return max(held, key=lambda s: (LOCK_LEVELS.index(s.level), s.at, s.id)), clearance
+
+
+def _cleared_screening(uow: UnitOfWork, screenings: Sequence[Row], clearance: Optional[Row]) -> Optional[Row]:
+    """The screen the clearance was recorded for: one of the person's screenings, already read
+    (found by id; read on its own only if it is not among them)."""
+    if clearance is None or not clearance.screening_id:
+        return None
+    found = next((s for s in screenings if s.id == clearance.screening_id), None)
+    return found if found is not None else uow.screenings.get(clearance.screening_id)
 
 
 def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
@@ -238,9 +257,9 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
     from backcoach.domain.screening import NEXT_STEPS
 
     now = require_aware(now)
-    screenings = uow.screenings.list_for(person_id)  # newest first
-    latest = screenings[0] if screenings else None
-    lock, clearance = unresolved_lock(uow, person_id, screenings)
+    records = uow.screenings.for_gate(person_id)  # screenings newest first, latest clearance, new symptoms
+    latest = records.screenings[0] if records.screenings else None
+    lock, clearance = unresolved_lock(uow, person_id, records)
     latest_level = level_of(latest.level) if latest else None
     level = latest_level
     if lock is not None and (level is None or level < level_of(lock.level)):
@@ -251,8 +270,7 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
         clearance_at = max(clearance.at, latest.at + dt.timedelta(microseconds=1))
     new_symptoms_since = None
     if latest is not None:
-        reported = uow.pain.latest_new_symptoms(person_id)
-        reported_at = reported.at if reported is not None else None
+        reported_at = records.new_symptoms_at
         if new_symptoms_reported_at is not None and (reported_at is None or new_symptoms_reported_at >= reported_at):
             reported_at = new_symptoms_reported_at
         if reported_at is not None and reported_at > latest.at:

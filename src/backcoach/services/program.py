@@ -20,6 +20,7 @@ from backcoach.services.common import (
     exercise_summary,
     gate_for,
     get_person,
+    person_with_program,
     require_allowed,
     require_aware,
     thresholds,
@@ -56,9 +57,8 @@ def active_program(uow: UnitOfWork, person_id: int) -> m.ProgramRecord:
     return record
 
 
-def active_program_row(uow: UnitOfWork, person_id: int) -> Row:
-    """The active program as a read-only row (to look at), or NoProgram with what to do."""
-    record = uow.programs.active_row(person_id)
+def require_program(record: Optional[Row]) -> Row:
+    """The active program as read (a read-only row, to look at), or NoProgram with what to do."""
     if record is None:
         raise NoProgram(NO_PROGRAM)
     return record
@@ -255,11 +255,10 @@ def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysS
     today = now.date()
     cat = catalog()
     with uow:
-        get_person(uow, person_id)
+        _, record = person_with_program(uow, person_id)
         info = gate_for(uow, person_id, now)
         require_allowed(info)
-        record = active_program(uow, person_id)
-        program = program_of(record)
+        program = program_of(require_program(record))
         days = set(uow.sessions.dates_for(person_id, since=min(week_start(today), today - dt.timedelta(days=7))))
         this_week = {d for d in days if week_start(today) <= d <= today}
         before_today = sum(1 for d in this_week if d < today)  # one session a day counts

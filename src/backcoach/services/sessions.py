@@ -30,17 +30,18 @@ from backcoach.domain.inputs import CHECKIN, FORMS, SESSION, SESSION_ENTRY
 from backcoach.services.common import (
     GateInfo,
     catalog,
+    found_person,
     gate_for,
-    get_person,
     local,
     monitoring_pain,
     monitoring_pain_and_last_id,
     pain_entries,
+    person_with_program,
     require_allowed,
     require_aware,
     thresholds,
 )
-from backcoach.services.program import active_program_row, program_of, store_program
+from backcoach.services.program import program_of, require_program, store_program
 from backcoach.storage import models as m
 from backcoach.storage.database import CHANGED_MESSAGE, ChangedMeanwhile, Conflict
 from backcoach.storage.repositories import Row
@@ -155,9 +156,11 @@ def _mornings(uow: UnitOfWork, person_id: int, since: dt.date, now: dt.datetime)
 
 
 def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence[str], since: dt.date,
-                         now: dt.datetime, extra_mornings: Sequence[Row] = ()) -> dict[str, list[Any]]:
+                         now: dt.datetime, extra_mornings: Sequence[Row] = ()
+                         ) -> tuple[dict[str, list[Any]], list[dt.date]]:
     """The stored logs of each exercise that the progression rules read, oldest first, with
-    their next-morning pain attached (`extra_mornings`: entries not stored yet).
+    their next-morning pain attached (`extra_mornings`: entries not stored yet); and the day of
+    every session the person logged, oldest first (read with the logs: one statement).
 
     Why newest first and stop early: the rules look only at the logs of the newest
     `history_needed` days of an exercise (one session a day counts), so a person with
@@ -167,8 +170,8 @@ def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence
 
     needed = history_needed(catalog(), thresholds())
     limit: Optional[int] = needed + 2  # enough when every session logs every exercise, once a day
+    rows, session_days = uow.sessions.recent_entries_and_dates(person_id, since, limit)
     while True:
-        rows = uow.sessions.recent_entries(person_id, since, limit)
         found: dict[str, list[Any]] = {ex_id: [] for ex_id in exercise_ids}
         days: dict[str, set[Any]] = {ex_id: set() for ex_id in exercise_ids}
         complete: dict[str, bool] = {ex_id: False for ex_id in exercise_ids}
@@ -185,6 +188,7 @@ def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence
         if limit is None or len(rows) < limit or all(complete.values()):
             break
         limit = None if limit >= 64 else limit * 4
+        rows = uow.sessions.recent_entries(person_id, since, limit)
     mornings: dict[dt.date, int] = {}
     if rows:
         mornings = _next_morning_by_day([*_mornings(uow, person_id, rows[-1][0], now), *extra_mornings], now)
@@ -193,7 +197,7 @@ def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence
         logs = [ExerciseLog.from_dict(entry) for entry in reversed(entries)]
         out[ex_id] = [dataclasses.replace(log, next_morning_pain=mornings[log.performed_on])
                       if log.next_morning_pain is None and log.performed_on in mornings else log for log in logs]
-    return out
+    return out, session_days
 
 
 # ----------------------------------------------------------------------------- log_session
@@ -276,21 +280,22 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
     t = thresholds()
     with uow:
         # -- reads (one read transaction; on SQLite, no lock that blocks anyone)
-        if key:
+        found = uow.people.with_active_program(person_id, session_key=key)
+        if key and (found.key_used or found.person is None):
             existing = uow.sessions.get_by_idempotency_key(key)
             if existing is not None:
                 if existing.person_id != person_id:
                     raise Conflict("This submission key was already used for someone else; nothing was saved.")
                 return _duplicate(existing)
-        person = get_person(uow, person_id)
+        person = found_person(found.person, person_id)
         info = gate_for(uow, person_id, now)
         require_allowed(info)
-        record = active_program_row(uow, person_id)
+        record = require_program(found.program)
         program = program_of(record)
         performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
 
-        stored_logs = recent_exercise_logs(uow, person_id, [log.exercise_id for log in logs],
-                                           performed_on - dt.timedelta(days=HISTORY_DAYS), now)
+        stored_logs, session_days = recent_exercise_logs(uow, person_id, [log.exercise_id for log in logs],
+                                                         performed_on - dt.timedelta(days=HISTORY_DAYS), now)
         new_pain = ([m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily")]
                     if pain_now is not None else [])
         new_pain.append(m.PainEntryRecord(
@@ -298,7 +303,6 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         # what the monitoring rules read once this session's entries are stored (they are the newest)
         stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)
         pain_records = sorted(stored_pain + new_pain, key=lambda r: r.at)
-        session_days = uow.sessions.dates_for(person_id)
         pain = pain_entries(pain_records, now)
         recent_actions, last_worsening_step = _rule_history(uow, person_id, now, t,
                                                             worsening=is_worsening(pain, now.date(), t))
@@ -434,7 +438,7 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
 
     kind = "next_morning" if next_morning else "daily"
     with uow:
-        person = get_person(uow, person_id)
+        person, program_rec = person_with_program(uow, person_id)
         entry = m.PainEntryRecord(person_id=person_id, at=now, nprs=nprs, kind=kind,
                                   new_symptoms=bool(new_symptoms), note=(note or None),
                                   walked_minutes=walked_minutes)
@@ -443,7 +447,6 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
         pain_records = sorted(stored_pain + [entry], key=lambda r: r.at)
         decisions: list[Any] = []
         new_program = None
-        program_rec = uow.programs.active_row(person_id)
         program = program_of(program_rec) if program_rec is not None else None
         if next_morning and program is not None and info.allowed:
             yesterday = now.date() - dt.timedelta(days=1)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from backcoach.services.access import people_followed_by, require_clinician
-from backcoach.services.common import GateInfo, clearance_dict, gate_for, get_person, local, require_aware
+from backcoach.services.common import GateInfo, clearance_dict, gate_for, local, person_with_program, require_aware
 from backcoach.services.program import program_of
 from backcoach.services.screening import stored_result
 from backcoach.services.sessions import _monitor
@@ -67,9 +67,10 @@ class Status:
         }
 
 
-def _status(uow: UnitOfWork, person: m.Person | Row, now: dt.datetime, decisions_limit: int = 10) -> Status:
+def _status(uow: UnitOfWork, person: m.Person | Row, rec: Optional[Row], now: dt.datetime,
+            decisions_limit: int = 10) -> Status:
+    """`rec`: the person's active program as read (None: none yet)."""
     info = gate_for(uow, person.id, now)
-    rec = uow.programs.active_row(person.id)
     program = program_of(rec) if rec is not None else None
     session_days = uow.sessions.dates_for(person.id)
     report = _monitor(uow, person, program, info, now, session_days=session_days)
@@ -97,7 +98,7 @@ def get_status(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Status:
     adherence and escalations (six-week rule, worsening, re-screen due). Works while locked."""
     now = require_aware(now)
     with uow:
-        return _status(uow, get_person(uow, person_id), now)
+        return _status(uow, *person_with_program(uow, person_id), now)
 
 
 DECISIONS_CHARTED = 300  # the decisions chart marks this many of the newest decisions
@@ -161,7 +162,7 @@ def get_progress(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Progress:
     """The person's status with the data behind the progress charts and the day's prompts."""
     now = require_aware(now)
     with uow:
-        status = _status(uow, get_person(uow, person_id), now)
+        status = _status(uow, *person_with_program(uow, person_id), now)
         charts = _chart_data(uow, person_id)
         return Progress(status=status, charts=charts, checkins=_checkins_due(uow, person_id, now, charts.pain))
 
@@ -239,10 +240,10 @@ def people_for_clinician(uow: UnitOfWork, clinician_user_id: int, now: dt.dateti
         ids = people_followed_by(uow, user)
         out = []
         for pid in ids:
-            person = uow.people.row(pid)
+            person, rec, _ = uow.people.with_active_program(pid)
             if person is None:
                 continue
-            st = _status(uow, person, now, decisions_limit=1)
+            st = _status(uow, person, rec, now, decisions_limit=1)
             latest = st.gate.latest_screening
             out.append(PersonSummary(
                 person_id=pid, display_name=person.display_name, attention=attention_for(uow, st, now),
@@ -280,8 +281,7 @@ def person_overview(uow: UnitOfWork, clinician_user_id: Optional[int], person_id
     with uow:
         if clinician_user_id is not None:
             _check_clinician(uow, clinician_user_id, person_id)
-        person = get_person(uow, person_id)
-        st = _status(uow, person, now, decisions_limit=50)
+        st = _status(uow, *person_with_program(uow, person_id), now, decisions_limit=50)
         return PersonOverview(
             status=st, attention=attention_for(uow, st, now),
             screenings=tuple({"id": s.id, "at": s.at.isoformat(), "level": s.level, "answers": s.answers,

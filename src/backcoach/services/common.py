@@ -345,17 +345,18 @@ def monitoring_pain(uow: UnitOfWork, person_id: int, now: dt.datetime) -> list[R
     logged up to a week late). Reading only these keeps every call fast, however long the
     history grows."""
     t = thresholds().monitoring
-    return uow.pain.first_of_each_kind(person_id, t.baseline_entries, since=_monitoring_since(now))
+    return uow.pain.first_of_each_kind(person_id, t.baseline_entries, since=monitoring_since(now))
 
 
 def monitoring_pain_and_last_id(uow: UnitOfWork, person_id: int, now: dt.datetime) -> tuple[list[Row], Optional[int]]:
     """`monitoring_pain` and the id of the person's newest pain entry, read together: a use case
     that writes checks before writing that no entry came after what it decided on."""
     t = thresholds().monitoring
-    return uow.pain.first_of_each_kind_and_last_id(person_id, t.baseline_entries, _monitoring_since(now))
+    return uow.pain.first_of_each_kind_and_last_id(person_id, t.baseline_entries, monitoring_since(now))
 
 
-def _monitoring_since(now: dt.datetime) -> dt.datetime:
+def monitoring_since(now: dt.datetime) -> dt.datetime:
+    """Where the monitoring window of `monitoring_pain` starts: it holds every entry from then on."""
     t = thresholds().monitoring
     days = t.worsening_best_window_days + max(t.mean_window_days, 2 * t.usual_pain_window_days)
     return dt.datetime.combine(now.date() - dt.timedelta(days=days), dt.time.min, now.tzinfo)

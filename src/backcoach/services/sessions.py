@@ -35,6 +35,7 @@ from backcoach.services.common import (
     local,
     monitoring_pain,
     monitoring_pain_and_last_id,
+    monitoring_since,
     pain_entries,
     person_with_program,
     require_allowed,
@@ -150,17 +151,26 @@ def _next_morning_by_day(records: Sequence[Row], now: Optional[dt.datetime]) -> 
     return out
 
 
-def _mornings(uow: UnitOfWork, person_id: int, since: dt.date, now: dt.datetime) -> list[Row]:
+def _mornings(uow: UnitOfWork, person_id: int, since: dt.date, now: dt.datetime,
+              pain_read: Optional[tuple[dt.datetime, Sequence[Row]]] = None) -> list[Row]:
+    """The next-morning entries from the day `since` on, oldest first: taken from `pain_read`
+    when it holds every entry from before that day on, else read."""
     start = dt.datetime.combine(since, dt.time.min, now.tzinfo)
+    if pain_read is not None and pain_read[0] <= start:
+        return [r for r in pain_read[1] if r.kind == "next_morning" and r.at >= start]
     return uow.pain.list_for(person_id, since=start, kinds=("next_morning",))
 
 
 def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence[str], since: dt.date,
-                         now: dt.datetime, extra_mornings: Sequence[Row] = ()
+                         now: dt.datetime, extra_mornings: Sequence[Row] = (),
+                         pain_read: Optional[tuple[dt.datetime, Sequence[Row]]] = None,
                          ) -> tuple[dict[str, list[Any]], list[dt.date]]:
     """The stored logs of each exercise that the progression rules read, oldest first, with
     their next-morning pain attached (`extra_mornings`: entries not stored yet); and the day of
     every session the person logged, oldest first (read with the logs: one statement).
+    `pain_read`: (from when, the stored pain entries from then on, oldest first), if already
+    read: the next-morning pain is taken from them when they reach back far enough (on a
+    database, a statement fewer per session log: benchmarks/bench_web_cpu.py).
 
     Why newest first and stop early: the rules look only at the logs of the newest
     `history_needed` days of an exercise (one session a day counts), so a person with
@@ -191,7 +201,8 @@ def recent_exercise_logs(uow: UnitOfWork, person_id: int, exercise_ids: Sequence
         rows = uow.sessions.recent_entries(person_id, since, limit)
     mornings: dict[dt.date, int] = {}
     if rows:
-        mornings = _next_morning_by_day([*_mornings(uow, person_id, rows[-1][0], now), *extra_mornings], now)
+        mornings = _next_morning_by_day([*_mornings(uow, person_id, rows[-1][0], now, pain_read), *extra_mornings],
+                                        now)
     out: dict[str, list[Any]] = {}
     for ex_id, entries in found.items():
         logs = [ExerciseLog.from_dict(entry) for entry in reversed(entries)]
@@ -294,14 +305,15 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         program = program_of(record)
         performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
 
+        # what the monitoring rules read once this session's entries are stored (they are the newest)
+        stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)
         stored_logs, session_days = recent_exercise_logs(uow, person_id, [log.exercise_id for log in logs],
-                                                         performed_on - dt.timedelta(days=HISTORY_DAYS), now)
+                                                         performed_on - dt.timedelta(days=HISTORY_DAYS), now,
+                                                         pain_read=(monitoring_since(now), stored_pain))
         new_pain = ([m.PainEntryRecord(person_id=person_id, at=now, nprs=pain_now, kind="daily")]
                     if pain_now is not None else [])
         new_pain.append(m.PainEntryRecord(
             person_id=person_id, at=now, nprs=max(log.pain_during for log in logs), kind="during"))
-        # what the monitoring rules read once this session's entries are stored (they are the newest)
-        stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)
         pain_records = sorted(stored_pain + new_pain, key=lambda r: r.at)
         pain = pain_entries(pain_records, now)
         recent_actions, last_worsening_step = _rule_history(uow, person_id, now, t,

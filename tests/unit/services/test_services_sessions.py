@@ -83,6 +83,26 @@ def test_two_good_sessions_progress_and_high_pain_regresses(onboarded, uow):
     assert {d.action for d in hurt.decisions} == {"regress"}
 
 
+def test_next_morning_pain_is_matched_whether_the_monitoring_window_reaches_the_session_or_not(onboarded, uow):
+    # A session log takes the next-morning pain from the monitoring window it read when the
+    # window reaches back far enough, and reads it otherwise: the logs are the same either way.
+    from backcoach.services.common import monitoring_pain, monitoring_since
+    from backcoach.services.sessions import recent_exercise_logs
+
+    data = session_for(uow, onboarded, days(0, 2))
+    services.log_session(uow, onboarded, data, days(0, 2))
+    services.check_in_pain(uow, onboarded, 3, days(1, 0), next_morning=True)
+    ids = [e["exercise_id"] for e in data["exercises"]]
+    for now, window_reaches in [(days(5), True), (days(60), False)]:
+        assert (monitoring_since(now) <= days(0)) is window_reaches
+        with uow:
+            read, session_days = recent_exercise_logs(uow, onboarded, ids, days(-90).date(), now)
+            taken, _ = recent_exercise_logs(uow, onboarded, ids, days(-90).date(), now,
+                                            pain_read=(monitoring_since(now), monitoring_pain(uow, onboarded, now)))
+        assert taken == read and session_days == [days(0).date()]
+        assert {log.next_morning_pain for logs in read.values() for log in logs} == {3}
+
+
 def test_high_next_morning_pain_steps_yesterdays_exercises_back(onboarded, uow):
     for n in range(3):
         services.check_in_pain(uow, onboarded, 2, days(0, n))  # baseline 2

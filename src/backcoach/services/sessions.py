@@ -478,13 +478,13 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
         report = _monitor(uow, person, program, info, now, pain_records=pain_records)
 
         uow.begin_write()
-        if uow.pain.last_id(person_id) != last_pain_id:
-            raise ChangedMeanwhile(CHANGED_MESSAGE)
         if new_program is not None and not uow.programs.update_if_unchanged(
                 program_rec.id, program_rec.version, program=new_program.to_dict(), phase=new_program.phase,
                 updated_at=now):
             raise ChangedMeanwhile(CHANGED_MESSAGE)
-        uow.add_all([entry])  # plain inserts: the entry (its id is the answer), then the decisions
+        # the entry (its id is the answer), only if no entry came since the reads; then the decisions
+        if not uow.pain.add_if_last_id(entry, last_pain_id):
+            raise ChangedMeanwhile(CHANGED_MESSAGE)
         uow.add_all([m.DecisionRecord(
             person_id=person_id, at=now, exercise_id=d.exercise_id, action=d.action,
             before=d.before.to_dict(), after=d.after.to_dict(), reasons=list(d.reasons), source="rule",

@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any, Generic, NamedTuple, Optional, Sequence, TypeVar
 
 import sqlalchemy
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine.result import result_tuple
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -197,6 +197,14 @@ class PainRepository(Repository[m.PainEntryRecord]):
     @abc.abstractmethod
     def last_id(self, person_id: int) -> Optional[int]:
         """The id of the person's newest stored entry (ids only grow): a cheap "anything new?"."""
+
+    def add_if_last_id(self, record: m.PainEntryRecord, last_id: Optional[int]) -> bool:
+        """Save `record` only if its person's newest stored entry is still `last_id` (None: still
+        none); it gets its id. False: another entry came meanwhile and nothing was saved."""
+        if self.last_id(record.person_id) != last_id:
+            return False
+        self.add(record)
+        return True
 
 
 class DecisionRepository(Repository[m.DecisionRecord]):
@@ -766,6 +774,30 @@ class SqlPainRepository(_Sql, PainRepository):
         stmt = _cached("pain.last_id", lambda: (
             select(func.max(m.PainEntryRecord.id)).where(m.PainEntryRecord.person_id == bindparam("person_id"))))
         return self._core(stmt, {"person_id": person_id}).scalar()
+
+    def add_if_last_id(self, record: m.PainEntryRecord, last_id: Optional[int]) -> bool:
+        """One statement, INSERT ... SELECT the values WHERE the newest id is still `last_id`
+        (RETURNING the new id), for the check and the insert: a pain check-in's write phase sends
+        one round trip fewer (benchmarks/bench_web_cpu.py's statements per request)."""
+        t = m.PainEntryRecord.__table__
+        columns = [c for c in t.c if not c.primary_key]
+
+        def build() -> Any:
+            newest = select(func.max(t.c.id)).where(t.c.person_id == bindparam("person_id")).scalar_subquery()
+            values = select(*[bindparam(c.key, type_=c.type) for c in columns]).where(
+                newest.is_not_distinct_from(bindparam("expected_last_id", type_=sqlalchemy.Integer)))
+            return insert(t).from_select([c.key for c in columns], values).returning(t.c.id)
+
+        stmt = _cached("pain.add_if_last_id", build)
+        for c in columns:
+            if getattr(record, c.key) is None and c.default is not None:
+                setattr(record, c.key, c.default.arg(None) if c.default.is_callable else c.default.arg)
+        params = {c.key: getattr(record, c.key) for c in columns}
+        new_id = self._core(stmt, {**params, "expected_last_id": last_id}).scalar()
+        if new_id is None:
+            return False
+        record.id = new_id
+        return True
 
 
 class SqlDecisionRepository(_Sql, DecisionRepository):

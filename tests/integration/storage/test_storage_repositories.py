@@ -511,6 +511,30 @@ def test_pain_queries_for_baseline_window_and_new_symptoms(make_uow: Callable[[]
         assert 9 not in [r.nprs for r in rows] and newest == uow.pain.last_id(pid)
 
 
+def test_a_pain_entry_is_added_only_if_the_newest_entry_is_still_the_one_read(make_uow: Callable[[], Any]) -> None:
+    pid, other = add_person(make_uow), add_person(make_uow, "Bo")
+    with make_uow() as uow:  # none yet: None is what was read
+        first = m.PainEntryRecord(person_id=pid, at=at(1), nprs=3, kind="daily")
+        assert uow.pain.add_if_last_id(first, None) and first.id is not None
+        assert not uow.pain.add_if_last_id(m.PainEntryRecord(person_id=pid, at=at(2), nprs=9), None)
+        uow.commit()
+    with make_uow() as uow:
+        uow.pain.add(m.PainEntryRecord(person_id=other, at=at(3), nprs=1, kind="daily"))  # someone else's
+        second = m.PainEntryRecord(person_id=pid, at=at(2), nprs=4, kind="next_morning", new_symptoms=True,
+                                   note="foot", walked_minutes=20)
+        assert uow.pain.add_if_last_id(second, first.id) and second.id > first.id
+        assert not uow.pain.add_if_last_id(m.PainEntryRecord(person_id=pid, at=at(3), nprs=9), first.id)
+        uow.commit()
+    with make_uow() as uow:
+        stored = uow.pain.list_for(pid)
+        assert [(p.id, p.at, p.nprs, p.kind, p.new_symptoms, p.note, p.walked_minutes) for p in stored] == [
+            (first.id, at(1), 3, "daily", False, None, None), (second.id, at(2), 4, "next_morning", True, "foot", 20)]
+        # the defaults are applied as for any insert
+        third = m.PainEntryRecord(person_id=pid, at=at(4), nprs=2)
+        assert uow.pain.add_if_last_id(third, second.id)
+        assert (third.kind, third.new_symptoms) == ("daily", False)
+
+
 def test_a_database_from_a_newer_version_is_explained(tmp_path: Any) -> None:
     from backcoach.storage import StorageError, dispose_engines
 

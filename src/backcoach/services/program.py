@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 from backcoach.domain.errors import BackcoachError, InvalidAnswers
 from backcoach.domain.fields import MISSING, FieldProblem, by_name
@@ -267,27 +267,35 @@ def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysS
         prescriptions = tuple(domain_todays_session(program, cat, today, before_today,
                                                     last_session_on=max(earlier) if earlier else None))
         items = tuple(SessionItem(p, exercise_summary(cat.get(p.exercise_id))) for p in prescriptions)
+        # the newest decisions, read once for the step backs and the clinician's note
+        decisions = uow.decisions.list_for(person_id, limit=max(STEP_BACKS_LOOKED_AT, NOTES_LOOKED_AT))
         rests = tuple(RestingItem(p, cat.get(p.exercise_id).name) for p in resting(program, today))
         return TodaysSession(person_id=person_id, day=today, phase=program.phase, items=items,
                              rest_day=not items, done_today=done_today, sessions_this_week=len(this_week),
                              days_per_week=program.days_per_week, gate=info, resting=rests,
-                             stepped_back=_recent_step_backs(uow, person_id, now, max(days) if days else None),
-                             clinician_note=latest_clinician_note(uow, person_id, now),
+                             stepped_back=_recent_step_backs(decisions[:STEP_BACKS_LOOKED_AT], now,
+                                                             max(days) if days else None),
+                             clinician_note=latest_clinician_note(uow, person_id, now, decisions),
                              effort=effort_text(program.phase, thresholds()),
                              rest_days_between=rest_days_between(program, cat, thresholds()),
                              walking=walking_goal_for(uow, person_id, now))
 
 
-def _recent_step_backs(uow: UnitOfWork, person_id: int, now: dt.datetime,
+STEP_BACKS_LOOKED_AT = 40  # Today looks for the rules' step backs among this many of the newest decisions
+NOTES_LOOKED_AT = 60  # ... and for a clinician's note among this many
+
+
+def _recent_step_backs(decisions: Sequence[Row], now: dt.datetime,
                        last_session_on: Optional[dt.date]) -> tuple[StepBack, ...]:
-    """The rules' step backs since the latest session day began (after it, or the morning after)."""
+    """The rules' step backs since the latest session day began (after it, or the morning after),
+    among `decisions` (the newest ones, newest first)."""
     from backcoach.domain.program import Prescription
 
     if last_session_on is None:
         return ()
     cat = catalog()
     out: list[StepBack] = []
-    for d in uow.decisions.list_for(person_id, limit=40):  # newest first
+    for d in decisions:  # newest first
         if d.at.astimezone(now.tzinfo).date() < last_session_on:
             break
         if d.source != "rule" or d.action != "regress" or any(s.exercise_id == d.exercise_id for s in out):
@@ -306,11 +314,15 @@ def _recent_step_backs(uow: UnitOfWork, person_id: int, now: dt.datetime,
 NOTE_SHOWN_DAYS = 28  # how long a clinician's note stays on the person's Today
 
 
-def latest_clinician_note(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Optional[dict[str, Any]]:
+def latest_clinician_note(uow: UnitOfWork, person_id: int, now: dt.datetime,
+                          decisions: Optional[Sequence[Row]] = None) -> Optional[dict[str, Any]]:
     """The newest note a clinician wrote to the person with an adjustment (shown on Today for
-    NOTE_SHOWN_DAYS days), with who wrote it and what changed."""
+    NOTE_SHOWN_DAYS days), with who wrote it and what changed. `decisions`: the newest
+    NOTES_LOOKED_AT (or more) decisions, newest first, if already read."""
     since = now - dt.timedelta(days=NOTE_SHOWN_DAYS)
-    for d in uow.decisions.list_for(person_id, limit=60):
+    if decisions is None:
+        decisions = uow.decisions.list_for(person_id, limit=NOTES_LOOKED_AT)
+    for d in decisions[:NOTES_LOOKED_AT]:
         if d.at < since:
             break
         if d.source == "clinician" and d.note:

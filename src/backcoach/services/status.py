@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from backcoach.services.access import people_followed_by, require_clinician
-from backcoach.services.common import GateInfo, clearance_dict, gate_for, local, person_with_program, require_aware
+from backcoach.services.common import (
+    GateInfo,
+    clearance_dict,
+    gate_for,
+    local,
+    monitoring_pain,
+    monitoring_since,
+    person_with_program,
+    require_aware,
+)
 from backcoach.services.program import program_of
 from backcoach.services.screening import stored_result
 from backcoach.services.sessions import _monitor
@@ -42,6 +51,7 @@ class Status:
     sessions_logged: int
     last_session_on: Optional[dt.date]
     pain_recent: tuple[dict[str, Any], ...] = field(default=())
+    session_days: tuple[dt.date, ...] = field(default=(), repr=False)  # the day of every session, oldest first
 
     @property
     def alerts(self) -> tuple[Any, ...]:
@@ -67,13 +77,21 @@ class Status:
         }
 
 
+STATUS_DECISIONS = 10  # the status lists this many of the newest decisions
+
+
 def _status(uow: UnitOfWork, person: m.Person | Row, rec: Optional[Row], now: dt.datetime,
-            decisions_limit: int = 10) -> Status:
-    """`rec`: the person's active program as read (None: none yet)."""
+            decisions_limit: int = STATUS_DECISIONS, decisions: Optional[Sequence[dict[str, Any]]] = None) -> Status:
+    """`rec`: the person's active program as read (None: none yet); `decisions`: the newest
+    `decisions_limit` decisions as `decision_dict`s, if already read.
+
+    The last 14 days of pain are taken from the monitoring window (it holds every entry of
+    its 42 days): on a database, a statement fewer per progress read (bench_web_cpu.py)."""
     info = gate_for(uow, person.id, now)
     program = program_of(rec) if rec is not None else None
     session_days = uow.sessions.dates_for(person.id)
-    report = _monitor(uow, person, program, info, now, session_days=session_days)
+    records = monitoring_pain(uow, person.id, now)
+    report = _monitor(uow, person, program, info, now, pain_records=records, session_days=session_days)
     lock = info.lock_dict()
     if lock is not None and lock["later_screening"] is not None:
         # the screen alert comes from the lock, not from the latest (better) screen: say so
@@ -83,13 +101,17 @@ def _status(uow: UnitOfWork, person: m.Person | Row, rec: Optional[Row], now: dt
             dataclasses.replace(a, message=lock["message"]) if a.code in ("emergency", "urgent") else a
             for a in report.alerts))
     since = now - dt.timedelta(days=14)
-    pain = [{"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in uow.pain.list_for(person.id, since=since)]
+    recent = ([p for p in records if p.at >= since] if monitoring_since(now) <= since
+              else uow.pain.list_for(person.id, since=since))
+    pain = [{"at": p.at.isoformat(), "nprs": p.nprs, "kind": p.kind} for p in recent]
+    if decisions is None:
+        decisions = [decision_dict(d) for d in uow.decisions.list_for(person.id, limit=decisions_limit)]
     return Status(
         person_id=person.id, display_name=person.display_name, onset_date=person.onset_date,
         program=program, program_id=rec.id if rec else None, gate=info, report=report,
-        decisions=tuple(decision_dict(d) for d in uow.decisions.list_for(person.id, limit=decisions_limit)),
+        decisions=tuple(decisions),
         sessions_logged=len(session_days), last_session_on=max(session_days) if session_days else None,
-        pain_recent=tuple(pain),
+        pain_recent=tuple(pain), session_days=tuple(session_days),
     )
 
 
@@ -129,14 +151,18 @@ class CheckinsDue:
     daily_checkin_done: bool  # today's daily pain check-in is in
 
 
-def _checkins_due(uow: UnitOfWork, person_id: int, now: dt.datetime, pain: Optional[Sequence[Row]] = None) -> CheckinsDue:
-    """`pain`: the person's check-ins, when already read (at least today's daily and next-morning ones)."""
+def _checkins_due(uow: UnitOfWork, person_id: int, now: dt.datetime, pain: Optional[Sequence[Row]] = None,
+                  session_days: Optional[Sequence[dt.date]] = None) -> CheckinsDue:
+    """`pain`: the person's check-ins, when already read (at least today's daily and next-morning ones);
+    `session_days`: the day of every session, when already read."""
     start_of_today = dt.datetime.combine(now.date(), dt.time.min, tzinfo=dt.timezone.utc)
     if pain is None:
         pain = uow.pain.list_for(person_id, since=start_of_today)
     kinds_today = {p.kind for p in pain if p.at >= start_of_today}
     yesterday = now.date() - dt.timedelta(days=1)
-    logged_yesterday = yesterday in uow.sessions.dates_for(person_id, since=yesterday)
+    if session_days is None:
+        session_days = uow.sessions.dates_for(person_id, since=yesterday)
+    logged_yesterday = yesterday in session_days
     return CheckinsDue(next_morning_due=logged_yesterday and "next_morning" not in kinds_today,
                        daily_checkin_done="daily" in kinds_today)
 
@@ -162,9 +188,13 @@ def get_progress(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Progress:
     """The person's status with the data behind the progress charts and the day's prompts."""
     now = require_aware(now)
     with uow:
-        status = _status(uow, *person_with_program(uow, person_id), now)
+        person, rec = person_with_program(uow, person_id)
         charts = _chart_data(uow, person_id)
-        return Progress(status=status, charts=charts, checkins=_checkins_due(uow, person_id, now, charts.pain))
+        # the status's newest decisions are the first of the charts' (one statement fewer)
+        status = _status(uow, person, rec, now, decisions=(charts.decisions[:STATUS_DECISIONS]
+                                                           if DECISIONS_LISTED >= STATUS_DECISIONS else None))
+        return Progress(status=status, charts=charts,
+                        checkins=_checkins_due(uow, person_id, now, charts.pain, status.session_days))
 
 
 def _check_clinician(uow: UnitOfWork, clinician_user_id: int, person_id: Optional[int] = None) -> m.User:

@@ -475,6 +475,15 @@ class _Sql:
         return self._rows(stmt, params if limit is None else {**params, "limit": limit})
 
 
+def insert_values(record: Any, columns: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """The values of a plain INSERT of `record`: its `columns` (key, Python default), with the
+    defaults applied to the record first, as the ORM would."""
+    for key, default in columns:
+        if default is not None and getattr(record, key) is None:
+            setattr(record, key, default.arg(None) if default.is_callable else default.arg)
+    return {key: getattr(record, key) for key, _ in columns}
+
+
 # The hottest reads (every session log, check-in and progress read runs them) are built once per
 # process with bound parameters and reused: building a select and its cache key costs more CPU
 # than running it on SQLite. A statement is immutable, so sharing it between threads is safe.
@@ -789,10 +798,7 @@ class SqlPainRepository(_Sql, PainRepository):
             return insert(t).from_select([c.key for c in columns], values).returning(t.c.id)
 
         stmt = _cached("pain.add_if_last_id", build)
-        for c in columns:
-            if getattr(record, c.key) is None and c.default is not None:
-                setattr(record, c.key, c.default.arg(None) if c.default.is_callable else c.default.arg)
-        params = {c.key: getattr(record, c.key) for c in columns}
+        params = insert_values(record, [(c.key, c.default) for c in columns])
         new_id = self._core(stmt, {**params, "expected_last_id": last_id}).scalar()
         if new_id is None:
             return False

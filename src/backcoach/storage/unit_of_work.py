@@ -248,12 +248,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def _insert(self, kind: Any, records: Sequence[Any], ids: bool) -> None:
         assert self.session is not None
         stmt, columns = _inserts.get((kind, ids)) or _insert_for(kind, ids)
-        rows = []
-        for rec in records:
-            for key, default in columns:
-                if default is not None and getattr(rec, key) is None:
-                    setattr(rec, key, default.arg(None) if default.is_callable else default.arg)
-            rows.append({key: getattr(rec, key) for key, _ in columns})
+        rows = [r.insert_values(rec, columns) for rec in records]
         conn = self.session.connection()  # the statement is Core: no ORM layer to go through
         if not ids:
             conn.execute(stmt, rows)

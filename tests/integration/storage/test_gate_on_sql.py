@@ -1,13 +1,18 @@
-"""The gate's service tests (tests/unit/services/test_services_gate.py) again on SQLite and PostgreSQL."""
+"""The gate's service tests (tests/unit/services/test_services_gate.py: screening, clearance,
+the lock) again on SQLite and PostgreSQL, where the gate reads its records in one statement
+(ScreeningRepository.for_gate): its decisions must be the same as on the fake."""
+
 from __future__ import annotations
+
 import sys
 from pathlib import Path
 from typing import Any, Callable
+
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit/services"))
-from test_services_gate import *  # noqa: F401,F403,E402
-from svc_helpers import ASSESSMENT, CLEAR, T0  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "services"))
+from svc_helpers import onboarded, person  # noqa: E402,F401  (fixtures)
+from test_services_gate import *  # noqa: E402,F401,F403  (the tests)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -18,18 +23,3 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def uow(make_uow: Callable[[], Any]) -> Any:
     return make_uow()
-
-
-@pytest.fixture
-def person(uow: Any) -> int:
-    from backcoach import services
-    return services.create_person(uow, "Ana", T0)
-
-
-@pytest.fixture
-def onboarded(uow: Any, person: int) -> int:
-    from backcoach import services
-    services.record_screening(uow, person, CLEAR, T0)
-    services.record_assessment(uow, person, ASSESSMENT, T0)
-    services.start_program(uow, person, T0)
-    return person

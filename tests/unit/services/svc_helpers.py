@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from answers import CLEAR
 
 
@@ -50,3 +52,22 @@ def session_for(uow: Any, person_id: int, when: dt.datetime, *, pain: int = 1, r
 
 # What a clinician records when lifting a pause (both are required).
 SEEN = {"ruled_out": "Cauda equina syndrome and infection ruled out", "seen_where": "Emergency department, St Mary's"}
+
+
+@pytest.fixture
+def person(uow: Any) -> int:
+    """A new person (fixture; `uow` is the test's unit of work)."""
+    from backcoach import services
+
+    return services.create_person(uow, "Ana", T0)
+
+
+@pytest.fixture
+def onboarded(uow: Any, person: int) -> int:
+    """A person screened clear, assessed, with a program started at T0 (fixture)."""
+    from backcoach import services
+
+    services.record_screening(uow, person, CLEAR, T0)
+    services.record_assessment(uow, person, ASSESSMENT, T0)
+    services.start_program(uow, person, T0)
+    return person

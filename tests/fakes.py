@@ -91,12 +91,13 @@ class MemPeopleRepository(_Mem, r.PeopleRepository):
     def list(self) -> list[m.Person]:
         return sorted(self._records(), key=lambda x: x.id)
 
-    def with_active_program(self, person_id: int, session_key: Optional[str] = None) -> r.PersonAndProgram:
+    def with_program_and_gate(self, person_id: int, session_key: Optional[str] = None) -> r.PersonRecords:
         person = self.get(person_id)
         if person is None:
-            return r.PersonAndProgram(None, None)
+            return r.PersonRecords(None, None, r.GateRecords([], None, None))
         used = session_key is not None and self.uow.sessions.get_by_idempotency_key(session_key) is not None
-        return r.PersonAndProgram(person, self.uow.programs.active_row(person_id), used)
+        return r.PersonRecords(person, self.uow.programs.active_row(person_id), self.uow.screenings.for_gate(person_id),
+                               used)
 
 
 class MemScreeningRepository(_Mem, r.ScreeningRepository):

@@ -14,7 +14,7 @@ from typing import Any, Optional, Sequence
 
 from backcoach.domain.errors import BackcoachError, InvalidAnswers, NotAllowed, ProgramLocked
 from backcoach.storage import models as m
-from backcoach.storage.repositories import GateRecords, Row
+from backcoach.storage.repositories import GateRecords, PersonRecords, Row
 from backcoach.storage.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -79,11 +79,12 @@ def get_person(uow: UnitOfWork, person_id: int) -> Row:
     return found_person(uow.people.row(person_id), person_id)
 
 
-def person_with_program(uow: UnitOfWork, person_id: int) -> tuple[Row, Optional[Row]]:
-    """The person (or PersonNotFound) and their active program (None: none yet) as read-only
-    rows, read together (one statement on a database)."""
-    found = uow.people.with_active_program(person_id)
-    return found_person(found.person, person_id), found.program
+def person_records(uow: UnitOfWork, person_id: int) -> PersonRecords:
+    """The person (or PersonNotFound), their active program (None: none yet) and what the gate
+    reads (for `gate_for`), read together (one statement on a database)."""
+    found = uow.people.with_program_and_gate(person_id)
+    found_person(found.person, person_id)
+    return found
 
 
 def person_to_change(uow: UnitOfWork, person_id: int) -> m.Person:
@@ -244,7 +245,8 @@ def _cleared_screening(uow: UnitOfWork, screenings: Sequence[Row], clearance: Op
 
 
 def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
-             new_symptoms_reported_at: Optional[dt.datetime] = None) -> GateInfo:
+             new_symptoms_reported_at: Optional[dt.datetime] = None,
+             records: Optional[GateRecords] = None) -> GateInfo:
     """Evaluate `domain.program.screening_gate` for this person at `now`.
 
     A standing lock (an urgent/emergency screen no clearance covers) closes the gate
@@ -252,12 +254,14 @@ def gate_for(uow: UnitOfWork, person_id: int, now: dt.datetime,
     pages, the API and the CLI all say the same thing; the effective level is the
     higher of the latest screen and the lock.
     `new_symptoms_reported_at`: a check-in being saved reports new symptoms (it counts as
-    stored: the gate closes for it)."""
+    stored: the gate closes for it). `records`: what `ScreeningRepository.for_gate` reads, if
+    already read in this unit of work (`person_records`)."""
     from backcoach.domain.program import screening_gate
     from backcoach.domain.screening import NEXT_STEPS
 
     now = require_aware(now)
-    records = uow.screenings.for_gate(person_id)  # screenings newest first, latest clearance, new symptoms
+    if records is None:
+        records = uow.screenings.for_gate(person_id)  # screenings newest first, latest clearance, new symptoms
     latest = records.screenings[0] if records.screenings else None
     lock, clearance = unresolved_lock(uow, person_id, records)
     latest_level = level_of(latest.level) if latest else None

@@ -18,7 +18,7 @@ from backcoach.exports.record import (
     PersonRecord,
     ScreeningEntry,
 )
-from backcoach.services.common import person_with_program, require_aware
+from backcoach.services.common import person_records, require_aware
 from backcoach.services.status import _status
 from backcoach.storage.unit_of_work import UnitOfWork
 
@@ -34,8 +34,9 @@ def person_record(uow: UnitOfWork, person_id: int, now: dt.datetime) -> PersonRe
     """Everything the exporters need about one person, read in one transaction."""
     now = require_aware(now)
     with uow:
-        person, program_rec = person_with_program(uow, person_id)
-        status = _status(uow, person, program_rec, now)
+        found = person_records(uow, person_id)
+        person = found.person
+        status = _status(uow, found, now)
         screenings = sorted(uow.screenings.list_for(person.id), key=lambda s: s.at)
         pain = sorted(uow.pain.list_for(person.id), key=lambda p: p.at)
         decisions = sorted(uow.decisions.list_for(person.id), key=lambda d: d.at)

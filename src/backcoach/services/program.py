@@ -20,7 +20,7 @@ from backcoach.services.common import (
     exercise_summary,
     gate_for,
     get_person,
-    person_with_program,
+    person_records,
     require_allowed,
     require_aware,
     thresholds,
@@ -255,10 +255,10 @@ def todays_session(uow: UnitOfWork, person_id: int, now: dt.datetime) -> TodaysS
     today = now.date()
     cat = catalog()
     with uow:
-        _, record = person_with_program(uow, person_id)
-        info = gate_for(uow, person_id, now)
+        found = person_records(uow, person_id)
+        info = gate_for(uow, person_id, now, records=found.gate)
         require_allowed(info)
-        program = program_of(require_program(record))
+        program = program_of(require_program(found.program))
         days = set(uow.sessions.dates_for(person_id, since=min(week_start(today), today - dt.timedelta(days=7))))
         this_week = {d for d in days if week_start(today) <= d <= today}
         before_today = sum(1 for d in this_week if d < today)  # one session a day counts

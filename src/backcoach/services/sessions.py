@@ -37,7 +37,7 @@ from backcoach.services.common import (
     monitoring_pain_and_last_id,
     monitoring_since,
     pain_entries,
-    person_with_program,
+    person_records,
     require_allowed,
     require_aware,
     thresholds,
@@ -291,7 +291,7 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
     t = thresholds()
     with uow:
         # -- reads (one read transaction; on SQLite, no lock that blocks anyone)
-        found = uow.people.with_active_program(person_id, session_key=key)
+        found = uow.people.with_program_and_gate(person_id, session_key=key)
         if key and (found.key_used or found.person is None):
             existing = uow.sessions.get_by_idempotency_key(key)
             if existing is not None:
@@ -299,7 +299,7 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
                     raise Conflict("This submission key was already used for someone else; nothing was saved.")
                 return _duplicate(existing)
         person = found_person(found.person, person_id)
-        info = gate_for(uow, person_id, now)
+        info = gate_for(uow, person_id, now, records=found.gate)
         require_allowed(info)
         record = require_program(found.program)
         program = program_of(record)
@@ -450,12 +450,14 @@ def _check_in_once(uow: UnitOfWork, person_id: int, nprs: int, now: dt.datetime,
 
     kind = "next_morning" if next_morning else "daily"
     with uow:
-        person, program_rec = person_with_program(uow, person_id)
         entry = m.PainEntryRecord(person_id=person_id, at=now, nprs=nprs, kind=kind,
                                   new_symptoms=bool(new_symptoms), note=(note or None),
                                   walked_minutes=walked_minutes)
         stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)  # before the gate reads
-        info = gate_for(uow, person_id, now, new_symptoms_reported_at=now if new_symptoms else None)
+        found = person_records(uow, person_id)
+        person, program_rec = found.person, found.program
+        info = gate_for(uow, person_id, now, new_symptoms_reported_at=now if new_symptoms else None,
+                        records=found.gate)
         pain_records = sorted(stored_pain + [entry], key=lambda r: r.at)
         decisions: list[Any] = []
         new_program = None

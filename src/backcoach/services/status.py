@@ -14,14 +14,14 @@ from backcoach.services.common import (
     local,
     monitoring_pain,
     monitoring_since,
-    person_with_program,
+    person_records,
     require_aware,
 )
 from backcoach.services.program import program_of
 from backcoach.services.screening import stored_result
 from backcoach.services.sessions import _monitor
 from backcoach.storage import models as m
-from backcoach.storage.repositories import Row
+from backcoach.storage.repositories import PersonRecords, Row
 from backcoach.storage.unit_of_work import UnitOfWork
 
 
@@ -80,14 +80,15 @@ class Status:
 STATUS_DECISIONS = 10  # the status lists this many of the newest decisions
 
 
-def _status(uow: UnitOfWork, person: m.Person | Row, rec: Optional[Row], now: dt.datetime,
-            decisions_limit: int = STATUS_DECISIONS, decisions: Optional[Sequence[dict[str, Any]]] = None) -> Status:
-    """`rec`: the person's active program as read (None: none yet); `decisions`: the newest
-    `decisions_limit` decisions as `decision_dict`s, if already read.
+def _status(uow: UnitOfWork, found: PersonRecords, now: dt.datetime, decisions_limit: int = STATUS_DECISIONS,
+            decisions: Optional[Sequence[dict[str, Any]]] = None) -> Status:
+    """`found`: the person, their program and the gate's records (`person_records`); `decisions`:
+    the newest `decisions_limit` decisions as `decision_dict`s, if already read.
 
     The last 14 days of pain are taken from the monitoring window (it holds every entry of
     its 42 days): on a database, a statement fewer per progress read (bench_web_cpu.py)."""
-    info = gate_for(uow, person.id, now)
+    person, rec = found.person, found.program
+    info = gate_for(uow, person.id, now, records=found.gate)
     program = program_of(rec) if rec is not None else None
     session_days = uow.sessions.dates_for(person.id)
     records = monitoring_pain(uow, person.id, now)
@@ -120,7 +121,7 @@ def get_status(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Status:
     adherence and escalations (six-week rule, worsening, re-screen due). Works while locked."""
     now = require_aware(now)
     with uow:
-        return _status(uow, *person_with_program(uow, person_id), now)
+        return _status(uow, person_records(uow, person_id), now)
 
 
 DECISIONS_CHARTED = 300  # the decisions chart marks this many of the newest decisions
@@ -188,10 +189,10 @@ def get_progress(uow: UnitOfWork, person_id: int, now: dt.datetime) -> Progress:
     """The person's status with the data behind the progress charts and the day's prompts."""
     now = require_aware(now)
     with uow:
-        person, rec = person_with_program(uow, person_id)
+        found = person_records(uow, person_id)
         charts = _chart_data(uow, person_id)
         # the status's newest decisions are the first of the charts' (one statement fewer)
-        status = _status(uow, person, rec, now, decisions=(charts.decisions[:STATUS_DECISIONS]
+        status = _status(uow, found, now, decisions=(charts.decisions[:STATUS_DECISIONS]
                                                            if DECISIONS_LISTED >= STATUS_DECISIONS else None))
         return Progress(status=status, charts=charts,
                         checkins=_checkins_due(uow, person_id, now, charts.pain, status.session_days))
@@ -270,10 +271,11 @@ def people_for_clinician(uow: UnitOfWork, clinician_user_id: int, now: dt.dateti
         ids = people_followed_by(uow, user)
         out = []
         for pid in ids:
-            person, rec, _ = uow.people.with_active_program(pid)
+            found = uow.people.with_program_and_gate(pid)
+            person = found.person
             if person is None:
                 continue
-            st = _status(uow, person, rec, now, decisions_limit=1)
+            st = _status(uow, found, now, decisions_limit=1)
             latest = st.gate.latest_screening
             out.append(PersonSummary(
                 person_id=pid, display_name=person.display_name, attention=attention_for(uow, st, now),
@@ -311,7 +313,7 @@ def person_overview(uow: UnitOfWork, clinician_user_id: Optional[int], person_id
     with uow:
         if clinician_user_id is not None:
             _check_clinician(uow, clinician_user_id, person_id)
-        st = _status(uow, *person_with_program(uow, person_id), now, decisions_limit=50)
+        st = _status(uow, person_records(uow, person_id), now, decisions_limit=50)
         return PersonOverview(
             status=st, attention=attention_for(uow, st, now),
             screenings=tuple({"id": s.id, "at": s.at.isoformat(), "level": s.level, "answers": s.answers,

@@ -36,20 +36,21 @@ Row = sqlalchemy.Row[Any]
 in-memory fake of the tests hands back the records themselves, which read the same)."""
 
 
-class PersonAndProgram(NamedTuple):
-    """What a use case about one person reads first (`PeopleRepository.with_active_program`)."""
-
-    person: Optional[Row]  # None: there is no such person
-    program: Optional[Row]  # the person's active program (the newest, should there be several), or None
-    key_used: bool = False  # a session log is stored under the idempotency key asked about
-
-
 class GateRecords(NamedTuple):
     """What the screening gate reads (`ScreeningRepository.for_gate`)."""
 
     screenings: list[Row]  # the person's screenings, newest first
     clearance: Optional[Row]  # the latest clearance
     new_symptoms_at: Optional[dt.datetime]  # when the newest check-in that reported new symptoms was made
+
+
+class PersonRecords(NamedTuple):
+    """What a use case about one person reads first (`PeopleRepository.with_program_and_gate`)."""
+
+    person: Optional[Row]  # None: there is no such person
+    program: Optional[Row]  # the person's active program (the newest, should there be several), or None
+    gate: GateRecords
+    key_used: bool = False  # a session log is stored under the idempotency key asked about
 
 
 class Repository(abc.ABC, Generic[R]):
@@ -82,10 +83,11 @@ class PeopleRepository(Repository[m.Person]):
         return self.get(person_id)
 
     @abc.abstractmethod
-    def with_active_program(self, person_id: int, session_key: Optional[str] = None) -> PersonAndProgram:
+    def with_program_and_gate(self, person_id: int, session_key: Optional[str] = None) -> PersonRecords:
         """The person and their active program (`ProgramRepository.active_row`) as read-only rows,
-        and, with `session_key`, whether a session log is stored under that idempotency key
-        (`key_used`; always False when there is no such person: ask `get_by_idempotency_key`)."""
+        what the gate reads (`ScreeningRepository.for_gate`), and, with `session_key`, whether a
+        session log is stored under that idempotency key (`key_used`; always False when there is
+        no such person: ask `get_by_idempotency_key`)."""
 
     def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
         """id -> display name of those of `person_ids` that exist."""
@@ -511,49 +513,35 @@ class SqlPeopleRepository(_Sql, PeopleRepository):
     def row(self, person_id: int) -> Optional[Row]:
         """A Core read, not `Session.get`: the ORM's identity lookup and loading cost about three
         times as much for one row (311 against about 90 us of CPU on the loaded machine). (The
-        session log, check-in, progress and Today read the person with `with_active_program`.)"""
+        session log, check-in, progress and Today read the person with `with_program_and_gate`.)"""
         t = m.Person.__table__
         stmt = _cached("people.row", lambda: select(t).where(t.c.id == bindparam("person_id")))
         return next(iter(self._rows(stmt, {"person_id": person_id})), None)
 
-    def with_active_program(self, person_id: int, session_key: Optional[str] = None) -> PersonAndProgram:
-        """One statement for two or three reads (the person LEFT JOIN their active program, and a
-        session log stored under the key): every session log, pain check-in, progress and Today
-        read starts with it. What it buys: one or two round trips per request on PostgreSQL
-        (benchmarks/bench_web_cpu.py's statements per request, bench_web.py's session logs/s)."""
-        stmt, n, k, person_row, program_row = _cached(("people.with_active_program", session_key is None),
-                                                      lambda: _person_and_program(session_key is not None))
+    def with_program_and_gate(self, person_id: int, session_key: Optional[str] = None) -> PersonRecords:
+        """One statement for what would be four or five: the person, their active program, the
+        gate's records (see `SqlScreeningRepository.for_gate`) and whether a session log has the
+        key. Every session log, pain check-in, progress and Today read starts with it. What it
+        buys: four round trips per request on PostgreSQL (benchmarks/bench_web_cpu.py's
+        statements per request, bench_web.py's session logs/s)."""
+        stmt, layout = _cached(("people.with_program_and_gate", session_key is None),
+                               lambda: _standing_select(person_and_program=True, with_key=session_key is not None))
         params: dict[str, Any] = {"person_id": person_id}
         if session_key is not None:
             params["session_key"] = session_key
-        row = self._core(stmt, params).first()
-        if row is None:
-            return PersonAndProgram(None, None)
-        values = tuple(row)
-        program = program_row(values[n:n + k]) if values[n] is not None else None
-        return PersonAndProgram(person_row(values[:n]), program, bool(session_key is not None and values[n + k]))
+        rows = [tuple(row) for row in self._core(stmt, params)]
+        if not rows:
+            return PersonRecords(None, None, GateRecords([], None, None))
+        first, (p0, p1, person_row), (g0, g1, program_row) = rows[0], layout["person"], layout["program"]
+        program = next((program_row(row[g0:g1]) for row in rows if row[g0] is not None), None)
+        key_used = session_key is not None and bool(first[layout["clearance"][1] + 1])
+        return PersonRecords(person_row(first[p0:p1]), program, _gate_records(rows, layout), key_used)
 
     def display_names(self, person_ids: Sequence[int]) -> dict[int, str]:
         if not person_ids:
             return {}
         return dict(self.session.execute(
             select(m.Person.id, m.Person.display_name).where(m.Person.id.in_(list(person_ids)))).all())
-
-
-def _person_and_program(with_key: bool) -> tuple[Any, int, int, Any, Any]:
-    """The select of `SqlPeopleRepository.with_active_program`, the number of columns of each
-    table, and the makers of each table's rows (a row of the join is cut in two)."""
-    people, programs = m.Person.__table__, m.ProgramRecord.__table__
-    stmt = (select(*people.c, *programs.c).select_from(people)
-            .outerjoin(programs, and_(programs.c.person_id == people.c.id, programs.c.active.is_(True)))
-            .where(people.c.id == bindparam("person_id"))
-            .order_by(programs.c.created_at.desc(), programs.c.id.desc()).limit(1))
-    if with_key:
-        s = m.SessionLog.__table__
-        stmt = stmt.add_columns(select(s.c.id).where(s.c.idempotency_key == bindparam("session_key"))
-                                .exists().label("key_used"))
-    return (stmt, len(people.c), len(programs.c), result_tuple([c.key for c in people.c]),
-            result_tuple([c.key for c in programs.c]))
 
 
 class SqlScreeningRepository(_Sql, ScreeningRepository):
@@ -569,37 +557,67 @@ class SqlScreeningRepository(_Sql, ScreeningRepository):
         """One statement for three reads: the person's screenings LEFT JOIN their latest clearance,
         with the newest new-symptoms time as a scalar subquery (through `people`, so a person
         without a screening still gets one row, of NULL screening columns). The gate runs on
-        every session log, pain check-in, progress and Today read. What it buys: two round trips
-        per request on PostgreSQL (benchmarks/bench_web_cpu.py's statements per request,
-        bench_web.py's session logs/s)."""
-        stmt, n, k, screening_row, clearance_row = _cached("screenings.for_gate", _gate_select)
+        every session log, pain check-in, progress and Today read (those read it with the person:
+        `SqlPeopleRepository.with_program_and_gate`). What it buys: two round trips per gate on
+        PostgreSQL (benchmarks/bench_web_cpu.py's statements per request)."""
+        stmt, layout = _cached("screenings.for_gate", lambda: _standing_select(person_and_program=False, with_key=False))
         rows = [tuple(row) for row in self._core(stmt, {"person_id": person_id})]
-        if not rows:  # no such person
-            return GateRecords([], None, None)
-        first = rows[0]
-        return GateRecords(
-            screenings=[screening_row(row[:n]) for row in rows if row[0] is not None],
-            clearance=clearance_row(first[n:n + k]) if first[n] is not None else None,
-            new_symptoms_at=first[n + k],
-        )
+        return _gate_records(rows, layout) if rows else GateRecords([], None, None)
 
 
-def _gate_select() -> tuple[Any, int, int, Any, Any]:
-    """The select of `SqlScreeningRepository.for_gate`, the number of columns of screenings and
-    of clearances, and the makers of their rows (each row of the join is cut in parts)."""
+Layout = dict[str, tuple[int, int, Any]]
+"""Where each record's columns are in a row of a joined select: name -> (start, stop, row maker)."""
+
+
+def _standing_select(person_and_program: bool, with_key: bool) -> tuple[Any, Layout]:
+    """The select of `for_gate` and (`person_and_program`) of `with_program_and_gate`, and where
+    each record is in its rows (each row of the join is cut in parts, made rows of their own):
+
+        people LEFT JOIN screenings LEFT JOIN (the latest clearance)
+               [LEFT JOIN (the active program) on the newest screening's row only]
+        + the newest new-symptoms time [+ whether a session log has the key]
+
+    The program is joined to one row, not repeated on each screening (its JSON would be decoded
+    once per screening)."""
     people, s, c, p = (m.Person.__table__, m.Screening.__table__, m.Clearance.__table__,
                        m.PainEntryRecord.__table__)
-    clearance = (select(c).where(c.c.person_id == bindparam("person_id"))
+    person_id = bindparam("person_id")
+    clearance = (select(c).where(c.c.person_id == person_id)
                  .order_by(c.c.at.desc(), c.c.id.desc()).limit(1).subquery("latest_clearance"))
-    new_symptoms_at = (select(p.c.at).where(p.c.person_id == bindparam("person_id"), p.c.new_symptoms.is_(True))
+    new_symptoms_at = (select(p.c.at).where(p.c.person_id == person_id, p.c.new_symptoms.is_(True))
                        .order_by(p.c.at.desc(), p.c.id.desc()).limit(1).scalar_subquery().label("new_symptoms_at"))
-    stmt = (select(*s.c, *clearance.c, new_symptoms_at).select_from(people)
-            .outerjoin(s, s.c.person_id == people.c.id)
-            .outerjoin(clearance, clearance.c.person_id == people.c.id)
-            .where(people.c.id == bindparam("person_id"))
-            .order_by(s.c.at.desc(), s.c.id.desc()))
-    return (stmt, len(s.c), len(c.c), result_tuple([col.key for col in s.c]),
-            result_tuple([col.key for col in c.c]))
+    stmt = select().select_from(people).outerjoin(s, s.c.person_id == people.c.id).outerjoin(
+        clearance, clearance.c.person_id == people.c.id)
+    parts: list[tuple[str, Any]] = []
+    if person_and_program:
+        t, newest = m.ProgramRecord.__table__, s.alias("newest_screening")
+        program = (select(t).where(t.c.person_id == person_id, t.c.active.is_(True))
+                   .order_by(t.c.created_at.desc(), t.c.id.desc()).limit(1).subquery("active_program"))
+        newest_id = (select(newest.c.id).where(newest.c.person_id == person_id)
+                     .order_by(newest.c.at.desc(), newest.c.id.desc()).limit(1).scalar_subquery())
+        stmt = stmt.outerjoin(program, and_(program.c.person_id == people.c.id, s.c.id.is_not_distinct_from(newest_id)))
+        parts += [("person", people), ("program", program)]
+    parts += [("screening", s), ("clearance", clearance)]
+    layout: Layout = {}
+    start = 0
+    for name, table in parts:
+        layout[name] = (start, start + len(table.c), result_tuple([col.key for col in table.c]))
+        start += len(table.c)
+    stmt = stmt.add_columns(*[col for _, table in parts for col in table.c], new_symptoms_at)
+    if with_key:
+        sl = m.SessionLog.__table__
+        stmt = stmt.add_columns(select(sl.c.id).where(sl.c.idempotency_key == bindparam("session_key"))
+                                .exists().label("key_used"))
+    return stmt.where(people.c.id == person_id).order_by(s.c.at.desc(), s.c.id.desc()), layout
+
+
+def _gate_records(rows: Sequence[tuple[Any, ...]], layout: Layout) -> GateRecords:
+    """The gate's records in the (non-empty) rows of a `_standing_select`."""
+    (s0, s1, screening_row), (c0, c1, clearance_row) = layout["screening"], layout["clearance"]
+    first = rows[0]
+    return GateRecords(screenings=[screening_row(row[s0:s1]) for row in rows if row[s0] is not None],
+                       clearance=clearance_row(first[c0:c1]) if first[c0] is not None else None,
+                       new_symptoms_at=first[c1])
 
 
 class SqlAssessmentRepository(_Sql, AssessmentRepository):

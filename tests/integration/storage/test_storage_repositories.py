@@ -267,13 +267,13 @@ def test_clearance_latest(make_uow: Callable[[], Any]) -> None:
         assert [c.by_name for c in uow.clearances.list_for(pid)] == ["Dr B", "Dr A"]
 
 
-def test_person_with_active_program_and_idempotency_key_in_one_read(make_uow: Callable[[], Any]) -> None:
+def test_person_with_active_program_gate_records_and_idempotency_key_in_one_read(make_uow: Callable[[], Any]) -> None:
     pid, other = add_person(make_uow), add_person(make_uow, "Bo")
     with make_uow() as uow:
-        found = uow.people.with_active_program(pid)
+        found = uow.people.with_program_and_gate(pid)
         assert (found.person.display_name, found.person.onset_date, found.program, found.key_used) == (
             "Ana", dt.date(2026, 2, 1), None, False)
-        assert found.person.created_at == at()
+        assert found.person.created_at == at() and found.gate == ([], None, None)
         for day, active, phase in [(0, False, "activation"), (1, True, "activation"), (2, True, "strengthening"),
                                    (3, False, "maintenance")]:
             uow.programs.add(m.ProgramRecord(person_id=pid, created_at=at(day), updated_at=at(day), active=active,
@@ -283,20 +283,33 @@ def test_person_with_active_program_and_idempotency_key_in_one_read(make_uow: Ca
         uow.sessions.add(m.SessionLog(person_id=other, performed_on=at().date(), at=at(), entries=[1],
                                       idempotency_key="form-1"))
         uow.commit()
-    with make_uow() as uow:
-        found = uow.people.with_active_program(pid)
+    columns = m.ProgramRecord.__table__.c.keys()
+    with make_uow() as uow:  # no screening yet
+        found = uow.people.with_program_and_gate(pid)
         active = uow.programs.active_row(pid)
         # the newest active program, with every column as active_row reads it
         assert found.program.program == {"phase": "strengthening", "day": 2}
-        assert {k: getattr(found.program, k) for k in m.ProgramRecord.__table__.c.keys()} == {
-            k: getattr(active, k) for k in m.ProgramRecord.__table__.c.keys()}
-        assert (found.person.id, found.person.display_name) == (pid, "Ana")
+        assert {k: getattr(found.program, k) for k in columns} == {k: getattr(active, k) for k in columns}
+        assert (found.person.id, found.person.display_name, found.gate) == (pid, "Ana", ([], None, None))
         # the key asked about: used by someone (whoever it was), or not
-        assert uow.people.with_active_program(pid, session_key="form-1").key_used is True
-        assert uow.people.with_active_program(pid, session_key="form-2").key_used is False
-        assert uow.people.with_active_program(pid, session_key="form-2").program.id == found.program.id
+        assert uow.people.with_program_and_gate(pid, session_key="form-1").key_used is True
+        assert uow.people.with_program_and_gate(pid, session_key="form-2").key_used is False
+        assert uow.people.with_program_and_gate(pid, session_key="form-2").program.id == found.program.id
         # no such person: nothing, whatever the key
-        assert uow.people.with_active_program(pid + 1000, session_key="form-1") == (None, None, False)
+        assert uow.people.with_program_and_gate(pid + 1000, session_key="form-1") == (None, None, ([], None, None), False)
+        for day, level in [(1, "clear"), (3, "urgent"), (2, "clear")]:  # screened, cleared, new symptoms
+            s = uow.screenings.add(m.Screening(person_id=pid, at=at(day), answers={"d": day}, level=level, result={}))
+        uow.clearances.add(m.Clearance(person_id=pid, at=at(4), by_name="Dr A", note="ok", screening_id=s.id))
+        uow.pain.add(m.PainEntryRecord(person_id=pid, at=at(5), nprs=5, kind="daily", new_symptoms=True))
+        uow.commit()
+    with make_uow() as uow:  # the gate's records as for_gate reads them, the program as before
+        found = uow.people.with_program_and_gate(pid, session_key="form-1")
+        assert found.gate == uow.screenings.for_gate(pid)
+        assert [s.answers["d"] for s in found.gate.screenings] == [3, 2, 1]
+        assert (found.gate.clearance.by_name, found.gate.new_symptoms_at) == ("Dr A", at(5))
+        assert {k: getattr(found.program, k) for k in columns} == {k: getattr(active, k) for k in columns}
+        assert found.key_used is True and found.person.display_name == "Ana"
+        assert uow.people.with_program_and_gate(other).program.program == {"phase": "other"}
 
 
 def test_gate_records_in_one_read(make_uow: Callable[[], Any]) -> None:

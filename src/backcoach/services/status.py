@@ -138,10 +138,9 @@ class ChartData:
 
 
 def _chart_data(uow: UnitOfWork, person_id: int) -> ChartData:
+    marks, newest = uow.decisions.marks_and_newest(person_id, DECISIONS_CHARTED, DECISIONS_LISTED)
     return ChartData(pain=tuple(uow.pain.list_for(person_id, kinds=("daily", "next_morning"))),
-                     marks=tuple(uow.decisions.recent_marks(person_id, DECISIONS_CHARTED)),
-                     decisions=tuple(decision_dict(d) for d in uow.decisions.list_for(person_id,
-                                                                                      limit=DECISIONS_LISTED)))
+                     marks=tuple(marks), decisions=tuple(decision_dict(d) for d in newest))
 
 
 @dataclass(frozen=True)

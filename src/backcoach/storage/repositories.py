@@ -224,6 +224,12 @@ class DecisionRepository(Repository[m.DecisionRecord]):
         """(at, exercise_id, action) of the newest `limit` decisions, newest first (no JSON is read)."""
         return [(d.at, d.exercise_id, d.action) for d in self.list_for(person_id, limit=limit)]
 
+    def marks_and_newest(self, person_id: int, marks: int,
+                         newest: int) -> tuple[list[tuple[dt.datetime, str, str]], list[Row]]:
+        """`recent_marks(person_id, marks)` and `list_for(person_id, limit=newest)` together (the
+        SQL repository reads them in one statement)."""
+        return self.recent_marks(person_id, marks), self.list_for(person_id, limit=newest)
+
 
 class ClearanceRepository(Repository[m.Clearance]):
     model = m.Clearance
@@ -843,6 +849,28 @@ class SqlDecisionRepository(_Sql, DecisionRepository):
         return self._rows_up_to("decisions.list_for", lambda: (
             select(d.__table__).where(d.person_id == bindparam("person_id")).order_by(*_newest(d))),
             {"person_id": person_id}, limit)
+
+    def marks_and_newest(self, person_id: int, marks: int,
+                         newest: int) -> tuple[list[tuple[dt.datetime, str, str]], list[Row]]:
+        """One statement: the marks, LEFT JOIN the newest `newest` decisions' whole rows (so only
+        those rows' JSON is read). Every progress read charts both. What it buys: one round trip
+        per progress read on PostgreSQL (benchmarks/bench_web_cpu.py's statements per request)."""
+        if newest > marks:  # the whole rows would not all be among the marks
+            return super().marks_and_newest(person_id, marks, newest)
+
+        def build() -> tuple[Any, Any]:
+            d = m.DecisionRecord.__table__
+            n = d.alias("newest")
+            rows = (select(n).where(n.c.person_id == bindparam("person_id"))
+                    .order_by(n.c.at.desc(), n.c.id.desc()).limit(bindparam("newest")).subquery("newest_decisions"))
+            stmt = (select(d.c.at, d.c.exercise_id, d.c.action, *rows.c).select_from(d)
+                    .outerjoin(rows, rows.c.id == d.c.id).where(d.c.person_id == bindparam("person_id"))
+                    .order_by(d.c.at.desc(), d.c.id.desc()).limit(bindparam("marks")))
+            return stmt, result_tuple([c.key for c in rows.c])
+
+        stmt, decision_row = _cached("decisions.marks_and_newest", build)
+        found = [tuple(row) for row in self._core(stmt, {"person_id": person_id, "marks": marks, "newest": newest})]
+        return [row[:3] for row in found], [decision_row(row[3:]) for row in found if row[3] is not None]
 
 
 class SqlClearanceRepository(_Sql, ClearanceRepository):

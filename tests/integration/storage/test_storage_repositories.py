@@ -495,6 +495,26 @@ def test_decision_marks_newest_first_without_the_json(make_uow: Callable[[], Any
         (at(3).replace(tzinfo=None), "glute_bridge", "progress"), (at(2).replace(tzinfo=None), "clamshell", "regress")]
 
 
+def test_decision_marks_with_the_newest_whole_decisions_in_one_read(make_uow: Callable[[], Any]) -> None:
+    pid, other = add_person(make_uow), add_person(make_uow, "Bo")
+    with make_uow() as uow:
+        assert uow.decisions.marks_and_newest(pid, 3, 2) == ([], [])
+        for day, hour in [(1, 0), (3, 0), (2, 0), (3, 0), (0, 5)]:  # a tie on time: the later id is newer
+            uow.decisions.add(m.DecisionRecord(person_id=pid, at=at(day, hour), exercise_id=f"ex{day}", action="hold",
+                                               before={"d": day}, after={}, reasons=[f"r{day}"]))
+        uow.decisions.add(m.DecisionRecord(person_id=other, at=at(9), exercise_id="x", action="hold",
+                                           before={}, after={}, reasons=[]))
+        uow.commit()
+    columns = m.DecisionRecord.__table__.c.keys()
+    with make_uow() as uow:
+        for n_marks, n_newest in [(3, 2), (10, 10), (5, 0), (2, 4)]:
+            marks, newest = uow.decisions.marks_and_newest(pid, n_marks, n_newest)
+            assert [tuple(mark) for mark in marks] == [tuple(mark) for mark in uow.decisions.recent_marks(pid, n_marks)]
+            assert [{k: getattr(d, k) for k in columns} for d in newest] == [
+                {k: getattr(d, k) for k in columns} for d in uow.decisions.list_for(pid, limit=n_newest)]
+        assert len(uow.decisions.marks_and_newest(pid, 3, 2)[0]) == 3
+
+
 def test_pain_queries_for_baseline_window_and_new_symptoms(make_uow: Callable[[], Any]) -> None:
     pid = add_person(make_uow)
     with make_uow() as uow:

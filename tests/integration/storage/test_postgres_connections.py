@@ -78,3 +78,16 @@ def test_a_connection_dropped_while_in_steady_use_fails_once_clearly_then_the_po
             uow.session.execute(text("SELECT 1"))
     with SqlAlchemyUnitOfWork(session_factory=factory) as uow:  # the next one gets a new connection
         assert uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+
+
+def test_statements_are_prepared_at_first_use_and_planned_once(engine) -> None:
+    """Each statement is prepared on its connection the first time and keeps one plan
+    (storage.database.PG_PLAN_OPTIONS): what bench_web.py on PostgreSQL gains its CPU from."""
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_generic_plan"
+        for person_id in (1, 2, 3):
+            conn.execute(text("SELECT count(*) FROM people WHERE id = :person_id"), {"person_id": person_id}).all()
+        prepared = conn.execute(text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+                                     "WHERE statement LIKE 'SELECT count(*) FROM people%'")).all()
+    assert len(prepared) == 1
+    assert prepared[0].custom_plans == 0 and prepared[0].generic_plans == 3

@@ -26,6 +26,7 @@ from server_support import app_in_thread
 
 from .camera_support import BRIDGE_CLIP, make_y4m
 from .conftest import CHROMIUM, shot
+from .test_screening_form_browser import axe_violations
 from .test_web_flow import answer_screening, do_assessment, sign_up
 
 pytestmark = pytest.mark.browser
@@ -204,6 +205,13 @@ def test_recorded_set_analysed_in_the_browser_fills_the_log(coach_server: tuple[
     assert page.locator("[data-progress] span").inner_text() == "Done."  # not left at "Counting…"
     page.locator("ol.reps li canvas.rep-keyframe").nth(4).wait_for()  # each repetition with a keyframe
     shot(page, "coach-recorded")
+    # the page with its result passes axe-core at desktop width and at phone width
+    assert axe_violations(page) == []
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "coach-recorded-phone")
+    assert axe_violations(page) == []
+    page.set_viewport_size(desktop)
     page.get_by_role("button", name="Add this set to today's log").click()
     page.get_by_role("link", name="Go to today's log").click()
     page.wait_for_url("**/today*")

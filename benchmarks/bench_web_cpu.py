@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
 import os
 import random
@@ -35,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_web import ASSESSMENT, PASSWORD, SCREENING, follow_decisions, Person, session_body  # noqa: E402
+from bench_web import (ASSESSMENT, PASSWORD, SCREENING, follow_decisions, fresh_database, Person,  # noqa: E402
+                       session_body)
 
 
 class Counter:
@@ -159,13 +161,22 @@ async def main() -> None:
     random.seed(7)
     rng = random.Random(1)
 
+    tmp = tempfile.mkdtemp(prefix="bench-web-cpu-")
+    with contextlib.ExitStack() as stack:
+        if args.database_url.startswith("postgres"):  # a fresh database, as bench_web.py
+            url = stack.enter_context(fresh_database(args.database_url))
+        else:
+            url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        await measure(args, url, tmp, rng)
+
+
+async def measure(args: argparse.Namespace, url: str, tmp: str, rng: random.Random) -> None:
     import anyio.to_thread
 
     from backcoach.settings import Settings
+    from backcoach.storage.database import dispose_engines
     from backcoach.web import WebOptions, create_app
 
-    tmp = tempfile.mkdtemp(prefix="bench-web-cpu-")
-    url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
     app = create_app(Settings(database_url=url, secret_key="benchmark-secret", data_dir=tmp),
                      WebOptions(fast_password_hash=True, cookie_secure=False))
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.web.threads  # as the app's lifespan
@@ -204,6 +215,7 @@ async def main() -> None:
           f"{sum(r[2] for rows in per_kind.values() for r in rows) / args.n:>12.2f}")
     print(f"\nCPU per request: {1000 * used / args.n:.2f} ms (process time of the app and this caller, "
           f"load average {os.getloadavg()[0]:.1f})")
+    dispose_engines()  # before the fresh database is dropped
 
 
 if __name__ == "__main__":

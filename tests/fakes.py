@@ -129,11 +129,15 @@ class MemProgramRepository(_Mem, r.ProgramRepository):
         return _newest(self._where(lambda x: x.person_id == person_id), key="created_at")
 
     def update_if_unchanged(self, record_id: int, version: int, *, program: dict[str, Any], phase: str,
-                            updated_at: dt.datetime, newest_pain: Optional[tuple[int, Optional[int]]] = None) -> bool:
+                            updated_at: dt.datetime, newest_pain: Optional[tuple[int, Optional[int]]] = None,
+                            newest_screening: Optional[tuple[int, Optional[int]]] = None) -> bool:
         rec = self.get(record_id)
         if rec is None or (rec.version or 1) != version:
             return False
         if newest_pain is not None and self.uow.pain.last_id(newest_pain[0]) != newest_pain[1]:
+            return False
+        if newest_screening is not None and max(
+                (s.id for s in self.uow.screenings.list_for(newest_screening[0])), default=None) != newest_screening[1]:
             return False
         rec.program, rec.phase, rec.updated_at, rec.version = program, phase, updated_at, version + 1
         return True

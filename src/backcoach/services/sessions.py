@@ -290,7 +290,12 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
                       key: Optional[str]) -> SessionLogged:
     t = thresholds()
     with uow:
-        # -- reads (one read transaction; on SQLite, no lock that blocks anyone)
+        # -- reads (one read transaction; on SQLite, no lock that blocks anyone). The pain series
+        # first, then the gate: a check-in reporting new symptoms saved in between changes the
+        # newest pain id, which the write phase checks, so the gate that let this session in is
+        # never older than the pain series it was checked against.
+        # what the monitoring rules read once this session's entries are stored (they are the newest)
+        stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)
         found = uow.people.with_program_and_gate(person_id, session_key=key)
         if key and (found.key_used or found.person is None):
             existing = uow.sessions.get_by_idempotency_key(key)
@@ -305,8 +310,6 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
         program = program_of(record)
         performed_on, logs, pain_now, _ = parse_session(session, program, now.date())
 
-        # what the monitoring rules read once this session's entries are stored (they are the newest)
-        stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)
         stored_logs, session_days = recent_exercise_logs(uow, person_id, [log.exercise_id for log in logs],
                                                          performed_on - dt.timedelta(days=HISTORY_DAYS), now,
                                                          pain_read=(monitoring_since(now), stored_pain))
@@ -330,10 +333,13 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
 
         # -- one short write transaction: re-check what could have changed, then insert
         uow.begin_write()
+        newest_screening = max((s.id for s in found.gate.screenings), default=None)
         if not uow.programs.update_if_unchanged(record.id, record.version, program=new_program.to_dict(),
                                                 phase=new_program.phase, updated_at=now,
-                                                newest_pain=(person_id, last_pain_id)):
-            raise ChangedMeanwhile(CHANGED_MESSAGE)  # the program, or the pain series, changed since the reads
+                                                newest_pain=(person_id, last_pain_id),
+                                                newest_screening=(person_id, newest_screening)):
+            # the program, the pain series or the screenings changed since the reads
+            raise ChangedMeanwhile(CHANGED_MESSAGE)
         # plain inserts: the pain entries, the session log (its id comes back), then its decisions
         session_rec = m.SessionLog(
             person_id=person_id, performed_on=performed_on, at=now, entries=[log.to_dict() for log in logs],

@@ -138,10 +138,12 @@ class ProgramRepository(Repository[m.ProgramRecord]):
 
     @abc.abstractmethod
     def update_if_unchanged(self, record_id: int, version: int, *, program: dict[str, Any], phase: str,
-                            updated_at: dt.datetime, newest_pain: Optional[tuple[int, Optional[int]]] = None) -> bool:
+                            updated_at: dt.datetime, newest_pain: Optional[tuple[int, Optional[int]]] = None,
+                            newest_screening: Optional[tuple[int, Optional[int]]] = None) -> bool:
         """Write the program back only if it is still at `version` (and bump the version), and,
         with `newest_pain` = (person id, pain entry id), only if that person's newest pain entry
-        is still that one (None: still none).
+        is still that one (None: still none); likewise `newest_screening` for their screenings
+        (a screen recorded since the gate was read must be seen by the gate first).
 
         False means someone changed it since it was read: nothing was written.
         """
@@ -660,25 +662,28 @@ class SqlProgramRepository(_Sql, ProgramRepository):
         )
 
     def update_if_unchanged(self, record_id: int, version: int, *, program: dict[str, Any], phase: str,
-                            updated_at: dt.datetime, newest_pain: Optional[tuple[int, Optional[int]]] = None) -> bool:
-        """With `newest_pain`, the pain check is a condition of the same UPDATE: a session log's
-        write phase sends one statement (round trip) fewer (benchmarks/bench_web_cpu.py's
-        statements per request)."""
+                            updated_at: dt.datetime, newest_pain: Optional[tuple[int, Optional[int]]] = None,
+                            newest_screening: Optional[tuple[int, Optional[int]]] = None) -> bool:
+        """With `newest_pain` and `newest_screening`, those checks are conditions of the same
+        UPDATE: a session log's write phase sends no statement (round trip) for them
+        (benchmarks/bench_web_cpu.py's statements per request)."""
         t = m.ProgramRecord.__table__
 
         def build() -> Any:
             stmt = update(t).where(t.c.id == bindparam("record_id"), t.c.version == bindparam("expected_version"))
-            if newest_pain is not None:
-                p = m.PainEntryRecord
-                newest = select(func.max(p.id)).where(p.person_id == bindparam("pain_person_id")).scalar_subquery()
-                stmt = stmt.where(newest.is_not_distinct_from(bindparam("pain_last_id", type_=sqlalchemy.Integer)))
+            for kind, key in ((m.PainEntryRecord, "pain"), (m.Screening, "screening")):
+                if (newest_pain if key == "pain" else newest_screening) is not None:
+                    newest = select(func.max(kind.id)).where(kind.person_id == bindparam(f"{key}_person_id")).scalar_subquery()
+                    stmt = stmt.where(newest.is_not_distinct_from(bindparam(f"{key}_last_id", type_=sqlalchemy.Integer)))
             return stmt.values(version=t.c.version + 1)
 
-        stmt = _cached(("programs.update_if_unchanged", newest_pain is None), build)
+        stmt = _cached(("programs.update_if_unchanged", newest_pain is None, newest_screening is None), build)
         params = {"record_id": record_id, "expected_version": version, "program": program, "phase": phase,
                   "updated_at": updated_at}
         if newest_pain is not None:
             params["pain_person_id"], params["pain_last_id"] = newest_pain
+        if newest_screening is not None:
+            params["screening_person_id"], params["screening_last_id"] = newest_screening
         return self._core(stmt, params).rowcount == 1
 
 

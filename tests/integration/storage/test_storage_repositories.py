@@ -255,6 +255,28 @@ def test_program_written_back_only_if_it_and_the_pain_series_are_unchanged(make_
         assert uow.programs.active_row(pid).version == 4
 
 
+def test_program_written_back_only_if_no_screen_came_since(make_uow: Callable[[], Any]) -> None:
+    pid = add_person(make_uow)
+    with make_uow() as uow:
+        rec = uow.programs.add(m.ProgramRecord(person_id=pid, created_at=at(0), updated_at=at(0), active=True,
+                                               program={"phase": "activation"}, phase="activation"))
+        uow.commit()
+    values = {"program": {"phase": "activation"}, "phase": "activation", "updated_at": at(1)}
+    with make_uow() as uow:  # no screen yet: None is what was read
+        assert uow.programs.update_if_unchanged(rec.id, 1, newest_screening=(pid, None), **values)
+        uow.commit()
+    with make_uow() as uow:
+        screen = uow.screenings.add(m.Screening(person_id=pid, at=at(1), answers={}, level="urgent", result={}))
+        uow.commit()
+    with make_uow() as uow:
+        assert not uow.programs.update_if_unchanged(rec.id, 2, newest_screening=(pid, None), **values)  # a screen came
+        assert uow.programs.update_if_unchanged(rec.id, 2, newest_screening=(pid, screen.id),
+                                                newest_pain=(pid, None), **values)
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.programs.active_row(pid).version == 3
+
+
 def test_clearance_latest(make_uow: Callable[[], Any]) -> None:
     pid = add_person(make_uow)
     with make_uow() as uow:

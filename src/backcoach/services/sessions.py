@@ -290,11 +290,11 @@ def _log_session_once(uow: UnitOfWork, person_id: int, session: Mapping[str, Any
                       key: Optional[str]) -> SessionLogged:
     t = thresholds()
     with uow:
-        # -- reads (one read transaction; on SQLite, no lock that blocks anyone). The pain series
-        # first, then the gate: a check-in reporting new symptoms saved in between changes the
-        # newest pain id, which the write phase checks, so the gate that let this session in is
-        # never older than the pain series it was checked against.
-        # what the monitoring rules read once this session's entries are stored (they are the newest)
+        # -- reads (one read transaction; on SQLite, no lock that blocks anyone). First what the
+        # monitoring rules read once this session's entries are stored (they are the newest),
+        # then the gate: a check-in reporting new symptoms saved in between changes the newest
+        # pain id, which the write phase checks, so the gate that lets this session in is never
+        # older than the pain series it is checked against.
         stored_pain, last_pain_id = monitoring_pain_and_last_id(uow, person_id, now)
         found = uow.people.with_program_and_gate(person_id, session_key=key)
         if key and (found.key_used or found.person is None):

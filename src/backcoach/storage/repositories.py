@@ -668,22 +668,22 @@ class SqlProgramRepository(_Sql, ProgramRepository):
         UPDATE: a session log's write phase sends no statement (round trip) for them
         (benchmarks/bench_web_cpu.py's statements per request)."""
         t = m.ProgramRecord.__table__
+        checks = [(kind, key, newest) for kind, key, newest in ((m.PainEntryRecord, "pain", newest_pain),
+                                                                (m.Screening, "screening", newest_screening))
+                  if newest is not None]
 
         def build() -> Any:
             stmt = update(t).where(t.c.id == bindparam("record_id"), t.c.version == bindparam("expected_version"))
-            for kind, key in ((m.PainEntryRecord, "pain"), (m.Screening, "screening")):
-                if (newest_pain if key == "pain" else newest_screening) is not None:
-                    newest = select(func.max(kind.id)).where(kind.person_id == bindparam(f"{key}_person_id")).scalar_subquery()
-                    stmt = stmt.where(newest.is_not_distinct_from(bindparam(f"{key}_last_id", type_=sqlalchemy.Integer)))
+            for kind, key, _ in checks:
+                newest = select(func.max(kind.id)).where(kind.person_id == bindparam(f"{key}_person_id")).scalar_subquery()
+                stmt = stmt.where(newest.is_not_distinct_from(bindparam(f"{key}_last_id", type_=sqlalchemy.Integer)))
             return stmt.values(version=t.c.version + 1)
 
         stmt = _cached(("programs.update_if_unchanged", newest_pain is None, newest_screening is None), build)
         params = {"record_id": record_id, "expected_version": version, "program": program, "phase": phase,
                   "updated_at": updated_at}
-        if newest_pain is not None:
-            params["pain_person_id"], params["pain_last_id"] = newest_pain
-        if newest_screening is not None:
-            params["screening_person_id"], params["screening_last_id"] = newest_screening
+        for _, key, (person_id, last_id) in checks:
+            params[f"{key}_person_id"], params[f"{key}_last_id"] = person_id, last_id
         return self._core(stmt, params).rowcount == 1
 
 

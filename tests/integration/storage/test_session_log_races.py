@@ -13,9 +13,8 @@ from typing import Any, Callable
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "services"))
-from svc_helpers import ASSESSMENT, T0, URGENT, days, session_for  # noqa: E402
-
-from answers import CLEAR  # noqa: E402
+from svc_helpers import URGENT, days, session_for  # noqa: E402
+from test_storage_services import onboard  # noqa: E402
 
 from backcoach import services  # noqa: E402
 from backcoach.services.sessions import session_history  # noqa: E402
@@ -26,14 +25,6 @@ from backcoach.storage import repositories  # noqa: E402
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
-
-
-def _onboarded(make_uow: Callable[[], Any]) -> int:
-    person = services.create_person(make_uow(), "Ana", T0)
-    services.record_screening(make_uow(), person, CLEAR, T0)
-    services.record_assessment(make_uow(), person, ASSESSMENT, T0)
-    services.start_program(make_uow(), person, T0)
-    return person
 
 
 def _right_after_the_gate_is_read(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], Any]) -> list[int]:
@@ -53,26 +44,20 @@ def _right_after_the_gate_is_read(monkeypatch: pytest.MonkeyPatch, meanwhile: Ca
     return fired
 
 
-def test_new_symptoms_checked_in_meanwhile_stop_the_session_log(make_uow: Callable[[], Any],
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    person = _onboarded(make_uow)
-    when = days(1)
-    session = session_for(make_uow(), person, when)
-    fired = _right_after_the_gate_is_read(
-        monkeypatch, lambda: services.check_in_pain(make_uow(), person, 6, when, new_symptoms=True))
-    with pytest.raises(ProgramLocked):
-        services.log_session(make_uow(), person, session, when)
-    assert fired == [1]
-    assert session_history(make_uow(), person) == []
+MEANWHILE = {
+    "new symptoms checked in": lambda make_uow, person, when: services.check_in_pain(make_uow(), person, 6, when,
+                                                                                    new_symptoms=True),
+    "an urgent screen": lambda make_uow, person, when: services.record_screening(make_uow(), person, URGENT, when),
+}
 
 
-def test_an_urgent_screen_saved_meanwhile_stops_the_session_log(make_uow: Callable[[], Any],
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    person = _onboarded(make_uow)
+@pytest.mark.parametrize("what", list(MEANWHILE))
+def test_what_closes_the_gate_meanwhile_stops_the_session_log(make_uow: Callable[[], Any],
+                                                              monkeypatch: pytest.MonkeyPatch, what: str) -> None:
+    person = onboard(make_uow)
     when = days(1)
     session = session_for(make_uow(), person, when)
-    fired = _right_after_the_gate_is_read(
-        monkeypatch, lambda: services.record_screening(make_uow(), person, URGENT, when))
+    fired = _right_after_the_gate_is_read(monkeypatch, lambda: MEANWHILE[what](make_uow, person, when))
     with pytest.raises(ProgramLocked):
         services.log_session(make_uow(), person, session, when)
     assert fired == [1]

@@ -232,12 +232,18 @@ def test_programs_active_and_decisions_newest_first(make_uow: Callable[[], Any])
         assert uow.decisions.list_for(pid)[0].source == "rule"
 
 
-def test_program_written_back_only_if_it_and_the_pain_series_are_unchanged(make_uow: Callable[[], Any]) -> None:
+def _person_with_a_program(make_uow: Callable[[], Any]) -> tuple[int, Any]:
+    """A person and their active program record (version 1), for the compare-and-set writes."""
     pid = add_person(make_uow)
     with make_uow() as uow:
         rec = uow.programs.add(m.ProgramRecord(person_id=pid, created_at=at(0), updated_at=at(0), active=True,
                                                program={"phase": "activation"}, phase="activation"))
         uow.commit()
+    return pid, rec
+
+
+def test_program_written_back_only_if_it_and_the_pain_series_are_unchanged(make_uow: Callable[[], Any]) -> None:
+    pid, rec = _person_with_a_program(make_uow)
     values = {"program": {"phase": "activation"}, "phase": "activation", "updated_at": at(1)}
     with make_uow() as uow:  # no pain entry yet: None is what was read
         assert uow.programs.update_if_unchanged(rec.id, 1, newest_pain=(pid, None), **values)
@@ -256,11 +262,7 @@ def test_program_written_back_only_if_it_and_the_pain_series_are_unchanged(make_
 
 
 def test_program_written_back_only_if_no_screen_came_since(make_uow: Callable[[], Any]) -> None:
-    pid = add_person(make_uow)
-    with make_uow() as uow:
-        rec = uow.programs.add(m.ProgramRecord(person_id=pid, created_at=at(0), updated_at=at(0), active=True,
-                                               program={"phase": "activation"}, phase="activation"))
-        uow.commit()
+    pid, rec = _person_with_a_program(make_uow)
     values = {"program": {"phase": "activation"}, "phase": "activation", "updated_at": at(1)}
     with make_uow() as uow:  # no screen yet: None is what was read
         assert uow.programs.update_if_unchanged(rec.id, 1, newest_screening=(pid, None), **values)

@@ -194,9 +194,11 @@ def default_estimator() -> PoseEstimator:
 
 
 # Native log lines of MediaPipe/TFLite/absl: "W0000 00:00:1795954333.066262 5838 file.cc:114] ..."
-# (absl/glog format), and TFLite's own INFO lines.
+# (absl/glog format), TFLite's own INFO lines, FFmpeg's "[mov,mp4,m4a @ 0x5606b1b65380] ..."
+# and OpenCV's "[ WARN:0@0.054] global cap.cpp:204 ...".
 _NATIVE_LINE = re.compile(rb"^([IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\]|INFO: Created TensorFlow Lite|"
-                          rb"WARNING: All log messages before absl::InitializeLog|\[\w+ @ 0x[0-9a-f]+\] )")
+                          rb"WARNING: All log messages before absl::InitializeLog|\[[\w,]+ @ 0x[0-9a-f]+\] |"
+                          rb"\[ ?(?:WARN|ERROR|INFO|DEBUG):\d+@[\d.]+\] )")
 _filter_lock = threading.Lock()
 _filter_state: dict = {"depth": 0}
 

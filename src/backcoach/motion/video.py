@@ -64,12 +64,17 @@ class VideoInfo:
 
 def open_capture(cv2, path: str):
     """A capture whose decoder runs on one thread (the same pictures, less CPU: see the module
-    docstring); OpenCV's default opening when FFmpeg cannot take the setting."""
-    cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
-    if cap.isOpened():
-        return cap
-    cap.release()
-    return cv2.VideoCapture(path)
+    docstring); OpenCV's default opening when FFmpeg cannot take the setting. FFmpeg's and
+    OpenCV's own log lines about a file they cannot read ("moov atom not found") are dropped:
+    the caller says what is wrong in plain words."""
+    from .pose import native_log_filter  # noqa: PLC0415 - light: mediapipe is imported on first use
+
+    with native_log_filter():
+        cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
+        if cap.isOpened():
+            return cap
+        cap.release()
+        return cv2.VideoCapture(path)
 
 
 def probe(path: str | os.PathLike, max_duration_s: float | None = None, config: MotionConfig | None = None

@@ -12,6 +12,8 @@ import struct
 from pathlib import Path
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -369,6 +371,20 @@ def test_not_a_video(tmp_path):
     p.write_bytes(b"this is not a video\n" * 200)
     with pytest.raises(VideoError):
         analyze_video(str(p), "glute_bridge")
+
+
+def test_a_damaged_file_gets_one_plain_line_and_no_decoder_log(tmp_path):
+    """FFmpeg and OpenCV print their own lines on the process's stderr ("moov atom not found",
+    "[ WARN:0@0.05] global cap.cpp ..."); the person sees only what is wrong and what to do."""
+    p = tmp_path / "set.mp4"
+    p.write_bytes(b"x")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", "from backcoach.cli import main; main()", "analyze", str(p),
+                          "--exercise", "glute_bridge"], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 2, out
+    lines = [ln for ln in (out.stdout + out.stderr).splitlines() if ln.strip()]
+    assert lines == ["error: set.mp4 could not be opened as a video. It may be damaged or in an unusual format; "
+                     "try MP4."], lines
 
 
 def test_truncated_video(tmp_path):

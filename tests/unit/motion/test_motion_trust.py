@@ -197,6 +197,8 @@ def test_native_log_lines_are_dropped_and_the_rest_passes(tmp_path):
         "with native_log_filter():\n"
         "    os.write(2, b'W0000 00:00:1795954500.197084   14255 inference_feedback_manager.cc:114] noise\\n')\n"
         "    os.write(2, b'[mjpeg @ 0x559bdb6f4e40] dqt: len 65 is too large\\n')\n"
+        "    os.write(2, b'[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5606b1b65380] moov atom not found\\n')\n"
+        "    os.write(2, b'[ WARN:0@0.054] global cap.cpp:204 open VIDEOIO(FFMPEG): backend is generally available\\n')\n"
         "    print('a line for the person', file=sys.stderr, flush=True)\n"
         "print('after', file=sys.stderr, flush=True)\n"
     )
